@@ -1,0 +1,6 @@
+//! Command-line subcommands.
+
+pub mod serve;
+pub mod run;
+pub mod schemas;
+pub mod validate;

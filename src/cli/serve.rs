@@ -1,0 +1,159 @@
+//! `gpc-assure serve`: run the embedded reference provider until Ctrl-C, so a user can point curl, Postman
+//! or another harness at it, or start it with faults to see what a broken provider looks like.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use crate::gpconnect::headers::{
+    AUTHORIZATION, SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID,
+};
+use crate::gpconnect::interactions::Capability;
+use crate::gpconnect::jwt::{Claims, REASON_DIRECT_CARE};
+use crate::gpconnect::Interaction;
+use crate::provider::{self, Fault, ProviderSettings};
+
+/// Options of `gpc-assure serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed at start-up).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub addr: String,
+    /// ODS code of the practice (first segment of the service roots).
+    #[arg(long, default_value_t = ProviderSettings::default().ods_code)]
+    pub ods_code: String,
+    /// The provider's ASID, required in Ssp-To.
+    #[arg(long, default_value_t = ProviderSettings::default().asid)]
+    pub asid: String,
+    /// Break one rule on purpose (repeatable), to see the harness catch it.
+    #[arg(long = "fault", value_enum)]
+    pub faults: Vec<Fault>,
+}
+
+/// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
+/// a port in use.
+pub async fn run(args: ServeArgs) -> ExitCode {
+    let addr: SocketAddr = match args.addr.parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!(
+                "error: --addr {:?} is not an IP address and port (e.g. 127.0.0.1:8080): {e}",
+                args.addr
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if args.ods_code.trim().is_empty() || args.ods_code.contains('/') {
+        eprintln!("error: --ods-code {:?} is not an ODS code", args.ods_code);
+        return ExitCode::from(2);
+    }
+    if args.asid.is_empty() || !args.asid.bytes().all(|b| b.is_ascii_digit()) {
+        eprintln!("error: --asid {:?} must be numeric", args.asid);
+        return ExitCode::from(2);
+    }
+    let settings = ProviderSettings {
+        ods_code: args.ods_code,
+        asid: args.asid,
+        faults: args.faults,
+    };
+    let running = match provider::start(settings, addr).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", banner(&running));
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("error: cannot wait for Ctrl-C: {e}");
+    }
+    println!("stopping");
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Service roots, active faults and a ready-to-paste curl command for the capability statement.
+fn banner(running: &provider::RunningProvider) -> String {
+    let config = running.config();
+    let mut out = format!(
+        "gpc-assure reference provider listening on {}\n",
+        running.addr
+    );
+    for (label, capability) in [
+        ("Foundations/Appointments", Capability::Foundations),
+        ("Access Record Structured", Capability::Structured),
+        ("Access Document", Capability::Documents),
+    ] {
+        out.push_str(&format!(
+            "  {label:<26} {}\n",
+            config.service_root(capability)
+        ));
+    }
+    let settings = &running.state.settings;
+    if settings.faults.is_empty() {
+        out.push_str("  faults: none\n");
+    } else {
+        let names: Vec<&str> = settings.faults.iter().map(|f| f.name()).collect();
+        out.push_str(&format!("  faults: {}\n", names.join(", ")));
+    }
+    let metadata = Interaction::Metadata.spec();
+    let iat = chrono::Utc::now().timestamp();
+    let root = config.service_root(Capability::Foundations);
+    let token = Claims::new(
+        &config.consumer,
+        &root,
+        metadata.scope,
+        REASON_DIRECT_CARE,
+        iat,
+    )
+    .encode();
+    out.push_str(&format!(
+        "\nTry (the token is valid for 5 minutes):\n  curl -s '{root}{path}' \\\n    -H '{SSP_TRACE_ID}: {trace}' -H '{SSP_FROM}: {from}' -H '{SSP_TO}: {to}' \\\n    -H '{SSP_INTERACTION_ID}: {id}' \\\n    -H '{AUTHORIZATION}: Bearer {token}'\n\nPress Ctrl-C to stop.\n",
+        path = metadata.path,
+        trace = uuid::Uuid::new_v4(),
+        from = config.target.consumer_asid,
+        to = config.target.provider_asid,
+        id = metadata.id,
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bad_address_exits_2() {
+        let args = ServeArgs {
+            addr: "not-an-address".into(),
+            ods_code: "B82617".into(),
+            asid: "1".into(),
+            faults: vec![],
+        };
+        assert_eq!(run(args).await, ExitCode::from(2));
+    }
+
+    #[tokio::test]
+    async fn port_in_use_exits_2() {
+        let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = busy.local_addr().unwrap().to_string();
+        let args = ServeArgs {
+            addr,
+            ods_code: "B82617".into(),
+            asid: "918999198738".into(),
+            faults: vec![],
+        };
+        assert_eq!(run(args).await, ExitCode::from(2));
+    }
+
+    #[tokio::test]
+    async fn banner_names_the_roots_and_a_curl() {
+        let running = provider::start(ProviderSettings::default(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let text = banner(&running);
+        assert!(text.contains("/B82617/STU3/1/gpconnect/structured"));
+        assert!(text.contains("curl -s"));
+        assert!(text.contains("urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1"));
+        running.shutdown().await;
+    }
+}

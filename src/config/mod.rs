@@ -1,0 +1,414 @@
+//! Target settings: where the provider is, who we say we are, and how its test data is named.
+//!
+//! Loaded from TOML (`--config`), then overridden by `GPC_ASSURE_<SECTION>_<KEY>` environment variables.
+//! Unknown keys and bad values are rejected with the key named.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::gpconnect::jwt::ConsumerIdentity;
+use crate::gpconnect::Capability;
+
+/// Prefix of environment variables that override configuration values.
+pub const ENV_PREFIX: &str = "GPC_ASSURE_";
+
+/// The whole configuration of one run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub target: TargetConfig,
+    pub consumer: ConsumerIdentity,
+    pub data: DataAliases,
+    pub http: HttpConfig,
+    pub tls: TlsConfig,
+}
+
+/// Where the provider is and which versions it implements.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TargetConfig {
+    /// Service root of Foundations and Appointment Management (no trailing `/`).
+    pub foundations_url: String,
+    /// Service root of Access Record Structured; defaults to `<foundations_url>/structured`.
+    pub structured_url: Option<String>,
+    /// Service root of Access Document; defaults to `<foundations_url>/documents`.
+    pub documents_url: Option<String>,
+    /// The consumer ASID sent in `Ssp-From`.
+    pub consumer_asid: String,
+    /// The provider ASID sent in `Ssp-To`.
+    pub provider_asid: String,
+    /// ODS code of the practice the service root addresses.
+    pub provider_ods_code: String,
+    /// JWT `aud`; defaults to the service root of the interaction's capability.
+    pub jwt_audience: Option<String>,
+    /// GP Connect version of Foundations/Appointments the provider implements.
+    pub gpconnect_version: String,
+    /// Version of Access Record Structured the provider implements.
+    pub structured_version: String,
+}
+
+impl Default for TargetConfig {
+    fn default() -> Self {
+        TargetConfig {
+            foundations_url: String::new(),
+            structured_url: None,
+            documents_url: None,
+            consumer_asid: "200000000359".into(),
+            provider_asid: "918999198738".into(),
+            provider_ods_code: "B82617".into(),
+            jwt_audience: None,
+            gpconnect_version: "1.2.7".into(),
+            structured_version: "1.6.2".into(),
+        }
+    }
+}
+
+/// The provider's identifiers for the abstract test-data names the features use.
+///
+/// Features say `patient2` or `ORG1`; a provider's test practice holds its own patients, so each name maps
+/// to the identifier that provider uses (NHS number, ODS code, SDS user id, Location logical id).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataAliases {
+    /// Patient alias -> NHS number.
+    pub patients: BTreeMap<String, String>,
+    /// Organisation alias -> ODS organisation code.
+    pub organizations: BTreeMap<String, String>,
+    /// Practitioner alias -> SDS user id.
+    pub practitioners: BTreeMap<String, String>,
+    /// Location alias -> Location logical id.
+    pub locations: BTreeMap<String, String>,
+    /// People on PDS (the Spine's demographics service) who are not registered at the practice: the pool
+    /// Register-patient scenarios draw from. Each is used once per target; a run skips any already found.
+    pub register_pool: Vec<PdsPerson>,
+}
+
+/// A person known to PDS, with the demographics a registration must carry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PdsPerson {
+    pub nhs_number: String,
+    pub family: String,
+    pub given: String,
+    /// FHIR administrative gender: male, female, other, unknown.
+    pub gender: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+}
+
+/// The default register pool: 60 synthetic people, identical to the embedded provider's PDS stub.
+pub fn default_register_pool() -> Vec<PdsPerson> {
+    const FAMILIES: [&str; 10] = ["REA", "ASHTON", "BRAMLEY", "COLLIER", "DENHOLM", "EVERETT", "FAIRLIE", "GASKELL", "HOLBROOK", "IRVINE"];
+    const GIVEN: [(&str, &str); 6] = [("Clive", "male"), ("Ruth", "female"), ("Owen", "male"), ("Maya", "female"), ("Tariq", "male"), ("Iona", "female")];
+    let mut out = Vec::new();
+    let mut seed: u32 = 965125850;
+    while out.len() < 60 {
+        seed += 7;
+        let Some(nhs_number) = crate::gpconnect::nhs_number::complete(&seed.to_string()) else { continue };
+        let i = out.len();
+        let (given, gender) = GIVEN[i % GIVEN.len()];
+        out.push(PdsPerson {
+            nhs_number,
+            family: FAMILIES[i % FAMILIES.len()].to_string(),
+            given: given.to_string(),
+            gender: gender.to_string(),
+            birth_date: format!("{}-{:02}-{:02}", 1940 + (i * 7) % 60, 1 + i % 12, 1 + (i * 3) % 28),
+        });
+    }
+    out
+}
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+impl Default for DataAliases {
+    /// The names of NHS Digital's provider test data (1.6.0 mapping), which the embedded provider is seeded with.
+    fn default() -> Self {
+        DataAliases {
+            patients: map(&[
+                ("patient1", "9690937278"),
+                ("patient2", "9690937286"),
+                ("patient3", "9690937294"),
+                ("patient4", "9690937308"),
+                ("patient5", "9690937375"),
+                ("patient6", "9690937383"),
+                ("patient7", "9690937391"),
+                ("patient8", "9690937405"),
+                ("patient9", "9690938533"),
+                ("patient10", "9690938541"),
+                ("patient11", "9690938622"),
+                ("patient12", "9690938614"),
+                ("patient13", "9690938096"),
+                ("patient14", "9476718943"),
+                ("patient15", "9690938576"),
+                ("patient16", "9690938118"),
+                ("patient17", "9690938126"),
+                ("patient18", "9690938681"),
+                ("patient19", "9690938703"),
+                ("patient20", "9690938134"),
+                ("patient21", "9690938142"),
+                ("patientNotInSystem", "9999999999"),
+            ]),
+            organizations: map(&[
+                ("ORG1", "B82617"),
+                ("ORG2", "R1A14"),
+                ("ORG3", "X12345"),
+                ("unknownORG", "INVOC1"),
+            ]),
+            practitioners: map(&[
+                ("practitioner1", "G13579135"),
+                ("practitioner2", "G11111116"),
+                ("practitioner3", "G22345655"),
+                ("practitioner4", "G99999999"),
+                ("practitioner5", "G22222226"),
+            ]),
+            locations: map(&[("SIT1", "1"), ("SIT2", "2"), ("SIT3", "3")]),
+            register_pool: default_register_pool(),
+        }
+    }
+}
+
+/// HTTP client settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Per-request timeout.
+    pub timeout_seconds: u64,
+    /// Responses larger than this are cut off and reported.
+    pub max_response_bytes: usize,
+    /// Scenarios run at once.
+    pub concurrency: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig { timeout_seconds: 30, max_response_bytes: 16 * 1024 * 1024, concurrency: 4 }
+    }
+}
+
+/// TLS settings for a provider reached over HTTPS (mutual TLS as behind the SSP).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TlsConfig {
+    /// PEM file of CA certificates to trust instead of the system roots.
+    pub ca_file: Option<PathBuf>,
+    /// PEM client certificate (chain) for mutual TLS.
+    pub client_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    pub client_key: Option<PathBuf>,
+    /// Verify the provider's certificate. Turn off only for a throwaway test provider.
+    pub verify: bool,
+}
+
+impl Default for TlsConfig {
+    fn default() -> Self {
+        TlsConfig { ca_file: None, client_cert: None, client_key: None, verify: true }
+    }
+}
+
+/// A configuration problem, worded for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("{key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+impl Config {
+    /// Parse TOML text (named `origin` in errors), without environment overrides.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let value: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Parse { path: origin.into(), message: e.to_string() })?;
+        Self::from_table(value, origin)
+    }
+
+    fn from_table(table: toml::Table, origin: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Parse { path: origin.into(), message: e.message().to_string() })?;
+        Ok(config)
+    }
+
+    /// Load from an optional file, then apply `GPC_ASSURE_*` variables from `env`.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let (mut table, origin) = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|source| ConfigError::Read { path: p.to_path_buf(), source })?;
+                let t: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Parse {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                (t, p.display().to_string())
+            }
+            None => (toml::Table::new(), "defaults".to_string()),
+        };
+        apply_env(&mut table, env)?;
+        Self::from_table(table, &origin)
+    }
+
+    /// Check values that TOML types alone cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let t = &self.target;
+        check_url("target.foundations_url", &t.foundations_url)?;
+        if let Some(u) = &t.structured_url {
+            check_url("target.structured_url", u)?;
+        }
+        if let Some(u) = &t.documents_url {
+            check_url("target.documents_url", u)?;
+        }
+        for (key, v) in [("target.consumer_asid", &t.consumer_asid), ("target.provider_asid", &t.provider_asid)] {
+            if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid { key: key.into(), message: format!("an ASID is numeric, got {v:?}") });
+            }
+        }
+        if t.provider_ods_code.trim().is_empty() {
+            return Err(invalid("target.provider_ods_code", "must not be empty"));
+        }
+        for (key, v) in [("target.gpconnect_version", &t.gpconnect_version), ("target.structured_version", &t.structured_version)] {
+            if parse_version(v).is_none() {
+                return Err(ConfigError::Invalid { key: key.into(), message: format!("expected a version like 1.2.7, got {v:?}") });
+            }
+        }
+        if self.http.timeout_seconds == 0 {
+            return Err(invalid("http.timeout_seconds", "must be at least 1"));
+        }
+        if self.http.concurrency == 0 {
+            return Err(invalid("http.concurrency", "must be at least 1"));
+        }
+        if self.http.max_response_bytes < 1024 {
+            return Err(invalid("http.max_response_bytes", "must be at least 1024"));
+        }
+        match (&self.tls.client_cert, &self.tls.client_key) {
+            (Some(_), None) => return Err(invalid("tls.client_key", "is required when tls.client_cert is set")),
+            (None, Some(_)) => return Err(invalid("tls.client_cert", "is required when tls.client_key is set")),
+            _ => {}
+        }
+        for (key, p) in [("tls.ca_file", &self.tls.ca_file), ("tls.client_cert", &self.tls.client_cert), ("tls.client_key", &self.tls.client_key)] {
+            if let Some(p) = p {
+                if !p.is_file() {
+                    return Err(ConfigError::Invalid { key: key.into(), message: format!("file {} does not exist", p.display()) });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The service root of a capability.
+    pub fn service_root(&self, capability: Capability) -> String {
+        let t = &self.target;
+        let base = t.foundations_url.trim_end_matches('/');
+        match capability {
+            Capability::Foundations | Capability::Appointments => base.to_string(),
+            Capability::Structured => t.structured_url.clone().unwrap_or_else(|| format!("{base}/structured")),
+            Capability::Documents => t.documents_url.clone().unwrap_or_else(|| format!("{base}/documents")),
+        }
+    }
+
+    /// The JWT audience for a capability.
+    pub fn audience(&self, capability: Capability) -> String {
+        self.target.jwt_audience.clone().unwrap_or_else(|| self.service_root(capability))
+    }
+}
+
+fn invalid(key: &str, message: &str) -> ConfigError {
+    ConfigError::Invalid { key: key.into(), message: message.into() }
+}
+
+fn check_url(key: &str, url: &str) -> Result<(), ConfigError> {
+    if url.is_empty() {
+        return Err(invalid(key, "is required (the provider's service root URL, e.g. https://provider.example/B82617/STU3/1/gpconnect)"));
+    }
+    let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid { key: key.into(), message: format!("{url:?} is not a URL: {e}") })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(ConfigError::Invalid { key: key.into(), message: format!("{url:?} must use http or https") });
+    }
+    if url.ends_with('/') {
+        return Err(ConfigError::Invalid { key: key.into(), message: format!("{url:?}: a GP Connect service root SHALL NOT end with '/'") });
+    }
+    Ok(())
+}
+
+/// Parse `major.minor.patch` (a pre-release suffix is ignored).
+pub fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
+    let core = v.split('-').next()?;
+    let mut it = core.split('.').map(|p| p.parse::<u32>().ok());
+    let major = it.next()??;
+    let minor = it.next()??;
+    let patch = match it.next() {
+        Some(p) => p?,
+        None => 0,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    Some((major, minor, patch))
+}
+
+/// Apply `GPC_ASSURE_<SECTION>_<KEY>=value` overrides. Section and key are matched case-insensitively
+/// against the known sections; `data` takes `GPC_ASSURE_DATA_<KIND>_<ALIAS>`.
+fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<(), ConfigError> {
+    const SECTIONS: [&str; 5] = ["target", "consumer", "data", "http", "tls"];
+    let mut vars: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+    vars.sort();
+    for (var, value) in vars {
+        let rest = var[ENV_PREFIX.len()..].to_ascii_lowercase();
+        let Some(section) = SECTIONS.iter().find(|s| rest.starts_with(&format!("{s}_"))) else {
+            continue;
+        };
+        let key = rest[section.len() + 1..].to_string();
+        let entry = table
+            .entry(section.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let Some(section_table) = entry.as_table_mut() else {
+            return Err(ConfigError::Env { var, message: format!("[{section}] in the config file is not a table") });
+        };
+        if *section == "data" {
+            let kinds = ["patients", "organizations", "practitioners", "locations"];
+            let Some(kind) = kinds.iter().find(|k| key.starts_with(&format!("{k}_"))) else {
+                return Err(ConfigError::Env { var, message: format!("expected GPC_ASSURE_DATA_<{}>_<ALIAS>", kinds.join("|").to_uppercase()) });
+            };
+            // Aliases keep the case the user wrote in the variable name after the kind.
+            let alias = var[ENV_PREFIX.len() + "data_".len() + kind.len() + 1..].to_string();
+            let kind_table = section_table
+                .entry(kind.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let Some(t) = kind_table.as_table_mut() {
+                t.insert(alias, toml::Value::String(value));
+            }
+            continue;
+        }
+        section_table.insert(key, env_value(&value));
+    }
+    Ok(())
+}
+
+/// Environment values are strings; numbers and booleans are typed so they land in numeric/boolean keys.
+fn env_value(raw: &str) -> toml::Value {
+    if let Ok(i) = raw.parse::<i64>() {
+        // ASIDs are digit strings: keep long digit runs as strings.
+        if raw.len() < 10 {
+            return toml::Value::Integer(i);
+        }
+    }
+    match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

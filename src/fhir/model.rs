@@ -1,0 +1,204 @@
+//! The compiled definitions format stored under `schemas/` (our own design).
+//!
+//! A [`DefinitionSet`] holds compiled profiles (StructureDefinition snapshots turned into a tree
+//! of [`Node`]s with child indices, so validation never searches paths) and expanded value sets.
+//! One set holds the STU3 core (types, resources, core extensions); one set per GP Connect
+//! version holds the GP Connect / CareConnect profiles.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Compiled profiles and expanded value sets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DefinitionSet {
+    /// Human-readable description of where the set came from.
+    #[serde(default)]
+    pub source: String,
+    /// Canonical URL (no version) -> profile.
+    pub profiles: HashMap<String, Profile>,
+    /// Canonical URL (no version) -> expansion.
+    pub valuesets: HashMap<String, ValueSetExp>,
+}
+
+/// A compiled StructureDefinition.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Profile {
+    pub url: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The FHIR type it constrains (`Patient`, `Extension`, `HumanName`).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// `true` for core definitions (`derivation = specialization`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub core: bool,
+    /// Element tree; index 0 is the root.
+    pub nodes: Vec<Node>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One element definition in a compiled tree.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Node {
+    /// Element id (`Patient.identifier:nhsNumber.system`).
+    pub id: String,
+    /// Last path segment (`system`, `value[x]`).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slice: Option<String>,
+    pub min: u32,
+    /// `None` = `*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<TypeRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<Binding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slicing: Option<Slicing>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<Constraint>,
+    /// Child element nodes (not slices).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<u32>,
+    /// Slices of this element (for a slicing root).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slices: Vec<u32>,
+    /// `contentReference`: the node whose children apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_ref: Option<u32>,
+    /// Short description, for messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
+}
+
+impl Node {
+    pub fn is_choice(&self) -> bool {
+        self.name.ends_with("[x]")
+    }
+    pub fn base_name(&self) -> &str {
+        self.name.trim_end_matches("[x]")
+    }
+    pub fn max_label(&self) -> String {
+        self.max.map(|m| m.to_string()).unwrap_or_else(|| "*".into())
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TypeRef {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    Required,
+    Extensible,
+    Preferred,
+    Example,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Binding {
+    pub strength: Strength,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valueset: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Slicing {
+    /// (type, path), e.g. (`value`, `url`).
+    pub discriminators: Vec<(String, String)>,
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Constraint {
+    pub key: String,
+    pub severity: String,
+    pub human: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+}
+
+/// An expanded value set: codes per system, and systems whose codes cannot be enumerated
+/// (SNOMED CT, filters): codes from those are accepted without a code check.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ValueSetExp {
+    #[serde(default)]
+    pub name: String,
+    /// system -> sorted codes.
+    pub codes: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_systems: Vec<String>,
+}
+
+impl ValueSetExp {
+    /// `Some(true)` in the set, `Some(false)` not in it, `None` cannot tell.
+    pub fn contains(&self, system: Option<&str>, code: &str) -> Option<bool> {
+        match system {
+            Some(s) => {
+                if self.open_systems.iter().any(|o| o == s) {
+                    return None;
+                }
+                Some(
+                    self.codes
+                        .get(s)
+                        .is_some_and(|c| c.binary_search_by(|x| x.as_str().cmp(code)).is_ok()),
+                )
+            }
+            None => {
+                if self
+                    .codes
+                    .values()
+                    .any(|c| c.binary_search_by(|x| x.as_str().cmp(code)).is_ok())
+                {
+                    Some(true)
+                } else if !self.open_systems.is_empty() {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+        }
+    }
+
+    /// Whether nothing at all can be checked.
+    pub fn is_unknown(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// A few codes, for messages.
+    pub fn sample(&self) -> String {
+        let all: Vec<&str> = self.codes.values().flatten().map(String::as_str).collect();
+        let mut s = all.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+        if all.len() > 8 {
+            s.push_str(&format!(", ... ({} codes)", all.len()));
+        }
+        s
+    }
+}
+
+/// Strips `|version` and `/_history/n` and surrounding spaces from a canonical URL.
+pub fn canonical(url: &str) -> &str {
+    let u = url.trim();
+    let u = u.split('|').next().unwrap_or(u);
+    match u.find("/_history/") {
+        Some(i) => &u[..i],
+        None => u,
+    }
+}

@@ -1,0 +1,43 @@
+//! HTTP header names and values fixed by GP Connect (cross-cutting §2).
+
+/// Trace id of one request (a new UUID each time).
+pub const SSP_TRACE_ID: &str = "Ssp-TraceID";
+/// Consumer ASID.
+pub const SSP_FROM: &str = "Ssp-From";
+/// Provider ASID.
+pub const SSP_TO: &str = "Ssp-To";
+/// Interaction ID URN.
+pub const SSP_INTERACTION_ID: &str = "Ssp-InteractionID";
+/// The bearer token.
+pub const AUTHORIZATION: &str = "Authorization";
+
+/// The four Spine Secure Proxy headers every request carries.
+pub const SSP_HEADERS: [&str; 4] = [SSP_TRACE_ID, SSP_FROM, SSP_TO, SSP_INTERACTION_ID];
+
+/// Every response, success or error, SHALL carry this Cache-Control directive.
+pub const NO_STORE: &str = "no-store";
+
+/// Format an ETag value for a version id: `W/"<versionId>"`.
+pub fn weak_etag(version_id: &str) -> String {
+    format!("W/\"{version_id}\"")
+}
+
+/// Parse a weak ETag (`W/"5"`) back to its version id; `None` when not of that form.
+pub fn parse_weak_etag(etag: &str) -> Option<&str> {
+    etag.trim()
+        .strip_prefix("W/\"")
+        .and_then(|rest| rest.strip_suffix('"'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_etag_round_trips() {
+        assert_eq!(weak_etag("17"), "W/\"17\"");
+        assert_eq!(parse_weak_etag("W/\"17\""), Some("17"));
+        assert_eq!(parse_weak_etag("\"17\""), None);
+        assert_eq!(parse_weak_etag("W/17"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! GP Connect protocol knowledge, as data.
+//!
+//! Everything the specification fixes (interaction IDs, URL templates, scopes, error codes, header names,
+//! identifier systems, the JWT shape, NHS-number validation) lives here, in tables and enums, so that steps,
+//! the HTTP client and the reference provider all read the same facts.
+
+pub mod errors;
+pub mod headers;
+pub mod interactions;
+pub mod jwt;
+pub mod nhs_number;
+pub mod systems;
+
+pub use errors::ErrorCode;
+pub use interactions::{Capability, Interaction};

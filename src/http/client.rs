@@ -1,0 +1,185 @@
+//! reqwest-based client: sends a [`RequestSpec`] and returns the [`Exchange`] as evidence.
+
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, HttpConfig, TlsConfig};
+use crate::gpconnect::headers::AUTHORIZATION;
+use crate::gpconnect::jwt;
+
+use super::evidence::{Exchange, RecordedRequest, RecordedResponse};
+use super::request::{Body, RequestSpec};
+
+/// The client could not be built from the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("cannot read {what} {path}: {source}")]
+    ReadFile { what: &'static str, path: String, source: std::io::Error },
+    #[error("{what} {path} is not usable PEM: {message}")]
+    BadPem { what: &'static str, path: String, message: String },
+    #[error("cannot build the HTTP client: {0}")]
+    Build(String),
+}
+
+/// Sends requests to one provider.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: reqwest::Client,
+    max_response_bytes: usize,
+}
+
+impl Client {
+    /// Build a client from the HTTP and TLS settings.
+    pub fn new(config: &Config) -> Result<Client, TransportError> {
+        let HttpConfig { timeout_seconds, max_response_bytes, .. } = config.http;
+        let mut builder = reqwest::Client::builder()
+            .timeout(Duration::from_secs(timeout_seconds))
+            .connect_timeout(Duration::from_secs(timeout_seconds.min(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .pool_max_idle_per_host(32);
+        builder = apply_tls(builder, &config.tls)?;
+        let inner = builder.build().map_err(|e| TransportError::Build(e.to_string()))?;
+        Ok(Client { inner, max_response_bytes })
+    }
+
+    /// Send a request; transport failures are recorded in the exchange rather than returned.
+    pub async fn send(&self, spec: &RequestSpec) -> Exchange {
+        let url = spec.url();
+        let mut headers: Vec<(String, String)> = spec.headers.clone();
+        let authorization = spec.authorization();
+        if let Some(a) = &authorization {
+            headers.push((AUTHORIZATION.to_string(), a.clone()));
+        }
+        let body = spec.body.as_ref().map(|b| render_body(b, spec.header("Content-Type")));
+        let jwt_claims = authorization
+            .as_deref()
+            .and_then(|a| jwt::decode_authorization(a).ok())
+            .map(serde_json::Value::Object);
+        let request = RecordedRequest { method: spec.method.clone(), url: url.clone(), headers: headers.clone(), body: body.clone(), jwt_claims };
+        let interaction = spec.interaction.map(|i| i.spec().name.to_string());
+
+        let method = match reqwest::Method::from_bytes(spec.method.as_bytes()) {
+            Ok(m) => m,
+            Err(_) => {
+                return Exchange { interaction, request, response: None, error: Some(format!("invalid HTTP method {:?}", spec.method)), elapsed_ms: 0.0, findings: vec![] };
+            }
+        };
+        let mut builder = self.inner.request(method, &url);
+        for (k, v) in &headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(b) = body {
+            builder = builder.body(b);
+        }
+        let started = Instant::now();
+        let result = self.receive(builder).await;
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match result {
+            Ok(response) => Exchange { interaction, request, response: Some(response), error: None, elapsed_ms, findings: vec![] },
+            Err(error) => Exchange { interaction, request, response: None, error: Some(error), elapsed_ms, findings: vec![] },
+        }
+    }
+
+    async fn receive(&self, builder: reqwest::RequestBuilder) -> Result<RecordedResponse, String> {
+        let mut response = builder.send().await.map_err(describe_error)?;
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await.map_err(describe_error)? {
+            let room = self.max_response_bytes.saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let gzipped = response_is_gzip(&headers);
+        if gzipped {
+            body = gunzip(&body, self.max_response_bytes).map_err(|e| format!("the body says Content-Encoding: gzip but does not decompress: {e}"))?;
+        }
+        Ok(RecordedResponse { status, headers, body: String::from_utf8_lossy(&body).into_owned(), truncated })
+    }
+}
+
+fn response_is_gzip(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("content-encoding") && v.trim().eq_ignore_ascii_case("gzip"))
+}
+
+/// Decompress a gzip body (reqwest's own decompression is off so the evidence shows what was sent).
+fn gunzip(body: &[u8], cap: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(body).take(cap as u64).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+fn render_body(body: &Body, content_type: Option<&str>) -> String {
+    match body {
+        Body::Raw(s) => s.clone(),
+        Body::Resource(v) => {
+            if content_type.is_some_and(|c| c.contains("xml")) {
+                crate::fhir::xml::to_xml(v)
+            } else {
+                v.to_string()
+            }
+        }
+    }
+}
+
+fn describe_error(e: reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut msg = if e.is_timeout() {
+        "the request timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn read(what: &'static str, path: &std::path::Path) -> Result<Vec<u8>, TransportError> {
+    std::fs::read(path).map_err(|source| TransportError::ReadFile { what, path: path.display().to_string(), source })
+}
+
+fn apply_tls(mut builder: reqwest::ClientBuilder, tls: &TlsConfig) -> Result<reqwest::ClientBuilder, TransportError> {
+    if !tls.verify {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    if let Some(ca) = &tls.ca_file {
+        let pem = read("CA file", ca)?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| TransportError::BadPem {
+            what: "CA file",
+            path: ca.display().to_string(),
+            message: e.to_string(),
+        })?;
+        if certs.is_empty() {
+            return Err(TransportError::BadPem { what: "CA file", path: ca.display().to_string(), message: "no certificate found".into() });
+        }
+        builder = builder.tls_certs_only(certs);
+    }
+    if let (Some(cert), Some(key)) = (&tls.client_cert, &tls.client_key) {
+        let mut pem = read("client certificate", cert)?;
+        pem.push(b'\n');
+        pem.extend(read("client key", key)?);
+        let identity = reqwest::Identity::from_pem(&pem).map_err(|e| TransportError::BadPem {
+            what: "client certificate/key",
+            path: format!("{} + {}", cert.display(), key.display()),
+            message: e.to_string(),
+        })?;
+        builder = builder.identity(identity);
+    }
+    Ok(builder)
+}

@@ -1,0 +1,10 @@
+//! The HTTP client that speaks to a provider as a consumer behind the Spine Secure Proxy would, and the
+//! evidence (request/response pairs) it captures for the report.
+
+pub mod client;
+pub mod evidence;
+pub mod request;
+
+pub use client::{Client, TransportError};
+pub use evidence::{Exchange, RecordedRequest, RecordedResponse};
+pub use request::{Body, RequestSpec};

@@ -1,0 +1,45 @@
+//! The `gpc-assure` command.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gpc_assure::cli;
+
+/// Conformance and assurance harness for NHS England's GP Connect provider APIs (FHIR STU3).
+///
+/// Runs Gherkin assurance scenarios against a provider as a consumer behind the Spine Secure Proxy would
+/// (Ssp-* headers, JWT, TLS), validates every response, and writes an HTML compliance report with the
+/// evidence, plus JUnit XML and JSON for CI.
+#[derive(Debug, Parser)]
+#[command(name = "gpc-assure", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the assurance scenarios. With no target, against the embedded reference provider.
+    ///
+    /// Exit status: 0 every scenario passed; 1 at least one failed; 2 the run could not start.
+    Run(cli::run::RunArgs),
+    /// Run the embedded reference provider alone, to explore it or to target it from another tool.
+    Serve(cli::serve::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => cli::run::run(args).await,
+            Command::Serve(args) => cli::serve::run(args).await,
+        }
+    })
+}

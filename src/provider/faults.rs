@@ -1,0 +1,170 @@
+//! Deliberate faults the reference provider can be started with.
+//!
+//! The harness is only worth trusting if it notices when a provider breaks a rule. Each [`Fault`] breaks
+//! exactly one rule, so a proof test can start the provider with that fault and assert that the matching
+//! check (and only that check) fails. Faults are applied where the behaviour is produced: the guard, the
+//! handlers, or the response finaliser; [`FaultSet`] is the one place that answers "is this fault on?".
+
+/// One deliberately broken rule. The doc comment of each variant names the rule it breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Fault {
+    /// Breaks: every response carries `Cache-Control: no-store` (cross-cutting §2.3). The header is dropped.
+    OmitCacheControl,
+    /// Breaks: reads carry `ETag: W/"<versionId>"` (§2.3, §10). The header is dropped.
+    OmitEtag,
+    /// Breaks: the ETag equals `meta.versionId` (§10). The ETag names a different version.
+    EtagMismatch,
+    /// Breaks: all SSP headers are present, else 400 BAD_REQUEST (§2.2). Missing headers are ignored.
+    AcceptMissingSspHeader,
+    /// Breaks: `Ssp-To` must be the provider's own ASID (§2.2). Any ASID is accepted.
+    AcceptWrongAsid,
+    /// Breaks: `Ssp-InteractionID` must match the endpoint and verb (§2.2). Any value is accepted.
+    IgnoreInteractionId,
+    /// Breaks: expired JWTs (`exp` in the past) are rejected with 400 (§3.2). They are accepted.
+    AcceptExpiredJwt,
+    /// Breaks: `requested_scope` must be the interaction's scope (§3.4). Any scope is accepted.
+    IgnoreScope,
+    /// Breaks: `issue.details.coding.system` is the Spine-ErrorOrWarningCode-1 CodeSystem URL (§6.1). The
+    /// ValueSet URL (the old spec-example mistake) is sent instead.
+    WrongErrorCodeSystem,
+    /// Breaks: each error code has its HTTP status (§6.2). Every error is sent as 500.
+    WrongHttpStatusForErrors,
+    /// Breaks: every error carries an OperationOutcome (§6.1). Errors have an empty body.
+    NoOperationOutcomeBody,
+    /// Breaks: `_format`/`Accept` choose the response format (§5). Responses are always JSON.
+    IgnoreFormat,
+    /// Breaks: `Content-Type` is `application/fhir+json;charset=utf-8` (§5). `application/json` is sent.
+    WrongContentType,
+    /// Breaks: gzip is used when `Accept-Encoding: gzip` is sent (§5). Responses are never compressed.
+    NoGzip,
+    /// Breaks: Find a patient omits PDS-sensitive patients (Foundations §3). They are returned.
+    FindReturnsSensitive,
+    /// Breaks: Find a patient returns only active patients (Foundations §3). Deceased ones are returned.
+    FindReturnsDeceased,
+    /// Breaks: an NHS number failing the modulus-11 check is rejected with INVALID_NHS_NUMBER (Foundations
+    /// §2, §4). Find a patient answers with an empty Bundle instead.
+    AcceptInvalidNhsNumber,
+    /// Breaks: a Patient never carries `maritalStatus` (Foundations §4). Every Patient carries one.
+    PatientWithForbiddenElement,
+    /// Breaks: `Bundle.entry.fullUrl` SHOULD NOT be populated (§9). Every entry carries one.
+    BundleWithFullUrl,
+    /// Breaks: every resource carries `meta.profile` (§9). It is removed from every resource.
+    MissingMetaProfile,
+    /// Breaks: every resource carries `meta.versionId` (§9). It is removed from every resource.
+    MissingVersionId,
+    /// Breaks: a read returns the resource whose `id` is the requested id (§9). The id is altered.
+    ReadWrongId,
+    /// Breaks: registering an already active patient is rejected with 409 DUPLICATE_REJECTED
+    /// (Foundations §6.2). A second record is created.
+    RegisterAllowsDuplicate,
+    /// Breaks: registration is always temporary, code `T` (Foundations §6.4). It is made Regular (`R`).
+    RegisterAsRegular,
+}
+
+impl Fault {
+    /// Every fault, in declaration order.
+    pub const ALL: &'static [Fault] = &[
+        Fault::OmitCacheControl,
+        Fault::OmitEtag,
+        Fault::EtagMismatch,
+        Fault::AcceptMissingSspHeader,
+        Fault::AcceptWrongAsid,
+        Fault::IgnoreInteractionId,
+        Fault::AcceptExpiredJwt,
+        Fault::IgnoreScope,
+        Fault::WrongErrorCodeSystem,
+        Fault::WrongHttpStatusForErrors,
+        Fault::NoOperationOutcomeBody,
+        Fault::IgnoreFormat,
+        Fault::WrongContentType,
+        Fault::NoGzip,
+        Fault::FindReturnsSensitive,
+        Fault::FindReturnsDeceased,
+        Fault::AcceptInvalidNhsNumber,
+        Fault::PatientWithForbiddenElement,
+        Fault::BundleWithFullUrl,
+        Fault::MissingMetaProfile,
+        Fault::MissingVersionId,
+        Fault::ReadWrongId,
+        Fault::RegisterAllowsDuplicate,
+        Fault::RegisterAsRegular,
+    ];
+
+    /// The kebab-case name used on the command line (`--fault omit-cache-control`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::OmitCacheControl => "omit-cache-control",
+            Fault::OmitEtag => "omit-etag",
+            Fault::EtagMismatch => "etag-mismatch",
+            Fault::AcceptMissingSspHeader => "accept-missing-ssp-header",
+            Fault::AcceptWrongAsid => "accept-wrong-asid",
+            Fault::IgnoreInteractionId => "ignore-interaction-id",
+            Fault::AcceptExpiredJwt => "accept-expired-jwt",
+            Fault::IgnoreScope => "ignore-scope",
+            Fault::WrongErrorCodeSystem => "wrong-error-code-system",
+            Fault::WrongHttpStatusForErrors => "wrong-http-status-for-errors",
+            Fault::NoOperationOutcomeBody => "no-operation-outcome-body",
+            Fault::IgnoreFormat => "ignore-format",
+            Fault::WrongContentType => "wrong-content-type",
+            Fault::NoGzip => "no-gzip",
+            Fault::FindReturnsSensitive => "find-returns-sensitive",
+            Fault::FindReturnsDeceased => "find-returns-deceased",
+            Fault::AcceptInvalidNhsNumber => "accept-invalid-nhs-number",
+            Fault::PatientWithForbiddenElement => "patient-with-forbidden-element",
+            Fault::BundleWithFullUrl => "bundle-with-full-url",
+            Fault::MissingMetaProfile => "missing-meta-profile",
+            Fault::MissingVersionId => "missing-version-id",
+            Fault::ReadWrongId => "read-wrong-id",
+            Fault::RegisterAllowsDuplicate => "register-allows-duplicate",
+            Fault::RegisterAsRegular => "register-as-regular",
+        }
+    }
+
+    /// Look a fault up by its [`name`](Fault::name).
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Self::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The faults a running provider has switched on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultSet(Vec<Fault>);
+
+impl FaultSet {
+    pub fn new(faults: &[Fault]) -> FaultSet {
+        let mut v = faults.to_vec();
+        v.dedup();
+        FaultSet(v)
+    }
+
+    /// Whether `fault` is on.
+    pub fn has(&self, fault: Fault) -> bool {
+        self.0.contains(&fault)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn all_lists_every_variant_once_and_names_match_clap() {
+        assert_eq!(Fault::ALL.len(), Fault::value_variants().len());
+        for f in Fault::ALL {
+            assert_eq!(Fault::from_name(f.name()), Some(*f));
+            let clap_name = f.to_possible_value().map(|p| p.get_name().to_string());
+            assert_eq!(clap_name.as_deref(), Some(f.name()));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The Foundations+Appointments CapabilityStatement (cross-cutting §8, foundations.md §10).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use serde_json::{json, Value};
+
+use super::Fhir;
+use crate::gpconnect::systems::{mime, profiles, structured_profiles};
+use crate::provider::state::ProviderState;
+
+/// The GP Connect version this provider implements.
+pub const GPCONNECT_VERSION: &str = "1.2.7";
+/// The FHIR version of GP Connect 1.x.
+pub const FHIR_VERSION: &str = "3.0.1";
+
+/// `GET /metadata`: always 200.
+pub async fn read(State(state): State<Arc<ProviderState>>) -> Fhir {
+    Fhir::ok(capability_statement(&state))
+}
+
+fn capability_statement(state: &ProviderState) -> Value {
+    json!({
+        "resourceType": "CapabilityStatement",
+        "version": GPCONNECT_VERSION,
+        "name": "GP Connect",
+        "status": "active",
+        "date": "2024-01-01",
+        "publisher": "gpc-assure",
+        "contact": [{"name": "gpc-assure reference provider"}],
+        "description": format!("Embedded reference provider for practice {}", state.settings.ods_code),
+        "kind": "capability",
+        "software": {
+            "name": "gpc-assure reference provider",
+            "version": env!("CARGO_PKG_VERSION"),
+            "releaseDate": "2024-01-01",
+        },
+        "fhirVersion": FHIR_VERSION,
+        "acceptUnknown": "both",
+        "format": [mime::FHIR_JSON, mime::FHIR_XML],
+        "profile": profile_list(),
+        "rest": [{
+            "mode": "server",
+            "security": {"cors": true},
+            "resource": resources(),
+            "operation": [
+                {"name": "gpc.registerpatient", "definition": {"reference": profiles::REGISTER_PATIENT_OPERATION}},
+                {"name": "gpc.getstructuredrecord", "definition": {"reference": profiles::GET_STRUCTURED_RECORD_OPERATION}},
+            ],
+        }],
+    })
+}
+
+fn profile_list() -> Vec<Value> {
+    [
+        profiles::PATIENT,
+        profiles::ORGANIZATION,
+        profiles::PRACTITIONER,
+        profiles::PRACTITIONER_ROLE,
+        profiles::LOCATION,
+        profiles::OPERATION_OUTCOME,
+        profiles::APPOINTMENT,
+        profiles::SCHEDULE,
+        profiles::SLOT,
+        structured_profiles::ALLERGY_INTOLERANCE,
+        structured_profiles::MEDICATION,
+        structured_profiles::MEDICATION_STATEMENT,
+        structured_profiles::MEDICATION_REQUEST,
+        structured_profiles::LIST,
+        profiles::STRUCTURED_RECORD_BUNDLE,
+    ]
+    .iter()
+    .map(|p| json!({"reference": p}))
+    .collect()
+}
+
+fn interactions(codes: &[&str]) -> Vec<Value> {
+    codes.iter().map(|c| json!({"code": c})).collect()
+}
+
+fn param(name: &str, type_: &str) -> Value {
+    json!({"name": name, "type": type_})
+}
+
+fn resources() -> Vec<Value> {
+    let identifier = || vec![param("identifier", "token")];
+    vec![
+        json!({"type": "Patient", "interaction": interactions(&["read", "search-type"]), "searchParam": identifier()}),
+        json!({"type": "Organization", "interaction": interactions(&["read", "search-type"]), "searchParam": identifier()}),
+        json!({"type": "Practitioner", "interaction": interactions(&["read", "search-type"]), "searchParam": identifier()}),
+        json!({"type": "Location", "interaction": interactions(&["read"])}),
+        json!({
+            "type": "Appointment",
+            "interaction": interactions(&["read", "create", "update", "search-type"]),
+            "updateCreate": false,
+            "searchParam": [param("start", "date")],
+        }),
+        json!({
+            "type": "Slot",
+            "interaction": interactions(&["search-type"]),
+            "searchInclude": [
+                "Schedule:actor:Location",
+                "Schedule:actor:Practitioner",
+                "Slot:schedule",
+                "Location:managingOrganization",
+            ],
+            "searchParam": [param("start", "date"), param("end", "date"), param("status", "token"), param("searchFilter", "token")],
+        }),
+    ]
+}

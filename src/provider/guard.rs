@@ -1,0 +1,274 @@
+//! The checks every request passes before a handler runs (cross-cutting §2.2 and §3): SSP headers, the
+//! provider ASID, the interaction id for this endpoint and verb, and the JWT claims.
+//!
+//! Installed per route with [`guarded`], which names the interaction(s) the route serves; the matched
+//! [`Interaction`] is put in the request extensions for handlers that serve more than one (amend/cancel).
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
+use axum::routing::MethodRouter;
+use serde_json::{Map, Value};
+
+use super::faults::Fault;
+use super::outcome::ApiError;
+use super::state::ProviderState;
+use crate::gpconnect::headers::{AUTHORIZATION, SSP_FROM, SSP_HEADERS, SSP_INTERACTION_ID, SSP_TO};
+use crate::gpconnect::interactions::Capability;
+use crate::gpconnect::jwt::{self, REQUIRED_CLAIMS};
+use crate::gpconnect::{systems, Interaction};
+
+/// Wrap a route so that it only runs for requests that pass the guard for one of `interactions`.
+pub fn guarded(
+    state: &Arc<ProviderState>,
+    interactions: &[Interaction],
+    route: MethodRouter<Arc<ProviderState>>,
+) -> MethodRouter<Arc<ProviderState>> {
+    let interactions: Arc<[Interaction]> = interactions.into();
+    route.route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        move |State(state): State<Arc<ProviderState>>, mut req: Request, next: Next| {
+            let interactions = interactions.clone();
+            async move {
+                match check(&state, req.headers(), &interactions) {
+                    Ok(interaction) => {
+                        req.extensions_mut().insert(interaction);
+                        next.run(req).await
+                    }
+                    Err(e) => e.into_response(),
+                }
+            }
+        },
+    ))
+}
+
+/// Run every check; the interaction the request asked for on success.
+pub fn check(
+    state: &ProviderState,
+    headers: &HeaderMap,
+    interactions: &[Interaction],
+) -> Result<Interaction, ApiError> {
+    let faults = &state.faults;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+
+    if !faults.has(Fault::AcceptMissingSspHeader) {
+        for name in SSP_HEADERS.iter().chain([&AUTHORIZATION]) {
+            if header(name).is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "the {name} header is missing or empty"
+                )));
+            }
+        }
+        if let Some(from) = header(SSP_FROM) {
+            if !from.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ApiError::bad_request(format!(
+                    "{SSP_FROM} {from:?} is not a numeric ASID"
+                )));
+            }
+        }
+    }
+    if !faults.has(Fault::AcceptWrongAsid) {
+        if let Some(to) = header(SSP_TO) {
+            if to != state.settings.asid {
+                return Err(ApiError::bad_request(format!(
+                    "{SSP_TO} {to:?} is not this provider's ASID {}",
+                    state.settings.asid
+                )));
+            }
+        }
+    }
+    let asked = header(SSP_INTERACTION_ID);
+    let matched = asked.and_then(|id| interactions.iter().copied().find(|i| i.spec().id == id));
+    let lenient = faults.has(Fault::IgnoreInteractionId) || asked.is_none();
+    let interaction =
+        match (matched, interactions.first()) {
+            (Some(i), _) => i,
+            (None, Some(first)) if lenient => *first,
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                "{SSP_INTERACTION_ID} {:?} is not valid for this endpoint and verb (expected {})",
+                asked.unwrap_or_default(),
+                interactions.iter().map(|i| i.spec().id).collect::<Vec<_>>().join(" or ")
+            )))
+            }
+        };
+    match header(AUTHORIZATION) {
+        Some(auth) => check_jwt(state, auth, interaction)?,
+        None if faults.has(Fault::AcceptMissingSspHeader) => {}
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "the {AUTHORIZATION} header is missing"
+            )))
+        }
+    }
+    Ok(interaction)
+}
+
+/// The JWT rules of cross-cutting §3.2 and the official suite's §3.6 table.
+fn check_jwt(
+    state: &ProviderState,
+    authorization: &str,
+    interaction: Interaction,
+) -> Result<(), ApiError> {
+    let claims = jwt::decode_authorization(authorization)
+        .map_err(|e| ApiError::bad_request(format!("the bearer token is invalid: {e}")))?;
+    for claim in REQUIRED_CLAIMS {
+        if claims.get(*claim).is_none_or(Value::is_null) {
+            return Err(ApiError::bad_request(format!(
+                "the JWT claim {claim} is missing"
+            )));
+        }
+    }
+    non_empty_string(&claims, "iss")?;
+    non_empty_string(&claims, "aud")?;
+    let sub = non_empty_string(&claims, "sub")?;
+
+    let exp = integer(&claims, "exp")?;
+    let iat = integer(&claims, "iat")?;
+    if exp - iat != jwt::LIFETIME_SECONDS {
+        return Err(ApiError::bad_request(format!(
+            "JWT exp - iat is {} seconds; it must be exactly {}",
+            exp - iat,
+            jwt::LIFETIME_SECONDS
+        )));
+    }
+    if exp < chrono::Utc::now().timestamp() && !state.faults.has(Fault::AcceptExpiredJwt) {
+        return Err(ApiError::bad_request(format!(
+            "the JWT expired at {exp} (exp is in the past)"
+        )));
+    }
+
+    let reason = non_empty_string(&claims, "reason_for_request")?;
+    let expected_reason = required_reason(interaction);
+    if reason != expected_reason {
+        return Err(ApiError::bad_request(format!(
+            "JWT reason_for_request {reason:?} is not valid here; expected {expected_reason:?}"
+        )));
+    }
+
+    let scope = non_empty_string(&claims, "requested_scope")?;
+    if !state.faults.has(Fault::IgnoreScope) {
+        check_scope(scope, interaction)?;
+    }
+
+    embedded(&claims, "requesting_device", "Device")?;
+    let organization = embedded(&claims, "requesting_organization", "Organization")?;
+    if !has_ods_identifier(organization) {
+        return Err(ApiError::invalid_resource(
+            "JWT requesting_organization has no identifier with an ODS organisation code",
+        ));
+    }
+    let practitioner = embedded(&claims, "requesting_practitioner", "Practitioner")?;
+    let practitioner_id = practitioner
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if practitioner_id != sub {
+        return Err(ApiError::bad_request(format!(
+            "JWT sub {sub:?} does not equal requesting_practitioner.id {practitioner_id:?}"
+        )));
+    }
+    Ok(())
+}
+
+/// `directcare`, except the GP2GP migrate interactions which use `migration` (1.6.0+).
+fn required_reason(interaction: Interaction) -> &'static str {
+    match interaction {
+        Interaction::MigrateStructuredRecord | Interaction::MigrateDocument => {
+            jwt::REASON_MIGRATION
+        }
+        _ => jwt::REASON_DIRECT_CARE,
+    }
+}
+
+/// The first token must be the interaction's scope; confidentiality scopes (`conf/N`, `conf/R`) may
+/// follow on capabilities that use them.
+fn check_scope(scope: &str, interaction: Interaction) -> Result<(), ApiError> {
+    let expected = interaction.spec().scope;
+    let mut tokens = scope.split_whitespace();
+    let first = tokens.next().unwrap_or_default();
+    let confidentiality_ok = |t: &str| {
+        matches!(
+            interaction.spec().capability,
+            Capability::Structured | Capability::Documents
+        ) && (t == "conf/N" || t == "conf/R")
+    };
+    if first != expected || !tokens.all(confidentiality_ok) {
+        return Err(ApiError::bad_request(format!(
+            "JWT requested_scope {scope:?} is not valid for {interaction}; expected {expected:?}"
+        )));
+    }
+    Ok(())
+}
+
+fn non_empty_string<'a>(claims: &'a Map<String, Value>, claim: &str) -> Result<&'a str, ApiError> {
+    match claims.get(claim).and_then(Value::as_str).map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(ApiError::bad_request(format!(
+            "the JWT claim {claim} must be a non-empty string"
+        ))),
+    }
+}
+
+fn integer(claims: &Map<String, Value>, claim: &str) -> Result<i64, ApiError> {
+    claims.get(claim).and_then(Value::as_i64).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "the JWT claim {claim} must be an integer (Unix seconds)"
+        ))
+    })
+}
+
+/// An embedded FHIR resource claim: an object with the given `resourceType` (422 INVALID_RESOURCE
+/// otherwise, as the official suite expects).
+fn embedded<'a>(
+    claims: &'a Map<String, Value>,
+    claim: &str,
+    resource_type: &str,
+) -> Result<&'a Value, ApiError> {
+    let value = claims.get(claim).filter(|v| v.is_object()).ok_or_else(|| {
+        ApiError::invalid_resource(format!(
+            "the JWT claim {claim} is not a FHIR {resource_type} resource"
+        ))
+    })?;
+    let actual = value
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if actual != resource_type {
+        return Err(ApiError::invalid_resource(format!(
+            "the JWT claim {claim} has resourceType {actual:?}; expected {resource_type:?}"
+        )));
+    }
+    if value.get("identifier").is_some_and(|i| !i.is_array()) {
+        return Err(ApiError::invalid_resource(format!(
+            "the JWT claim {claim}.identifier is not an array"
+        )));
+    }
+    Ok(value)
+}
+
+/// Whether an Organization carries an ODS code (the DSTU2 system is still accepted: the suite's "RC5
+/// backward compatibility" case).
+fn has_ods_identifier(organization: &Value) -> bool {
+    organization
+        .get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|id| {
+            let system = id.get("system").and_then(Value::as_str).unwrap_or_default();
+            let value = id.get("value").and_then(Value::as_str).unwrap_or_default();
+            (system == systems::ODS_ORGANIZATION_CODE
+                || system == systems::ODS_ORGANIZATION_CODE_DSTU2)
+                && !value.trim().is_empty()
+        })
+}

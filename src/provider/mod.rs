@@ -1,0 +1,181 @@
+//! The embedded reference provider: a GP Connect 1.2.x provider (axum) that is the harness's default
+//! target, and that can be started with deliberate [`Fault`]s to prove the harness notices them.
+//!
+//! Layout: [`guard`] (SSP headers, JWT, interaction id), [`negotiate`] (formats), [`respond`] (rendering,
+//! error bodies, response faults), [`outcome`] (OperationOutcome), [`state`] + [`seed`] + [`pds`] (data),
+//! and one module per capability under its service root: [`foundations`] now; Appointments will sit beside
+//! it on the same root, Structured and Documents on their own roots (see [`router`]).
+
+pub mod faults;
+pub mod foundations;
+pub mod guard;
+pub mod negotiate;
+pub mod outcome;
+pub mod pds;
+mod query;
+pub mod respond;
+pub mod seed;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::compression::CompressionLayer;
+
+pub use faults::Fault;
+pub use state::ProviderState;
+
+use crate::config::{Config, DataAliases, TargetConfig};
+
+/// FHIR version segment of every service root.
+pub const FHIR_VERSION_SEGMENT: &str = "STU3";
+/// GP Connect major version segment.
+pub const MAJOR_VERSION_SEGMENT: &str = "1";
+/// Routing segment of the Foundations+Appointments root.
+pub const ROUTING_SEGMENT: &str = "gpconnect";
+/// Sub-root of Access Record Structured (relative to the Foundations root).
+pub const STRUCTURED_SEGMENT: &str = "structured";
+/// Sub-root of Access Document (relative to the Foundations root).
+pub const DOCUMENTS_SEGMENT: &str = "documents";
+
+/// How to run the provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSettings {
+    /// ODS code of the practice; the first segment of every service root.
+    pub ods_code: String,
+    /// The provider's ASID; requests must carry it in `Ssp-To`.
+    pub asid: String,
+    /// Rules to break on purpose.
+    pub faults: Vec<Fault>,
+}
+
+impl Default for ProviderSettings {
+    /// The target values of [`Config::default`].
+    fn default() -> Self {
+        let target = TargetConfig::default();
+        ProviderSettings {
+            ods_code: target.provider_ods_code,
+            asid: target.provider_asid,
+            faults: Vec::new(),
+        }
+    }
+}
+
+impl ProviderSettings {
+    /// Path of the Foundations+Appointments service root, e.g. `/B82617/STU3/1/gpconnect`.
+    pub fn foundations_path(&self) -> String {
+        format!(
+            "/{}/{FHIR_VERSION_SEGMENT}/{MAJOR_VERSION_SEGMENT}/{ROUTING_SEGMENT}",
+            self.ods_code
+        )
+    }
+}
+
+/// A provider listening on a socket.
+#[derive(Debug)]
+pub struct RunningProvider {
+    pub addr: SocketAddr,
+    /// e.g. `http://127.0.0.1:PORT/B82617/STU3/1/gpconnect`.
+    pub foundations_url: String,
+    pub state: Arc<ProviderState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningProvider {
+    /// A configuration that targets this provider with the default test-data aliases.
+    pub fn config(&self) -> Config {
+        let settings = &self.state.settings;
+        let mut config = Config::default();
+        config.target.foundations_url = self.foundations_url.clone();
+        config.target.provider_asid = settings.asid.clone();
+        config.target.provider_ods_code = settings.ods_code.clone();
+        let mut data = DataAliases::default();
+        data.organizations
+            .insert("ORG1".into(), settings.ods_code.clone());
+        config.data = data;
+        config
+    }
+
+    /// Stop accepting connections, let in-flight requests finish, and wait for the server to end.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningProvider {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Bind `addr` (port 0 picks a free port) and serve in a background task.
+pub async fn start(
+    settings: ProviderSettings,
+    addr: SocketAddr,
+) -> std::io::Result<RunningProvider> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let foundations_url = format!("http://{addr}{}", settings.foundations_path());
+    let state = Arc::new(ProviderState::new(settings));
+    let app = router(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningProvider {
+        addr,
+        foundations_url,
+        state,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// The whole HTTP application for `state`.
+pub fn router(state: Arc<ProviderState>) -> Router {
+    let root = state.settings.foundations_path();
+    // Appointments will merge into this router (same root); Structured and Documents nest under
+    // `/{STRUCTURED_SEGMENT}` and `/{DOCUMENTS_SEGMENT}`.
+    let capabilities = foundations::routes(&state);
+    let app = Router::new()
+        .nest(&root, capabilities)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(negotiate::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            respond::finalise,
+        ))
+        .with_state(state.clone());
+    if state.faults.has(Fault::NoGzip) {
+        app
+    } else {
+        app.layer(CompressionLayer::new())
+    }
+}
+
+/// Unknown paths (including wrongly-cased ones: URLs are case sensitive) get an OperationOutcome.
+async fn not_found(uri: axum::http::Uri) -> outcome::ApiError {
+    outcome::ApiError::new(
+        crate::gpconnect::ErrorCode::NoRecordFound,
+        format!("there is no resource or operation at {}", uri.path()),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+//! Content negotiation (cross-cutting §5): which wire format to answer in, reading request bodies in
+//! JSON or XML, and rendering a FHIR JSON value in the chosen format.
+//!
+//! Precedence: `_format` beats `Accept`; with neither, the request's `Content-Type`; else JSON. A format
+//! the provider does not speak is a 415 with an OperationOutcome (in JSON, since no format was agreed).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::outcome::ApiError;
+use super::query;
+use crate::fhir::WireError;
+use crate::gpconnect::systems::mime;
+use crate::gpconnect::ErrorCode;
+
+/// A FHIR wire format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    Xml,
+}
+
+impl Format {
+    /// The exact response `Content-Type` (no space before `charset`, §5 rule 6).
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => mime::FHIR_JSON_UTF8,
+            Format::Xml => mime::FHIR_XML_UTF8,
+        }
+    }
+}
+
+/// What one media type (from `_format`, `Accept` or `Content-Type`) asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    Exact(Format),
+    Any,
+    Unsupported,
+}
+
+fn media(value: &str) -> Media {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    // `application/fhir json`: a `+` that an intermediary decoded as a form-encoded space.
+    match essence.as_str() {
+        m if m == mime::FHIR_JSON || m == "application/fhir json" => Media::Exact(Format::Json),
+        m if m == mime::FHIR_XML || m == "application/fhir xml" => Media::Exact(Format::Xml),
+        "json" | "application/json" => Media::Exact(Format::Json),
+        "xml" | "application/xml" | "text/xml" => Media::Exact(Format::Xml),
+        "*/*" | "application/*" => Media::Any,
+        _ => Media::Unsupported,
+    }
+}
+
+fn unsupported(what: &str, value: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        format!(
+            "{what} {value:?} is not a supported format; use {} or {}",
+            mime::FHIR_JSON,
+            mime::FHIR_XML
+        ),
+    )
+}
+
+/// The format to answer in, or a 415 error.
+pub fn response_format(raw_query: Option<&str>, headers: &HeaderMap) -> Result<Format, ApiError> {
+    let pairs = query::pairs(raw_query);
+    if let Some(f) = query::values(&pairs, "_format").first() {
+        return match media(f) {
+            Media::Exact(format) => Ok(format),
+            Media::Any | Media::Unsupported => Err(unsupported("_format", f)),
+        };
+    }
+    if let Some(accept) = header_str(headers, ACCEPT.as_str()) {
+        if !accept.trim().is_empty() {
+            return from_accept(accept).ok_or_else(|| unsupported("Accept", accept));
+        }
+    }
+    if let Some(ct) = header_str(headers, CONTENT_TYPE.as_str()) {
+        if let Media::Exact(format) = media(ct) {
+            return Ok(format);
+        }
+    }
+    Ok(Format::Json)
+}
+
+/// The preferred supported format of an `Accept` list (highest `q`, first on ties); `None` if none is.
+fn from_accept(accept: &str) -> Option<Format> {
+    let mut best: Option<(f32, Format)> = None;
+    for range in accept.split(',') {
+        let q = range
+            .split(';')
+            .skip(1)
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        let format = match media(range) {
+            Media::Exact(f) => f,
+            Media::Any => Format::Json,
+            Media::Unsupported => continue,
+        };
+        if best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, format));
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Serialise a FHIR JSON value in `format`.
+pub fn render(value: &Value, format: Format) -> Vec<u8> {
+    match format {
+        Format::Json => serde_json::to_vec(value).unwrap_or_default(),
+        Format::Xml => crate::fhir::xml::to_xml(value).into_bytes(),
+    }
+}
+
+/// A request body read as FHIR (JSON or XML per `Content-Type`), in the FHIR JSON form.
+#[derive(Debug, Clone)]
+pub struct FhirBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for FhirBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = header_str(req.headers(), CONTENT_TYPE.as_str()).map(str::to_string);
+        if let Some(ct) = &content_type {
+            if media(ct) == Media::Unsupported {
+                return Err(unsupported("Content-Type", ct));
+            }
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            ApiError::bad_request(format!("the request body could not be read: {rejection}"))
+                .with_status(rejection.status())
+        })?;
+        crate::fhir::parse_body(&bytes, content_type.as_deref())
+            .map(FhirBody)
+            .map_err(body_error)
+    }
+}
+
+fn body_error(e: WireError) -> ApiError {
+    match e {
+        WireError::WrongRoot(m) => {
+            ApiError::invalid_resource(format!("the request body is not a FHIR resource: {m}"))
+        }
+        other => {
+            ApiError::bad_request(format!("the request body is not well-formed FHIR: {other}"))
+        }
+    }
+}
+
+/// Largest request body accepted; larger ones get 413 with an OperationOutcome.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderValue, StatusCode};
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn format_beats_accept_and_accept_beats_content_type() {
+        let h = headers(&[
+            ("accept", "application/fhir+json"),
+            ("content-type", "application/fhir+xml"),
+        ]);
+        assert_eq!(
+            response_format(Some("_format=application/fhir+xml"), &h),
+            Ok(Format::Xml)
+        );
+        assert_eq!(response_format(None, &h), Ok(Format::Json));
+        let h = headers(&[("content-type", "application/fhir+xml;charset=utf-8")]);
+        assert_eq!(response_format(None, &h), Ok(Format::Xml));
+        assert_eq!(response_format(None, &HeaderMap::new()), Ok(Format::Json));
+    }
+
+    #[test]
+    fn shorthands_and_lists() {
+        let none = HeaderMap::new();
+        assert_eq!(response_format(Some("_format=xml"), &none), Ok(Format::Xml));
+        assert_eq!(
+            response_format(Some("_format=json"), &none),
+            Ok(Format::Json)
+        );
+        assert_eq!(
+            response_format(Some("_format=application%2Ffhir%2Bxml"), &none),
+            Ok(Format::Xml)
+        );
+        let h = headers(&[("accept", "text/html, application/fhir+xml;q=0.9, */*;q=0.1")]);
+        assert_eq!(response_format(None, &h), Ok(Format::Xml));
+        let h = headers(&[("accept", "*/*")]);
+        assert_eq!(response_format(None, &h), Ok(Format::Json));
+    }
+
+    #[test]
+    fn unsupported_is_415() {
+        let e = response_format(Some("_format=text/plain"), &HeaderMap::new()).unwrap_err();
+        assert_eq!(e.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let h = headers(&[("accept", "text/plain")]);
+        assert_eq!(
+            response_format(None, &h).unwrap_err().status().as_u16(),
+            415
+        );
+    }
+}

@@ -1,0 +1,654 @@
+//! index.html: the self-contained report people read to decide whether a provider conforms.
+//!
+//! The page is rendered with tera from `templates/index.html` (CSS and JS are separate templates
+//! included inline, so the file works offline, from an e-mail attachment or printed). Layout is
+//! verdict first: overall verdict, per-capability verdicts, the list of failures, then every feature
+//! with its scenarios, steps and evidence.
+//!
+//! # Safety of provider content
+//!
+//! Almost every string on the page (bodies, headers, URLs, error messages, even scenario names) is
+//! controlled by the provider under test or by feature authors, and the report is opened by
+//! assurance staff in a browser. So:
+//! - autoescape is on for the template, and the templates never use the `safe` filter (a unit test
+//!   enforces that); the CSS/JS templates contain no variables at all;
+//! - provider strings are only placed in element text or double-quoted attributes, never in `href`,
+//!   `style` or script, so HTML entity escaping is sufficient;
+//! - everything the template needs to compute (pretty-printing, truncation, which header a finding
+//!   points at) is computed here in Rust, keeping logic out of the template.
+//!
+//! # Size
+//!
+//! A full run is ~1000 scenarios and ~2000 exchanges. Each body appears once in the page (no JSON
+//! data island duplicating it for the script), bodies over [`BODY_DISPLAY_LIMIT`] are cut (the full
+//! body is in results.json), and the escape function does not escape `/`, which FHIR bodies are full
+//! of.
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::model::{
+    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, ScenarioResult,
+    Status, TargetSummary, Totals,
+};
+use crate::http::evidence::{Exchange, Finding, RecordedResponse};
+
+const TEMPLATE: &str = include_str!("templates/index.html");
+const MACROS: &str = include_str!("templates/macros.html");
+const CSS: &str = include_str!("templates/report.css");
+const JS: &str = include_str!("templates/report.js");
+
+/// Bodies longer than this (in bytes) are shown cut, with a note; results.json has them in full.
+pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
+
+/// Render index.html.
+pub fn render(report: &RunReport) -> Result<String, tera::Error> {
+    let mut tera = Tera::default();
+    tera.add_raw_templates(vec![
+        ("macros.html", MACROS),
+        ("index.html", TEMPLATE),
+        ("report.css", CSS),
+        ("report.js", JS),
+    ])?;
+    // Explicit rather than relying on tera's default suffix list: escaping is what keeps a hostile
+    // provider's response from running script in the assessor's browser.
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    let ctx = Context::from_serialize(View::new(report))?;
+    tera.render("index.html", &ctx)
+}
+
+/// HTML escaping for element text and double-quoted attributes. Unlike tera's default it leaves `/`
+/// alone (not needed in those contexts, and it would bloat every URL in every FHIR body six-fold).
+/// Characters that HTML forbids in text (NUL and other C0 controls bar whitespace) are replaced so a
+/// hostile body cannot confuse the parser either.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() && c != '\u{85}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// View model: what the template renders, everything pre-computed.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct View<'a> {
+    tool: &'a str,
+    tool_version: &'a str,
+    started_at: &'a str,
+    finished_at: &'a str,
+    duration: String,
+    concurrency: usize,
+    tag_filter: Option<&'a str>,
+    target: &'a TargetSummary,
+    passed: bool,
+    /// One sentence saying why the verdict is what it is (a FAIL with zero failed scenarios would
+    /// otherwise be puzzling).
+    verdict_reason: String,
+    totals: Totals,
+    skipped: usize,
+    run_errors: &'a [String],
+    capabilities: Vec<CapabilityVerdict>,
+    requirements: Vec<RequirementCoverage>,
+    requirements_failed: usize,
+    failures: Vec<FailureLink<'a>>,
+    features: Vec<FeatureView<'a>>,
+    body_limit_kb: usize,
+}
+
+impl<'a> View<'a> {
+    fn new(report: &'a RunReport) -> Self {
+        let totals = report.totals();
+        let passed = report.passed();
+        let verdict_reason = if !report.run_errors.is_empty() {
+            format!(
+                "{} run error{} stopped part of the run.",
+                report.run_errors.len(),
+                plural(report.run_errors.len())
+            )
+        } else if totals.scenarios == 0 {
+            "No scenarios ran: nothing was assured.".to_string()
+        } else if totals.failed > 0 {
+            format!(
+                "{} of {} scenarios failed.",
+                totals.failed, totals.scenarios
+            )
+        } else {
+            format!("All {} scenarios passed.", totals.passed)
+        };
+        let requirements = report.requirements();
+        let features: Vec<FeatureView> = report
+            .features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FeatureView::new(i, f))
+            .collect();
+        let failures = report
+            .features
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, f)| {
+                f.scenarios
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.status == Status::Failed)
+                    .map(move |(si, s)| {
+                        let (step, message) = match &s.failure {
+                            Some(Failure { step, message }) => (step.as_str(), message.as_str()),
+                            None => s
+                                .steps
+                                .iter()
+                                .find(|st| st.status == Status::Failed)
+                                .map(|st| (st.text.as_str(), st.message.as_deref().unwrap_or("")))
+                                .unwrap_or(("", "")),
+                        };
+                        FailureLink {
+                            id: scenario_id(fi, si),
+                            feature: &f.name,
+                            name: &s.name,
+                            line: s.line,
+                            step,
+                            message: clip(message, 600),
+                        }
+                    })
+            })
+            .collect();
+        View {
+            tool: &report.tool,
+            tool_version: &report.tool_version,
+            started_at: &report.started_at,
+            finished_at: &report.finished_at,
+            duration: human_duration(report.duration_ms),
+            concurrency: report.concurrency,
+            tag_filter: report.tag_filter.as_deref(),
+            target: &report.target,
+            passed,
+            verdict_reason,
+            totals,
+            skipped: totals.scenarios - totals.passed - totals.failed,
+            run_errors: &report.run_errors,
+            capabilities: report.capabilities(),
+            requirements_failed: requirements.iter().filter(|r| r.failed > 0).count(),
+            requirements,
+            failures,
+            features,
+            body_limit_kb: BODY_DISPLAY_LIMIT / 1024,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FailureLink<'a> {
+    id: String,
+    feature: &'a str,
+    name: &'a str,
+    line: usize,
+    step: &'a str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct FeatureView<'a> {
+    id: String,
+    name: &'a str,
+    path: &'a str,
+    tags: &'a [String],
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    scenarios: Vec<ScenarioView<'a>>,
+}
+
+impl<'a> FeatureView<'a> {
+    fn new(fi: usize, f: &'a FeatureResult) -> Self {
+        let (passed, failed) = (f.passed(), f.failed());
+        FeatureView {
+            id: format!("f{fi}"),
+            name: &f.name,
+            path: &f.path,
+            tags: &f.tags,
+            passed,
+            failed,
+            skipped: f.scenarios.len() - passed - failed,
+            scenarios: f
+                .scenarios
+                .iter()
+                .enumerate()
+                .map(|(si, s)| ScenarioView::new(fi, si, s))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScenarioView<'a> {
+    id: String,
+    name: &'a str,
+    line: usize,
+    status: &'static str,
+    label: &'static str,
+    tags: &'a [String],
+    requirements: &'a [String],
+    duration: String,
+    steps: Vec<StepView<'a>>,
+    /// The scenario's failure when no step carries it (e.g. a hook failed), shown above the steps.
+    unattached_failure: Option<&'a Failure>,
+    exchanges: Vec<ExchangeView<'a>>,
+}
+
+impl<'a> ScenarioView<'a> {
+    fn new(fi: usize, si: usize, s: &'a ScenarioResult) -> Self {
+        let failed = s.status == Status::Failed;
+        let step_has_message = s
+            .steps
+            .iter()
+            .any(|st| st.status == Status::Failed && st.message.is_some());
+        let last = s.evidence.len().saturating_sub(1);
+        ScenarioView {
+            id: scenario_id(fi, si),
+            name: &s.name,
+            line: s.line,
+            status: status_class(s.status),
+            label: status_label(s.status),
+            tags: &s.tags,
+            requirements: &s.requirements,
+            duration: human_duration(s.duration_ms),
+            steps: s
+                .steps
+                .iter()
+                .map(|st| StepView {
+                    keyword: st.keyword.trim(),
+                    text: &st.text,
+                    status: status_class(st.status),
+                    icon: status_icon(st.status),
+                    message: st.message.as_deref(),
+                    background: st.background,
+                })
+                .collect(),
+            unattached_failure: s.failure.as_ref().filter(|_| !step_has_message),
+            exchanges: s
+                .evidence
+                .iter()
+                .enumerate()
+                .map(|(i, x)| ExchangeView::new(i, x, failed && i == last))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StepView<'a> {
+    keyword: &'a str,
+    text: &'a str,
+    status: &'static str,
+    icon: &'static str,
+    message: Option<&'a str>,
+    background: bool,
+}
+
+#[derive(Serialize)]
+struct ExchangeView<'a> {
+    n: usize,
+    open: bool,
+    interaction: Option<&'a str>,
+    method: &'a str,
+    url: &'a str,
+    elapsed: String,
+    /// Status code, or "error" for a transport failure.
+    outcome: String,
+    outcome_class: &'static str,
+    request_headers: Vec<HeaderView<'a>>,
+    jwt_claims: Option<String>,
+    request_body: Option<BodyView>,
+    response: Option<ResponseView<'a>>,
+    error: Option<&'a str>,
+    findings: Vec<FindingView<'a>>,
+    findings_errors: usize,
+}
+
+impl<'a> ExchangeView<'a> {
+    fn new(i: usize, x: &'a Exchange, open: bool) -> Self {
+        let (outcome, outcome_class) = match (&x.response, &x.error) {
+            (Some(r), _) => (r.status.to_string(), http_status_class(r.status)),
+            (None, Some(_)) => ("error".to_string(), "bad"),
+            (None, None) => ("no response".to_string(), "bad"),
+        };
+        ExchangeView {
+            n: i + 1,
+            open,
+            interaction: x.interaction.as_deref(),
+            method: &x.request.method,
+            url: &x.request.url,
+            elapsed: format!("{:.0} ms", x.elapsed_ms),
+            outcome,
+            outcome_class,
+            request_headers: x
+                .request
+                .headers
+                .iter()
+                .map(|(k, v)| HeaderView {
+                    name: k,
+                    value: v,
+                    flagged: false,
+                })
+                .collect(),
+            jwt_claims: x
+                .request
+                .jwt_claims
+                .as_ref()
+                .map(|c| serde_json::to_string_pretty(c).unwrap_or_else(|_| c.to_string())),
+            request_body: x
+                .request
+                .body
+                .as_deref()
+                .filter(|b| !b.is_empty())
+                .map(|b| BodyView::new(b, false)),
+            response: x
+                .response
+                .as_ref()
+                .map(|r| ResponseView::new(r, &x.findings)),
+            error: x.error.as_deref(),
+            findings: x
+                .findings
+                .iter()
+                .map(|f| FindingView {
+                    severity: &f.severity,
+                    level: severity_class(&f.severity),
+                    location: &f.location,
+                    message: &f.message,
+                })
+                .collect(),
+            findings_errors: x
+                .findings
+                .iter()
+                .filter(|f| severity_class(&f.severity) == "error")
+                .count(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct HeaderView<'a> {
+    name: &'a str,
+    value: &'a str,
+    /// A finding's location names this header: highlight the row.
+    flagged: bool,
+}
+
+#[derive(Serialize)]
+struct ResponseView<'a> {
+    status: u16,
+    status_class: &'static str,
+    /// A finding's location is the status code.
+    status_flagged: bool,
+    headers: Vec<HeaderView<'a>>,
+    body: Option<BodyView>,
+}
+
+impl<'a> ResponseView<'a> {
+    fn new(r: &'a RecordedResponse, findings: &[Finding]) -> Self {
+        ResponseView {
+            status: r.status,
+            status_class: http_status_class(r.status),
+            status_flagged: findings.iter().any(|f| location_is_status(&f.location)),
+            headers: r
+                .headers
+                .iter()
+                .map(|(k, v)| HeaderView {
+                    name: k,
+                    value: v,
+                    flagged: findings
+                        .iter()
+                        .any(|f| location_names_header(&f.location, k)),
+                })
+                .collect(),
+            body: (!r.body.is_empty()).then(|| BodyView::new(&r.body, r.truncated)),
+        }
+    }
+}
+
+/// A body as displayed.
+#[derive(Serialize)]
+struct BodyView {
+    text: String,
+    /// It was JSON and has been re-indented for reading.
+    reformatted: bool,
+    /// The display copy was cut at [`BODY_DISPLAY_LIMIT`].
+    cut: bool,
+    /// The capture itself was cut (over the configured cap), so even results.json lacks the rest.
+    capture_truncated: bool,
+    size: String,
+}
+
+impl BodyView {
+    fn new(raw: &str, capture_truncated: bool) -> Self {
+        let pretty = pretty_json(raw);
+        let reformatted = pretty.is_some();
+        let full = pretty.unwrap_or_else(|| raw.to_string());
+        let (text, cut) = cut_at(full, BODY_DISPLAY_LIMIT);
+        BodyView {
+            text,
+            reformatted,
+            cut,
+            capture_truncated,
+            size: human_size(raw.len()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    severity: &'a str,
+    level: &'static str,
+    location: &'a str,
+    message: &'a str,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+fn scenario_id(fi: usize, si: usize) -> String {
+    format!("f{fi}-s{si}")
+}
+
+fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Passed => "passed",
+        Status::Failed => "failed",
+        Status::Skipped => "skipped",
+    }
+}
+
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Passed => "PASS",
+        Status::Failed => "FAIL",
+        Status::Skipped => "SKIP",
+    }
+}
+
+fn status_icon(s: Status) -> &'static str {
+    match s {
+        Status::Passed => "✓",
+        Status::Failed => "✗",
+        Status::Skipped => "–",
+    }
+}
+
+fn http_status_class(code: u16) -> &'static str {
+    match code {
+        200..=299 => "ok",
+        300..=399 => "info",
+        _ => "bad",
+    }
+}
+
+/// Map free-text severities (FHIR OperationOutcome uses fatal/error/warning/information) to a style.
+fn severity_class(sev: &str) -> &'static str {
+    let s = sev.to_ascii_lowercase();
+    if s.contains("fatal") || s.contains("error") {
+        "error"
+    } else if s.contains("warn") {
+        "warning"
+    } else {
+        "info"
+    }
+}
+
+/// Whether a finding's location names this header: `Content-Type`, `header Content-Type`,
+/// `header:Content-Type`, `headers.Content-Type`, case-insensitively.
+fn location_names_header(location: &str, header: &str) -> bool {
+    let loc = location.trim();
+    let lower = loc.to_ascii_lowercase();
+    let rest = [
+        "headers.", "headers:", "header:", "header ", "headers/", "header.",
+    ]
+    .iter()
+    .find(|p| lower.starts_with(*p))
+    .map_or(loc, |p| loc[p.len()..].trim());
+    rest.eq_ignore_ascii_case(header)
+}
+
+fn location_is_status(location: &str) -> bool {
+    let l = location.trim().to_ascii_lowercase();
+    l == "status" || l == "status code" || l == "http status"
+}
+
+/// Re-indent a JSON body for reading; `None` when it is not JSON (left exactly as received).
+fn pretty_json(raw: &str) -> Option<String> {
+    let t = raw.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(raw).ok()?;
+    serde_json::to_string_pretty(&v).ok()
+}
+
+/// Cut a string to at most `max` bytes on a char boundary.
+fn cut_at(mut s: String, max: usize) -> (String, bool) {
+    if s.len() <= max {
+        return (s, false);
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    (s, true)
+}
+
+/// Shorten a message for the failures list; the full text is under the failing step.
+fn clip(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn human_size(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn human_duration(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        return "–".to_string();
+    }
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        let secs = (ms / 1000.0).round() as u64;
+        format!("{} min {} s", secs / 60, secs % 60)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The guarantee that provider content is escaped rests on autoescape plus never marking a
+    /// value safe; this keeps a later template edit from quietly breaking it.
+    #[test]
+    fn templates_never_mark_values_safe() {
+        for (name, src) in [
+            ("index.html", TEMPLATE),
+            ("macros.html", MACROS),
+            ("report.css", CSS),
+            ("report.js", JS),
+        ] {
+            assert!(
+                !src.contains("| safe") && !src.contains("|safe"),
+                "{name} uses the safe filter"
+            );
+        }
+        assert!(
+            !CSS.contains("{{") && !JS.contains("{{"),
+            "CSS/JS templates must hold no variables"
+        );
+    }
+
+    #[test]
+    fn escape_covers_html_specials_and_controls() {
+        assert_eq!(
+            escape_html(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("a\u{0}b\nc"), "a\u{FFFD}b\nc");
+    }
+
+    #[test]
+    fn header_locations() {
+        assert!(location_names_header("Content-Type", "content-type"));
+        assert!(location_names_header(
+            "header: Content-Type",
+            "Content-Type"
+        ));
+        assert!(location_names_header("headers.ssp-traceid", "Ssp-TraceID"));
+        assert!(!location_names_header("Bundle.entry[0]", "Content-Type"));
+        assert!(location_is_status("Status"));
+    }
+
+    #[test]
+    fn bodies_are_cut_on_char_boundaries() {
+        let s = "é".repeat(BODY_DISPLAY_LIMIT); // 2 bytes each
+        let b = BodyView::new(&s, false);
+        assert!(b.cut && b.text.len() <= BODY_DISPLAY_LIMIT && !b.reformatted);
+        let b = BodyView::new(r#"{"a":[1,2]}"#, false);
+        assert!(b.reformatted && !b.cut && b.text.contains("\n  \"a\""));
+    }
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(850.0), "850 ms");
+        assert_eq!(human_duration(12_340.0), "12.3 s");
+        assert_eq!(human_duration(184_000.0), "3 min 4 s");
+    }
+}

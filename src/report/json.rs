@@ -1,0 +1,135 @@
+//! results.json: the machine-readable report, for CI gates and tooling that post-processes a run.
+//!
+//! The document is a stable, versioned view over [`RunReport`] rather than a direct serialisation of
+//! it, so the evidence model can evolve without breaking consumers: anything that changes the
+//! meaning or shape of an existing field must bump [`SCHEMA_VERSION`]. Derived data a consumer would
+//! otherwise have to recompute (totals, the overall verdict, per-capability verdicts, requirement
+//! coverage) is included so that a gate can be a one-line `jq` expression such as `.passed`.
+//!
+//! Evidence is written in full, exactly as recorded (bodies are not reformatted or cut here, unlike
+//! the HTML report), so results.json is the authoritative copy of what went over the wire.
+
+use serde::Serialize;
+
+use super::model::{
+    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, ScenarioResult,
+    Status, StepResult, TargetSummary, Totals,
+};
+use crate::http::Exchange;
+
+/// Version of the results.json layout. Bump on any incompatible change (renamed, removed or
+/// re-typed field); adding a field is compatible and does not bump it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Render results.json, pretty-printed (it is also read by people diffing two runs).
+pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
+    let mut out = serde_json::to_string_pretty(&Document::new(report))?;
+    out.push('\n');
+    Ok(out)
+}
+
+/// The top-level object.
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: u32,
+    tool: &'a str,
+    tool_version: &'a str,
+    started_at: &'a str,
+    finished_at: &'a str,
+    duration_ms: f64,
+    concurrency: usize,
+    tag_filter: Option<&'a str>,
+    target: &'a TargetSummary,
+    /// The overall verdict, as [`RunReport::passed`] decides it.
+    passed: bool,
+    totals: Totals,
+    /// Problems that stopped part of the run; a non-empty list means the run failed.
+    run_errors: &'a [String],
+    capabilities: Vec<CapabilityVerdict>,
+    requirements: Vec<RequirementCoverage>,
+    features: Vec<FeatureDoc<'a>>,
+}
+
+impl<'a> Document<'a> {
+    fn new(report: &'a RunReport) -> Self {
+        Document {
+            schema_version: SCHEMA_VERSION,
+            tool: &report.tool,
+            tool_version: &report.tool_version,
+            started_at: &report.started_at,
+            finished_at: &report.finished_at,
+            duration_ms: report.duration_ms,
+            concurrency: report.concurrency,
+            tag_filter: report.tag_filter.as_deref(),
+            target: &report.target,
+            passed: report.passed(),
+            totals: report.totals(),
+            run_errors: &report.run_errors,
+            capabilities: report.capabilities(),
+            requirements: report.requirements(),
+            features: report.features.iter().map(FeatureDoc::new).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FeatureDoc<'a> {
+    name: &'a str,
+    path: &'a str,
+    tags: &'a [String],
+    passed: usize,
+    failed: usize,
+    scenarios: Vec<ScenarioDoc<'a>>,
+}
+
+impl<'a> FeatureDoc<'a> {
+    fn new(f: &'a FeatureResult) -> Self {
+        FeatureDoc {
+            name: &f.name,
+            path: &f.path,
+            tags: &f.tags,
+            passed: f.passed(),
+            failed: f.failed(),
+            scenarios: f.scenarios.iter().map(|s| ScenarioDoc::new(f, s)).collect(),
+        }
+    }
+}
+
+/// One scenario. It repeats its feature's name and path so that a consumer can flatten
+/// `[.features[].scenarios[]]` and still know where each scenario came from.
+#[derive(Serialize)]
+struct ScenarioDoc<'a> {
+    feature: &'a str,
+    feature_path: &'a str,
+    name: &'a str,
+    line: usize,
+    tags: &'a [String],
+    requirements: &'a [String],
+    status: Status,
+    duration_ms: f64,
+    /// The first failing step and why it failed; `null` when the scenario did not fail.
+    failure: Option<&'a Failure>,
+    /// Index into `steps` of the failing step, when it can be identified.
+    failing_step_index: Option<usize>,
+    steps: &'a [StepResult],
+    evidence: &'a [Exchange],
+}
+
+impl<'a> ScenarioDoc<'a> {
+    fn new(f: &'a FeatureResult, s: &'a ScenarioResult) -> Self {
+        ScenarioDoc {
+            feature: &f.name,
+            feature_path: &f.path,
+            name: &s.name,
+            line: s.line,
+            tags: &s.tags,
+            requirements: &s.requirements,
+            status: s.status,
+            duration_ms: s.duration_ms,
+            failure: s.failure.as_ref(),
+            failing_step_index: s.steps.iter().position(|st| st.status == Status::Failed),
+            steps: &s.steps,
+            evidence: &s.evidence,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! A cucumber writer that turns the event stream into the report model.
+//!
+//! Events of concurrently running scenarios interleave; each is filed under its scenario's key, so the
+//! collector does not need cucumber's normalising writer.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cucumber::event::{self, Cucumber, StepError};
+use cucumber::gherkin;
+use cucumber::parser;
+use cucumber::{Event, Writer};
+
+use super::progress::Progress;
+use crate::report::{Failure, FeatureResult, ScenarioResult, Status, StepResult};
+use crate::steps::context::ScenarioKey;
+use crate::steps::{Assurance, RunContext};
+
+/// The key of a scenario: path relative to the features root, line, name.
+pub fn key(root: &Path, feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioKey {
+    (relative_path(root, feature), scenario.position.line, scenario.name.clone())
+}
+
+fn relative_path(root: &Path, feature: &gherkin::Feature) -> String {
+    match &feature.path {
+        Some(p) => p.strip_prefix(root).unwrap_or(p).display().to_string(),
+        None => feature.name.clone(),
+    }
+}
+
+/// Collects results while the run goes on.
+pub struct Collector {
+    ctx: Arc<RunContext>,
+    root: PathBuf,
+    progress: Progress,
+    features: Vec<FeatureResult>,
+    feature_index: HashMap<String, usize>,
+    running: HashMap<ScenarioKey, (ScenarioResult, std::time::Instant)>,
+    run_errors: Vec<String>,
+    done: usize,
+    failed: usize,
+}
+
+impl Collector {
+    pub fn new(ctx: Arc<RunContext>, root: PathBuf, progress: Progress) -> Collector {
+        Collector {
+            ctx,
+            root,
+            progress,
+            features: Vec::new(),
+            feature_index: HashMap::new(),
+            running: HashMap::new(),
+            run_errors: Vec::new(),
+            done: 0,
+            failed: 0,
+        }
+    }
+
+    /// The features (sorted by path, scenarios by line) and the errors that stopped part of the run.
+    pub fn finish(mut self) -> (Vec<FeatureResult>, Vec<String>) {
+        self.progress.done();
+        // Scenarios that never finished (should not happen) are reported as failed.
+        for ((path, _, _), (mut s, _)) in std::mem::take(&mut self.running) {
+            s.status = Status::Failed;
+            s.failure = Some(Failure { step: String::new(), message: "the scenario did not finish".into() });
+            if let Some(&i) = self.feature_index.get(&path) {
+                self.features[i].scenarios.push(s);
+            }
+        }
+        for f in &mut self.features {
+            f.scenarios.sort_by(|a, b| a.line.cmp(&b.line).then(a.name.cmp(&b.name)));
+        }
+        self.features.sort_by(|a, b| a.path.cmp(&b.path));
+        (self.features, self.run_errors)
+    }
+
+    fn feature_slot(&mut self, feature: &gherkin::Feature) -> usize {
+        let path = relative_path(&self.root, feature);
+        if let Some(&i) = self.feature_index.get(&path) {
+            return i;
+        }
+        self.features.push(FeatureResult {
+            name: feature.name.clone(),
+            path: path.clone(),
+            tags: feature.tags.clone(),
+            scenarios: Vec::new(),
+        });
+        self.feature_index.insert(path, self.features.len() - 1);
+        self.features.len() - 1
+    }
+
+    fn on_scenario(&mut self, feature: &gherkin::Feature, rule: Option<&gherkin::Rule>, scenario: &gherkin::Scenario, ev: event::Scenario<Assurance>) {
+        let k = key(&self.root, feature, scenario);
+        match ev {
+            event::Scenario::Started => {
+                let tags: Vec<String> = feature
+                    .tags
+                    .iter()
+                    .chain(rule.iter().flat_map(|r| &r.tags))
+                    .chain(&scenario.tags)
+                    .cloned()
+                    .collect();
+                let requirements = tags.iter().filter_map(|t| t.strip_prefix("req:")).map(str::to_string).collect();
+                let result = ScenarioResult {
+                    name: scenario.name.clone(),
+                    line: scenario.position.line,
+                    tags,
+                    requirements,
+                    status: Status::Passed,
+                    steps: Vec::new(),
+                    failure: None,
+                    evidence: Vec::new(),
+                    duration_ms: 0.0,
+                };
+                self.running.insert(k, (result, std::time::Instant::now()));
+            }
+            event::Scenario::Background(step, ev) => self.on_step(&k, &step, ev, true),
+            event::Scenario::Step(step, ev) => self.on_step(&k, &step, ev, false),
+            event::Scenario::Hook(_, event::Hook::Failed(_, info)) => {
+                if let Some((s, _)) = self.running.get_mut(&k) {
+                    fail(s, "(hook)", panic_message(&info));
+                }
+            }
+            event::Scenario::Finished => {
+                let Some((mut s, started)) = self.running.remove(&k) else { return };
+                s.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+                s.evidence = self.ctx.withdraw(&k);
+                self.done += 1;
+                if s.status == Status::Failed {
+                    self.failed += 1;
+                }
+                self.progress.scenario_finished(
+                    self.done,
+                    self.failed,
+                    &feature.name,
+                    &s.name,
+                    s.status == Status::Passed,
+                    s.failure.as_ref().map(|f| f.message.as_str()),
+                );
+                let i = self.feature_slot(feature);
+                self.features[i].scenarios.push(s);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_step(&mut self, k: &ScenarioKey, step: &gherkin::Step, ev: event::Step<Assurance>, background: bool) {
+        let Some((s, _)) = self.running.get_mut(k) else { return };
+        let text = format!("{}{}", step.keyword, step.value);
+        let (status, message) = match ev {
+            event::Step::Started => return,
+            event::Step::Passed(..) => (Status::Passed, None),
+            event::Step::Skipped => {
+                // cucumber skips a step no definition matches: that is a broken scenario, never a pass.
+                let m = "no step definition matches this step".to_string();
+                fail(s, &text, m.clone());
+                (Status::Failed, Some(m))
+            }
+            event::Step::Failed(_, _, _, err) => {
+                let m = match err {
+                    StepError::Panic(info) => panic_message(&info),
+                    other => other.to_string(),
+                };
+                fail(s, &text, m.clone());
+                (Status::Failed, Some(m))
+            }
+        };
+        s.steps.push(StepResult { keyword: step.keyword.trim().to_string(), text: step.value.clone(), status, message, background });
+    }
+}
+
+fn fail(s: &mut ScenarioResult, step: &str, message: String) {
+    s.status = Status::Failed;
+    if s.failure.is_none() {
+        s.failure = Some(Failure { step: step.to_string(), message });
+    }
+}
+
+fn panic_message(info: &event::Info) -> String {
+    if let Some(s) = info.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(s) = info.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else {
+        "the step failed without a message".to_string()
+    }
+}
+
+impl Writer<Assurance> for Collector {
+    type Cli = cucumber::cli::Empty;
+
+    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<Assurance>>>, _cli: &Self::Cli) {
+        let ev = match event {
+            Ok(ev) => ev.value,
+            Err(e) => {
+                self.run_errors.push(format!("could not read a feature: {e}"));
+                return;
+            }
+        };
+        if let Cucumber::Feature(feature, fev) = ev {
+            match fev {
+                event::Feature::Started => {
+                    self.feature_slot(&feature);
+                }
+                event::Feature::Scenario(scenario, retryable) => {
+                    self.on_scenario(&feature, None, &scenario, retryable.event);
+                }
+                event::Feature::Rule(rule, event::Rule::Scenario(scenario, retryable)) => {
+                    self.on_scenario(&feature, Some(&rule), &scenario, retryable.event);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+// Results are filed per scenario key, so interleaved events are handled correctly.
+impl cucumber::writer::Normalized for Collector {}

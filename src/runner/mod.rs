@@ -1,0 +1,189 @@
+//! Runs the features against a target and produces the [`RunReport`]. Knows nothing of how reports are
+//! written or how the command line looks (see `cli::run`).
+
+mod collector;
+pub mod progress;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cucumber::tag::Ext as _;
+use cucumber::World as _;
+use futures::FutureExt;
+
+use crate::config::Config;
+use crate::gpconnect::Interaction;
+use crate::http::{Client, RequestSpec};
+use crate::report::{RunReport, TargetSummary};
+use crate::steps::{Assurance, RunContext, CONTEXT};
+
+pub use collector::Collector;
+pub use progress::Progress;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub config: Config,
+    pub features: PathBuf,
+    /// A cucumber tag expression, e.g. `@foundations and not @register`.
+    pub tags: Option<String>,
+    pub concurrency: usize,
+    /// Whether the target is the embedded reference provider (shown in the report).
+    pub embedded: bool,
+}
+
+/// Why a run could not start (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("the tag expression {expr:?} is not valid: {message}")]
+    BadTags { expr: String, message: String },
+    #[error("cannot read the features at {path}: {message}")]
+    Features { path: PathBuf, message: String },
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    #[error("{0}")]
+    Client(#[from] crate::http::TransportError),
+    #[error("the provider at {url} did not answer: {message}\n  Check target.foundations_url, that the provider is running, and the TLS settings.")]
+    Unreachable { url: String, message: String },
+}
+
+/// Check the feature files parse before anything is sent, so a typo stops the run with a clear message.
+pub fn check_features(dir: &Path) -> Result<usize, RunError> {
+    let meta = std::fs::metadata(dir).map_err(|e| RunError::Features { path: dir.into(), message: e.to_string() })?;
+    let mut files = Vec::new();
+    if meta.is_file() {
+        files.push(dir.to_path_buf());
+    } else {
+        collect_features(dir, &mut files).map_err(|e| RunError::Features { path: dir.into(), message: e.to_string() })?;
+    }
+    if files.is_empty() {
+        return Err(RunError::Features { path: dir.into(), message: "no .feature files found".into() });
+    }
+    for f in &files {
+        cucumber::gherkin::Feature::parse_path(f, cucumber::gherkin::GherkinEnv::default())
+            .map_err(|e| RunError::Features { path: f.clone(), message: e.to_string() })?;
+    }
+    Ok(files.len())
+}
+
+fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let p = entry?.path();
+        if p.is_dir() {
+            collect_features(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "feature") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Parse a tag expression (with or without `@`).
+pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation, RunError> {
+    expr.parse::<cucumber::gherkin::tagexpr::TagOperation>()
+        .map_err(|e| RunError::BadTags { expr: expr.into(), message: e.to_string() })
+}
+
+/// Summary of the target for the report.
+pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
+    use crate::gpconnect::Capability;
+    TargetSummary {
+        foundations_url: config.service_root(Capability::Foundations),
+        structured_url: config.service_root(Capability::Structured),
+        documents_url: config.service_root(Capability::Documents),
+        provider_asid: config.target.provider_asid.clone(),
+        provider_ods_code: config.target.provider_ods_code.clone(),
+        gpconnect_version: config.target.gpconnect_version.clone(),
+        structured_version: config.target.structured_version.clone(),
+        embedded,
+    }
+}
+
+/// Send one capability-statement request to see the provider answers at all.
+pub async fn preflight(config: &Config, client: &Client) -> Result<(), RunError> {
+    let spec = RequestSpec::new(config, Interaction::Metadata, None);
+    let exchange = client.send(&spec).await;
+    match exchange.error {
+        Some(message) => Err(RunError::Unreachable { url: spec.url(), message }),
+        None => Ok(()),
+    }
+}
+
+/// Run the features. Scenario failures are in the report; only problems that stop the run are errors.
+pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, RunError> {
+    let RunOptions { config, features, tags, concurrency, embedded } = options;
+    config.validate().map_err(|e| RunError::Config(e.to_string()))?;
+    let filter = tags.as_deref().map(parse_tags).transpose()?;
+    check_features(&features)?;
+    let client = Client::new(&config)?;
+    preflight(&config, &client).await?;
+
+    let started = chrono::Utc::now();
+    let clock = std::time::Instant::now();
+    let ctx = RunContext::new(config.clone(), client);
+    let collector = Collector::new(Arc::clone(&ctx), features.clone(), progress);
+    let after_ctx = Arc::clone(&ctx);
+    let features_root = features.clone();
+
+    let cucumber = Assurance::cucumber()
+        .max_concurrent_scenarios(concurrency.max(1))
+        .with_writer(collector)
+        .after(move |feature, _rule, scenario, _finished, world| {
+            let ctx = Arc::clone(&after_ctx);
+            let key = collector::key(&features_root, feature, scenario);
+            async move {
+                if let Some(w) = world {
+                    ctx.deposit(key, std::mem::take(&mut w.exchanges));
+                }
+            }
+            .boxed_local()
+        })
+        // Last: changing the writer resets the CLI options, and without defaults cucumber would parse
+        // the process arguments as its own.
+        .with_default_cli();
+    let run = cucumber.filter_run(features.clone(), move |feature, rule, scenario| match &filter {
+        None => true,
+        Some(expr) => expr.eval(
+            feature
+                .tags
+                .iter()
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .chain(scenario.tags.iter()),
+        ),
+    });
+    let collector = with_quiet_panics(CONTEXT.scope(Arc::clone(&ctx), run)).await;
+    let (features_out, run_errors) = collector.finish();
+
+    Ok(RunReport {
+        tool: "gpc-assure".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        started_at: started.to_rfc3339(),
+        finished_at: chrono::Utc::now().to_rfc3339(),
+        duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
+        target: target_summary(&config, embedded),
+        tag_filter: tags,
+        concurrency,
+        features: features_out,
+        run_errors,
+    })
+}
+
+/// Failing steps panic inside cucumber (which catches them); keep the default hook from printing those
+/// panics as if the program had crashed.
+async fn with_quiet_panics<F: std::future::Future>(f: F) -> F::Output {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static QUIET: AtomicUsize = AtomicUsize::new(0);
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET.load(Ordering::SeqCst) == 0 {
+                default(info);
+            }
+        }));
+    });
+    QUIET.fetch_add(1, Ordering::SeqCst);
+    let out = f.await;
+    QUIET.fetch_sub(1, Ordering::SeqCst);
+    out
+}

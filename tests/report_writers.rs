@@ -1,0 +1,570 @@
+//! The three report writers against a hand-built run: escaping of hostile provider content,
+//! verdicts, and that junit.xml / results.json are well-formed and carry the failure.
+
+use gpc_assure::http::evidence::Finding;
+use gpc_assure::http::{Exchange, RecordedRequest, RecordedResponse};
+use gpc_assure::report::{
+    self, Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary,
+};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+const HOSTILE_BODY: &str = r#"<script>alert(1)</script>"><img src=x onerror=alert(2)>"#;
+
+fn target() -> TargetSummary {
+    TargetSummary {
+        foundations_url: "https://provider.example/B82617/STU3/1/gpconnect/fhir".into(),
+        structured_url: "https://provider.example/B82617/STU3/1/gpconnect/structured/fhir".into(),
+        documents_url: "https://provider.example/B82617/STU3/1/gpconnect/documents/fhir".into(),
+        provider_asid: "918999198738".into(),
+        provider_ods_code: "B82617".into(),
+        gpconnect_version: "1.2.7".into(),
+        structured_version: "1.6.0".into(),
+        embedded: false,
+    }
+}
+
+fn step(keyword: &str, text: &str, status: Status, message: Option<&str>) -> StepResult {
+    StepResult {
+        keyword: keyword.into(),
+        text: text.into(),
+        status,
+        message: message.map(Into::into),
+        background: false,
+    }
+}
+
+fn exchange(url: &str, status: u16, body: &str, findings: Vec<Finding>) -> Exchange {
+    Exchange {
+        interaction: Some("read metadata".into()),
+        request: RecordedRequest {
+            method: "GET".into(),
+            url: url.into(),
+            headers: vec![
+                (
+                    "Ssp-TraceID".into(),
+                    "09a01679-2564-0fb4-5129-aecc81ea2706".into(),
+                ),
+                (
+                    "Authorization".into(),
+                    "Bearer eyJhbGciOiJub25lIn0.e30.".into(),
+                ),
+            ],
+            body: None,
+            jwt_claims: Some(
+                serde_json::json!({"iss": "https://consumer.example", "reason_for_request": "directcare"}),
+            ),
+        },
+        response: Some(RecordedResponse {
+            status,
+            headers: vec![
+                (
+                    "Content-Type".into(),
+                    "text/html\"><script>alert(3)</script>".into(),
+                ),
+                ("X-Evil".into(), "\"><img src=x onerror=alert(4)>".into()),
+            ],
+            body: body.into(),
+            truncated: false,
+        }),
+        error: None,
+        elapsed_ms: 42.0,
+        findings,
+    }
+}
+
+fn passed_scenario() -> ScenarioResult {
+    ScenarioResult {
+        name: "The CapabilityStatement is returned".into(),
+        line: 7,
+        tags: vec!["foundations".into(), "req:GPC-FND-001".into()],
+        requirements: vec!["GPC-FND-001".into()],
+        status: Status::Passed,
+        steps: vec![
+            step("Given", "the provider", Status::Passed, None),
+            step("When", "I read the metadata", Status::Passed, None),
+            step("Then", "the response status is 200", Status::Passed, None),
+        ],
+        failure: None,
+        evidence: vec![exchange(
+            "https://provider.example/metadata",
+            200,
+            r#"{"resourceType":"CapabilityStatement","fhirVersion":"3.0.1"}"#,
+            vec![],
+        )],
+        duration_ms: 120.0,
+    }
+}
+
+/// A failed scenario whose every provider-controlled string is hostile.
+fn failed_scenario(line: usize) -> ScenarioResult {
+    let message =
+        "expected status 200, got 500\nbody: <script>alert(5)</script> & \u{0}NUL \u{1b}[31mESC";
+    ScenarioResult {
+        name: "Patient <b>search</b> & \"quotes\"".into(),
+        line,
+        tags: vec!["structured".into(), "jwt".into()],
+        requirements: vec!["GPC-STR-010".into()],
+        status: Status::Failed,
+        steps: vec![
+            step("Given", "the provider", Status::Passed, None),
+            step(
+                "When",
+                "I search for patient 9690937286",
+                Status::Passed,
+                None,
+            ),
+            step(
+                "Then",
+                "the response status is 200",
+                Status::Failed,
+                Some(message),
+            ),
+            step(
+                "And",
+                "the response is a searchset Bundle",
+                Status::Skipped,
+                None,
+            ),
+        ],
+        failure: Some(Failure {
+            step: "Then the response status is 200".into(),
+            message: message.into(),
+        }),
+        evidence: vec![
+            exchange("https://provider.example/metadata", 200, "{}", vec![]),
+            exchange(
+                "https://provider.example/Patient?identifier=9690937286&x=<y>",
+                500,
+                HOSTILE_BODY,
+                vec![Finding {
+                    severity: "error".into(),
+                    location: "X-Evil".into(),
+                    message: "header must not contain <script>alert(6)</script>".into(),
+                }],
+            ),
+        ],
+        duration_ms: 230.5,
+    }
+}
+
+fn report(features: Vec<FeatureResult>) -> RunReport {
+    RunReport {
+        tool: "gpc-assure".into(),
+        tool_version: "0.1.0".into(),
+        started_at: "2025-01-01T10:00:00Z".into(),
+        finished_at: "2025-01-01T10:00:03Z".into(),
+        duration_ms: 3000.0,
+        target: target(),
+        tag_filter: Some("@foundations or @structured".into()),
+        concurrency: 4,
+        features,
+        run_errors: vec![],
+    }
+}
+
+fn mixed_report() -> RunReport {
+    report(vec![
+        FeatureResult {
+            name: "Foundations: metadata".into(),
+            path: "foundations/metadata.feature".into(),
+            tags: vec!["foundations".into()],
+            scenarios: vec![passed_scenario()],
+        },
+        FeatureResult {
+            name: "Structured <record>".into(),
+            path: "structured/search.feature".into(),
+            tags: vec!["structured".into()],
+            // Two rows of one outline: same name, different lines.
+            scenarios: vec![failed_scenario(20), failed_scenario(21)],
+        },
+    ])
+}
+
+fn passing_report() -> RunReport {
+    report(vec![FeatureResult {
+        name: "Foundations: metadata".into(),
+        path: "foundations/metadata.feature".into(),
+        tags: vec![],
+        scenarios: vec![passed_scenario()],
+    }])
+}
+
+// ------------------------------------------------------------------------------------------------
+// HTML
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn html_escapes_every_provider_controlled_string() {
+    let html = report::html::render(&mixed_report()).unwrap();
+    // Exactly one script element: ours.
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "a provider string reached the page unescaped"
+    );
+    assert!(
+        !html.contains("<img"),
+        "attribute-breaking payload reached the page unescaped"
+    );
+    assert!(!html.contains("<b>search"));
+    assert!(!html.contains('\u{0}'));
+    // ...and the content is still there, escaped, for the reader.
+    assert!(html.contains(
+        "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"
+    ));
+    assert!(html.contains("text/html&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"));
+    assert!(html.contains("&quot;&gt;&lt;img src=x onerror=alert(4)&gt;"));
+    assert!(html.contains("Patient &lt;b&gt;search&lt;/b&gt; &amp; &quot;quotes&quot;"));
+    assert!(html.contains("header must not contain &lt;script&gt;alert(6)&lt;/script&gt;"));
+    assert!(html.contains("Patient?identifier=9690937286&amp;x=&lt;y&gt;"));
+}
+
+#[test]
+fn html_is_verdict_first_and_self_contained() {
+    let html = report::html::render(&mixed_report()).unwrap();
+    let verdict = html
+        .find("class=\"verdict-text\">FAIL<")
+        .expect("FAIL verdict text");
+    assert!(verdict < html.find("id=\"capabilities\"").unwrap());
+    assert!(html.contains("2 of 3 scenarios failed."));
+    // Target details.
+    assert!(html.contains("Supplier provider") && !html.contains("Embedded reference provider"));
+    for s in [
+        "B82617",
+        "918999198738",
+        "1.2.7",
+        "https://provider.example/B82617/STU3/1/gpconnect/fhir",
+    ] {
+        assert!(html.contains(s), "target detail {s} missing");
+    }
+    // Capability table has a FAIL for structured and a PASS for foundations.
+    let caps =
+        &html[html.find("id=\"capabilities\"").unwrap()..html.find("id=\"requirements\"").unwrap()];
+    assert!(caps.contains("@structured</code></td><td><span class=\"badge failed\">"));
+    assert!(caps.contains("@foundations</code></td><td><span class=\"badge passed\">"));
+    // Failures list links to open scenario details.
+    assert!(html.contains("<a href=\"#f1-s0\">") && html.contains("<a href=\"#f1-s1\">"));
+    assert!(html.contains("<details class=\"scenario failed\" id=\"f1-s0\" open>"));
+    assert!(html.contains("<details class=\"scenario passed\" id=\"f0-s0\">"));
+    // Failing feature open, passing one closed.
+    assert!(html.contains("<details class=\"feature has-failed\" id=\"f1\" open>"));
+    assert!(html.contains("<details class=\"feature\" id=\"f0\">"));
+    // No external assets of any kind.
+    assert!(!html.contains(" src=\"") && !html.contains("<link") && !html.contains("@import"));
+    // Requirement coverage is collapsed.
+    assert!(html.contains("<section id=\"requirements\">\n<details>\n"));
+}
+
+#[test]
+fn html_evidence_open_for_failures_with_findings_highlighted() {
+    let html = report::html::render(&mixed_report()).unwrap();
+    let failed = &html[html.find("id=\"f1-s0\"").unwrap()..html.find("id=\"f1-s1\"").unwrap()];
+    // Two exchanges: the first closed, the last (the one that failed) open.
+    let opens: Vec<bool> = failed
+        .match_indices("<details class=\"exchange\"")
+        .map(|(i, _)| failed[i..].starts_with("<details class=\"exchange\" open>"))
+        .collect();
+    assert_eq!(opens, vec![false, true]);
+    assert!(failed.contains("<details class=\"evidence\" open>"));
+    // The finding is listed, its location marked, and the header it names highlighted.
+    assert!(failed.contains("<li class=\"finding error\"><span class=\"sev\">error</span> <mark class=\"loc\">X-Evil</mark>"));
+    assert!(failed.contains("<tr class=\"flagged\"><th scope=\"row\">X-Evil</th>"));
+    // Failure message under the failing step, decoded JWT claims shown.
+    assert!(failed
+        .contains("the response status is 200<pre class=\"msg\">expected status 200, got 500"));
+    assert!(failed.contains("&quot;reason_for_request&quot;: &quot;directcare&quot;"));
+    // Passing scenario's evidence is collapsed.
+    let passed = &html[html.find("id=\"f0-s0\"").unwrap()..html.find("id=\"f1\"").unwrap()];
+    assert!(passed.contains("<details class=\"evidence\">") && !passed.contains("exchange\" open"));
+    // JSON bodies are re-indented.
+    assert!(passed.contains("{\n  &quot;resourceType&quot;: &quot;CapabilityStatement&quot;"));
+}
+
+#[test]
+fn html_passing_run_says_pass() {
+    let mut r = passing_report();
+    r.target.embedded = true;
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("Embedded reference provider"));
+    assert!(html.contains("class=\"verdict-text\">PASS<"));
+    assert!(html.contains("<header class=\"top pass\">"));
+    assert!(!html.contains("verdict-text\">FAIL"));
+    assert!(html.contains("No scenario failed."));
+}
+
+#[test]
+fn html_cuts_large_bodies_once() {
+    let mut r = passing_report();
+    let big = "A".repeat(200 * 1024);
+    r.features[0].scenarios[0].evidence[0]
+        .response
+        .as_mut()
+        .unwrap()
+        .body = big;
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("Showing the first 64 KB only"));
+    assert!(
+        html.len() < 100 * 1024,
+        "body not cut: {} bytes",
+        html.len()
+    );
+    assert!(html.contains(&"A".repeat(64 * 1024)) && !html.contains(&"A".repeat(64 * 1024 + 1)));
+}
+
+#[test]
+fn html_size_scales_reasonably() {
+    // ~1000 scenarios x 2 exchanges of a small FHIR body must stay well under what a browser opens
+    // comfortably; a regression that duplicates bodies or evidence would blow this up.
+    let body = serde_json::json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "https://provider.example/Patient/1", "resource": {"resourceType": "Patient", "id": "1"}}]}).to_string();
+    let mut scenarios = Vec::new();
+    for i in 0..1000 {
+        let mut s = passed_scenario();
+        s.line = i;
+        s.evidence = vec![
+            exchange("https://provider.example/Patient?x=1", 200, &body, vec![]),
+            exchange("https://provider.example/Patient?x=2", 200, &body, vec![]),
+        ];
+        scenarios.push(s);
+    }
+    let r = report(vec![FeatureResult {
+        name: "big".into(),
+        path: "big.feature".into(),
+        tags: vec![],
+        scenarios,
+    }]);
+    let html = report::html::render(&r).unwrap();
+    let per_exchange = html.len() / 2000;
+    assert!(per_exchange < 4096, "{per_exchange} bytes per exchange");
+}
+
+// ------------------------------------------------------------------------------------------------
+// JUnit
+// ------------------------------------------------------------------------------------------------
+
+#[derive(Debug, Default)]
+struct Suite {
+    attrs: Vec<(String, String)>,
+    cases: Vec<Case>,
+}
+
+#[derive(Debug, Default)]
+struct Case {
+    attrs: Vec<(String, String)>,
+    failure: Option<(String, String)>,
+    error: Option<(String, String)>,
+    skipped: bool,
+}
+
+fn attrs(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
+    e.attributes()
+        .map(|a| {
+            let a = a.expect("well-formed attribute");
+            (
+                String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                a.unescape_value().expect("escaped value").into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> &'a str {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+/// Parse junit.xml with a real XML parser (fails the test on any well-formedness error).
+fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
+    let mut reader = Reader::from_str(xml);
+    let (mut root, mut suites) = (Vec::new(), Vec::<Suite>::new());
+    let mut text = String::new();
+    let mut pending: Option<(String, String)> = None; // (element, message) of failure/error
+    loop {
+        match reader.read_event().expect("junit.xml is well-formed XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testsuites" => {
+                root = attrs(&e)
+            }
+            Event::Start(e) if e.name().as_ref() == b"testsuite" => suites.push(Suite {
+                attrs: attrs(&e),
+                cases: vec![],
+            }),
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => {
+                suites.last_mut().unwrap().cases.push(Case {
+                    attrs: attrs(&e),
+                    ..Default::default()
+                })
+            }
+            Event::Start(e) if matches!(e.name().as_ref(), b"failure" | b"error") => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                pending = Some((name, attr(&attrs(&e), "message").to_string()));
+                text.clear();
+            }
+            Event::Empty(e) if e.name().as_ref() == b"skipped" => {
+                suites.last_mut().unwrap().cases.last_mut().unwrap().skipped = true
+            }
+            Event::Text(t) => text.push_str(&t.decode().unwrap()),
+            Event::GeneralRef(r) => {
+                let c = r
+                    .resolve_char_ref()
+                    .unwrap()
+                    .map(String::from)
+                    .unwrap_or_else(|| {
+                        quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap())
+                            .expect("known entity")
+                            .into()
+                    });
+                text.push_str(&c);
+            }
+            Event::End(e) if matches!(e.name().as_ref(), b"failure" | b"error") => {
+                let (kind, message) = pending.take().unwrap();
+                let case = suites.last_mut().unwrap().cases.last_mut().unwrap();
+                let v = Some((message, std::mem::take(&mut text)));
+                if kind == "failure" {
+                    case.failure = v
+                } else {
+                    case.error = v
+                }
+            }
+            _ => {}
+        }
+    }
+    (root, suites)
+}
+
+#[test]
+fn junit_parses_and_counts_match() {
+    let r = mixed_report();
+    let xml = report::junit::render(&r);
+    let (root, suites) = parse_junit(&xml);
+    assert_eq!(attr(&root, "tests"), "3");
+    assert_eq!(attr(&root, "failures"), "2");
+    assert_eq!(attr(&root, "errors"), "0");
+    assert_eq!(suites.len(), 2);
+    assert_eq!(attr(&suites[0].attrs, "name"), "Foundations: metadata");
+    assert_eq!(attr(&suites[0].attrs, "tests"), "1");
+    assert_eq!(attr(&suites[0].attrs, "failures"), "0");
+    assert_eq!(attr(&suites[1].attrs, "name"), "Structured <record>");
+    assert_eq!(attr(&suites[1].attrs, "tests"), "2");
+    assert_eq!(attr(&suites[1].attrs, "failures"), "2");
+    assert_eq!(suites[1].cases.len(), 2);
+
+    let case = &suites[1].cases[0];
+    assert_eq!(attr(&case.attrs, "classname"), "structured/search.feature");
+    assert_eq!(
+        attr(&case.attrs, "name"),
+        "Patient <b>search</b> & \"quotes\" (line 20)"
+    );
+    assert_eq!(
+        attr(&suites[1].cases[1].attrs, "name"),
+        "Patient <b>search</b> & \"quotes\" (line 21)"
+    );
+    let (message, body) = case.failure.as_ref().expect("failure element");
+    assert_eq!(message, "expected status 200, got 500");
+    assert!(body.contains("Step: Then the response status is 200"));
+    assert!(
+        body.contains("<script>alert(5)</script> & \u{FFFD}NUL \u{FFFD}[31mESC"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "Last exchange: GET https://provider.example/Patient?identifier=9690937286&x=<y> -> 500"
+    ));
+    assert!(suites[0].cases[0].failure.is_none());
+    assert!(!xml.contains('\u{0}') && !xml.contains('\u{1b}'));
+}
+
+#[test]
+fn junit_reports_run_errors_and_transport_failures() {
+    let mut r = mixed_report();
+    r.run_errors =
+        vec!["features/broken.feature: parse error at line 3\n  unexpected <token> & \u{7}".into()];
+    let last = r.features[1].scenarios[0].evidence.last_mut().unwrap();
+    last.response = None;
+    last.error = Some("connection refused".into());
+    let xml = report::junit::render(&r);
+    let (root, suites) = parse_junit(&xml);
+    assert_eq!(attr(&root, "tests"), "4");
+    assert_eq!(attr(&root, "errors"), "1");
+    assert_eq!(attr(&suites[0].attrs, "name"), "run errors");
+    let (message, body) = suites[0].cases[0].error.as_ref().expect("error element");
+    assert_eq!(message, "features/broken.feature: parse error at line 3");
+    assert!(body.contains("unexpected <token> & \u{FFFD}"));
+    let (_, body) = suites[2].cases[0].failure.as_ref().unwrap();
+    assert!(body.contains("-> error: connection refused"), "{body}");
+}
+
+// ------------------------------------------------------------------------------------------------
+// JSON
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn json_has_metadata_verdict_and_failing_step() {
+    let r = mixed_report();
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["tool"], "gpc-assure");
+    assert_eq!(v["tool_version"], "0.1.0");
+    assert_eq!(v["concurrency"], 4);
+    assert_eq!(v["tag_filter"], "@foundations or @structured");
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["totals"]["scenarios"], 3);
+    assert_eq!(v["totals"]["failed"], 2);
+    assert_eq!(v["target"]["provider_ods_code"], "B82617");
+    assert_eq!(v["capabilities"][0]["capability"], "foundations");
+    assert_eq!(v["requirements"][1]["id"], "GPC-STR-010");
+    assert_eq!(v["requirements"][1]["failed"], 2);
+
+    let s = &v["features"][1]["scenarios"][0];
+    assert_eq!(s["feature"], "Structured <record>");
+    assert_eq!(s["feature_path"], "structured/search.feature");
+    assert_eq!(s["line"], 20);
+    assert_eq!(s["status"], "failed");
+    assert_eq!(s["failure"]["step"], "Then the response status is 200");
+    assert!(s["failure"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("expected status 200, got 500"));
+    assert_eq!(s["failing_step_index"], 2);
+    assert_eq!(s["steps"][3]["status"], "skipped");
+    // Evidence is kept exactly as received.
+    assert_eq!(s["evidence"][1]["response"]["body"], HOSTILE_BODY);
+    assert_eq!(s["evidence"][1]["findings"][0]["location"], "X-Evil");
+    assert_eq!(
+        v["features"][0]["scenarios"][0]["failure"],
+        serde_json::Value::Null
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Edge cases
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn zero_scenarios_render_and_fail() {
+    let r = report(vec![]);
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("class=\"verdict-text\">FAIL<"));
+    assert!(html.contains("No scenarios ran: nothing was assured."));
+    let (root, suites) = parse_junit(&report::junit::render(&r));
+    assert_eq!(attr(&root, "tests"), "0");
+    assert!(suites.is_empty());
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["features"], serde_json::json!([]));
+}
+
+#[test]
+fn write_all_writes_three_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = report::write_all(&mixed_report(), &dir.path().join("out")).unwrap();
+    for p in [&written.html, &written.junit, &written.json] {
+        assert!(
+            std::fs::metadata(p).unwrap().len() > 0,
+            "{} empty",
+            p.display()
+        );
+    }
+}
