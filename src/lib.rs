@@ -10,6 +10,7 @@ pub mod config;
 pub mod fhir;
 pub mod gpconnect;
 pub mod http;
+pub mod proof;
 pub mod provider;
 pub mod report;
 pub mod runner;

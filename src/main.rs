@@ -25,6 +25,9 @@ enum Command {
     Run(cli::run::RunArgs),
     /// Run the embedded reference provider alone, to explore it or to target it from another tool.
     Serve(cli::serve::ServeArgs),
+    /// Prove the scenarios catch faults: run them against the reference provider as it is (all must
+    /// pass), then once per deliberate fault (some must fail), and print which requirements caught each.
+    Prove(cli::prove::ProveArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => cli::run::run(args).await,
             Command::Serve(args) => cli::serve::run(args).await,
+            Command::Prove(args) => cli::prove::run(args).await,
         }
     })
 }

@@ -250,7 +250,8 @@ fn html_is_verdict_first_and_self_contained() {
     // Failing feature open, passing one closed.
     assert!(html.contains("<details class=\"feature has-failed\" id=\"f1\" open>"));
     assert!(html.contains("<details class=\"feature\" id=\"f0\">"));
-    // No external assets of any kind.
+    // No external assets of any kind, and the CSP forbids loading any.
+    assert!(html.contains("content=\"default-src 'none';"));
     assert!(!html.contains(" src=\"") && !html.contains("<link") && !html.contains("@import"));
     // Requirement coverage is collapsed.
     assert!(html.contains("<section id=\"requirements\">\n<details>\n"));
@@ -567,4 +568,24 @@ fn write_all_writes_three_files() {
             p.display()
         );
     }
+}
+
+#[test]
+fn run_that_could_not_start_reports_its_error_everywhere() {
+    let mut r = report(vec![]);
+    r.run_errors = vec!["provider did not answer: connection refused <127.0.0.1:443>".into()];
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("class=\"verdict-text\">FAIL<"));
+    assert!(html.contains("1 run error stopped part of the run."));
+    assert!(html.contains("<section id=\"run-errors\""));
+    assert!(html.contains("connection refused &lt;127.0.0.1:443&gt;"));
+    let (root, suites) = parse_junit(&report::junit::render(&r));
+    assert_eq!((attr(&root, "tests"), attr(&root, "errors")), ("1", "1"));
+    assert!(suites[0].cases[0].error.is_some());
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(v["passed"], false);
+    assert_eq!(
+        v["run_errors"][0],
+        "provider did not answer: connection refused <127.0.0.1:443>"
+    );
 }

@@ -2,11 +2,22 @@
 //! [`Exchange`](crate::http::Exchange) or a parsed resource, returning a message a supplier's developer
 //! can act on; each has a unit test in which it catches a broken response.
 
+pub mod appointment;
 pub mod bundle;
+pub mod capability;
 pub mod headers;
+pub mod location;
+pub mod negotiation;
+pub mod organisation;
 pub mod outcome;
+pub mod patient;
+pub mod practitioner;
+pub mod protocol;
+pub mod register;
 pub mod resource;
 pub mod response;
+pub mod slot;
+pub mod structured;
 
 /// A check passes, or fails with a message.
 pub type CheckResult = Result<(), String>;

@@ -4,3 +4,4 @@ pub mod serve;
 pub mod run;
 pub mod schemas;
 pub mod validate;
+pub mod prove;

@@ -76,7 +76,9 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
     let embedded = args.config.is_none() && args.target.is_none() && config.target.foundations_url.is_empty();
     let mut provider = None;
     if embedded {
-        let running = provider::start(ProviderSettings::default(), ([127, 0, 0, 1], 0).into())
+        // The embedded provider plays the structured version the configuration names (default 1.6.2).
+        let settings = ProviderSettings { structured_version: config.target.structured_version.clone(), ..ProviderSettings::default() };
+        let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
             .await
             .map_err(|e| format!("cannot start the embedded reference provider: {e}"))?;
         let concurrency = config.http.concurrency;
@@ -86,6 +88,7 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         provider = Some(running);
     }
     let out = choose_out_dir(&args.out).map_err(|e| format!("cannot use the report directory {}: {e}", args.out.display()))?;
+    let summary = runner::target_summary(&config, embedded);
     let options = RunOptions {
         concurrency: config.http.concurrency,
         config,
@@ -101,7 +104,13 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
     let report = match result {
         Ok(r) => r,
         Err(e @ RunError::Unreachable { .. }) => {
+            // Nothing ran, but a CI gate still gets a report saying why.
             let message = e.to_string();
+            let report = RunReport::not_run(summary, args.tags.clone(), message.clone());
+            if let Err(w) = report::write_all(&report, &out) {
+                eprintln!("warning: cannot write the reports to {}: {w}", out.display());
+            }
+            eprintln!("Reports: {}", out.join("index.html").display());
             return Err(message);
         }
         Err(e) => return Err(e.to_string()),
@@ -134,7 +143,7 @@ pub fn choose_out_dir(out: &Path) -> std::io::Result<PathBuf> {
 pub fn print_summary(report: &RunReport) {
     for f in &report.features {
         let verdict = if f.failed() == 0 { "PASS" } else { "FAIL" };
-        println!("{verdict}  {:<48} {:>4} passed {:>4} failed", f.path, f.passed(), f.failed());
+        println!("{verdict}  {:<44} {:>4} passed {:>4} failed", f.path, f.passed(), f.failed());
     }
     for e in &report.run_errors {
         println!("ERROR {e}");
@@ -142,7 +151,7 @@ pub fn print_summary(report: &RunReport) {
     let t = report.totals();
     let verdict = if report.passed() { "PASSED" } else { "FAILED" };
     println!(
-        "{verdict}: {} scenarios, {} passed, {} failed, {} requests in {:.1}s",
+        "{verdict}: {} scenarios, {} passed, {} failed, {} requests in {:.2}s",
         t.scenarios,
         t.passed,
         t.failed,

@@ -54,6 +54,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         ods_code: args.ods_code,
         asid: args.asid,
         faults: args.faults,
+        ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
         Ok(r) => r,

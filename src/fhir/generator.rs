@@ -117,7 +117,9 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
         if kind == Some("primitive-type") || kind == Some("logical") {
             continue;
         }
-        if derivation == Some("constraint") && sd.get("type").and_then(Value::as_str) != Some("Quantity") {
+        if derivation == Some("constraint")
+            && sd.get("type").and_then(Value::as_str) != Some("Quantity")
+        {
             continue;
         }
         if let Some(p) = compile_sd(sd, &mut report.warnings) {
@@ -127,7 +129,10 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
 
     // ---- GP Connect sets
     let mut sets: Vec<(&str, Vec<PathBuf>)> = Vec::new();
-    for (name, folder) in [("gpc-1.2", "gpconnect-1.2"), ("gpc-latest", "gpconnect-latest")] {
+    for (name, folder) in [
+        ("gpc-1.2", "gpconnect-1.2"),
+        ("gpc-latest", "gpconnect-latest"),
+    ] {
         let mut dirs: Vec<PathBuf> = user_dirs.iter().map(|d| (*d).clone()).collect();
         if let Some(root) = asset_root {
             dirs.push(root.join(folder));
@@ -144,7 +149,10 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
         for (i, dir) in dirs.iter().enumerate() {
             let primary = i < user_dirs.len() + 1;
             for (res, origin) in load_dir(dir, &wire, &mut report.warnings) {
-                if primary && res.get("resourceType").and_then(Value::as_str) == Some("StructureDefinition") {
+                if primary
+                    && res.get("resourceType").and_then(Value::as_str)
+                        == Some("StructureDefinition")
+                {
                     if let Some(u) = res.get("url").and_then(Value::as_str) {
                         roots.push(canonical(u).to_string());
                     }
@@ -314,9 +322,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             collect_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "xml" || e == "json")
+        } else if p.extension().is_some_and(|e| e == "xml" || e == "json")
             && !p.file_name().is_some_and(|n| n == "index.json")
         {
             out.push(p);
@@ -374,7 +380,10 @@ pub fn build_wire_model(core_sds: &[Value]) -> WireModel {
             m.primitives.insert(id.to_string(), k);
             continue;
         }
-        if kind == "resource" && str_of(sd, "abstract") != Some("true") && sd.get("abstract") != Some(&Value::Bool(true)) {
+        if kind == "resource"
+            && str_of(sd, "abstract") != Some("true")
+            && sd.get("abstract") != Some(&Value::Bool(true))
+        {
             m.resources.push(id.to_string());
         }
         let els = elements(sd);
@@ -384,7 +393,9 @@ pub fn build_wire_model(core_sds: &[Value]) -> WireModel {
             .filter_map(|p| p.rsplit_once('.').map(|(a, _)| a))
             .collect();
         for el in els {
-            let Some(path) = str_of(el, "path") else { continue };
+            let Some(path) = str_of(el, "path") else {
+                continue;
+            };
             let Some((parent, name)) = path.rsplit_once('.') else {
                 continue;
             };
@@ -430,8 +441,18 @@ fn primitive_regexes(core_sds: &[Value]) -> HashMap<String, String> {
             if !str_of(el, "path").is_some_and(|p| p.ends_with(".value")) {
                 continue;
             }
-            for t in el.get("type").and_then(Value::as_array).into_iter().flatten() {
-                for ext in t.get("extension").and_then(Value::as_array).into_iter().flatten() {
+            for t in el
+                .get("type")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for ext in t
+                    .get("extension")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     if str_of(ext, "url")
                         == Some("http://hl7.org/fhir/StructureDefinition/structuredefinition-regex")
                     {
@@ -467,7 +488,11 @@ pub fn build_schema(wire: &WireModel, core_sds: &[Value]) -> Value {
         let mut s = Map::new();
         s.insert(
             "type".into(),
-            if nullable { json!([base, "null"]) } else { json!(base) },
+            if nullable {
+                json!([base, "null"])
+            } else {
+                json!(base)
+            },
         );
         if kind == JsonKind::String {
             if let Some(r) = regexes.get(ty) {
@@ -505,7 +530,10 @@ pub fn build_schema(wire: &WireModel, core_sds: &[Value]) -> Value {
                     .map(|t| (format!("{}{}", e.name, capitalise(t)), t))
                     .collect()
             } else {
-                e.types.first().map(|t| vec![(e.name.clone(), t)]).unwrap_or_default()
+                e.types
+                    .first()
+                    .map(|t| vec![(e.name.clone(), t)])
+                    .unwrap_or_default()
             };
             for (name, ty) in names {
                 let is_prim = wire.primitive(ty).is_some();
@@ -560,7 +588,11 @@ fn u32_of(v: Option<&Value>) -> Option<u32> {
 fn prefixed(el: &Value, prefix: &str) -> Option<Value> {
     el.as_object()?
         .iter()
-        .find(|(k, _)| k.starts_with(prefix) && k.len() > prefix.len() && k[prefix.len()..].starts_with(|c: char| c.is_ascii_uppercase()))
+        .find(|(k, _)| {
+            k.starts_with(prefix)
+                && k.len() > prefix.len()
+                && k[prefix.len()..].starts_with(|c: char| c.is_ascii_uppercase())
+        })
         .map(|(_, v)| v.clone())
 }
 
@@ -584,11 +616,15 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
     let mut pending_refs: Vec<(u32, String)> = Vec::new();
     let mut path_of: Vec<String> = Vec::new();
     for el in els {
-        let Some(path) = str_of(el, "path") else { continue };
+        let Some(path) = str_of(el, "path") else {
+            continue;
+        };
         let path = path.to_string();
         let slice = str_of(el, "sliceName").map(str::to_string);
         while let Some((p, _)) = stack.last() {
-            let is_parent = path.len() > p.len() && path.starts_with(p.as_str()) && path.as_bytes()[p.len()] == b'.';
+            let is_parent = path.len() > p.len()
+                && path.starts_with(p.as_str())
+                && path.as_bytes()[p.len()] == b'.';
             if is_parent {
                 break;
             }
@@ -605,16 +641,31 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
             None => id,
         };
         let mut types: Vec<TypeRef> = Vec::new();
-        for t in el.get("type").and_then(Value::as_array).into_iter().flatten() {
-            let Some(code) = str_of(t, "code") else { continue };
+        for t in el
+            .get("type")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(code) = str_of(t, "code") else {
+                continue;
+            };
             let pr: Vec<String> = match t.get("profile") {
                 Some(Value::String(s)) => vec![canonical(s).to_string()],
-                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(|s| canonical(s).to_string()).collect(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| canonical(s).to_string())
+                    .collect(),
                 _ => vec![],
             };
             let tg: Vec<String> = match t.get("targetProfile") {
                 Some(Value::String(s)) => vec![canonical(s).to_string()],
-                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(|s| canonical(s).to_string()).collect(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| canonical(s).to_string())
+                    .collect(),
                 _ => vec![],
             };
             match types.iter_mut().find(|x| x.code == code) {
@@ -622,7 +673,11 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
                     x.profiles.extend(pr);
                     x.targets.extend(tg);
                 }
-                None => types.push(TypeRef { code: code.to_string(), profiles: pr, targets: tg }),
+                None => types.push(TypeRef {
+                    code: code.to_string(),
+                    profiles: pr,
+                    targets: tg,
+                }),
             }
         }
         let binding = el.get("binding").and_then(|b| {
@@ -638,7 +693,10 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
                 .or_else(|| str_of(b, "valueSetUri"))
                 .or_else(|| str_of(b, "valueSet"))
                 .map(|s| canonical(s).to_string());
-            Some(Binding { strength, valueset: vs })
+            Some(Binding {
+                strength,
+                valueset: vs,
+            })
         });
         let slicing = el.get("slicing").map(|s| {
             let discriminators = s
@@ -657,7 +715,10 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
                         .collect()
                 })
                 .unwrap_or_default();
-            Slicing { discriminators, closed: str_of(s, "rules") == Some("closed") }
+            Slicing {
+                discriminators,
+                closed: str_of(s, "rules") == Some("closed"),
+            }
         });
         let constraints = el
             .get("constraint")
@@ -701,12 +762,10 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
         path_of.push(path.clone());
         if let Some(pi) = parent {
             let pi = pi as usize;
-            let sibling_root = nodes[pi]
-                .children
-                .iter()
-                .rev()
-                .copied()
-                .find(|c| nodes[*c as usize].name == name && nodes[*c as usize].slice.is_none());
+            let sibling_root =
+                nodes[pi].children.iter().rev().copied().find(|c| {
+                    nodes[*c as usize].name == name && nodes[*c as usize].slice.is_none()
+                });
             match (&slice, sibling_root) {
                 (Some(_), Some(root)) => nodes[root as usize].slices.push(idx),
                 _ => nodes[pi].children.push(idx),
@@ -736,7 +795,11 @@ fn bound_valuesets<'a>(profiles: impl Iterator<Item = &'a Profile>) -> BTreeSet<
     let mut out = BTreeSet::new();
     for p in profiles {
         for n in &p.nodes {
-            if let Some(Binding { strength, valueset: Some(vs) }) = &n.binding {
+            if let Some(Binding {
+                strength,
+                valueset: Some(vs),
+            }) = &n.binding
+            {
                 if *strength != Strength::Example {
                     out.insert(vs.clone());
                 }
@@ -749,7 +812,9 @@ fn bound_valuesets<'a>(profiles: impl Iterator<Item = &'a Profile>) -> BTreeSet<
 fn collect_concepts(concepts: &Value, system: &str, out: &mut BTreeMap<String, BTreeSet<String>>) {
     for c in concepts.as_array().into_iter().flatten() {
         if let Some(code) = str_of(c, "code") {
-            out.entry(system.to_string()).or_default().insert(code.to_string());
+            out.entry(system.to_string())
+                .or_default()
+                .insert(code.to_string());
         }
         if let Some(sub) = c.get("concept") {
             collect_concepts(sub, system, out);
@@ -773,7 +838,9 @@ fn find_codesystem<'a>(pools: &[&'a Pool], system: &str) -> Option<&'a Value> {
     // STU3 ValueSets may define an inline code system; search by system too
     for p in pools {
         for v in p.by_url.values() {
-            if str_of(v, "resourceType") == Some("CodeSystem") && str_of(v, "url").map(canonical) == Some(system) {
+            if str_of(v, "resourceType") == Some("CodeSystem")
+                && str_of(v, "url").map(canonical) == Some(system)
+            {
                 return Some(v);
             }
         }
@@ -793,7 +860,12 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
     let mut codes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut open: BTreeSet<String> = BTreeSet::new();
     if let Some(compose) = vs.get("compose") {
-        for inc in compose.get("include").and_then(Value::as_array).into_iter().flatten() {
+        for inc in compose
+            .get("include")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let system = str_of(inc, "system").map(|s| canonical(s).to_string());
             for sub in inc.get("valueSet").into_iter().flat_map(|v| match v {
                 Value::Array(a) => a.clone(),
@@ -814,7 +886,10 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
             if let Some(concepts) = inc.get("concept") {
                 for c in concepts.as_array().into_iter().flatten() {
                     if let Some(code) = str_of(c, "code") {
-                        codes.entry(system.clone()).or_default().insert(code.to_string());
+                        codes
+                            .entry(system.clone())
+                            .or_default()
+                            .insert(code.to_string());
                     }
                 }
             } else if inc.get("filter").is_some() {
@@ -833,7 +908,12 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
                 open.insert(system);
             }
         }
-        for exc in compose.get("exclude").and_then(Value::as_array).into_iter().flatten() {
+        for exc in compose
+            .get("exclude")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let (Some(system), Some(concepts)) = (str_of(exc, "system"), exc.get("concept")) {
                 if let Some(set) = codes.get_mut(canonical(system)) {
                     for c in concepts.as_array().into_iter().flatten() {
@@ -848,14 +928,21 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
     // STU3 inline code system (ValueSet.codeSystem, DSTU2 style)
     if let Some(cs) = vs.get("codeSystem") {
         if let Some(system) = str_of(cs, "system") {
-            collect_concepts(cs.get("concept").unwrap_or(&Value::Null), system, &mut codes);
+            collect_concepts(
+                cs.get("concept").unwrap_or(&Value::Null),
+                system,
+                &mut codes,
+            );
         }
     }
     if codes.is_empty() {
         if let Some(exp) = vs.get("expansion").and_then(|e| e.get("contains")) {
             for c in exp.as_array().into_iter().flatten() {
                 if let (Some(s), Some(code)) = (str_of(c, "system"), str_of(c, "code")) {
-                    codes.entry(s.to_string()).or_default().insert(code.to_string());
+                    codes
+                        .entry(s.to_string())
+                        .or_default()
+                        .insert(code.to_string());
                 }
             }
         }

@@ -64,3 +64,244 @@ pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Result<Value, Wir
         }
     }
 }
+
+pub mod issue;
+pub mod profile;
+pub mod schema;
+
+pub use issue::{Issue, Severity};
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use model::{canonical, DefinitionSet, Profile, ValueSetExp};
+use schema::BaseSchema;
+use wire_model::WireModel;
+
+/// Which GP Connect profile set to validate against.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub enum ProfileSet {
+    /// GP Connect 1.2.x (nhsconnect/gpconnect-fhir `release/1.2.7`).
+    #[serde(rename = "1.2")]
+    V1_2,
+    /// Newest GP Connect profiles (`release/1.5.0`, 1.5/1.6 line).
+    #[default]
+    #[serde(rename = "latest")]
+    Latest,
+}
+
+impl std::str::FromStr for ProfileSet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "1.2" | "1.2.x" | "v1_2" | "v1.2" | "1.2.7" => Ok(ProfileSet::V1_2),
+            "latest" | "1.5" | "1.6" | "1.5.x" | "1.6.x" => Ok(ProfileSet::Latest),
+            other => Err(format!("unknown profile set '{other}' (use 1.2 or latest)")),
+        }
+    }
+}
+
+/// Error loading the compiled definitions.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot load compiled FHIR definitions ({file}): {message}")]
+pub struct LoadError {
+    pub file: String,
+    pub message: String,
+}
+
+static EMB_SCHEMA: &[u8] = include_bytes!("../../schemas/base-schema.json.gz");
+static EMB_BASE: &[u8] = include_bytes!("../../schemas/base.json.gz");
+static EMB_V12: &[u8] = include_bytes!("../../schemas/gpc-1.2.json.gz");
+static EMB_LATEST: &[u8] = include_bytes!("../../schemas/gpc-latest.json.gz");
+
+/// The FHIR validation engine. Load once ([`validator()`]) and share: it is `Sync`.
+///
+/// The core definitions are decoded at load; each GP Connect profile set is decoded on first
+/// use (so start-up pays only for what a run needs).
+pub struct Validator {
+    pub(crate) wire: WireModel,
+    pub(crate) schema: BaseSchema,
+    base: DefinitionSet,
+    v12_src: std::borrow::Cow<'static, [u8]>,
+    latest_src: std::borrow::Cow<'static, [u8]>,
+    v12: OnceLock<DefinitionSet>,
+    latest: OnceLock<DefinitionSet>,
+}
+
+fn load<T: serde::de::DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, LoadError> {
+    store::decode_gz_json(bytes).map_err(|message| LoadError {
+        file: file.into(),
+        message,
+    })
+}
+
+impl Validator {
+    /// Loads the definitions embedded in the binary from `schemas/` (no file system access).
+    pub fn load_default() -> Result<Self, LoadError> {
+        let wire = match xml::wire_model() {
+            Some(w) => w.clone(),
+            None => load("wire.json.gz", &[])?,
+        };
+        let (schema, base) = std::thread::scope(|s| {
+            let b = s.spawn(|| load::<DefinitionSet>("base.json.gz", EMB_BASE));
+            let schema = load::<serde_json::Value>("base-schema.json.gz", EMB_SCHEMA);
+            let b = b.join().unwrap_or_else(|_| {
+                Err(LoadError {
+                    file: "base.json.gz".into(),
+                    message: "loader thread failed".into(),
+                })
+            });
+            (schema, b)
+        });
+        let v = Validator {
+            wire,
+            schema: BaseSchema::new(schema?),
+            base: base?,
+            v12_src: std::borrow::Cow::Borrowed(EMB_V12),
+            latest_src: std::borrow::Cow::Borrowed(EMB_LATEST),
+            v12: OnceLock::new(),
+            latest: OnceLock::new(),
+        };
+        Ok(v)
+    }
+
+    /// Loads the definitions from a directory written by `gpc-assure schemas build`.
+    pub fn load_dir(dir: &std::path::Path) -> Result<Self, LoadError> {
+        let read = |f: &str| {
+            std::fs::read(dir.join(f)).map_err(|e| LoadError {
+                file: f.into(),
+                message: e.to_string(),
+            })
+        };
+        Ok(Validator {
+            wire: load("wire.json.gz", &read("wire.json.gz")?)?,
+            schema: BaseSchema::new(load("base-schema.json.gz", &read("base-schema.json.gz")?)?),
+            base: load("base.json.gz", &read("base.json.gz")?)?,
+            v12_src: std::borrow::Cow::Owned(read("gpc-1.2.json.gz")?),
+            latest_src: std::borrow::Cow::Owned(read("gpc-latest.json.gz")?),
+            v12: OnceLock::new(),
+            latest: OnceLock::new(),
+        })
+    }
+
+    fn set(&self, set: ProfileSet) -> &DefinitionSet {
+        let (cell, src, file) = match set {
+            ProfileSet::V1_2 => (&self.v12, &self.v12_src, "gpc-1.2.json.gz"),
+            ProfileSet::Latest => (&self.latest, &self.latest_src, "gpc-latest.json.gz"),
+        };
+        cell.get_or_init(|| {
+            load::<DefinitionSet>(file, src).unwrap_or_else(|e| DefinitionSet {
+                source: format!("unreadable: {e}"),
+                ..Default::default()
+            })
+        })
+    }
+
+    /// A compiled profile by canonical URL (version suffixes ignored): the set first, then core.
+    pub fn profile(&self, set: ProfileSet, url: &str) -> Option<&Profile> {
+        let u = canonical(url);
+        self.set(set)
+            .profiles
+            .get(u)
+            .or_else(|| self.base.profiles.get(u))
+    }
+
+    /// An expanded value set by canonical URL.
+    pub fn valueset(&self, set: ProfileSet, url: &str) -> Option<&ValueSetExp> {
+        let u = canonical(url);
+        self.set(set)
+            .valuesets
+            .get(u)
+            .or_else(|| self.base.valuesets.get(u))
+    }
+
+    /// Canonical URLs of the GP Connect / CareConnect profiles of a set.
+    pub fn profile_urls(&self, set: ProfileSet) -> Vec<&str> {
+        let mut v: Vec<&str> = self.set(set).profiles.keys().map(String::as_str).collect();
+        v.sort();
+        v
+    }
+
+    /// The wire model (used for XML conversion).
+    pub fn wire(&self) -> &WireModel {
+        &self.wire
+    }
+
+    /// Validates a resource (JSON form). `profile`: the profile the interaction must return
+    /// (checked against `meta.profile`); `None`: the resource's own `meta.profile`, else base.
+    /// Bundle entries and contained resources are each validated against their own profile.
+    pub fn validate(
+        &self,
+        resource: &serde_json::Value,
+        profile: Option<&str>,
+        version: ProfileSet,
+    ) -> Vec<Issue> {
+        let rt = resource
+            .get("resourceType")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("Resource")
+            .to_string();
+        let mut w = profile::Walker::new(self, version);
+        if self.set(version).source.starts_with("unreadable") {
+            w.issues.push(Issue::error(rt.clone(), format!("GP Connect profile set {version:?} could not be loaded ({}); only base checks ran", self.set(version).source)));
+        }
+        w.resource(resource, &rt, profile, 0);
+        let mut issues = w.issues;
+        if !w.unchecked.is_empty() {
+            let keys: Vec<&str> = w.unchecked.iter().map(String::as_str).collect();
+            issues.push(Issue::new(
+                Severity::Information,
+                rt,
+                format!(
+                    "Not checked: {} FHIRPath invariant(s) of the applicable definitions cannot be evaluated by this validator ({})",
+                    keys.len(),
+                    keys.join(", ")
+                ),
+            ));
+        }
+        dedupe(&mut issues);
+        issues
+    }
+
+    /// Parses a body (JSON or XML) and validates it; wire errors become one error issue.
+    pub fn validate_body(
+        &self,
+        body: &[u8],
+        content_type: Option<&str>,
+        profile: Option<&str>,
+        version: ProfileSet,
+    ) -> Vec<Issue> {
+        match parse_body(body, content_type) {
+            Ok(v) => self.validate(&v, profile, version),
+            Err(e) => vec![Issue::error("(body)", e.to_string())],
+        }
+    }
+}
+
+fn dedupe(issues: &mut Vec<Issue>) {
+    // an unknown element (base layer) is not also reported as a wrong choice type
+    let unknown: std::collections::HashSet<String> = issues
+        .iter()
+        .filter(|i| i.message.starts_with("Unknown element"))
+        .map(|i| i.location.clone())
+        .collect();
+    issues.retain(|i| i.message.starts_with("Unknown element") || !unknown.contains(&i.location));
+    let mut seen: HashMap<(String, String), ()> = HashMap::new();
+    issues.retain(|i| {
+        seen.insert((i.location.clone(), i.message.clone()), ())
+            .is_none()
+    });
+}
+
+/// The process-wide validator, loaded on first use from the embedded `schemas/`.
+pub fn validator() -> Result<&'static Validator, &'static LoadError> {
+    static V: OnceLock<Result<Validator, LoadError>> = OnceLock::new();
+    V.get_or_init(Validator::load_default).as_ref()
+}
+
+/// Whether any issue is an error.
+pub fn has_errors(issues: &[Issue]) -> bool {
+    issues.iter().any(|i| i.severity == Severity::Error)
+}

@@ -90,7 +90,9 @@ impl Node {
         self.name.trim_end_matches("[x]")
     }
     pub fn max_label(&self) -> String {
-        self.max.map(|m| m.to_string()).unwrap_or_else(|| "*".into())
+        self.max
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| "*".into())
     }
 }
 

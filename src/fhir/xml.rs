@@ -369,7 +369,9 @@ impl Conv<'_> {
 fn is_container(node: &Node) -> bool {
     node.attrs.is_empty()
         && node.children.len() == 1
-        && node.children[0].name.starts_with(|c: char| c.is_ascii_uppercase())
+        && node.children[0]
+            .name
+            .starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 fn collapse(mut vals: Vec<Value>, repeats: bool) -> Value {
@@ -483,7 +485,11 @@ impl Writer<'_> {
         keys.sort_by_key(|(i, _, _)| *i);
         for (_, k, v) in keys {
             let name = k.strip_prefix('_').unwrap_or(k);
-            let extra = if k.starts_with('_') { Some(v) } else { obj.get(&format!("_{k}")) };
+            let extra = if k.starts_with('_') {
+                Some(v)
+            } else {
+                obj.get(&format!("_{k}"))
+            };
             let value = if k.starts_with('_') { None } else { Some(v) };
             let ty = match (self.model, ctx) {
                 (Some(m), Some(c)) => m.child(c, name).map(|i| i.ty.to_string()),
@@ -492,7 +498,11 @@ impl Writer<'_> {
             let n = value
                 .map(|v| if let Value::Array(a) = v { a.len() } else { 1 })
                 .unwrap_or(0)
-                .max(extra.map(|v| if let Value::Array(a) = v { a.len() } else { 1 }).unwrap_or(0));
+                .max(
+                    extra
+                        .map(|v| if let Value::Array(a) = v { a.len() } else { 1 })
+                        .unwrap_or(0),
+                );
             let arr = |v: Option<&Value>, i: usize| -> Option<Value> {
                 match v {
                     Some(Value::Array(a)) => a.get(i).cloned(),
@@ -527,7 +537,10 @@ impl Writer<'_> {
                 }
             }
             Some(Value::Object(o)) if o.contains_key("resourceType") => {
-                let rt = o.get("resourceType").and_then(Value::as_str).unwrap_or("Unknown");
+                let rt = o
+                    .get("resourceType")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Unknown");
                 out.push_str(&format!("<{name}>"));
                 self.resource(rt, o, false, out);
                 out.push_str(&format!("</{name}>"));
@@ -538,14 +551,17 @@ impl Writer<'_> {
                 if let Some(Value::String(id)) = o.get("id") {
                     out.push_str(&format!(" id=\"{}\"", escape(id)));
                 }
-                let is_ext = name == "extension" || name == "modifierExtension" || ty == Some("Extension");
+                let is_ext =
+                    name == "extension" || name == "modifierExtension" || ty == Some("Extension");
                 if is_ext {
                     if let Some(Value::String(u)) = o.get("url") {
                         out.push_str(&format!(" url=\"{}\"", escape(u)));
                     }
                 }
                 out.push('>');
-                let child_ctx = ty.map(str::to_string).or_else(|| ctx.map(|c| format!("{c}.{name}")));
+                let child_ctx = ty
+                    .map(str::to_string)
+                    .or_else(|| ctx.map(|c| format!("{c}.{name}")));
                 self.children(o, child_ctx.as_deref(), false, is_ext, out);
                 out.push_str(&format!("</{name}>"));
             }
@@ -561,7 +577,9 @@ impl Writer<'_> {
                     Some(Value::String(s)) => out.push_str(&format!(" value=\"{}\"", escape(s))),
                     Some(Value::Number(n)) => out.push_str(&format!(" value=\"{n}\"")),
                     Some(Value::Bool(b)) => out.push_str(&format!(" value=\"{b}\"")),
-                    Some(other) => out.push_str(&format!(" value=\"{}\"", escape(&other.to_string()))),
+                    Some(other) => {
+                        out.push_str(&format!(" value=\"{}\"", escape(&other.to_string())))
+                    }
                     None => {}
                 }
                 match eo {

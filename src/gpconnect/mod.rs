@@ -4,12 +4,15 @@
 //! identifier systems, the JWT shape, NHS-number validation) lives here, in tables and enums, so that steps,
 //! the HTTP client and the reference provider all read the same facts.
 
+pub mod appointments;
 pub mod errors;
 pub mod headers;
 pub mod interactions;
 pub mod jwt;
 pub mod nhs_number;
+pub mod register;
 pub mod systems;
 
 pub use errors::ErrorCode;
 pub use interactions::{Capability, Interaction};
+pub mod structured;

@@ -59,6 +59,35 @@ pub enum Fault {
     RegisterAllowsDuplicate,
     /// Breaks: registration is always temporary, code `T` (Foundations §6.4). It is made Regular (`R`).
     RegisterAsRegular,
+    /// Breaks: a slot that is no longer free cannot be booked, 409 DUPLICATE_REJECTED (appointments.md §4.2).
+    /// Bookings of busy slots succeed.
+    AcceptDoubleBooking,
+    /// Breaks: amend/cancel with an `If-Match` that is not the current version is refused with 409 (§10).
+    /// The If-Match header is ignored.
+    AcceptStaleIfMatch,
+    /// Breaks: a cancel carries the cancellation-reason extension (appointments.md §8). Cancels without one
+    /// succeed.
+    CancelWithoutReason,
+    /// Breaks: free-slot search returns only slots lying entirely inside the requested window (§3.3). Slots
+    /// up to a day either side are returned too.
+    SlotsOutsideWindow,
+    /// Breaks: every requested clinical area has its primary List (structured.md §4). The medications
+    /// List is left out.
+    StructuredListMissing,
+    /// Breaks: `medicationSearchFromDate` returns only medications active on or after it (§4.1). It is
+    /// ignored.
+    StructuredDateFilterIgnored,
+    /// Breaks: `includeResolvedAllergies=false` excludes resolved allergies (§4.1). The "Ended allergies"
+    /// List is returned anyway.
+    StructuredResolvedAllergiesReturned,
+    /// Breaks: every reference resolves inside the Bundle (§4). Recorders point at a Practitioner that is
+    /// not in it.
+    StructuredDanglingReference,
+    /// Breaks: each primary List has its area's SNOMED code (§5.2). The allergies List carries the
+    /// "Ended allergies" code.
+    StructuredWrongListCode,
+    /// Breaks: `Bundle.id` equals the request's Ssp-TraceID (1.5.0+, §4). A fresh id is sent.
+    StructuredBundleIdNotTraceId,
 }
 
 impl Fault {
@@ -88,6 +117,16 @@ impl Fault {
         Fault::ReadWrongId,
         Fault::RegisterAllowsDuplicate,
         Fault::RegisterAsRegular,
+        Fault::AcceptDoubleBooking,
+        Fault::AcceptStaleIfMatch,
+        Fault::CancelWithoutReason,
+        Fault::SlotsOutsideWindow,
+        Fault::StructuredListMissing,
+        Fault::StructuredDateFilterIgnored,
+        Fault::StructuredResolvedAllergiesReturned,
+        Fault::StructuredDanglingReference,
+        Fault::StructuredWrongListCode,
+        Fault::StructuredBundleIdNotTraceId,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -117,6 +156,16 @@ impl Fault {
             Fault::ReadWrongId => "read-wrong-id",
             Fault::RegisterAllowsDuplicate => "register-allows-duplicate",
             Fault::RegisterAsRegular => "register-as-regular",
+            Fault::StructuredListMissing => "structured-list-missing",
+            Fault::StructuredDateFilterIgnored => "structured-date-filter-ignored",
+            Fault::StructuredResolvedAllergiesReturned => "structured-resolved-allergies-returned",
+            Fault::StructuredDanglingReference => "structured-dangling-reference",
+            Fault::StructuredWrongListCode => "structured-wrong-list-code",
+            Fault::StructuredBundleIdNotTraceId => "structured-bundle-id-not-trace-id",
+            Fault::AcceptDoubleBooking => "accept-double-booking",
+            Fault::AcceptStaleIfMatch => "accept-stale-if-match",
+            Fault::CancelWithoutReason => "cancel-without-reason",
+            Fault::SlotsOutsideWindow => "slots-outside-window",
         }
     }
 

@@ -6,6 +6,7 @@
 //! and one module per capability under its service root: [`foundations`] now; Appointments will sit beside
 //! it on the same root, Structured and Documents on their own roots (see [`router`]).
 
+pub mod appointments;
 pub mod faults;
 pub mod foundations;
 pub mod guard;
@@ -16,6 +17,7 @@ mod query;
 pub mod respond;
 pub mod seed;
 pub mod state;
+pub mod structured;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -51,6 +53,8 @@ pub struct ProviderSettings {
     pub asid: String,
     /// Rules to break on purpose.
     pub faults: Vec<Fault>,
+    /// The Access Record Structured version played on the structured root (e.g. "1.2.7", "1.6.2").
+    pub structured_version: String,
 }
 
 impl Default for ProviderSettings {
@@ -61,6 +65,7 @@ impl Default for ProviderSettings {
             ods_code: target.provider_ods_code,
             asid: target.provider_asid,
             faults: Vec::new(),
+            structured_version: target.structured_version,
         }
     }
 }
@@ -94,6 +99,7 @@ impl RunningProvider {
         config.target.foundations_url = self.foundations_url.clone();
         config.target.provider_asid = settings.asid.clone();
         config.target.provider_ods_code = settings.ods_code.clone();
+        config.target.structured_version = settings.structured_version.clone();
         let mut data = DataAliases::default();
         data.organizations
             .insert("ORG1".into(), settings.ods_code.clone());
@@ -152,7 +158,9 @@ pub fn router(state: Arc<ProviderState>) -> Router {
     let root = state.settings.foundations_path();
     // Appointments will merge into this router (same root); Structured and Documents nest under
     // `/{STRUCTURED_SEGMENT}` and `/{DOCUMENTS_SEGMENT}`.
-    let capabilities = foundations::routes(&state);
+    let capabilities = foundations::routes(&state)
+        .merge(appointments::routes(&state))
+        .nest(&format!("/{STRUCTURED_SEGMENT}"), structured::routes(&state));
     let app = Router::new()
         .nest(&root, capabilities)
         .fallback(not_found)

@@ -80,10 +80,18 @@ pub fn response_format(raw_query: Option<&str>, headers: &HeaderMap) -> Result<F
             Media::Any | Media::Unsupported => Err(unsupported("_format", f)),
         };
     }
-    if let Some(accept) = header_str(headers, ACCEPT.as_str()) {
-        if !accept.trim().is_empty() {
-            return from_accept(accept).ok_or_else(|| unsupported("Accept", accept));
+    // An Accept of only wildcards (`*/*`, which many clients send by default) states no preference, so
+    // the request's own Content-Type still decides.
+    let mut accepted = None;
+    if let Some(accept) = header_str(headers, ACCEPT.as_str()).filter(|a| !a.trim().is_empty()) {
+        match from_accept(accept) {
+            Media::Exact(format) => accepted = Some(format),
+            Media::Any => {}
+            Media::Unsupported => return Err(unsupported("Accept", accept)),
         }
+    }
+    if let Some(format) = accepted {
+        return Ok(format);
     }
     if let Some(ct) = header_str(headers, CONTENT_TYPE.as_str()) {
         if let Media::Exact(format) = media(ct) {
@@ -93,9 +101,11 @@ pub fn response_format(raw_query: Option<&str>, headers: &HeaderMap) -> Result<F
     Ok(Format::Json)
 }
 
-/// The preferred supported format of an `Accept` list (highest `q`, first on ties); `None` if none is.
-fn from_accept(accept: &str) -> Option<Format> {
+/// The preferred supported media of an `Accept` list: the highest-`q` exact format (first on ties), else
+/// [`Media::Any`] when only wildcards are acceptable, else [`Media::Unsupported`].
+fn from_accept(accept: &str) -> Media {
     let mut best: Option<(f32, Format)> = None;
+    let mut any = false;
     for range in accept.split(',') {
         let q = range
             .split(';')
@@ -106,16 +116,17 @@ fn from_accept(accept: &str) -> Option<Format> {
         if q <= 0.0 {
             continue;
         }
-        let format = match media(range) {
-            Media::Exact(f) => f,
-            Media::Any => Format::Json,
-            Media::Unsupported => continue,
-        };
-        if best.is_none_or(|(bq, _)| q > bq) {
-            best = Some((q, format));
+        match media(range) {
+            Media::Exact(f) if best.is_none_or(|(bq, _)| q > bq) => best = Some((q, f)),
+            Media::Exact(_) | Media::Unsupported => {}
+            Media::Any => any = true,
         }
     }
-    best.map(|(_, f)| f)
+    match (best, any) {
+        (Some((_, f)), _) => Media::Exact(f),
+        (None, true) => Media::Any,
+        (None, false) => Media::Unsupported,
+    }
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -213,6 +224,8 @@ mod tests {
         assert_eq!(response_format(None, &h), Ok(Format::Xml));
         let h = headers(&[("accept", "*/*")]);
         assert_eq!(response_format(None, &h), Ok(Format::Json));
+        let h = headers(&[("accept", "*/*"), ("content-type", "application/fhir+xml")]);
+        assert_eq!(response_format(None, &h), Ok(Format::Xml));
     }
 
     #[test]

@@ -140,6 +140,23 @@ pub const CAPABILITY_TAGS: &[&str] = &[
 ];
 
 impl RunReport {
+    /// The report of a run that could not start (e.g. the provider did not answer).
+    pub fn not_run(target: TargetSummary, tag_filter: Option<String>, error: String) -> RunReport {
+        let now = chrono::Utc::now().to_rfc3339();
+        RunReport {
+            tool: "gpc-assure".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            started_at: now.clone(),
+            finished_at: now,
+            duration_ms: 0.0,
+            target,
+            tag_filter,
+            concurrency: 0,
+            features: Vec::new(),
+            run_errors: vec![error],
+        }
+    }
+
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();
         for f in &self.features {

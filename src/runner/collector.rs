@@ -24,6 +24,8 @@ pub fn key(root: &Path, feature: &gherkin::Feature, scenario: &gherkin::Scenario
 
 fn relative_path(root: &Path, feature: &gherkin::Feature) -> String {
     match &feature.path {
+        // A single feature file given as the root is named by its file name.
+        Some(p) if p == root => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         Some(p) => p.strip_prefix(root).unwrap_or(p).display().to_string(),
         None => feature.name.clone(),
     }
@@ -125,6 +127,10 @@ impl Collector {
             event::Scenario::Finished => {
                 let Some((mut s, started)) = self.running.remove(&k) else { return };
                 s.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+                if s.steps.is_empty() {
+                    // A scenario without steps checks nothing; it must never count as a pass.
+                    fail(&mut s, "", "the scenario has no steps, so it checks nothing".into());
+                }
                 s.evidence = self.ctx.withdraw(&k);
                 self.done += 1;
                 if s.status == Status::Failed {

@@ -115,6 +115,8 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
     config.validate().map_err(|e| RunError::Config(e.to_string()))?;
     let filter = tags.as_deref().map(parse_tags).transpose()?;
     check_features(&features)?;
+    // cucumber reports absolute paths; an absolute root lets results name features relative to it.
+    let features = std::fs::canonicalize(&features).unwrap_or(features);
     let client = Client::new(&config)?;
     preflight(&config, &client).await?;
 
@@ -133,6 +135,10 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
             let key = collector::key(&features_root, feature, scenario);
             async move {
                 if let Some(w) = world {
+                    // Cancel what the scenario booked, pass or fail (appointments teardown).
+                    let booked = std::mem::take(&mut w.cleanup);
+                    let teardown = crate::steps::appointments::teardown(&ctx, booked).await;
+                    w.exchanges.extend(teardown);
                     ctx.deposit(key, std::mem::take(&mut w.exchanges));
                 }
             }
@@ -141,15 +147,19 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
         // Last: changing the writer resets the CLI options, and without defaults cucumber would parse
         // the process arguments as its own.
         .with_default_cli();
-    let run = cucumber.filter_run(features.clone(), move |feature, rule, scenario| match &filter {
-        None => true,
-        Some(expr) => expr.eval(
-            feature
-                .tags
-                .iter()
-                .chain(rule.iter().flat_map(|r| &r.tags))
-                .chain(scenario.tags.iter()),
-        ),
+    let versions = config.target.clone();
+    let run = cucumber.filter_run(features.clone(), move |feature, rule, scenario| {
+        let tags: Vec<&String> = feature
+            .tags
+            .iter()
+            .chain(rule.iter().flat_map(|r| &r.tags))
+            .chain(scenario.tags.iter())
+            .collect();
+        version_selected(&tags, &versions)
+            && match &filter {
+                None => true,
+                Some(expr) => expr.eval(tags.iter().copied()),
+            }
     });
     let collector = with_quiet_panics(CONTEXT.scope(Arc::clone(&ctx), run)).await;
     let (features_out, run_errors) = collector.finish();
@@ -165,6 +175,28 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
         concurrency,
         features: features_out,
         run_errors,
+    })
+}
+
+/// Whether a scenario's version tags admit the target: `@since:X.Y.Z` (target ≥ X.Y.Z) and
+/// `@until:X.Y.Z` (target ≤ X.Y.Z), on the feature, rule, scenario or Examples. `@structured` scenarios
+/// compare with `target.structured_version`, others with `target.gpconnect_version`, so one feature set
+/// serves every version and a run executes exactly the expectations of the version configured.
+/// Untagged scenarios always run; a tag whose version does not parse deselects (a typo must not pass
+/// silently as "runs everywhere").
+pub fn version_selected(tags: &[&String], target: &crate::config::TargetConfig) -> bool {
+    use crate::config::parse_version;
+    let structured = tags.iter().any(|t| t.as_str() == "structured");
+    let configured = if structured { &target.structured_version } else { &target.gpconnect_version };
+    let Some(v) = parse_version(configured) else { return true };
+    tags.iter().all(|t| {
+        if let Some(since) = t.strip_prefix("since:") {
+            parse_version(since).is_some_and(|s| v >= s)
+        } else if let Some(until) = t.strip_prefix("until:") {
+            parse_version(until).is_some_and(|u| v <= u)
+        } else {
+            true
+        }
     })
 }
 
@@ -186,4 +218,36 @@ async fn with_quiet_panics<F: std::future::Future>(f: F) -> F::Output {
     let out = f.await;
     QUIET.fetch_sub(1, Ordering::SeqCst);
     out
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::version_selected;
+    use crate::config::TargetConfig;
+
+    fn sel(tags: &[&str], structured: &str) -> bool {
+        let owned: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+        let refs: Vec<&String> = owned.iter().collect();
+        let target = TargetConfig { structured_version: structured.into(), gpconnect_version: "1.2.7".into(), ..TargetConfig::default() };
+        version_selected(&refs, &target)
+    }
+
+    #[test]
+    fn since_and_until_select_by_the_structured_version() {
+        assert!(sel(&["structured"], "1.2.7"));
+        assert!(sel(&["structured", "since:1.5.0"], "1.6.2"));
+        assert!(!sel(&["structured", "since:1.5.0"], "1.2.7"));
+        assert!(sel(&["structured", "until:1.2.7"], "1.2.7"));
+        assert!(!sel(&["structured", "until:1.2.7"], "1.6.2"));
+        assert!(sel(&["structured", "since:1.3.0", "until:1.6.1"], "1.5.0"));
+        assert!(!sel(&["structured", "since:1.3.0", "until:1.6.1"], "1.6.2"));
+        assert!(!sel(&["structured", "since:1.x"], "1.6.2"));
+    }
+
+    #[test]
+    fn other_scenarios_use_the_gpconnect_version() {
+        assert!(sel(&["foundations", "until:1.2.7"], "1.6.2"));
+        assert!(!sel(&["foundations", "since:1.5.0"], "1.6.2"));
+        assert!(sel(&["foundations"], "1.6.2"));
+    }
 }

@@ -1,4 +1,5 @@
-//! Progress shown while a run goes on.
+//! Progress shown while a run goes on: every failure as it happens, and a count every 50 scenarios.
+//! Plain lines (no cursor tricks) so CI logs read as well as terminals.
 
 use std::io::Write;
 
@@ -7,9 +8,12 @@ use std::io::Write;
 pub enum Progress {
     /// Nothing (tests, machine output).
     Silent,
-    /// A line per finished scenario that failed and a running count, on stderr.
+    /// Lines on stderr.
     Terminal,
 }
+
+/// How often the running count is printed.
+const COUNT_EVERY: usize = 50;
 
 impl Progress {
     /// Report a finished scenario.
@@ -19,22 +23,16 @@ impl Progress {
         }
         let mut err = std::io::stderr().lock();
         if !passed {
-            let _ = writeln!(err, "\r  FAIL  {feature}: {scenario}");
-            if let Some(m) = message {
-                let first = m.lines().next().unwrap_or_default();
+            let _ = writeln!(err, "  FAIL  {feature}: {scenario}");
+            if let Some(first) = message.and_then(|m| m.lines().next()) {
                 let _ = writeln!(err, "        {first}");
             }
         }
-        if done % 10 == 0 || !passed {
-            let _ = write!(err, "\r  {done} scenarios run, {failed} failed");
-            let _ = err.flush();
+        if done % COUNT_EVERY == 0 {
+            let _ = writeln!(err, "  ... {done} scenarios run, {failed} failed");
         }
     }
 
-    /// End the progress line.
-    pub fn done(self) {
-        if self == Progress::Terminal {
-            let _ = writeln!(std::io::stderr());
-        }
-    }
+    /// The run is over.
+    pub fn done(self) {}
 }

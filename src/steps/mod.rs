@@ -5,9 +5,13 @@
 //! evidence sink) is in [`RunContext`], reached through a task-local set by the runner, so several runs
 //! against different targets can happen in one process.
 
+pub mod appointments;
 pub mod context;
+pub mod cross_cutting;
+pub mod foundations;
 pub mod request;
 pub mod response;
+pub mod structured;
 
 pub use context::{RunContext, CONTEXT};
 
@@ -30,6 +34,9 @@ pub struct Assurance {
     pub exchanges: Vec<Exchange>,
     /// Values remembered between steps (e.g. a logical id found earlier).
     pub memory: HashMap<String, String>,
+    /// Logical ids of appointments this scenario booked; the runner's `after` hook cancels them
+    /// ([`appointments::teardown`]) so a run leaves the target's diary as it found it.
+    pub cleanup: Vec<String>,
 }
 
 impl Assurance {
@@ -38,7 +45,7 @@ impl Assurance {
         let ctx = CONTEXT
             .try_with(Arc::clone)
             .map_err(|_| anyhow::anyhow!("scenarios must run inside gpc_assure::runner (no run context)"))?;
-        Ok(Assurance { ctx, request: None, exchanges: Vec::new(), memory: HashMap::new() })
+        Ok(Assurance { ctx, request: None, exchanges: Vec::new(), memory: HashMap::new(), cleanup: Vec::new() })
     }
 
     /// The request under construction, or a clear failure when no step started one.

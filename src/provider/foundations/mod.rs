@@ -1,13 +1,13 @@
 //! Foundations (cross-cutting §4.1, foundations.md): capability statement, patient find/read/register,
 //! practitioner, organisation and location find/read. Served from the Foundations+Appointments root.
 
-mod location;
+pub(crate) mod location;
 mod metadata;
-mod organisation;
+pub(crate) mod organisation;
 pub mod patient;
-mod practitioner;
+pub(crate) mod practitioner;
 mod register;
-mod search;
+pub(crate) mod search;
 
 use std::sync::Arc;
 

@@ -48,7 +48,7 @@ pub async fn read(
     })
 }
 
-fn to_fhir(o: &OrganizationRecord) -> Value {
+pub fn to_fhir(o: &OrganizationRecord) -> Value {
     json!({
         "resourceType": "Organization",
         "id": o.id,

@@ -48,7 +48,7 @@ pub async fn read(
     })
 }
 
-fn to_fhir(p: &PractitionerRecord) -> Value {
+pub fn to_fhir(p: &PractitionerRecord) -> Value {
     let mut identifiers = vec![json!({"system": systems::SDS_USER_ID, "value": p.sds_user_id})];
     identifiers.extend(
         p.role_profile_ids

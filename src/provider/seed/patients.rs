@@ -304,7 +304,11 @@ fn record(index: usize, s: &Seed, nhs_number: &str) -> PatientRecord {
             "West Yorkshire",
             "LS18 1AE",
         )],
-        contact: if n % 2 == 0 { contact(n) } else { Vec::new() },
+        contact: if n.is_multiple_of(2) {
+            contact(n)
+        } else {
+            Vec::new()
+        },
         communication: (n % 3 == 1).then(bengali),
         registration_type: RegistrationType::Regular,
         registration_status: if s.kind == Kind::Inactive {
@@ -313,7 +317,7 @@ fn record(index: usize, s: &Seed, nhs_number: &str) -> PatientRecord {
             RegistrationStatus::Active
         },
         registration_start: "2010-04-01".into(),
-        preferred_branch: Some(if n % 4 == 0 { "2" } else { "1" }.to_string()),
+        preferred_branch: Some(if n.is_multiple_of(4) { "2" } else { "1" }.to_string()),
         sensitive: s.kind == Kind::Sensitive,
         deceased: (s.kind == Kind::Deceased).then(|| DATE_OF_DEATH.to_string()),
         multiple_birth: (s.kind == Kind::Deceased).then_some(2),

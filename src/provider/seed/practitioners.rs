@@ -6,7 +6,16 @@ use crate::config::DataAliases;
 use crate::provider::state::{Name, PractitionerRecord};
 
 /// (alias, logical id, family, given, gender, role profile ids)
-const SEEDS: &[(&str, &str, &str, &str, &str, &[&str])] = &[
+type Seed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+const SEEDS: &[Seed] = &[
     ("practitioner1", "1", "GILBERT", "Nichole", "female", &[]),
     (
         "practitioner2",

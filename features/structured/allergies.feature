@@ -1,0 +1,163 @@
+@structured @allergies
+Feature: Get structured record - allergies and adverse reactions
+  includeAllergies with its mandatory includeResolvedAllergies part. The "Allergies and adverse reactions"
+  List (886921000000105) references the active AllergyIntolerances; resolved ones are returned only when
+  asked, and then only as resources contained in the "Ended allergies" List (1103671000000101). Every
+  AllergyIntolerance populates its mandatory elements: clinicalStatus, verificationStatus fixed
+  "unconfirmed", category medication or environment, code, patient, assertedDate, recorder, and the
+  allergyEnd extension when resolved (structured.md §4.1, §6).
+
+  @req:STR-ALG-01
+  Scenario Outline: Allergies of <patient> including resolved ones: the active List and the Ended allergies List
+    Given a structured record request for "<patient>"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the allergies are valid, resolved allergies included
+    And the "allergies" List is not empty
+    And the Bundle has the "ended allergies" List
+
+    Examples:
+      | patient   |
+      | patient2  |
+      | patient3  |
+      | patient4  |
+      | patient6  |
+      | patient7  |
+      | patient8  |
+      | patient13 |
+      | patient16 |
+      | patient17 |
+
+  @req:STR-ALG-02
+  Scenario Outline: Allergies of <patient> excluding resolved ones: no Ended allergies List, no resolved allergy
+    Given a structured record request for "<patient>"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "false"
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the allergies are valid, resolved allergies excluded
+    And the Bundle has no "ended allergies" List
+
+    Examples:
+      | patient   |
+      | patient2  |
+      | patient3  |
+      | patient4  |
+      | patient6  |
+      | patient7  |
+      | patient8  |
+      | patient13 |
+      | patient16 |
+      | patient17 |
+
+  @req:STR-ALG-03
+  Scenario Outline: A patient with no allergies gets empty Lists with the no-content-recorded reason (resolved <resolved>)
+    Given a structured record request for "patient1"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "<resolved>"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient1"
+    And the "allergies" List is empty with the reason no-content-recorded
+    And the Bundle holds no AllergyIntolerance resources
+
+    Examples:
+      | resolved |
+      | true     |
+      | false    |
+
+  @req:STR-ALG-04
+  Scenario Outline: includeAllergies <case> is INVALID_PARAMETER
+    Given a structured record request for "patient2"
+    And the part "<part>" of "includeAllergies" is sent as <element> "<value>"
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
+
+    Examples:
+      | case                                   | part                      | element      | value |
+      | with a string for the boolean          | includeResolvedAllergies  | valueString  | true  |
+      | with a null boolean                    | includeResolvedAllergies  | valueBoolean | null  |
+      | with a non-boolean                     | includeResolvedAllergies  | valueBoolean | yes   |
+      | with a misspelt mandatory part         | includeResolvedAllergiess | valueBoolean | true  |
+      | with a date instead of the boolean     | includeResolvedAllergies  | valueDate    | 2020-01-01 |
+
+  @req:STR-ALG-05
+  Scenario: includeAllergies without its mandatory part is INVALID_PARAMETER
+    Given a structured record request for "patient2"
+    And the parameter "includeAllergies" is added
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
+
+  @req:STR-ALG-06
+  Scenario: includeResolvedAllergies with no value is INVALID_PARAMETER
+    Given a structured record request for "patient2"
+    And the part "includeResolvedAllergies" of "includeAllergies" has no value
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
+
+  @req:STR-ALG-07
+  Scenario Outline: Confidential allergies of <patient> are withheld with the confidential-items warning
+    Given a structured record request for "<patient>"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the "allergies" List carries the warning "confidential-items"
+
+    Examples:
+      | patient   |
+      | patient16 |
+      | patient17 |
+
+  @req:STR-ALG-08
+  Scenario: A record in transit carries data-in-transit on both allergy Lists
+    Given a structured record request for "patient13"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient13"
+    And the "allergies" List carries the warning "data-in-transit"
+    And the "ended allergies" List carries the warning "data-in-transit"
+
+  @req:STR-ALG-09
+  Scenario: Third-party data awaiting filing is flagged on the allergies List
+    Given a structured record request for "patient16"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "false"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient16"
+    And the "allergies" List carries the warning "data-awaiting-filing"
+
+  @req:STR-ALG-10 @since:1.5.0
+  Scenario Outline: Problems linked to patient2's allergies come with the linked-problems List (resolved <resolved>)
+    Given a structured record request for "patient2"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "<resolved>"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the Bundle holds <lists> Lists
+    And the Bundle has the "Problems - linked problems not relating to the primary query" List
+    And a problem is linked to a AllergyIntolerance in the Bundle
+    And the problems in the Bundle are valid
+
+    Examples:
+      | resolved | lists |
+      | true     | 3     |
+      | false    | 2     |
+
+  @req:STR-ALG-11
+  Scenario Outline: Allergies not linked to problems bring no problem (patient3, resolved <resolved>)
+    Given a structured record request for "patient3"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "<resolved>"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient3"
+    And the Bundle holds no Condition resources
+    And the Bundle has no "Problems - linked problems not relating to the primary query" List
+
+    Examples:
+      | resolved |
+      | true     |
+      | false    |
+
+  @req:STR-ALG-12 @until:1.4.9
+  Scenario: Before 1.5.0 allergies come without linked problems
+    Given a structured record request for "patient2"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the Bundle holds 2 Lists
+    And the Bundle holds no Condition resources

@@ -1,0 +1,67 @@
+@structured @referrals @since:1.5.0
+Feature: Get structured record - outbound referrals
+  includeReferrals (1.5.0+) with referralSearchPeriod. The "Outbound referral" List (792931000000107)
+  holds ReferralRequests authored within the period, never ones entered in error; the reason is coded in
+  reasonCode; the requester and recipient are in the Bundle (structured.md §4.1, §6).
+
+  @req:STR-REF-01
+  Scenario Outline: Referrals of <patient> are valid
+    Given a structured record request for "<patient>"
+    And the parameter "includeReferrals" is added
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the referrals are valid
+    And the "referrals" List is not empty
+
+    Examples:
+      | patient  |
+      | patient2 |
+      | patient3 |
+
+  @req:STR-REF-02
+  Scenario Outline: referralSearchPeriod <period> returns only referrals authored within it
+    Given a structured record request for "patient2"
+    And the part "referralSearchPeriod" of "includeReferrals" is "<period>"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the referrals are valid
+    And every item of the "referrals" List has its authoredOn within "<period>"
+
+    Examples:
+      | period               |
+      | today-100..today     |
+      | today-1000..today-50 |
+      | ..today-10           |
+
+  @req:STR-REF-03
+  Scenario Outline: referralSearchPeriod "<period>" is INVALID_PARAMETER
+    Given a structured record request for "patient2"
+    And the part "referralSearchPeriod" of "includeReferrals" is "<period>"
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
+
+    Examples:
+      | period                  |
+      | 2014..2015-01-01        |
+      | 2014-02..2015-01-01     |
+      | X2014-02-01..2015-01-01 |
+      | 2014-02-01..null        |
+      | today+1..               |
+      | ..today+5               |
+      | 2015-01-01..2014-01-01  |
+
+  @req:STR-REF-04
+  Scenario: A confidential referral is withheld with the confidential-items warning
+    Given a structured record request for "patient16"
+    And the parameter "includeReferrals" is added
+    When the request is sent
+    Then the response is a structured record Bundle for "patient16"
+    And the "referrals" List carries the warning "confidential-items"
+
+  @req:STR-REF-05
+  Scenario: A problem of patient2 is linked to a ReferralRequest
+    Given a structured record request for "patient2"
+    And the parameter "includeReferrals" is added
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And a problem is linked to a ReferralRequest in the Bundle

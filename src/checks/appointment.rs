@@ -1,0 +1,230 @@
+//! GPConnect-Appointment-1 as Book, Read, Retrieve, Amend and Cancel return it (appointments.md §4–§9),
+//! and the comparisons that prove an amend or cancel changed only what it may.
+
+use serde_json::{Map, Value};
+
+use super::resource::{declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements};
+use super::response::resource_type_is;
+use super::slot::{delivery_channel, extensions, has_type_text, local_date_time, practitioner_role};
+use super::{ensure, CheckResult};
+use crate::gpconnect::appointments::{self as apt};
+use crate::gpconnect::systems::{self, profiles};
+
+/// (type, id) of every participant actor, failing on a participant without a relative actor reference.
+pub fn participants(a: &Value) -> Result<Vec<(String, String)>, String> {
+    let list = a.get("participant").and_then(Value::as_array).ok_or("Appointment.participant is not populated")?;
+    list.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let r = p.pointer("/actor/reference").and_then(Value::as_str).ok_or_else(|| format!("Appointment.participant[{i}].actor.reference is missing"))?;
+            let (t, id) = r.split_once('/').filter(|(t, id)| !t.contains(':') && !id.is_empty() && !id.contains('/')).ok_or_else(|| {
+                format!("Appointment.participant[{i}].actor.reference {r:?} is not a relative reference Type/id")
+            })?;
+            ensure(["Patient", "Practitioner", "Location", "Device", "RelatedPerson", "HealthcareService"].contains(&t), || {
+                format!("Appointment.participant[{i}] is a {t}, which GPConnect-Appointment-1 does not allow")
+            })?;
+            ensure(p.get("status").and_then(Value::as_str).is_some_and(|s| !s.is_empty()), || format!("Appointment.participant[{i}].status is missing"))?;
+            Ok((t.to_string(), id.to_string()))
+        })
+        .collect()
+}
+
+/// The logical id of the one Patient participant.
+pub fn patient_id(a: &Value) -> Result<String, String> {
+    let patients: Vec<String> = participants(a)?.into_iter().filter(|(t, _)| t == "Patient").map(|(_, i)| i).collect();
+    match patients.as_slice() {
+        [one] => Ok(one.clone()),
+        other => Err(format!("Appointment has {} Patient participants; exactly one", other.len())),
+    }
+}
+
+/// The slot ids an appointment holds.
+pub fn slot_ids(a: &Value) -> Vec<String> {
+    a.get("slot")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get("reference").and_then(Value::as_str))
+        .filter_map(|r| r.strip_prefix("Slot/"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The contained Organization the bookingOrganisation extension points at.
+pub fn booking_organisation(a: &Value) -> Result<&Value, String> {
+    let ext = extensions(a, apt::EXT_BOOKING_ORGANISATION);
+    ensure(ext.len() == 1, || format!("Appointment carries {} bookingOrganisation extensions; exactly one (Must-Support, stored as sent)", ext.len()))?;
+    let reference = ext[0].pointer("/valueReference/reference").and_then(Value::as_str).unwrap_or("(none)");
+    let local = reference.strip_prefix('#').ok_or_else(|| format!("bookingOrganisation references {reference:?}; it must be a contained #id"))?;
+    let org = a
+        .get("contained")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|c| c.get("id").and_then(Value::as_str) == Some(local))
+        .ok_or_else(|| format!("bookingOrganisation references #{local}, which is not contained"))?;
+    resource_type_is(org, "Organization")?;
+    declares_profile(org, profiles::ORGANIZATION)?;
+    ensure(!super::resource::identifier_values(org, systems::ODS_ORGANIZATION_CODE).is_empty(), || "the booking organisation has no ODS code".to_string())?;
+    ensure(org.get("name").and_then(Value::as_str).is_some_and(|n| !n.trim().is_empty()), || "the booking organisation has no name".to_string())?;
+    ensure(org.get("telecom").and_then(Value::as_array).is_some_and(|t| !t.is_empty()), || "the booking organisation has no telecom".to_string())?;
+    Ok(org)
+}
+
+/// Every rule of GPConnect-Appointment-1 as returned by a provider.
+pub fn conforms(a: &Value) -> CheckResult {
+    resource_type_is(a, "Appointment")?;
+    has_id(a, None)?;
+    has_version_id(a)?;
+    declares_profile(a, profiles::APPOINTMENT)?;
+    identifiers_complete(a)?;
+    lacks_elements(a, apt::APPOINTMENT_FORBIDDEN)?;
+    let status = a.get("status").and_then(Value::as_str).unwrap_or("(none)");
+    ensure(["booked", "cancelled", "arrived", "fulfilled", "noshow", "pending", "proposed", "entered-in-error"].contains(&status), || {
+        format!("Appointment.status {status:?} is not an appointment status")
+    })?;
+    let start = local_date_time(a, "/start", "Appointment.start")?;
+    let end = local_date_time(a, "/end", "Appointment.end")?;
+    ensure(start < end, || "Appointment.end is not after its start".to_string())?;
+    if a.get("created").is_some() {
+        local_date_time(a, "/created", "Appointment.created")?;
+    }
+    ensure(a.get("description").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty()), || "Appointment.description is not populated (1..1)".to_string())?;
+    ensure(!slot_ids(a).is_empty(), || "Appointment.slot holds no Slot/<id> reference".to_string())?;
+    let parts = participants(a)?;
+    patient_id(a)?;
+    ensure(parts.iter().any(|(t, _)| t == "Location"), || "Appointment has no Location participant".to_string())?;
+    has_type_text(a, "serviceType")?;
+    booking_organisation(a)?;
+    for e in extensions(a, apt::EXT_PRACTITIONER_ROLE) {
+        practitioner_role(e, "Appointment")?;
+    }
+    delivery_channel(a, "Appointment")?;
+    let reasons = extensions(a, apt::EXT_CANCELLATION_REASON);
+    if status == "cancelled" {
+        ensure(reasons.len() == 1, || format!("a cancelled Appointment carries {} cancellation reasons; exactly one", reasons.len()))?;
+        ensure(reasons[0].get("valueString").and_then(Value::as_str).is_some_and(|r| !r.is_empty()), || "the cancellation reason has no valueString".to_string())?;
+    } else {
+        ensure(reasons.is_empty(), || format!("a {status} Appointment carries a cancellation reason"))?;
+    }
+    Ok(())
+}
+
+/// Elements other than `allowed` (and `meta`, and the provider-owned `serviceType`/`serviceCategory`)
+/// that differ between `before` and `after`; the cancellation reason is compared separately.
+pub fn changed_elements(before: &Value, after: &Value, allowed: &[&str]) -> Vec<String> {
+    let empty = Map::new();
+    let (a, b) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
+    let without_reason = |v: Option<&Value>| -> Vec<Value> {
+        v.and_then(Value::as_array)
+            .map(|l| l.iter().filter(|e| e.get("url").and_then(Value::as_str) != Some(apt::EXT_CANCELLATION_REASON)).cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !["meta", "serviceType", "serviceCategory"].contains(&k.as_str()) && !allowed.contains(&k.as_str()))
+        .filter(|k| match k.as_str() {
+            "extension" => without_reason(a.get(*k)) != without_reason(b.get(*k)),
+            _ => a.get(*k) != b.get(*k),
+        })
+        .cloned()
+        .collect()
+}
+
+/// Only `allowed` elements changed from `before` to `after`.
+pub fn only_changed(before: &Value, after: &Value, allowed: &[&str]) -> CheckResult {
+    let diff = changed_elements(before, after, allowed);
+    ensure(diff.is_empty(), || format!("these elements changed although only {allowed:?} may: {}", diff.join(", ")))
+}
+
+/// The version changed from `before`.
+pub fn new_version(before: &Value, after: &Value) -> CheckResult {
+    let v = |r: &Value| r.pointer("/meta/versionId").and_then(Value::as_str).map(str::to_string);
+    let (a, b) = (v(before), v(after));
+    ensure(b.is_some() && a != b, || format!("meta.versionId is still {b:?}; every change SHALL produce a new version"))
+}
+
+/// A text element is returned exactly as sent (no truncation).
+pub fn text_kept(sent: &Value, returned: &Value, element: &str) -> CheckResult {
+    let s = sent.get(element).and_then(Value::as_str);
+    let r = returned.get(element).and_then(Value::as_str);
+    ensure(s == r, || {
+        let len = |x: Option<&str>| x.map(|t| t.chars().count()).unwrap_or(0);
+        format!("Appointment.{element} was sent with {} characters and returned with {} ({:?}); it SHALL be stored and returned unaltered", len(s), len(r), r.map(|t| t.chars().take(40).collect::<String>()))
+    })
+}
+
+/// The booking is returned as sent: slots, participants, start/end instants, description/comment and the
+/// booking organisation's ODS code, name and telecom.
+pub fn matches_booking(sent: &Value, returned: &Value) -> CheckResult {
+    let mut s = slot_ids(sent);
+    let mut r = slot_ids(returned);
+    s.sort();
+    r.sort();
+    ensure(s == r, || format!("the appointment holds slots {r:?}; the booking asked for {s:?}"))?;
+    let mut ps = participants(sent)?;
+    let mut pr = participants(returned)?;
+    ps.sort();
+    pr.sort();
+    ensure(ps == pr, || format!("the appointment's participants are {pr:?}; the booking sent {ps:?}"))?;
+    for k in ["start", "end"] {
+        let t = |v: &Value| v.get(k).and_then(Value::as_str).and_then(|x| chrono::DateTime::parse_from_rfc3339(x).ok());
+        ensure(t(sent).is_some() && t(sent) == t(returned), || format!("Appointment.{k} is {:?}; the booking sent {:?}", returned.get(k), sent.get(k)))?;
+    }
+    text_kept(sent, returned, "description")?;
+    text_kept(sent, returned, "comment")?;
+    let (os, or) = (booking_organisation(sent)?, booking_organisation(returned)?);
+    for k in ["identifier", "name", "telecom"] {
+        ensure(os.get(k) == or.get(k), || format!("the booking organisation's {k} was not stored as sent: {:?} became {:?}", os.get(k), or.get(k)))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    pub fn appointment() -> Value {
+        json!({"resourceType": "Appointment", "id": "7", "meta": {"versionId": "3", "profile": [profiles::APPOINTMENT]},
+            "contained": [{"resourceType": "Organization", "id": "1", "meta": {"profile": [profiles::ORGANIZATION]},
+                "identifier": [{"system": systems::ODS_ORGANIZATION_CODE, "value": "A1"}], "name": "C", "telecom": [{"system": "phone", "value": "1"}]}],
+            "extension": [{"url": apt::EXT_BOOKING_ORGANISATION, "valueReference": {"reference": "#1"}}],
+            "status": "booked", "serviceType": [{"text": "GP"}], "description": "d",
+            "start": "2030-07-01T09:00:00+01:00", "end": "2030-07-01T09:15:00+01:00", "created": "2030-06-01T09:00:00+01:00",
+            "slot": [{"reference": "Slot/1"}],
+            "participant": [{"actor": {"reference": "Patient/1"}, "status": "accepted"}, {"actor": {"reference": "Location/1"}, "status": "accepted"}]})
+    }
+
+    #[test]
+    fn conformance_catches_defects() {
+        conforms(&appointment()).unwrap();
+        let broken = |f: &dyn Fn(&mut Value)| {
+            let mut a = appointment();
+            f(&mut a);
+            conforms(&a).unwrap_err()
+        };
+        assert!(broken(&|a| a["reason"] = json!([{"text": "x"}])).contains("reason"));
+        assert!(broken(&|a| a["start"] = json!("2030-07-01T08:00:00Z")).contains("local"));
+        assert!(broken(&|a| a["extension"] = json!([])).contains("bookingOrganisation"));
+        assert!(broken(&|a| a["status"] = json!("cancelled")).contains("cancellation"));
+        assert!(broken(&|a| a["participant"][0]["actor"]["reference"] = json!("http://x/Patient/1")).contains("relative"));
+        assert!(broken(&|a| a["contained"][0]["telecom"] = json!([])).contains("telecom"));
+    }
+
+    #[test]
+    fn comparisons() {
+        let a = appointment();
+        let mut b = a.clone();
+        b["description"] = json!("new");
+        b["meta"]["versionId"] = json!("4");
+        only_changed(&a, &b, &["description"]).unwrap();
+        assert!(only_changed(&a, &b, &["comment"]).unwrap_err().contains("description"));
+        new_version(&a, &b).unwrap();
+        assert!(new_version(&a, &a).is_err());
+        matches_booking(&a, &a).unwrap();
+        assert!(matches_booking(&a, &b).is_err());
+    }
+}

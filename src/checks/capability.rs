@@ -1,0 +1,357 @@
+//! The Foundations+Appointments CapabilityStatement (cross-cutting §8, foundations.md §10).
+//!
+//! Unlike the official suite (catalogue §11.4 D1), interactions are really looked up: a resource listed
+//! without the interaction fails.
+
+use serde_json::Value;
+
+use super::response::resource_type_is;
+use super::{ensure, CheckResult};
+use crate::gpconnect::systems::{mime, profiles, structured_profiles};
+
+/// The FHIR version of GP Connect 1.x.
+pub const FHIR_VERSION: &str = "3.0.1";
+/// `CapabilityStatement.name` of the Foundations+Appointments statement.
+pub const FOUNDATIONS_NAME: &str = "GP Connect";
+
+/// Unversioned profile URLs the Foundations statement lists (cross-cutting §8 `profile` row).
+pub const LISTED_PROFILES: &[&str] = &[
+    profiles::PATIENT,
+    profiles::ORGANIZATION,
+    profiles::PRACTITIONER,
+    profiles::PRACTITIONER_ROLE,
+    profiles::LOCATION,
+    profiles::OPERATION_OUTCOME,
+    profiles::APPOINTMENT,
+    profiles::SCHEDULE,
+    profiles::SLOT,
+    structured_profiles::ALLERGY_INTOLERANCE,
+    structured_profiles::MEDICATION,
+    structured_profiles::MEDICATION_STATEMENT,
+    structured_profiles::MEDICATION_REQUEST,
+    structured_profiles::LIST,
+    profiles::STRUCTURED_RECORD_BUNDLE,
+];
+
+/// The fixed elements: kind, status, fhirVersion, acceptUnknown, both formats, software, one server
+/// `rest` with `security.cors` the boolean `true` (1.2.4+).
+pub fn fixed_elements(cs: &Value) -> CheckResult {
+    resource_type_is(cs, "CapabilityStatement")?;
+    for (element, expected) in [
+        ("status", "active"),
+        ("kind", "capability"),
+        ("fhirVersion", FHIR_VERSION),
+        ("acceptUnknown", "both"),
+        ("name", FOUNDATIONS_NAME),
+    ] {
+        let actual = cs.get(element).and_then(Value::as_str).unwrap_or("(none)");
+        ensure(actual == expected, || {
+            format!("CapabilityStatement.{element} is {actual:?}; expected {expected:?}")
+        })?;
+    }
+    let formats: Vec<&str> = cs
+        .get("format")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for f in [mime::FHIR_JSON, mime::FHIR_XML] {
+        ensure(
+            formats
+                .iter()
+                .any(|x| x.split(';').next().map(str::trim) == Some(f)),
+            || format!("CapabilityStatement.format is {formats:?}; it must declare {f}"),
+        )?;
+    }
+    for part in ["name", "version"] {
+        ensure(
+            cs.pointer(&format!("/software/{part}"))
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.trim().is_empty()),
+            || format!("CapabilityStatement.software.{part} is not populated"),
+        )?;
+    }
+    let rest = server_rest(cs)?;
+    let cors = rest.pointer("/security/cors");
+    ensure(cors == Some(&Value::Bool(true)), || {
+        format!("CapabilityStatement.rest.security.cors is {cors:?}; it must be the boolean true")
+    })
+}
+
+/// `version` is the GP Connect version the target implements.
+pub fn version_is(cs: &Value, expected: &str) -> CheckResult {
+    let v = cs
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    ensure(v == expected, || {
+        format!("CapabilityStatement.version is {v:?}; the target is configured as GP Connect {expected}")
+    })
+}
+
+/// The one `rest` entry with mode `server`.
+fn server_rest(cs: &Value) -> Result<&Value, String> {
+    let rests: Vec<&Value> = cs
+        .get("rest")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    ensure(rests.len() == 1, || {
+        format!(
+            "CapabilityStatement must have one rest entry, found {}",
+            rests.len()
+        )
+    })?;
+    let mode = rests[0]
+        .get("mode")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    ensure(mode == "server", || {
+        format!("CapabilityStatement.rest.mode is {mode:?}; expected \"server\"")
+    })?;
+    Ok(rests[0])
+}
+
+/// The `rest.resource` entry of `ty`.
+fn resource<'a>(cs: &'a Value, ty: &str) -> Result<&'a Value, String> {
+    let rest = server_rest(cs)?;
+    rest.get("resource")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|r| r.get("type").and_then(Value::as_str) == Some(ty))
+        .ok_or_else(|| format!("CapabilityStatement.rest.resource does not list {ty}"))
+}
+
+/// `ty` is listed with the `interaction` code.
+pub fn has_interaction(cs: &Value, ty: &str, interaction: &str) -> CheckResult {
+    let r = resource(cs, ty)?;
+    let codes: Vec<&str> = r
+        .get("interaction")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i.get("code").and_then(Value::as_str))
+        .collect();
+    ensure(codes.contains(&interaction), || {
+        format!("CapabilityStatement lists {ty} with interactions {codes:?}; {interaction:?} is missing")
+    })
+}
+
+/// `ty` declares the search parameter `name` of `param_type`.
+pub fn has_search_param(cs: &Value, ty: &str, name: &str, param_type: &str) -> CheckResult {
+    let r = resource(cs, ty)?;
+    let params: Vec<&Value> = r
+        .get("searchParam")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let p = params
+        .iter()
+        .find(|p| p.get("name").and_then(Value::as_str) == Some(name))
+        .ok_or_else(|| format!("CapabilityStatement {ty} has no searchParam {name:?}"))?;
+    let t = p.get("type").and_then(Value::as_str).unwrap_or("(none)");
+    ensure(t == param_type, || {
+        format!(
+            "CapabilityStatement {ty} searchParam {name:?} has type {t:?}; expected {param_type:?}"
+        )
+    })
+}
+
+/// `ty` lists `include` in `searchInclude`.
+pub fn has_search_include(cs: &Value, ty: &str, include: &str) -> CheckResult {
+    let r = resource(cs, ty)?;
+    let list: Vec<&str> = r
+        .get("searchInclude")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    ensure(list.contains(&include), || {
+        format!("CapabilityStatement {ty} searchInclude is {list:?}; {include:?} is missing")
+    })
+}
+
+/// `ty` has the boolean `flag` equal to `expected` (e.g. Appointment `updateCreate` false).
+pub fn resource_flag(cs: &Value, ty: &str, flag: &str, expected: bool) -> CheckResult {
+    let r = resource(cs, ty)?;
+    let v = r.get(flag);
+    ensure(v == Some(&Value::Bool(expected)), || {
+        format!("CapabilityStatement {ty}.{flag} is {v:?}; expected the boolean {expected}")
+    })
+}
+
+/// The canonical OperationDefinition URL an operation must reference, and the `_history` version the
+/// spec pins for the target's GP Connect version (`None`: any version accepted).
+pub fn operation_definition(
+    name: &str,
+    gpconnect_version: &str,
+) -> Option<(&'static str, Option<&'static str>)> {
+    match name {
+        "gpc.registerpatient" => Some((profiles::REGISTER_PATIENT_OPERATION, None)),
+        "gpc.getstructuredrecord" => {
+            let canonical = profiles::GET_STRUCTURED_RECORD_OPERATION
+                .split("/_history/")
+                .next()
+                .unwrap_or_default();
+            let pinned = if gpconnect_version.starts_with("1.2.") {
+                Some("1.12")
+            } else {
+                None
+            };
+            Some((canonical, pinned))
+        }
+        _ => None,
+    }
+}
+
+/// The operation `name` is declared and references its OperationDefinition (cross-cutting §8
+/// `rest.operation`): `canonical`, with `/_history/<version>` when the version is pinned.
+pub fn has_operation(cs: &Value, name: &str, canonical: &str, pinned: Option<&str>) -> CheckResult {
+    let rest = server_rest(cs)?;
+    let ops: Vec<&Value> = rest
+        .get("operation")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    let op = ops
+        .iter()
+        .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
+        .ok_or_else(|| format!("CapabilityStatement.rest.operation does not declare {name:?}"))?;
+    let reference = op
+        .pointer("/definition/reference")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    let (base, version) = match reference.split_once("/_history/") {
+        Some((b, v)) => (b, Some(v)),
+        None => (reference, None),
+    };
+    ensure(base == canonical, || {
+        format!("operation {name:?} references {reference:?}; expected {canonical}")
+    })?;
+    if let Some(p) = pinned {
+        ensure(version == Some(p), || {
+            format!("operation {name:?} references {reference:?}; this GP Connect version pins {canonical}/_history/{p}")
+        })?;
+    }
+    Ok(())
+}
+
+/// The unversioned profile URL ending in `/<name>` that the statement must list.
+pub fn listed_profile(name: &str) -> Option<&'static str> {
+    LISTED_PROFILES
+        .iter()
+        .copied()
+        .find(|p| p.rsplit('/').next() == Some(name))
+}
+
+/// `CapabilityStatement.profile` references `url` (unversioned, as the Foundations examples list them).
+pub fn lists_profile(cs: &Value, url: &str) -> CheckResult {
+    let refs: Vec<&str> = cs
+        .get("profile")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("reference").and_then(Value::as_str))
+        .collect();
+    ensure(refs.contains(&url), || {
+        let versioned = refs
+            .iter()
+            .any(|r| r.split("/_history/").next() == Some(url));
+        let hint = if versioned {
+            " (it is listed with a _history version; the Foundations statement lists unversioned URLs)"
+        } else {
+            ""
+        };
+        format!("CapabilityStatement.profile does not list {url}{hint}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn good() -> Value {
+        json!({"resourceType": "CapabilityStatement", "version": "1.2.7", "name": "GP Connect", "status": "active", "kind": "capability",
+            "software": {"name": "s", "version": "1"}, "fhirVersion": "3.0.1", "acceptUnknown": "both",
+            "format": ["application/fhir+json", "application/fhir+xml"],
+            "profile": LISTED_PROFILES.iter().map(|p| json!({"reference": p})).collect::<Vec<_>>(),
+            "rest": [{"mode": "server", "security": {"cors": true},
+                "resource": [{"type": "Patient", "interaction": [{"code": "read"}, {"code": "search-type"}], "searchParam": [{"name": "identifier", "type": "token"}]},
+                    {"type": "Slot", "interaction": [{"code": "search-type"}], "searchInclude": ["Slot:schedule"]},
+                    {"type": "Appointment", "interaction": [{"code": "read"}], "updateCreate": false}],
+                "operation": [{"name": "gpc.registerpatient", "definition": {"reference": profiles::REGISTER_PATIENT_OPERATION}},
+                    {"name": "gpc.getstructuredrecord", "definition": {"reference": profiles::GET_STRUCTURED_RECORD_OPERATION}}]}]})
+    }
+
+    #[test]
+    fn good_statement_passes() {
+        let cs = good();
+        fixed_elements(&cs).unwrap();
+        version_is(&cs, "1.2.7").unwrap();
+        has_interaction(&cs, "Patient", "search-type").unwrap();
+        has_search_param(&cs, "Patient", "identifier", "token").unwrap();
+        has_search_include(&cs, "Slot", "Slot:schedule").unwrap();
+        resource_flag(&cs, "Appointment", "updateCreate", false).unwrap();
+        for op in ["gpc.registerpatient", "gpc.getstructuredrecord"] {
+            let (c, p) = operation_definition(op, "1.2.7").unwrap();
+            has_operation(&cs, op, c, p).unwrap();
+        }
+        lists_profile(&cs, listed_profile("CareConnect-GPC-Patient-1").unwrap()).unwrap();
+    }
+
+    #[test]
+    fn catches_defects() {
+        let mut cs = good();
+        assert!(version_is(&cs, "1.6.2").is_err());
+        assert!(has_interaction(&cs, "Patient", "create")
+            .unwrap_err()
+            .contains("missing"));
+        assert!(has_interaction(&cs, "Location", "read")
+            .unwrap_err()
+            .contains("does not list"));
+        assert!(has_search_param(&cs, "Patient", "identifier", "string").is_err());
+        assert!(has_search_include(&cs, "Slot", "Schedule:actor:Location").is_err());
+        cs["rest"][0]["security"]["cors"] = json!("true");
+        assert!(fixed_elements(&cs).unwrap_err().contains("cors"));
+        let mut cs = good();
+        cs["format"] = json!(["application/fhir+json"]);
+        assert!(fixed_elements(&cs).unwrap_err().contains("xml"));
+        let mut cs = good();
+        cs["fhirVersion"] = json!("1.0.2");
+        assert!(fixed_elements(&cs).is_err());
+        let mut cs = good();
+        cs["software"] = json!({"name": "s"});
+        assert!(fixed_elements(&cs)
+            .unwrap_err()
+            .contains("software.version"));
+        let mut cs = good();
+        cs["rest"][0]["operation"][1]["definition"]["reference"] = json!(format!(
+            "{}/_history/1.15",
+            operation_definition("gpc.getstructuredrecord", "1.2.7")
+                .unwrap()
+                .0
+        ));
+        let (c, p) = operation_definition("gpc.getstructuredrecord", "1.2.7").unwrap();
+        assert!(has_operation(&cs, "gpc.getstructuredrecord", c, p)
+            .unwrap_err()
+            .contains("1.12"));
+        let (c, p) = operation_definition("gpc.getstructuredrecord", "1.6.2").unwrap();
+        has_operation(&cs, "gpc.getstructuredrecord", c, p).unwrap();
+        cs["rest"][0]["operation"] = json!([]);
+        assert!(has_operation(&cs, "gpc.registerpatient", c, p).is_err());
+        cs["profile"] = json!([{"reference": format!("{}/_history/1.8", profiles::PATIENT)}]);
+        assert!(lists_profile(&cs, profiles::PATIENT)
+            .unwrap_err()
+            .contains("unversioned"));
+        assert!(listed_profile("CareConnect-GPC-Nothing-1").is_none());
+        cs["rest"][0]["resource"][2]["updateCreate"] = json!(true);
+        assert!(resource_flag(&cs, "Appointment", "updateCreate", false).is_err());
+    }
+}

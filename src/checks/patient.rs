@@ -1,0 +1,747 @@
+//! CareConnect-GPC-Patient-1 as Foundations returns it (foundations.md §4–§6, cross-cutting §9, §12).
+//!
+//! Each rule is its own function so a failure names the rule; [`conforms`] runs them all. The ContactPoint
+//! and Address helpers are shared with the other Foundations resources, which apply them with the weaker
+//! "use SHOULD" rule.
+
+use serde_json::Value;
+
+use super::resource::{
+    declares_profile, has_id, has_version_id, identifier_values, identifiers_complete, reference_to,
+};
+use super::response::resource_type_is;
+use super::{ensure, CheckResult};
+use crate::gpconnect::nhs_number;
+use crate::gpconnect::systems::{self, profiles};
+
+/// FHIR administrative-gender codes.
+pub const GENDERS: &[&str] = &["male", "female", "other", "unknown"];
+/// FHIR contact-point-system codes.
+const CONTACT_POINT_SYSTEMS: &[&str] = &["phone", "fax", "email", "pager", "url", "sms", "other"];
+/// FHIR address-use codes.
+const ADDRESS_USES: &[&str] = &["home", "work", "temp", "old"];
+/// Codes of CareConnect-NHSNumberVerificationStatus-1 (01 to 08).
+const VERIFICATION_CODES: &[&str] = &["01", "02", "03", "04", "05", "06", "07", "08"];
+/// The wrong system the spec examples use for the verification status (foundations.md §4, known defect).
+const VERIFICATION_SYSTEM_IN_EXAMPLES: &str =
+    "https://fhir.nhs.uk/CareConnect-NHSNumberVerificationStatus-1";
+/// Sub-extensions of Extension-CareConnect-GPC-RegistrationDetails-1.
+const REGISTRATION_PARTS: &[&str] = &[
+    "registrationPeriod",
+    "registrationType",
+    "registrationStatus",
+    "preferredBranchSurgery",
+];
+/// Sub-extensions of Extension-CareConnect-GPC-NHSCommunication-1.
+const COMMUNICATION_PARTS: &[&str] = &[
+    "language",
+    "preferred",
+    "modeOfCommunication",
+    "communicationProficiency",
+    "interpreterRequired",
+];
+
+/// Every rule a returned Patient follows; `nhs` is the NHS number it must carry, when known.
+pub fn conforms(patient: &Value, nhs: Option<&str>) -> CheckResult {
+    resource_type_is(patient, "Patient")?;
+    meta(patient)?;
+    nhs_number_identifier(patient, nhs)?;
+    official_name(patient)?;
+    gender_and_birth_date(patient)?;
+    no_forbidden_content(patient)?;
+    managing_organisation(patient)?;
+    registration_details(patient)?;
+    nhs_communication(patient)?;
+    telecoms(patient, "Patient", true)?;
+    addresses(patient, "Patient", true)?;
+    contacts(patient)
+}
+
+/// `id`, `meta.versionId` and `meta.profile` CareConnect-GPC-Patient-1 (cross-cutting §9).
+pub fn meta(patient: &Value) -> CheckResult {
+    has_id(patient, None)?;
+    has_version_id(patient)?;
+    declares_profile(patient, profiles::PATIENT)
+}
+
+/// Exactly one NHS-number identifier, valid by modulus 11, equal to `expected` when given, carrying the
+/// verification-status extension (1..1 in the profile) with code `01`, the only status a shared patient
+/// may have (foundations.md §3–§4).
+pub fn nhs_number_identifier(patient: &Value, expected: Option<&str>) -> CheckResult {
+    identifiers_complete(patient)?;
+    let ids: Vec<&Value> = patient
+        .get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|i| i.get("system").and_then(Value::as_str) == Some(systems::NHS_NUMBER))
+        .collect();
+    ensure(ids.len() == 1, || {
+        format!(
+            "Patient must carry exactly one identifier with system {}, found {}",
+            systems::NHS_NUMBER,
+            ids.len()
+        )
+    })?;
+    let id = ids[0];
+    let value = id.get("value").and_then(Value::as_str).unwrap_or_default();
+    nhs_number::validate(value)
+        .map_err(|e| format!("Patient NHS number {value:?} is not valid: {e}"))?;
+    if let Some(e) = expected {
+        ensure(value == e, || {
+            format!("Patient NHS number is {value:?}; the request was for {e:?}")
+        })?;
+    }
+    let exts: Vec<&Value> = id
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|x| {
+            x.get("url").and_then(Value::as_str) == Some(systems::EXT_NHS_NUMBER_VERIFICATION)
+        })
+        .collect();
+    ensure(exts.len() == 1, || {
+        format!(
+            "the NHS number identifier must carry the extension {} once, found {}",
+            systems::EXT_NHS_NUMBER_VERIFICATION,
+            exts.len()
+        )
+    })?;
+    let codings = exts[0]
+        .pointer("/valueCodeableConcept/coding")
+        .and_then(Value::as_array);
+    let codings =
+        codings.ok_or("the NHS number verification status has no valueCodeableConcept.coding")?;
+    ensure(codings.len() == 1, || {
+        format!(
+            "the NHS number verification status must hold one coding, found {}",
+            codings.len()
+        )
+    })?;
+    let system = codings[0]
+        .get("system")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    ensure(system == systems::CS_NHS_NUMBER_VERIFICATION, || {
+        let hint = if system == VERIFICATION_SYSTEM_IN_EXAMPLES {
+            " (that is the spec examples' mistaken URL; the bound ValueSet uses the STU3 CodeSystem)"
+        } else {
+            ""
+        };
+        format!(
+            "the NHS number verification status system is {system:?}; it must be {}{hint}",
+            systems::CS_NHS_NUMBER_VERIFICATION
+        )
+    })?;
+    let code = codings[0]
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    ensure(VERIFICATION_CODES.contains(&code), || {
+        format!("the NHS number verification status code {code:?} is not in CareConnect-NHSNumberVerificationStatus-1")
+    })?;
+    ensure(code == systems::NHS_NUMBER_VERIFIED.0, || {
+        format!(
+            "a shared patient's NHS number verification status must be {:?} ({}), got {code:?}",
+            systems::NHS_NUMBER_VERIFIED.0,
+            systems::NHS_NUMBER_VERIFIED.1
+        )
+    })?;
+    ensure(
+        codings[0]
+            .get("display")
+            .and_then(Value::as_str)
+            .is_some_and(|d| !d.trim().is_empty()),
+        || "the NHS number verification status coding has no display".to_string(),
+    )
+}
+
+/// The one `official` name, with a family name (profile `name:official` 1..1, `family` 1..).
+pub fn official_name(patient: &Value) -> Result<&Value, String> {
+    let names = patient
+        .get("name")
+        .and_then(Value::as_array)
+        .ok_or("Patient.name is not populated")?;
+    let official: Vec<&Value> = names
+        .iter()
+        .filter(|n| n.get("use").and_then(Value::as_str) == Some("official"))
+        .collect();
+    ensure(official.len() == 1, || {
+        format!(
+            "Patient must have exactly one name with use official, found {}",
+            official.len()
+        )
+    })?;
+    let family = official[0]
+        .get("family")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    ensure(!family.trim().is_empty(), || {
+        "the official Patient.name has no family name".to_string()
+    })?;
+    Ok(official[0])
+}
+
+/// `gender` (administrative gender) and `birthDate` (a FHIR date) are populated.
+pub fn gender_and_birth_date(patient: &Value) -> CheckResult {
+    let gender = patient
+        .get("gender")
+        .and_then(Value::as_str)
+        .ok_or("Patient.gender is not populated")?;
+    ensure(GENDERS.contains(&gender), || {
+        format!("Patient.gender {gender:?} is not one of {GENDERS:?}")
+    })?;
+    let birth = patient
+        .get("birthDate")
+        .and_then(Value::as_str)
+        .ok_or("Patient.birthDate is not populated")?;
+    ensure(is_fhir_date(birth), || {
+        format!("Patient.birthDate {birth:?} is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    })
+}
+
+fn is_fhir_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let widths = [4, 2, 2];
+    !parts.is_empty()
+        && parts.len() <= 3
+        && parts
+            .iter()
+            .zip(widths)
+            .all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// None of the extensions and elements Foundations says SHALL NOT be populated (foundations.md §4).
+pub fn no_forbidden_content(patient: &Value) -> CheckResult {
+    super::resource::lacks_elements(patient, systems::PATIENT_FORBIDDEN_ELEMENTS)?;
+    super::resource::lacks_extensions(patient, systems::PATIENT_FORBIDDEN_EXTENSIONS)
+}
+
+/// `managingOrganization` is a relative `Organization/<id>` reference (SHALL since 1.2.2); returns the id.
+pub fn managing_organisation(patient: &Value) -> Result<&str, String> {
+    let r = patient
+        .get("managingOrganization")
+        .ok_or("Patient.managingOrganization is not populated")?;
+    reference_to(r, "Organization", "Patient.managingOrganization")
+}
+
+/// The registration-details extensions (top level) of a patient.
+fn extensions_with<'a>(resource: &'a Value, url: &str) -> Vec<&'a Value> {
+    resource
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|x| x.get("url").and_then(Value::as_str) == Some(url))
+        .collect()
+}
+
+/// The sub-extension `name` of a complex extension.
+fn part<'a>(ext: &'a Value, name: &str) -> Vec<&'a Value> {
+    extensions_with(ext, name)
+}
+
+/// Registration details, when present: once, with known parts each at most once, `registrationType` and
+/// `registrationStatus` coded in their CareConnect code systems, `registrationPeriod` a Period, and
+/// `preferredBranchSurgery` a relative Location reference.
+pub fn registration_details(patient: &Value) -> CheckResult {
+    let exts = extensions_with(patient, systems::EXT_REGISTRATION_DETAILS);
+    ensure(exts.len() <= 1, || {
+        format!(
+            "Patient carries the registration details extension {} times; at most once",
+            exts.len()
+        )
+    })?;
+    let Some(ext) = exts.first() else {
+        return Ok(());
+    };
+    for sub in ext
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let url = sub.get("url").and_then(Value::as_str).unwrap_or_default();
+        ensure(REGISTRATION_PARTS.contains(&url), || {
+            format!("registration details carries an unknown part {url:?}")
+        })?;
+    }
+    for name in REGISTRATION_PARTS {
+        let n = part(ext, name).len();
+        ensure(n <= 1, || {
+            format!("registration details carries {name} {n} times; at most once")
+        })?;
+    }
+    if let Some(p) = part(ext, "registrationPeriod").first() {
+        let period = p
+            .get("valuePeriod")
+            .ok_or("registrationPeriod has no valuePeriod")?;
+        ensure(period.get("start").or(period.get("end")).is_some(), || {
+            "registrationPeriod.valuePeriod is empty".to_string()
+        })?;
+    }
+    for (name, system) in [
+        ("registrationType", systems::CS_REGISTRATION_TYPE),
+        ("registrationStatus", systems::CS_REGISTRATION_STATUS),
+    ] {
+        if let Some(p) = part(ext, name).first() {
+            coded(p, system, &format!("registration details {name}"))?;
+        }
+    }
+    if let Some(p) = part(ext, "preferredBranchSurgery").first() {
+        let r = p
+            .get("valueReference")
+            .ok_or("preferredBranchSurgery has no valueReference")?;
+        reference_to(r, "Location", "registrationDetails.preferredBranchSurgery")?;
+    }
+    Ok(())
+}
+
+/// A `valueCodeableConcept` whose codings include one in `system` with a code; returns that code.
+fn coded<'a>(ext: &'a Value, system: &str, what: &str) -> Result<&'a str, String> {
+    let codings = ext
+        .pointer("/valueCodeableConcept/coding")
+        .and_then(Value::as_array);
+    let codings = codings.ok_or_else(|| format!("{what} has no valueCodeableConcept.coding"))?;
+    let found = codings
+        .iter()
+        .find(|c| c.get("system").and_then(Value::as_str) == Some(system));
+    let systems_found: Vec<&str> = codings
+        .iter()
+        .filter_map(|c| c.get("system").and_then(Value::as_str))
+        .collect();
+    let coding = found.ok_or_else(|| {
+        format!("{what} has no coding in {system} (found systems {systems_found:?})")
+    })?;
+    coding
+        .get("code")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| format!("{what} coding has no code"))
+}
+
+/// The registration type code of a patient's registration details (`T` temporary, `R` regular...).
+pub fn registration_type(patient: &Value) -> Option<&str> {
+    let ext = extensions_with(patient, systems::EXT_REGISTRATION_DETAILS)
+        .into_iter()
+        .next()?;
+    let p = part(ext, "registrationType").into_iter().next()?;
+    coded(p, systems::CS_REGISTRATION_TYPE, "registrationType").ok()
+}
+
+/// The logical id of the preferred branch surgery, when populated.
+pub fn preferred_branch_surgery(patient: &Value) -> Option<&str> {
+    let ext = extensions_with(patient, systems::EXT_REGISTRATION_DETAILS)
+        .into_iter()
+        .next()?;
+    let p = part(ext, "preferredBranchSurgery").into_iter().next()?;
+    p.pointer("/valueReference/reference")
+        .and_then(Value::as_str)?
+        .strip_prefix("Location/")
+}
+
+/// The registration details extension appears exactly once (official suite; foundations.md §4 asks for
+/// `registrationDetails.preferredBranchSurgery`).
+pub fn has_registration_details(patient: &Value) -> CheckResult {
+    let n = extensions_with(patient, systems::EXT_REGISTRATION_DETAILS).len();
+    ensure(n == 1, || {
+        format!(
+            "Patient must carry the registration details extension {} once, found {n}",
+            systems::EXT_REGISTRATION_DETAILS
+        )
+    })
+}
+
+/// Each NHS communication extension (on a Patient or Practitioner) has a `language` coded in
+/// CareConnect-HumanLanguage-1, only known parts, and boolean `preferred`/`interpreterRequired`.
+pub fn nhs_communication(resource: &Value) -> CheckResult {
+    for (i, ext) in extensions_with(resource, systems::EXT_NHS_COMMUNICATION)
+        .iter()
+        .enumerate()
+    {
+        let at = format!("nhsCommunication[{i}]");
+        for sub in ext
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let url = sub.get("url").and_then(Value::as_str).unwrap_or_default();
+            ensure(COMMUNICATION_PARTS.contains(&url), || {
+                format!("{at} carries an unknown part {url:?}")
+            })?;
+        }
+        let language = part(ext, "language");
+        ensure(language.len() == 1, || {
+            format!("{at} must carry language once, found {}", language.len())
+        })?;
+        coded(
+            language[0],
+            systems::CS_HUMAN_LANGUAGE,
+            &format!("{at}.language"),
+        )?;
+        for flag in ["preferred", "interpreterRequired"] {
+            for p in part(ext, flag) {
+                ensure(p.get("valueBoolean").is_some_and(Value::is_boolean), || {
+                    format!("{at}.{flag} must be a valueBoolean")
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A ContactPoint: `system` (SHALL) from the FHIR code list, a non-empty `value` (SHALL), and `use` where
+/// `use_required` (patient and patient-contact telecoms, cross-cutting §12).
+pub fn contact_point(cp: &Value, path: &str, use_required: bool) -> CheckResult {
+    let system = cp
+        .get("system")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{path}.system is not populated"))?;
+    ensure(CONTACT_POINT_SYSTEMS.contains(&system), || {
+        format!("{path}.system {system:?} is not a ContactPoint system")
+    })?;
+    ensure(
+        cp.get("value")
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.trim().is_empty()),
+        || format!("{path}.value is not populated"),
+    )?;
+    if use_required {
+        ensure(cp.get("use").and_then(Value::as_str).is_some(), || {
+            format!("{path}.use is not populated")
+        })?;
+    }
+    Ok(())
+}
+
+/// Every `telecom` of `resource` is a valid ContactPoint.
+pub fn telecoms(resource: &Value, ty: &str, use_required: bool) -> CheckResult {
+    for (i, t) in resource
+        .get("telecom")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        contact_point(t, &format!("{ty}.telecom[{i}]"), use_required)?;
+    }
+    Ok(())
+}
+
+/// An Address: `use`, when present, from the FHIR list; required where `use_required` (patient addresses).
+pub fn address(a: &Value, path: &str, use_required: bool) -> CheckResult {
+    match a.get("use").and_then(Value::as_str) {
+        Some(u) => ensure(ADDRESS_USES.contains(&u), || {
+            format!("{path}.use {u:?} is not an address use")
+        }),
+        None => ensure(!use_required, || format!("{path}.use is not populated")),
+    }
+}
+
+/// Every `address` of `resource` is valid.
+pub fn addresses(resource: &Value, ty: &str, use_required: bool) -> CheckResult {
+    match resource.get("address") {
+        None => Ok(()),
+        Some(Value::Array(list)) => {
+            for (i, a) in list.iter().enumerate() {
+                address(a, &format!("{ty}.address[{i}]"), use_required)?;
+            }
+            Ok(())
+        }
+        Some(single) => address(single, &format!("{ty}.address"), use_required),
+    }
+}
+
+/// `Patient.contact`: relationship as `text` only (SHALL), never `coding` (SHALL NOT); contact telecoms
+/// and address follow the patient rules (cross-cutting §12).
+pub fn contacts(patient: &Value) -> CheckResult {
+    for (i, c) in patient
+        .get("contact")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let at = format!("Patient.contact[{i}]");
+        let rels = c
+            .get("relationship")
+            .and_then(Value::as_array)
+            .filter(|r| !r.is_empty());
+        let rels = rels.ok_or_else(|| {
+            format!("{at}.relationship is not populated; it SHALL carry the relationship as text")
+        })?;
+        for (j, r) in rels.iter().enumerate() {
+            ensure(
+                r.get("text")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !t.trim().is_empty()),
+                || format!("{at}.relationship[{j}].text is not populated"),
+            )?;
+            ensure(r.get("coding").is_none(), || {
+                format!("{at}.relationship[{j}].coding is populated but SHALL NOT be")
+            })?;
+        }
+        telecoms(c, &at, true)?;
+        if let Some(a) = c.get("address") {
+            address(a, &format!("{at}.address"), true)?;
+        }
+    }
+    Ok(())
+}
+
+/// The NHS number of a Patient (first NHS-number identifier).
+pub fn nhs_number_of(patient: &Value) -> Option<&str> {
+    identifier_values(patient, systems::NHS_NUMBER)
+        .into_iter()
+        .next()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+
+    pub fn good() -> Value {
+        json!({
+            "resourceType": "Patient", "id": "2", "meta": {"versionId": "1", "profile": [profiles::PATIENT]},
+            "extension": [
+                {"url": systems::EXT_REGISTRATION_DETAILS, "extension": [
+                    {"url": "registrationPeriod", "valuePeriod": {"start": "2010-04-01"}},
+                    {"url": "registrationType", "valueCodeableConcept": {"coding": [{"system": systems::CS_REGISTRATION_TYPE, "code": "R"}]}},
+                    {"url": "preferredBranchSurgery", "valueReference": {"reference": "Location/1"}}]},
+                {"url": systems::EXT_NHS_COMMUNICATION, "extension": [
+                    {"url": "language", "valueCodeableConcept": {"coding": [{"system": systems::CS_HUMAN_LANGUAGE, "code": "bn"}]}},
+                    {"url": "interpreterRequired", "valueBoolean": true}]}],
+            "identifier": [{"system": systems::NHS_NUMBER, "value": "9476719931", "extension": [{"url": systems::EXT_NHS_NUMBER_VERIFICATION,
+                "valueCodeableConcept": {"coding": [{"system": systems::CS_NHS_NUMBER_VERIFICATION, "code": "01", "display": "Number present and verified"}]}}]}],
+            "name": [{"use": "official", "family": "JACKSON", "given": ["Jane"]}],
+            "gender": "female", "birthDate": "1952-05-31",
+            "telecom": [{"system": "phone", "value": "0113", "use": "home"}],
+            "address": [{"use": "home", "line": ["1 Lane"]}],
+            "contact": [{"relationship": [{"text": "Next of kin"}], "telecom": [{"system": "phone", "value": "1", "use": "home"}]}],
+            "managingOrganization": {"reference": "Organization/1"}
+        })
+    }
+
+    fn broken(f: impl FnOnce(&mut Value)) -> Value {
+        let mut p = good();
+        f(&mut p);
+        p
+    }
+
+    #[test]
+    fn a_good_patient_conforms() {
+        conforms(&good(), Some("9476719931")).unwrap();
+        has_registration_details(&good()).unwrap();
+        assert_eq!(registration_type(&good()), Some("R"));
+        assert_eq!(preferred_branch_surgery(&good()), Some("1"));
+        assert_eq!(nhs_number_of(&good()), Some("9476719931"));
+    }
+
+    #[test]
+    fn meta_and_identifier_defects() {
+        assert!(meta(&broken(|p| p["meta"]["profile"] = json!(["x"]))).is_err());
+        assert!(meta(&broken(
+            |p| p["meta"] = json!({"profile": [profiles::PATIENT]})
+        ))
+        .unwrap_err()
+        .contains("versionId"));
+        assert!(nhs_number_identifier(&good(), Some("9690937286"))
+            .unwrap_err()
+            .contains("request was for"));
+        assert!(nhs_number_identifier(
+            &broken(|p| p["identifier"][0]["value"] = json!("1234567890")),
+            None
+        )
+        .unwrap_err()
+        .contains("not valid"));
+        assert!(
+            nhs_number_identifier(&broken(|p| p["identifier"] = json!([])), None)
+                .unwrap_err()
+                .contains("exactly one")
+        );
+        let no_ext = broken(|p| {
+            p["identifier"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("extension")
+                .map(|_| ())
+                .unwrap()
+        });
+        assert!(nhs_number_identifier(&no_ext, None)
+            .unwrap_err()
+            .contains("extension"));
+        let example_system = broken(|p| {
+            p["identifier"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["system"] =
+                json!(VERIFICATION_SYSTEM_IN_EXAMPLES)
+        });
+        assert!(nhs_number_identifier(&example_system, None)
+            .unwrap_err()
+            .contains("mistaken"));
+        let unverified = broken(|p| {
+            p["identifier"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] =
+                json!("02")
+        });
+        assert!(nhs_number_identifier(&unverified, None)
+            .unwrap_err()
+            .contains("\"01\""));
+    }
+
+    #[test]
+    fn name_gender_birth_defects() {
+        assert!(
+            official_name(&broken(|p| p["name"][0]["use"] = json!("usual")))
+                .unwrap_err()
+                .contains("exactly one")
+        );
+        let two = broken(|p| {
+            p["name"] =
+                json!([{"use": "official", "family": "A"}, {"use": "official", "family": "B"}])
+        });
+        assert!(official_name(&two).is_err());
+        assert!(
+            official_name(&broken(|p| p["name"][0]["family"] = json!("")))
+                .unwrap_err()
+                .contains("family")
+        );
+        assert!(gender_and_birth_date(&broken(|p| p["gender"] = json!("F"))).is_err());
+        assert!(gender_and_birth_date(&broken(|p| p
+            .as_object_mut()
+            .unwrap()
+            .remove("gender")
+            .map(|_| ())
+            .unwrap()))
+        .is_err());
+        assert!(
+            gender_and_birth_date(&broken(|p| p["birthDate"] = json!("31/05/1952")))
+                .unwrap_err()
+                .contains("FHIR date")
+        );
+        gender_and_birth_date(&broken(|p| p["birthDate"] = json!("1952"))).unwrap();
+    }
+
+    #[test]
+    fn forbidden_content_and_references() {
+        assert!(
+            no_forbidden_content(&broken(|p| p["maritalStatus"] = json!({"text": "M"}))).is_err()
+        );
+        assert!(
+            no_forbidden_content(&broken(|p| p["multipleBirthBoolean"] = json!(true))).is_err()
+        );
+        let religion = broken(|p| {
+            p["extension"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"url": systems::PATIENT_FORBIDDEN_EXTENSIONS[1]}))
+        });
+        assert!(no_forbidden_content(&religion).is_err());
+        assert!(managing_organisation(&broken(
+            |p| p["managingOrganization"] = json!({"reference": "https://x/Organization/1"})
+        ))
+        .is_err());
+        assert!(managing_organisation(&broken(|p| p
+            .as_object_mut()
+            .unwrap()
+            .remove("managingOrganization")
+            .map(|_| ())
+            .unwrap()))
+        .is_err());
+    }
+
+    #[test]
+    fn extension_defects() {
+        let twice = broken(|p| {
+            let e = p["extension"][0].clone();
+            p["extension"].as_array_mut().unwrap().push(e)
+        });
+        assert!(registration_details(&twice)
+            .unwrap_err()
+            .contains("2 times"));
+        assert!(has_registration_details(&twice).is_err());
+        let bad_type = broken(|p| {
+            p["extension"][0]["extension"][1]["valueCodeableConcept"]["coding"][0]["system"] =
+                json!("https://fhir.nhs.uk/CareConnect-RegistrationType-1")
+        });
+        assert!(registration_details(&bad_type)
+            .unwrap_err()
+            .contains("registrationType"));
+        let bad_branch = broken(|p| {
+            p["extension"][0]["extension"][2]["valueReference"]["reference"] =
+                json!("Organization/1")
+        });
+        assert!(registration_details(&bad_branch).is_err());
+        let unknown_part = broken(|p| {
+            p["extension"][0]["extension"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"url": "x"}))
+        });
+        assert!(registration_details(&unknown_part)
+            .unwrap_err()
+            .contains("unknown part"));
+        let no_language = broken(|p| {
+            p["extension"][1]["extension"]
+                .as_array_mut()
+                .unwrap()
+                .remove(0);
+        });
+        assert!(nhs_communication(&no_language)
+            .unwrap_err()
+            .contains("language"));
+        let string_flag =
+            broken(|p| p["extension"][1]["extension"][1]["valueBoolean"] = json!("true"));
+        assert!(nhs_communication(&string_flag).is_err());
+    }
+
+    #[test]
+    fn telecom_address_contact_defects() {
+        assert!(telecoms(
+            &broken(|p| p["telecom"][0]["system"] = Value::Null),
+            "Patient",
+            true
+        )
+        .is_err());
+        assert!(telecoms(
+            &broken(|p| p["telecom"][0]["value"] = json!(" ")),
+            "Patient",
+            true
+        )
+        .is_err());
+        let no_use = broken(|p| {
+            p["telecom"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("use")
+                .map(|_| ())
+                .unwrap()
+        });
+        assert!(telecoms(&no_use, "Patient", true)
+            .unwrap_err()
+            .contains("use"));
+        telecoms(&no_use, "Organization", false).unwrap();
+        let address_no_use = broken(|p| p["address"][0] = json!({"line": ["x"]}));
+        assert!(addresses(&address_no_use, "Patient", true).is_err());
+        addresses(&address_no_use, "Organization", false).unwrap();
+        assert!(addresses(
+            &broken(|p| p["address"][0]["use"] = json!("holiday")),
+            "Patient",
+            true
+        )
+        .is_err());
+        let coded_relationship =
+            broken(|p| p["contact"][0]["relationship"][0]["coding"] = json!([{"code": "N"}]));
+        assert!(contacts(&coded_relationship)
+            .unwrap_err()
+            .contains("SHALL NOT"));
+        assert!(contacts(&broken(
+            |p| p["contact"][0]["relationship"] = json!([{"coding": []}])
+        ))
+        .is_err());
+        assert!(contacts(&broken(
+            |p| p["contact"][0]["telecom"][0] = json!({"value": "1"})
+        ))
+        .is_err());
+    }
+}

@@ -1,0 +1,82 @@
+//! `gpc-assure prove`: show that the features catch every deliberate fault of the reference provider.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::proof::{self, ProofOptions};
+use crate::provider::Fault;
+
+/// Arguments of `prove`.
+#[derive(Debug, clap::Args)]
+pub struct ProveArgs {
+    /// Directory (or single file) of Gherkin features.
+    #[arg(long, value_name = "DIR", default_value = "features")]
+    pub features: PathBuf,
+    /// Only run scenarios matching this tag expression.
+    #[arg(long, value_name = "EXPR")]
+    pub tags: Option<String>,
+    /// Try only these faults (repeatable; default: every fault). `gpc-assure serve --help` lists them.
+    #[arg(long = "fault", value_name = "NAME", value_parser = parse_fault)]
+    pub faults: Vec<Fault>,
+    /// Scenarios run at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Print the proof as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_fault(name: &str) -> Result<Fault, String> {
+    Fault::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown fault {name:?}; known faults: {}", names.join(", "))
+    })
+}
+
+/// Run the command; exit 0 when the proof holds, 1 when a fault went unnoticed or the baseline failed,
+/// 2 when it could not run.
+pub async fn run(args: ProveArgs) -> ExitCode {
+    if args.concurrency == 0 {
+        eprintln!("error: --concurrency must be at least 1");
+        return ExitCode::from(2);
+    }
+    let faults = if args.faults.is_empty() { Fault::ALL.to_vec() } else { args.faults.clone() };
+    let options = ProofOptions { features: args.features, tags: args.tags, concurrency: args.concurrency, faults };
+    let json = args.json;
+    let result = proof::prove(&options, |v| {
+        if !json {
+            let mark = if v.caught() { "caught" } else { "MISSED" };
+            println!("{mark:<7} {:<40} {:>4} scenarios red  {}", v.fault, v.failed_scenarios, v.caught_by.join(" "));
+        }
+    })
+    .await;
+    let proof = match result {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        match serde_json::to_string_pretty(&proof) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        for f in &proof.baseline_failures {
+            println!("BASELINE FAIL {f}");
+        }
+        let caught = proof.verdicts.iter().filter(|v| v.caught()).count();
+        println!(
+            "{}: {} of {} faults caught; {} scenarios green against the conformant provider",
+            if proof.holds() { "PROOF HOLDS" } else { "PROOF FAILS" },
+            caught,
+            proof.verdicts.len(),
+            proof.baseline_scenarios - proof.baseline_failures.len()
+        );
+    }
+    ExitCode::from(if proof.holds() { 0 } else { 1 })
+}

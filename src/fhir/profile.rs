@@ -1,0 +1,957 @@
+//! Layer 3 (and 4): profile conformance from compiled StructureDefinition snapshots.
+//!
+//! Walks the instance alongside the compiled element tree: cardinality (also inside
+//! datatypes, through the core datatype definitions), choice types, fixed and pattern values,
+//! bindings, extensions (known URL, own profile), slicing (value/pattern/type/exists
+//! discriminators), reference target types, contained and Bundle entry resources (each against
+//! its own `meta.profile`), and the invariants that are implemented natively.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::{Map, Value};
+
+use super::issue::{Issue, Severity};
+use super::model::{canonical, Node, Profile, Strength, ValueSetExp};
+use super::schema::BASE_URL;
+use super::wire_model::type_suffix_matches;
+use super::{ProfileSet, Validator};
+
+/// Invariants evaluated natively (structurally) by this module or the base schema.
+const NATIVE_INVARIANTS: &[&str] = &["ele-1", "ext-1", "dom-1", "dom-2", "dom-3", "dom-4"];
+
+const MAX_DEPTH: usize = 48;
+
+pub(crate) struct Walker<'v> {
+    pub v: &'v Validator,
+    pub set: ProfileSet,
+    pub issues: Vec<Issue>,
+    /// Invariant keys seen but not evaluated, for the "not checked" summary.
+    pub unchecked: BTreeSet<String>,
+    /// fullUrl -> resource type, for Bundle reference resolution.
+    full_urls: HashMap<String, String>,
+    /// Contained ids of the current resource -> type.
+    contained: Vec<HashMap<String, String>>,
+}
+
+struct Item<'a> {
+    v: Option<&'a Value>,
+    ext: Option<&'a Value>,
+    ty: String,
+    loc: String,
+}
+
+impl<'v> Walker<'v> {
+    pub fn new(v: &'v Validator, set: ProfileSet) -> Self {
+        Walker {
+            v,
+            set,
+            issues: Vec::new(),
+            unchecked: BTreeSet::new(),
+            full_urls: HashMap::new(),
+            contained: Vec::new(),
+        }
+    }
+
+    fn profile(&self, url: &str) -> Option<&'v Profile> {
+        self.v.profile(self.set, url)
+    }
+
+    fn valueset(&self, url: &str) -> Option<&'v ValueSetExp> {
+        self.v.valueset(self.set, url)
+    }
+
+    fn push(&mut self, sev: Severity, loc: &str, prof: &Profile, node: &Node, msg: String) {
+        self.issues.push(Issue {
+            severity: sev,
+            location: loc.to_string(),
+            profile: Some(prof.url.clone()),
+            element: Some(node.id.clone()),
+            message: msg,
+        });
+    }
+
+    /// Validates a resource at `loc` (the resource's own location).
+    pub fn resource(&mut self, res: &Value, loc: &str, expected: Option<&str>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(obj) = res.as_object() else {
+            self.issues
+                .push(Issue::error(loc, "A resource must be a JSON object"));
+            return;
+        };
+        self.v
+            .schema
+            .validate(&self.v.wire, res, loc, &mut self.issues);
+        let Some(rt) = obj.get("resourceType").and_then(Value::as_str) else {
+            return;
+        };
+        // Bundle: remember fullUrls for reference resolution
+        if rt == "Bundle" {
+            for e in obj
+                .get("entry")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(fu), Some(t)) = (
+                    e.get("fullUrl").and_then(Value::as_str),
+                    e.get("resource")
+                        .and_then(|r| r.get("resourceType"))
+                        .and_then(Value::as_str),
+                ) {
+                    self.full_urls.insert(fu.to_string(), t.to_string());
+                }
+            }
+        }
+        let mut contained = HashMap::new();
+        for c in obj
+            .get("contained")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(id), Some(t)) = (
+                c.get("id").and_then(Value::as_str),
+                c.get("resourceType").and_then(Value::as_str),
+            ) {
+                contained.insert(id.to_string(), t.to_string());
+            }
+        }
+        self.contained.push(contained);
+
+        let declared: Vec<String> = obj
+            .get("meta")
+            .and_then(|m| m.get("profile"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut to_apply: Vec<&'v Profile> = Vec::new();
+        if let Some(exp) = expected {
+            let exp_c = canonical(exp);
+            if !declared.is_empty() && !declared.iter().any(|d| canonical(d) == exp_c) {
+                self.issues.push(Issue {
+                    severity: Severity::Error,
+                    location: format!("{loc}.meta.profile"),
+                    profile: Some(exp_c.to_string()),
+                    element: Some(format!("{rt}.meta.profile")),
+                    message: format!(
+                        "meta.profile declares {} but this interaction must return a {exp_c} resource",
+                        declared.join(", ")
+                    ),
+                });
+            }
+            match self.profile(exp_c) {
+                Some(p) => to_apply.push(p),
+                None => self.issues.push(Issue::new(
+                    Severity::Warning,
+                    loc,
+                    format!("Profile {exp_c} is not known to this validator; checked against the base {rt} definition only"),
+                )),
+            }
+        }
+        for d in &declared {
+            let dc = canonical(d);
+            if to_apply.iter().any(|p| p.url == dc) {
+                continue;
+            }
+            match self.profile(dc) {
+                Some(p) => to_apply.push(p),
+                None => self.issues.push(Issue::new(
+                    Severity::Warning,
+                    format!("{loc}.meta.profile"),
+                    format!("Declared profile {dc} is not known to this validator; checked against the base {rt} definition only"),
+                )),
+            }
+        }
+        if to_apply.is_empty() {
+            if let Some(p) = self.profile(&format!("{BASE_URL}{rt}")) {
+                to_apply.push(p);
+            }
+        }
+        for p in to_apply {
+            if p.ty != rt {
+                self.issues.push(Issue {
+                    severity: Severity::Error,
+                    location: loc.to_string(),
+                    profile: Some(p.url.clone()),
+                    element: None,
+                    message: format!(
+                        "Profile {} constrains {} resources, but this is a {rt}",
+                        p.name, p.ty
+                    ),
+                });
+                continue;
+            }
+            self.complex(p, 0, obj, loc, depth + 1);
+        }
+        self.contained.pop();
+    }
+
+    /// Children of node `ni` of `p` against object `obj`.
+    fn complex(
+        &mut self,
+        p: &'v Profile,
+        ni: usize,
+        obj: &Map<String, Value>,
+        loc: &str,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let node = &p.nodes[ni];
+        self.constraints(p, node, obj, loc);
+        let children: &[u32] = match node.content_ref {
+            Some(cr) => &p.nodes[cr as usize].children,
+            None => &node.children,
+        };
+        for &ci in children {
+            let c = &p.nodes[ci as usize];
+            let items = self.gather(p, c, obj, loc);
+            let count = items.len() as u32;
+            if count < c.min {
+                self.push(
+                    Severity::Error,
+                    loc,
+                    p,
+                    c,
+                    format!(
+                        "Missing '{}': {} requires at least {} (found {count}){}",
+                        c.name,
+                        p.name,
+                        c.min,
+                        describe(c)
+                    ),
+                );
+            }
+            if let Some(max) = c.max {
+                if count > max {
+                    let at = items
+                        .get(max as usize)
+                        .map(|i| i.loc.clone())
+                        .unwrap_or_else(|| loc.to_string());
+                    let msg = if max == 0 {
+                        format!(
+                            "'{}' must not be present: {} does not allow it (max 0)",
+                            c.name, p.name
+                        )
+                    } else {
+                        format!(
+                            "Too many '{}': {} allows at most {max}, found {count}",
+                            c.name, p.name
+                        )
+                    };
+                    self.push(Severity::Error, &at, p, c, msg);
+                }
+            }
+            for it in &items {
+                self.item(p, ci as usize, it, depth);
+            }
+            if c.slicing.is_some() && !c.slices.is_empty() {
+                self.slicing(p, ci as usize, &items, loc, depth);
+            } else if c.base_name() == "extension" || c.base_name() == "modifierExtension" {
+                for it in &items {
+                    self.extension_unsliced(it, depth);
+                }
+            }
+        }
+    }
+
+    fn gather<'a>(
+        &mut self,
+        p: &Profile,
+        c: &Node,
+        obj: &'a Map<String, Value>,
+        loc: &str,
+    ) -> Vec<Item<'a>> {
+        let mut out = Vec::new();
+        let push_named = |name: &str, ty: &str, out: &mut Vec<Item<'a>>| {
+            let vals = obj.get(name);
+            let exts = obj.get(&format!("_{name}"));
+            let (va, ea) = (as_list(vals), as_list(exts));
+            let repeated =
+                matches!(vals, Some(Value::Array(_))) || matches!(exts, Some(Value::Array(_)));
+            let n = va.len().max(ea.len());
+            for i in 0..n {
+                let v = va.get(i).copied().filter(|v| !v.is_null());
+                let e = ea.get(i).copied().filter(|v| !v.is_null());
+                if v.is_none() && e.is_none() {
+                    continue;
+                }
+                let l = if repeated {
+                    format!("{loc}.{name}[{i}]")
+                } else {
+                    format!("{loc}.{name}")
+                };
+                out.push(Item {
+                    v,
+                    ext: e,
+                    ty: ty.to_string(),
+                    loc: l,
+                });
+            }
+        };
+        if c.is_choice() {
+            let base = c.base_name();
+            for k in obj.keys() {
+                let k = k.trim_start_matches('_');
+                let Some(rest) = k.strip_prefix(base) else {
+                    continue;
+                };
+                if !rest.starts_with(|ch: char| ch.is_ascii_uppercase()) {
+                    continue;
+                }
+                if out.iter().any(|i: &Item| i.loc.ends_with(&format!(".{k}"))) {
+                    continue;
+                }
+                match c.types.iter().find(|t| type_suffix_matches(&t.code, rest)) {
+                    Some(t) => push_named(k, &t.code.clone(), &mut out),
+                    None => {
+                        if !c.types.is_empty() {
+                            let allowed: Vec<String> = c
+                                .types
+                                .iter()
+                                .map(|t| {
+                                    format!("{base}{}", super::wire_model::capitalise(&t.code))
+                                })
+                                .collect();
+                            self.push(
+                                Severity::Error,
+                                &format!("{loc}.{k}"),
+                                p,
+                                c,
+                                format!(
+                                    "'{k}' is not allowed here by {}: use one of {}",
+                                    p.name,
+                                    allowed.join(", ")
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        } else {
+            let ty = c.types.first().map(|t| t.code.as_str()).unwrap_or("");
+            push_named(&c.name, ty, &mut out);
+        }
+        out
+    }
+
+    fn item(&mut self, p: &'v Profile, ni: usize, it: &Item<'_>, depth: usize) {
+        let c = &p.nodes[ni];
+        if let (Some(f), Some(v)) = (&c.fixed, it.v) {
+            if f != v {
+                self.push(
+                    Severity::Error,
+                    &it.loc,
+                    p,
+                    c,
+                    format!(
+                        "Value must be exactly {} (fixed by {}), found {}",
+                        short(f),
+                        p.name,
+                        short(v)
+                    ),
+                );
+            }
+        }
+        if let (Some(pat), Some(v)) = (&c.pattern, it.v) {
+            if !matches_pattern(v, pat) {
+                self.push(
+                    Severity::Error,
+                    &it.loc,
+                    p,
+                    c,
+                    format!(
+                        "Value must include {} (pattern required by {}), found {}",
+                        short(pat),
+                        p.name,
+                        short(v)
+                    ),
+                );
+            }
+        }
+        if let (Some(b), Some(v)) = (&c.binding, it.v) {
+            if b.strength != Strength::Example {
+                if let Some(vs) = &b.valueset {
+                    self.binding(p, c, b.strength, vs, &it.ty, v, &it.loc);
+                }
+            }
+        }
+        if it.ty == "Reference" {
+            if let Some(v) = it.v {
+                self.reference(p, c, v, &it.loc);
+            }
+        }
+        if let Some(ext) = it.ext.and_then(Value::as_object) {
+            if let Some(el) = self.profile(&format!("{BASE_URL}Element")) {
+                self.complex(el, 0, ext, &it.loc, depth + 1);
+            }
+        }
+        let Some(val) = it.v else { return };
+        let Some(obj) = val.as_object() else { return };
+        if it.ty == "Resource" || obj.contains_key("resourceType") {
+            let rt = obj
+                .get("resourceType")
+                .and_then(Value::as_str)
+                .unwrap_or("Resource");
+            let expected = c
+                .types
+                .iter()
+                .find(|t| t.code == "Resource")
+                .and_then(|t| t.profiles.first())
+                .map(String::as_str);
+            self.resource(
+                val,
+                &format!("{}.ofType({rt})", it.loc),
+                expected,
+                depth + 1,
+            );
+            return;
+        }
+        let has_children = !c.children.is_empty() || c.content_ref.is_some();
+        if has_children {
+            self.complex(p, ni, obj, &it.loc, depth + 1);
+        }
+        if has_children {
+            return;
+        }
+        let ty = c.types.iter().find(|t| t.code == it.ty);
+        let type_profile = ty
+            .and_then(|t| t.profiles.first())
+            .and_then(|u| self.profile(u));
+        match type_profile {
+            Some(tp) => self.complex(tp, 0, obj, &it.loc, depth + 1),
+            None => {
+                if !it.ty.is_empty() {
+                    if let Some(tp) = self.profile(&format!("{BASE_URL}{}", it.ty)) {
+                        self.complex(tp, 0, obj, &it.loc, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+
+    fn extension_unsliced(&mut self, it: &Item<'_>, depth: usize) {
+        let Some(url) = it.v.and_then(|v| v.get("url")).and_then(Value::as_str) else {
+            return;
+        };
+        if url.starts_with("http://hl7.org/fhir/StructureDefinition/")
+            && self.profile(url).is_none()
+        {
+            return; // core extensions not compiled: not flagged
+        }
+        match self.profile(url) {
+            Some(ep) => {
+                if let Some(obj) = it.v.and_then(Value::as_object) {
+                    self.complex(ep, 0, obj, &it.loc, depth + 1);
+                }
+            }
+            None => self.issues.push(Issue::new(
+                Severity::Warning,
+                &it.loc,
+                format!("Unknown extension {url}: it is not defined by the GP Connect / CareConnect profiles, so its content was not checked"),
+            )),
+        }
+    }
+
+    fn slicing(&mut self, p: &'v Profile, ni: usize, items: &[Item<'_>], loc: &str, depth: usize) {
+        let c = &p.nodes[ni];
+        let Some(sl) = &c.slicing else { return };
+        let mut counts = vec![0u32; c.slices.len()];
+        let is_ext = c.base_name() == "extension" || c.base_name() == "modifierExtension";
+        for it in items {
+            let Some(v) = it.v else { continue };
+            let mut matched = None;
+            for (k, &si) in c.slices.iter().enumerate() {
+                if self.slice_matches(p, si as usize, v, &sl.discriminators) {
+                    matched = Some((k, si));
+                    break;
+                }
+            }
+            match matched {
+                Some((k, si)) => {
+                    counts[k] += 1;
+                    self.item(p, si as usize, it, depth);
+                }
+                None => {
+                    if sl.closed {
+                        self.push(
+                            Severity::Error,
+                            &it.loc,
+                            p,
+                            c,
+                            format!(
+                                "This '{}' does not match any of the slices {} allows ({}) and the slicing is closed",
+                                c.name,
+                                p.name,
+                                c.slices.iter().filter_map(|s| p.nodes[*s as usize].slice.clone()).collect::<Vec<_>>().join(", ")
+                            ),
+                        );
+                    } else if is_ext {
+                        self.extension_unsliced(it, depth);
+                    }
+                }
+            }
+        }
+        for (k, &si) in c.slices.iter().enumerate() {
+            let s = &p.nodes[si as usize];
+            let sname = s.slice.as_deref().unwrap_or("?");
+            if counts[k] < s.min {
+                self.push(
+                    Severity::Error,
+                    loc,
+                    p,
+                    s,
+                    format!(
+                        "Missing '{}' slice '{sname}': {} requires at least {} (found {}){}",
+                        c.name,
+                        p.name,
+                        s.min,
+                        counts[k],
+                        describe(s)
+                    ),
+                );
+            }
+            if let Some(max) = s.max {
+                if counts[k] > max {
+                    let msg = if max == 0 {
+                        format!(
+                            "'{}' slice '{sname}' must not be present: {} does not allow it",
+                            c.name, p.name
+                        )
+                    } else {
+                        format!(
+                            "Too many '{}' in slice '{sname}': {} allows at most {max}, found {}",
+                            c.name, p.name, counts[k]
+                        )
+                    };
+                    self.push(Severity::Error, loc, p, s, msg);
+                }
+            }
+        }
+    }
+
+    fn slice_matches(&self, p: &Profile, si: usize, v: &Value, discs: &[(String, String)]) -> bool {
+        if discs.is_empty() {
+            return false;
+        }
+        for (kind, path) in discs {
+            let ok = match kind.as_str() {
+                "value" | "pattern" => match self.slice_value(p, si, path) {
+                    Some(expected) => {
+                        let got = json_path(v, path);
+                        got.iter().any(|g| {
+                            if kind == "value" {
+                                *g == &expected || matches_pattern(g, &expected)
+                            } else {
+                                matches_pattern(g, &expected)
+                            }
+                        })
+                    }
+                    None => false,
+                },
+                "type" => {
+                    let s = &p.nodes[si];
+                    let got = json_path(v, path);
+                    let want: Vec<&str> = s.types.iter().map(|t| t.code.as_str()).collect();
+                    got.iter().any(|g| {
+                        g.get("resourceType")
+                            .and_then(Value::as_str)
+                            .is_some_and(|rt| want.contains(&rt))
+                    })
+                }
+                "exists" => {
+                    let got = json_path(v, path);
+                    let want = self
+                        .slice_node_at(p, si, path)
+                        .map(|n| p.nodes[n].min > 0)
+                        .unwrap_or(true);
+                    got.is_empty() != want
+                }
+                "profile" => {
+                    let s = &p.nodes[si];
+                    let declared: Vec<&str> = v
+                        .get("meta")
+                        .and_then(|m| m.get("profile"))
+                        .and_then(Value::as_array)
+                        .map(|a| a.iter().filter_map(Value::as_str).map(canonical).collect())
+                        .unwrap_or_default();
+                    s.types
+                        .iter()
+                        .flat_map(|t| t.profiles.iter())
+                        .any(|pr| declared.contains(&pr.as_str()))
+                }
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn slice_node_at(&self, p: &Profile, si: usize, path: &str) -> Option<usize> {
+        let mut cur = si;
+        if path == "$this" {
+            return Some(cur);
+        }
+        for seg in path.split('.') {
+            let node = &p.nodes[cur];
+            cur = node.children.iter().map(|c| *c as usize).find(|c| {
+                p.nodes[*c].base_name() == seg.trim_end_matches("[x]") || p.nodes[*c].name == seg
+            })?;
+        }
+        Some(cur)
+    }
+
+    /// The value a slice requires at a discriminator path.
+    fn slice_value(&self, p: &Profile, si: usize, path: &str) -> Option<Value> {
+        if let Some(n) = self.slice_node_at(p, si, path) {
+            let node = &p.nodes[n];
+            if let Some(v) = node.fixed.clone().or_else(|| node.pattern.clone()) {
+                return Some(v);
+            }
+        }
+        // extension slices: the url is the type profile's URL
+        if path == "url" {
+            let s = &p.nodes[si];
+            if let Some(u) = s.types.iter().flat_map(|t| t.profiles.iter()).next() {
+                return Some(Value::String(u.clone()));
+            }
+        }
+        // a pattern/fixed on an ancestor part of the path (e.g. pattern on `coding`, path `coding.system`)
+        let segs: Vec<&str> = if path == "$this" {
+            vec![]
+        } else {
+            path.split('.').collect()
+        };
+        for cut in (0..segs.len()).rev() {
+            let prefix = segs[..cut].join(".");
+            let n = if prefix.is_empty() {
+                Some(si)
+            } else {
+                self.slice_node_at(p, si, &prefix)
+            };
+            if let Some(n) = n {
+                if let Some(v) = p.nodes[n].fixed.as_ref().or(p.nodes[n].pattern.as_ref()) {
+                    let rest = segs[cut..].join(".");
+                    if let Some(x) = json_path(v, &rest).first() {
+                        return Some((*x).clone());
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn binding(
+        &mut self,
+        p: &Profile,
+        c: &Node,
+        strength: Strength,
+        vs_url: &str,
+        ty: &str,
+        v: &Value,
+        loc: &str,
+    ) {
+        let Some(vs) = self.valueset(vs_url) else {
+            return;
+        };
+        if vs.is_unknown() {
+            return;
+        }
+        let codes: Vec<(Option<String>, String)> = match ty {
+            "code" | "string" | "uri" => v
+                .as_str()
+                .map(|s| vec![(None, s.to_string())])
+                .unwrap_or_default(),
+            "Coding" | "Quantity" => coding_of(v).into_iter().collect(),
+            "CodeableConcept" => v
+                .get("coding")
+                .and_then(Value::as_array)
+                .map(|cs| cs.iter().filter_map(coding_of).collect())
+                .unwrap_or_default(),
+            _ => return,
+        };
+        let vs_name = if vs.name.is_empty() {
+            vs_url.rsplit('/').next().unwrap_or(vs_url).to_string()
+        } else {
+            vs.name.clone()
+        };
+        let sev = match strength {
+            Strength::Required => Severity::Error,
+            _ => Severity::Warning,
+        };
+        if codes.is_empty() {
+            if strength == Strength::Required && ty != "Quantity" {
+                self.push(
+                    Severity::Warning,
+                    loc,
+                    p,
+                    c,
+                    format!("No code given, but a code from value set {vs_name} ({vs_url}) is required here"),
+                );
+            }
+            return;
+        }
+        let results: Vec<Option<bool>> = codes
+            .iter()
+            .map(|(s, code)| vs.contains(s.as_deref(), code))
+            .collect();
+        if results.contains(&Some(true)) || results.iter().all(Option::is_none) {
+            return;
+        }
+        let shown: Vec<String> = codes
+            .iter()
+            .map(|(s, code)| match s {
+                Some(s) => format!("'{code}' (system {s})"),
+                None => format!("'{code}'"),
+            })
+            .collect();
+        let strength_s = match strength {
+            Strength::Required => "required",
+            Strength::Extensible => "extensible",
+            Strength::Preferred => "preferred",
+            Strength::Example => "example",
+        };
+        self.push(
+            sev,
+            loc,
+            p,
+            c,
+            format!(
+                "Code {} is not in value set {vs_name} ({vs_url}, {strength_s} binding); allowed codes: {}",
+                shown.join(", "),
+                vs.sample()
+            ),
+        );
+    }
+
+    fn reference(&mut self, p: &Profile, c: &Node, v: &Value, loc: &str) {
+        let Some(r) = v.get("reference").and_then(Value::as_str) else {
+            return;
+        };
+        let targets: Vec<&String> = c
+            .types
+            .iter()
+            .filter(|t| t.code == "Reference")
+            .flat_map(|t| t.targets.iter())
+            .collect();
+        let target_type = if let Some(id) = r.strip_prefix('#') {
+            match self.contained.last().and_then(|m| m.get(id)) {
+                Some(t) => Some(t.clone()),
+                None => {
+                    self.push(
+                        Severity::Error,
+                        &format!("{loc}.reference"),
+                        p,
+                        c,
+                        format!(
+                            "Reference '{r}' points at a contained resource that does not exist"
+                        ),
+                    );
+                    return;
+                }
+            }
+        } else if let Some(t) = self.full_urls.get(r) {
+            Some(t.clone())
+        } else {
+            let segs: Vec<&str> = r.split('/').collect();
+            let n = segs.len();
+            let hist = segs.iter().position(|s| *s == "_history");
+            let type_idx = match hist {
+                Some(h) if h >= 2 => Some(h - 2),
+                _ if n >= 2 => Some(n - 2),
+                _ => None,
+            };
+            type_idx
+                .map(|i| segs[i].to_string())
+                .filter(|t| self.v.wire.is_resource(t))
+        };
+        let Some(tt) = target_type else { return };
+        if targets.is_empty() {
+            return;
+        }
+        let mut allowed: Vec<String> = Vec::new();
+        for t in &targets {
+            let ty = if let Some(name) = t.strip_prefix(BASE_URL) {
+                name.to_string()
+            } else if let Some(pr) = self.profile(t) {
+                pr.ty.clone()
+            } else {
+                return; // unknown target profile: cannot judge
+            };
+            if ty == "Resource" || ty == tt {
+                return;
+            }
+            allowed.push(ty);
+        }
+        self.push(
+            Severity::Error,
+            &format!("{loc}.reference"),
+            p,
+            c,
+            format!(
+                "Reference '{r}' points at a {tt}, but {} only allows {}",
+                p.name,
+                allowed.join(" or ")
+            ),
+        );
+    }
+
+    /// Native invariants (ext-1, dom-*) and the "not checked" bookkeeping for the rest.
+    fn constraints(&mut self, p: &Profile, node: &Node, obj: &Map<String, Value>, loc: &str) {
+        for k in &node.constraints {
+            if !NATIVE_INVARIANTS.contains(&k.key.as_str()) && k.expression.is_some() {
+                self.unchecked.insert(k.key.clone());
+            }
+            match k.key.as_str() {
+                "ext-1" => {
+                    let has_ext = obj.contains_key("extension");
+                    let has_val = obj.keys().any(|x| x.starts_with("value"));
+                    if has_ext == has_val {
+                        self.push(Severity::Error, loc, p, node, format!("ext-1: {} (an extension has either a value[x] or nested extensions, not both and not neither)", k.human));
+                    }
+                }
+                "dom-2" | "dom-1" | "dom-4" => {
+                    for (i, c) in obj
+                        .get("contained")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        let bad = match k.key.as_str() {
+                            "dom-2" => c.get("contained").is_some(),
+                            "dom-1" => c.get("text").is_some(),
+                            _ => c.get("meta").is_some_and(|m| {
+                                m.get("versionId").is_some() || m.get("lastUpdated").is_some()
+                            }),
+                        };
+                        if bad {
+                            self.push(
+                                Severity::Error,
+                                &format!("{loc}.contained[{i}]"),
+                                p,
+                                node,
+                                format!("{}: {}", k.key, k.human),
+                            );
+                        }
+                    }
+                }
+                "dom-3" if obj.contains_key("contained") => {
+                    let text = Value::Object(obj.clone()).to_string();
+                    for (i, c) in obj
+                        .get("contained")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if let Some(id) = c.get("id").and_then(Value::as_str) {
+                            if !text.contains(&format!("\"#{id}\"")) {
+                                self.push(
+                                    Severity::Error,
+                                    &format!("{loc}.contained[{i}]"),
+                                    p,
+                                    node,
+                                    format!("dom-3: {} (nothing references '#{id}')", k.human),
+                                );
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn as_list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        None => vec![],
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(x) => vec![x],
+    }
+}
+
+fn coding_of(v: &Value) -> Option<(Option<String>, String)> {
+    let code = v.get("code").and_then(Value::as_str)?;
+    Some((
+        v.get("system").and_then(Value::as_str).map(str::to_string),
+        code.to_string(),
+    ))
+}
+
+fn describe(n: &Node) -> String {
+    match &n.short {
+        Some(s) if !s.is_empty() => format!(" - {s}"),
+        _ => String::new(),
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 80 {
+        format!("{}...", s.chars().take(77).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Values at a simple dotted path (`coding.system`), flattening arrays; `$this` = the value.
+fn json_path<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut cur: Vec<&Value> = vec![v];
+    if path == "$this" || path.is_empty() {
+        return cur;
+    }
+    for seg in path.split('.') {
+        let seg = seg.trim_end_matches("[x]");
+        let mut next = Vec::new();
+        for c in cur {
+            let Some(o) = c.as_object() else { continue };
+            let found: Vec<&Value> = match o.get(seg) {
+                Some(x) => vec![x],
+                None => o
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.starts_with(seg)
+                            && k[seg.len()..].starts_with(|ch: char| ch.is_ascii_uppercase())
+                    })
+                    .map(|(_, x)| x)
+                    .collect(),
+            };
+            for x in found {
+                match x {
+                    Value::Array(a) => next.extend(a.iter()),
+                    other => next.push(other),
+                }
+            }
+        }
+        cur = next;
+    }
+    cur
+}
+
+/// FHIR pattern semantics: every property of the pattern is present with the same value;
+/// arrays: every pattern item matches some instance item.
+pub fn matches_pattern(v: &Value, pat: &Value) -> bool {
+    match (v, pat) {
+        (Value::Object(o), Value::Object(po)) => po
+            .iter()
+            .all(|(k, pv)| o.get(k).is_some_and(|x| matches_pattern(x, pv))),
+        (Value::Array(a), Value::Array(pa)) => {
+            pa.iter().all(|pv| a.iter().any(|x| matches_pattern(x, pv)))
+        }
+        (Value::Array(a), pv) => a.iter().any(|x| matches_pattern(x, pv)),
+        (x, y) => x == y,
+    }
+}

@@ -1,0 +1,242 @@
+//! Layer 2: base STU3 structure, with the generated JSON Schema and the `jsonschema` crate.
+//!
+//! Each resource is validated against its own type's definition (compiled lazily, once per
+//! type), so errors point at the element; nested resources are validated separately by the
+//! caller.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::{json, Value};
+
+use super::issue::{Issue, Severity};
+use super::wire_model::WireModel;
+
+pub const BASE_URL: &str = "http://hl7.org/fhir/StructureDefinition/";
+
+/// The generated base schema and its compiled per-type validators.
+pub struct BaseSchema {
+    definitions: Value,
+    compiled: RwLock<HashMap<String, Arc<jsonschema::Validator>>>,
+}
+
+impl BaseSchema {
+    pub fn new(schema: Value) -> Self {
+        let definitions = schema.get("definitions").cloned().unwrap_or(json!({}));
+        BaseSchema {
+            definitions,
+            compiled: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// Compiles (once) the validator for a resource type; `None` for unknown types.
+    pub fn validator_for(&self, ty: &str) -> Option<Arc<jsonschema::Validator>> {
+        if let Ok(map) = self.compiled.read() {
+            if let Some(v) = map.get(ty) {
+                return Some(v.clone());
+            }
+        }
+        self.definitions.get(ty)?;
+        let schema =
+            json!({"$ref": format!("#/definitions/{ty}"), "definitions": self.definitions});
+        let v = jsonschema::draft7::options()
+            .should_validate_formats(false)
+            .build(&schema)
+            .ok()?;
+        let v = Arc::new(v);
+        if let Ok(mut map) = self.compiled.write() {
+            map.insert(ty.to_string(), v.clone());
+        }
+        Some(v)
+    }
+
+    /// Validates one resource (not its nested resources). `loc` is the resource's location.
+    pub fn validate(&self, wire: &WireModel, res: &Value, loc: &str, out: &mut Vec<Issue>) {
+        let Some(rt) = res.get("resourceType").and_then(Value::as_str) else {
+            out.push(base_issue(
+                loc,
+                "The resource has no \"resourceType\"",
+                None,
+            ));
+            return;
+        };
+        let Some(v) = self.validator_for(rt) else {
+            out.push(base_issue(
+                loc,
+                &format!("'{rt}' is not a FHIR STU3 resource type"),
+                None,
+            ));
+            return;
+        };
+        for err in v.iter_errors(res) {
+            let segs = pointer_segments(err.instance_path().as_str());
+            let at = fhirpath_of(loc, &segs);
+            let ty = type_at(wire, rt, &segs);
+            let el = element_id(rt, &segs);
+            match err.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    for u in unexpected {
+                        let parent = ty.as_deref().unwrap_or(rt);
+                        out.push(base_issue(
+                            &format!("{at}.{u}"),
+                            &format!("Unknown element '{u}': {parent} has no such element in FHIR STU3 (check spelling and case; extensions go in 'extension')"),
+                            Some(&el),
+                        ));
+                    }
+                }
+                ValidationErrorKind::Type { .. } => {
+                    let expected = ty.clone().unwrap_or_else(|| "?".into());
+                    let shown = short(err.instance());
+                    let msg = if segs.last().is_some_and(|s| s.parse::<usize>().is_err())
+                        && err.instance().is_array()
+                    {
+                        format!("'{}' does not repeat in FHIR STU3: expected a single {expected}, found an array", segs.last().map(String::as_str).unwrap_or(""))
+                    } else if err.instance().is_null() {
+                        "null is not allowed here (omit the element instead)".to_string()
+                    } else {
+                        format!("Wrong JSON type: expected {} for FHIR type {expected}, found {shown}", json_kind_for(&expected, wire))
+                    };
+                    out.push(base_issue(&at, &msg, Some(&el)));
+                }
+                ValidationErrorKind::Pattern { .. } => {
+                    let t = ty.clone().unwrap_or_else(|| "value".into());
+                    let msg = if err.instance().as_str().is_some_and(|s| s.trim().is_empty()) {
+                        "Empty or blank strings are not allowed in FHIR (omit the element instead)".to_string()
+                    } else {
+                        format!("{} is not a valid FHIR {t}{}", short(err.instance()), format_hint(&t))
+                    };
+                    out.push(base_issue(&at, &msg, Some(&el)));
+                }
+                ValidationErrorKind::MinItems { .. } => out.push(base_issue(
+                    &at,
+                    "Empty arrays are not allowed in FHIR JSON (omit the element instead)",
+                    Some(&el),
+                )),
+                ValidationErrorKind::MinProperties { .. } => out.push(base_issue(
+                    &at,
+                    "Empty objects are not allowed in FHIR (every element must have a value or children: ele-1)",
+                    Some(&el),
+                )),
+                ValidationErrorKind::Minimum { limit } => out.push(base_issue(
+                    &at,
+                    &format!("{} is below the minimum {limit} for FHIR {}", short(err.instance()), ty.clone().unwrap_or_default()),
+                    Some(&el),
+                )),
+                ValidationErrorKind::Enum { .. } => out.push(base_issue(
+                    &at,
+                    &format!("{} is not a FHIR STU3 resource type", short(err.instance())),
+                    Some(&el),
+                )),
+                ValidationErrorKind::Required { property } => out.push(base_issue(
+                    &at,
+                    &format!("Missing required {property}"),
+                    Some(&el),
+                )),
+                _ => out.push(base_issue(&at, &err.to_string(), Some(&el))),
+            }
+        }
+    }
+}
+
+fn base_issue(loc: &str, msg: &str, el: Option<&str>) -> Issue {
+    let mut i = Issue::new(Severity::Error, loc, msg);
+    if let Some(e) = el {
+        let rt = e.split('.').next().unwrap_or(e);
+        i.profile = Some(format!("{BASE_URL}{rt}"));
+        i.element = Some(e.to_string());
+    }
+    i
+}
+
+fn json_kind_for(ty: &str, wire: &WireModel) -> &'static str {
+    match wire.primitive(ty) {
+        Some(super::wire_model::JsonKind::Boolean) => "a JSON boolean (true/false, not a string)",
+        Some(super::wire_model::JsonKind::Number) => "a JSON number (not a string)",
+        Some(super::wire_model::JsonKind::String) => "a JSON string",
+        None => "a JSON object",
+    }
+}
+
+fn format_hint(ty: &str) -> &'static str {
+    match ty {
+        "date" => " (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+        "dateTime" => " (expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz)",
+        "instant" => " (expected YYYY-MM-DDThh:mm:ss(.sss)+zz:zz, with a time zone)",
+        "time" => " (expected hh:mm:ss)",
+        "id" => " (1-64 characters: letters, digits, '-' and '.')",
+        "code" => " (no leading/trailing or double whitespace)",
+        "oid" => " (expected urn:oid:...)",
+        "uuid" => " (expected urn:uuid:...)",
+        _ => "",
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}...", s.chars().take(57).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Splits a JSON pointer into unescaped segments.
+pub fn pointer_segments(p: &str) -> Vec<String> {
+    if p.is_empty() {
+        return vec![];
+    }
+    p.trim_start_matches('/')
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// `Patient` + [`name`, `0`, `family`] -> `Patient.name[0].family`.
+pub fn fhirpath_of(loc: &str, segs: &[String]) -> String {
+    let mut out = loc.to_string();
+    for s in segs {
+        if s.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{s}]"));
+        } else {
+            out.push('.');
+            out.push_str(s);
+        }
+    }
+    out
+}
+
+fn element_id(rt: &str, segs: &[String]) -> String {
+    let mut out = rt.to_string();
+    for s in segs {
+        if s.parse::<usize>().is_err() {
+            out.push('.');
+            out.push_str(s.trim_start_matches('_'));
+        }
+    }
+    out
+}
+
+/// The FHIR type at a path (type name of the last element), using the wire model.
+pub fn type_at(wire: &WireModel, rt: &str, segs: &[String]) -> Option<String> {
+    let mut ctx = rt.to_string();
+    let mut ty = Some(rt.to_string());
+    for s in segs {
+        if s.parse::<usize>().is_ok() {
+            continue;
+        }
+        let (name, prim_ext) = match s.strip_prefix('_') {
+            Some(n) => (n, true),
+            None => (s.as_str(), false),
+        };
+        let info = wire.child(&ctx, name)?;
+        if prim_ext {
+            ctx = "Element".into();
+            ty = Some("Element".into());
+        } else {
+            ctx = info.ty.to_string();
+            ty = Some(info.ty.to_string());
+        }
+    }
+    ty
+}

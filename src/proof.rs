@@ -1,0 +1,123 @@
+//! Proof of fault-detection power: run the features against the reference provider once as it is (every
+//! scenario must pass) and once per deliberate [`Fault`] (some scenario must fail). A fault no scenario
+//! notices is a hole in the assurance; the table says which requirements caught each fault.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::provider::{self, Fault, ProviderSettings};
+use crate::report::{RunReport, Status};
+use crate::runner::{self, Progress, RunError, RunOptions};
+
+/// What to prove.
+#[derive(Debug, Clone)]
+pub struct ProofOptions {
+    pub features: PathBuf,
+    pub tags: Option<String>,
+    pub concurrency: usize,
+    /// The faults to try (all by default).
+    pub faults: Vec<Fault>,
+}
+
+/// The outcome for one fault.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaultVerdict {
+    pub fault: String,
+    /// Scenarios that failed against the faulty provider.
+    pub failed_scenarios: usize,
+    /// Requirement ids of those scenarios.
+    pub caught_by: Vec<String>,
+}
+
+impl FaultVerdict {
+    pub fn caught(&self) -> bool {
+        self.failed_scenarios > 0
+    }
+}
+
+/// The whole proof.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proof {
+    /// Scenarios run against the conformant provider.
+    pub baseline_scenarios: usize,
+    /// Scenarios that failed against the conformant provider (must be none).
+    pub baseline_failures: Vec<String>,
+    pub verdicts: Vec<FaultVerdict>,
+}
+
+impl Proof {
+    /// Baseline green and every fault caught.
+    pub fn holds(&self) -> bool {
+        self.baseline_failures.is_empty() && self.verdicts.iter().all(FaultVerdict::caught)
+    }
+
+    /// Faults no scenario caught.
+    pub fn missed(&self) -> Vec<&str> {
+        self.verdicts.iter().filter(|v| !v.caught()).map(|v| v.fault.as_str()).collect()
+    }
+}
+
+/// Run the features against the reference provider with `faults` switched on.
+pub async fn run_with_faults(options: &ProofOptions, faults: &[Fault]) -> Result<RunReport, RunError> {
+    let settings = ProviderSettings { faults: faults.to_vec(), ..ProviderSettings::default() };
+    let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
+        .await
+        .map_err(|e| RunError::Unreachable { url: "embedded reference provider".into(), message: e.to_string() })?;
+    let mut config = running.config();
+    config.http.concurrency = options.concurrency;
+    let run = RunOptions {
+        config,
+        features: options.features.clone(),
+        tags: options.tags.clone(),
+        concurrency: options.concurrency,
+        embedded: true,
+    };
+    let result = runner::run(run, Progress::Silent).await;
+    running.shutdown().await;
+    result
+}
+
+/// `path:line name: message` for each failed scenario.
+pub fn failures(report: &RunReport) -> Vec<String> {
+    report
+        .features
+        .iter()
+        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+        .filter(|(_, s)| s.status == Status::Failed)
+        .map(|(f, s)| {
+            let why = s.failure.as_ref().map(|x| format!("{} -> {}", x.step, x.message)).unwrap_or_default();
+            format!("{}:{} {}: {why}", f.path, s.line, s.name)
+        })
+        .collect()
+}
+
+fn failed_requirements(report: &RunReport) -> Vec<String> {
+    let mut ids: Vec<String> = report
+        .features
+        .iter()
+        .flat_map(|f| &f.scenarios)
+        .filter(|s| s.status == Status::Failed)
+        .flat_map(|s| s.requirements.iter().cloned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Run the baseline and every fault; `on_verdict` is told of each as it is known (for progress).
+pub async fn prove(options: &ProofOptions, mut on_verdict: impl FnMut(&FaultVerdict)) -> Result<Proof, RunError> {
+    let baseline = run_with_faults(options, &[]).await?;
+    let mut verdicts = Vec::new();
+    for fault in &options.faults {
+        let report = run_with_faults(options, &[*fault]).await?;
+        let verdict = FaultVerdict {
+            fault: fault.name().to_string(),
+            failed_scenarios: report.totals().failed,
+            caught_by: failed_requirements(&report),
+        };
+        on_verdict(&verdict);
+        verdicts.push(verdict);
+    }
+    Ok(Proof { baseline_scenarios: baseline.totals().scenarios, baseline_failures: failures(&baseline), verdicts })
+}

@@ -1,0 +1,1074 @@
+//! Appointment Management steps (appointments.md): free-slot search, book, read, retrieve, amend, cancel.
+//!
+//! State and isolation: every slot a scenario books is first claimed with [`RunContext::claim`], so
+//! scenarios running concurrently never fight over one slot; every appointment booked (by a step or as a
+//! side effect of a faulty provider accepting a bad booking) is put on [`Assurance::cleanup`], which the
+//! runner's `after` hook drains with [`teardown`], cancelling them whether the scenario passed or not.
+//!
+//! Dates in feature files are written relative to today in UK local time: `{date+3}`, `{date-1}`,
+//! `{datetime+3}` (local midnight with its `+hh:mm` offset), `{datetimeZ+3}`, `{datetimeNoOffset+3}`,
+//! `{year+1}`, `{month+1}` (partial dates), so scenarios keep working on any day.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use cucumber::{given, then, when};
+use serde_json::{json, Value};
+
+use super::{Assurance, RunContext};
+use crate::checks::{self, appointment as apt_checks, bundle, ensure, response, slot as slot_checks, CheckResult};
+use crate::gpconnect::appointments::{self as apt, time};
+use crate::gpconnect::headers::{parse_weak_etag, weak_etag};
+use crate::gpconnect::systems::{self, profiles};
+use crate::gpconnect::{ErrorCode, Interaction};
+use crate::http::{Body, Exchange, RequestSpec};
+
+use super::request::Subject;
+
+/// Organisation type the default search and booking use (the booking organisation's type must match).
+pub const DEFAULT_ORG_TYPE: &str = "gp-practice";
+/// Days ahead searched when a scenario needs a free slot to book.
+const BOOKABLE_WINDOW: (i64, i64) = (1, 14);
+
+const MEM_BOOKING: &str = "apt:booking";
+const MEM_SLOTS: &str = "apt:slots";
+const MEM_APPOINTMENT: &str = "apt:appointment";
+const MEM_PREVIOUS: &str = "apt:previous";
+const MEM_VERSIONS: &str = "apt:versions";
+const MEM_BOOKED_IDS: &str = "apt:booked-ids";
+const MEM_SENT: &str = "apt:sent";
+
+// ---------------------------------------------------------------------------------------------------
+// Memory helpers: JSON values remembered between steps.
+
+fn remember(w: &mut Assurance, key: &str, v: &Value) {
+    w.memory.insert(key.to_string(), v.to_string());
+}
+
+fn recall(w: &Assurance, key: &str) -> Result<Value, String> {
+    w.memory
+        .get(key)
+        .and_then(|s| serde_json::from_str(s).ok())
+        .ok_or_else(|| format!("no {key} is known yet: an earlier step must book or read an appointment first"))
+}
+
+fn push_list(w: &mut Assurance, key: &str, item: &str) {
+    let mut list = recall(w, key).ok().and_then(|v| v.as_array().cloned()).unwrap_or_default();
+    list.push(json!(item));
+    remember(w, key, &Value::Array(list));
+}
+
+fn list(w: &Assurance, key: &str) -> Vec<String> {
+    recall(w, key)
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Keep `appointment` as the current state (the previous one moves to [`MEM_PREVIOUS`]).
+fn track(w: &mut Assurance, appointment: &Value) {
+    if let Ok(current) = recall(w, MEM_APPOINTMENT) {
+        remember(w, MEM_PREVIOUS, &current);
+    }
+    remember(w, MEM_APPOINTMENT, appointment);
+    if let Some(v) = appointment.pointer("/meta/versionId").and_then(Value::as_str) {
+        push_list(w, MEM_VERSIONS, v);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Relative dates.
+
+fn day(offset: i64) -> chrono::NaiveDate {
+    time::today() + Duration::days(offset)
+}
+
+/// Expand the relative-date tokens of a feature value (see the module doc).
+pub fn expand(value: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').ok_or_else(|| format!("unclosed {{ in {value:?}"))? + open;
+        let token = &rest[open + 1..close];
+        let (name, n) = match token.find(['+', '-']) {
+            Some(i) => (&token[..i], token[i..].trim_start_matches('+').parse::<i64>().map_err(|_| format!("bad offset in {{{token}}}"))?),
+            None => (token, 0),
+        };
+        let d = day(n);
+        let midnight = time::at(d, NaiveTime::MIN);
+        let text = match name {
+            "date" => d.format("%Y-%m-%d").to_string(),
+            "datetime" => time::format(midnight),
+            "datetimeZ" => midnight.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            "datetimeNoOffset" => time::local(midnight).format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "year" => d.format("%Y").to_string(),
+            "month" => d.format("%Y-%m").to_string(),
+            other => return Err(format!("unknown date token {{{other}}}; use date, datetime, datetimeZ, datetimeNoOffset, year or month")),
+        };
+        out.push_str(&text);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Free-slot search.
+
+/// A valid free-slot search from `from` to `to` days ahead, with every include and the consumer's ODS
+/// code and the default organisation type as searchFilters (as the official suite searches).
+pub fn slot_search(w: &Assurance, start: &str, end: &str) -> RequestSpec {
+    let mut spec = w.new_request(Interaction::SearchFreeSlots, None);
+    spec.add_query("status", "free");
+    spec.add_query("start", start);
+    spec.add_query("end", end);
+    spec.add_query("_include", apt::INCLUDE_SCHEDULE);
+    for inc in [apt::INCLUDE_PRACTITIONER, apt::INCLUDE_LOCATION, apt::INCLUDE_ORGANIZATION] {
+        spec.add_query(apt::INCLUDE_RECURSE, inc);
+    }
+    spec.add_query("searchFilter", &format!("{}|{}", systems::ODS_ORGANIZATION_CODE, w.ctx.config.consumer.organization_ods_code));
+    spec.add_query("searchFilter", &format!("{}|{DEFAULT_ORG_TYPE}", apt::CS_ORGANISATION_TYPE));
+    spec
+}
+
+fn days_search(w: &Assurance, from: i64, to: i64) -> RequestSpec {
+    slot_search(w, &format!("ge{}", day(from).format("%Y-%m-%d")), &format!("le{}", day(to).format("%Y-%m-%d")))
+}
+
+/// The query of a sent request, decoded.
+fn sent_query(exchange: &Exchange) -> Vec<(String, String)> {
+    reqwest::Url::parse(&exchange.request.url)
+        .map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .unwrap_or_default()
+}
+
+/// The instant a search bound stands for: a `ge` date its first instant, a `le` date the next midnight.
+fn bound_instant(raw: &str) -> Option<DateTime<Utc>> {
+    let (prefix, value) = raw.split_at_checked(2)?;
+    if let Some(d) = time::parse_date(value) {
+        let d = if prefix == "le" { d + Duration::days(1) } else { d };
+        return Some(time::at(d, NaiveTime::MIN));
+    }
+    time::parse_date_time(value)
+}
+
+/// What the last search asked for, read back from the request as it was sent.
+fn asked(exchange: &Exchange) -> Result<slot_checks::SearchAsked, String> {
+    let q = sent_query(exchange);
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let start = get("start").and_then(bound_instant).ok_or("the search sent no valid start to judge the slots against")?;
+    let end = get("end").and_then(bound_instant).ok_or("the search sent no valid end to judge the slots against")?;
+    let recurse: Vec<&str> = q.iter().filter(|(k, _)| k == apt::INCLUDE_RECURSE).map(|(_, v)| v.as_str()).collect();
+    Ok(slot_checks::SearchAsked {
+        start,
+        end,
+        practitioners: recurse.contains(&apt::INCLUDE_PRACTITIONER),
+        locations: recurse.contains(&apt::INCLUDE_LOCATION),
+    })
+}
+
+/// Why no slot could be found, worded so a run against an empty diary says so plainly.
+fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> String {
+    let c = &w.ctx.config;
+    if found == 0 {
+        format!(
+            "NO FREE SLOTS: the provider returned no free slots from {} to {} for ODS code {} (organisation type {DEFAULT_ORG_TYPE}). \
+             Appointment scenarios book real slots; configure bookable GP Connect slots for the next {} days at {} \
+             (testing-data.md §C.3 asks for 30)",
+            day(from), day(to), c.consumer.organization_ods_code, apt::MAX_SEARCH_DAYS, c.target.provider_ods_code
+        )
+    } else {
+        format!(
+            "NOT ENOUGH FREE SLOTS: all {found} free slots from {} to {} are already used by other scenarios of this run; \
+             the target needs about one free slot per booking scenario",
+            day(from), day(to)
+        )
+    }
+}
+
+/// Search `from..to` days ahead and claim `n` contiguous free slots of one schedule (same channel and
+/// slot type), never claimed by another scenario of this run. Returns (slots, their schedule, the bundle).
+async fn claim_slots(w: &mut Assurance, n: usize, from: i64, to: i64, contiguous: bool) -> Result<(Vec<Value>, Value, Value), String> {
+    let spec = days_search(w, from, to);
+    let ex = w.send_aside(spec).await?;
+    response::status_is(ex, 200).map_err(|e| format!("searching for free slots to book: {e}"))?;
+    let b = response::body_as_json(ex)?;
+    let entries: Vec<Value> = bundle::entries(&b).into_iter().cloned().collect();
+    let mut slots: Vec<&Value> = entries.iter().filter(|r| r["resourceType"] == "Slot").collect();
+    slots.sort_by_key(|s| (s["schedule"]["reference"].as_str().unwrap_or_default().to_string(), s["start"].as_str().and_then(time::parse_date_time)));
+    let key = |s: &Value| format!("slot:{}", s["id"].as_str().unwrap_or_default());
+    let unclaimed = |s: &Value| !w.ctx.claimed.lock().unwrap_or_else(|e| e.into_inner()).contains(&key(s));
+    for i in 0..slots.len() {
+        let run: Vec<&Value> = slots.iter().skip(i).take(n).copied().collect();
+        if run.len() < n || !run.iter().all(|s| unclaimed(s)) {
+            continue;
+        }
+        let same = run.windows(2).all(|p| {
+            p[0]["schedule"] == p[1]["schedule"] && p[0]["extension"] == p[1]["extension"] && p[0]["serviceType"] == p[1]["serviceType"]
+        });
+        let adjacent = run.windows(2).all(|p| p[0]["end"] == p[1]["start"]);
+        if !same || (contiguous && !adjacent) || (!contiguous && n > 1 && adjacent) {
+            continue;
+        }
+        if !run.iter().all(|s| w.ctx.claim(&key(s))) {
+            continue;
+        }
+        let sched_ref = run[0]["schedule"]["reference"].as_str().unwrap_or_default().to_string();
+        let schedule = entries
+            .iter()
+            .find(|r| r["resourceType"] == "Schedule" && format!("Schedule/{}", r["id"].as_str().unwrap_or_default()) == sched_ref)
+            .cloned()
+            .ok_or_else(|| format!("the free-slot Bundle does not include {sched_ref}, so a booking cannot name its Location"))?;
+        return Ok((run.into_iter().cloned().collect(), schedule, b));
+    }
+    Err(no_slots_message(w, slots.len(), from, to))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Booking bodies.
+
+/// A valid GPConnect-Appointment-1 booking of `slots` (from `schedule`) for the patient `patient_id`.
+pub fn booking_body(w: &Assurance, patient_id: &str, slots: &[Value], schedule: &Value) -> Value {
+    let consumer = &w.ctx.config.consumer;
+    let mut participants = vec![json!({"actor": {"reference": format!("Patient/{patient_id}")}, "status": "accepted"})];
+    for (t, id) in slot_checks::actor_refs(schedule) {
+        participants.push(json!({"actor": {"reference": format!("{t}/{id}")}, "status": "accepted"}));
+    }
+    let first = slots.first().cloned().unwrap_or_default();
+    let last = slots.last().cloned().unwrap_or_default();
+    json!({
+        "resourceType": "Appointment",
+        "meta": {"profile": [profiles::APPOINTMENT]},
+        "contained": [{
+            "resourceType": "Organization",
+            "id": "1",
+            "meta": {"profile": [profiles::ORGANIZATION]},
+            "identifier": [{"system": systems::ODS_ORGANIZATION_CODE, "value": consumer.organization_ods_code}],
+            "type": [{"coding": [{"system": apt::CS_ORGANISATION_TYPE, "code": DEFAULT_ORG_TYPE}]}],
+            "name": consumer.organization_name,
+            "telecom": [{"system": "phone", "value": "0300 303 5678", "use": "work"}],
+        }],
+        "extension": [{"url": apt::EXT_BOOKING_ORGANISATION, "valueReference": {"reference": "#1"}}],
+        "status": "booked",
+        "description": "GP Connect assurance booking",
+        "start": first["start"],
+        "end": last["end"],
+        "slot": slots.iter().map(|s| json!({"reference": format!("Slot/{}", s["id"].as_str().unwrap_or_default())})).collect::<Vec<_>>(),
+        "created": time::format(Utc::now()),
+        "participant": participants,
+    })
+}
+
+/// `n` characters of plain, non-clinical text.
+fn text_of(n: usize) -> String {
+    "Assurance text ".chars().cycle().take(n).collect()
+}
+
+fn participants_mut(body: &mut Value) -> Result<&mut Vec<Value>, String> {
+    body.get_mut("participant").and_then(Value::as_array_mut).ok_or_else(|| "the appointment has no participant list".to_string())
+}
+
+fn org_mut(body: &mut Value) -> Result<&mut Value, String> {
+    body.pointer_mut("/contained/0").ok_or_else(|| "the appointment has no contained booking organisation".to_string())
+}
+
+fn extensions_mut(body: &mut Value) -> Result<&mut Vec<Value>, String> {
+    if body.get("extension").is_none() {
+        body["extension"] = json!([]);
+    }
+    body.get_mut("extension").and_then(Value::as_array_mut).ok_or_else(|| "extension is not a list".to_string())
+}
+
+fn remove(body: &mut Value, key: &str) {
+    if let Some(o) = body.as_object_mut() {
+        o.remove(key);
+    }
+}
+
+fn shift(body: &mut Value, key: &str, minutes: i64) -> CheckResult {
+    let t = body.get(key).and_then(Value::as_str).and_then(time::parse_date_time).ok_or_else(|| format!("the appointment has no {key} to move"))?;
+    body[key] = json!(time::format(t + Duration::minutes(minutes)));
+    Ok(())
+}
+
+/// Change an appointment body (booking, amend or cancel) in one named way. Each phrase breaks, or adds,
+/// exactly one thing.
+pub fn apply_change(body: &mut Value, change: &str) -> CheckResult {
+    let words: Vec<&str> = change.split_whitespace().collect();
+    match words.as_slice() {
+        ["no", "patient", "participant"] => participants_mut(body)?.retain(|p| !p["actor"]["reference"].as_str().unwrap_or_default().starts_with("Patient/")),
+        ["no", "location", "participant"] => participants_mut(body)?.retain(|p| !p["actor"]["reference"].as_str().unwrap_or_default().starts_with("Location/")),
+        ["no", "practitioner", "participant"] => participants_mut(body)?.retain(|p| !p["actor"]["reference"].as_str().unwrap_or_default().starts_with("Practitioner/")),
+        ["no", "participants"] => remove(body, "participant"),
+        ["a", "second", "patient", "participant"] => participants_mut(body)?.push(json!({"actor": {"reference": "Patient/2"}, "status": "accepted"})),
+        ["a", "participant", "without", "an", "actor"] => participants_mut(body)?.push(json!({"status": "accepted"})),
+        ["participants", "without", "a", "status"] => participants_mut(body)?.iter_mut().for_each(|p| remove(p, "status")),
+        ["an", "extra", "participant", r] => participants_mut(body)?.push(json!({"actor": {"reference": r}, "status": "accepted"})),
+        ["an", "absolute", "patient", "reference"] => {
+            for p in participants_mut(body)? {
+                if let Some(r) = p["actor"]["reference"].as_str().filter(|r| r.starts_with("Patient/")).map(str::to_string) {
+                    p["actor"]["reference"] = json!(format!("https://provider.example.nhs.uk/STU3/1/gpconnect/{r}"));
+                }
+            }
+        }
+        ["the", "patient", r] => {
+            for p in participants_mut(body)? {
+                if p["actor"]["reference"].as_str().is_some_and(|x| x.starts_with("Patient/")) {
+                    p["actor"]["reference"] = json!(format!("Patient/{r}"));
+                }
+            }
+        }
+        ["the", "location", r] => {
+            for p in participants_mut(body)? {
+                if p["actor"]["reference"].as_str().is_some_and(|x| x.starts_with("Location/")) {
+                    p["actor"]["reference"] = json!(format!("Location/{r}"));
+                }
+            }
+        }
+        ["no", element] if ["start", "end", "status", "slot", "description", "created", "comment"].contains(element) => remove(body, element),
+        ["no", "meta.profile"] => remove(body, "meta"),
+        ["the", "status", s] => body["status"] = json!(s),
+        ["a", "reason"] => body["reason"] = json!([{"coding": [{"system": "http://snomed.info/sct", "code": "185389009", "display": "Follow-up visit"}]}]),
+        ["a", "specialty"] => body["specialty"] = json!([{"text": "General practice"}]),
+        ["an", "appointmentType"] => body["appointmentType"] = json!({"text": "Routine"}),
+        ["an", "unknown", "element"] => body["notAnElement"] = json!("not FHIR"),
+        ["the", "resourceType", ty] => body["resourceType"] = json!(ty),
+        ["a", "start", "five", "minutes", "later"] => shift(body, "start", 5)?,
+        ["an", "end", "five", "minutes", "later"] => shift(body, "end", 5)?,
+        ["a", "start", "one", "day", "later"] => {
+            shift(body, "start", 24 * 60)?;
+            shift(body, "end", 24 * 60)?;
+        }
+        ["the", "slot", "reference", r] => body["slot"] = json!([{"reference": r}]),
+        ["an", "absolute", "slot", "reference"] => {
+            let r = body.pointer("/slot/0/reference").and_then(Value::as_str).unwrap_or("Slot/1").to_string();
+            body["slot"] = json!([{"reference": format!("https://provider.example.nhs.uk/STU3/1/gpconnect/{r}")}]);
+        }
+        ["no", "booking", "organisation"] => {
+            extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_BOOKING_ORGANISATION);
+            remove(body, "contained");
+        }
+        ["a", "booking", "organisation", "without", "a", "name"] => remove(org_mut(body)?, "name"),
+        ["a", "booking", "organisation", "without", "telecom"] => remove(org_mut(body)?, "telecom"),
+        ["a", "booking", "organisation", "without", "an", "ODS", "code"] => remove(org_mut(body)?, "identifier"),
+        ["a", "booking", "organisation", "without", "meta.profile"] => remove(org_mut(body)?, "meta"),
+        ["no", "organisation", "type"] => remove(org_mut(body)?, "type"),
+        ["the", "organisation", "type", code] => org_mut(body)?["type"] = json!([{"coding": [{"system": apt::CS_ORGANISATION_TYPE, "code": code}]}]),
+        ["a", "booking", "organisation", "reference", "that", "is", "absolute"] => {
+            for e in extensions_mut(body)?.iter_mut().filter(|e| e["url"] == apt::EXT_BOOKING_ORGANISATION) {
+                e["valueReference"]["reference"] = json!("https://provider.example.nhs.uk/STU3/1/gpconnect/Organization/1");
+            }
+        }
+        ["a", "booking", "organisation", "reference", "to", "a", "missing", "contained", "resource"] => {
+            for e in extensions_mut(body)?.iter_mut().filter(|e| e["url"] == apt::EXT_BOOKING_ORGANISATION) {
+                e["valueReference"]["reference"] = json!("#nothing-here");
+            }
+        }
+        ["a", "booking", "organisation", "extension", "with", "a", "valueString"] => {
+            for e in extensions_mut(body)?.iter_mut().filter(|e| e["url"] == apt::EXT_BOOKING_ORGANISATION) {
+                remove(e, "valueReference");
+                e["valueString"] = json!("A1001");
+            }
+        }
+        ["a", "cancellation", "reason"] => extensions_mut(body)?.push(json!({"url": apt::EXT_CANCELLATION_REASON, "valueString": "Patient unwell"})),
+        ["no", "cancellation", "reason"] => extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_CANCELLATION_REASON),
+        ["an", "empty", "cancellation", "reason"] => {
+            extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_CANCELLATION_REASON);
+            extensions_mut(body)?.push(json!({"url": apt::EXT_CANCELLATION_REASON, "valueString": ""}));
+        }
+        ["a", "cancellation", "reason", "at", "a", "misspelt", "URL"] => {
+            extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_CANCELLATION_REASON);
+            let url = apt::EXT_CANCELLATION_REASON.replace("Cancellation", "Cancelation");
+            extensions_mut(body)?.push(json!({"url": url, "valueString": "Patient unwell"}));
+        }
+        ["the", "cancellation", "reason", reason @ ..] if !reason.is_empty() => {
+            extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_CANCELLATION_REASON);
+            extensions_mut(body)?.push(json!({"url": apt::EXT_CANCELLATION_REASON, "valueString": reason.join(" ")}));
+        }
+        ["a", "deliveryChannel", "extension", code] => {
+            extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_DELIVERY_CHANNEL);
+            extensions_mut(body)?.push(json!({"url": apt::EXT_DELIVERY_CHANNEL, "valueCode": code}));
+        }
+        ["a", "practitionerRole", "extension", code] => {
+            let display = apt::PRACTITIONER_ROLES.iter().find(|(c, _)| c == code).map(|(_, d)| *d).unwrap_or("Unknown role");
+            extensions_mut(body)?.retain(|e| e["url"] != apt::EXT_PRACTITIONER_ROLE);
+            extensions_mut(body)?.push(json!({"url": apt::EXT_PRACTITIONER_ROLE, "valueCodeableConcept": {"coding": [{"system": apt::CS_SDS_JOB_ROLE_NAME, "code": code, "display": display}]}}));
+        }
+        ["a", "serviceType", "and", "serviceCategory"] => {
+            body["serviceType"] = json!([{"text": "Consumer-chosen slot type"}]);
+            body["serviceCategory"] = json!([{"text": "Consumer-chosen schedule type"}]);
+        }
+        ["no", "serviceType", "or", "serviceCategory"] => {
+            remove(body, "serviceType");
+            remove(body, "serviceCategory");
+        }
+        ["an", "identifier"] => body["identifier"] = json!([{"system": "https://consumer.example.nhs.uk/Id/appointment", "value": uuid::Uuid::new_v4().to_string()}]),
+        ["an", "identifier", "without", "a", "value"] => body["identifier"] = json!([{"system": "https://consumer.example.nhs.uk/Id/appointment"}]),
+        ["the", "priority", p] => body["priority"] = json!(p.parse::<u64>().map_err(|_| format!("{p:?} is not a priority"))?),
+        ["a", "description", "of", n, "characters"] => body["description"] = json!(text_of(n.parse().map_err(|_| format!("{n:?} is not a length"))?)),
+        ["a", "comment", "of", n, "characters"] => body["comment"] = json!(text_of(n.parse().map_err(|_| format!("{n:?} is not a length"))?)),
+        ["the", "description", text @ ..] if !text.is_empty() => body["description"] = json!(text.join(" ")),
+        ["the", "comment", text @ ..] if !text.is_empty() => body["comment"] = json!(text.join(" ")),
+        ["a", "minutesDuration", "of", n] => body["minutesDuration"] = json!(n.parse::<u64>().map_err(|_| format!("{n:?} is not a number"))?),
+        _ => return Err(format!("unknown change to an appointment: {change:?} (see steps::appointments::apply_change for the phrases)")),
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sending, booking and teardown.
+
+fn etag_of(appointment: &Value) -> Option<String> {
+    appointment.pointer("/meta/versionId").and_then(Value::as_str).map(weak_etag)
+}
+
+/// If a booking was accepted, remember the appointment and put it on the teardown list.
+fn note_booking(w: &mut Assurance) {
+    let Some(ex) = w.exchanges.last() else { return };
+    let ok = ex.response.as_ref().is_some_and(|r| r.status == 201);
+    let body = if ok { response::body_as_json(ex).ok() } else { None };
+    if let Some(a) = body {
+        if let Some(id) = a.get("id").and_then(Value::as_str).map(str::to_string) {
+            if !w.cleanup.contains(&id) {
+                w.cleanup.push(id.clone());
+            }
+            push_list(w, MEM_BOOKED_IDS, &id);
+            track(w, &a);
+        }
+    }
+}
+
+fn book_request(w: &Assurance, body: Value) -> RequestSpec {
+    let mut spec = w.new_request(Interaction::BookAppointment, None);
+    spec.body = Some(Body::Resource(body));
+    spec
+}
+
+/// Book an appointment for `alias` in `n` claimed slots, outside the scenario's main request.
+async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, String> {
+    let patient = w.logical_id(Subject::Patient, alias).await?;
+    let (slots, schedule, _) = claim_slots(w, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
+    let body = booking_body(w, &patient, &slots, &schedule);
+    remember(w, MEM_SLOTS, &Value::Array(slots));
+    remember(w, MEM_BOOKING, &body);
+    let spec = book_request(w, body);
+    w.send_aside(spec).await?;
+    note_booking(w);
+    let ex = w.last()?;
+    response::status_is(ex, 201).map_err(|e| format!("booking an appointment for {alias}: {e}"))?;
+    response::body_as_json(ex)
+}
+
+/// Cancel every appointment in `ids` that is still booked (the runner's `after` hook calls this, so a run
+/// leaves the target's diary as it found it even when scenarios fail). Returns the exchanges as evidence.
+pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
+    let mut evidence = Vec::new();
+    for id in ids {
+        let read = RequestSpec::new(&ctx.config, Interaction::ReadAppointment, Some(&id));
+        let ex = ctx.client.send(&read).await;
+        let current = ex.response.as_ref().filter(|r| r.status == 200).and_then(|_| response::body_as_json(&ex).ok());
+        evidence.push(ex);
+        let Some(mut a) = current else { continue };
+        if a["status"] == "cancelled" {
+            continue;
+        }
+        let etag = etag_of(&a);
+        a["status"] = json!("cancelled");
+        let _ = apply_change(&mut a, "the cancellation reason gpc-assure teardown");
+        let mut cancel = RequestSpec::new(&ctx.config, Interaction::CancelAppointment, Some(&id));
+        if let Some(e) = etag {
+            cancel.set_header("If-Match", &e);
+        }
+        cancel.body = Some(Body::Resource(a));
+        evidence.push(ctx.client.send(&cancel).await);
+    }
+    evidence
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Given: search.
+
+#[given(expr = "a free slot search from {int} to {int} days ahead")]
+async fn search_days(w: &mut Assurance, from: i64, to: i64) -> CheckResult {
+    w.request = Some(days_search(w, from, to));
+    Ok(())
+}
+
+#[given(expr = "a free slot search with start {string} and end {string}")]
+async fn search_bounds(w: &mut Assurance, start: String, end: String) -> CheckResult {
+    w.request = Some(slot_search(w, &expand(&start)?, &expand(&end)?));
+    Ok(())
+}
+
+#[given(expr = "the search parameter {string} is {string}")]
+async fn search_param(w: &mut Assurance, name: String, value: String) -> CheckResult {
+    let value = expand(&value)?;
+    let r = w.request_mut()?;
+    r.remove_query(&name);
+    r.add_query(&name, &value);
+    Ok(())
+}
+
+#[given(expr = "the search parameter {string} is also {string}")]
+async fn search_param_also(w: &mut Assurance, name: String, value: String) -> CheckResult {
+    let value = expand(&value)?;
+    w.request_mut()?.add_query(&name, &value);
+    Ok(())
+}
+
+#[given(expr = "the include {string} is not sent")]
+async fn include_removed(w: &mut Assurance, include: String) -> CheckResult {
+    w.request_mut()?.query.retain(|(k, v)| !(k.starts_with("_include") && *v == include));
+    Ok(())
+}
+
+#[given(expr = "the searchFilter of system {string} is not sent")]
+async fn filter_removed(w: &mut Assurance, system: String) -> CheckResult {
+    let system = match system.as_str() {
+        "ODS code" => systems::ODS_ORGANIZATION_CODE,
+        "organisation type" => apt::CS_ORGANISATION_TYPE,
+        other => return Err(format!("unknown searchFilter system {other:?}; use \"ODS code\" or \"organisation type\"")),
+    };
+    w.request_mut()?.query.retain(|(k, v)| !(k == "searchFilter" && v.starts_with(&format!("{system}|"))));
+    Ok(())
+}
+
+#[given(expr = "the organisation type searchFilter is {string}")]
+async fn type_filter(w: &mut Assurance, code: String) -> CheckResult {
+    let r = w.request_mut()?;
+    r.query.retain(|(k, v)| !(k == "searchFilter" && v.starts_with(&format!("{}|", apt::CS_ORGANISATION_TYPE))));
+    r.add_query("searchFilter", &format!("{}|{code}", apt::CS_ORGANISATION_TYPE));
+    Ok(())
+}
+
+#[given(expr = "the ODS code searchFilter is {string}")]
+async fn ods_filter(w: &mut Assurance, code: String) -> CheckResult {
+    let r = w.request_mut()?;
+    r.query.retain(|(k, v)| !(k == "searchFilter" && v.starts_with(&format!("{}|", systems::ODS_ORGANIZATION_CODE))));
+    r.add_query("searchFilter", &format!("{}|{code}", systems::ODS_ORGANIZATION_CODE));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Given: bookings.
+
+async fn start_booking(w: &mut Assurance, alias: &str, n: usize, from: i64, to: i64, contiguous: bool) -> CheckResult {
+    let patient = w.logical_id(Subject::Patient, alias).await?;
+    let (slots, schedule, _) = claim_slots(w, n, from, to, contiguous).await?;
+    let body = booking_body(w, &patient, &slots, &schedule);
+    remember(w, MEM_SLOTS, &Value::Array(slots));
+    w.request = Some(book_request(w, body));
+    Ok(())
+}
+
+#[given(expr = "a booking for {string} in a free slot")]
+async fn booking_one(w: &mut Assurance, alias: String) -> CheckResult {
+    start_booking(w, &alias, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await
+}
+
+#[given(expr = "a booking for {string} in {int} contiguous free slots")]
+async fn booking_many(w: &mut Assurance, alias: String, n: usize) -> CheckResult {
+    start_booking(w, &alias, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await
+}
+
+#[given(expr = "a booking for {string} in two free slots that are not contiguous")]
+async fn booking_gap(w: &mut Assurance, alias: String) -> CheckResult {
+    start_booking(w, &alias, 2, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, false).await
+}
+
+#[given(expr = "a booking for {string} in a slot that has already passed")]
+async fn booking_past(w: &mut Assurance, alias: String) -> CheckResult {
+    start_booking(w, &alias, 1, -3, -1, true).await
+}
+
+#[given(expr = "a booking for {string} in two adjacent free slots of different schedules")]
+async fn booking_two_schedules(w: &mut Assurance, alias: String) -> CheckResult {
+    let patient = w.logical_id(Subject::Patient, &alias).await?;
+    let (a, schedule, b) = claim_slots(w, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
+    let first = &a[0];
+    let other = bundle::entries(&b)
+        .into_iter()
+        .filter(|s| s["resourceType"] == "Slot" && s["schedule"] != first["schedule"])
+        .find(|s| (s["start"] == first["end"] || s["end"] == first["start"]) && w.ctx.claim(&format!("slot:{}", s["id"].as_str().unwrap_or_default())))
+        .cloned()
+        .ok_or("the free-slot search returned no slot of another schedule adjacent to the one claimed, so this rule cannot be exercised on this target")?;
+    let mut pair = vec![first.clone(), other];
+    pair.sort_by_key(|s| s["start"].as_str().and_then(time::parse_date_time));
+    let body = booking_body(w, &patient, &pair, &schedule);
+    remember(w, MEM_SLOTS, &Value::Array(pair));
+    w.request = Some(book_request(w, body));
+    Ok(())
+}
+
+#[given(expr = "the booking has {string}")]
+async fn booking_changed(w: &mut Assurance, change: String) -> CheckResult {
+    let r = w.request_mut()?;
+    let Some(Body::Resource(body)) = r.body.as_mut() else {
+        return Err("the request has no FHIR body to change".into());
+    };
+    apply_change(body, &change)
+}
+
+#[given(expr = "an appointment booked for {string}")]
+async fn booked(w: &mut Assurance, alias: String) -> CheckResult {
+    book_aside(w, &alias, 1).await.map(|_| ())
+}
+
+#[given(expr = "an appointment booked for {string} in {int} contiguous slots")]
+async fn booked_many(w: &mut Assurance, alias: String, n: usize) -> CheckResult {
+    book_aside(w, &alias, n).await.map(|_| ())
+}
+
+#[given(expr = "{int} appointments booked for {string}")]
+async fn booked_n(w: &mut Assurance, n: usize, alias: String) -> CheckResult {
+    for _ in 0..n {
+        book_aside(w, &alias, 1).await?;
+    }
+    Ok(())
+}
+
+/// A read, amend or cancel of the current appointment: amend and cancel send the appointment as last
+/// returned (modified in place, as the spec recommends) with `If-Match` of its version; a cancel also sets
+/// the status and a cancellation reason.
+#[given(expr = "a {string} request for the appointment")]
+async fn request_for_appointment(w: &mut Assurance, name: String) -> CheckResult {
+    let interaction = super::request::interaction(&name)?;
+    let mut a = recall(w, MEM_APPOINTMENT)?;
+    let id = a.get("id").and_then(Value::as_str).ok_or("the appointment has no id")?.to_string();
+    let mut spec = w.new_request(interaction, Some(&id));
+    match interaction {
+        Interaction::ReadAppointment => {}
+        Interaction::AmendAppointment | Interaction::CancelAppointment => {
+            if let Some(e) = etag_of(&a) {
+                spec.set_header("If-Match", &e);
+            }
+            if interaction == Interaction::CancelAppointment {
+                a["status"] = json!("cancelled");
+                apply_change(&mut a, "the cancellation reason Patient no longer needs the appointment")?;
+            }
+            spec.body = Some(Body::Resource(a));
+        }
+        other => return Err(format!("{other} is not a read, amend or cancel of an appointment")),
+    }
+    w.request = Some(spec);
+    Ok(())
+}
+
+#[given(expr = "the appointment sent has {string}")]
+async fn appointment_changed(w: &mut Assurance, change: String) -> CheckResult {
+    booking_changed(w, change).await
+}
+
+#[given("the If-Match header is the appointment's previous version")]
+async fn stale_if_match(w: &mut Assurance) -> CheckResult {
+    let previous = recall(w, MEM_PREVIOUS)?;
+    let e = etag_of(&previous).ok_or("the previous version has no versionId")?;
+    w.request_mut()?.set_header("If-Match", &e);
+    Ok(())
+}
+
+/// Apply an amend or cancel outside the main request, checking it succeeded.
+async fn change_aside(w: &mut Assurance, name: &str, change: Option<&str>) -> CheckResult {
+    request_for_appointment(w, name.to_string()).await?;
+    if let Some(c) = change {
+        booking_changed(w, c.to_string()).await?;
+    }
+    w.send().await?;
+    let ex = w.last()?;
+    response::status_is(ex, 200).map_err(|e| format!("{name} of the appointment: {e}"))?;
+    let a = response::body_as_json(ex)?;
+    track(w, &a);
+    Ok(())
+}
+
+#[given(expr = "the appointment has been amended with {string}")]
+async fn amended(w: &mut Assurance, change: String) -> CheckResult {
+    change_aside(w, "amend appointment", Some(&change)).await
+}
+
+#[given("the appointment has been cancelled")]
+async fn cancelled(w: &mut Assurance) -> CheckResult {
+    change_aside(w, "cancel appointment", None).await
+}
+
+#[given(expr = "a retrieve of the appointments of {string} from {int} to {int} days ahead")]
+async fn retrieve_days(w: &mut Assurance, alias: String, from: i64, to: i64) -> CheckResult {
+    retrieve_bounds(w, alias, format!("ge{{date+{from}}}"), format!("le{{date+{to}}}")).await
+}
+
+#[given(expr = "a retrieve of the appointments of {string} with start {string} and start {string}")]
+async fn retrieve_bounds(w: &mut Assurance, alias: String, a: String, b: String) -> CheckResult {
+    let id = w.logical_id(Subject::Patient, &alias).await?;
+    let mut spec = w.new_request(Interaction::RetrieveAppointments, Some(&id));
+    for v in [a, b] {
+        if !v.is_empty() {
+            spec.add_query("start", &expand(&v)?);
+        }
+    }
+    w.memory.insert("apt:retrieve-patient".into(), id);
+    w.request = Some(spec);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// When.
+
+#[when("the booking is sent")]
+async fn send_booking(w: &mut Assurance) -> CheckResult {
+    if let Some(Body::Resource(b)) = w.request.as_ref().and_then(|r| r.body.as_ref()) {
+        let b = b.clone();
+        remember(w, MEM_SENT, &b);
+    }
+    w.send().await?;
+    note_booking(w);
+    Ok(())
+}
+
+#[when("the appointment request is sent")]
+async fn send_change(w: &mut Assurance) -> CheckResult {
+    if let Some(Body::Resource(b)) = w.request.as_ref().and_then(|r| r.body.as_ref()) {
+        let b = b.clone();
+        remember(w, MEM_SENT, &b);
+    }
+    w.send().await
+}
+
+#[when(expr = "the same slots are booked again for {string}")]
+async fn book_again(w: &mut Assurance, alias: String) -> CheckResult {
+    let patient = w.logical_id(Subject::Patient, &alias).await?;
+    let mut body = recall(w, MEM_BOOKING)?;
+    apply_change(&mut body, &format!("the patient {patient}"))?;
+    let spec = book_request(w, body);
+    w.request = Some(spec);
+    w.send().await?;
+    note_booking(w);
+    Ok(())
+}
+
+#[when(expr = "one free slot is booked for {string} and {string} at the same instant")]
+async fn race(w: &mut Assurance, a: String, b: String) -> CheckResult {
+    let pa = w.logical_id(Subject::Patient, &a).await?;
+    let pb = w.logical_id(Subject::Patient, &b).await?;
+    let (slots, schedule, _) = claim_slots(w, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
+    remember(w, MEM_SLOTS, &Value::Array(slots.clone()));
+    let ra = book_request(w, booking_body(w, &pa, &slots, &schedule));
+    let rb = book_request(w, booking_body(w, &pb, &slots, &schedule));
+    let client = &w.ctx.client;
+    let (ea, eb) = futures::join!(client.send(&ra), client.send(&rb));
+    for ex in [ea, eb] {
+        w.exchanges.push(ex);
+        note_booking(w);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Then.
+
+#[then(expr = "the response is one of the errors {string}")]
+async fn one_of(w: &mut Assurance, codes: String) -> CheckResult {
+    let ex = w.last()?;
+    let mut failures = Vec::new();
+    for code in codes.split(',').map(str::trim) {
+        let c = ErrorCode::from_code(code).ok_or_else(|| format!("{code:?} is not a GP Connect error code"))?;
+        match checks::outcome::is_error(ex, c) {
+            Ok(()) => return Ok(()),
+            Err(e) => failures.push(e),
+        }
+    }
+    Err(format!("expected one of the errors {codes}: {}", failures.join("; ")))
+}
+
+#[then("the response is a valid free slot Bundle for the search")]
+async fn valid_slot_bundle(w: &mut Assurance) -> CheckResult {
+    let ex = w.last()?;
+    response::status_is(ex, 200)?;
+    checks::headers::cache_control_no_store(ex)?;
+    let b = response::body_as_json(ex)?;
+    slot_checks::search_bundle(&b, &asked(ex)?).map(|_| ())
+}
+
+#[then("the free slot Bundle holds at least one slot")]
+async fn some_slots(w: &mut Assurance) -> CheckResult {
+    let b = w.resource()?;
+    let n = bundle::entries(&b).iter().filter(|r| r["resourceType"] == "Slot").count();
+    ensure(n > 0, || {
+        "NO FREE SLOTS: the search returned no Slot, so nothing about slots could be checked; the target needs bookable GP Connect slots in this window (testing-data.md §C.3)".to_string()
+    })
+}
+
+#[then("the free slot Bundle is empty")]
+async fn no_slots(w: &mut Assurance) -> CheckResult {
+    let b = w.resource()?;
+    bundle::is_searchset(&b)?;
+    bundle::entry_count_is(&b, 0)
+}
+
+#[then("the free slot Bundle holds no Location and no Practitioner")]
+async fn no_includes(w: &mut Assurance) -> CheckResult {
+    let b = w.resource()?;
+    let n = bundle::entries(&b).iter().filter(|r| r["resourceType"] == "Location" || r["resourceType"] == "Practitioner").count();
+    ensure(n == 0, || format!("the Bundle holds {n} Locations/Practitioners although their includes were not sent"))
+}
+
+#[then("the free slot Bundle holds Locations and Practitioners for its Schedules")]
+async fn has_includes(w: &mut Assurance) -> CheckResult {
+    let b = w.resource()?;
+    for ty in ["Location", "Practitioner", "Organization"] {
+        ensure(bundle::entries(&b).iter().any(|r| r["resourceType"] == ty), || format!("the Bundle holds no {ty} although it has Slots and the include was sent"))?;
+    }
+    Ok(())
+}
+
+/// The appointment response: status, headers, ETag = versionId, conformance, and the id asked for.
+fn appointment_response(w: &Assurance, status: u16) -> Result<Value, String> {
+    let ex = w.last()?;
+    response::status_is(ex, status)?;
+    checks::headers::cache_control_no_store(ex)?;
+    response::body_format_is(ex, response::Format::Json)?;
+    let a = response::body_as_json(ex)?;
+    checks::headers::etag_matches_version(ex, &a)?;
+    apt_checks::conforms(&a)?;
+    Ok(a)
+}
+
+#[then("the appointment is booked as requested")]
+async fn booked_as_requested(w: &mut Assurance) -> CheckResult {
+    let a = appointment_response(w, 201)?;
+    let ex = w.last()?;
+    let location = ex.response.as_ref().and_then(|r| r.header("location")).ok_or("a 201 Created SHALL carry a Location header")?;
+    let id = a["id"].as_str().unwrap_or_default();
+    let version = a.pointer("/meta/versionId").and_then(Value::as_str).unwrap_or_default();
+    let tail = format!("Appointment/{id}/_history/{version}");
+    ensure(location.ends_with(&tail) && location.contains("://"), || format!("Location is {location:?}; it must be [base]/{tail}"))?;
+    ensure(a["status"] == "booked", || format!("the new appointment has status {}", a["status"]))?;
+    let start = a["start"].as_str().and_then(time::parse_date_time).unwrap_or_default();
+    ensure(start > Utc::now(), || "the booked appointment starts in the past".to_string())?;
+    let sent = recall(w, MEM_SENT)?;
+    apt_checks::matches_booking(&sent, &a)
+}
+
+#[then("the slots booked are no longer offered as free")]
+async fn slots_gone(w: &mut Assurance) -> CheckResult {
+    check_slots_offered(w, false).await
+}
+
+#[then("the slots are still offered as free")]
+async fn slots_still(w: &mut Assurance) -> CheckResult {
+    check_slots_offered(w, true).await
+}
+
+#[then("the appointment's slots are offered as free again")]
+async fn slots_again(w: &mut Assurance) -> CheckResult {
+    check_slots_offered(w, true).await
+}
+
+async fn check_slots_offered(w: &mut Assurance, expected: bool) -> CheckResult {
+    let slots = recall(w, MEM_SLOTS)?;
+    let ids: Vec<String> = slots.as_array().into_iter().flatten().filter_map(|s| s["id"].as_str().map(str::to_string)).collect();
+    let first = slots.pointer("/0/start").and_then(Value::as_str).and_then(time::parse_date_time).ok_or("no slot start is known")?;
+    let d = time::local(first).date_naive();
+    let date = d.format("%Y-%m-%d").to_string();
+    let spec = slot_search(w, &format!("ge{date}"), &format!("le{date}"));
+    let main = w.exchanges.len();
+    let ex = w.send_aside(spec).await?;
+    response::status_is(ex, 200).map_err(|e| format!("searching the slots' day again: {e}"))?;
+    let b = response::body_as_json(ex)?;
+    // Keep the scenario's main response last for later steps.
+    if main > 0 {
+        let aside = w.exchanges.remove(main);
+        w.exchanges.insert(main - 1, aside);
+    }
+    let offered: Vec<&str> = bundle::entries(&b).iter().filter(|r| r["resourceType"] == "Slot").filter_map(|r| r["id"].as_str()).collect();
+    for id in &ids {
+        let is_offered = offered.contains(&id.as_str());
+        ensure(is_offered == expected, || match expected {
+            true => format!("Slot/{id} is not offered as free, although no appointment holds it any more"),
+            false => format!("Slot/{id} is still offered as free after it was booked"),
+        })?;
+    }
+    Ok(())
+}
+
+#[then(expr = "exactly one of the two bookings succeeded and the other is the error {string}")]
+async fn race_outcome(w: &mut Assurance, code: String) -> CheckResult {
+    let n = w.exchanges.len();
+    ensure(n >= 2, || "the two bookings were not sent".to_string())?;
+    let pair = &w.exchanges[n - 2..];
+    let created = pair.iter().filter(|e| e.response.as_ref().is_some_and(|r| r.status == 201)).count();
+    ensure(created == 1, || format!("{created} of two simultaneous bookings of one slot succeeded; exactly one may"))?;
+    let c = ErrorCode::from_code(&code).ok_or_else(|| format!("{code:?} is not a GP Connect error code"))?;
+    let loser = pair.iter().find(|e| e.response.as_ref().is_some_and(|r| r.status != 201)).ok_or("no booking was refused")?;
+    checks::outcome::is_error(loser, c)
+}
+
+#[then("the response is the appointment")]
+async fn is_appointment(w: &mut Assurance) -> CheckResult {
+    let a = appointment_response(w, 200)?;
+    let known = recall(w, MEM_APPOINTMENT)?;
+    ensure(a["id"] == known["id"], || format!("the response is Appointment/{}; Appointment/{} was asked for", a["id"], known["id"]))?;
+    apt_checks::only_changed(&known, &a, &[])
+}
+
+#[then(expr = "the appointment is amended, changing only {string}")]
+async fn amended_only(w: &mut Assurance, elements: String) -> CheckResult {
+    let a = appointment_response(w, 200)?;
+    let before = recall(w, MEM_APPOINTMENT)?;
+    let sent = recall(w, MEM_SENT)?;
+    let allowed: Vec<&str> = elements.split(',').map(str::trim).collect();
+    apt_checks::only_changed(&before, &a, &allowed)?;
+    apt_checks::new_version(&before, &a)?;
+    for e in &allowed {
+        apt_checks::text_kept(&sent, &a, e)?;
+    }
+    ensure(a["status"] == "booked", || format!("an amended appointment stays booked, got {}", a["status"]))?;
+    track(w, &a);
+    Ok(())
+}
+
+#[then("the appointment is cancelled with the reason sent and nothing else changed")]
+async fn cancelled_ok(w: &mut Assurance) -> CheckResult {
+    let a = appointment_response(w, 200)?;
+    let before = recall(w, MEM_APPOINTMENT)?;
+    let sent = recall(w, MEM_SENT)?;
+    ensure(a["status"] == "cancelled", || format!("the cancelled appointment has status {}", a["status"]))?;
+    apt_checks::only_changed(&before, &a, &["status"])?;
+    apt_checks::new_version(&before, &a)?;
+    let reason = |v: &Value| slot_checks::extensions(v, apt::EXT_CANCELLATION_REASON).first().and_then(|e| e.get("valueString").cloned());
+    ensure(reason(&sent) == reason(&a), || format!("the cancellation reason returned is {:?}; {:?} was sent", reason(&a), reason(&sent)))?;
+    track(w, &a);
+    Ok(())
+}
+
+#[then("the appointment is unchanged on the provider")]
+async fn unchanged(w: &mut Assurance) -> CheckResult {
+    let known = recall(w, MEM_APPOINTMENT)?;
+    let id = known["id"].as_str().ok_or("the appointment has no id")?.to_string();
+    let spec = w.new_request(Interaction::ReadAppointment, Some(&id));
+    let main = w.exchanges.len();
+    let ex = w.send_aside(spec).await?;
+    // A read of a cancelled or past appointment may be refused; only a successful read can show a change.
+    let now = if ex.response.as_ref().is_some_and(|r| r.status == 200) { Some(response::body_as_json(ex)?) } else { None };
+    if main > 0 {
+        let aside = w.exchanges.remove(main);
+        w.exchanges.insert(main - 1, aside);
+    }
+    if let Some(now) = now {
+        ensure(now.pointer("/meta/versionId") == known.pointer("/meta/versionId"), || {
+            format!("the refused request still changed the appointment: version {:?} became {:?}", known.pointer("/meta/versionId"), now.pointer("/meta/versionId"))
+        })?;
+        apt_checks::only_changed(&known, &now, &[])?;
+    }
+    Ok(())
+}
+
+#[then("every version of the appointment had a different versionId")]
+async fn versions_distinct(w: &mut Assurance) -> CheckResult {
+    let v = list(w, MEM_VERSIONS);
+    let mut d = v.clone();
+    d.sort();
+    d.dedup();
+    ensure(v.len() >= 2 && d.len() == v.len(), || format!("the appointment's versions were {v:?}; each change SHALL produce a new versionId"))
+}
+
+#[then("the response ETag is the If-Match of a later request")]
+async fn etag_is_version(w: &mut Assurance) -> CheckResult {
+    let ex = w.last()?;
+    let etag = ex.response.as_ref().and_then(|r| r.header("etag")).ok_or("the response has no ETag")?;
+    let a = response::body_as_json(ex)?;
+    ensure(parse_weak_etag(etag) == a.pointer("/meta/versionId").and_then(Value::as_str), || format!("ETag {etag} is not W/\"<meta.versionId>\""))
+}
+
+#[then("the response holds the patient's appointments in the range, including those booked here")]
+async fn retrieved(w: &mut Assurance) -> CheckResult {
+    let ex = w.last()?;
+    response::status_is(ex, 200)?;
+    checks::headers::cache_control_no_store(ex)?;
+    let b = response::body_as_json(ex)?;
+    bundle::is_searchset(&b)?;
+    bundle::all_entries_are(&b, "Appointment")?;
+    let q = sent_query(ex);
+    let dates: Vec<chrono::NaiveDate> = q.iter().filter(|(k, _)| k == "start").filter_map(|(_, v)| v.get(2..).and_then(time::parse_date)).collect();
+    let (from, to) = match dates.as_slice() {
+        [a, b] => ((*a).min(*b), (*a).max(*b)),
+        _ => return Err("the retrieve did not send two start dates to judge the appointments against".into()),
+    };
+    let patient = w.memory.get("apt:retrieve-patient").cloned().unwrap_or_default();
+    let entries = bundle::entries(&b);
+    for a in &entries {
+        apt_checks::conforms(a)?;
+        let p = apt_checks::patient_id(a)?;
+        ensure(p == patient, || format!("Appointment/{} belongs to Patient/{p}; the retrieve was for Patient/{patient}", a["id"]))?;
+        let d = a["start"].as_str().and_then(time::parse_date_time).map(|t| time::local(t).date_naive()).ok_or("an appointment has no start")?;
+        ensure(d >= from && d <= to, || format!("Appointment/{} starts {d}, outside the range {from} – {to}", a["id"]))?;
+    }
+    let returned: Vec<&str> = entries.iter().filter_map(|a| a["id"].as_str()).collect();
+    for id in list(w, MEM_BOOKED_IDS) {
+        ensure(returned.contains(&id.as_str()), || format!("Appointment/{id}, booked for this patient in the range by this scenario, was not returned"))?;
+    }
+    Ok(())
+}
+
+#[then("the retrieve returns no appointment")]
+async fn retrieved_none(w: &mut Assurance) -> CheckResult {
+    let ex = w.last()?;
+    response::status_is(ex, 200)?;
+    let b = response::body_as_json(ex)?;
+    bundle::is_searchset(&b)?;
+    bundle::entry_count_is(&b, 0)
+}
+
+#[then("no appointment was booked")]
+async fn none_booked(w: &mut Assurance) -> CheckResult {
+    let ex = w.last()?;
+    checks::outcome::is_any_error(ex)?;
+    checks::headers::cache_control_no_store(ex)
+}
+
+#[then("the booking is refused, or stored with its text unaltered")]
+async fn refused_or_kept(w: &mut Assurance) -> CheckResult {
+    let ex = w.last()?;
+    let status = response::response(ex)?.status;
+    if status == 201 {
+        let a = response::body_as_json(ex)?;
+        let sent = recall(w, MEM_SENT)?;
+        apt_checks::text_kept(&sent, &a, "description")?;
+        apt_checks::text_kept(&sent, &a, "comment")
+    } else {
+        checks::outcome::is_any_error(ex)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_expand() {
+        let d = day(2).format("%Y-%m-%d").to_string();
+        assert_eq!(expand("ge{date+2}").unwrap(), format!("ge{d}"));
+        assert!(expand("{datetime+2}").unwrap().ends_with(":00"));
+        assert!(expand("{datetimeZ+2}").unwrap().ends_with('Z'));
+        assert_eq!(expand("{datetimeNoOffset+2}").unwrap().len(), 19);
+        assert_eq!(expand("{month}").unwrap().len(), 7);
+        assert!(expand("{nope+1}").is_err());
+        assert_eq!(expand("plain").unwrap(), "plain");
+    }
+
+    #[test]
+    fn changes_apply() {
+        let mut b = json!({"participant": [{"actor": {"reference": "Patient/1"}, "status": "accepted"}, {"actor": {"reference": "Location/1"}, "status": "accepted"}],
+            "contained": [{"name": "x"}], "extension": [], "start": "2030-07-01T09:00:00+01:00"});
+        apply_change(&mut b, "no patient participant").unwrap();
+        assert_eq!(b["participant"].as_array().unwrap().len(), 1);
+        apply_change(&mut b, "a description of 101 characters").unwrap();
+        assert_eq!(b["description"].as_str().unwrap().chars().count(), 101);
+        apply_change(&mut b, "a start five minutes later").unwrap();
+        assert_eq!(b["start"], "2030-07-01T09:05:00+01:00");
+        apply_change(&mut b, "the cancellation reason double booked").unwrap();
+        assert_eq!(b["extension"][0]["valueString"], "double booked");
+        assert!(apply_change(&mut b, "something odd").is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! Get the capability statement (foundations.md §10, cross-cutting §8).
+
+use cucumber::then;
+
+use crate::checks::{self, capability, CheckResult};
+use crate::steps::Assurance;
+
+#[then("the response is a CapabilityStatement with the fixed GP Connect elements")]
+async fn fixed(w: &mut Assurance) -> CheckResult {
+    capability::fixed_elements(&w.resource()?)
+}
+
+#[then("the CapabilityStatement version is the GP Connect version of the target")]
+async fn version(w: &mut Assurance) -> CheckResult {
+    let expected = w.ctx.config.target.gpconnect_version.clone();
+    capability::version_is(&w.resource()?, &expected)
+}
+
+#[then(expr = "the CapabilityStatement lists {word} with the {string} interaction")]
+async fn interaction(w: &mut Assurance, ty: String, code: String) -> CheckResult {
+    capability::has_interaction(&w.resource()?, &ty, &code)
+}
+
+#[then(
+    expr = "the CapabilityStatement lists {word} with the search parameter {string} of type {string}"
+)]
+async fn search_param(
+    w: &mut Assurance,
+    ty: String,
+    name: String,
+    param_type: String,
+) -> CheckResult {
+    capability::has_search_param(&w.resource()?, &ty, &name, &param_type)
+}
+
+#[then(expr = "the CapabilityStatement lists {word} with the search include {string}")]
+async fn search_include(w: &mut Assurance, ty: String, include: String) -> CheckResult {
+    capability::has_search_include(&w.resource()?, &ty, &include)
+}
+
+#[then(expr = "the CapabilityStatement says {word} {word} is {word}")]
+async fn resource_flag(
+    w: &mut Assurance,
+    ty: String,
+    element: String,
+    value: String,
+) -> CheckResult {
+    let expected = value
+        .parse::<bool>()
+        .map_err(|_| format!("{value:?} is not true or false"))?;
+    capability::resource_flag(&w.resource()?, &ty, &element, expected)
+}
+
+/// The operation references its OperationDefinition, at the version the target's GP Connect version pins.
+#[then(
+    expr = "the CapabilityStatement declares the operation {string} with its OperationDefinition"
+)]
+async fn operation(w: &mut Assurance, name: String) -> CheckResult {
+    let (canonical, pinned) =
+        capability::operation_definition(&name, &w.ctx.config.target.gpconnect_version)
+            .ok_or_else(|| format!("{name:?} is not a Foundations operation"))?;
+    capability::has_operation(&w.resource()?, &name, canonical, pinned)
+}
+
+#[then(expr = "the CapabilityStatement lists the profile {string}")]
+async fn profile(w: &mut Assurance, name: String) -> CheckResult {
+    let url = capability::listed_profile(&name)
+        .ok_or_else(|| format!("{name:?} is not a profile the Foundations statement lists"))?;
+    checks::capability::lists_profile(&w.resource()?, url)
+}

@@ -1,0 +1,417 @@
+//! FHIR validation engine: wire formats, base structure, profile conformance, generator.
+//!
+//! The corpus: valid resources per profile, and for each check a minimal broken variant that
+//! must produce exactly the expected error at the expected location.
+
+use gpc_assure::fhir::{self, parse_body, xml, Issue, ProfileSet, Severity, WireError};
+use serde_json::{json, Value};
+
+fn fixture(name: &str) -> Value {
+    let p = format!("{}/tests/fixtures/fhir/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_slice(&std::fs::read(p).expect("fixture")).expect("json")
+}
+
+fn errors(issues: &[Issue]) -> Vec<&Issue> {
+    issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect()
+}
+
+fn validate(v: &Value) -> Vec<Issue> {
+    fhir::validator()
+        .expect("embedded schemas load")
+        .validate(v, None, ProfileSet::Latest)
+}
+
+#[test]
+fn valid_fixtures_have_no_errors_in_both_sets() {
+    let v = fhir::validator().expect("load");
+    for f in ["patient-valid.json", "operationoutcome-valid.json"] {
+        for set in [ProfileSet::V1_2, ProfileSet::Latest] {
+            let issues = v.validate(&fixture(f), None, set);
+            assert!(errors(&issues).is_empty(), "{f} {set:?}: {issues:#?}");
+        }
+    }
+}
+
+/// (name, JSON pointer to change, new value or null to remove, expected location, message part)
+const PATIENT_CASES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "required binding",
+        "/gender",
+        r#""boy""#,
+        "Patient.gender",
+        "not in value set",
+    ),
+    (
+        "date format",
+        "/birthDate",
+        r#""23/11/1977""#,
+        "Patient.birthDate",
+        "not a valid FHIR date",
+    ),
+    (
+        "unknown element",
+        "/favouriteColour",
+        r#""blue""#,
+        "Patient.favouriteColour",
+        "Unknown element",
+    ),
+    (
+        "JSON type",
+        "/active",
+        r#""true""#,
+        "Patient.active",
+        "JSON boolean",
+    ),
+    (
+        "max 0",
+        "/photo",
+        r#"[{"url": "http://example.org/p.png"}]"#,
+        "Patient.photo[0]",
+        "must not be present",
+    ),
+    (
+        "max 1",
+        "/generalPractitioner",
+        r#"[{"reference": "Practitioner/1"}, {"reference": "Practitioner/2"}]"#,
+        "Patient.generalPractitioner[1]",
+        "at most 1",
+    ),
+    (
+        "reference target",
+        "/managingOrganization",
+        r#"{"reference": "Patient/7"}"#,
+        "Patient.managingOrganization.reference",
+        "only allows Organization",
+    ),
+    (
+        "min 1 inside datatype",
+        "/telecom/0/system",
+        "null",
+        "Patient.telecom[0]",
+        "Missing 'system'",
+    ),
+    (
+        "slice min (name:official)",
+        "/name/0/use",
+        r#""usual""#,
+        "Patient",
+        "slice 'official'",
+    ),
+    (
+        "binding in extension",
+        "/identifier/0/extension/0/valueCodeableConcept/coding/0/code",
+        r#""99""#,
+        "Patient.identifier[0].extension[0].valueCodeableConcept",
+        "not in value set",
+    ),
+    (
+        "fixed value in slice",
+        "/identifier/0/extension/0/url",
+        r#""https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-2""#,
+        "Patient.identifier[0]",
+        "nhsNumberVerificationStatus",
+    ),
+    (
+        "empty string",
+        "/name/0/family",
+        r#""""#,
+        "Patient.name[0].family",
+        "Empty or blank",
+    ),
+    (
+        "empty array",
+        "/telecom",
+        "[]",
+        "Patient.telecom",
+        "Empty arrays",
+    ),
+    (
+        "choice type not allowed",
+        "/deceasedString",
+        r#""yes""#,
+        "Patient.deceasedString",
+        "",
+    ),
+    (
+        "state forbidden in address",
+        "/address/0/state",
+        r#""West Yorkshire""#,
+        "Patient.address[0].state",
+        "must not be present",
+    ),
+];
+
+fn set_pointer(v: &mut Value, ptr: &str, new: Value) {
+    let (parent, last) = ptr.rsplit_once('/').unwrap();
+    let target = if parent.is_empty() {
+        &mut *v
+    } else {
+        v.pointer_mut(parent).expect("pointer")
+    };
+    match target {
+        Value::Object(o) => {
+            if new.is_null() {
+                o.remove(last);
+            } else {
+                o.insert(last.to_string(), new);
+            }
+        }
+        Value::Array(a) => a[last.parse::<usize>().unwrap()] = new,
+        _ => panic!("bad pointer {ptr}"),
+    }
+}
+
+#[test]
+fn each_patient_check_catches_its_broken_variant() {
+    let base = fixture("patient-valid.json");
+    let mut failures = Vec::new();
+    for (name, ptr, new, loc, msg) in PATIENT_CASES {
+        let mut v = base.clone();
+        set_pointer(&mut v, ptr, serde_json::from_str(new).unwrap());
+        let issues = validate(&v);
+        let errs = errors(&issues);
+        let ok = errs.len() == 1 && errs[0].location == *loc && errs[0].message.contains(msg);
+        if !ok {
+            failures.push(format!(
+                "{name}: expected 1 error at {loc} containing {msg:?}, got {errs:#?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn operation_outcome_checks() {
+    let base = fixture("operationoutcome-valid.json");
+    let cases: &[(&str, Value, &str, &str)] = &[
+        (
+            "/issue/0/details/coding/0/system",
+            json!("https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1"),
+            "OperationOutcome.issue[0].details.coding[0].system",
+            "fixed",
+        ),
+        (
+            "/issue/0/details/coding/0/code",
+            json!("NOT_A_CODE"),
+            "OperationOutcome.issue[0].details",
+            "not in value set",
+        ),
+        (
+            "/issue/0/details",
+            Value::Null,
+            "OperationOutcome.issue[0]",
+            "Missing 'details'",
+        ),
+        (
+            "/issue/0/severity",
+            json!("fatalish"),
+            "OperationOutcome.issue[0].severity",
+            "not in value set",
+        ),
+    ];
+    for (ptr, new, loc, msg) in cases {
+        let mut v = base.clone();
+        set_pointer(&mut v, ptr, new.clone());
+        let issues = validate(&v);
+        let errs = errors(&issues);
+        // a wrong fixed system also makes the code unknown in the bound value set: both
+        // are reported, all inside issue[0]
+        assert!(
+            errs.iter()
+                .any(|e| e.location == *loc && e.message.contains(msg))
+                && errs
+                    .iter()
+                    .all(|e| e.location.starts_with("OperationOutcome.issue[0]"))
+                && (errs.len() == 1 || ptr.ends_with("/system")),
+            "{ptr}: {errs:#?}"
+        );
+    }
+}
+
+#[test]
+fn expected_profile_must_match_meta_profile() {
+    let v = fhir::validator().unwrap();
+    let issues = v.validate(
+        &fixture("patient-valid.json"),
+        Some("https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1"),
+        ProfileSet::Latest,
+    );
+    assert!(
+        errors(&issues)
+            .iter()
+            .any(|i| i.location == "Patient.meta.profile"),
+        "{issues:#?}"
+    );
+}
+
+#[test]
+fn bundle_entries_are_validated_against_their_own_profile_with_locations() {
+    let mut bad = fixture("patient-valid.json");
+    bad["gender"] = json!("boy");
+    let bundle = json!({
+        "resourceType": "Bundle",
+        "meta": {"profile": ["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1"]},
+        "type": "searchset",
+        "entry": [
+            {"fullUrl": "https://example.org/Patient/1", "resource": fixture("patient-valid.json")},
+            {"fullUrl": "https://example.org/Patient/2", "resource": bad}
+        ]
+    });
+    let issues = validate(&bundle);
+    let errs = errors(&issues);
+    assert_eq!(errs.len(), 1, "{issues:#?}");
+    assert_eq!(
+        errs[0].location,
+        "Bundle.entry[1].resource.ofType(Patient).gender"
+    );
+}
+
+#[test]
+fn xml_round_trip_is_identical_and_validates_identically() {
+    for f in ["patient-valid.json", "operationoutcome-valid.json"] {
+        let j = fixture(f);
+        let x = xml::to_xml(&j);
+        assert!(x.contains("xmlns=\"http://hl7.org/fhir\""));
+        let back = xml::from_xml(&x).expect("parse back");
+        assert_eq!(back, j, "{f}\n{x}");
+    }
+    let mut j = fixture("patient-valid.json");
+    j["gender"] = json!("boy");
+    let from_xml = xml::from_xml(&xml::to_xml(&j)).unwrap();
+    assert_eq!(validate(&from_xml), validate(&j));
+}
+
+#[test]
+fn xml_primitive_extensions_narrative_and_types() {
+    let x = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Patient xmlns="http://hl7.org/fhir">
+  <id value="1"/>
+  <text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p>Hi &amp; bye</p></div></text>
+  <active value="true"/>
+  <name><given value="A"/><given id="g2"><extension url="http://example.org/e"><valueBoolean value="false"/></extension></given></name>
+  <multipleBirthInteger value="2"/>
+</Patient>"#;
+    let v = xml::from_xml(x).unwrap();
+    assert_eq!(v["active"], json!(true));
+    assert_eq!(v["multipleBirthInteger"], json!(2));
+    assert_eq!(v["name"][0]["given"], json!(["A", null]));
+    assert_eq!(v["name"][0]["_given"][1]["id"], json!("g2"));
+    assert_eq!(
+        v["name"][0]["_given"][1]["extension"][0]["valueBoolean"],
+        json!(false)
+    );
+    assert_eq!(
+        v["text"]["div"],
+        json!("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Hi &amp; bye</p></div>")
+    );
+    let again = xml::from_xml(&xml::to_xml(&v)).unwrap();
+    assert_eq!(again, v);
+}
+
+#[test]
+fn malformed_bodies_are_clear_errors_not_crashes() {
+    assert!(matches!(parse_body(b"", None), Err(WireError::Empty)));
+    assert!(matches!(
+        parse_body(b"{\"resourceType\": ", None),
+        Err(WireError::Json(_))
+    ));
+    assert!(matches!(
+        parse_body(b"[1,2]", None),
+        Err(WireError::WrongRoot(_))
+    ));
+    assert!(matches!(
+        parse_body(b"<Patient><id value='1'/></Patient>", None),
+        Err(WireError::WrongNamespace(_))
+    ));
+    assert!(matches!(
+        parse_body(b"<Foo xmlns=\"http://hl7.org/fhir\"/>", None),
+        Err(WireError::WrongRoot(_))
+    ));
+    assert!(matches!(
+        parse_body(
+            b"<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"1\"></Patient>",
+            Some("application/fhir+xml")
+        ),
+        Err(WireError::Xml(_))
+    ));
+    assert!(parse_body(&[0xff, 0xfe, 0x00], None).is_err());
+    let v = fhir::validator().unwrap();
+    let issues = v.validate_body(
+        b"<<<",
+        Some("application/fhir+xml"),
+        None,
+        ProfileSet::Latest,
+    );
+    assert_eq!(errors(&issues).len(), 1);
+    // arbitrary JSON shapes never panic
+    for body in [
+        json!({"resourceType": "Nope"}),
+        json!({"resourceType": 3}),
+        json!({"resourceType": "Bundle", "entry": [1, {"resource": 2}, {"resource": {}}]}),
+    ] {
+        let issues = v.validate(&body, None, ProfileSet::Latest);
+        assert!(!errors(&issues).is_empty(), "{body}");
+    }
+}
+
+#[test]
+fn generator_builds_and_the_result_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let fx = format!("{}/tests/fixtures/fhir/gen", env!("CARGO_MANIFEST_DIR"));
+    let from = vec![format!("{fx}/core").into(), format!("{fx}/profiles").into()];
+    let report = fhir::generator::build(&from, dir.path()).expect("build");
+    assert!(report.files.iter().any(|(f, _)| f == "gpc-latest.json.gz"));
+    let v = fhir::Validator::load_dir(dir.path()).expect("load");
+    let prof = Some("http://example.org/StructureDefinition/MyPatient");
+    let ok = json!({"resourceType": "Patient", "active": true, "gender": "female-sub", "contact": [{"name": "X"}]});
+    assert!(errors(&v.validate(&ok, prof, ProfileSet::Latest)).is_empty());
+    let cases = [
+        (
+            json!({"resourceType": "Patient"}),
+            "Patient",
+            "Missing 'active'",
+        ),
+        (
+            json!({"resourceType": "Patient", "active": false}),
+            "Patient.active",
+            "fixed",
+        ),
+        (
+            json!({"resourceType": "Patient", "active": true, "gender": "boy"}),
+            "Patient.gender",
+            "not in value set",
+        ),
+        (
+            json!({"resourceType": "Patient", "active": true, "birthDate": "2001"}),
+            "Patient.birthDate",
+            "must not be present",
+        ),
+        (
+            json!({"resourceType": "Patient", "active": true, "contact": [{}, {}]}),
+            "Patient.contact[1]",
+            "at most 1",
+        ),
+        (
+            json!({"resourceType": "Patient", "active": true, "contact": [{"text": "x"}]}),
+            "Patient.contact[0].text",
+            "Unknown element",
+        ),
+        (
+            json!({"resourceType": "Patient", "active": "yes"}),
+            "Patient.active",
+            "JSON boolean",
+        ),
+    ];
+    for (res, loc, msg) in cases {
+        let issues = v.validate(&res, prof, ProfileSet::Latest);
+        assert!(
+            errors(&issues)
+                .iter()
+                .any(|i| i.location == loc && i.message.contains(msg)),
+            "{res}: {issues:#?}"
+        );
+    }
+}
