@@ -28,6 +28,11 @@ enum Command {
     /// Prove the scenarios catch faults: run them against the reference provider as it is (all must
     /// pass), then once per deliberate fault (some must fail), and print which requirements caught each.
     Prove(cli::prove::ProveArgs),
+    /// Validate FHIR resources (JSON or XML files, or - for stdin) against FHIR STU3 and the GP Connect
+    /// profiles. Exit status 1 if any error is found.
+    Validate(cli::validate::ValidateArgs),
+    /// Compile FHIR definitions into the validator's schemas/ (maintainers).
+    Schemas(cli::schemas::SchemasArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +49,8 @@ fn main() -> ExitCode {
             Command::Run(args) => cli::run::run(args).await,
             Command::Serve(args) => cli::serve::run(args).await,
             Command::Prove(args) => cli::prove::run(args).await,
+            Command::Validate(args) => cli::validate::run(args),
+            Command::Schemas(args) => cli::schemas::run(args),
         }
     })
 }

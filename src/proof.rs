@@ -18,6 +18,9 @@ pub struct ProofOptions {
     pub concurrency: usize,
     /// The faults to try (all by default).
     pub faults: Vec<Fault>,
+    /// Stop each faulty run at its first failing scenario: proves each fault is caught, quickly, without
+    /// listing every requirement that catches it.
+    pub fail_fast: bool,
 }
 
 /// The outcome for one fault.
@@ -60,6 +63,10 @@ impl Proof {
 
 /// Run the features against the reference provider with `faults` switched on.
 pub async fn run_with_faults(options: &ProofOptions, faults: &[Fault]) -> Result<RunReport, RunError> {
+    run_faulty(options, faults, false).await
+}
+
+async fn run_faulty(options: &ProofOptions, faults: &[Fault], fail_fast: bool) -> Result<RunReport, RunError> {
     let settings = ProviderSettings { faults: faults.to_vec(), ..ProviderSettings::default() };
     let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
         .await
@@ -73,7 +80,7 @@ pub async fn run_with_faults(options: &ProofOptions, faults: &[Fault]) -> Result
         concurrency: options.concurrency,
         embedded: true,
     };
-    let result = runner::run(run, Progress::Silent).await;
+    let result = runner::run_with(run, Progress::Silent, fail_fast).await;
     running.shutdown().await;
     result
 }
@@ -110,7 +117,7 @@ pub async fn prove(options: &ProofOptions, mut on_verdict: impl FnMut(&FaultVerd
     let baseline = run_with_faults(options, &[]).await?;
     let mut verdicts = Vec::new();
     for fault in &options.faults {
-        let report = run_with_faults(options, &[*fault]).await?;
+        let report = run_faulty(options, &[*fault], options.fail_fast).await?;
         let verdict = FaultVerdict {
             fault: fault.name().to_string(),
             failed_scenarios: report.totals().failed,

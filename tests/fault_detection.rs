@@ -11,6 +11,7 @@ async fn every_fault_is_caught_by_some_scenario() {
         tags: None,
         concurrency: 8,
         faults: Fault::ALL.to_vec(),
+        fail_fast: true,
     };
     let proof = proof::prove(&options, |v| eprintln!("{:<40} {:>4} red  {}", v.fault, v.failed_scenarios, v.caught_by.join(" ")))
         .await

@@ -295,21 +295,23 @@ fn html_passing_run_says_pass() {
 }
 
 #[test]
-fn html_cuts_large_bodies_once() {
+fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
     let mut r = passing_report();
     let big = "A".repeat(200 * 1024);
     r.features[0].scenarios[0].evidence[0]
         .response
         .as_mut()
         .unwrap()
-        .body = big;
+        .body = big.clone();
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("Showing the first 4 KB only"));
+    assert!(html.len() < 100 * 1024, "body not cut: {} bytes", html.len());
+    assert!(html.contains(&"A".repeat(4 * 1024)) && !html.contains(&"A".repeat(4 * 1024 + 1)));
+
+    // A failed scenario shows up to 64 KB of each body.
+    r.features[0].scenarios[0].status = report::Status::Failed;
     let html = report::html::render(&r).unwrap();
     assert!(html.contains("Showing the first 64 KB only"));
-    assert!(
-        html.len() < 100 * 1024,
-        "body not cut: {} bytes",
-        html.len()
-    );
     assert!(html.contains(&"A".repeat(64 * 1024)) && !html.contains(&"A".repeat(64 * 1024 + 1)));
 }
 

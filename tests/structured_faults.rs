@@ -9,19 +9,35 @@ use gpc_assure::report::{RunReport, Status};
 use gpc_assure::runner::{self, Progress, RunOptions};
 
 fn structured_features() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features").join("structured")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("features")
+        .join("structured")
 }
 
 /// Start the provider playing `version` with `faults`, run the structured features configured for the
 /// same version, stop the provider.
 async fn run(version: &str, faults: &[Fault]) -> RunReport {
-    let settings = ProviderSettings { faults: faults.to_vec(), structured_version: version.to_string(), ..ProviderSettings::default() };
-    let running = provider::start(settings, ([127, 0, 0, 1], 0).into()).await.expect("provider starts");
+    let settings = ProviderSettings {
+        faults: faults.to_vec(),
+        structured_version: version.to_string(),
+        ..ProviderSettings::default()
+    };
+    let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("provider starts");
     let mut config = running.config();
     config.http.concurrency = 8;
     assert_eq!(config.target.structured_version, version);
-    let options = RunOptions { config, features: structured_features(), tags: None, concurrency: 8, embedded: true };
-    let report = runner::run(options, Progress::Silent).await.expect("the run starts");
+    let options = RunOptions {
+        config,
+        features: structured_features(),
+        tags: None,
+        concurrency: 8,
+        embedded: true,
+    };
+    let report = runner::run(options, Progress::Silent)
+        .await
+        .expect("the run starts");
     running.shutdown().await;
     report
 }
@@ -45,21 +61,45 @@ fn failures(report: &RunReport) -> Vec<String> {
         .iter()
         .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
         .filter(|(_, s)| s.status == Status::Failed)
-        .map(|(f, s)| format!("{}:{} {} — {:?}", f.path, s.line, s.name, s.failure.as_ref().map(|x| &x.message)))
+        .map(|(f, s)| {
+            format!(
+                "{}:{} {} — {:?}",
+                f.path,
+                s.line,
+                s.name,
+                s.failure.as_ref().map(|x| &x.message)
+            )
+        })
         .collect()
 }
 
 async fn green(version: &str, minimum: usize) {
     let report = run(version, &[]).await;
     let failed = failures(&report);
-    assert!(failed.is_empty(), "{version}: {} scenarios failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{version}: {} scenarios failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
     assert!(report.run_errors.is_empty(), "{:?}", report.run_errors);
-    assert_eq!(report.target.structured_version, version, "the report states the version tested");
+    assert_eq!(
+        report.target.structured_version, version,
+        "the report states the version tested"
+    );
     let executed = report.totals().scenarios;
-    assert!(executed >= minimum, "{version}: only {executed} structured scenarios ran");
+    assert!(
+        executed >= minimum,
+        "{version}: only {executed} structured scenarios ran"
+    );
     for f in &report.features {
         for s in &f.scenarios {
-            assert!(s.requirements.iter().any(|r| r.starts_with("STR-")), "{}:{} has no STR requirement", f.path, s.line);
+            assert!(
+                s.requirements.iter().any(|r| r.starts_with("STR-")),
+                "{}:{} has no STR requirement",
+                f.path,
+                s.line
+            );
         }
     }
     eprintln!("structured {version}: {executed} scenarios green");
@@ -79,12 +119,24 @@ async fn structured_features_pass_for_1_6_2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn structured_faults_are_caught() {
     let cases: &[(Fault, &[&str])] = &[
-        (Fault::StructuredListMissing, &["STR-MED-01", "STR-MED-06", "STR-BUNDLE-03"]),
+        (
+            Fault::StructuredListMissing,
+            &["STR-MED-01", "STR-MED-06", "STR-BUNDLE-03"],
+        ),
         (Fault::StructuredDateFilterIgnored, &["STR-MED-03"]),
         (Fault::StructuredResolvedAllergiesReturned, &["STR-ALG-02"]),
-        (Fault::StructuredDanglingReference, &["STR-BUNDLE-01", "STR-ALG-01"]),
-        (Fault::StructuredWrongListCode, &["STR-ALG-01", "STR-BUNDLE-03"]),
-        (Fault::StructuredBundleIdNotTraceId, &["STR-BUNDLE-02", "STR-BUNDLE-01"]),
+        (
+            Fault::StructuredDanglingReference,
+            &["STR-BUNDLE-01", "STR-ALG-01"],
+        ),
+        (
+            Fault::StructuredWrongListCode,
+            &["STR-ALG-01", "STR-BUNDLE-03"],
+        ),
+        (
+            Fault::StructuredBundleIdNotTraceId,
+            &["STR-BUNDLE-02", "STR-BUNDLE-01"],
+        ),
     ];
     let mut missed = Vec::new();
     for (fault, expected) in cases {
@@ -111,6 +163,9 @@ async fn structured_faults_are_caught_for_1_2_7() {
     ] {
         let report = run("1.2.7", &[fault]).await;
         let red = failed_requirements(&report);
-        assert!(red.iter().any(|r| r == id), "{fault}: {id} stayed green for 1.2.7 (red: {red:?})");
+        assert!(
+            red.iter().any(|r| r == id),
+            "{fault}: {id} stayed green for 1.2.7 (red: {red:?})"
+        );
     }
 }

@@ -10,6 +10,7 @@ async fn every_feature_passes_against_the_reference_provider() {
         tags: None,
         concurrency: 8,
         faults: vec![],
+        fail_fast: false,
     };
     let report = proof::run_with_faults(&options, &[]).await.expect("the run starts");
     let failures = proof::failures(&report);

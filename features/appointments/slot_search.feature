@@ -30,6 +30,8 @@ Feature: Search for free slots
       | ge{datetime+2}        | le{datetime+16}       |
       | ge{date-3}            | le{date-1}            |
       | ge{date-2}            | le{date+2}            |
+      | ge{date+3}            | le{date+17}           |
+      | ge{datetime+0}        | le{datetime+14}       |
 
   @req:APT-SLOT-02
   Scenario: The next fortnight has free slots, with their Schedules, Locations, Practitioners and Organizations

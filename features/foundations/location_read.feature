@@ -17,6 +17,7 @@ Feature: Read a location
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds a Location conforming to CareConnect-GPC-Location-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | site |
@@ -51,6 +52,7 @@ Feature: Read a location
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds a Location conforming to CareConnect-GPC-Location-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -69,6 +71,7 @@ Feature: Read a location
     And the response has Cache-Control no-store
     And the response body is FHIR <format>
     And the response holds a Location conforming to CareConnect-GPC-Location-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | _format               | format |

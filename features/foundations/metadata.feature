@@ -15,6 +15,7 @@ Feature: Get the capability statement (Foundations and Appointment Management)
     And the response has Cache-Control no-store
     And the response body is FHIR <format>
     And the response is a CapabilityStatement with the fixed GP Connect elements
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | format |
@@ -31,6 +32,7 @@ Feature: Get the capability statement (Foundations and Appointment Management)
     And the response has Cache-Control no-store
     And the response body is FHIR <format>
     And the response is a CapabilityStatement with the fixed GP Connect elements
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |

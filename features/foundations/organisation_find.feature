@@ -14,6 +14,7 @@ Feature: Find an organisation
     And the response body is FHIR JSON
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Organization of "<organisation>" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | organisation |
@@ -90,6 +91,7 @@ Feature: Find an organisation
     And the response body is FHIR JSON
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Organization of "ORG1" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
   @req:FND-ORG-FIND-08
   Scenario Outline: A found organisation in <format> (Accept <accept>, _format <_format>) is the same organisation
@@ -102,6 +104,7 @@ Feature: Find an organisation
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Organization of "ORG1" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -122,6 +125,7 @@ Feature: Find an organisation
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Organization of "ORG2" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | format | where  | first      | first value                                       | second     | second value                                      |

@@ -15,6 +15,7 @@ Feature: Read an organisation
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds the Organization of "<organisation>" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | organisation |
@@ -34,6 +35,7 @@ Feature: Read an organisation
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds the Organization of "ORG1" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -51,6 +53,7 @@ Feature: Read an organisation
     And the response has Cache-Control no-store
     And the response body is FHIR <format>
     And the response holds the Organization of "ORG2" conforming to CareConnect-GPC-Organization-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | format |

@@ -18,6 +18,7 @@ Feature: Find a patient
     And the response body is FHIR JSON
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Patient of "<patient>" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     # patient15 has dissented from sharing, which Foundations for Appointment Management ignore.
     Examples:
@@ -157,6 +158,7 @@ Feature: Find a patient
     And the response body is FHIR JSON
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Patient of "patient2" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | parameters  | name   | value  |
@@ -174,6 +176,7 @@ Feature: Find a patient
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Patient of "patient2" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -194,6 +197,7 @@ Feature: Find a patient
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Patient of "patient1" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -212,6 +216,7 @@ Feature: Find a patient
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Patient of "<patient>" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | patient  | accept                | format |

@@ -17,6 +17,7 @@ Feature: Read a patient
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds the Patient of "<patient>" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     # patient15 has dissented from data sharing: dissent is not applied when Foundations serve Appointment
     # Management, so the patient is read normally (foundations.md §3).
@@ -50,6 +51,7 @@ Feature: Read a patient
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds the Patient of "patient2" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -68,6 +70,7 @@ Feature: Read a patient
     And the response body is FHIR <format>
     And the response has an ETag matching its meta.versionId
     And the response holds the Patient of "patient3" conforming to CareConnect-GPC-Patient-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | format |

@@ -29,6 +29,7 @@ Feature: Register a patient
     And the response is a register response Bundle holding one Patient
     And the registered patient conforms to CareConnect-GPC-Patient-1 and echoes what was sent
     And the registered patient is registered as temporary
+    And the response is valid against the profiles it declares
     And a find for the registered patient returns it
 
   @req:FND-PAT-REG-02
@@ -44,6 +45,7 @@ Feature: Register a patient
     And the response is a register response Bundle holding one Patient
     And the registered patient conforms to CareConnect-GPC-Patient-1 and echoes what was sent
     And the registered patient is registered as temporary
+    And the response is valid against the profiles it declares
 
     Examples:
       | body | accept                | _format               | format |
@@ -62,6 +64,7 @@ Feature: Register a patient
     And the response is a register response Bundle holding one Patient
     And the registered patient conforms to CareConnect-GPC-Patient-1 and echoes what was sent
     And the registered patient is registered as temporary
+    And the response is valid against the profiles it declares
 
     Examples:
       | change                                |

@@ -16,6 +16,7 @@ Feature: Find a practitioner
     And the response body is FHIR JSON
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Practitioner of "<practitioner>" with <roles> SDS role profile ids conforming to CareConnect-GPC-Practitioner-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | practitioner  | roles |
@@ -105,6 +106,7 @@ Feature: Find a practitioner
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Practitioner of "practitioner2" with 1 SDS role profile ids conforming to CareConnect-GPC-Practitioner-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -124,6 +126,7 @@ Feature: Find a practitioner
     And the response body is FHIR <format>
     And the response is a searchset Bundle with exactly one entry
     And the response holds the Practitioner of "practitioner3" with 2 SDS role profile ids conforming to CareConnect-GPC-Practitioner-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | _format               | format |

@@ -17,6 +17,7 @@ Feature: Read a practitioner
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds the Practitioner of "<practitioner>" with <roles> SDS role profile ids conforming to CareConnect-GPC-Practitioner-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | practitioner  | roles |
@@ -37,6 +38,7 @@ Feature: Read a practitioner
     And the response has an ETag matching its meta.versionId
     And the resource id is the id that was read
     And the response holds the Practitioner of "practitioner3" with 2 SDS role profile ids conforming to CareConnect-GPC-Practitioner-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | _format               | format |
@@ -54,6 +56,7 @@ Feature: Read a practitioner
     And the response has Cache-Control no-store
     And the response body is FHIR <format>
     And the response holds the Practitioner of "practitioner2" with 1 SDS role profile ids conforming to CareConnect-GPC-Practitioner-1
+    And the response is valid against the profiles it declares
 
     Examples:
       | accept                | format |

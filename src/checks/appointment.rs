@@ -3,16 +3,23 @@
 
 use serde_json::{Map, Value};
 
-use super::resource::{declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements};
+use super::resource::{
+    declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements,
+};
 use super::response::resource_type_is;
-use super::slot::{delivery_channel, extensions, has_type_text, local_date_time, practitioner_role};
+use super::slot::{
+    delivery_channel, extensions, has_type_text, local_date_time, practitioner_role,
+};
 use super::{ensure, CheckResult};
 use crate::gpconnect::appointments::{self as apt};
 use crate::gpconnect::systems::{self, profiles};
 
 /// (type, id) of every participant actor, failing on a participant without a relative actor reference.
 pub fn participants(a: &Value) -> Result<Vec<(String, String)>, String> {
-    let list = a.get("participant").and_then(Value::as_array).ok_or("Appointment.participant is not populated")?;
+    let list = a
+        .get("participant")
+        .and_then(Value::as_array)
+        .ok_or("Appointment.participant is not populated")?;
     list.iter()
         .enumerate()
         .map(|(i, p)| {
@@ -31,10 +38,17 @@ pub fn participants(a: &Value) -> Result<Vec<(String, String)>, String> {
 
 /// The logical id of the one Patient participant.
 pub fn patient_id(a: &Value) -> Result<String, String> {
-    let patients: Vec<String> = participants(a)?.into_iter().filter(|(t, _)| t == "Patient").map(|(_, i)| i).collect();
+    let patients: Vec<String> = participants(a)?
+        .into_iter()
+        .filter(|(t, _)| t == "Patient")
+        .map(|(_, i)| i)
+        .collect();
     match patients.as_slice() {
         [one] => Ok(one.clone()),
-        other => Err(format!("Appointment has {} Patient participants; exactly one", other.len())),
+        other => Err(format!(
+            "Appointment has {} Patient participants; exactly one",
+            other.len()
+        )),
     }
 }
 
@@ -53,21 +67,43 @@ pub fn slot_ids(a: &Value) -> Vec<String> {
 /// The contained Organization the bookingOrganisation extension points at.
 pub fn booking_organisation(a: &Value) -> Result<&Value, String> {
     let ext = extensions(a, apt::EXT_BOOKING_ORGANISATION);
-    ensure(ext.len() == 1, || format!("Appointment carries {} bookingOrganisation extensions; exactly one (Must-Support, stored as sent)", ext.len()))?;
-    let reference = ext[0].pointer("/valueReference/reference").and_then(Value::as_str).unwrap_or("(none)");
-    let local = reference.strip_prefix('#').ok_or_else(|| format!("bookingOrganisation references {reference:?}; it must be a contained #id"))?;
+    ensure(ext.len() == 1, || {
+        format!("Appointment carries {} bookingOrganisation extensions; exactly one (Must-Support, stored as sent)", ext.len())
+    })?;
+    let reference = ext[0]
+        .pointer("/valueReference/reference")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    let local = reference.strip_prefix('#').ok_or_else(|| {
+        format!("bookingOrganisation references {reference:?}; it must be a contained #id")
+    })?;
     let org = a
         .get("contained")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .find(|c| c.get("id").and_then(Value::as_str) == Some(local))
-        .ok_or_else(|| format!("bookingOrganisation references #{local}, which is not contained"))?;
+        .ok_or_else(|| {
+            format!("bookingOrganisation references #{local}, which is not contained")
+        })?;
     resource_type_is(org, "Organization")?;
     declares_profile(org, profiles::ORGANIZATION)?;
-    ensure(!super::resource::identifier_values(org, systems::ODS_ORGANIZATION_CODE).is_empty(), || "the booking organisation has no ODS code".to_string())?;
-    ensure(org.get("name").and_then(Value::as_str).is_some_and(|n| !n.trim().is_empty()), || "the booking organisation has no name".to_string())?;
-    ensure(org.get("telecom").and_then(Value::as_array).is_some_and(|t| !t.is_empty()), || "the booking organisation has no telecom".to_string())?;
+    ensure(
+        !super::resource::identifier_values(org, systems::ODS_ORGANIZATION_CODE).is_empty(),
+        || "the booking organisation has no ODS code".to_string(),
+    )?;
+    ensure(
+        org.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| !n.trim().is_empty()),
+        || "the booking organisation has no name".to_string(),
+    )?;
+    ensure(
+        org.get("telecom")
+            .and_then(Value::as_array)
+            .is_some_and(|t| !t.is_empty()),
+        || "the booking organisation has no telecom".to_string(),
+    )?;
     Ok(org)
 }
 
@@ -80,20 +116,42 @@ pub fn conforms(a: &Value) -> CheckResult {
     identifiers_complete(a)?;
     lacks_elements(a, apt::APPOINTMENT_FORBIDDEN)?;
     let status = a.get("status").and_then(Value::as_str).unwrap_or("(none)");
-    ensure(["booked", "cancelled", "arrived", "fulfilled", "noshow", "pending", "proposed", "entered-in-error"].contains(&status), || {
-        format!("Appointment.status {status:?} is not an appointment status")
-    })?;
+    ensure(
+        [
+            "booked",
+            "cancelled",
+            "arrived",
+            "fulfilled",
+            "noshow",
+            "pending",
+            "proposed",
+            "entered-in-error",
+        ]
+        .contains(&status),
+        || format!("Appointment.status {status:?} is not an appointment status"),
+    )?;
     let start = local_date_time(a, "/start", "Appointment.start")?;
     let end = local_date_time(a, "/end", "Appointment.end")?;
-    ensure(start < end, || "Appointment.end is not after its start".to_string())?;
+    ensure(start < end, || {
+        "Appointment.end is not after its start".to_string()
+    })?;
     if a.get("created").is_some() {
         local_date_time(a, "/created", "Appointment.created")?;
     }
-    ensure(a.get("description").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty()), || "Appointment.description is not populated (1..1)".to_string())?;
-    ensure(!slot_ids(a).is_empty(), || "Appointment.slot holds no Slot/<id> reference".to_string())?;
+    ensure(
+        a.get("description")
+            .and_then(Value::as_str)
+            .is_some_and(|d| !d.trim().is_empty()),
+        || "Appointment.description is not populated (1..1)".to_string(),
+    )?;
+    ensure(!slot_ids(a).is_empty(), || {
+        "Appointment.slot holds no Slot/<id> reference".to_string()
+    })?;
     let parts = participants(a)?;
     patient_id(a)?;
-    ensure(parts.iter().any(|(t, _)| t == "Location"), || "Appointment has no Location participant".to_string())?;
+    ensure(parts.iter().any(|(t, _)| t == "Location"), || {
+        "Appointment has no Location participant".to_string()
+    })?;
     has_type_text(a, "serviceType")?;
     booking_organisation(a)?;
     for e in extensions(a, apt::EXT_PRACTITIONER_ROLE) {
@@ -102,10 +160,23 @@ pub fn conforms(a: &Value) -> CheckResult {
     delivery_channel(a, "Appointment")?;
     let reasons = extensions(a, apt::EXT_CANCELLATION_REASON);
     if status == "cancelled" {
-        ensure(reasons.len() == 1, || format!("a cancelled Appointment carries {} cancellation reasons; exactly one", reasons.len()))?;
-        ensure(reasons[0].get("valueString").and_then(Value::as_str).is_some_and(|r| !r.is_empty()), || "the cancellation reason has no valueString".to_string())?;
+        ensure(reasons.len() == 1, || {
+            format!(
+                "a cancelled Appointment carries {} cancellation reasons; exactly one",
+                reasons.len()
+            )
+        })?;
+        ensure(
+            reasons[0]
+                .get("valueString")
+                .and_then(Value::as_str)
+                .is_some_and(|r| !r.is_empty()),
+            || "the cancellation reason has no valueString".to_string(),
+        )?;
     } else {
-        ensure(reasons.is_empty(), || format!("a {status} Appointment carries a cancellation reason"))?;
+        ensure(reasons.is_empty(), || {
+            format!("a {status} Appointment carries a cancellation reason")
+        })?;
     }
     Ok(())
 }
@@ -114,17 +185,30 @@ pub fn conforms(a: &Value) -> CheckResult {
 /// that differ between `before` and `after`; the cancellation reason is compared separately.
 pub fn changed_elements(before: &Value, after: &Value, allowed: &[&str]) -> Vec<String> {
     let empty = Map::new();
-    let (a, b) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
+    let (a, b) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
     let without_reason = |v: Option<&Value>| -> Vec<Value> {
         v.and_then(Value::as_array)
-            .map(|l| l.iter().filter(|e| e.get("url").and_then(Value::as_str) != Some(apt::EXT_CANCELLATION_REASON)).cloned().collect())
+            .map(|l| {
+                l.iter()
+                    .filter(|e| {
+                        e.get("url").and_then(Value::as_str) != Some(apt::EXT_CANCELLATION_REASON)
+                    })
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .filter(|k| !["meta", "serviceType", "serviceCategory"].contains(&k.as_str()) && !allowed.contains(&k.as_str()))
+        .filter(|k| {
+            !["meta", "serviceType", "serviceCategory"].contains(&k.as_str())
+                && !allowed.contains(&k.as_str())
+        })
         .filter(|k| match k.as_str() {
             "extension" => without_reason(a.get(*k)) != without_reason(b.get(*k)),
             _ => a.get(*k) != b.get(*k),
@@ -136,14 +220,25 @@ pub fn changed_elements(before: &Value, after: &Value, allowed: &[&str]) -> Vec<
 /// Only `allowed` elements changed from `before` to `after`.
 pub fn only_changed(before: &Value, after: &Value, allowed: &[&str]) -> CheckResult {
     let diff = changed_elements(before, after, allowed);
-    ensure(diff.is_empty(), || format!("these elements changed although only {allowed:?} may: {}", diff.join(", ")))
+    ensure(diff.is_empty(), || {
+        format!(
+            "these elements changed although only {allowed:?} may: {}",
+            diff.join(", ")
+        )
+    })
 }
 
 /// The version changed from `before`.
 pub fn new_version(before: &Value, after: &Value) -> CheckResult {
-    let v = |r: &Value| r.pointer("/meta/versionId").and_then(Value::as_str).map(str::to_string);
+    let v = |r: &Value| {
+        r.pointer("/meta/versionId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let (a, b) = (v(before), v(after));
-    ensure(b.is_some() && a != b, || format!("meta.versionId is still {b:?}; every change SHALL produce a new version"))
+    ensure(b.is_some() && a != b, || {
+        format!("meta.versionId is still {b:?}; every change SHALL produce a new version")
+    })
 }
 
 /// A text element is returned exactly as sent (no truncation).
@@ -163,21 +258,41 @@ pub fn matches_booking(sent: &Value, returned: &Value) -> CheckResult {
     let mut r = slot_ids(returned);
     s.sort();
     r.sort();
-    ensure(s == r, || format!("the appointment holds slots {r:?}; the booking asked for {s:?}"))?;
+    ensure(s == r, || {
+        format!("the appointment holds slots {r:?}; the booking asked for {s:?}")
+    })?;
     let mut ps = participants(sent)?;
     let mut pr = participants(returned)?;
     ps.sort();
     pr.sort();
-    ensure(ps == pr, || format!("the appointment's participants are {pr:?}; the booking sent {ps:?}"))?;
+    ensure(ps == pr, || {
+        format!("the appointment's participants are {pr:?}; the booking sent {ps:?}")
+    })?;
     for k in ["start", "end"] {
-        let t = |v: &Value| v.get(k).and_then(Value::as_str).and_then(|x| chrono::DateTime::parse_from_rfc3339(x).ok());
-        ensure(t(sent).is_some() && t(sent) == t(returned), || format!("Appointment.{k} is {:?}; the booking sent {:?}", returned.get(k), sent.get(k)))?;
+        let t = |v: &Value| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .and_then(|x| chrono::DateTime::parse_from_rfc3339(x).ok())
+        };
+        ensure(t(sent).is_some() && t(sent) == t(returned), || {
+            format!(
+                "Appointment.{k} is {:?}; the booking sent {:?}",
+                returned.get(k),
+                sent.get(k)
+            )
+        })?;
     }
     text_kept(sent, returned, "description")?;
     text_kept(sent, returned, "comment")?;
     let (os, or) = (booking_organisation(sent)?, booking_organisation(returned)?);
     for k in ["identifier", "name", "telecom"] {
-        ensure(os.get(k) == or.get(k), || format!("the booking organisation's {k} was not stored as sent: {:?} became {:?}", os.get(k), or.get(k)))?;
+        ensure(os.get(k) == or.get(k), || {
+            format!(
+                "the booking organisation's {k} was not stored as sent: {:?} became {:?}",
+                os.get(k),
+                or.get(k)
+            )
+        })?;
     }
     Ok(())
 }
@@ -210,7 +325,10 @@ mod tests {
         assert!(broken(&|a| a["start"] = json!("2030-07-01T08:00:00Z")).contains("local"));
         assert!(broken(&|a| a["extension"] = json!([])).contains("bookingOrganisation"));
         assert!(broken(&|a| a["status"] = json!("cancelled")).contains("cancellation"));
-        assert!(broken(&|a| a["participant"][0]["actor"]["reference"] = json!("http://x/Patient/1")).contains("relative"));
+        assert!(broken(
+            &|a| a["participant"][0]["actor"]["reference"] = json!("http://x/Patient/1")
+        )
+        .contains("relative"));
         assert!(broken(&|a| a["contained"][0]["telecom"] = json!([])).contains("telecom"));
     }
 
@@ -221,7 +339,9 @@ mod tests {
         b["description"] = json!("new");
         b["meta"]["versionId"] = json!("4");
         only_changed(&a, &b, &["description"]).unwrap();
-        assert!(only_changed(&a, &b, &["comment"]).unwrap_err().contains("description"));
+        assert!(only_changed(&a, &b, &["comment"])
+            .unwrap_err()
+            .contains("description"));
         new_version(&a, &b).unwrap();
         assert!(new_version(&a, &a).is_err());
         matches_booking(&a, &a).unwrap();

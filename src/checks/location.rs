@@ -15,6 +15,7 @@ use crate::gpconnect::systems::{self, profiles};
 /// Every rule a returned Location follows.
 pub fn conforms(l: &Value) -> CheckResult {
     resource_type_is(l, "Location")?;
+    super::patient::no_empty_elements(l, "Location")?;
     has_id(l, None)?;
     has_version_id(l)?;
     declares_profile(l, profiles::LOCATION)?;
@@ -68,6 +69,9 @@ mod tests {
 
     #[test]
     fn catches_defects() {
+        let mut l = good();
+        l["address"]["line"] = json!([]);
+        assert!(conforms(&l).unwrap_err().contains("empty array"));
         let mut l = good();
         l["endpoint"] = json!([{"reference": "Endpoint/1"}]);
         assert!(conforms(&l).unwrap_err().contains("endpoint"));

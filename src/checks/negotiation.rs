@@ -53,7 +53,9 @@ pub fn dstu2_media_type_handled(exchange: &Exchange, format: Format) -> CheckRes
 /// that state no preference (`Accept: */*`), where either format is a fair answer.
 pub fn body_is_fhir(exchange: &Exchange) -> CheckResult {
     body_format_is(exchange, Format::Json).or_else(|json| {
-        body_format_is(exchange, Format::Xml).map_err(|xml| format!("the body is neither labelled FHIR JSON nor FHIR XML: {json}; {xml}"))
+        body_format_is(exchange, Format::Xml).map_err(|xml| {
+            format!("the body is neither labelled FHIR JSON nor FHIR XML: {json}; {xml}")
+        })
     })
 }
 
@@ -140,9 +142,25 @@ mod tests {
     #[test]
     fn either_fhir_format_but_labelled() {
         body_is_fhir(&exchange(200, &[JSON], "{}")).unwrap();
-        body_is_fhir(&exchange(200, &[("Content-Type", "application/fhir+xml;charset=utf-8")], "<Patient/>")).unwrap();
-        assert!(body_is_fhir(&exchange(200, &[("Content-Type", "application/json")], "{}")).is_err());
-        assert!(body_is_fhir(&exchange(200, &[("Content-Type", "application/fhir+xml")], "<Patient/>")).unwrap_err().contains("charset"));
+        body_is_fhir(&exchange(
+            200,
+            &[("Content-Type", "application/fhir+xml;charset=utf-8")],
+            "<Patient/>",
+        ))
+        .unwrap();
+        assert!(body_is_fhir(&exchange(
+            200,
+            &[("Content-Type", "application/json")],
+            "{}"
+        ))
+        .is_err());
+        assert!(body_is_fhir(&exchange(
+            200,
+            &[("Content-Type", "application/fhir+xml")],
+            "<Patient/>"
+        ))
+        .unwrap_err()
+        .contains("charset"));
         assert!(body_is_fhir(&exchange(200, &[JSON], "<Patient/>")).is_err());
     }
 

@@ -14,6 +14,7 @@ use crate::gpconnect::systems::{self, profiles};
 /// Every rule a returned Organization follows; `ods_code` is the ODS code it must carry, when known.
 pub fn conforms(o: &Value, ods_code: Option<&str>) -> CheckResult {
     resource_type_is(o, "Organization")?;
+    super::patient::no_empty_elements(o, "Organization")?;
     has_id(o, None)?;
     has_version_id(o)?;
     declares_profile(o, profiles::ORGANIZATION)?;
@@ -96,6 +97,9 @@ mod tests {
 
     #[test]
     fn catches_defects() {
+        let mut o = good();
+        o["telecom"][0]["use"] = json!("");
+        assert!(conforms(&o, None).unwrap_err().contains("empty string"));
         assert!(conforms(&good(), Some("R1A14"))
             .unwrap_err()
             .contains("expected"));

@@ -44,6 +44,7 @@ const COMMUNICATION_PARTS: &[&str] = &[
 /// Every rule a returned Patient follows; `nhs` is the NHS number it must carry, when known.
 pub fn conforms(patient: &Value, nhs: Option<&str>) -> CheckResult {
     resource_type_is(patient, "Patient")?;
+    no_empty_elements(patient, "Patient")?;
     meta(patient)?;
     nhs_number_identifier(patient, nhs)?;
     official_name(patient)?;
@@ -242,9 +243,9 @@ fn part<'a>(ext: &'a Value, name: &str) -> Vec<&'a Value> {
     extensions_with(ext, name)
 }
 
-/// Registration details, when present: once, with known parts each at most once, `registrationType` and
-/// `registrationStatus` coded in their CareConnect code systems, `registrationPeriod` a Period, and
-/// `preferredBranchSurgery` a relative Location reference.
+/// Registration details, when present: once, with known parts each at most once (never
+/// `registrationStatus`), `registrationType` coded in CareConnect-RegistrationType-1, `registrationPeriod`
+/// a Period, and `preferredBranchSurgery` a relative Location reference.
 pub fn registration_details(patient: &Value) -> CheckResult {
     let exts = extensions_with(patient, systems::EXT_REGISTRATION_DETAILS);
     ensure(exts.len() <= 1, || {
@@ -491,6 +492,33 @@ pub fn contacts(patient: &Value) -> CheckResult {
     Ok(())
 }
 
+/// No `null`, empty string, empty array or empty object anywhere: FHIR JSON omits absent elements
+/// (cross-cutting §5 rule 9). Shared by every Foundations resource check.
+pub fn no_empty_elements(v: &Value, path: &str) -> CheckResult {
+    match v {
+        Value::Null => Err(format!("{path} is null; FHIR JSON omits absent elements")),
+        Value::String(s) => ensure(!s.is_empty(), || {
+            format!("{path} is an empty string; FHIR omits empty elements")
+        }),
+        Value::Array(a) => {
+            ensure(!a.is_empty(), || {
+                format!("{path} is an empty array; FHIR JSON omits absent elements")
+            })?;
+            a.iter()
+                .enumerate()
+                .try_for_each(|(i, x)| no_empty_elements(x, &format!("{path}[{i}]")))
+        }
+        Value::Object(o) => {
+            ensure(!o.is_empty(), || {
+                format!("{path} is an empty object; FHIR omits empty elements")
+            })?;
+            o.iter()
+                .try_for_each(|(k, x)| no_empty_elements(x, &format!("{path}.{k}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The NHS number of a Patient (first NHS-number identifier).
 pub fn nhs_number_of(patient: &Value) -> Option<&str> {
     identifier_values(patient, systems::NHS_NUMBER)
@@ -620,6 +648,21 @@ pub(crate) mod tests {
                 .contains("FHIR date")
         );
         gender_and_birth_date(&broken(|p| p["birthDate"] = json!("1952"))).unwrap();
+    }
+
+    #[test]
+    fn empty_elements_are_caught() {
+        assert!(
+            conforms(&broken(|p| p["name"][0]["prefix"] = json!([])), None)
+                .unwrap_err()
+                .contains("name[0].prefix")
+        );
+        assert!(no_empty_elements(&json!({"a": null}), "X").is_err());
+        assert!(no_empty_elements(&json!({"a": {"b": ""}}), "X")
+            .unwrap_err()
+            .contains("X.a.b"));
+        assert!(no_empty_elements(&json!({"a": {}}), "X").is_err());
+        no_empty_elements(&good(), "Patient").unwrap();
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn conforms(
     family_required: bool,
 ) -> CheckResult {
     resource_type_is(p, "Practitioner")?;
+    super::patient::no_empty_elements(p, "Practitioner")?;
     has_id(p, None)?;
     has_version_id(p)?;
     declares_profile(p, profiles::PRACTITIONER)?;
@@ -124,6 +125,11 @@ mod tests {
 
     #[test]
     fn catches_defects() {
+        let mut p = good();
+        p["name"][0]["prefix"] = json!([]);
+        assert!(conforms(&p, None, None, true)
+            .unwrap_err()
+            .contains("empty array"));
         let mut p = good();
         assert!(conforms(&p, Some("G13579135"), None, true)
             .unwrap_err()

@@ -8,17 +8,28 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::resource::{declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements, reference_to};
+use super::resource::{
+    declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements, reference_to,
+};
 use super::response::resource_type_is;
 use super::{bundle, ensure, location, organisation, practitioner, CheckResult};
 use crate::gpconnect::appointments::{self as apt, time};
 use crate::gpconnect::systems::profiles;
 
 /// A dateTime element in GP Connect local time (`yyyy-mm-ddThh:mm:ss+00:00` or `+01:00`).
-pub fn local_date_time(resource: &Value, pointer: &str, path: &str) -> Result<DateTime<Utc>, String> {
-    let raw = resource.pointer(pointer).and_then(Value::as_str).ok_or_else(|| format!("{path} is not populated"))?;
+pub fn local_date_time(
+    resource: &Value,
+    pointer: &str,
+    path: &str,
+) -> Result<DateTime<Utc>, String> {
+    let raw = resource
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{path} is not populated"))?;
     ensure(time::is_uk_local(raw), || {
-        format!("{path} {raw:?} is not UK local time yyyy-mm-ddThh:mm:ss+00:00 (GMT) or +01:00 (BST)")
+        format!(
+            "{path} {raw:?} is not UK local time yyyy-mm-ddThh:mm:ss+00:00 (GMT) or +01:00 (BST)"
+        )
     })?;
     time::parse_date_time(raw).ok_or_else(|| format!("{path} {raw:?} is not a dateTime"))
 }
@@ -37,11 +48,22 @@ pub fn extensions<'a>(resource: &'a Value, url: &str) -> Vec<&'a Value> {
 /// A deliveryChannel extension, when present, holds one GPConnect-DeliveryChannel-1 code.
 pub fn delivery_channel(resource: &Value, ty: &str) -> CheckResult {
     let found = extensions(resource, apt::EXT_DELIVERY_CHANNEL);
-    ensure(found.len() <= 1, || format!("{ty} carries {} deliveryChannel extensions; at most one", found.len()))?;
+    ensure(found.len() <= 1, || {
+        format!(
+            "{ty} carries {} deliveryChannel extensions; at most one",
+            found.len()
+        )
+    })?;
     if let Some(e) = found.first() {
-        let code = e.get("valueCode").and_then(Value::as_str).unwrap_or("(none)");
+        let code = e
+            .get("valueCode")
+            .and_then(Value::as_str)
+            .unwrap_or("(none)");
         ensure(apt::DELIVERY_CHANNELS.contains(&code), || {
-            format!("{ty} deliveryChannel valueCode {code:?} is not one of {:?}", apt::DELIVERY_CHANNELS)
+            format!(
+                "{ty} deliveryChannel valueCode {code:?} is not one of {:?}",
+                apt::DELIVERY_CHANNELS
+            )
         })?;
     }
     Ok(())
@@ -49,21 +71,37 @@ pub fn delivery_channel(resource: &Value, ty: &str) -> CheckResult {
 
 /// A practitionerRole extension holds one coding from GPConnect-PractitionerRole-1.
 pub fn practitioner_role(ext: &Value, ty: &str) -> CheckResult {
-    let codings = ext.pointer("/valueCodeableConcept/coding").and_then(Value::as_array);
-    let codings = codings.ok_or_else(|| format!("{ty} practitionerRole has no valueCodeableConcept.coding"))?;
-    ensure(!codings.is_empty(), || format!("{ty} practitionerRole has no coding"))?;
+    let codings = ext
+        .pointer("/valueCodeableConcept/coding")
+        .and_then(Value::as_array);
+    let codings = codings
+        .ok_or_else(|| format!("{ty} practitionerRole has no valueCodeableConcept.coding"))?;
+    ensure(!codings.is_empty(), || {
+        format!("{ty} practitionerRole has no coding")
+    })?;
     for c in codings {
         let system = c.get("system").and_then(Value::as_str).unwrap_or("(none)");
         let code = c.get("code").and_then(Value::as_str).unwrap_or("(none)");
         ensure(system == apt::CS_SDS_JOB_ROLE_NAME, || {
-            format!("{ty} practitionerRole coding system is {system:?}; expected {}", apt::CS_SDS_JOB_ROLE_NAME)
+            format!(
+                "{ty} practitionerRole coding system is {system:?}; expected {}",
+                apt::CS_SDS_JOB_ROLE_NAME
+            )
         })?;
-        ensure(apt::PRACTITIONER_ROLES.iter().any(|(k, _)| *k == code), || {
-            format!("{ty} practitionerRole code {code:?} is not in GPConnect-PractitionerRole-1")
-        })?;
-        ensure(c.get("display").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty()), || {
-            format!("{ty} practitionerRole coding {code} has no display")
-        })?;
+        ensure(
+            apt::PRACTITIONER_ROLES.iter().any(|(k, _)| *k == code),
+            || {
+                format!(
+                    "{ty} practitionerRole code {code:?} is not in GPConnect-PractitionerRole-1"
+                )
+            },
+        )?;
+        ensure(
+            c.get("display")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.trim().is_empty()),
+            || format!("{ty} practitionerRole coding {code} has no display"),
+        )?;
     }
     Ok(())
 }
@@ -77,9 +115,15 @@ pub fn has_type_text(resource: &Value, element: &str) -> CheckResult {
         Some(o) => o.get("text"),
         None => None,
     };
-    ensure(text.and_then(Value::as_str).is_some_and(|t| !t.trim().is_empty()), || {
-        format!("{ty}.{element}.text is not populated; it SHALL carry the practice-defined type")
-    })
+    ensure(
+        text.and_then(Value::as_str)
+            .is_some_and(|t| !t.trim().is_empty()),
+        || {
+            format!(
+                "{ty}.{element}.text is not populated; it SHALL carry the practice-defined type"
+            )
+        },
+    )
 }
 
 /// Every rule of a GPConnect-Slot-1 returned by a free-slot search.
@@ -90,14 +134,28 @@ pub fn slot_conforms(s: &Value) -> CheckResult {
     declares_profile(s, profiles::SLOT)?;
     identifiers_complete(s)?;
     let status = s.get("status").and_then(Value::as_str).unwrap_or("(none)");
-    ensure(status == "free", || format!("Slot/{} has status {status:?}; a free-slot search returns only free slots", id(s)))?;
-    reference_to(s.get("schedule").unwrap_or(&Value::Null), "Schedule", "Slot.schedule")?;
+    ensure(status == "free", || {
+        format!(
+            "Slot/{} has status {status:?}; a free-slot search returns only free slots",
+            id(s)
+        )
+    })?;
+    reference_to(
+        s.get("schedule").unwrap_or(&Value::Null),
+        "Schedule",
+        "Slot.schedule",
+    )?;
     let start = local_date_time(s, "/start", "Slot.start")?;
     let end = local_date_time(s, "/end", "Slot.end")?;
-    ensure(start < end, || format!("Slot/{} ends before it starts", id(s)))?;
+    ensure(start < end, || {
+        format!("Slot/{} ends before it starts", id(s))
+    })?;
     delivery_channel(s, "Slot")?;
     has_type_text(s, "serviceType")?;
-    lacks_elements(s, &["specialty", "serviceCategory", "appointmentType", "comment"])
+    lacks_elements(
+        s,
+        &["specialty", "serviceCategory", "appointmentType", "comment"],
+    )
 }
 
 /// Every rule of a GPConnect-Schedule-1.
@@ -108,19 +166,41 @@ pub fn schedule_conforms(s: &Value) -> CheckResult {
     declares_profile(s, profiles::SCHEDULE)?;
     identifiers_complete(s)?;
     let roles = extensions(s, apt::EXT_PRACTITIONER_ROLE);
-    ensure(roles.len() == 1, || format!("Schedule/{} carries {} practitionerRole extensions; exactly one", id(s), roles.len()))?;
+    ensure(roles.len() == 1, || {
+        format!(
+            "Schedule/{} carries {} practitionerRole extensions; exactly one",
+            id(s),
+            roles.len()
+        )
+    })?;
     practitioner_role(roles[0], "Schedule")?;
     for url in [apt::EXT_DELIVERY_CHANNEL, apt::EXT_DELIVERY_CHANNEL_1] {
-        ensure(extensions(s, url).is_empty(), || format!("Schedule/{} carries {url}; the delivery channel is on the Slot since 1.2.1", id(s)))?;
+        ensure(extensions(s, url).is_empty(), || {
+            format!(
+                "Schedule/{} carries {url}; the delivery channel is on the Slot since 1.2.1",
+                id(s)
+            )
+        })?;
     }
-    local_date_time(s, "/planningHorizon/start", "Schedule.planningHorizon.start")?;
+    local_date_time(
+        s,
+        "/planningHorizon/start",
+        "Schedule.planningHorizon.start",
+    )?;
     if s.pointer("/planningHorizon/end").is_some() {
         local_date_time(s, "/planningHorizon/end", "Schedule.planningHorizon.end")?;
     }
     let actors = actor_refs(s);
-    ensure(actors.iter().any(|(t, _)| t == "Location"), || format!("Schedule/{} has no Location actor", id(s)))?;
+    ensure(actors.iter().any(|(t, _)| t == "Location"), || {
+        format!("Schedule/{} has no Location actor", id(s))
+    })?;
     for (t, _) in &actors {
-        ensure(t == "Location" || t == "Practitioner", || format!("Schedule/{} has a {t} actor; only Location and Practitioner", id(s)))?;
+        ensure(t == "Location" || t == "Practitioner", || {
+            format!(
+                "Schedule/{} has a {t} actor; only Location and Practitioner",
+                id(s)
+            )
+        })?;
     }
     has_type_text(s, "serviceCategory")?;
     lacks_elements(s, &["active", "serviceType", "specialty", "comment"])
@@ -160,14 +240,32 @@ pub struct SearchAsked {
 pub fn search_bundle(b: &Value, asked: &SearchAsked) -> Result<usize, String> {
     bundle::is_searchset(b)?;
     let entries = bundle::entries(b);
-    let of = |ty: &str| -> Vec<&Value> { entries.iter().copied().filter(|r| r.get("resourceType").and_then(Value::as_str) == Some(ty)).collect() };
+    let of = |ty: &str| -> Vec<&Value> {
+        entries
+            .iter()
+            .copied()
+            .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some(ty))
+            .collect()
+    };
     let mut seen = HashSet::new();
     for r in &entries {
         let ty = super::resource::resource_type(r);
-        ensure(["Slot", "Schedule", "Location", "Practitioner", "Organization"].contains(&ty), || {
-            format!("the free-slot Bundle holds a {ty}; only Slot, Schedule, Location, Practitioner and Organization belong there")
+        ensure(
+            [
+                "Slot",
+                "Schedule",
+                "Location",
+                "Practitioner",
+                "Organization",
+            ]
+            .contains(&ty),
+            || {
+                format!("the free-slot Bundle holds a {ty}; only Slot, Schedule, Location, Practitioner and Organization belong there")
+            },
+        )?;
+        ensure(seen.insert(format!("{ty}/{}", id(r))), || {
+            format!("{ty}/{} appears twice in the Bundle", id(r))
         })?;
-        ensure(seen.insert(format!("{ty}/{}", id(r))), || format!("{ty}/{} appears twice in the Bundle", id(r)))?;
     }
     let has = |ty: &str, i: &str| seen.contains(&format!("{ty}/{i}"));
     let slots = of("Slot");
@@ -187,35 +285,60 @@ pub fn search_bundle(b: &Value, asked: &SearchAsked) -> Result<usize, String> {
             )
         })?;
         let sched = reference_to(&s["schedule"], "Schedule", "Slot.schedule")?;
-        ensure(has("Schedule", sched), || format!("Slot/{} references Schedule/{sched}, which is not in the Bundle (_include=Slot:schedule)", id(s)))?;
+        ensure(has("Schedule", sched), || {
+            format!("Slot/{} references Schedule/{sched}, which is not in the Bundle (_include=Slot:schedule)", id(s))
+        })?;
         used_schedules.insert(sched.to_string());
     }
     let mut locations_needed = HashSet::new();
     for s in of("Schedule") {
         schedule_conforms(s)?;
-        ensure(used_schedules.contains(id(s)), || format!("Schedule/{} is in the Bundle but no returned Slot uses it", id(s)))?;
+        ensure(used_schedules.contains(id(s)), || {
+            format!(
+                "Schedule/{} is in the Bundle but no returned Slot uses it",
+                id(s)
+            )
+        })?;
         for (t, i) in actor_refs(s) {
             if t == "Location" {
                 locations_needed.insert(i.clone());
             }
-            let wanted = (t == "Location" && asked.locations) || (t == "Practitioner" && asked.practitioners);
+            let wanted = (t == "Location" && asked.locations)
+                || (t == "Practitioner" && asked.practitioners);
             if wanted {
-                ensure(has(&t, &i), || format!("Schedule/{} has actor {t}/{i}, which is not in the Bundle although its _include was sent", id(s)))?;
+                ensure(has(&t, &i), || {
+                    format!("Schedule/{} has actor {t}/{i}, which is not in the Bundle although its _include was sent", id(s))
+                })?;
             }
         }
     }
     let locations = of("Location");
-    ensure(asked.locations || locations.is_empty(), || "the Bundle holds Locations although Schedule:actor:Location was not asked for".to_string())?;
+    ensure(asked.locations || locations.is_empty(), || {
+        "the Bundle holds Locations although Schedule:actor:Location was not asked for".to_string()
+    })?;
     let mut organisations_needed = HashSet::new();
     for l in &locations {
         location::conforms(l)?;
-        ensure(locations_needed.contains(id(l)), || format!("Location/{} is in the Bundle but no returned Schedule uses it", id(l)))?;
+        ensure(locations_needed.contains(id(l)), || {
+            format!(
+                "Location/{} is in the Bundle but no returned Schedule uses it",
+                id(l)
+            )
+        })?;
         let org = location::managing_organisation(l)?;
-        ensure(has("Organization", org), || format!("Location/{} is managed by Organization/{org}, which is not in the Bundle", id(l)))?;
+        ensure(has("Organization", org), || {
+            format!(
+                "Location/{} is managed by Organization/{org}, which is not in the Bundle",
+                id(l)
+            )
+        })?;
         organisations_needed.insert(org.to_string());
     }
     let practitioners = of("Practitioner");
-    ensure(asked.practitioners || practitioners.is_empty(), || "the Bundle holds Practitioners although Schedule:actor:Practitioner was not asked for".to_string())?;
+    ensure(asked.practitioners || practitioners.is_empty(), || {
+        "the Bundle holds Practitioners although Schedule:actor:Practitioner was not asked for"
+            .to_string()
+    })?;
     for p in &practitioners {
         practitioner::conforms(p, None, None, true)?;
     }
@@ -223,11 +346,18 @@ pub fn search_bundle(b: &Value, asked: &SearchAsked) -> Result<usize, String> {
     ensure(slots.is_empty() || !organisations.is_empty(), || {
         "the Bundle has Slots but no Organization; the managing Organization SHALL always be returned with slots".to_string()
     })?;
-    ensure(!slots.is_empty() || entries.is_empty(), || "the Bundle has no Slot, so it must be empty".to_string())?;
+    ensure(!slots.is_empty() || entries.is_empty(), || {
+        "the Bundle has no Slot, so it must be empty".to_string()
+    })?;
     for o in &organisations {
         organisation::conforms(o, None)?;
         if asked.locations {
-            ensure(organisations_needed.contains(id(o)), || format!("Organization/{} is in the Bundle but manages none of its Locations", id(o)))?;
+            ensure(organisations_needed.contains(id(o)), || {
+                format!(
+                    "Organization/{} is in the Bundle but manages none of its Locations",
+                    id(o)
+                )
+            })?;
         }
     }
     Ok(slots.len())
@@ -291,12 +421,21 @@ mod tests {
         let org = json!({"resourceType": "Organization", "id": "1", "meta": {"versionId": "1", "profile": [profiles::ORGANIZATION]},
             "identifier": [{"system": crate::gpconnect::systems::ODS_ORGANIZATION_CODE, "value": "A1"}], "name": "X"});
         let b = |rs: Vec<Value>| json!({"resourceType": "Bundle", "type": "searchset", "entry": rs.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()});
-        assert_eq!(search_bundle(&b(vec![slot(), schedule(), org.clone()]), &asked).unwrap(), 1);
-        assert!(search_bundle(&b(vec![slot(), org.clone()]), &asked).unwrap_err().contains("not in the Bundle"));
-        assert!(search_bundle(&b(vec![slot(), schedule()]), &asked).unwrap_err().contains("Organization"));
+        assert_eq!(
+            search_bundle(&b(vec![slot(), schedule(), org.clone()]), &asked).unwrap(),
+            1
+        );
+        assert!(search_bundle(&b(vec![slot(), org.clone()]), &asked)
+            .unwrap_err()
+            .contains("not in the Bundle"));
+        assert!(search_bundle(&b(vec![slot(), schedule()]), &asked)
+            .unwrap_err()
+            .contains("Organization"));
         let mut late = slot();
         late["end"] = json!("2030-07-02T00:15:00+01:00");
-        assert!(search_bundle(&b(vec![late, schedule(), org]), &asked).unwrap_err().contains("window"));
+        assert!(search_bundle(&b(vec![late, schedule(), org]), &asked)
+            .unwrap_err()
+            .contains("window"));
         assert_eq!(search_bundle(&b(vec![]), &asked).unwrap(), 0);
     }
 }

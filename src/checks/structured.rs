@@ -12,7 +12,9 @@ use serde_json::Value;
 use super::bundle::entries;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
-use crate::gpconnect::structured::{self as gs, list, since, systems as ss, Area, Version, Warning};
+use crate::gpconnect::structured::{
+    self as gs, list, since, systems as ss, Area, Version, Warning,
+};
 use crate::gpconnect::systems::{self, profiles, SPINE_ERROR_OR_WARNING_CODE};
 
 fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
@@ -25,31 +27,76 @@ fn label(r: &Value) -> String {
 
 /// Resources of `ty` among the entries.
 pub fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
-    entries(bundle).into_iter().filter(|r| s(r, "/resourceType") == ty).collect()
+    entries(bundle)
+        .into_iter()
+        .filter(|r| s(r, "/resourceType") == ty)
+        .collect()
 }
 
 /// The entry resource `Type/id` refers to.
 pub fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
     let (ty, id) = reference.split_once('/')?;
-    entries(bundle).into_iter().find(|r| s(r, "/resourceType") == ty && s(r, "/id") == id)
+    entries(bundle)
+        .into_iter()
+        .find(|r| s(r, "/resourceType") == ty && s(r, "/id") == id)
 }
 
 /// The Bundle rules (§4): collection, profile, no versionId/lastUpdated/fullUrl/total/link/signature,
 /// `Bundle.id` equal to the trace id where the version requires it.
 pub fn bundle_rules(bundle: &Value, trace_id: &str, v: Version) -> CheckResult {
     resource_type_is(bundle, "Bundle")?;
-    ensure(s(bundle, "/type") == "collection", || format!("Bundle.type is {:?}; expected \"collection\"", s(bundle, "/type")))?;
-    let declared: Vec<&str> = bundle.pointer("/meta/profile").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    ensure(declared.iter().any(|p| p.split("/_history/").next() == Some(profiles::STRUCTURED_RECORD_BUNDLE)), || {
-        format!("Bundle.meta.profile is {declared:?}; it must name {}", profiles::STRUCTURED_RECORD_BUNDLE)
+    ensure(s(bundle, "/type") == "collection", || {
+        format!(
+            "Bundle.type is {:?}; expected \"collection\"",
+            s(bundle, "/type")
+        )
     })?;
-    for forbidden in ["/meta/versionId", "/meta/lastUpdated", "/total", "/link", "/signature"] {
-        ensure(bundle.pointer(forbidden).is_none(), || format!("Bundle{} must not be populated", forbidden.replace('/', ".")))?;
+    let declared: Vec<&str> = bundle
+        .pointer("/meta/profile")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    ensure(
+        declared
+            .iter()
+            .any(|p| p.split("/_history/").next() == Some(profiles::STRUCTURED_RECORD_BUNDLE)),
+        || {
+            format!(
+                "Bundle.meta.profile is {declared:?}; it must name {}",
+                profiles::STRUCTURED_RECORD_BUNDLE
+            )
+        },
+    )?;
+    for forbidden in [
+        "/meta/versionId",
+        "/meta/lastUpdated",
+        "/total",
+        "/link",
+        "/signature",
+    ] {
+        ensure(bundle.pointer(forbidden).is_none(), || {
+            format!(
+                "Bundle{} must not be populated",
+                forbidden.replace('/', ".")
+            )
+        })?;
     }
-    for (i, e) in bundle.get("entry").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        ensure(e.get("resource").is_some(), || format!("Bundle.entry[{i}] has no resource"))?;
+    for (i, e) in bundle
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        ensure(e.get("resource").is_some(), || {
+            format!("Bundle.entry[{i}] has no resource")
+        })?;
         for forbidden in ["fullUrl", "search", "request", "response"] {
-            ensure(e.get(forbidden).is_none(), || format!("Bundle.entry[{i}].{forbidden} must not be populated"))?;
+            ensure(e.get(forbidden).is_none(), || {
+                format!("Bundle.entry[{i}].{forbidden} must not be populated")
+            })?;
         }
     }
     if v >= since::BUNDLE_ID_IS_TRACE_ID {
@@ -61,30 +108,59 @@ pub fn bundle_rules(bundle: &Value, trace_id: &str, v: Version) -> CheckResult {
 /// `Bundle.id` equals the request's Ssp-TraceID (1.5.0+).
 pub fn bundle_id_is(bundle: &Value, trace_id: &str) -> CheckResult {
     let id = s(bundle, "/id");
-    ensure(!trace_id.is_empty() && id == trace_id, || format!("Bundle.id is {id:?}; it must equal the request's Ssp-TraceID {trace_id:?}"))
+    ensure(!trace_id.is_empty() && id == trace_id, || {
+        format!("Bundle.id is {id:?}; it must equal the request's Ssp-TraceID {trace_id:?}")
+    })
 }
 
 /// Exactly one Patient, with the NHS number asked for; the resources it references are in the Bundle,
 /// and there is at least one Organization and Practitioner.
 pub fn patient_and_base(bundle: &Value, nhs_number: &str) -> CheckResult {
     let patients = of_type(bundle, "Patient");
-    ensure(patients.len() == 1, || format!("expected one Patient in the Bundle, found {}", patients.len()))?;
+    ensure(patients.len() == 1, || {
+        format!(
+            "expected one Patient in the Bundle, found {}",
+            patients.len()
+        )
+    })?;
     let p = patients[0];
     let numbers = super::resource::identifier_values(p, systems::NHS_NUMBER);
-    ensure(numbers.contains(&nhs_number), || format!("the Patient's NHS numbers are {numbers:?}; expected {nhs_number}"))?;
+    ensure(numbers.contains(&nhs_number), || {
+        format!("the Patient's NHS numbers are {numbers:?}; expected {nhs_number}")
+    })?;
     for ty in ["Organization", "Practitioner"] {
-        ensure(!of_type(bundle, ty).is_empty(), || format!("the Bundle holds no {ty}"))?;
+        ensure(!of_type(bundle, ty).is_empty(), || {
+            format!("the Bundle holds no {ty}")
+        })?;
     }
-    let mut targets: Vec<&str> = p.get("generalPractitioner").and_then(Value::as_array).into_iter().flatten().map(|r| s(r, "/reference")).collect();
+    let mut targets: Vec<&str> = p
+        .get("generalPractitioner")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| s(r, "/reference"))
+        .collect();
     targets.push(s(p, "/managingOrganization/reference"));
     for t in targets.into_iter().filter(|t| !t.is_empty()) {
-        ensure(resolve(bundle, t).is_some(), || format!("the Patient references {t}, which is not in the Bundle"))?;
+        ensure(resolve(bundle, t).is_some(), || {
+            format!("the Patient references {t}, which is not in the Bundle")
+        })?;
     }
     for r in entries(bundle) {
         let ty = s(r, "/resourceType");
-        if matches!(ty, "Patient" | "Organization" | "Practitioner" | "PractitionerRole") {
-            ensure(!s(r, "/id").is_empty(), || format!("a {ty} in the Bundle has no id"))?;
-            ensure(r.pointer("/meta/profile").and_then(Value::as_array).is_some_and(|p| p.len() == 1), || format!("{} must declare exactly one meta.profile", label(r)))?;
+        if matches!(
+            ty,
+            "Patient" | "Organization" | "Practitioner" | "PractitionerRole"
+        ) {
+            ensure(!s(r, "/id").is_empty(), || {
+                format!("a {ty} in the Bundle has no id")
+            })?;
+            ensure(
+                r.pointer("/meta/profile")
+                    .and_then(Value::as_array)
+                    .is_some_and(|p| p.len() == 1),
+                || format!("{} must declare exactly one meta.profile", label(r)),
+            )?;
         }
     }
     Ok(())
@@ -95,7 +171,13 @@ pub fn patient_and_base(bundle: &Value, nhs_number: &str) -> CheckResult {
 pub fn references_resolve(bundle: &Value) -> CheckResult {
     let mut dangling = Vec::new();
     for r in entries(bundle) {
-        let contained: HashSet<&str> = r.get("contained").and_then(Value::as_array).into_iter().flatten().map(|c| s(c, "/id")).collect();
+        let contained: HashSet<&str> = r
+            .get("contained")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|c| s(c, "/id"))
+            .collect();
         let mut refs = Vec::new();
         collect_references(r, "", &mut refs);
         for (path, reference) in refs {
@@ -108,7 +190,13 @@ pub fn references_resolve(bundle: &Value) -> CheckResult {
             }
         }
     }
-    ensure(dangling.is_empty(), || format!("{} reference(s) do not resolve inside the Bundle: {}", dangling.len(), dangling.join("; ")))
+    ensure(dangling.is_empty(), || {
+        format!(
+            "{} reference(s) do not resolve inside the Bundle: {}",
+            dangling.len(),
+            dangling.join("; ")
+        )
+    })
 }
 
 fn collect_references<'a>(v: &'a Value, path: &str, out: &mut Vec<(String, &'a str)>) {
@@ -138,7 +226,9 @@ pub fn no_duplicates(bundle: &Value) -> CheckResult {
     for r in entries(bundle) {
         let key = label(r);
         if !s(r, "/id").is_empty() {
-            ensure(seen.insert(key.clone()), || format!("{key} appears more than once in the Bundle"))?;
+            ensure(seen.insert(key.clone()), || {
+                format!("{key} appears more than once in the Bundle")
+            })?;
         }
     }
     Ok(())
@@ -146,7 +236,10 @@ pub fn no_duplicates(bundle: &Value) -> CheckResult {
 
 /// The query-response Lists (consultation-structure Lists, which have ids, excluded).
 pub fn query_lists(bundle: &Value) -> Vec<&Value> {
-    of_type(bundle, "List").into_iter().filter(|l| l.get("id").is_none()).collect()
+    of_type(bundle, "List")
+        .into_iter()
+        .filter(|l| l.get("id").is_none())
+        .collect()
 }
 
 /// Which List a scenario means.
@@ -174,7 +267,10 @@ impl ListName {
     pub fn code_and_title(&self, v: Version) -> (String, String) {
         match self {
             ListName::Primary(a) => (a.list_code(v).to_string(), a.spec().list_title.to_string()),
-            ListName::EndedAllergies => (list::ENDED_ALLERGIES_CODE.to_string(), list::ENDED_ALLERGIES_TITLE.to_string()),
+            ListName::EndedAllergies => (
+                list::ENDED_ALLERGIES_CODE.to_string(),
+                list::ENDED_ALLERGIES_TITLE.to_string(),
+            ),
             ListName::Secondary(t) => (list::secondary_code(t), t.clone()),
         }
     }
@@ -187,67 +283,156 @@ fn list_code(l: &Value) -> &str {
 /// The one List with `name`'s code; its title must match.
 pub fn find_list<'a>(bundle: &'a Value, name: &ListName, v: Version) -> Result<&'a Value, String> {
     let (code, title) = name.code_and_title(v);
-    let found: Vec<&Value> = query_lists(bundle).into_iter().filter(|l| list_code(l) == code).collect();
+    let found: Vec<&Value> = query_lists(bundle)
+        .into_iter()
+        .filter(|l| list_code(l) == code)
+        .collect();
     let l = match found.as_slice() {
         [one] => *one,
         [] => {
-            let present: Vec<String> = query_lists(bundle).iter().map(|l| format!("{:?} ({})", s(l, "/title"), list_code(l))).collect();
-            return Err(format!("no List with code {code} (\"{title}\") in the Bundle; Lists present: {present:?}"));
+            let present: Vec<String> = query_lists(bundle)
+                .iter()
+                .map(|l| format!("{:?} ({})", s(l, "/title"), list_code(l)))
+                .collect();
+            return Err(format!(
+                "no List with code {code} (\"{title}\") in the Bundle; Lists present: {present:?}"
+            ));
         }
-        many => return Err(format!("{} Lists carry the code {code}; expected one", many.len())),
+        many => {
+            return Err(format!(
+                "{} Lists carry the code {code}; expected one",
+                many.len()
+            ))
+        }
     };
-    ensure(s(l, "/title") == title, || format!("the List with code {code} is titled {:?}; expected {title:?}", s(l, "/title")))?;
+    ensure(s(l, "/title") == title, || {
+        format!(
+            "the List with code {code} is titled {:?}; expected {title:?}",
+            s(l, "/title")
+        )
+    })?;
     Ok(l)
 }
 
 /// No List with `name`'s code.
 pub fn no_list(bundle: &Value, name: &ListName, v: Version) -> CheckResult {
     let (code, title) = name.code_and_title(v);
-    ensure(!query_lists(bundle).iter().any(|l| list_code(l) == code), || format!("the Bundle holds a {title:?} List ({code}); none was expected"))
+    ensure(
+        !query_lists(bundle).iter().any(|l| list_code(l) == code),
+        || format!("the Bundle holds a {title:?} List ({code}); none was expected"),
+    )
 }
 
 /// The rules of a query-response List (§5.1).
 pub fn list_rules(bundle: &Value, l: &Value, v: Version) -> CheckResult {
     let t = s(l, "/title");
     let at = |m: String| format!("List {t:?}: {m}");
-    ensure(l.pointer("/meta/profile").and_then(Value::as_array).is_some_and(|p| p.iter().filter_map(Value::as_str).any(|u| u.starts_with(gs::profiles::LIST))), || at(format!("meta.profile must name {}", gs::profiles::LIST)))?;
+    ensure(
+        l.pointer("/meta/profile")
+            .and_then(Value::as_array)
+            .is_some_and(|p| {
+                p.iter()
+                    .filter_map(Value::as_str)
+                    .any(|u| u.starts_with(gs::profiles::LIST))
+            }),
+        || at(format!("meta.profile must name {}", gs::profiles::LIST)),
+    )?;
     for forbidden in ["/id", "/meta/versionId", "/meta/lastUpdated"] {
-        ensure(l.pointer(forbidden).is_none(), || at(format!("{} must not be populated", &forbidden[1..])))?;
+        ensure(l.pointer(forbidden).is_none(), || {
+            at(format!("{} must not be populated", &forbidden[1..]))
+        })?;
     }
     if v >= since::MIGRATE {
-        ensure(l.get("source").is_none(), || at("source must not be populated from 1.6.0".into()))?;
+        ensure(l.get("source").is_none(), || {
+            at("source must not be populated from 1.6.0".into())
+        })?;
     }
-    ensure(s(l, "/status") == "current", || at(format!("status is {:?}; expected current", s(l, "/status"))))?;
-    ensure(s(l, "/mode") == "snapshot", || at(format!("mode is {:?}; expected snapshot", s(l, "/mode"))))?;
+    ensure(s(l, "/status") == "current", || {
+        at(format!("status is {:?}; expected current", s(l, "/status")))
+    })?;
+    ensure(s(l, "/mode") == "snapshot", || {
+        at(format!("mode is {:?}; expected snapshot", s(l, "/mode")))
+    })?;
     ensure(!t.is_empty(), || at("title is missing".into()))?;
     let subject = s(l, "/subject/reference");
-    ensure(resolve(bundle, subject).is_some_and(|p| s(p, "/resourceType") == "Patient"), || at(format!("subject {subject:?} is not the Patient in the Bundle")))?;
-    let entries = l.get("entry").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+    ensure(
+        resolve(bundle, subject).is_some_and(|p| s(p, "/resourceType") == "Patient"),
+        || {
+            at(format!(
+                "subject {subject:?} is not the Patient in the Bundle"
+            ))
+        },
+    )?;
+    let entries = l
+        .get("entry")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .unwrap_or(0);
     if entries == 0 {
-        ensure(s(l, "/emptyReason/coding/0/code") == list::EMPTY_REASON_CODE && s(l, "/emptyReason/coding/0/system") == list::EMPTY_REASON_SYSTEM, || {
-            at(format!("an empty List must carry emptyReason {}|{}", list::EMPTY_REASON_SYSTEM, list::EMPTY_REASON_CODE))
+        ensure(
+            s(l, "/emptyReason/coding/0/code") == list::EMPTY_REASON_CODE
+                && s(l, "/emptyReason/coding/0/system") == list::EMPTY_REASON_SYSTEM,
+            || {
+                at(format!(
+                    "an empty List must carry emptyReason {}|{}",
+                    list::EMPTY_REASON_SYSTEM,
+                    list::EMPTY_REASON_CODE
+                ))
+            },
+        )?;
+        ensure(notes(l).contains(&list::EMPTY_NOTE), || {
+            at(format!(
+                "an empty List must carry the note {:?}",
+                list::EMPTY_NOTE
+            ))
         })?;
-        ensure(notes(l).iter().any(|n| *n == list::EMPTY_NOTE), || at(format!("an empty List must carry the note {:?}", list::EMPTY_NOTE)))?;
     } else {
-        ensure(l.get("emptyReason").is_none(), || at("emptyReason is populated on a List with entries".into()))?;
+        ensure(l.get("emptyReason").is_none(), || {
+            at("emptyReason is populated on a List with entries".into())
+        })?;
     }
     Ok(())
 }
 
 fn notes(l: &Value) -> Vec<&str> {
-    l.get("note").and_then(Value::as_array).into_iter().flatten().filter_map(|n| n.get("text").and_then(Value::as_str)).collect()
+    l.get("note")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.get("text").and_then(Value::as_str))
+        .collect()
 }
 
 /// The List is empty (no entries) with its empty reason.
 pub fn list_is_empty(l: &Value) -> CheckResult {
-    let n = l.get("entry").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
-    ensure(n == 0, || format!("List {:?} has {n} entries; expected none", s(l, "/title")))?;
-    ensure(s(l, "/emptyReason/coding/0/code") == list::EMPTY_REASON_CODE, || format!("List {:?} is empty without the {} emptyReason", s(l, "/title"), list::EMPTY_REASON_CODE))
+    let n = l
+        .get("entry")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .unwrap_or(0);
+    ensure(n == 0, || {
+        format!("List {:?} has {n} entries; expected none", s(l, "/title"))
+    })?;
+    ensure(
+        s(l, "/emptyReason/coding/0/code") == list::EMPTY_REASON_CODE,
+        || {
+            format!(
+                "List {:?} is empty without the {} emptyReason",
+                s(l, "/title"),
+                list::EMPTY_REASON_CODE
+            )
+        },
+    )
 }
 
 /// The List's entry items (references).
 pub fn list_items(l: &Value) -> Vec<&str> {
-    l.get("entry").and_then(Value::as_array).into_iter().flatten().map(|e| s(e, "/item/reference")).collect()
+    l.get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| s(e, "/item/reference"))
+        .collect()
 }
 
 /// The List carries `warning` in the warning-code extension and its note text.
@@ -260,89 +445,236 @@ pub fn has_warning(l: &Value, warning: Warning, v: Version) -> CheckResult {
         .filter(|e| s(e, "/url") == list::WARNING_CODE_EXTENSION)
         .filter_map(|e| e.get("valueCode").and_then(Value::as_str))
         .collect();
-    ensure(codes.contains(&warning.code()), || format!("List {:?} has warning codes {codes:?}; expected {}", s(l, "/title"), warning.code()))?;
+    ensure(codes.contains(&warning.code()), || {
+        format!(
+            "List {:?} has warning codes {codes:?}; expected {}",
+            s(l, "/title"),
+            warning.code()
+        )
+    })?;
     let re = regex::Regex::new(&warning.note_pattern(v)).map_err(|e| e.to_string())?;
-    ensure(notes(l).iter().any(|n| re.is_match(n)), || format!("List {:?} lacks the {} note {:?}; notes: {:?}", s(l, "/title"), warning.code(), warning.note(v, "dd-Mmm-yyyy"), notes(l)))
+    ensure(notes(l).iter().any(|n| re.is_match(n)), || {
+        format!(
+            "List {:?} lacks the {} note {:?}; notes: {:?}",
+            s(l, "/title"),
+            warning.code(),
+            warning.note(v, "dd-Mmm-yyyy"),
+            notes(l)
+        )
+    })
 }
 
 /// The one OperationOutcome holds one NOT_IMPLEMENTED warning per name, and no other issue.
 pub fn unrecognised_warnings(bundle: &Value, names: &[&str]) -> CheckResult {
     let outcomes = of_type(bundle, "OperationOutcome");
-    ensure(outcomes.len() == 1, || format!("expected one OperationOutcome in the Bundle, found {}", outcomes.len()))?;
-    let issues: Vec<&Value> = outcomes[0].get("issue").and_then(Value::as_array).into_iter().flatten().collect();
-    ensure(issues.len() == names.len(), || format!("the OperationOutcome has {} issues; expected {} ({names:?})", issues.len(), names.len()))?;
+    ensure(outcomes.len() == 1, || {
+        format!(
+            "expected one OperationOutcome in the Bundle, found {}",
+            outcomes.len()
+        )
+    })?;
+    let issues: Vec<&Value> = outcomes[0]
+        .get("issue")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    ensure(issues.len() == names.len(), || {
+        format!(
+            "the OperationOutcome has {} issues; expected {} ({names:?})",
+            issues.len(),
+            names.len()
+        )
+    })?;
     for n in names {
-        let issue = issues.iter().find(|i| s(i, "/diagnostics") == *n).ok_or_else(|| format!("no OperationOutcome issue has diagnostics {n:?}"))?;
-        ensure(s(issue, "/severity") == "warning" && s(issue, "/code") == "not-supported", || format!("the issue for {n} must be severity warning, code not-supported"))?;
-        ensure(s(issue, "/details/coding/0/system") == SPINE_ERROR_OR_WARNING_CODE && s(issue, "/details/coding/0/code") == "NOT_IMPLEMENTED" && s(issue, "/details/coding/0/display") == "Not implemented", || {
-            format!("the issue for {n} must be coded {SPINE_ERROR_OR_WARNING_CODE}|NOT_IMPLEMENTED \"Not implemented\"")
-        })?;
+        let issue = issues
+            .iter()
+            .find(|i| s(i, "/diagnostics") == *n)
+            .ok_or_else(|| format!("no OperationOutcome issue has diagnostics {n:?}"))?;
+        ensure(
+            s(issue, "/severity") == "warning" && s(issue, "/code") == "not-supported",
+            || format!("the issue for {n} must be severity warning, code not-supported"),
+        )?;
+        ensure(
+            s(issue, "/details/coding/0/system") == SPINE_ERROR_OR_WARNING_CODE
+                && s(issue, "/details/coding/0/code") == "NOT_IMPLEMENTED"
+                && s(issue, "/details/coding/0/display") == "Not implemented",
+            || {
+                format!("the issue for {n} must be coded {SPINE_ERROR_OR_WARNING_CODE}|NOT_IMPLEMENTED \"Not implemented\"")
+            },
+        )?;
         let text = gs::warning_text::unrecognised(n);
-        ensure(s(issue, "/details/text").contains(&text), || format!("the issue for {n} has details.text {:?}; expected {text:?}", s(issue, "/details/text")))?;
+        ensure(s(issue, "/details/text").contains(&text), || {
+            format!(
+                "the issue for {n} has details.text {:?}; expected {text:?}",
+                s(issue, "/details/text")
+            )
+        })?;
     }
     Ok(())
 }
 
 fn has_profile(r: &Value, profile: &str) -> CheckResult {
-    let declared: Vec<&str> = r.pointer("/meta/profile").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    ensure(declared.iter().any(|p| p.split("/_history/").next() == Some(profile)), || format!("{} meta.profile is {declared:?}; expected {profile}", label(r)))
+    let declared: Vec<&str> = r
+        .pointer("/meta/profile")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    ensure(
+        declared
+            .iter()
+            .any(|p| p.split("/_history/").next() == Some(profile)),
+        || {
+            format!(
+                "{} meta.profile is {declared:?}; expected {profile}",
+                label(r)
+            )
+        },
+    )
 }
 
 /// id, meta.profile, identifier (system + value), no versionId/lastUpdated, and `required` elements
 /// present, `not_in_use` absent.
 fn clinical_common(r: &Value, profile: &str, required: &[&str]) -> CheckResult {
     let at = label(r);
-    ensure(!s(r, "/id").is_empty(), || format!("a {} has no id", s(r, "/resourceType")))?;
+    ensure(!s(r, "/id").is_empty(), || {
+        format!("a {} has no id", s(r, "/resourceType"))
+    })?;
     has_profile(r, profile)?;
     for forbidden in ["/meta/versionId", "/meta/lastUpdated"] {
-        ensure(r.pointer(forbidden).is_none(), || format!("{at} {} must not be populated", &forbidden[1..]))?;
+        ensure(r.pointer(forbidden).is_none(), || {
+            format!("{at} {} must not be populated", &forbidden[1..])
+        })?;
     }
-    let ids = r.get("identifier").and_then(Value::as_array).filter(|a| !a.is_empty()).ok_or_else(|| format!("{at} has no identifier"))?;
-    ensure(ids.iter().all(|i| !s(i, "/system").is_empty() && !s(i, "/value").is_empty()), || format!("{at} has an identifier without system or value"))?;
+    let ids = r
+        .get("identifier")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| format!("{at} has no identifier"))?;
+    ensure(
+        ids.iter()
+            .all(|i| !s(i, "/system").is_empty() && !s(i, "/value").is_empty()),
+        || format!("{at} has an identifier without system or value"),
+    )?;
     for e in required {
-        let present = r.pointer(&format!("/{}", e.replace('.', "/"))).is_some_and(|v| !v.is_null());
+        let present = r
+            .pointer(&format!("/{}", e.replace('.', "/")))
+            .is_some_and(|v| !v.is_null());
         ensure(present, || format!("{at} must populate {e}"))?;
     }
     for e in gs::not_in_use(s(r, "/resourceType")) {
         let path = format!("/{}", e.replace('.', "/"));
-        let present = r.pointer(&path).is_some() || e.split('.').next().is_some_and(|head| e.contains('.') && r.get(head).and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x.pointer(&format!("/{}", &e[head.len() + 1..])).is_some())));
-        ensure(!present, || format!("{at} populates {e}, which is not in use"))?;
+        let present = r.pointer(&path).is_some()
+            || e.split('.').next().is_some_and(|head| {
+                e.contains('.')
+                    && r.get(head).and_then(Value::as_array).is_some_and(|a| {
+                        a.iter()
+                            .any(|x| x.pointer(&format!("/{}", &e[head.len() + 1..])).is_some())
+                    })
+            });
+        ensure(!present, || {
+            format!("{at} populates {e}, which is not in use")
+        })?;
     }
     Ok(())
 }
 
 fn refers_to(bundle: &Value, r: &Value, ptr: &str, ty: &str) -> CheckResult {
     let reference = s(r, ptr);
-    ensure(reference.starts_with(&format!("{ty}/")) && resolve(bundle, reference).is_some(), || {
-        format!("{}{} is {reference:?}; it must reference a {ty} in the Bundle", label(r), ptr.replace('/', "."))
-    })
+    ensure(
+        reference.starts_with(&format!("{ty}/")) && resolve(bundle, reference).is_some(),
+        || {
+            format!(
+                "{}{} is {reference:?}; it must reference a {ty} in the Bundle",
+                label(r),
+                ptr.replace('/', ".")
+            )
+        },
+    )
 }
 
 fn coded(r: &Value, ptr: &str) -> CheckResult {
-    let codings = r.pointer(&format!("{ptr}/coding")).and_then(Value::as_array).filter(|c| !c.is_empty());
-    let codings = codings.ok_or_else(|| format!("{}{} has no coding", label(r), ptr.replace('/', ".")))?;
-    ensure(codings.iter().all(|c| !s(c, "/system").is_empty() && !s(c, "/code").is_empty()), || format!("{}{} has a coding without system or code", label(r), ptr.replace('/', ".")))
+    let codings = r
+        .pointer(&format!("{ptr}/coding"))
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty());
+    let codings =
+        codings.ok_or_else(|| format!("{}{} has no coding", label(r), ptr.replace('/', ".")))?;
+    ensure(
+        codings
+            .iter()
+            .all(|c| !s(c, "/system").is_empty() && !s(c, "/code").is_empty()),
+        || {
+            format!(
+                "{}{} has a coding without system or code",
+                label(r),
+                ptr.replace('/', ".")
+            )
+        },
+    )
 }
 
 /// One AllergyIntolerance (structured.md §6).
 pub fn allergy(bundle: &Value, r: &Value) -> CheckResult {
-    clinical_common(r, gs::profiles::ALLERGY_INTOLERANCE, &["clinicalStatus", "verificationStatus", "category", "code", "assertedDate", "recorder"])?;
+    clinical_common(
+        r,
+        gs::profiles::ALLERGY_INTOLERANCE,
+        &[
+            "clinicalStatus",
+            "verificationStatus",
+            "category",
+            "code",
+            "assertedDate",
+            "recorder",
+        ],
+    )?;
     let at = label(r);
-    ensure(s(r, "/verificationStatus") == "unconfirmed", || format!("{at} verificationStatus is {:?}; it is fixed to unconfirmed", s(r, "/verificationStatus")))?;
+    ensure(s(r, "/verificationStatus") == "unconfirmed", || {
+        format!(
+            "{at} verificationStatus is {:?}; it is fixed to unconfirmed",
+            s(r, "/verificationStatus")
+        )
+    })?;
     let status = s(r, "/clinicalStatus");
-    ensure(matches!(status, "active" | "resolved"), || format!("{at} clinicalStatus is {status:?}; expected active or resolved"))?;
-    for c in r.get("category").and_then(Value::as_array).into_iter().flatten() {
+    ensure(matches!(status, "active" | "resolved"), || {
+        format!("{at} clinicalStatus is {status:?}; expected active or resolved")
+    })?;
+    for c in r
+        .get("category")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let c = c.as_str().unwrap_or_default();
-        ensure(matches!(c, "medication" | "environment"), || format!("{at} category {c:?}: only medication or environment are used"))?;
+        ensure(matches!(c, "medication" | "environment"), || {
+            format!("{at} category {c:?}: only medication or environment are used")
+        })?;
     }
     coded(r, "/code")?;
     refers_to(bundle, r, "/patient/reference", "Patient")?;
     refers_to(bundle, r, "/recorder/reference", "Practitioner")?;
     if status == "resolved" {
-        let end = r.get("extension").and_then(Value::as_array).into_iter().flatten().find(|e| s(e, "/url") == ss::ALLERGY_END_EXTENSION);
-        let end = end.ok_or_else(|| format!("{at} is resolved without the allergyEnd extension"))?;
-        let parts: Vec<&str> = end.get("extension").and_then(Value::as_array).into_iter().flatten().map(|e| s(e, "/url")).collect();
-        ensure(parts.contains(&"endDate") && parts.contains(&"reasonEnded"), || format!("{at} allergyEnd must carry endDate and reasonEnded, has {parts:?}"))?;
+        let end = r
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|e| s(e, "/url") == ss::ALLERGY_END_EXTENSION);
+        let end =
+            end.ok_or_else(|| format!("{at} is resolved without the allergyEnd extension"))?;
+        let parts: Vec<&str> = end
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|e| s(e, "/url"))
+            .collect();
+        ensure(
+            parts.contains(&"endDate") && parts.contains(&"reasonEnded"),
+            || format!("{at} allergyEnd must carry endDate and reasonEnded, has {parts:?}"),
+        )?;
     }
     Ok(())
 }
@@ -353,12 +685,19 @@ pub fn allergies(bundle: &Value, resolved_asked: bool, v: Version) -> CheckResul
     let active = find_list(bundle, &ListName::Primary(Area::Allergies), v)?;
     list_rules(bundle, active, v)?;
     for item in list_items(active) {
-        let r = resolve(bundle, item).ok_or_else(|| format!("the allergies List holds {item}, which is not in the Bundle"))?;
+        let r = resolve(bundle, item).ok_or_else(|| {
+            format!("the allergies List holds {item}, which is not in the Bundle")
+        })?;
         resource_type_is(r, "AllergyIntolerance")?;
     }
     for r in of_type(bundle, "AllergyIntolerance") {
         allergy(bundle, r)?;
-        ensure(s(r, "/clinicalStatus") == "active", || format!("{} is resolved; resolved allergies are only contained in the Ended allergies List", label(r)))?;
+        ensure(s(r, "/clinicalStatus") == "active", || {
+            format!(
+                "{} is resolved; resolved allergies are only contained in the Ended allergies List",
+                label(r)
+            )
+        })?;
     }
     let ended = ListName::EndedAllergies;
     if !resolved_asked {
@@ -366,38 +705,99 @@ pub fn allergies(bundle: &Value, resolved_asked: bool, v: Version) -> CheckResul
     }
     let l = find_list(bundle, &ended, v)?;
     list_rules(bundle, l, v)?;
-    let contained: Vec<&Value> = l.get("contained").and_then(Value::as_array).into_iter().flatten().collect();
+    let contained: Vec<&Value> = l
+        .get("contained")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
     for item in list_items(l) {
         let id = item.strip_prefix('#').ok_or_else(|| format!("the Ended allergies List entry {item:?} must reference a contained AllergyIntolerance (#id)"))?;
-        let r = contained.iter().find(|c| s(c, "/id") == id).ok_or_else(|| format!("the Ended allergies List has no contained resource {id}"))?;
+        let r = contained
+            .iter()
+            .find(|c| s(c, "/id") == id)
+            .ok_or_else(|| format!("the Ended allergies List has no contained resource {id}"))?;
         allergy(bundle, r)?;
-        ensure(s(r, "/clinicalStatus") == "resolved", || format!("contained {} in Ended allergies is not resolved", label(r)))?;
+        ensure(s(r, "/clinicalStatus") == "resolved", || {
+            format!("contained {} in Ended allergies is not resolved", label(r))
+        })?;
     }
     Ok(())
 }
 
 /// The medications area (§4.1, §6): List → MedicationStatement → plan MedicationRequest → Medication,
 /// issues only when asked, the date filter honoured.
-pub fn medications(bundle: &Value, issues_asked: bool, from: Option<NaiveDate>, v: Version) -> CheckResult {
+pub fn medications(
+    bundle: &Value,
+    issues_asked: bool,
+    from: Option<NaiveDate>,
+    v: Version,
+) -> CheckResult {
     let l = find_list(bundle, &ListName::Primary(Area::Medication), v)?;
     list_rules(bundle, l, v)?;
     let statements = of_type(bundle, "MedicationStatement");
     for item in list_items(l) {
-        let r = resolve(bundle, item).ok_or_else(|| format!("the medications List holds {item}, which is not in the Bundle"))?;
+        let r = resolve(bundle, item).ok_or_else(|| {
+            format!("the medications List holds {item}, which is not in the Bundle")
+        })?;
         resource_type_is(r, "MedicationStatement")?;
     }
     for ms in &statements {
-        clinical_common(ms, gs::profiles::MEDICATION_STATEMENT, &["basedOn", "status", "medicationReference", "effectivePeriod.start", "dateAsserted", "subject", "taken", "dosage"])?;
+        clinical_common(
+            ms,
+            gs::profiles::MEDICATION_STATEMENT,
+            &[
+                "basedOn",
+                "status",
+                "medicationReference",
+                "effectivePeriod.start",
+                "dateAsserted",
+                "subject",
+                "taken",
+                "dosage",
+            ],
+        )?;
         let at = label(ms);
-        ensure(ms.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| s(e, "/url") == ss::PRESCRIBING_AGENCY_EXTENSION), || format!("{at} lacks the prescribingAgency extension"))?;
-        ensure(!s(ms, "/dosage/0/text").is_empty(), || format!("{at} dosage.text is missing"))?;
-        ensure(matches!(s(ms, "/status"), "active" | "completed" | "stopped"), || format!("{at} status {:?} is not active/completed/stopped", s(ms, "/status")))?;
+        ensure(
+            ms.get("extension")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|e| s(e, "/url") == ss::PRESCRIBING_AGENCY_EXTENSION),
+            || format!("{at} lacks the prescribingAgency extension"),
+        )?;
+        ensure(!s(ms, "/dosage/0/text").is_empty(), || {
+            format!("{at} dosage.text is missing")
+        })?;
+        ensure(
+            matches!(s(ms, "/status"), "active" | "completed" | "stopped"),
+            || {
+                format!(
+                    "{at} status {:?} is not active/completed/stopped",
+                    s(ms, "/status")
+                )
+            },
+        )?;
         refers_to(bundle, ms, "/medicationReference/reference", "Medication")?;
         refers_to(bundle, ms, "/basedOn/0/reference", "MedicationRequest")?;
         let plan = resolve(bundle, s(ms, "/basedOn/0/reference")).unwrap_or(&Value::Null);
-        ensure(s(plan, "/intent") == "plan", || format!("{at} basedOn {} whose intent is {:?}; expected plan", label(plan), s(plan, "/intent")))?;
+        ensure(s(plan, "/intent") == "plan", || {
+            format!(
+                "{at} basedOn {} whose intent is {:?}; expected plan",
+                label(plan),
+                s(plan, "/intent")
+            )
+        })?;
         if let Some(from) = from {
-            let elsewhere = ms.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| s(e, "/valueCodeableConcept/coding/0/code") == "prescribed-by-another-organisation");
+            let elsewhere = ms
+                .get("extension")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|e| {
+                    s(e, "/valueCodeableConcept/coding/0/code")
+                        == "prescribed-by-another-organisation"
+                });
             if !(elsewhere && v >= since::MIGRATE) {
                 active_from(ms, plan, from)?;
             }
@@ -405,24 +805,65 @@ pub fn medications(bundle: &Value, issues_asked: bool, from: Option<NaiveDate>, 
     }
     let requests = of_type(bundle, "MedicationRequest");
     for mr in &requests {
-        clinical_common(mr, gs::profiles::MEDICATION_REQUEST, &["status", "intent", "medicationReference", "subject", "authoredOn", "recorder", "dosageInstruction", "dispenseRequest.validityPeriod.start"])?;
+        clinical_common(
+            mr,
+            gs::profiles::MEDICATION_REQUEST,
+            &[
+                "status",
+                "intent",
+                "medicationReference",
+                "subject",
+                "authoredOn",
+                "recorder",
+                "dosageInstruction",
+                "dispenseRequest.validityPeriod.start",
+            ],
+        )?;
         let at = label(mr);
-        ensure(!s(mr, "/dosageInstruction/0/text").is_empty(), || format!("{at} dosageInstruction.text is missing"))?;
+        ensure(!s(mr, "/dosageInstruction/0/text").is_empty(), || {
+            format!("{at} dosageInstruction.text is missing")
+        })?;
         refers_to(bundle, mr, "/medicationReference/reference", "Medication")?;
         refers_to(bundle, mr, "/recorder/reference", "Practitioner")?;
         match s(mr, "/intent") {
-            "plan" => ensure(mr.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| s(e, "/url") == ss::REPEAT_INFORMATION_EXTENSION), || format!("{at} (plan) lacks the repeatInformation extension"))?,
+            "plan" => ensure(
+                mr.get("extension")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .any(|e| s(e, "/url") == ss::REPEAT_INFORMATION_EXTENSION),
+                || format!("{at} (plan) lacks the repeatInformation extension"),
+            )?,
             "order" => {
-                ensure(issues_asked, || format!("{at} is a prescription issue (intent order); includePrescriptionIssues was false"))?;
+                ensure(issues_asked, || {
+                    format!("{at} is a prescription issue (intent order); includePrescriptionIssues was false")
+                })?;
                 refers_to(bundle, mr, "/basedOn/0/reference", "MedicationRequest")?;
             }
             other => return Err(format!("{at} intent is {other:?}; expected plan or order")),
         }
     }
     for plan in requests.iter().filter(|r| s(r, "/intent") == "plan") {
-        let acute = plan.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| s(e, "/valueCodeableConcept/coding/0/code") == "acute");
-        let orders = requests.iter().filter(|r| s(r, "/intent") == "order" && s(r, "/basedOn/0/reference") == format!("MedicationRequest/{}", s(plan, "/id"))).count();
-        ensure(!acute || orders <= 1, || format!("{} is an acute prescription with {orders} issues; only one order is allowed", label(plan)))?;
+        let acute = plan
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|e| s(e, "/valueCodeableConcept/coding/0/code") == "acute");
+        let orders = requests
+            .iter()
+            .filter(|r| {
+                s(r, "/intent") == "order"
+                    && s(r, "/basedOn/0/reference")
+                        == format!("MedicationRequest/{}", s(plan, "/id"))
+            })
+            .count();
+        ensure(!acute || orders <= 1, || {
+            format!(
+                "{} is an acute prescription with {orders} issues; only one order is allowed",
+                label(plan)
+            )
+        })?;
     }
     for m in of_type(bundle, "Medication") {
         clinical_common(m, gs::profiles::MEDICATION, &["code"])?;
@@ -432,41 +873,85 @@ pub fn medications(bundle: &Value, issues_asked: bool, from: Option<NaiveDate>, 
 }
 
 fn date_of(v: &str) -> Option<NaiveDate> {
-    v.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    v.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
 /// A MedicationStatement is active on or after `from` (acute without end: only on its start date).
 fn active_from(ms: &Value, plan: &Value, from: NaiveDate) -> CheckResult {
     let start = date_of(s(ms, "/effectivePeriod/start"));
     let end = date_of(s(ms, "/effectivePeriod/end"));
-    let acute = plan.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| s(e, "/valueCodeableConcept/coding/0/code") == "acute");
+    let acute = plan
+        .get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|e| s(e, "/valueCodeableConcept/coding/0/code") == "acute");
     let ok = match end {
         Some(e) => e >= from,
         None if acute => start.is_some_and(|st| st >= from),
         None => true,
     };
-    ensure(ok, || format!("{} (effective {:?} to {:?}) is not active on or after the medicationSearchFromDate {from}", label(ms), start, end))
+    ensure(ok, || {
+        format!("{} (effective {:?} to {:?}) is not active on or after the medicationSearchFromDate {from}", label(ms), start, end)
+    })
 }
 
 /// Every ProblemHeader Condition (§6).
 pub fn problems(bundle: &Value) -> CheckResult {
     let conditions = of_type(bundle, "Condition");
     for c in conditions {
-        clinical_common(c, gs::profiles::PROBLEM_HEADER, &["clinicalStatus", "category", "code", "subject", "assertedDate", "asserter"])?;
+        clinical_common(
+            c,
+            gs::profiles::PROBLEM_HEADER,
+            &[
+                "clinicalStatus",
+                "category",
+                "code",
+                "subject",
+                "assertedDate",
+                "asserter",
+            ],
+        )?;
         let at = label(c);
-        ensure(matches!(s(c, "/clinicalStatus"), "active" | "inactive"), || format!("{at} clinicalStatus {:?}; expected active or inactive", s(c, "/clinicalStatus")))?;
-        ensure(s(c, "/category/0/coding/0/code") == "problem-list-item", || format!("{at} category must be problem-list-item"))?;
-        let sig = c.get("extension").and_then(Value::as_array).into_iter().flatten().find(|e| s(e, "/url") == ss::PROBLEM_SIGNIFICANCE_EXTENSION);
-        ensure(sig.is_some_and(|e| matches!(s(e, "/valueCode"), "major" | "minor")), || format!("{at} lacks the problemSignificance extension (major/minor)"))?;
+        ensure(
+            matches!(s(c, "/clinicalStatus"), "active" | "inactive"),
+            || {
+                format!(
+                    "{at} clinicalStatus {:?}; expected active or inactive",
+                    s(c, "/clinicalStatus")
+                )
+            },
+        )?;
+        ensure(
+            s(c, "/category/0/coding/0/code") == "problem-list-item",
+            || format!("{at} category must be problem-list-item"),
+        )?;
+        let sig = c
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|e| s(e, "/url") == ss::PROBLEM_SIGNIFICANCE_EXTENSION);
+        ensure(
+            sig.is_some_and(|e| matches!(s(e, "/valueCode"), "major" | "minor")),
+            || format!("{at} lacks the problemSignificance extension (major/minor)"),
+        )?;
         coded(c, "/code")?;
     }
     Ok(())
 }
 
 /// The problems the primary Problems List holds.
-pub fn primary_problems<'a>(bundle: &'a Value, v: Version) -> Result<Vec<&'a Value>, String> {
+pub fn primary_problems(bundle: &Value, v: Version) -> Result<Vec<&Value>, String> {
     let l = find_list(bundle, &ListName::Primary(Area::Problems), v)?;
-    list_items(l).into_iter().map(|i| resolve(bundle, i).ok_or_else(|| format!("the Problems List holds {i}, which is not in the Bundle"))).collect()
+    list_items(l)
+        .into_iter()
+        .map(|i| {
+            resolve(bundle, i)
+                .ok_or_else(|| format!("the Problems List holds {i}, which is not in the Bundle"))
+        })
+        .collect()
 }
 
 /// A Condition links to a `ty` resource in the Bundle: through relatedClinicalContent, or (for `ty`
@@ -474,44 +959,85 @@ pub fn primary_problems<'a>(bundle: &'a Value, v: Version) -> Result<Vec<&'a Val
 pub fn problem_linked_to(bundle: &Value, ty: &str) -> CheckResult {
     let prefix = format!("{ty}/");
     let linked = of_type(bundle, "Condition").into_iter().any(|c| {
-        c.get("extension").and_then(Value::as_array).into_iter().flatten().any(|e| {
-            let target = match s(e, "/url") {
-                u if u == ss::RELATED_CLINICAL_CONTENT_EXTENSION => s(e, "/valueReference/reference"),
-                u if u == list::RELATED_PROBLEM_HEADER_EXTENSION => e
-                    .get("extension")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .find(|x| s(x, "/url") == "target")
-                    .map(|x| s(x, "/valueReference/reference"))
-                    .unwrap_or_default(),
-                _ => "",
-            };
-            target.starts_with(&prefix) && resolve(bundle, target).is_some()
-        })
+        c.get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|e| {
+                let target = match s(e, "/url") {
+                    u if u == ss::RELATED_CLINICAL_CONTENT_EXTENSION => {
+                        s(e, "/valueReference/reference")
+                    }
+                    u if u == list::RELATED_PROBLEM_HEADER_EXTENSION => e
+                        .get("extension")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .find(|x| s(x, "/url") == "target")
+                        .map(|x| s(x, "/valueReference/reference"))
+                        .unwrap_or_default(),
+                    _ => "",
+                };
+                target.starts_with(&prefix) && resolve(bundle, target).is_some()
+            })
     });
-    ensure(linked, || format!("no problem (Condition) in the Bundle is linked to a {ty} in it"))
+    ensure(linked, || {
+        format!("no problem (Condition) in the Bundle is linked to a {ty} in it")
+    })
 }
 
 /// Encounters and their Consultation → Topic → Category Lists (§5.4).
 pub fn consultations(bundle: &Value, v: Version) -> CheckResult {
     let l = find_list(bundle, &ListName::Primary(Area::Consultations), v)?;
     list_rules(bundle, l, v)?;
-    let structure: Vec<&Value> = of_type(bundle, "List").into_iter().filter(|l| l.get("id").is_some()).collect();
+    let structure: Vec<&Value> = of_type(bundle, "List")
+        .into_iter()
+        .filter(|l| l.get("id").is_some())
+        .collect();
     for item in list_items(l) {
-        let e = resolve(bundle, item).ok_or_else(|| format!("the consultations List holds {item}, which is not in the Bundle"))?;
+        let e = resolve(bundle, item).ok_or_else(|| {
+            format!("the consultations List holds {item}, which is not in the Bundle")
+        })?;
         resource_type_is(e, "Encounter")?;
-        clinical_common(e, gs::profiles::ENCOUNTER, &["status", "type", "subject", "participant", "period.start"])?;
-        ensure(s(e, "/participant/0/type/0/coding/0/code") == "REC" || s(e, "/participant/0/type/0/coding/0/code") == "AUTH", || format!("{} participant type must be REC (or AUTH)", label(e)))?;
-        let consultation = structure.iter().find(|c| s(c, "/encounter/reference") == item && list_code(c) == list::CONSULTATION_CODE);
-        let consultation = consultation.ok_or_else(|| format!("{item} has no Consultation List ({}) referencing it", list::CONSULTATION_CODE))?;
+        clinical_common(
+            e,
+            gs::profiles::ENCOUNTER,
+            &["status", "type", "subject", "participant", "period.start"],
+        )?;
+        ensure(
+            s(e, "/participant/0/type/0/coding/0/code") == "REC"
+                || s(e, "/participant/0/type/0/coding/0/code") == "AUTH",
+            || format!("{} participant type must be REC (or AUTH)", label(e)),
+        )?;
+        let consultation = structure.iter().find(|c| {
+            s(c, "/encounter/reference") == item && list_code(c) == list::CONSULTATION_CODE
+        });
+        let consultation = consultation.ok_or_else(|| {
+            format!(
+                "{item} has no Consultation List ({}) referencing it",
+                list::CONSULTATION_CODE
+            )
+        })?;
         for topic_ref in list_items(consultation) {
-            let topic = resolve(bundle, topic_ref).ok_or_else(|| format!("Consultation List entry {topic_ref} is not in the Bundle"))?;
-            ensure(list_code(topic) == list::TOPIC_CODE, || format!("{topic_ref} held by a Consultation List is not a Topic List ({})", list::TOPIC_CODE))?;
+            let topic = resolve(bundle, topic_ref).ok_or_else(|| {
+                format!("Consultation List entry {topic_ref} is not in the Bundle")
+            })?;
+            ensure(list_code(topic) == list::TOPIC_CODE, || {
+                format!(
+                    "{topic_ref} held by a Consultation List is not a Topic List ({})",
+                    list::TOPIC_CODE
+                )
+            })?;
             for h in list_items(topic) {
-                let heading = resolve(bundle, h).ok_or_else(|| format!("Topic entry {h} is not in the Bundle"))?;
+                let heading = resolve(bundle, h)
+                    .ok_or_else(|| format!("Topic entry {h} is not in the Bundle"))?;
                 if s(heading, "/resourceType") == "List" {
-                    ensure(list_code(heading) == list::CATEGORY_CODE, || format!("{h} held by a Topic List is not a Category List ({})", list::CATEGORY_CODE))?;
+                    ensure(list_code(heading) == list::CATEGORY_CODE, || {
+                        format!(
+                            "{h} held by a Topic List is not a Category List ({})",
+                            list::CATEGORY_CODE
+                        )
+                    })?;
                 }
             }
         }
@@ -519,11 +1045,18 @@ pub fn consultations(bundle: &Value, v: Version) -> CheckResult {
     for sl in structure {
         let at = label(sl);
         for e in ["encounter", "date", "orderedBy", "entry", "subject"] {
-            ensure(sl.get(e).is_some(), || format!("consultation-structure {at} must populate {e}"))?;
+            ensure(sl.get(e).is_some(), || {
+                format!("consultation-structure {at} must populate {e}")
+            })?;
         }
-        ensure(s(sl, "/status") == "current" && s(sl, "/mode") == "snapshot", || format!("{at} must be current/snapshot"))?;
+        ensure(
+            s(sl, "/status") == "current" && s(sl, "/mode") == "snapshot",
+            || format!("{at} must be current/snapshot"),
+        )?;
         for forbidden in ["identifier", "source", "note"] {
-            ensure(sl.get(forbidden).is_none(), || format!("consultation-structure {at} must not populate {forbidden}"))?;
+            ensure(sl.get(forbidden).is_none(), || {
+                format!("consultation-structure {at} must not populate {forbidden}")
+            })?;
         }
     }
     Ok(())
@@ -531,25 +1064,59 @@ pub fn consultations(bundle: &Value, v: Version) -> CheckResult {
 
 /// The Encounters returned.
 pub fn encounter_starts(bundle: &Value) -> Vec<Option<NaiveDate>> {
-    of_type(bundle, "Encounter").into_iter().map(|e| date_of(s(e, "/period/start"))).collect()
+    of_type(bundle, "Encounter")
+        .into_iter()
+        .map(|e| date_of(s(e, "/period/start")))
+        .collect()
 }
 
 pub fn immunisations(bundle: &Value, not_given_asked: bool) -> CheckResult {
     for r in of_type(bundle, "Immunization") {
-        clinical_common(r, gs::profiles::IMMUNIZATION, &["status", "notGiven", "vaccineCode", "patient", "primarySource"])?;
+        clinical_common(
+            r,
+            gs::profiles::IMMUNIZATION,
+            &[
+                "status",
+                "notGiven",
+                "vaccineCode",
+                "patient",
+                "primarySource",
+            ],
+        )?;
         let at = label(r);
-        ensure(s(r, "/status") == "completed", || format!("{at} status must be completed"))?;
-        let urls: Vec<&str> = r.get("extension").and_then(Value::as_array).into_iter().flatten().map(|e| s(e, "/url")).collect();
-        for u in [ss::DATE_RECORDED_EXTENSION, ss::VACCINATION_PROCEDURE_EXTENSION] {
-            ensure(urls.contains(&u), || format!("{at} lacks the extension {u}"))?;
+        ensure(s(r, "/status") == "completed", || {
+            format!("{at} status must be completed")
+        })?;
+        let urls: Vec<&str> = r
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|e| s(e, "/url"))
+            .collect();
+        for u in [
+            ss::DATE_RECORDED_EXTENSION,
+            ss::VACCINATION_PROCEDURE_EXTENSION,
+        ] {
+            ensure(urls.contains(&u), || {
+                format!("{at} lacks the extension {u}")
+            })?;
         }
         let not_given = r.get("notGiven").and_then(Value::as_bool).unwrap_or(false);
-        ensure(!not_given || not_given_asked, || format!("{at} was not given; includeNotGiven was not true"))?;
+        ensure(!not_given || not_given_asked, || {
+            format!("{at} was not given; includeNotGiven was not true")
+        })?;
         if not_given {
-            ensure(r.get("vaccinationProtocol").is_none(), || format!("{at} was not given but has a vaccinationProtocol"))?;
-            ensure(r.pointer("/explanation/reason").is_none(), || format!("{at} was not given but has explanation.reason"))?;
+            ensure(r.get("vaccinationProtocol").is_none(), || {
+                format!("{at} was not given but has a vaccinationProtocol")
+            })?;
+            ensure(r.pointer("/explanation/reason").is_none(), || {
+                format!("{at} was not given but has explanation.reason")
+            })?;
         } else {
-            ensure(r.pointer("/explanation/reasonNotGiven").is_none(), || format!("{at} was given but has explanation.reasonNotGiven"))?;
+            ensure(r.pointer("/explanation/reasonNotGiven").is_none(), || {
+                format!("{at} was given but has explanation.reasonNotGiven")
+            })?;
         }
         refers_to(bundle, r, "/patient/reference", "Patient")?;
     }
@@ -559,7 +1126,11 @@ pub fn immunisations(bundle: &Value, not_given_asked: bool) -> CheckResult {
 /// Observations (uncategorised and investigation results).
 pub fn observations(bundle: &Value) -> CheckResult {
     for r in of_type(bundle, "Observation") {
-        clinical_common(r, gs::profiles::OBSERVATION, &["status", "code", "subject", "issued"])?;
+        clinical_common(
+            r,
+            gs::profiles::OBSERVATION,
+            &["status", "code", "subject", "issued"],
+        )?;
         coded(r, "/code")?;
     }
     Ok(())
@@ -567,15 +1138,38 @@ pub fn observations(bundle: &Value) -> CheckResult {
 
 /// The dates of the resources a List holds (`effectiveDateTime`, `issued`, `authoredOn`,
 /// `occurrenceDateTime`).
-pub fn item_dates<'a>(bundle: &'a Value, l: &'a Value, element: &str) -> Vec<(String, Option<NaiveDate>)> {
-    list_items(l).into_iter().filter_map(|i| resolve(bundle, i)).map(|r| (label(r), date_of(s(r, &format!("/{element}"))))).collect()
+pub fn item_dates<'a>(
+    bundle: &'a Value,
+    l: &'a Value,
+    element: &str,
+) -> Vec<(String, Option<NaiveDate>)> {
+    list_items(l)
+        .into_iter()
+        .filter_map(|i| resolve(bundle, i))
+        .map(|r| (label(r), date_of(s(r, &format!("/{element}")))))
+        .collect()
 }
 
 pub fn investigations(bundle: &Value) -> CheckResult {
     for r in of_type(bundle, "DiagnosticReport") {
-        clinical_common(r, gs::profiles::DIAGNOSTIC_REPORT, &["status", "code", "subject", "issued"])?;
-        for res in r.get("result").and_then(Value::as_array).into_iter().flatten() {
-            ensure(resolve(bundle, s(res, "/reference")).is_some(), || format!("{} result {} is not in the Bundle", label(r), s(res, "/reference")))?;
+        clinical_common(
+            r,
+            gs::profiles::DIAGNOSTIC_REPORT,
+            &["status", "code", "subject", "issued"],
+        )?;
+        for res in r
+            .get("result")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            ensure(resolve(bundle, s(res, "/reference")).is_some(), || {
+                format!(
+                    "{} result {} is not in the Bundle",
+                    label(r),
+                    s(res, "/reference")
+                )
+            })?;
         }
     }
     for r in of_type(bundle, "Specimen") {
@@ -586,13 +1180,27 @@ pub fn investigations(bundle: &Value) -> CheckResult {
 
 pub fn referrals(bundle: &Value) -> CheckResult {
     for r in of_type(bundle, "ReferralRequest") {
-        clinical_common(r, gs::profiles::REFERRAL_REQUEST, &["status", "intent", "subject", "reasonCode"])?;
+        clinical_common(
+            r,
+            gs::profiles::REFERRAL_REQUEST,
+            &["status", "intent", "subject", "reasonCode"],
+        )?;
         let at = label(r);
-        ensure(s(r, "/intent") == "order", || format!("{at} intent must be order"))?;
-        ensure(s(r, "/status") != "entered-in-error", || format!("{at} was entered in error and must not be returned"))?;
-        ensure(r.get("serviceRequested").is_none() && r.get("specialty").is_none(), || format!("{at} main code belongs in reasonCode, not serviceRequested/specialty"))?;
+        ensure(s(r, "/intent") == "order", || {
+            format!("{at} intent must be order")
+        })?;
+        ensure(s(r, "/status") != "entered-in-error", || {
+            format!("{at} was entered in error and must not be returned")
+        })?;
+        ensure(
+            r.get("serviceRequested").is_none() && r.get("specialty").is_none(),
+            || format!("{at} main code belongs in reasonCode, not serviceRequested/specialty"),
+        )?;
         if r.pointer("/requester/agent").is_some() {
-            ensure(resolve(bundle, s(r, "/requester/agent/reference")).is_some(), || format!("{at} requester.agent is not in the Bundle"))?;
+            ensure(
+                resolve(bundle, s(r, "/requester/agent/reference")).is_some(),
+                || format!("{at} requester.agent is not in the Bundle"),
+            )?;
         }
     }
     Ok(())
@@ -601,17 +1209,43 @@ pub fn referrals(bundle: &Value) -> CheckResult {
 pub fn diary(bundle: &Value, v: Version) -> CheckResult {
     let l = find_list(bundle, &ListName::Primary(Area::Diary), v)?;
     for i in list_items(l) {
-        let r = resolve(bundle, i).ok_or_else(|| format!("the diary List holds {i}, which is not in the Bundle"))?;
-        clinical_common(r, gs::profiles::PROCEDURE_REQUEST, &["status", "intent", "code", "subject", "authoredOn", "requester.agent"])?;
-        ensure(s(r, "/status") == "active", || format!("{} status {:?}: only incomplete (active) diary entries are returned", label(r), s(r, "/status")))?;
+        let r = resolve(bundle, i)
+            .ok_or_else(|| format!("the diary List holds {i}, which is not in the Bundle"))?;
+        clinical_common(
+            r,
+            gs::profiles::PROCEDURE_REQUEST,
+            &[
+                "status",
+                "intent",
+                "code",
+                "subject",
+                "authoredOn",
+                "requester.agent",
+            ],
+        )?;
+        ensure(s(r, "/status") == "active", || {
+            format!(
+                "{} status {:?}: only incomplete (active) diary entries are returned",
+                label(r),
+                s(r, "/status")
+            )
+        })?;
     }
     Ok(())
 }
 
 /// Some resource carries the NOPAT security label (migrate with sensitive information, 1.6.2).
 pub fn has_nopat_label(bundle: &Value) -> CheckResult {
-    let labelled = entries(bundle).into_iter().any(|r| r.pointer("/meta/security").and_then(Value::as_array).into_iter().flatten().any(|c| s(c, "/code") == ss::NOPAT && s(c, "/system") == ss::ACT_CODE_SYSTEM));
-    ensure(labelled, || "no resource in the Bundle carries the NOPAT security label".to_string())
+    let labelled = entries(bundle).into_iter().any(|r| {
+        r.pointer("/meta/security")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|c| s(c, "/code") == ss::NOPAT && s(c, "/system") == ss::ACT_CODE_SYSTEM)
+    });
+    ensure(labelled, || {
+        "no resource in the Bundle carries the NOPAT security label".to_string()
+    })
 }
 
 #[cfg(test)]
@@ -645,14 +1279,22 @@ mod tests {
     #[test]
     fn catches_defects() {
         let b = bundle();
-        assert!(bundle_rules(&b, "other", gs::LATEST).unwrap_err().contains("Ssp-TraceID"));
+        assert!(bundle_rules(&b, "other", gs::LATEST)
+            .unwrap_err()
+            .contains("Ssp-TraceID"));
         bundle_rules(&b, "other", (1, 2, 7)).unwrap();
         let mut dangling = bundle();
-        dangling["entry"][0]["resource"]["managingOrganization"]["reference"] = json!("Organization/9");
-        assert!(references_resolve(&dangling).unwrap_err().contains("Organization/9"));
+        dangling["entry"][0]["resource"]["managingOrganization"]["reference"] =
+            json!("Organization/9");
+        assert!(references_resolve(&dangling)
+            .unwrap_err()
+            .contains("Organization/9"));
         let mut wrong_code = bundle();
-        wrong_code["entry"][3]["resource"]["code"]["coding"][0]["code"] = json!(list::ENDED_ALLERGIES_CODE);
-        assert!(allergies(&wrong_code, false, gs::LATEST).unwrap_err().contains("886921000000105"));
+        wrong_code["entry"][3]["resource"]["code"]["coding"][0]["code"] =
+            json!(list::ENDED_ALLERGIES_CODE);
+        assert!(allergies(&wrong_code, false, gs::LATEST)
+            .unwrap_err()
+            .contains("886921000000105"));
         assert!(find_list(&b, &ListName::Primary(Area::Medication), gs::LATEST).is_err());
         assert!(unrecognised_warnings(&b, &["x"]).is_err());
     }

@@ -24,6 +24,10 @@ pub struct ProveArgs {
     /// Print the proof as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Stop each faulty run at its first failing scenario: faster, but lists only the first requirement
+    /// that caught each fault.
+    #[arg(long)]
+    pub fail_fast: bool,
 }
 
 fn parse_fault(name: &str) -> Result<Fault, String> {
@@ -41,7 +45,13 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let faults = if args.faults.is_empty() { Fault::ALL.to_vec() } else { args.faults.clone() };
-    let options = ProofOptions { features: args.features, tags: args.tags, concurrency: args.concurrency, faults };
+    let options = ProofOptions {
+        features: args.features,
+        tags: args.tags,
+        concurrency: args.concurrency,
+        faults,
+        fail_fast: args.fail_fast,
+    };
     let json = args.json;
     let result = proof::prove(&options, |v| {
         if !json {

@@ -323,7 +323,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
         if p.is_dir() {
             collect_files(&p, out);
         } else if p.extension().is_some_and(|e| e == "xml" || e == "json")
-            && !p.file_name().is_some_and(|n| n == "index.json")
+            && p.file_name().is_none_or(|n| n != "index.json")
         {
             out.push(p);
         }

@@ -115,32 +115,108 @@ impl Area {
     ];
 
     pub fn spec(self) -> AreaSpec {
-        let row = |parameter, name, since, list_code, list_title, secondary_words, item_word| AreaSpec {
-            parameter,
-            name,
-            since,
-            list_code,
-            list_title,
-            secondary_words,
-            item_word,
-        };
+        let row =
+            |parameter, name, since, list_code, list_title, secondary_words, item_word| AreaSpec {
+                parameter,
+                name,
+                since,
+                list_code,
+                list_title,
+                secondary_words,
+                item_word,
+            };
         match self {
-            Area::Allergies => row(param::INCLUDE_ALLERGIES, "allergies", (1, 2, 0), "886921000000105", "Allergies and adverse reactions", "allergies", "Allergy"),
-            Area::Medication => row(param::INCLUDE_MEDICATION, "medications", (1, 2, 0), "933361000000108", "Medications and medical devices", "medications", "Medication"),
-            Area::Consultations => row(param::INCLUDE_CONSULTATIONS, "consultations", (1, 3, 0), "1149501000000101", "List of consultations", "consultations", "Consultation"),
-            Area::Problems => row(param::INCLUDE_PROBLEMS, "problems", (1, 3, 0), "717711000000103", "Problems", "problems", "Problem"),
-            Area::Immunisations => row(param::INCLUDE_IMMUNISATIONS, "immunisations", (1, 3, 0), "1102181000000102", "Immunisations", "immunisations", "Immunisation"),
-            Area::Uncategorised => row(param::INCLUDE_UNCATEGORISED_DATA, "uncategorised data", (1, 3, 0), "826501000000100", "Uncategorised data", "uncategorised data", "Uncategorised data"),
-            Area::Investigations => row(param::INCLUDE_INVESTIGATIONS, "investigations", (1, 5, 0), "887191000000108", "Investigations and results", "investigations", "Investigation"),
-            Area::Referrals => row(param::INCLUDE_REFERRALS, "referrals", (1, 5, 0), "792931000000107", "Outbound referral", "outbound referrals", "Referral"),
-            Area::Diary => row(param::INCLUDE_DIARY_ENTRIES, "diary entries", (1, 5, 0), "714311000000108", "Patient recall administration", "diary entries", "Diary entry"),
+            Area::Allergies => row(
+                param::INCLUDE_ALLERGIES,
+                "allergies",
+                (1, 2, 0),
+                "886921000000105",
+                "Allergies and adverse reactions",
+                "allergies",
+                "Allergy",
+            ),
+            Area::Medication => row(
+                param::INCLUDE_MEDICATION,
+                "medications",
+                (1, 2, 0),
+                "933361000000108",
+                "Medications and medical devices",
+                "medications",
+                "Medication",
+            ),
+            Area::Consultations => row(
+                param::INCLUDE_CONSULTATIONS,
+                "consultations",
+                (1, 3, 0),
+                "1149501000000101",
+                "List of consultations",
+                "consultations",
+                "Consultation",
+            ),
+            Area::Problems => row(
+                param::INCLUDE_PROBLEMS,
+                "problems",
+                (1, 3, 0),
+                "717711000000103",
+                "Problems",
+                "problems",
+                "Problem",
+            ),
+            Area::Immunisations => row(
+                param::INCLUDE_IMMUNISATIONS,
+                "immunisations",
+                (1, 3, 0),
+                "1102181000000102",
+                "Immunisations",
+                "immunisations",
+                "Immunisation",
+            ),
+            Area::Uncategorised => row(
+                param::INCLUDE_UNCATEGORISED_DATA,
+                "uncategorised data",
+                (1, 3, 0),
+                "826501000000100",
+                "Uncategorised data",
+                "uncategorised data",
+                "Uncategorised data",
+            ),
+            Area::Investigations => row(
+                param::INCLUDE_INVESTIGATIONS,
+                "investigations",
+                (1, 5, 0),
+                "887191000000108",
+                "Investigations and results",
+                "investigations",
+                "Investigation",
+            ),
+            Area::Referrals => row(
+                param::INCLUDE_REFERRALS,
+                "referrals",
+                (1, 5, 0),
+                "792931000000107",
+                "Outbound referral",
+                "outbound referrals",
+                "Referral",
+            ),
+            Area::Diary => row(
+                param::INCLUDE_DIARY_ENTRIES,
+                "diary entries",
+                (1, 5, 0),
+                "714311000000108",
+                "Patient recall administration",
+                "diary entries",
+                "Diary entry",
+            ),
         }
     }
 
     /// Look an area up by its feature-file name (`allergies`, `uncategorised data`...).
     pub fn from_name(name: &str) -> Option<Area> {
         let n = name.trim();
-        Self::ALL.iter().copied().find(|a| a.spec().name.eq_ignore_ascii_case(n))
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|a| a.spec().name.eq_ignore_ascii_case(n))
     }
 
     /// Look an area up by its `include*` parameter.
@@ -150,12 +226,16 @@ impl Area {
 
     /// The areas a provider of `v` supports.
     pub fn supported(v: Version) -> Vec<Area> {
-        Self::ALL.iter().copied().filter(|a| a.spec().since <= v).collect()
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|a| a.spec().since <= v)
+            .collect()
     }
 
     /// The area's primary List code for `v` (consultations used "Consultation" in 1.3.1 and 1.4.x).
     pub fn list_code(self, v: Version) -> &'static str {
-        if self == Area::Consultations && v >= (1, 3, 0) && v < (1, 5, 0) && v != (1, 3, 2) {
+        if self == Area::Consultations && ((1, 3, 0)..(1, 5, 0)).contains(&v) && v != (1, 3, 2) {
             return list::CONSULTATION_CODE;
         }
         self.spec().list_code
@@ -220,19 +300,110 @@ const NOW: Option<Version> = None;
 
 /// Every part parameter (structured.md §1.1).
 pub const PARTS: &[PartSpec] = &[
-    PartSpec { area: Area::Allergies, name: param::INCLUDE_RESOLVED_ALLERGIES, kind: PartKind::Boolean, since: (1, 2, 0), until: NOW, mandatory: Some(((1, 2, 0), (99, 0, 0))) },
-    PartSpec { area: Area::Medication, name: param::INCLUDE_PRESCRIPTION_ISSUES, kind: PartKind::Boolean, since: (1, 2, 0), until: NOW, mandatory: Some(((1, 2, 0), (1, 2, 5))) },
-    PartSpec { area: Area::Medication, name: param::MEDICATION_SEARCH_FROM_DATE, kind: PartKind::DateNotAfterToday, since: (1, 2, 2), until: NOW, mandatory: None },
-    PartSpec { area: Area::Consultations, name: param::CONSULTATION_SEARCH_PERIOD, kind: PartKind::Period, since: (1, 3, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Consultations, name: param::INCLUDE_NUMBER_OF_MOST_RECENT, kind: PartKind::PositiveInt, since: (1, 3, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Problems, name: param::FILTER_STATUS, kind: PartKind::Code(FILTER_STATUS_CODES), since: (1, 3, 1), until: NOW, mandatory: None },
-    PartSpec { area: Area::Problems, name: param::FILTER_SIGNIFICANCE, kind: PartKind::Code(FILTER_SIGNIFICANCE_CODES), since: (1, 3, 1), until: Some((1, 6, 1)), mandatory: None },
-    PartSpec { area: Area::Immunisations, name: param::INCLUDE_NOT_GIVEN, kind: PartKind::Boolean, since: (1, 5, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Immunisations, name: param::INCLUDE_STATUS, kind: PartKind::Boolean, since: (1, 5, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Uncategorised, name: param::UNCATEGORISED_DATA_SEARCH_PERIOD, kind: PartKind::Period, since: (1, 3, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Investigations, name: param::INVESTIGATION_SEARCH_PERIOD, kind: PartKind::Period, since: (1, 5, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Referrals, name: param::REFERRAL_SEARCH_PERIOD, kind: PartKind::Period, since: (1, 5, 0), until: NOW, mandatory: None },
-    PartSpec { area: Area::Diary, name: param::DIARY_ENTRIES_SEARCH_DATE, kind: PartKind::DateNotBeforeToday, since: (1, 5, 0), until: NOW, mandatory: None },
+    PartSpec {
+        area: Area::Allergies,
+        name: param::INCLUDE_RESOLVED_ALLERGIES,
+        kind: PartKind::Boolean,
+        since: (1, 2, 0),
+        until: NOW,
+        mandatory: Some(((1, 2, 0), (99, 0, 0))),
+    },
+    PartSpec {
+        area: Area::Medication,
+        name: param::INCLUDE_PRESCRIPTION_ISSUES,
+        kind: PartKind::Boolean,
+        since: (1, 2, 0),
+        until: NOW,
+        mandatory: Some(((1, 2, 0), (1, 2, 5))),
+    },
+    PartSpec {
+        area: Area::Medication,
+        name: param::MEDICATION_SEARCH_FROM_DATE,
+        kind: PartKind::DateNotAfterToday,
+        since: (1, 2, 2),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Consultations,
+        name: param::CONSULTATION_SEARCH_PERIOD,
+        kind: PartKind::Period,
+        since: (1, 3, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Consultations,
+        name: param::INCLUDE_NUMBER_OF_MOST_RECENT,
+        kind: PartKind::PositiveInt,
+        since: (1, 3, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Problems,
+        name: param::FILTER_STATUS,
+        kind: PartKind::Code(FILTER_STATUS_CODES),
+        since: (1, 3, 1),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Problems,
+        name: param::FILTER_SIGNIFICANCE,
+        kind: PartKind::Code(FILTER_SIGNIFICANCE_CODES),
+        since: (1, 3, 1),
+        until: Some((1, 6, 1)),
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Immunisations,
+        name: param::INCLUDE_NOT_GIVEN,
+        kind: PartKind::Boolean,
+        since: (1, 5, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Immunisations,
+        name: param::INCLUDE_STATUS,
+        kind: PartKind::Boolean,
+        since: (1, 5, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Uncategorised,
+        name: param::UNCATEGORISED_DATA_SEARCH_PERIOD,
+        kind: PartKind::Period,
+        since: (1, 3, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Investigations,
+        name: param::INVESTIGATION_SEARCH_PERIOD,
+        kind: PartKind::Period,
+        since: (1, 5, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Referrals,
+        name: param::REFERRAL_SEARCH_PERIOD,
+        kind: PartKind::Period,
+        since: (1, 5, 0),
+        until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Diary,
+        name: param::DIARY_ENTRIES_SEARCH_DATE,
+        kind: PartKind::DateNotBeforeToday,
+        since: (1, 5, 0),
+        until: NOW,
+        mandatory: None,
+    },
 ];
 
 impl PartSpec {
@@ -243,13 +414,16 @@ impl PartSpec {
 
     /// Whether the part must be sent with its parent in `v`.
     pub fn mandatory_in(&self, v: Version) -> bool {
-        self.mandatory.is_some_and(|(from, to)| from <= v && v <= to)
+        self.mandatory
+            .is_some_and(|(from, to)| from <= v && v <= to)
     }
 }
 
 /// The part `name` of `area`, if `v` knows it.
 pub fn part(area: Area, name: &str, v: Version) -> Option<&'static PartSpec> {
-    PARTS.iter().find(|p| p.area == area && p.name == name && p.supported(v))
+    PARTS
+        .iter()
+        .find(|p| p.area == area && p.name == name && p.supported(v))
 }
 
 /// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, structured.md §1.4).
@@ -292,34 +466,48 @@ pub mod list {
     pub const CATEGORY_CODE: &str = "24781000000107";
     pub const CATEGORY_DISPLAY: &str = "Category (EHR)";
     /// Code system of secondary lists (1.5.0+).
-    pub const SECONDARY_SYSTEM: &str = "https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1";
+    pub const SECONDARY_SYSTEM: &str =
+        "https://fhir.hl7.org.uk/STU3/CodeSystem/GPConnect-SecondaryListValues-1";
     /// The one "linked problems" secondary list code.
-    pub const LINKED_PROBLEMS_CODE: &str = "problems-linked-problems-not-relating-to-the-primary-query";
-    pub const LINKED_PROBLEMS_TITLE: &str = "Problems - linked problems not relating to the primary query";
+    pub const LINKED_PROBLEMS_CODE: &str =
+        "problems-linked-problems-not-relating-to-the-primary-query";
+    pub const LINKED_PROBLEMS_TITLE: &str =
+        "Problems - linked problems not relating to the primary query";
     /// Empty reason.
-    pub const EMPTY_REASON_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1";
+    pub const EMPTY_REASON_SYSTEM: &str =
+        "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1";
     pub const EMPTY_REASON_CODE: &str = "no-content-recorded";
     pub const EMPTY_REASON_DISPLAY: &str = "No Content Recorded";
     /// `List.note` of an empty List.
     pub const EMPTY_NOTE: &str = "Information not available";
     /// Extensions.
-    pub const WARNING_CODE_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1";
-    pub const WARNING_CODE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListWarningCode-1";
-    pub const CLINICAL_SETTING_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ClinicalSetting-1";
+    pub const WARNING_CODE_EXTENSION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1";
+    pub const WARNING_CODE_SYSTEM: &str =
+        "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListWarningCode-1";
+    pub const CLINICAL_SETTING_EXTENSION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ClinicalSetting-1";
     pub const CLINICAL_SETTING: (&str, &str) = ("1060971000000108", "General practice service");
     pub const RELATED_PROBLEM_HEADER_EXTENSION: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedProblemHeader-1";
 
     /// A secondary list's code: `problems-medications-related-to-problems`.
     pub fn secondary_code(title: &str) -> String {
-        title.to_ascii_lowercase().replace(" - ", "-").replace(' ', "-")
+        title
+            .to_ascii_lowercase()
+            .replace(" - ", "-")
+            .replace(' ', "-")
     }
 
     /// "Problems - medications related to problems" / "Consultations - medications contained in consultations".
     pub fn secondary_title(primary: super::Area, linked: super::Area) -> String {
         let words = linked.spec().secondary_words;
         match (primary, linked) {
-            (super::Area::Consultations, super::Area::Referrals) => "Consultations - outbound referrals in consultations".to_string(),
-            (super::Area::Consultations, _) => format!("Consultations - {words} contained in consultations"),
+            (super::Area::Consultations, super::Area::Referrals) => {
+                "Consultations - outbound referrals in consultations".to_string()
+            }
+            (super::Area::Consultations, _) => {
+                format!("Consultations - {words} contained in consultations")
+            }
             (_, _) => format!("Problems - {words} related to problems"),
         }
     }
@@ -334,7 +522,11 @@ pub enum Warning {
 }
 
 impl Warning {
-    pub const ALL: &'static [Warning] = &[Warning::ConfidentialItems, Warning::DataInTransit, Warning::DataAwaitingFiling];
+    pub const ALL: &'static [Warning] = &[
+        Warning::ConfidentialItems,
+        Warning::DataInTransit,
+        Warning::DataAwaitingFiling,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -384,17 +576,28 @@ pub mod warning_text {
 
 /// Clinical profiles returned by the structured record (unversioned canonical URLs).
 pub mod profiles {
-    pub use crate::gpconnect::systems::structured_profiles::{ALLERGY_INTOLERANCE, LIST, MEDICATION, MEDICATION_REQUEST, MEDICATION_STATEMENT};
-    pub const ENCOUNTER: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Encounter-1";
-    pub const PROBLEM_HEADER: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1";
-    pub const IMMUNIZATION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Immunization-1";
-    pub const OBSERVATION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Observation-1";
-    pub const DIAGNOSTIC_REPORT: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DiagnosticReport-1";
-    pub const SPECIMEN: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Specimen-1";
-    pub const PROCEDURE_REQUEST: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProcedureRequest-1";
-    pub const REFERRAL_REQUEST: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ReferralRequest-1";
+    pub use crate::gpconnect::systems::structured_profiles::{
+        ALLERGY_INTOLERANCE, LIST, MEDICATION, MEDICATION_REQUEST, MEDICATION_STATEMENT,
+    };
+    pub const ENCOUNTER: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Encounter-1";
+    pub const PROBLEM_HEADER: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1";
+    pub const IMMUNIZATION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Immunization-1";
+    pub const OBSERVATION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Observation-1";
+    pub const DIAGNOSTIC_REPORT: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-DiagnosticReport-1";
+    pub const SPECIMEN: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Specimen-1";
+    pub const PROCEDURE_REQUEST: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProcedureRequest-1";
+    pub const REFERRAL_REQUEST: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ReferralRequest-1";
     pub const MIGRATE_STRUCTURED_RECORD_OPERATION: &str = "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-MigrateStructuredRecord-Operation-1";
-    pub const GET_STRUCTURED_RECORD_OPERATION: &str = "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1";
+    pub const GET_STRUCTURED_RECORD_OPERATION: &str =
+        "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1";
 }
 
 /// Code systems and extension URLs of the clinical resources (structured.md §6).
@@ -402,21 +605,29 @@ pub mod systems {
     pub const SNOMED: &str = "http://snomed.info/sct";
     pub const ALLERGY_END_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1";
     pub const PRESCRIBING_AGENCY_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1";
-    pub const PRESCRIBING_AGENCY_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-PrescribingAgency-1";
-    pub const PRESCRIPTION_TYPE_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1";
-    pub const PRESCRIPTION_TYPE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-PrescriptionType-1";
+    pub const PRESCRIBING_AGENCY_SYSTEM: &str =
+        "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-PrescribingAgency-1";
+    pub const PRESCRIPTION_TYPE_EXTENSION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1";
+    pub const PRESCRIPTION_TYPE_SYSTEM: &str =
+        "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-PrescriptionType-1";
     pub const REPEAT_INFORMATION_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationRepeatInformation-1";
-    pub const ACTUAL_PROBLEM_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ActualProblem-1";
+    pub const ACTUAL_PROBLEM_EXTENSION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ActualProblem-1";
     pub const PROBLEM_SIGNIFICANCE_EXTENSION: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ProblemSignificance-1";
     pub const RELATED_CLINICAL_CONTENT_EXTENSION: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1";
-    pub const CONDITION_CATEGORY_SYSTEM: &str = "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ConditionCategory-1";
-    pub const DATE_RECORDED_EXTENSION: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-DateRecorded-1";
+    pub const CONDITION_CATEGORY_SYSTEM: &str =
+        "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ConditionCategory-1";
+    pub const DATE_RECORDED_EXTENSION: &str =
+        "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-DateRecorded-1";
     pub const VACCINATION_PROCEDURE_EXTENSION: &str = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1";
-    pub const PARTICIPANT_TYPE_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-ParticipantType-1";
+    pub const PARTICIPANT_TYPE_SYSTEM: &str =
+        "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-ParticipantType-1";
     pub const ACT_CODE_SYSTEM: &str = "http://hl7.org/fhir/v3/ActCode";
     /// The NOPAT security label (1.6.2).
     pub const NOPAT: &str = "NOPAT";
-    pub const SDS_JOB_ROLE_NAME_SYSTEM: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
+    pub const SDS_JOB_ROLE_NAME_SYSTEM: &str =
+        "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
 }
 
 /// Elements each clinical resource type must not populate (structured.md §6 "Must not populate").
@@ -424,16 +635,74 @@ pub fn not_in_use(resource_type: &str) -> &'static [&'static str] {
     match resource_type {
         "AllergyIntolerance" => &["reaction.note", "reaction.onset", "reaction.substance"],
         "Medication" => &["package"],
-        "MedicationStatement" => &["partOf", "category", "derivedFrom", "reasonNotTaken", "reasonCode", "reasonReference"],
-        "MedicationRequest" => &["definition", "category", "priority", "supportingInformation", "reasonCode", "reasonReference", "substitution", "detectedIssue", "eventHistory"],
-        "Encounter" => &["statusHistory", "class", "classHistory", "priority", "episodeOfCare", "incomingReferral", "appointment", "reason", "diagnosis", "account", "hospitalization", "partOf"],
-        "Condition" => &["severity", "verificationStatus", "bodySite", "stage", "evidence"],
+        "MedicationStatement" => &[
+            "partOf",
+            "category",
+            "derivedFrom",
+            "reasonNotTaken",
+            "reasonCode",
+            "reasonReference",
+        ],
+        "MedicationRequest" => &[
+            "definition",
+            "category",
+            "priority",
+            "supportingInformation",
+            "reasonCode",
+            "reasonReference",
+            "substitution",
+            "detectedIssue",
+            "eventHistory",
+        ],
+        "Encounter" => &[
+            "statusHistory",
+            "class",
+            "classHistory",
+            "priority",
+            "episodeOfCare",
+            "incomingReferral",
+            "appointment",
+            "reason",
+            "diagnosis",
+            "account",
+            "hospitalization",
+            "partOf",
+        ],
+        "Condition" => &[
+            "severity",
+            "verificationStatus",
+            "bodySite",
+            "stage",
+            "evidence",
+        ],
         "Immunization" => &["reaction"],
         "Observation" => &["basedOn", "category", "method", "specimen", "device"],
-        "DiagnosticReport" => &["effectiveDateTime", "effectivePeriod", "imagingStudy", "image", "presentedForm"],
+        "DiagnosticReport" => &[
+            "effectiveDateTime",
+            "effectivePeriod",
+            "imagingStudy",
+            "image",
+            "presentedForm",
+        ],
         "Specimen" => &["parent", "request"],
-        "ProcedureRequest" => &["definition", "basedOn", "replaces", "requisition", "doNotPerform", "relevantHistory"],
-        "ReferralRequest" => &["definition", "replaces", "groupIdentifier", "type", "occurrenceDateTime", "occurrencePeriod", "reasonReference", "relevantHistory"],
+        "ProcedureRequest" => &[
+            "definition",
+            "basedOn",
+            "replaces",
+            "requisition",
+            "doNotPerform",
+            "relevantHistory",
+        ],
+        "ReferralRequest" => &[
+            "definition",
+            "replaces",
+            "groupIdentifier",
+            "type",
+            "occurrenceDateTime",
+            "occurrencePeriod",
+            "reasonReference",
+            "relevantHistory",
+        ],
         "List" => &["source"],
         _ => &[],
     }
@@ -453,21 +722,38 @@ mod tests {
         codes.dedup();
         assert_eq!(params.len(), Area::ALL.len());
         assert_eq!(codes.len(), Area::ALL.len());
-        assert_eq!(Area::from_name("Uncategorised Data"), Some(Area::Uncategorised));
-        assert_eq!(Area::from_parameter("includeDiaryEntries"), Some(Area::Diary));
+        assert_eq!(
+            Area::from_name("Uncategorised Data"),
+            Some(Area::Uncategorised)
+        );
+        assert_eq!(
+            Area::from_parameter("includeDiaryEntries"),
+            Some(Area::Diary)
+        );
     }
 
     #[test]
     fn version_rules() {
-        assert_eq!(Area::supported((1, 2, 7)), vec![Area::Allergies, Area::Medication]);
+        assert_eq!(
+            Area::supported((1, 2, 7)),
+            vec![Area::Allergies, Area::Medication]
+        );
         assert_eq!(Area::supported(LATEST).len(), 9);
-        let issues = part(Area::Medication, param::INCLUDE_PRESCRIPTION_ISSUES, (1, 2, 7)).unwrap();
+        let issues = part(
+            Area::Medication,
+            param::INCLUDE_PRESCRIPTION_ISSUES,
+            (1, 2, 7),
+        )
+        .unwrap();
         assert!(!issues.mandatory_in((1, 2, 7)));
         assert!(issues.mandatory_in((1, 2, 4)));
         assert!(part(Area::Problems, param::FILTER_SIGNIFICANCE, (1, 6, 2)).is_none());
         assert!(part(Area::Problems, param::FILTER_SIGNIFICANCE, (1, 5, 0)).is_some());
         assert!(part(Area::Immunisations, param::INCLUDE_STATUS, (1, 3, 0)).is_none());
-        assert_eq!(Area::Consultations.list_code((1, 4, 0)), list::CONSULTATION_CODE);
+        assert_eq!(
+            Area::Consultations.list_code((1, 4, 0)),
+            list::CONSULTATION_CODE
+        );
         assert_eq!(Area::Consultations.list_code(LATEST), "1149501000000101");
     }
 
@@ -475,11 +761,20 @@ mod tests {
     fn secondary_lists_and_warnings() {
         let t = list::secondary_title(Area::Problems, Area::Medication);
         assert_eq!(t, "Problems - medications related to problems");
-        assert_eq!(list::secondary_code(&t), "problems-medications-related-to-problems");
-        assert_eq!(list::secondary_code(list::LINKED_PROBLEMS_TITLE), list::LINKED_PROBLEMS_CODE);
+        assert_eq!(
+            list::secondary_code(&t),
+            "problems-medications-related-to-problems"
+        );
+        assert_eq!(
+            list::secondary_code(list::LINKED_PROBLEMS_TITLE),
+            list::LINKED_PROBLEMS_CODE
+        );
         let re = regex::Regex::new(&Warning::DataInTransit.note_pattern(LATEST)).unwrap();
         assert!(re.is_match(&Warning::DataInTransit.note(LATEST, "01-Feb-2024")));
         assert!(!re.is_match("Patient record transfer"));
-        assert_eq!(Warning::from_code("data-in-transit"), Some(Warning::DataInTransit));
+        assert_eq!(
+            Warning::from_code("data-in-transit"),
+            Some(Warning::DataInTransit)
+        );
     }
 }

@@ -253,6 +253,22 @@ fn embedded<'a>(
             "the JWT claim {claim}.identifier is not an array"
         )));
     }
+    // A claim resource must be a valid base STU3 resource (the spec's resource-validation rule:
+    // INVALID_RESOURCE); it need not conform to any GP Connect profile.
+    if let Ok(validator) = crate::fhir::validator() {
+        let errors: Vec<String> = validator
+            .validate(value, None, crate::fhir::ProfileSet::Latest)
+            .into_iter()
+            .filter(|i| i.severity == crate::fhir::Severity::Error)
+            .map(|i| format!("{}: {}", i.location, i.message))
+            .collect();
+        if !errors.is_empty() {
+            return Err(ApiError::invalid_resource(format!(
+                "the JWT claim {claim} is not a valid FHIR {resource_type}: {}",
+                errors.join("; ")
+            )));
+        }
+    }
     Ok(value)
 }
 

@@ -160,7 +160,10 @@ pub fn router(state: Arc<ProviderState>) -> Router {
     // `/{STRUCTURED_SEGMENT}` and `/{DOCUMENTS_SEGMENT}`.
     let capabilities = foundations::routes(&state)
         .merge(appointments::routes(&state))
-        .nest(&format!("/{STRUCTURED_SEGMENT}"), structured::routes(&state));
+        .nest(
+            &format!("/{STRUCTURED_SEGMENT}"),
+            structured::routes(&state),
+        );
     let app = Router::new()
         .nest(&root, capabilities)
         .fallback(not_found)

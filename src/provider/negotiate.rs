@@ -61,14 +61,17 @@ fn media(value: &str) -> Media {
 }
 
 fn unsupported(what: &str, value: &str) -> ApiError {
+    // 415 with BAD_REQUEST: UNSUPPORTED_MEDIA_TYPE only entered the Spine code system in 1.6.0, so a
+    // 1.2.x provider's OperationOutcome could not carry it and stay valid against its profile.
     ApiError::new(
-        ErrorCode::UnsupportedMediaType,
+        ErrorCode::BadRequest,
         format!(
             "{what} {value:?} is not a supported format; use {} or {}",
             mime::FHIR_JSON,
             mime::FHIR_XML
         ),
     )
+    .with_status(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE)
 }
 
 /// The format to answer in, or a 415 error.

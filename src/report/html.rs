@@ -44,6 +44,10 @@ const JS: &str = include_str!("templates/report.js");
 /// Bodies longer than this (in bytes) are shown cut, with a note; results.json has them in full.
 pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
 
+/// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and results.json
+/// keeps every one whole.
+pub const PASSED_BODY_DISPLAY_LIMIT: usize = 4 * 1024;
+
 /// Render index.html.
 pub fn render(report: &RunReport) -> Result<String, tera::Error> {
     let mut tera = Tera::default();
@@ -285,7 +289,10 @@ impl<'a> ScenarioView<'a> {
                 .evidence
                 .iter()
                 .enumerate()
-                .map(|(i, x)| ExchangeView::new(i, x, failed && i == last))
+                .map(|(i, x)| {
+                    let limit = if failed { BODY_DISPLAY_LIMIT } else { PASSED_BODY_DISPLAY_LIMIT };
+                    ExchangeView::new(i, x, failed && i == last, limit)
+                })
                 .collect(),
         }
     }
@@ -322,7 +329,7 @@ struct ExchangeView<'a> {
 }
 
 impl<'a> ExchangeView<'a> {
-    fn new(i: usize, x: &'a Exchange, open: bool) -> Self {
+    fn new(i: usize, x: &'a Exchange, open: bool, limit: usize) -> Self {
         let (outcome, outcome_class) = match (&x.response, &x.error) {
             (Some(r), _) => (r.status.to_string(), http_status_class(r.status)),
             (None, Some(_)) => ("error".to_string(), "bad"),
@@ -357,11 +364,11 @@ impl<'a> ExchangeView<'a> {
                 .body
                 .as_deref()
                 .filter(|b| !b.is_empty())
-                .map(|b| BodyView::new(b, false)),
+                .map(|b| BodyView::new(b, false, limit)),
             response: x
                 .response
                 .as_ref()
-                .map(|r| ResponseView::new(r, &x.findings)),
+                .map(|r| ResponseView::new(r, &x.findings, limit)),
             error: x.error.as_deref(),
             findings: x
                 .findings
@@ -401,7 +408,7 @@ struct ResponseView<'a> {
 }
 
 impl<'a> ResponseView<'a> {
-    fn new(r: &'a RecordedResponse, findings: &[Finding]) -> Self {
+    fn new(r: &'a RecordedResponse, findings: &[Finding], limit: usize) -> Self {
         ResponseView {
             status: r.status,
             status_class: http_status_class(r.status),
@@ -417,7 +424,7 @@ impl<'a> ResponseView<'a> {
                         .any(|f| location_names_header(&f.location, k)),
                 })
                 .collect(),
-            body: (!r.body.is_empty()).then(|| BodyView::new(&r.body, r.truncated)),
+            body: (!r.body.is_empty()).then(|| BodyView::new(&r.body, r.truncated, limit)),
         }
     }
 }
@@ -433,20 +440,23 @@ struct BodyView {
     /// The capture itself was cut (over the configured cap), so even results.json lacks the rest.
     capture_truncated: bool,
     size: String,
+    /// Where the display copy is cut, in KB.
+    limit_kb: usize,
 }
 
 impl BodyView {
-    fn new(raw: &str, capture_truncated: bool) -> Self {
+    fn new(raw: &str, capture_truncated: bool, limit: usize) -> Self {
         let pretty = pretty_json(raw);
         let reformatted = pretty.is_some();
         let full = pretty.unwrap_or_else(|| raw.to_string());
-        let (text, cut) = cut_at(full, BODY_DISPLAY_LIMIT);
+        let (text, cut) = cut_at(full, limit);
         BodyView {
             text,
             reformatted,
             cut,
             capture_truncated,
             size: human_size(raw.len()),
+            limit_kb: limit / 1024,
         }
     }
 }
@@ -642,9 +652,9 @@ mod tests {
     #[test]
     fn bodies_are_cut_on_char_boundaries() {
         let s = "é".repeat(BODY_DISPLAY_LIMIT); // 2 bytes each
-        let b = BodyView::new(&s, false);
+        let b = BodyView::new(&s, false, BODY_DISPLAY_LIMIT);
         assert!(b.cut && b.text.len() <= BODY_DISPLAY_LIMIT && !b.reformatted);
-        let b = BodyView::new(r#"{"a":[1,2]}"#, false);
+        let b = BodyView::new(r#"{"a":[1,2]}"#, false, BODY_DISPLAY_LIMIT);
         assert!(b.reformatted && !b.cut && b.text.contains("\n  \"a\""));
     }
 

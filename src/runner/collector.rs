@@ -121,7 +121,7 @@ impl Collector {
             event::Scenario::Step(step, ev) => self.on_step(&k, &step, ev, false),
             event::Scenario::Hook(_, event::Hook::Failed(_, info)) => {
                 if let Some((s, _)) = self.running.get_mut(&k) {
-                    fail(s, "(hook)", panic_message(&info));
+                    fail(s, "(every response is validated against the FHIR profiles)", panic_message(&info));
                 }
             }
             event::Scenario::Finished => {

@@ -111,6 +111,12 @@ pub async fn preflight(config: &Config, client: &Client) -> Result<(), RunError>
 
 /// Run the features. Scenario failures are in the report; only problems that stop the run are errors.
 pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, RunError> {
+    run_with(options, progress, false).await
+}
+
+/// As [`run`]; with `fail_fast`, no new scenario starts once one has failed (used where the question is
+/// only "does anything fail?").
+pub async fn run_with(options: RunOptions, progress: Progress, fail_fast: bool) -> Result<RunReport, RunError> {
     let RunOptions { config, features, tags, concurrency, embedded } = options;
     config.validate().map_err(|e| RunError::Config(e.to_string()))?;
     let filter = tags.as_deref().map(parse_tags).transpose()?;
@@ -139,7 +145,13 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
                     let booked = std::mem::take(&mut w.cleanup);
                     let teardown = crate::steps::appointments::teardown(&ctx, booked).await;
                     w.exchanges.extend(teardown);
-                    ctx.deposit(key, std::mem::take(&mut w.exchanges));
+                    let exchanges = std::mem::take(&mut w.exchanges);
+                    let invalid = crate::steps::validation::errors_in(&exchanges);
+                    ctx.deposit(key, exchanges);
+                    // Every response must be valid FHIR: a failing after-hook fails the scenario.
+                    if let Some(message) = invalid {
+                        std::panic::panic_any(message);
+                    }
                 }
             }
             .boxed_local()
@@ -147,6 +159,7 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
         // Last: changing the writer resets the CLI options, and without defaults cucumber would parse
         // the process arguments as its own.
         .with_default_cli();
+    let cucumber = if fail_fast { cucumber.fail_fast() } else { cucumber };
     let versions = config.target.clone();
     let run = cucumber.filter_run(features.clone(), move |feature, rule, scenario| {
         let tags: Vec<&String> = feature

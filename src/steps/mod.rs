@@ -7,6 +7,7 @@
 
 pub mod appointments;
 pub mod context;
+pub mod validation;
 pub mod cross_cutting;
 pub mod foundations;
 pub mod request;
@@ -58,14 +59,15 @@ impl Assurance {
     /// Send the request under construction and keep the exchange as evidence.
     pub async fn send(&mut self) -> CheckResult {
         let spec = self.request.take().ok_or("there is no request to send")?;
-        let exchange = self.ctx.client.send(&spec).await;
-        self.exchanges.push(exchange);
+        self.send_aside(spec).await?;
         Ok(())
     }
 
-    /// Send a helper request (e.g. a find to learn a logical id) and return its parsed body.
+    /// Send a request, validate the response against the FHIR profiles (findings are attached to the
+    /// exchange, shown in the report and enforced when the scenario ends), and keep it as evidence.
     pub async fn send_aside(&mut self, spec: RequestSpec) -> Result<&Exchange, String> {
-        let exchange = self.ctx.client.send(&spec).await;
+        let mut exchange = self.ctx.client.send(&spec).await;
+        validation::attach_findings(&self.ctx.config, spec.interaction, &mut exchange);
         self.exchanges.push(exchange);
         Ok(self.exchanges.last().expect("just pushed"))
     }

@@ -27,8 +27,14 @@ fn version(w: &Assurance) -> Version {
 pub fn expand_date(text: &str) -> String {
     let today = chrono::Utc::now().date_naive();
     let t = text.trim();
-    let Some(rest) = t.strip_prefix("today") else { return t.to_string() };
-    let offset = if rest.is_empty() { Some(0) } else { rest.strip_prefix('+').unwrap_or(rest).parse::<i64>().ok() };
+    let Some(rest) = t.strip_prefix("today") else {
+        return t.to_string();
+    };
+    let offset = if rest.is_empty() {
+        Some(0)
+    } else {
+        rest.strip_prefix('+').unwrap_or(rest).parse::<i64>().ok()
+    };
     match offset {
         Some(o) => (today + Duration::days(o)).format("%Y-%m-%d").to_string(),
         None => t.to_string(),
@@ -37,24 +43,58 @@ pub fn expand_date(text: &str) -> String {
 
 fn date_arg(text: &str) -> Result<NaiveDate, String> {
     let d = expand_date(text);
-    NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date (yyyy-mm-dd or today±N)"))
+    NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date (yyyy-mm-dd or today±N)"))
 }
 
 /// The typed `{"name": part, value[x]: ...}` for a part, from the part table when it is known.
 fn part_json(area: Option<Area>, part: &str, value: &str) -> Value {
     let spec = area.and_then(|a| gs::PARTS.iter().find(|p| p.area == a && p.name == part));
-    let raw = || if value == "null" { Value::Null } else { json!(value) };
+    let raw = || {
+        if value == "null" {
+            Value::Null
+        } else {
+            json!(value)
+        }
+    };
     let (element, v) = match spec.map(|s| s.kind) {
-        Some(PartKind::Boolean) => ("valueBoolean", match value { "true" => json!(true), "false" => json!(false), _ => raw() }),
-        Some(PartKind::DateNotAfterToday | PartKind::DateNotBeforeToday) => ("valueDate", if value == "null" { Value::Null } else { json!(expand_date(value)) }),
-        Some(PartKind::PositiveInt) => ("valuePositiveInt", value.parse::<i64>().map(Value::from).unwrap_or_else(|_| raw())),
+        Some(PartKind::Boolean) => (
+            "valueBoolean",
+            match value {
+                "true" => json!(true),
+                "false" => json!(false),
+                _ => raw(),
+            },
+        ),
+        Some(PartKind::DateNotAfterToday | PartKind::DateNotBeforeToday) => (
+            "valueDate",
+            if value == "null" {
+                Value::Null
+            } else {
+                json!(expand_date(value))
+            },
+        ),
+        Some(PartKind::PositiveInt) => (
+            "valuePositiveInt",
+            value
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| raw()),
+        ),
         Some(PartKind::Code(_)) => ("valueCode", raw()),
         Some(PartKind::Period) => {
             let mut period = serde_json::Map::new();
             let (start, end) = value.split_once("..").unwrap_or((value, ""));
             for (k, x) in [("start", start), ("end", end)] {
                 if !x.is_empty() {
-                    period.insert(k.into(), if x == "null" { Value::Null } else { json!(expand_date(x)) });
+                    period.insert(
+                        k.into(),
+                        if x == "null" {
+                            Value::Null
+                        } else {
+                            json!(expand_date(x))
+                        },
+                    );
                 }
             }
             ("valuePeriod", Value::Object(period))
@@ -82,14 +122,19 @@ impl Assurance {
         if !list.iter().any(|p| p["name"] == name) {
             list.push(json!({"name": name}));
         }
-        list.iter_mut().rev().find(|p| p["name"] == name).ok_or_else(|| format!("no parameter {name}"))
+        list.iter_mut()
+            .rev()
+            .find(|p| p["name"] == name)
+            .ok_or_else(|| format!("no parameter {name}"))
     }
 
     fn structured_request(&mut self, interaction: Interaction, alias: &str) -> CheckResult {
         let nhs = self.alias(Subject::Patient, alias)?;
         let mut spec = self.new_request(interaction, None);
-        spec.body = Some(Body::Resource(json!({"resourceType": "Parameters", "parameter": [
-            {"name": param::PATIENT_NHS_NUMBER, "valueIdentifier": {"system": systems::NHS_NUMBER, "value": nhs}}]})));
+        spec.body = Some(Body::Resource(
+            json!({"resourceType": "Parameters", "parameter": [
+            {"name": param::PATIENT_NHS_NUMBER, "valueIdentifier": {"system": systems::NHS_NUMBER, "value": nhs}}]}),
+        ));
         self.memory.insert("structured:nhs".into(), nhs);
         self.request = Some(spec);
         Ok(())
@@ -109,15 +154,33 @@ async fn structured_request(w: &mut Assurance, alias: String) -> CheckResult {
 
 /// Migrate (1.6.0+): the JWT carries reason `migration`, the confidentiality scope matching the
 /// sensitive flag, and the requesting organisation the patient's new practice (`ORG2`).
-#[given(expr = "a migrate structured record request for {string} with sensitive information {word}")]
+#[given(
+    expr = "a migrate structured record request for {string} with sensitive information {word}"
+)]
 async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) -> CheckResult {
     w.structured_request(Interaction::MigrateStructuredRecord, &alias)?;
     let sensitive = sensitive == "true";
-    w.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] = json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
-    let ods = w.alias(Subject::Organization, crate::provider::structured::MIGRATION_PRACTICE_ALIAS)?;
-    let claims = w.request_mut()?.claims_mut().ok_or("the request has no JWT claims")?;
-    claims.set("requested_scope", json!(format!("patient/*.read {}", if sensitive { "conf/R" } else { "conf/N" })));
-    let mut org = claims.get("requesting_organization").cloned().unwrap_or(Value::Null);
+    w.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
+        json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
+    let ods = w.alias(
+        Subject::Organization,
+        crate::provider::structured::MIGRATION_PRACTICE_ALIAS,
+    )?;
+    let claims = w
+        .request_mut()?
+        .claims_mut()
+        .ok_or("the request has no JWT claims")?;
+    claims.set(
+        "requested_scope",
+        json!(format!(
+            "patient/*.read {}",
+            if sensitive { "conf/R" } else { "conf/N" }
+        )),
+    );
+    let mut org = claims
+        .get("requesting_organization")
+        .cloned()
+        .unwrap_or(Value::Null);
     org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
     claims.set("requesting_organization", org);
     Ok(())
@@ -126,8 +189,14 @@ async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) ->
 #[given(expr = "the JWT requesting organisation is {string}")]
 async fn requesting_org(w: &mut Assurance, alias: String) -> CheckResult {
     let ods = w.alias(Subject::Organization, &alias)?;
-    let claims = w.request_mut()?.claims_mut().ok_or("the request has no JWT claims")?;
-    let mut org = claims.get("requesting_organization").cloned().unwrap_or(Value::Null);
+    let claims = w
+        .request_mut()?
+        .claims_mut()
+        .ok_or("the request has no JWT claims")?;
+    let mut org = claims
+        .get("requesting_organization")
+        .cloned()
+        .unwrap_or(Value::Null);
     org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
     claims.set("requesting_organization", org);
     Ok(())
@@ -158,7 +227,12 @@ async fn every_area(w: &mut Assurance) -> CheckResult {
 }
 
 #[given(expr = "the part {string} of {string} is {string}")]
-async fn part_set(w: &mut Assurance, part: String, parameter: String, value: String) -> CheckResult {
+async fn part_set(
+    w: &mut Assurance,
+    part: String,
+    parameter: String,
+    value: String,
+) -> CheckResult {
     let p = part_json(Area::from_parameter(&parameter), &part, &value);
     let target = w.parameter_mut(&parameter)?;
     match target.get_mut("part").and_then(Value::as_array_mut) {
@@ -169,7 +243,13 @@ async fn part_set(w: &mut Assurance, part: String, parameter: String, value: Str
 }
 
 #[given(expr = "the part {string} of {string} is sent as {word} {string}")]
-async fn part_raw(w: &mut Assurance, part: String, parameter: String, element: String, value: String) -> CheckResult {
+async fn part_raw(
+    w: &mut Assurance,
+    part: String,
+    parameter: String,
+    element: String,
+    value: String,
+) -> CheckResult {
     let v = serde_json::from_str(&value).unwrap_or(Value::String(value));
     let p = json!({"name": part, element: v});
     let target = w.parameter_mut(&parameter)?;
@@ -221,8 +301,12 @@ async fn nhs_element(w: &mut Assurance, element: String, value: String) -> Check
 async fn malformed_body(w: &mut Assurance, kind: String) -> CheckResult {
     let body = match kind.as_str() {
         "a-Patient-resource" => Body::Resource(json!({"resourceType": "Patient", "id": "1"})),
-        "a-parameter-without-a-name" => Body::Resource(json!({"resourceType": "Parameters", "parameter": [{"valueString": "x"}]})),
-        "parameters-not-in-an-array" => Body::Resource(json!({"resourceType": "Parameters", "parameter": {"name": "patientNHSNumber"}})),
+        "a-parameter-without-a-name" => Body::Resource(
+            json!({"resourceType": "Parameters", "parameter": [{"valueString": "x"}]}),
+        ),
+        "parameters-not-in-an-array" => Body::Resource(
+            json!({"resourceType": "Parameters", "parameter": {"name": "patientNHSNumber"}}),
+        ),
         "not-JSON" => Body::Raw("this is not FHIR".into()),
         other => return Err(format!("unknown malformed body {other:?}")),
     };
@@ -235,7 +319,14 @@ async fn is_structured_bundle(w: &mut Assurance, alias: String) -> CheckResult {
     let nhs = w.alias(Subject::Patient, &alias)?;
     let b = w.structured_bundle()?;
     checks::headers::cache_control_no_store(w.last()?)?;
-    let trace = w.last()?.request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(SSP_TRACE_ID)).map(|(_, v)| v.clone()).unwrap_or_default();
+    let trace = w
+        .last()?
+        .request
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(SSP_TRACE_ID))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     cs::bundle_rules(&b, &trace, version(w))?;
     cs::patient_and_base(&b, &nhs)?;
     cs::no_duplicates(&b)?;
@@ -245,7 +336,14 @@ async fn is_structured_bundle(w: &mut Assurance, alias: String) -> CheckResult {
 #[then("the Bundle id is the request's Ssp-TraceID")]
 async fn bundle_id(w: &mut Assurance) -> CheckResult {
     let b = w.structured_bundle()?;
-    let trace = w.last()?.request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(SSP_TRACE_ID)).map(|(_, v)| v.clone()).unwrap_or_default();
+    let trace = w
+        .last()?
+        .request
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(SSP_TRACE_ID))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     cs::bundle_id_is(&b, &trace)
 }
 
@@ -258,8 +356,16 @@ async fn references(w: &mut Assurance) -> CheckResult {
 async fn list_count(w: &mut Assurance, n: usize) -> CheckResult {
     let b = w.structured_bundle()?;
     let lists = cs::query_lists(&b);
-    let titles: Vec<&str> = lists.iter().map(|l| l["title"].as_str().unwrap_or_default()).collect();
-    ensure(lists.len() == n, || format!("the Bundle holds {} Lists {titles:?}; expected {n}", lists.len()))
+    let titles: Vec<&str> = lists
+        .iter()
+        .map(|l| l["title"].as_str().unwrap_or_default())
+        .collect();
+    ensure(lists.len() == n, || {
+        format!(
+            "the Bundle holds {} Lists {titles:?}; expected {n}",
+            lists.len()
+        )
+    })
 }
 
 #[then(expr = "the Bundle has the {string} List")]
@@ -288,12 +394,15 @@ async fn list_empty(w: &mut Assurance, name: String) -> CheckResult {
 async fn list_not_empty(w: &mut Assurance, name: String) -> CheckResult {
     let b = w.structured_bundle()?;
     let l = cs::find_list(&b, &ListName::parse(&name), version(w))?;
-    ensure(!cs::list_items(l).is_empty(), || format!("the {name:?} List is empty"))
+    ensure(!cs::list_items(l).is_empty(), || {
+        format!("the {name:?} List is empty")
+    })
 }
 
 #[then(expr = "the {string} List carries the warning {string}")]
 async fn list_warning(w: &mut Assurance, name: String, code: String) -> CheckResult {
-    let warning = Warning::from_code(&code).ok_or_else(|| format!("{code:?} is not a List warning code"))?;
+    let warning =
+        Warning::from_code(&code).ok_or_else(|| format!("{code:?} is not a List warning code"))?;
     let b = w.structured_bundle()?;
     let v = version(w);
     let l = cs::find_list(&b, &ListName::parse(&name), v)?;
@@ -304,12 +413,18 @@ async fn list_warning(w: &mut Assurance, name: String, code: String) -> CheckRes
 async fn no_outcome(w: &mut Assurance) -> CheckResult {
     let b = w.structured_bundle()?;
     let n = cs::of_type(&b, "OperationOutcome").len();
-    ensure(n == 0, || format!("the Bundle holds {n} OperationOutcome(s); none was expected"))
+    ensure(n == 0, || {
+        format!("the Bundle holds {n} OperationOutcome(s); none was expected")
+    })
 }
 
 #[then(expr = "the Bundle has a NOT_IMPLEMENTED warning for each of {string}")]
 async fn warnings(w: &mut Assurance, names: String) -> CheckResult {
-    let list: Vec<&str> = names.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+    let list: Vec<&str> = names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
     cs::unrecognised_warnings(&w.structured_bundle()?, &list)
 }
 
@@ -317,13 +432,17 @@ async fn warnings(w: &mut Assurance, names: String) -> CheckResult {
 async fn none_of(w: &mut Assurance, ty: String) -> CheckResult {
     let b = w.structured_bundle()?;
     let n = cs::of_type(&b, &ty).len();
-    ensure(n == 0, || format!("the Bundle holds {n} {ty} resources; none was expected"))
+    ensure(n == 0, || {
+        format!("the Bundle holds {n} {ty} resources; none was expected")
+    })
 }
 
 #[then(expr = "the Bundle holds {word} resources")]
 async fn some_of(w: &mut Assurance, ty: String) -> CheckResult {
     let b = w.structured_bundle()?;
-    ensure(!cs::of_type(&b, &ty).is_empty(), || format!("the Bundle holds no {ty} resources"))
+    ensure(!cs::of_type(&b, &ty).is_empty(), || {
+        format!("the Bundle holds no {ty} resources")
+    })
 }
 
 #[then(expr = "the allergies are valid, resolved allergies {word}")]
@@ -351,7 +470,12 @@ async fn medications_from(w: &mut Assurance, from: String) -> CheckResult {
 #[then(expr = "the Bundle holds MedicationRequests with intent {string}")]
 async fn has_intent(w: &mut Assurance, intent: String) -> CheckResult {
     let b = w.structured_bundle()?;
-    ensure(cs::of_type(&b, "MedicationRequest").iter().any(|r| r["intent"] == intent.as_str()), || format!("no MedicationRequest with intent {intent}"))
+    ensure(
+        cs::of_type(&b, "MedicationRequest")
+            .iter()
+            .any(|r| r["intent"] == intent.as_str()),
+        || format!("no MedicationRequest with intent {intent}"),
+    )
 }
 
 #[then("the problems are valid")]
@@ -373,10 +497,22 @@ async fn problems_filtered(w: &mut Assurance, what: String, value: String) -> Ch
     for p in list {
         let actual = match what.as_str() {
             "status" => p["clinicalStatus"].as_str().unwrap_or_default().to_string(),
-            "significance" => p["extension"].as_array().into_iter().flatten().find(|e| e["url"] == gs::systems::PROBLEM_SIGNIFICANCE_EXTENSION).and_then(|e| e["valueCode"].as_str()).unwrap_or_default().to_string(),
+            "significance" => p["extension"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|e| e["url"] == gs::systems::PROBLEM_SIGNIFICANCE_EXTENSION)
+                .and_then(|e| e["valueCode"].as_str())
+                .unwrap_or_default()
+                .to_string(),
             other => return Err(format!("say status or significance, not {other:?}")),
         };
-        ensure(actual == value, || format!("Condition/{} has {what} {actual:?}; the filter asked for {value:?}", p["id"].as_str().unwrap_or_default()))?;
+        ensure(actual == value, || {
+            format!(
+                "Condition/{} has {what} {actual:?}; the filter asked for {value:?}",
+                p["id"].as_str().unwrap_or_default()
+            )
+        })?;
     }
     Ok(())
 }
@@ -395,7 +531,9 @@ async fn consultations(w: &mut Assurance) -> CheckResult {
 async fn most_recent(w: &mut Assurance, n: usize) -> CheckResult {
     let b = w.structured_bundle()?;
     let found = cs::encounter_starts(&b).len();
-    ensure(found <= n && found > 0, || format!("{found} Encounters returned; expected between 1 and {n}"))
+    ensure(found <= n && found > 0, || {
+        format!("{found} Encounters returned; expected between 1 and {n}")
+    })
 }
 
 #[then(expr = "every consultation started on or after {string}")]
@@ -403,7 +541,9 @@ async fn consultations_after(w: &mut Assurance, from: String) -> CheckResult {
     let from = date_arg(&from)?;
     let b = w.structured_bundle()?;
     for d in cs::encounter_starts(&b) {
-        ensure(d.is_some_and(|d| d >= from), || format!("an Encounter started {d:?}, before the search period start {from}"))?;
+        ensure(d.is_some_and(|d| d >= from), || {
+            format!("an Encounter started {d:?}, before the search period start {from}")
+        })?;
     }
     Ok(())
 }
@@ -413,7 +553,9 @@ async fn consultations_before(w: &mut Assurance, to: String) -> CheckResult {
     let to = date_arg(&to)?;
     let b = w.structured_bundle()?;
     for d in cs::encounter_starts(&b) {
-        ensure(d.is_some_and(|d| d <= to), || format!("an Encounter started {d:?}, after the search period end {to}"))?;
+        ensure(d.is_some_and(|d| d <= to), || {
+            format!("an Encounter started {d:?}, after the search period end {to}")
+        })?;
     }
     Ok(())
 }
@@ -427,7 +569,12 @@ async fn immunisations(w: &mut Assurance, not_given: String) -> CheckResult {
 async fn immunisation_not_given(w: &mut Assurance, value: String) -> CheckResult {
     let b = w.structured_bundle()?;
     let want = value == "true";
-    ensure(cs::of_type(&b, "Immunization").iter().any(|r| r["notGiven"].as_bool() == Some(want)), || format!("no Immunization with notGiven {want}"))
+    ensure(
+        cs::of_type(&b, "Immunization")
+            .iter()
+            .any(|r| r["notGiven"].as_bool() == Some(want)),
+        || format!("no Immunization with notGiven {want}"),
+    )
 }
 
 #[then("the observations are valid")]
@@ -436,17 +583,27 @@ async fn observations(w: &mut Assurance) -> CheckResult {
 }
 
 #[then(expr = "every item of the {string} List has its {word} within {string}")]
-async fn dated_within(w: &mut Assurance, name: String, element: String, period: String) -> CheckResult {
+async fn dated_within(
+    w: &mut Assurance,
+    name: String,
+    element: String,
+    period: String,
+) -> CheckResult {
     let b = w.structured_bundle()?;
     let l = cs::find_list(&b, &ListName::parse(&name), version(w))?;
     let (start, end) = period.split_once("..").unwrap_or((&period, ""));
     let start = (!start.is_empty()).then(|| date_arg(start)).transpose()?;
     let end = (!end.is_empty()).then(|| date_arg(end)).transpose()?;
     let items = cs::item_dates(&b, l, &element);
-    ensure(!items.is_empty(), || format!("the {name:?} List holds nothing to check"))?;
+    ensure(!items.is_empty(), || {
+        format!("the {name:?} List holds nothing to check")
+    })?;
     for (label, d) in items {
         let d = d.ok_or_else(|| format!("{label} has no {element}"))?;
-        ensure(start.is_none_or(|s| d >= s) && end.is_none_or(|e| d <= e), || format!("{label} {element} {d} is outside {period}"))?;
+        ensure(
+            start.is_none_or(|s| d >= s) && end.is_none_or(|e| d <= e),
+            || format!("{label} {element} {d} is outside {period}"),
+        )?;
     }
     Ok(())
 }
@@ -484,7 +641,9 @@ async fn structured_capability(w: &mut Assurance) -> CheckResult {
         expected.push("gpc.migratestructuredrecord");
     }
     for op in expected {
-        ensure(ops.contains(&op), || format!("the structured CapabilityStatement declares {ops:?}; {op} is missing"))?;
+        ensure(ops.contains(&op), || {
+            format!("the structured CapabilityStatement declares {ops:?}; {op} is missing")
+        })?;
     }
     Ok(())
 }
@@ -502,11 +661,18 @@ mod tests {
     fn relative_dates_and_typed_parts() {
         let today = chrono::Utc::now().date_naive();
         assert_eq!(expand_date("today"), today.format("%Y-%m-%d").to_string());
-        assert_eq!(expand_date("today-1"), (today - Duration::days(1)).format("%Y-%m-%d").to_string());
+        assert_eq!(
+            expand_date("today-1"),
+            (today - Duration::days(1)).format("%Y-%m-%d").to_string()
+        );
         assert_eq!(expand_date("2014-02"), "2014-02");
         let p = part_json(Some(Area::Allergies), "includeResolvedAllergies", "true");
         assert_eq!(p["valueBoolean"], json!(true));
-        let p = part_json(Some(Area::Consultations), "consultationSearchPeriod", "2020-01-01..");
+        let p = part_json(
+            Some(Area::Consultations),
+            "consultationSearchPeriod",
+            "2020-01-01..",
+        );
         assert_eq!(p["valuePeriod"], json!({"start": "2020-01-01"}));
         let p = part_json(None, "madeUp", "x");
         assert_eq!(p["valueString"], json!("x"));

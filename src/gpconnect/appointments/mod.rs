@@ -20,15 +20,18 @@ pub const EXT_CANCELLATION_REASON: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-AppointmentCancellationReason-1";
 
 /// Organisation type code system (searchFilter and the booking organisation's `type`).
-pub const CS_ORGANISATION_TYPE: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1";
+pub const CS_ORGANISATION_TYPE: &str =
+    "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1";
 /// The codes of GPConnect-OrganisationType-1.
 pub const ORGANISATION_TYPES: &[&str] = &["gp-practice", "urgent-care"];
 /// Delivery channel code system.
-pub const CS_DELIVERY_CHANNEL: &str = "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-1";
+pub const CS_DELIVERY_CHANNEL: &str =
+    "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-DeliveryChannel-1";
 /// The codes of GPConnect-DeliveryChannel-1.
 pub const DELIVERY_CHANNELS: &[&str] = &["In-person", "Telephone", "Video"];
 /// SDS job role name code system (practitioner role).
-pub const CS_SDS_JOB_ROLE_NAME: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
+pub const CS_SDS_JOB_ROLE_NAME: &str =
+    "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
 /// GPConnect-PractitionerRole-1 (1.2.1–1.2.8): the 20 SDS job roles a schedule may carry.
 pub const PRACTITIONER_ROLES: &[(&str, &str)] = &[
     ("R0260", "General Medical Practitioner"),

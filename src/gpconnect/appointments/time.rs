@@ -3,7 +3,9 @@
 //! The crate has no time-zone database, and the UK rule is simple enough to state here: BST runs from
 //! 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
 
 /// The last Sunday of `month` in `year`, at 01:00 UTC.
 fn last_sunday_0100(year: i32, month: u32) -> Option<DateTime<Utc>> {
@@ -21,7 +23,10 @@ fn last_sunday_0100(year: i32, month: u32) -> Option<DateTime<Utc>> {
 
 /// Whether `t` falls in British Summer Time.
 pub fn is_bst(t: DateTime<Utc>) -> bool {
-    match (last_sunday_0100(t.year(), 3), last_sunday_0100(t.year(), 10)) {
+    match (
+        last_sunday_0100(t.year(), 3),
+        last_sunday_0100(t.year(), 10),
+    ) {
         (Some(start), Some(end)) => t >= start && t < end,
         _ => false,
     }
@@ -67,7 +72,9 @@ pub fn parse_date_time(s: &str) -> Option<DateTime<Utc>> {
     if s.len() != 25 {
         return None;
     }
-    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%:z").ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%:z")
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// Parse a full FHIR date `yyyy-mm-dd` (no partial dates).
@@ -94,14 +101,23 @@ mod tests {
         assert!(is_bst(t("2024-03-31T01:00:00Z")));
         assert!(is_bst(t("2024-10-27T00:59:59Z")));
         assert!(!is_bst(t("2024-10-27T01:00:00Z")));
-        assert_eq!(format(t("2024-07-01T08:00:00Z")), "2024-07-01T09:00:00+01:00");
-        assert_eq!(format(t("2024-12-01T09:00:00Z")), "2024-12-01T09:00:00+00:00");
+        assert_eq!(
+            format(t("2024-07-01T08:00:00Z")),
+            "2024-07-01T09:00:00+01:00"
+        );
+        assert_eq!(
+            format(t("2024-12-01T09:00:00Z")),
+            "2024-12-01T09:00:00+00:00"
+        );
     }
 
     #[test]
     fn local_wall_clock_and_parsing() {
         let d = NaiveDate::from_ymd_opt(2024, 7, 1).unwrap();
-        assert_eq!(format(at(d, NaiveTime::from_hms_opt(9, 0, 0).unwrap())), "2024-07-01T09:00:00+01:00");
+        assert_eq!(
+            format(at(d, NaiveTime::from_hms_opt(9, 0, 0).unwrap())),
+            "2024-07-01T09:00:00+01:00"
+        );
         assert!(parse_date_time("2024-07-01T09:00:00+01:00").is_some());
         assert!(parse_date_time("2024-07-01T09:00:00Z").is_none());
         assert!(parse_date_time("2024-07-01T09:00:00").is_none());

@@ -17,8 +17,8 @@ use serde_json::{json, Map, Value};
 
 use super::diary::{Appointment, Diary, Occupancy, Schedule};
 use super::slots::{practitioner_role, Filter};
-use crate::gpconnect::appointments::time;
 use crate::gpconnect::appointments as apt;
+use crate::gpconnect::appointments::time;
 use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::{ErrorCode, Interaction};
 use crate::provider::faults::Fault;
@@ -38,7 +38,10 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn array_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// A relative reference `Type/id`, or an error naming `what`.
@@ -46,7 +49,12 @@ fn relative<'a>(reference: Option<&'a str>, what: &str) -> Result<(&'a str, &'a 
     let r = reference.ok_or_else(|| invalid(format!("{what} has no reference")))?;
     let (ty, id) = r
         .split_once('/')
-        .filter(|(t, id)| !t.is_empty() && !id.is_empty() && !id.contains('/') && t.chars().all(|c| c.is_ascii_alphabetic()))
+        .filter(|(t, id)| {
+            !t.is_empty()
+                && !id.is_empty()
+                && !id.contains('/')
+                && t.chars().all(|c| c.is_ascii_alphabetic())
+        })
         .ok_or_else(|| invalid(format!("{what} {r:?} is not a relative reference Type/id")))?;
     Ok((ty, id))
 }
@@ -66,38 +74,67 @@ struct Booking {
 
 /// The rules every Appointment body follows (profile and GP Connect exclusions).
 fn check_shape(body: &Value) -> Result<(), ApiError> {
-    let obj = body.as_object().ok_or_else(|| invalid("the body is not a FHIR resource"))?;
+    let obj = body
+        .as_object()
+        .ok_or_else(|| invalid("the body is not a FHIR resource"))?;
     let ty = str_of(body, "resourceType").unwrap_or_default();
     if ty != "Appointment" {
         return Err(invalid(format!("the body is a {ty:?}, not an Appointment")));
     }
-    if let Some(k) = obj.keys().find(|k| !apt::APPOINTMENT_ELEMENTS.contains(&k.as_str())) {
-        return Err(invalid(format!("Appointment.{k} is not an element of an STU3 Appointment")));
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !apt::APPOINTMENT_ELEMENTS.contains(&k.as_str()))
+    {
+        return Err(invalid(format!(
+            "Appointment.{k} is not an element of an STU3 Appointment"
+        )));
     }
-    if let Some(k) = apt::APPOINTMENT_FORBIDDEN.iter().find(|k| obj.contains_key(**k)) {
+    if let Some(k) = apt::APPOINTMENT_FORBIDDEN
+        .iter()
+        .find(|k| obj.contains_key(**k))
+    {
         return Err(invalid(format!("Appointment.{k} SHALL NOT be sent")));
     }
     let profiles_sent = body.pointer("/meta/profile").and_then(Value::as_array);
-    if !profiles_sent.is_some_and(|p| p.iter().filter_map(Value::as_str).any(|u| u.split("/_history/").next() == Some(profiles::APPOINTMENT))) {
-        return Err(invalid(format!("Appointment.meta.profile must contain {}", profiles::APPOINTMENT)));
+    if !profiles_sent.is_some_and(|p| {
+        p.iter()
+            .filter_map(Value::as_str)
+            .any(|u| u.split("/_history/").next() == Some(profiles::APPOINTMENT))
+    }) {
+        return Err(invalid(format!(
+            "Appointment.meta.profile must contain {}",
+            profiles::APPOINTMENT
+        )));
     }
     match str_of(body, "description") {
         Some(d) if !d.trim().is_empty() => {
             if d.chars().count() > apt::DESCRIPTION_MAX {
-                return Err(invalid(format!("description is longer than the {} characters stored", apt::DESCRIPTION_MAX)));
+                return Err(invalid(format!(
+                    "description is longer than the {} characters stored",
+                    apt::DESCRIPTION_MAX
+                )));
             }
         }
         _ => return Err(invalid("description is required (1..1)")),
     }
     if let Some(c) = body.get("comment") {
-        let c = c.as_str().ok_or_else(|| invalid("comment is not a string"))?;
+        let c = c
+            .as_str()
+            .ok_or_else(|| invalid("comment is not a string"))?;
         if c.chars().count() > apt::COMMENT_MAX {
-            return Err(invalid(format!("comment is longer than the {} characters stored", apt::COMMENT_MAX)));
+            return Err(invalid(format!(
+                "comment is longer than the {} characters stored",
+                apt::COMMENT_MAX
+            )));
         }
     }
     for (i, id) in array_of(body, "identifier").iter().enumerate() {
-        if str_of(id, "system").is_none_or(str::is_empty) || str_of(id, "value").is_none_or(str::is_empty) {
-            return Err(invalid(format!("identifier[{i}] needs a system and a value")));
+        if str_of(id, "system").is_none_or(str::is_empty)
+            || str_of(id, "value").is_none_or(str::is_empty)
+        {
+            return Err(invalid(format!(
+                "identifier[{i}] needs a system and a value"
+            )));
         }
     }
     Ok(())
@@ -111,12 +148,18 @@ fn booking_organisation(body: &Value) -> Result<(Option<String>, String), ApiErr
         .filter(|e| str_of(e, "url") == Some(apt::EXT_BOOKING_ORGANISATION))
         .collect();
     let [ext] = ext.as_slice() else {
-        return Err(invalid("exactly one bookingOrganisation extension is required"));
+        return Err(invalid(
+            "exactly one bookingOrganisation extension is required",
+        ));
     };
-    let reference = ext.pointer("/valueReference/reference").and_then(Value::as_str);
-    let local = reference
-        .and_then(|r| r.strip_prefix('#'))
-        .ok_or_else(|| invalid(format!("bookingOrganisation must reference a contained Organization (#id), got {reference:?}")))?;
+    let reference = ext
+        .pointer("/valueReference/reference")
+        .and_then(Value::as_str);
+    let local = reference.and_then(|r| r.strip_prefix('#')).ok_or_else(|| {
+        invalid(format!(
+            "bookingOrganisation must reference a contained Organization (#id), got {reference:?}"
+        ))
+    })?;
     let org = array_of(body, "contained")
         .iter()
         .find(|c| str_of(c, "id") == Some(local))
@@ -125,8 +168,15 @@ fn booking_organisation(body: &Value) -> Result<(Option<String>, String), ApiErr
         return Err(invalid("the booking organisation is not an Organization"));
     }
     let declared = org.pointer("/meta/profile").and_then(Value::as_array);
-    if !declared.is_some_and(|p| p.iter().filter_map(Value::as_str).any(|u| u.split("/_history/").next() == Some(profiles::ORGANIZATION))) {
-        return Err(invalid(format!("the booking organisation must declare {}", profiles::ORGANIZATION)));
+    if !declared.is_some_and(|p| {
+        p.iter()
+            .filter_map(Value::as_str)
+            .any(|u| u.split("/_history/").next() == Some(profiles::ORGANIZATION))
+    }) {
+        return Err(invalid(format!(
+            "the booking organisation must declare {}",
+            profiles::ORGANIZATION
+        )));
     }
     let ods = array_of(org, "identifier")
         .iter()
@@ -143,7 +193,10 @@ fn booking_organisation(body: &Value) -> Result<(Option<String>, String), ApiErr
     let mut org_type = None;
     for t in array_of(org, "type") {
         for c in array_of(t, "coding") {
-            let (system, code) = (str_of(c, "system").unwrap_or_default(), str_of(c, "code").unwrap_or_default());
+            let (system, code) = (
+                str_of(c, "system").unwrap_or_default(),
+                str_of(c, "code").unwrap_or_default(),
+            );
             if system != apt::CS_ORGANISATION_TYPE || !apt::ORGANISATION_TYPES.contains(&code) {
                 return Err(invalid(format!("booking organisation type {system}|{code} is not in GPConnect-OrganisationType-1")));
             }
@@ -158,16 +211,26 @@ fn instant(body: &Value, key: &str) -> Result<DateTime<Utc>, ApiError> {
     let raw = str_of(body, key).ok_or_else(|| invalid(format!("Appointment.{key} is required")))?;
     DateTime::parse_from_rfc3339(raw)
         .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| invalid(format!("Appointment.{key} {raw:?} is not a dateTime with an offset")))
+        .map_err(|_| {
+            invalid(format!(
+                "Appointment.{key} {raw:?} is not a dateTime with an offset"
+            ))
+        })
 }
 
 /// Validate a booking body (everything that does not need the book).
 fn parse_booking(body: &Value) -> Result<Booking, ApiError> {
     check_shape(body)?;
     if str_of(body, "status") != Some("booked") {
-        return Err(invalid(format!("status must be booked, got {:?}", str_of(body, "status"))));
+        return Err(invalid(format!(
+            "status must be booked, got {:?}",
+            str_of(body, "status")
+        )));
     }
-    if array_of(body, "extension").iter().any(|e| str_of(e, "url") == Some(apt::EXT_CANCELLATION_REASON)) {
+    if array_of(body, "extension")
+        .iter()
+        .any(|e| str_of(e, "url") == Some(apt::EXT_CANCELLATION_REASON))
+    {
         return Err(invalid("a booking SHALL NOT carry a cancellation reason"));
     }
     let start = instant(body, "start")?;
@@ -182,7 +245,10 @@ fn parse_booking(body: &Value) -> Result<Booking, ApiError> {
         if str_of(p, "status").is_none_or(str::is_empty) {
             return Err(invalid(format!("participant[{i}].status is required")));
         }
-        let (ty, id) = relative(p.pointer("/actor/reference").and_then(Value::as_str), &format!("participant[{i}].actor"))?;
+        let (ty, id) = relative(
+            p.pointer("/actor/reference").and_then(Value::as_str),
+            &format!("participant[{i}].actor"),
+        )?;
         match ty {
             "Patient" => patients.push(id.to_string()),
             "Location" => locations.push(id.to_string()),
@@ -191,7 +257,10 @@ fn parse_booking(body: &Value) -> Result<Booking, ApiError> {
         }
     }
     let [patient] = patients.as_slice() else {
-        return Err(invalid(format!("exactly one Patient participant is required, found {}", patients.len())));
+        return Err(invalid(format!(
+            "exactly one Patient participant is required, found {}",
+            patients.len()
+        )));
     };
     if locations.is_empty() {
         return Err(invalid("a Location participant is required"));
@@ -199,41 +268,72 @@ fn parse_booking(body: &Value) -> Result<Booking, ApiError> {
     let slots = array_of(body, "slot")
         .iter()
         .enumerate()
-        .map(|(i, s)| match relative(str_of(s, "reference"), &format!("slot[{i}]"))? {
-            ("Slot", id) => Ok(id.to_string()),
-            (ty, _) => Err(invalid(format!("slot[{i}] references a {ty}"))),
-        })
+        .map(
+            |(i, s)| match relative(str_of(s, "reference"), &format!("slot[{i}]"))? {
+                ("Slot", id) => Ok(id.to_string()),
+                (ty, _) => Err(invalid(format!("slot[{i}] references a {ty}"))),
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?;
     if slots.is_empty() {
         return Err(invalid("slot is required"));
     }
     let (org_type, org_ods) = booking_organisation(body)?;
-    Ok(Booking { patient: patient.clone(), locations, practitioners, slots, start, end, org_type, org_ods })
+    Ok(Booking {
+        patient: patient.clone(),
+        locations,
+        practitioners,
+        slots,
+        start,
+        end,
+        org_type,
+        org_ods,
+    })
 }
 
 /// The stored form of a booking: what was sent plus id, meta, local-time dates and the provider-owned
 /// slot type, schedule type, practitioner role and delivery channel.
-fn stored_resource(body: &Value, id: &str, version: &str, b: &Booking, schedule: &Schedule) -> Value {
+fn stored_resource(
+    body: &Value,
+    id: &str,
+    version: &str,
+    b: &Booking,
+    schedule: &Schedule,
+) -> Value {
     let mut r = Map::new();
     r.insert("resourceType".into(), json!("Appointment"));
     r.insert("id".into(), json!(id));
-    r.insert("meta".into(), json!({"versionId": version, "profile": [profiles::APPOINTMENT]}));
+    r.insert(
+        "meta".into(),
+        json!({"versionId": version, "profile": [profiles::APPOINTMENT]}),
+    );
     if let Some(obj) = body.as_object() {
         for (k, v) in obj {
-            if !matches!(k.as_str(), "resourceType" | "id" | "meta" | "serviceType" | "serviceCategory") {
+            if !matches!(
+                k.as_str(),
+                "resourceType" | "id" | "meta" | "serviceType" | "serviceCategory"
+            ) {
                 r.insert(k.clone(), v.clone());
             }
         }
     }
     let mut extensions: Vec<Value> = array_of(body, "extension")
         .iter()
-        .filter(|e| !matches!(str_of(e, "url"), Some(apt::EXT_PRACTITIONER_ROLE | apt::EXT_DELIVERY_CHANNEL)))
+        .filter(|e| {
+            !matches!(
+                str_of(e, "url"),
+                Some(apt::EXT_PRACTITIONER_ROLE | apt::EXT_DELIVERY_CHANNEL)
+            )
+        })
         .cloned()
         .collect();
     extensions.push(practitioner_role(schedule));
     extensions.push(json!({"url": apt::EXT_DELIVERY_CHANNEL, "valueCode": schedule.channel}));
     r.insert("extension".into(), Value::Array(extensions));
-    r.insert("serviceCategory".into(), json!([{"text": schedule.category}]));
+    r.insert(
+        "serviceCategory".into(),
+        json!([{"text": schedule.category}]),
+    );
     r.insert("serviceType".into(), json!([{"text": schedule.slot_type}]));
     r.insert("start".into(), json!(time::format(b.start)));
     r.insert("end".into(), json!(time::format(b.end)));
@@ -244,7 +344,10 @@ fn stored_resource(body: &Value, id: &str, version: &str, b: &Booking, schedule:
 }
 
 fn service_root(state: &ProviderState, headers: &HeaderMap) -> String {
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}{}", state.settings.foundations_path())
 }
 
@@ -256,7 +359,9 @@ fn appointment_response(status: StatusCode, resource: Value, location: Option<St
     if let Some(l) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         res.headers_mut().insert(LOCATION, l);
     }
-    if let Ok(v) = HeaderValue::from_str(&Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
+    if let Ok(v) =
+        HeaderValue::from_str(&Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+    {
         res.headers_mut().insert(LAST_MODIFIED, v);
     }
     res
@@ -272,33 +377,66 @@ pub async fn book(
     let b = parse_booking(&body)?;
     {
         let store = state.read();
-        if !store.patients.iter().any(|p| p.id == b.patient && !p.sensitive) {
-            return Err(ApiError::new(ErrorCode::PatientNotFound, format!("no patient with logical id {:?}", b.patient)));
+        if !store
+            .patients
+            .iter()
+            .any(|p| p.id == b.patient && !p.sensitive)
+        {
+            return Err(ApiError::new(
+                ErrorCode::PatientNotFound,
+                format!("no patient with logical id {:?}", b.patient),
+            ));
         }
-        if let Some(l) = b.locations.iter().find(|l| !store.locations.iter().any(|x| &x.id == *l)) {
-            return Err(ApiError::new(ErrorCode::ReferenceNotFound, format!("no location with logical id {l:?}")));
+        if let Some(l) = b
+            .locations
+            .iter()
+            .find(|l| !store.locations.iter().any(|x| &x.id == *l))
+        {
+            return Err(ApiError::new(
+                ErrorCode::ReferenceNotFound,
+                format!("no location with logical id {l:?}"),
+            ));
         }
-        if let Some(p) = b.practitioners.iter().find(|p| !store.practitioners.iter().any(|x| &x.id == *p)) {
-            return Err(ApiError::new(ErrorCode::ReferenceNotFound, format!("no practitioner with logical id {p:?}")));
+        if let Some(p) = b
+            .practitioners
+            .iter()
+            .find(|p| !store.practitioners.iter().any(|x| &x.id == *p))
+        {
+            return Err(ApiError::new(
+                ErrorCode::ReferenceNotFound,
+                format!("no practitioner with logical id {p:?}"),
+            ));
         }
     }
     let mut book = diary.lock();
     let mut slots = Vec::new();
     for id in &b.slots {
-        let slot = book.slots.get(id).ok_or_else(|| invalid(format!("there is no slot Slot/{id}")))?;
+        let slot = book
+            .slots
+            .get(id)
+            .ok_or_else(|| invalid(format!("there is no slot Slot/{id}")))?;
         slots.push(slot.clone());
     }
     slots.sort_by_key(|s| s.start);
     let first = &slots[0];
     let last = &slots[slots.len() - 1];
-    let schedule = book.schedule(&first.schedule_id).cloned().ok_or_else(|| invalid("the slot has no schedule"))?;
+    let schedule = book
+        .schedule(&first.schedule_id)
+        .cloned()
+        .ok_or_else(|| invalid("the slot has no schedule"))?;
     for pair in slots.windows(2) {
         if pair[0].end != pair[1].start {
-            return Err(invalid(format!("Slot/{} and Slot/{} are not contiguous", pair[0].id, pair[1].id)));
+            return Err(invalid(format!(
+                "Slot/{} and Slot/{} are not contiguous",
+                pair[0].id, pair[1].id
+            )));
         }
         // Same schedule implies the same delivery channel and slot type in this book.
         if pair[0].schedule_id != pair[1].schedule_id {
-            return Err(invalid(format!("Slot/{} and Slot/{} belong to different schedules", pair[0].id, pair[1].id)));
+            return Err(invalid(format!(
+                "Slot/{} and Slot/{} belong to different schedules",
+                pair[0].id, pair[1].id
+            )));
         }
     }
     if first.start != b.start || last.end != b.end {
@@ -311,18 +449,31 @@ pub async fn book(
         )));
     }
     if first.start <= Utc::now() {
-        return Err(invalid("the slot is in the past; only future appointments can be booked"));
+        return Err(invalid(
+            "the slot is in the past; only future appointments can be booked",
+        ));
     }
     if !b.locations.contains(&schedule.location_id) {
-        return Err(invalid(format!("the Location participant is not Location/{}, where the slot's schedule is held", schedule.location_id)));
+        return Err(invalid(format!(
+            "the Location participant is not Location/{}, where the slot's schedule is held",
+            schedule.location_id
+        )));
     }
-    let consumer = Filter { org_type: b.org_type.clone(), ods_code: Some(b.org_ods.clone()) };
+    let consumer = Filter {
+        org_type: b.org_type.clone(),
+        ods_code: Some(b.org_ods.clone()),
+    };
     if slots.iter().any(|s| !s.bookable) || !consumer.admits(&schedule) {
-        return Err(invalid("the slot is not bookable by this booking organisation (slot availability rules)"));
+        return Err(invalid(
+            "the slot is not bookable by this booking organisation (slot availability rules)",
+        ));
     }
     if !state.faults.has(Fault::AcceptDoubleBooking) {
         if let Some(taken) = slots.iter().find(|s| !s.is_free()) {
-            return Err(ApiError::new(ErrorCode::DuplicateRejected, format!("Slot/{} is no longer free", taken.id)));
+            return Err(ApiError::new(
+                ErrorCode::DuplicateRejected,
+                format!("Slot/{} is no longer free", taken.id),
+            ));
         }
     }
     let id = book.new_appointment_id();
@@ -331,31 +482,65 @@ pub async fn book(
     book.occupy(&b.slots, &Occupancy::Booked(id.clone()));
     book.appointments.insert(
         id.clone(),
-        Appointment { id: id.clone(), version_id: version.clone(), patient_id: b.patient.clone(), slot_ids: b.slots.clone(), start: b.start, resource: resource.clone() },
+        Appointment {
+            id: id.clone(),
+            version_id: version.clone(),
+            patient_id: b.patient.clone(),
+            slot_ids: b.slots.clone(),
+            start: b.start,
+            resource: resource.clone(),
+        },
     );
     drop(book);
-    let location = format!("{}/Appointment/{id}/_history/{version}", service_root(&state, &headers));
-    Ok(appointment_response(StatusCode::CREATED, resource, Some(location)))
+    let location = format!(
+        "{}/Appointment/{id}/_history/{version}",
+        service_root(&state, &headers)
+    );
+    Ok(appointment_response(
+        StatusCode::CREATED,
+        resource,
+        Some(location),
+    ))
 }
 
 /// `GET /Appointment/{id}`.
-pub async fn read(Extension(diary): Extension<Arc<Diary>>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn read(
+    Extension(diary): Extension<Arc<Diary>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let book = diary.lock();
-    let a = book.appointments.get(&id).ok_or_else(|| ApiError::new(ErrorCode::NoRecordFound, format!("no appointment with logical id {id:?}")))?;
+    let a = book.appointments.get(&id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NoRecordFound,
+            format!("no appointment with logical id {id:?}"),
+        )
+    })?;
     if a.start <= Utc::now() {
         return Err(invalid(format!("Appointment/{id} is in the past")));
     }
-    Ok(appointment_response(StatusCode::OK, a.resource.clone(), None))
+    Ok(appointment_response(
+        StatusCode::OK,
+        a.resource.clone(),
+        None,
+    ))
 }
 
 /// Element names whose values differ between the stored and the incoming resource, ignoring `skip`;
 /// `extension` is compared without the cancellation reason when `cancel` is set.
 fn changed(stored: &Value, incoming: &Value, skip: &[&str], cancel: bool) -> Vec<String> {
     let empty = Map::new();
-    let (a, b) = (stored.as_object().unwrap_or(&empty), incoming.as_object().unwrap_or(&empty));
+    let (a, b) = (
+        stored.as_object().unwrap_or(&empty),
+        incoming.as_object().unwrap_or(&empty),
+    );
     let ext = |v: Option<&Value>| -> Vec<Value> {
         v.and_then(Value::as_array)
-            .map(|l| l.iter().filter(|e| !cancel || str_of(e, "url") != Some(apt::EXT_CANCELLATION_REASON)).cloned().collect())
+            .map(|l| {
+                l.iter()
+                    .filter(|e| !cancel || str_of(e, "url") != Some(apt::EXT_CANCELLATION_REASON))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
@@ -385,37 +570,89 @@ pub async fn update(
         return Err(invalid("the body is not an Appointment"));
     }
     if str_of(&body, "id").is_some_and(|b| b != id) {
-        return Err(invalid(format!("the body's id is not {id:?}, the appointment addressed")));
+        return Err(invalid(format!(
+            "the body's id is not {id:?}, the appointment addressed"
+        )));
     }
-    let if_match = headers.get("If-Match").and_then(|v| v.to_str().ok()).map(|v| {
-        let v = v.trim();
-        v.strip_prefix("W/").unwrap_or(v).trim_matches('"').to_string()
-    });
+    let if_match = headers
+        .get("If-Match")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let v = v.trim();
+            v.strip_prefix("W/")
+                .unwrap_or(v)
+                .trim_matches('"')
+                .to_string()
+        });
     let mut book = diary.lock();
-    let a = book.appointments.get(&id).ok_or_else(|| ApiError::new(ErrorCode::NoRecordFound, format!("no appointment with logical id {id:?}")))?;
+    let a = book.appointments.get(&id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NoRecordFound,
+            format!("no appointment with logical id {id:?}"),
+        )
+    })?;
     if !state.faults.has(Fault::AcceptStaleIfMatch) {
         match if_match {
-            None => return Err(ApiError::bad_request("If-Match is required on amend and cancel (W/\"<versionId>\")")),
+            None => {
+                return Err(ApiError::bad_request(
+                    "If-Match is required on amend and cancel (W/\"<versionId>\")",
+                ))
+            }
             Some(v) if v != a.version_id => {
-                return Err(ApiError::new(ErrorCode::FhirConstraintViolation, format!("If-Match version {v:?} is not the current version {:?}", a.version_id)).with_status(StatusCode::CONFLICT))
+                return Err(ApiError::new(
+                    ErrorCode::FhirConstraintViolation,
+                    format!(
+                        "If-Match version {v:?} is not the current version {:?}",
+                        a.version_id
+                    ),
+                )
+                .with_status(StatusCode::CONFLICT))
             }
             Some(_) => {}
         }
     }
     if a.is_cancelled() {
-        return Err(invalid(format!("Appointment/{id} is cancelled and cannot be changed")));
+        return Err(invalid(format!(
+            "Appointment/{id} is cancelled and cannot be changed"
+        )));
     }
     if a.start <= Utc::now() {
-        return Err(invalid(format!("Appointment/{id} is in the past and cannot be changed")));
+        return Err(invalid(format!(
+            "Appointment/{id} is in the past and cannot be changed"
+        )));
     }
     let (skip, what): (&[&str], &str) = if cancel {
-        (&["id", "meta", "status", "serviceType", "serviceCategory", "text"], "a cancel may only change status and add the cancellation reason")
+        (
+            &[
+                "id",
+                "meta",
+                "status",
+                "serviceType",
+                "serviceCategory",
+                "text",
+            ],
+            "a cancel may only change status and add the cancellation reason",
+        )
     } else {
-        (&["id", "meta", "description", "comment", "serviceType", "serviceCategory", "text"], "an amend may only change description and comment")
+        (
+            &[
+                "id",
+                "meta",
+                "description",
+                "comment",
+                "serviceType",
+                "serviceCategory",
+                "text",
+            ],
+            "an amend may only change description and comment",
+        )
     };
     let diff = changed(&a.resource, &body, skip, cancel);
     if !diff.is_empty() {
-        return Err(invalid(format!("{what}; these elements differ from the stored appointment: {}", diff.join(", "))));
+        return Err(invalid(format!(
+            "{what}; these elements differ from the stored appointment: {}",
+            diff.join(", ")
+        )));
     }
     if cancel {
         if str_of(&body, "status") != Some("cancelled") {
@@ -427,7 +664,9 @@ pub async fn update(
             .and_then(|e| str_of(e, "valueString"))
             .filter(|r| !r.trim().is_empty());
         if reason.is_none() && !state.faults.has(Fault::CancelWithoutReason) {
-            return Err(ApiError::invalid_parameter("the cancellation-reason extension with a valueString is required"));
+            return Err(ApiError::invalid_parameter(
+                "the cancellation-reason extension with a valueString is required",
+            ));
         }
     } else {
         check_shape(&body)?;
@@ -435,7 +674,11 @@ pub async fn update(
     let slot_ids = a.slot_ids.clone();
     let mut resource = a.resource.clone();
     let version = book.new_version();
-    for key in if cancel { &["status", "extension"][..] } else { &["description", "comment"][..] } {
+    for key in if cancel {
+        &["status", "extension"][..]
+    } else {
+        &["description", "comment"][..]
+    } {
         match body.get(*key) {
             Some(v) => resource[*key] = v.clone(),
             None => {
@@ -461,19 +704,32 @@ fn retrieve_range(raw: Option<&str>) -> Result<(chrono::NaiveDate, chrono::Naive
     let pairs = query::pairs(raw);
     let starts = query::values(&pairs, "start");
     let [a, b] = starts.as_slice() else {
-        return Err(ApiError::invalid_parameter(format!("exactly two start parameters (ge and le) are required, got {}", starts.len())));
+        return Err(ApiError::invalid_parameter(format!(
+            "exactly two start parameters (ge and le) are required, got {}",
+            starts.len()
+        )));
     };
     let date = |v: &str, prefix: &str| {
         v.strip_prefix(prefix)
             .and_then(time::parse_date)
-            .ok_or_else(|| ApiError::invalid_parameter(format!("start {v:?} must be {prefix}yyyy-mm-dd")))
+            .ok_or_else(|| {
+                ApiError::invalid_parameter(format!("start {v:?} must be {prefix}yyyy-mm-dd"))
+            })
     };
-    let (ge, le) = if a.starts_with("ge") { (date(a, "ge")?, date(b, "le")?) } else { (date(b, "ge")?, date(a, "le")?) };
+    let (ge, le) = if a.starts_with("ge") {
+        (date(a, "ge")?, date(b, "le")?)
+    } else {
+        (date(b, "ge")?, date(a, "le")?)
+    };
     if ge < time::today() {
-        return Err(ApiError::invalid_parameter(format!("the range starts {ge}, in the past; only today or later can be retrieved")));
+        return Err(ApiError::invalid_parameter(format!(
+            "the range starts {ge}, in the past; only today or later can be retrieved"
+        )));
     }
     if le < ge {
-        return Err(ApiError::invalid_parameter(format!("the range ends {le}, before it starts {ge}")));
+        return Err(ApiError::invalid_parameter(format!(
+            "the range ends {le}, before it starts {ge}"
+        )));
     }
     Ok((ge, le))
 }
@@ -485,8 +741,16 @@ pub async fn retrieve(
     Path(patient): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Fhir, ApiError> {
-    if !state.read().patients.iter().any(|p| p.id == patient && !p.sensitive) {
-        return Err(ApiError::new(ErrorCode::PatientNotFound, format!("no patient with logical id {patient:?}")));
+    if !state
+        .read()
+        .patients
+        .iter()
+        .any(|p| p.id == patient && !p.sensitive)
+    {
+        return Err(ApiError::new(
+            ErrorCode::PatientNotFound,
+            format!("no patient with logical id {patient:?}"),
+        ));
     }
     let (ge, le) = retrieve_range(raw.as_deref())?;
     let book = diary.lock();
@@ -512,13 +776,20 @@ mod tests {
         let a = json!({"id": "1", "description": "a", "priority": 1, "extension": [{"url": "x"}]});
         let b = json!({"id": "1", "description": "b", "priority": 2, "extension": [{"url": "x"}, {"url": apt::EXT_CANCELLATION_REASON}]});
         assert_eq!(changed(&a, &b, &["description"], true), vec!["priority"]);
-        assert_eq!(changed(&a, &b, &["description", "priority"], false), vec!["extension"]);
+        assert_eq!(
+            changed(&a, &b, &["description", "priority"], false),
+            vec!["extension"]
+        );
     }
 
     #[test]
     fn retrieve_ranges() {
         let today = time::today();
-        let d = |n: i64| (today + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+        let d = |n: i64| {
+            (today + chrono::Duration::days(n))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
         assert!(retrieve_range(Some(&format!("start=ge{}&start=le{}", d(0), d(3)))).is_ok());
         assert!(retrieve_range(Some(&format!("start=le{}&start=ge{}", d(3), d(0)))).is_ok());
         assert!(retrieve_range(Some(&format!("start=ge{}&start=le{}", d(-1), d(3)))).is_err());

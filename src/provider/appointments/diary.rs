@@ -158,14 +158,54 @@ fn schedules() -> Vec<Schedule> {
     let gp = ("R0260", "General Medical Practitioner");
     let salaried = ("R0270", "Salaried General Practitioner");
     let nurse = ("R0620", "Staff Nurse");
-    let mut urgent = s("4", Some("5"), "2", gp, "Urgent care session", "Urgent appointment", "In-person");
+    let mut urgent = s(
+        "4",
+        Some("5"),
+        "2",
+        gp,
+        "Urgent care session",
+        "Urgent appointment",
+        "In-person",
+    );
     urgent.org_type = Some("urgent-care");
-    let mut partner = s("5", None, "3", nurse, "Trust clinic", "Trust clinic appointment", "In-person");
+    let mut partner = s(
+        "5",
+        None,
+        "3",
+        nurse,
+        "Trust clinic",
+        "Trust clinic appointment",
+        "In-person",
+    );
     partner.ods_codes = vec!["R1A14".to_string()];
     vec![
-        s("1", Some("1"), "1", gp, "Morning surgery", "General GP Appointment", "In-person"),
-        s("2", Some("2"), "2", salaried, "Telephone triage", "Telephone consultation", "Telephone"),
-        s("3", Some("3"), "1", nurse, "Nurse clinic", "Video consultation", "Video"),
+        s(
+            "1",
+            Some("1"),
+            "1",
+            gp,
+            "Morning surgery",
+            "General GP Appointment",
+            "In-person",
+        ),
+        s(
+            "2",
+            Some("2"),
+            "2",
+            salaried,
+            "Telephone triage",
+            "Telephone consultation",
+            "Telephone",
+        ),
+        s(
+            "3",
+            Some("3"),
+            "1",
+            nurse,
+            "Nurse clinic",
+            "Video consultation",
+            "Video",
+        ),
         urgent,
         partner,
     ]
@@ -173,7 +213,10 @@ fn schedules() -> Vec<Schedule> {
 
 /// A book for the days around `today` (UK date).
 pub fn generate(today: chrono::NaiveDate) -> Book {
-    let mut book = Book { schedules: schedules(), ..Book::default() };
+    let mut book = Book {
+        schedules: schedules(),
+        ..Book::default()
+    };
     let first = NaiveTime::from_hms_opt(FIRST_SLOT.0, FIRST_SLOT.1, 0).unwrap_or_default();
     let mut n: u64 = 0;
     for schedule in book.schedules.clone() {
@@ -195,7 +238,11 @@ pub fn generate(today: chrono::NaiveDate) -> Book {
                         start,
                         end: start + Duration::minutes(SLOT_MINUTES),
                         bookable,
-                        occupancy: if busy { Occupancy::Busy } else { Occupancy::Free },
+                        occupancy: if busy {
+                            Occupancy::Busy
+                        } else {
+                            Occupancy::Free
+                        },
                     },
                 );
             }
@@ -247,6 +294,9 @@ mod tests {
         }
         assert!(book.slots.values().any(|s| !s.bookable));
         assert!(book.slots.values().any(|s| s.occupancy == Occupancy::Busy));
-        assert!(book.slots.values().any(|s| s.start < Utc::now() - Duration::days(1)));
+        assert!(book
+            .slots
+            .values()
+            .any(|s| s.start < Utc::now() - Duration::days(1)));
     }
 }

@@ -24,16 +24,44 @@ pub fn routes(state: &Arc<ProviderState>) -> Router<Arc<ProviderState>> {
     let diary = Arc::new(Diary::new());
     let appointment_path = Interaction::ReadAppointment.spec().path;
     Router::new()
-        .route(Interaction::SearchFreeSlots.spec().path, guarded(state, &[Interaction::SearchFreeSlots], get(slots::search)))
-        .route(Interaction::BookAppointment.spec().path, guarded(state, &[Interaction::BookAppointment], post(appointment::book)))
-        .route(appointment_path, guarded(state, &[Interaction::ReadAppointment], get(appointment::read)))
+        .route(
+            Interaction::SearchFreeSlots.spec().path,
+            guarded(state, &[Interaction::SearchFreeSlots], get(slots::search)),
+        )
+        .route(
+            Interaction::BookAppointment.spec().path,
+            guarded(
+                state,
+                &[Interaction::BookAppointment],
+                post(appointment::book),
+            ),
+        )
         .route(
             appointment_path,
-            guarded(state, &[Interaction::AmendAppointment, Interaction::CancelAppointment], put(appointment::update)),
+            guarded(
+                state,
+                &[Interaction::ReadAppointment],
+                get(appointment::read),
+            ),
+        )
+        .route(
+            appointment_path,
+            guarded(
+                state,
+                &[
+                    Interaction::AmendAppointment,
+                    Interaction::CancelAppointment,
+                ],
+                put(appointment::update),
+            ),
         )
         .route(
             Interaction::RetrieveAppointments.spec().path,
-            guarded(state, &[Interaction::RetrieveAppointments], get(appointment::retrieve)),
+            guarded(
+                state,
+                &[Interaction::RetrieveAppointments],
+                get(appointment::retrieve),
+            ),
         )
         .layer(Extension(diary))
 }

@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::diary::{Diary, Schedule, Slot};
-use crate::gpconnect::appointments::time;
 use crate::gpconnect::appointments as apt;
+use crate::gpconnect::appointments::time;
 use crate::gpconnect::systems::{self, profiles};
 use crate::provider::faults::Fault;
 use crate::provider::foundations::{location, organisation, practitioner, search::searchset};
@@ -68,7 +68,9 @@ pub struct SlotSearch {
 /// between the values as written.
 fn bound(name: &str, raw: &str, prefix: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
     let value = raw.strip_prefix(prefix).ok_or_else(|| {
-        ApiError::invalid_parameter(format!("{name} {raw:?} must start with the prefix {prefix:?}"))
+        ApiError::invalid_parameter(format!(
+            "{name} {raw:?} must start with the prefix {prefix:?}"
+        ))
     })?;
     if let Some(d) = time::parse_date(value) {
         let midnight = chrono::NaiveTime::MIN;
@@ -92,7 +94,9 @@ fn bound(name: &str, raw: &str, prefix: &str) -> Result<(DateTime<Utc>, DateTime
 /// Exactly one value of a mandatory parameter (missing: 400 BAD_REQUEST, as the official suite expects).
 fn one<'a>(pairs: &'a [(String, String)], name: &str) -> Result<&'a str, ApiError> {
     match query::values(pairs, name).as_slice() {
-        [] => Err(ApiError::bad_request(format!("the {name} parameter is missing"))),
+        [] => Err(ApiError::bad_request(format!(
+            "the {name} parameter is missing"
+        ))),
         [v] => Ok(v),
         many => Err(ApiError::invalid_parameter(format!(
             "the {name} parameter must be sent once, got {}",
@@ -108,13 +112,17 @@ pub fn parse(raw_query: Option<&str>) -> Result<SlotSearch, ApiError> {
     let end = one(&pairs, "end")?;
     let status = one(&pairs, "status")?;
     if status != "free" {
-        return Err(ApiError::invalid_parameter(format!("status {status:?} is not allowed; only free")));
+        return Err(ApiError::invalid_parameter(format!(
+            "status {status:?} is not allowed; only free"
+        )));
     }
     // (as written, effective): a `le` date reaches the end of its day.
     let (start_written, from) = bound("start", start, "ge")?;
     let (end_written, to) = bound("end", end, "le")?;
     if to < from || end_written < start_written {
-        return Err(ApiError::invalid_parameter(format!("end {end:?} is before start {start:?}")));
+        return Err(ApiError::invalid_parameter(format!(
+            "end {end:?} is before start {start:?}"
+        )));
     }
     if end_written - start_written > Duration::days(apt::MAX_SEARCH_DAYS) {
         return Err(ApiError::invalid_parameter(format!(
@@ -130,7 +138,9 @@ pub fn parse(raw_query: Option<&str>) -> Result<SlotSearch, ApiError> {
         )));
     }
     if let Some(other) = includes.iter().find(|i| **i != apt::INCLUDE_SCHEDULE) {
-        return Err(ApiError::invalid_parameter(format!("_include={other} is not supported")));
+        return Err(ApiError::invalid_parameter(format!(
+            "_include={other} is not supported"
+        )));
     }
     let mut inc = Includes::default();
     for r in query::values(&pairs, apt::INCLUDE_RECURSE) {
@@ -149,18 +159,29 @@ pub fn parse(raw_query: Option<&str>) -> Result<SlotSearch, ApiError> {
     let mut filter = Filter::default();
     for f in query::values(&pairs, "searchFilter") {
         // Filters of systems GP Connect does not define SHALL be ignored (§3.1).
-        let Some((system, code)) = f.split_once('|') else { continue };
+        let Some((system, code)) = f.split_once('|') else {
+            continue;
+        };
         let target = match system {
             systems::ODS_ORGANIZATION_CODE => &mut filter.ods_code,
             apt::CS_ORGANISATION_TYPE => &mut filter.org_type,
             _ => continue,
         };
         if code.trim().is_empty() {
-            return Err(ApiError::invalid_parameter(format!("searchFilter {f:?} has no code")));
+            return Err(ApiError::invalid_parameter(format!(
+                "searchFilter {f:?} has no code"
+            )));
         }
         *target = Some(code.to_string());
     }
-    Ok(SlotSearch { window: Window { start: from, end: to }, filter, includes: inc })
+    Ok(SlotSearch {
+        window: Window {
+            start: from,
+            end: to,
+        },
+        filter,
+        includes: inc,
+    })
 }
 
 /// GPConnect-Slot-1.
@@ -218,10 +239,16 @@ pub async fn search(
         let mut slots = Vec::new();
         let mut schedules: Vec<(Schedule, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
         for slot in book.slots.values() {
-            if !slot.is_free() || !slot.bookable || slot.start < window.start || slot.end > window.end {
+            if !slot.is_free()
+                || !slot.bookable
+                || slot.start < window.start
+                || slot.end > window.end
+            {
                 continue;
             }
-            let Some(schedule) = book.schedule(&slot.schedule_id) else { continue };
+            let Some(schedule) = book.schedule(&slot.schedule_id) else {
+                continue;
+            };
             if !q.filter.admits(schedule) {
                 continue;
             }
@@ -254,12 +281,20 @@ pub async fn search(
     }
     if q.includes.practitioner {
         resources.extend(
-            store.practitioners.iter().filter(|p| practitioners.contains(&p.id)).map(practitioner::to_fhir),
+            store
+                .practitioners
+                .iter()
+                .filter(|p| practitioners.contains(&p.id))
+                .map(practitioner::to_fhir),
         );
     }
     // Organizations are always returned with at least one slot (§3.3, known issue of 1.2.2).
     resources.extend(
-        store.organizations.iter().filter(|o| organisations.contains(&o.id)).map(organisation::to_fhir),
+        store
+            .organizations
+            .iter()
+            .filter(|o| organisations.contains(&o.id))
+            .map(organisation::to_fhir),
     );
     Ok(Fhir::ok(searchset(resources)))
 }
@@ -277,16 +312,36 @@ mod tests {
         let ok = "status=free&start=ge2030-01-01&end=le2030-01-15&_include=Slot:schedule";
         let s = q(ok).unwrap();
         assert_eq!(s.window.end - s.window.start, Duration::days(15));
-        assert!(q("status=free&start=ge2030-01-01&end=le2030-01-16&_include=Slot:schedule").is_err());
-        assert!(q("status=free&end=le2030-01-02&_include=Slot:schedule").unwrap_err().code == crate::gpconnect::ErrorCode::BadRequest);
-        assert!(q("status=busy&start=ge2030-01-01&end=le2030-01-02&_include=Slot:schedule").is_err());
-        assert!(q("status=free&start=ge2030-01-03&end=le2030-01-02&_include=Slot:schedule").is_err());
+        assert!(
+            q("status=free&start=ge2030-01-01&end=le2030-01-16&_include=Slot:schedule").is_err()
+        );
+        assert!(
+            q("status=free&end=le2030-01-02&_include=Slot:schedule")
+                .unwrap_err()
+                .code
+                == crate::gpconnect::ErrorCode::BadRequest
+        );
+        assert!(
+            q("status=busy&start=ge2030-01-01&end=le2030-01-02&_include=Slot:schedule").is_err()
+        );
+        assert!(
+            q("status=free&start=ge2030-01-03&end=le2030-01-02&_include=Slot:schedule").is_err()
+        );
         assert!(q("status=free&start=ge2030-01-01&end=le2030-01-02").is_err());
-        assert!(q("status=free&start=gt2030-01-01&end=le2030-01-02&_include=Slot:schedule").is_err());
-        assert!(q("status=free&start=ge2030-01-01T10:00:00Z&end=le2030-01-02&_include=Slot:schedule").is_err());
+        assert!(
+            q("status=free&start=gt2030-01-01&end=le2030-01-02&_include=Slot:schedule").is_err()
+        );
+        assert!(q(
+            "status=free&start=ge2030-01-01T10:00:00Z&end=le2030-01-02&_include=Slot:schedule"
+        )
+        .is_err());
         assert!(q("status=free&start=ge2030-01-01T10:00:00%2B00:00&end=le2030-01-02&_include=Slot:schedule").is_ok());
         assert!(q(&format!("{ok}&searchFilter=urn:x|y")).is_ok());
-        assert!(q(&format!("{ok}&searchFilter={}|", systems::ODS_ORGANIZATION_CODE)).is_err());
+        assert!(q(&format!(
+            "{ok}&searchFilter={}|",
+            systems::ODS_ORGANIZATION_CODE
+        ))
+        .is_err());
     }
 
     #[test]
@@ -297,9 +352,15 @@ mod tests {
         let coded = s.iter().find(|x| !x.ods_codes.is_empty()).unwrap().clone();
         let none = Filter::default();
         assert!(none.admits(&open) && !none.admits(&urgent) && !none.admits(&coded));
-        let t = Filter { org_type: Some("urgent-care".into()), ods_code: None };
+        let t = Filter {
+            org_type: Some("urgent-care".into()),
+            ods_code: None,
+        };
         assert!(t.admits(&open) && t.admits(&urgent) && !t.admits(&coded));
-        let c = Filter { org_type: None, ods_code: Some("R1A14".into()) };
+        let c = Filter {
+            org_type: None,
+            ods_code: Some("R1A14".into()),
+        };
         assert!(c.admits(&open) && !c.admits(&urgent) && c.admits(&coded));
     }
 }

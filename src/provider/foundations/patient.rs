@@ -8,12 +8,12 @@ use serde_json::{json, Map, Value};
 
 use super::search::{identifier_value, searchset};
 use super::{read_response, Fhir};
-use crate::gpconnect::systems::{self, profiles, registration_status, registration_type};
+use crate::gpconnect::systems::{self, profiles, registration_type};
 use crate::gpconnect::{nhs_number, ErrorCode};
 use crate::provider::faults::Fault;
 use crate::provider::outcome::ApiError;
 use crate::provider::seed::organisations::PRACTICE_ORGANIZATION_ID;
-use crate::provider::state::{PatientRecord, ProviderState, RegistrationStatus, RegistrationType};
+use crate::provider::state::{PatientRecord, ProviderState, RegistrationType};
 
 /// `GET /Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|<n>`: only active, shareable patients.
 pub async fn find(
@@ -95,16 +95,17 @@ pub fn to_fhir(p: &PatientRecord) -> Value {
         }]),
     );
     r.insert("active".into(), json!(p.is_active()));
-    r.insert(
-        "name".into(),
-        json!([{
-            "use": "official",
-            "text": format!("{} {}", p.name.given.join(" "), p.name.family),
-            "family": p.name.family,
-            "given": p.name.given,
-            "prefix": p.name.prefix,
-        }]),
-    );
+    let mut name = json!({
+        "use": "official",
+        "text": format!("{} {}", p.name.given.join(" "), p.name.family),
+        "family": p.name.family,
+        "given": p.name.given,
+    });
+    // FHIR JSON has no empty arrays.
+    if !p.name.prefix.is_empty() {
+        name["prefix"] = json!(p.name.prefix);
+    }
+    r.insert("name".into(), json!([name]));
     if !p.telecom.is_empty() {
         r.insert("telecom".into(), json!(p.telecom));
     }
@@ -136,14 +137,10 @@ fn registration_details(p: &PatientRecord) -> Value {
         RegistrationType::Regular => registration_type::REGULAR,
         RegistrationType::Temporary => registration_type::TEMPORARY,
     };
-    let (status_code, status_display) = match p.registration_status {
-        RegistrationStatus::Active => registration_status::ACTIVE,
-        RegistrationStatus::Inactive => registration_status::INACTIVE,
-    };
+    // No `registrationStatus` part: Extension-CareConnect-GPC-RegistrationDetails-1 constrains it to
+    // max 0 (the status shows in `Patient.active`).
     let mut parts = vec![
         json!({"url": "registrationPeriod", "valuePeriod": {"start": p.registration_start}}),
-        json!({"url": "registrationStatus", "valueCodeableConcept": {"coding": [{
-            "system": systems::CS_REGISTRATION_STATUS, "code": status_code, "display": status_display}]}}),
         json!({"url": "registrationType", "valueCodeableConcept": {"coding": [{
             "system": systems::CS_REGISTRATION_TYPE, "code": type_code, "display": type_display}]}}),
     ];

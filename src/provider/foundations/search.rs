@@ -59,12 +59,16 @@ pub fn identifier_value(raw_query: Option<&str>, system: &str) -> Result<String,
 
 /// A searchset Bundle of `resources` (no `fullUrl`, no `total`).
 pub fn searchset(resources: Vec<Value>) -> Value {
-    json!({
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "id": uuid::Uuid::new_v4().to_string(),
         "type": "searchset",
-        "entry": resources.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>(),
-    })
+    });
+    // FHIR JSON has no empty arrays: an empty search result simply has no `entry`.
+    if !resources.is_empty() {
+        bundle["entry"] = resources.into_iter().map(|r| json!({"resource": r})).collect();
+    }
+    bundle
 }
 
 #[cfg(test)]

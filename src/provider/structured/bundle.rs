@@ -24,7 +24,10 @@ struct Assembly {
 
 impl Assembly {
     fn add(&mut self, r: Value) {
-        let key = (r["resourceType"].as_str().unwrap_or_default().to_string(), r["id"].as_str().unwrap_or_default().to_string());
+        let key = (
+            r["resourceType"].as_str().unwrap_or_default().to_string(),
+            r["id"].as_str().unwrap_or_default().to_string(),
+        );
         if key.1.is_empty() || self.seen.insert(key) {
             self.entries.push(r);
         }
@@ -56,7 +59,9 @@ fn within(d: NaiveDate, (start, end): (Option<NaiveDate>, Option<NaiveDate>)) ->
 
 /// A medication authorisation is active on or after `from` (structured.md §4.1 Medications).
 fn active_from(i: &Item, from: NaiveDate) -> bool {
-    let Detail::Medication { prescription, .. } = &i.detail else { return false };
+    let Detail::Medication { prescription, .. } = &i.detail else {
+        return false;
+    };
     match (i.end, prescription) {
         (Some(end), _) => end >= from,
         (None, Prescription::Acute) => i.date >= from,
@@ -65,24 +70,42 @@ fn active_from(i: &Item, from: NaiveDate) -> bool {
 }
 
 /// The items of `area` a request selects, before confidentiality is applied.
-fn select<'a>(record: &'a ClinicalRecord, area: Area, req: &AreaRequest, input: &Input<'_>) -> Vec<&'a Item> {
+fn select<'a>(
+    record: &'a ClinicalRecord,
+    area: Area,
+    req: &AreaRequest,
+    input: &Input<'_>,
+) -> Vec<&'a Item> {
     let v = input.ctx.version;
     let items = record.items.iter().filter(|i| i.area == area);
     match area {
         Area::Allergies => items.collect(),
         Area::Medication => {
-            let from = req.date(param::MEDICATION_SEARCH_FROM_DATE).filter(|_| !input.faults.has(Fault::StructuredDateFilterIgnored));
+            let from = req
+                .date(param::MEDICATION_SEARCH_FROM_DATE)
+                .filter(|_| !input.faults.has(Fault::StructuredDateFilterIgnored));
             items
                 .filter(|i| {
-                    let elsewhere = matches!(i.detail, Detail::Medication { elsewhere: true, .. }) && v >= since::MIGRATE;
+                    let elsewhere = matches!(
+                        i.detail,
+                        Detail::Medication {
+                            elsewhere: true,
+                            ..
+                        }
+                    ) && v >= since::MIGRATE;
                     from.is_none_or(|f| elsewhere || active_from(i, f))
                 })
                 .collect()
         }
         Area::Consultations => {
             let period = req.period(param::CONSULTATION_SEARCH_PERIOD);
-            let mut found: Vec<&Item> = items.filter(|i| period.0.is_none_or(|s| i.date >= s) && period.1.is_none_or(|e| i.end.unwrap_or(i.date) <= e)).collect();
-            found.sort_by(|a, b| b.date.cmp(&a.date));
+            let mut found: Vec<&Item> = items
+                .filter(|i| {
+                    period.0.is_none_or(|s| i.date >= s)
+                        && period.1.is_none_or(|e| i.end.unwrap_or(i.date) <= e)
+                })
+                .collect();
+            found.sort_by_key(|i| std::cmp::Reverse(i.date));
             if let Some(PartValue::Int(n)) = req.get(param::INCLUDE_NUMBER_OF_MOST_RECENT) {
                 found.truncate(usize::try_from(*n).unwrap_or(usize::MAX));
             }
@@ -90,7 +113,9 @@ fn select<'a>(record: &'a ClinicalRecord, area: Area, req: &AreaRequest, input: 
         }
         Area::Problems => items
             .filter(|i| {
-                let Detail::Problem { active, major, .. } = &i.detail else { return false };
+                let Detail::Problem { active, major, .. } = &i.detail else {
+                    return false;
+                };
                 req.parts.iter().any(|p| {
                     let status_ok = match p.get(param::FILTER_STATUS) {
                         Some(PartValue::Code(c)) => (c == "active") == *active,
@@ -110,7 +135,10 @@ fn select<'a>(record: &'a ClinicalRecord, area: Area, req: &AreaRequest, input: 
             items
                 .filter(|i| match &i.detail {
                     Detail::Immunisation { given } => *given || not_given,
-                    Detail::Observation { immunisation_status: true, .. } => status,
+                    Detail::Observation {
+                        immunisation_status: true,
+                        ..
+                    } => status,
                     _ => false,
                 })
                 .collect()
@@ -125,11 +153,25 @@ fn select<'a>(record: &'a ClinicalRecord, area: Area, req: &AreaRequest, input: 
         }
         Area::Referrals => {
             let period = req.period(param::REFERRAL_SEARCH_PERIOD);
-            items.filter(|i| !matches!(i.detail, Detail::Referral { entered_in_error: true }) && within(i.date, period)).collect()
+            items
+                .filter(|i| {
+                    !matches!(
+                        i.detail,
+                        Detail::Referral {
+                            entered_in_error: true
+                        }
+                    ) && within(i.date, period)
+                })
+                .collect()
         }
         Area::Diary => {
             let until = req.date(param::DIARY_ENTRIES_SEARCH_DATE);
-            items.filter(|i| !matches!(i.detail, Detail::Diary { complete: true }) && until.is_none_or(|u| i.date <= u)).collect()
+            items
+                .filter(|i| {
+                    !matches!(i.detail, Detail::Diary { complete: true })
+                        && until.is_none_or(|u| i.date <= u)
+                })
+                .collect()
         }
     }
 }
@@ -176,9 +218,24 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push_list(&mut self, title: &str, code: Value, entries: Vec<Value>, warnings: Vec<Warning>, contained: Vec<Value>) {
-        let spec = ListSpec { title, code, entries, warnings, note_date: self.input.registration_date.clone(), contained };
-        self.lists.push(render::list(&self.input.ctx, self.input.today, spec));
+    fn push_list(
+        &mut self,
+        title: &str,
+        code: Value,
+        entries: Vec<Value>,
+        warnings: Vec<Warning>,
+        contained: Vec<Value>,
+    ) {
+        let spec = ListSpec {
+            title,
+            code,
+            entries,
+            warnings,
+            note_date: self.input.registration_date.clone(),
+            contained,
+        };
+        self.lists
+            .push(render::list(&self.input.ctx, self.input.today, spec));
     }
 
     fn primary(&mut self, area: Area, req: &AreaRequest) {
@@ -212,13 +269,20 @@ impl<'a> Builder<'a> {
         }
         let with_issues = req.bool(param::INCLUDE_PRESCRIPTION_ISSUES, true);
         let entries: Vec<Value> = active.iter().map(|i| render::list_item(c, i)).collect();
-        let drop_list = area == Area::Medication && self.input.faults.has(Fault::StructuredListMissing);
+        let drop_list =
+            area == Area::Medication && self.input.faults.has(Fault::StructuredListMissing);
         if !drop_list {
             let mut code = render::area_code(area, c.version);
             if area == Area::Allergies && self.input.faults.has(Fault::StructuredWrongListCode) {
                 code["coding"][0]["code"] = json!(list::ENDED_ALLERGIES_CODE);
             }
-            self.push_list(area.spec().list_title, code, entries, warnings.clone(), Vec::new());
+            self.push_list(
+                area.spec().list_title,
+                code,
+                entries,
+                warnings.clone(),
+                Vec::new(),
+            );
         }
         for i in &active {
             self.include(i, with_issues);
@@ -227,7 +291,11 @@ impl<'a> Builder<'a> {
             }
         }
         if area == Area::Allergies {
-            let resolved = req.bool(param::INCLUDE_RESOLVED_ALLERGIES, false) || self.input.faults.has(Fault::StructuredResolvedAllergiesReturned);
+            let resolved = req.bool(param::INCLUDE_RESOLVED_ALLERGIES, false)
+                || self
+                    .input
+                    .faults
+                    .has(Fault::StructuredResolvedAllergiesReturned);
             if resolved {
                 let contained: Vec<Value> = ended.iter().map(|i| render::allergy(c, i)).collect();
                 let entries = contained.iter().map(|r| json!({"reference": format!("#{}", r["id"].as_str().unwrap_or_default())})).collect();
@@ -249,10 +317,16 @@ impl<'a> Builder<'a> {
 
     /// The Consultation → Topic → Category Lists of one encounter and the items they hold.
     fn consultation(&mut self, e: &'a Item) {
-        let Detail::Encounter { topics } = &e.detail else { return };
+        let Detail::Encounter { topics } = &e.detail else {
+            return;
+        };
         let c = self.input.ctx.clone();
         let enc_id = c.id(e.key, "");
-        let structure = |id: &str, code: &str, display: &str, entries: Vec<Value>, extension: Option<Value>| {
+        let structure = |id: &str,
+                         code: &str,
+                         display: &str,
+                         entries: Vec<Value>,
+                         extension: Option<Value>| {
             let mut l = json!({
                 "resourceType": "List", "id": id, "meta": {"profile": [crate::gpconnect::structured::profiles::LIST]},
                 "status": "current", "mode": "snapshot", "title": display,
@@ -285,7 +359,13 @@ impl<'a> Builder<'a> {
                 if entries.is_empty() {
                     continue;
                 }
-                let mut l = structure(&heading_id, list::CATEGORY_CODE, list::CATEGORY_DISPLAY, entries, None);
+                let mut l = structure(
+                    &heading_id,
+                    list::CATEGORY_CODE,
+                    list::CATEGORY_DISPLAY,
+                    entries,
+                    None,
+                );
                 l["title"] = json!(title);
                 self.out.add(l);
                 heading_refs.push(render::reference("List", &heading_id));
@@ -302,11 +382,23 @@ impl<'a> Builder<'a> {
                 }
                 self.in_consultations.push(p.key);
             }
-            self.out.add(structure(&topic_id, list::TOPIC_CODE, list::TOPIC_DISPLAY, heading_refs, ext));
+            self.out.add(structure(
+                &topic_id,
+                list::TOPIC_CODE,
+                list::TOPIC_DISPLAY,
+                heading_refs,
+                ext,
+            ));
             topic_refs.push(render::reference("List", &topic_id));
         }
         let consultation_id = c.id(e.key, "consultation");
-        self.out.add(structure(&consultation_id, list::CONSULTATION_CODE, list::CONSULTATION_DISPLAY, topic_refs, None));
+        self.out.add(structure(
+            &consultation_id,
+            list::CONSULTATION_CODE,
+            list::CONSULTATION_DISPLAY,
+            topic_refs,
+            None,
+        ));
     }
 
     /// Secondary lists for the items linked from consultations or problems, grouped by area.
@@ -318,7 +410,10 @@ impl<'a> Builder<'a> {
                 if i.area == primary {
                     continue;
                 }
-                by_area.entry(i.area).or_default().push(render::list_item(&c, i));
+                by_area
+                    .entry(i.area)
+                    .or_default()
+                    .push(render::list_item(&c, i));
             }
         }
         for (area, entries) in by_area {
@@ -332,7 +427,14 @@ impl<'a> Builder<'a> {
 /// The structured-record Bundle for `query`.
 pub fn build(query: &Query, input: &Input<'_>) -> Value {
     let v = input.ctx.version;
-    let mut b = Builder { input, out: Assembly::default(), lists: Vec::new(), included: Vec::new(), primary_problems: Vec::new(), in_consultations: Vec::new() };
+    let mut b = Builder {
+        input,
+        out: Assembly::default(),
+        lists: Vec::new(),
+        included: Vec::new(),
+        primary_problems: Vec::new(),
+        in_consultations: Vec::new(),
+    };
     for r in &input.base {
         b.out.add(r.clone());
     }
@@ -342,7 +444,11 @@ pub fn build(query: &Query, input: &Input<'_>) -> Value {
     if v >= since::SECONDARY_LISTS {
         if query.areas.contains_key(&Area::Consultations) {
             let in_consultations: Vec<&str> = b.in_consultations.clone();
-            let problems: Vec<&str> = in_consultations.iter().copied().filter(|k| b.record().item(k).is_some_and(|i| i.area == Area::Problems)).collect();
+            let problems: Vec<&str> = in_consultations
+                .iter()
+                .copied()
+                .filter(|k| b.record().item(k).is_some_and(|i| i.area == Area::Problems))
+                .collect();
             b.secondary(Area::Consultations, &in_consultations);
             for p in problems {
                 b.primary_problems.push(p);
@@ -366,7 +472,11 @@ pub fn build(query: &Query, input: &Input<'_>) -> Value {
     }
     render_problems(&mut b);
 
-    if b.out.entries.iter().any(|r| r["resourceType"] == "ReferralRequest") {
+    if b.out
+        .entries
+        .iter()
+        .any(|r| r["resourceType"] == "ReferralRequest")
+    {
         b.out.add(input.referral_recipient.clone());
     }
     let mut entries: Vec<Value> = std::mem::take(&mut b.out.entries);
@@ -376,7 +486,8 @@ pub fn build(query: &Query, input: &Input<'_>) -> Value {
     }
     if input.faults.has(Fault::StructuredDanglingReference) {
         for r in entries.iter_mut().filter(|r| r.get("recorder").is_some()) {
-            r["recorder"] = json!({"reference": format!("Practitioner/{}-missing", input.ctx.practitioner_id)});
+            r["recorder"] =
+                json!({"reference": format!("Practitioner/{}-missing", input.ctx.practitioner_id)});
         }
     }
     let mut bundle = json!({
@@ -386,7 +497,11 @@ pub fn build(query: &Query, input: &Input<'_>) -> Value {
         "entry": entries.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>(),
     });
     if v >= since::BUNDLE_ID_IS_TRACE_ID {
-        let id = if input.faults.has(Fault::StructuredBundleIdNotTraceId) { uuid::Uuid::new_v4().to_string() } else { input.trace_id.clone() };
+        let id = if input.faults.has(Fault::StructuredBundleIdNotTraceId) {
+            uuid::Uuid::new_v4().to_string()
+        } else {
+            input.trace_id.clone()
+        };
         bundle["id"] = json!(id);
     }
     bundle
@@ -408,7 +523,10 @@ fn linked_problems(b: &mut Builder<'_>, problems_queried: bool) {
         }
     }
     for k in b.primary_problems.clone() {
-        if let Some(Detail::Problem { related: Some(r), .. }) = b.record().item(k).map(|i| &i.detail) {
+        if let Some(Detail::Problem {
+            related: Some(r), ..
+        }) = b.record().item(k).map(|i| &i.detail)
+        {
             if let Some(p) = b.record().item(r) {
                 if !b.primary_problems.contains(&p.key) && !linked.iter().any(|x| x.key == p.key) {
                     linked.push(p);
@@ -437,13 +555,23 @@ fn render_problems(b: &mut Builder<'_>) {
     keys.extend(b.included.iter().copied());
     let mut done = HashSet::new();
     for k in keys {
-        let Some(p) = b.record().item(k) else { continue };
-        let Detail::Problem { links, related, .. } = &p.detail else { continue };
+        let Some(p) = b.record().item(k) else {
+            continue;
+        };
+        let Detail::Problem { links, related, .. } = &p.detail else {
+            continue;
+        };
         if !done.insert(k) {
             continue;
         }
-        let linked: Vec<&Item> = links.iter().filter(|l| b.included.contains(l)).filter_map(|l| b.record().item(l)).collect();
-        let related = related.filter(|r| b.included.contains(r) || b.primary_problems.contains(r)).and_then(|r| b.record().item(r));
+        let linked: Vec<&Item> = links
+            .iter()
+            .filter(|l| b.included.contains(l))
+            .filter_map(|l| b.record().item(l))
+            .collect();
+        let related = related
+            .filter(|r| b.included.contains(r) || b.primary_problems.contains(r))
+            .and_then(|r| b.record().item(r));
         let r = render::problem(&c, p, &linked, related);
         b.out.add(r);
     }

@@ -41,9 +41,22 @@ const PRACTITIONER_ROLE_ID: &str = "pr1";
 /// Routes relative to the structured service root.
 pub fn routes(state: &Arc<ProviderState>) -> Router<Arc<ProviderState>> {
     Router::new()
-        .route(Interaction::StructuredMetadata.spec().path, guarded(state, &[Interaction::StructuredMetadata], get(metadata)))
-        .route(Interaction::GetStructuredRecord.spec().path, guarded(state, &[Interaction::GetStructuredRecord], post(get_record)))
-        .route(Interaction::MigrateStructuredRecord.spec().path, guarded(state, &[Interaction::MigrateStructuredRecord], post(migrate)))
+        .route(
+            Interaction::StructuredMetadata.spec().path,
+            guarded(state, &[Interaction::StructuredMetadata], get(metadata)),
+        )
+        .route(
+            Interaction::GetStructuredRecord.spec().path,
+            guarded(state, &[Interaction::GetStructuredRecord], post(get_record)),
+        )
+        .route(
+            Interaction::MigrateStructuredRecord.spec().path,
+            guarded(
+                state,
+                &[Interaction::MigrateStructuredRecord],
+                post(migrate),
+            ),
+        )
 }
 
 /// The structured version the provider plays (an unparsable setting falls back to the latest).
@@ -58,7 +71,9 @@ fn today() -> NaiveDate {
 /// `GET /metadata` on the structured root.
 async fn metadata(State(state): State<Arc<ProviderState>>) -> Fhir {
     let v = version(&state);
-    let mut operations = vec![json!({"name": "gpc.getstructuredrecord", "definition": {"reference": format!("{}/_history/{}", gs::profiles::GET_STRUCTURED_RECORD_OPERATION, if v >= (1, 5, 0) { "1.16" } else { "1.12" })}})];
+    let mut operations = vec![
+        json!({"name": "gpc.getstructuredrecord", "definition": {"reference": format!("{}/_history/{}", gs::profiles::GET_STRUCTURED_RECORD_OPERATION, if v >= (1, 5, 0) { "1.16" } else { "1.12" })}}),
+    ];
     if v >= since::MIGRATE {
         operations.push(json!({"name": "gpc.migratestructuredrecord", "definition": {"reference": format!("{}/_history/1.1", gs::profiles::MIGRATE_STRUCTURED_RECORD_OPERATION)}}));
     }
@@ -92,11 +107,19 @@ async fn metadata(State(state): State<Arc<ProviderState>>) -> Fhir {
 
 /// The trace id of the request (the Bundle id from 1.5.0).
 fn trace_id(headers: &HeaderMap) -> String {
-    headers.get(SSP_TRACE_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    headers
+        .get(SSP_TRACE_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `POST /Patient/$gpc.getstructuredrecord`.
-async fn get_record(State(state): State<Arc<ProviderState>>, headers: HeaderMap, FhirBody(body): FhirBody) -> Result<Fhir, ApiError> {
+async fn get_record(
+    State(state): State<Arc<ProviderState>>,
+    headers: HeaderMap,
+    FhirBody(body): FhirBody,
+) -> Result<Fhir, ApiError> {
     let v = version(&state);
     let today = today();
     let query = params::get_query(&body, v, today)?;
@@ -105,10 +128,20 @@ async fn get_record(State(state): State<Arc<ProviderState>>, headers: HeaderMap,
 }
 
 /// `POST /Patient/$gpc.migratestructuredrecord` (1.6.0+): every area, the migrate JWT rules.
-async fn migrate(State(state): State<Arc<ProviderState>>, headers: HeaderMap, FhirBody(body): FhirBody) -> Result<Fhir, ApiError> {
+async fn migrate(
+    State(state): State<Arc<ProviderState>>,
+    headers: HeaderMap,
+    FhirBody(body): FhirBody,
+) -> Result<Fhir, ApiError> {
     let v = version(&state);
     if v < since::MIGRATE {
-        return Err(ApiError::new(ErrorCode::NoRecordFound, format!("$gpc.migratestructuredrecord does not exist in GP Connect {}", state.settings.structured_version)));
+        return Err(ApiError::new(
+            ErrorCode::NoRecordFound,
+            format!(
+                "$gpc.migratestructuredrecord does not exist in GP Connect {}",
+                state.settings.structured_version
+            ),
+        ));
     }
     let query = params::migrate_query(&body)?;
     let claims = headers
@@ -116,12 +149,19 @@ async fn migrate(State(state): State<Arc<ProviderState>>, headers: HeaderMap, Fh
         .and_then(|h| h.to_str().ok())
         .and_then(|h| jwt::decode_authorization(h).ok())
         .unwrap_or_default();
-    let scope = claims.get("requested_scope").and_then(Value::as_str).unwrap_or_default();
+    let scope = claims
+        .get("requested_scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let restricted = scope.split_whitespace().any(|t| t == "conf/R");
     if query.include_sensitive != restricted {
         return Err(ApiError::new(
             ErrorCode::ConflictingValues,
-            format!("includeSensitiveInformation is {} but requested_scope {scope:?} {} conf/R", query.include_sensitive, if restricted { "has" } else { "lacks" }),
+            format!(
+                "includeSensitiveInformation is {} but requested_scope {scope:?} {} conf/R",
+                query.include_sensitive,
+                if restricted { "has" } else { "lacks" }
+            ),
         ));
     }
     let patient = shareable_patient(&state, &query.nhs_number, true)?;
@@ -136,22 +176,44 @@ async fn migrate(State(state): State<Arc<ProviderState>>, headers: HeaderMap, Fh
         .unwrap_or_default()
         .to_string();
     let aliases = DataAliases::default();
-    let new_practice = aliases.organizations.get(MIGRATION_PRACTICE_ALIAS).cloned().unwrap_or_default();
+    let new_practice = aliases
+        .organizations
+        .get(MIGRATION_PRACTICE_ALIAS)
+        .cloned()
+        .unwrap_or_default();
     if org_ods != new_practice {
         return Err(ApiError::new(
             ErrorCode::NoRelationship,
             format!("the requesting organisation {org_ods:?} is not the patient's registered practice on PDS"),
         ));
     }
-    respond(&state, &headers, &query, &patient, v, query.include_sensitive)
+    respond(
+        &state,
+        &headers,
+        &query,
+        &patient,
+        v,
+        query.include_sensitive,
+    )
 }
 
 /// The practice's patient for `nhs`, if structured data may be shared (migrate also serves inactive
 /// patients): otherwise PATIENT_NOT_FOUND, or NO_PATIENT_CONSENT for a dissent.
-fn shareable_patient(state: &ProviderState, nhs: &str, migrate: bool) -> Result<PatientRecord, ApiError> {
-    let not_found = |why: &str| ApiError::new(ErrorCode::PatientNotFound, format!("no shareable patient with NHS number {nhs}: {why}"));
+fn shareable_patient(
+    state: &ProviderState,
+    nhs: &str,
+    migrate: bool,
+) -> Result<PatientRecord, ApiError> {
+    let not_found = |why: &str| {
+        ApiError::new(
+            ErrorCode::PatientNotFound,
+            format!("no shareable patient with NHS number {nhs}: {why}"),
+        )
+    };
     let store = state.read();
-    let p = store.patient_by_nhs_number(nhs).ok_or_else(|| not_found("not registered at this practice"))?;
+    let p = store
+        .patient_by_nhs_number(nhs)
+        .ok_or_else(|| not_found("not registered at this practice"))?;
     if p.sensitive {
         return Err(not_found("sensitive"));
     }
@@ -162,25 +224,54 @@ fn shareable_patient(state: &ProviderState, nhs: &str, migrate: bool) -> Result<
         return Err(not_found("not an active regular registration"));
     }
     if record::record_for(nhs, today()).dissent {
-        return Err(ApiError::new(ErrorCode::NoPatientConsent, format!("patient {nhs} has dissented from sharing their record")));
+        return Err(ApiError::new(
+            ErrorCode::NoPatientConsent,
+            format!("patient {nhs} has dissented from sharing their record"),
+        ));
     }
     Ok(p.clone())
 }
 
-fn respond(state: &ProviderState, headers: &HeaderMap, query: &params::Query, patient: &PatientRecord, v: Version, include_confidential: bool) -> Result<Fhir, ApiError> {
+fn respond(
+    state: &ProviderState,
+    headers: &HeaderMap,
+    query: &params::Query,
+    patient: &PatientRecord,
+    v: Version,
+    include_confidential: bool,
+) -> Result<Fhir, ApiError> {
     let today = today();
     let store = state.read();
-    let practice = store.organizations.iter().find(|o| o.ods_code == state.settings.ods_code).or_else(|| store.organizations.first());
-    let practice = practice.ok_or_else(|| ApiError::new(ErrorCode::InternalServerError, "the practice has no Organization"))?;
-    let recipient = store.organizations.iter().find(|o| o.id != practice.id).unwrap_or(practice);
-    let gp = store.practitioners.first().ok_or_else(|| ApiError::new(ErrorCode::InternalServerError, "the practice has no Practitioner"))?;
+    let practice = store
+        .organizations
+        .iter()
+        .find(|o| o.ods_code == state.settings.ods_code)
+        .or_else(|| store.organizations.first());
+    let practice = practice.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InternalServerError,
+            "the practice has no Organization",
+        )
+    })?;
+    let recipient = store
+        .organizations
+        .iter()
+        .find(|o| o.id != practice.id)
+        .unwrap_or(practice);
+    let gp = store.practitioners.first().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InternalServerError,
+            "the practice has no Practitioner",
+        )
+    })?;
     let organization = |o: &crate::provider::state::OrganizationRecord| {
         json!({"resourceType": "Organization", "id": o.id, "meta": {"versionId": o.version_id, "profile": [profiles::ORGANIZATION]},
             "identifier": [{"system": systems::ODS_ORGANIZATION_CODE, "value": o.ods_code}], "name": o.name, "telecom": o.telecom, "address": o.address})
     };
     let mut patient_json = super::foundations::patient::to_fhir(patient);
     patient_json["generalPractitioner"] = json!([{"reference": format!("Practitioner/{}", gp.id)}]);
-    patient_json["managingOrganization"] = json!({"reference": format!("Organization/{}", practice.id)});
+    patient_json["managingOrganization"] =
+        json!({"reference": format!("Organization/{}", practice.id)});
     let practitioner = json!({"resourceType": "Practitioner", "id": gp.id, "meta": {"versionId": gp.version_id, "profile": [profiles::PRACTITIONER]},
         "identifier": [{"system": systems::SDS_USER_ID, "value": gp.sds_user_id}],
         "name": [{"use": "usual", "family": gp.name.family, "given": gp.name.given, "prefix": gp.name.prefix}]});
@@ -188,7 +279,10 @@ fn respond(state: &ProviderState, headers: &HeaderMap, query: &params::Query, pa
         "practitioner": {"reference": format!("Practitioner/{}", gp.id)}, "organization": {"reference": format!("Organization/{}", practice.id)},
         "code": [{"coding": [{"system": ss::SDS_JOB_ROLE_NAME_SYSTEM, "code": "R0260", "display": "General Medical Practitioner"}]}]});
     let mut base = vec![patient_json, organization(practice), practitioner, role];
-    let branch = patient.preferred_branch.as_ref().and_then(|id| store.locations.iter().find(|l| &l.id == id));
+    let branch = patient
+        .preferred_branch
+        .as_ref()
+        .and_then(|id| store.locations.iter().find(|l| &l.id == id));
     if let Some(l) = branch {
         let mut location = json!({"resourceType": "Location", "id": l.id, "meta": {"versionId": l.version_id, "profile": [profiles::LOCATION]},
             "name": l.name, "managingOrganization": {"reference": format!("Organization/{}", l.managing_organization)}});
@@ -196,11 +290,17 @@ fn respond(state: &ProviderState, headers: &HeaderMap, query: &params::Query, pa
             location["identifier"] = json!([{"system": systems::ODS_SITE_CODE, "value": code}]);
         }
         base.push(location);
-        if let Some(o) = store.organizations.iter().find(|o| o.id == l.managing_organization) {
+        if let Some(o) = store
+            .organizations
+            .iter()
+            .find(|o| o.id == l.managing_organization)
+        {
             base.push(organization(o));
         }
     }
-    let registration_date = NaiveDate::parse_from_str(&patient.registration_start, "%Y-%m-%d").map(|d| d.format("%d-%b-%Y").to_string()).unwrap_or_default();
+    let registration_date = NaiveDate::parse_from_str(&patient.registration_start, "%Y-%m-%d")
+        .map(|d| d.format("%d-%b-%Y").to_string())
+        .unwrap_or_default();
     let record = record::record_for(&patient.nhs_number, today);
     let input = bundle::Input {
         ctx: render::Ctx {
@@ -209,7 +309,10 @@ fn respond(state: &ProviderState, headers: &HeaderMap, query: &params::Query, pa
             practitioner_id: gp.id.clone(),
             organization_id: practice.id.clone(),
             referral_recipient_id: recipient.id.clone(),
-            identifier_system: format!("https://fhir.gpc-assure.test/{}/Id/clinical-item", state.settings.ods_code),
+            identifier_system: format!(
+                "https://fhir.gpc-assure.test/{}/Id/clinical-item",
+                state.settings.ods_code
+            ),
             label_confidential: include_confidential,
         },
         record: &record,

@@ -128,8 +128,13 @@ async fn either_error(w: &mut Assurance, a: String, b: String) -> CheckResult {
 /// to the exchange as evidence; errors fail the step.
 #[then("the response is valid against the profiles it declares")]
 async fn valid_against_declared_profiles(w: &mut Assurance) -> CheckResult {
-    let validator = crate::fhir::validator().map_err(|e| format!("the FHIR validator is not available: {e}"))?;
-    let set = if version_before(w, (1, 5, 0)) { crate::fhir::ProfileSet::V1_2 } else { crate::fhir::ProfileSet::Latest };
+    let validator = crate::fhir::validator()
+        .map_err(|e| format!("the FHIR validator is not available: {e}"))?;
+    let set = if version_before(w, (1, 5, 0)) {
+        crate::fhir::ProfileSet::V1_2
+    } else {
+        crate::fhir::ProfileSet::Latest
+    };
     let resource = w.resource()?;
     let issues = validator.validate(&resource, None, set);
     let errors: Vec<String> = issues
@@ -138,10 +143,22 @@ async fn valid_against_declared_profiles(w: &mut Assurance) -> CheckResult {
         .map(|i| format!("{}: {}", i.location, i.message))
         .collect();
     let ex = w.last_mut()?;
-    ex.findings.extend(issues.iter().map(|i| crate::http::evidence::Finding {
-        severity: format!("{:?}", i.severity).to_lowercase(),
-        location: i.location.clone(),
-        message: i.message.clone(),
-    }));
-    checks::ensure(errors.is_empty(), || format!("{} profile validation error(s): {}", errors.len(), errors.iter().take(5).cloned().collect::<Vec<_>>().join("; ")))
+    ex.findings
+        .extend(issues.iter().map(|i| crate::http::evidence::Finding {
+            severity: format!("{:?}", i.severity).to_lowercase(),
+            location: i.location.clone(),
+            message: i.message.clone(),
+        }));
+    checks::ensure(errors.is_empty(), || {
+        format!(
+            "{} profile validation error(s): {}",
+            errors.len(),
+            errors
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })
 }

@@ -1,0 +1,121 @@
+@appointments @cancel
+Feature: Cancel an appointment
+  PUT [base]/Appointment/{id} with the cancel interaction id and If-Match of the current version
+  (appointments.md §8): status becomes cancelled and the cancellation-reason extension (valueString) is
+  required; nothing else may change. The provider answers 200 with the cancelled appointment, the reason
+  as sent and a new versionId, and the slots are offered again. A missing or empty reason is
+  INVALID_PARAMETER, any other change INVALID_RESOURCE; a refused cancel changes nothing.
+
+  @req:APT-CANCEL-01
+  Scenario Outline: Cancelling <patient>'s appointment
+    Given an appointment booked for "<patient>"
+    And a "cancel appointment" request for the appointment
+    When the appointment request is sent
+    Then the appointment is cancelled with the reason sent and nothing else changed
+    And the response has Cache-Control no-store
+    And the appointment's slots are offered as free again
+
+    Examples:
+      | patient  |
+      | patient1 |
+      | patient2 |
+      | patient3 |
+      | patient15 |
+      | patient16 |
+
+  @req:APT-CANCEL-01
+  Scenario: Cancelling an appointment over two slots frees both
+    Given an appointment booked for "patient4" in 2 contiguous slots
+    And a "cancel appointment" request for the appointment
+    When the appointment request is sent
+    Then the appointment is cancelled with the reason sent and nothing else changed
+    And the appointment's slots are offered as free again
+
+  @req:APT-CANCEL-02
+  Scenario Outline: The cancellation reason "<reason>" is returned as sent
+    Given an appointment booked for "patient5"
+    And a "cancel appointment" request for the appointment
+    And the appointment sent has "the cancellation reason <reason>"
+    When the appointment request is sent
+    Then the appointment is cancelled with the reason sent and nothing else changed
+
+    Examples:
+      | reason                          |
+      | double booked                   |
+      | Patient unwell                  |
+      | Clinician unavailable that day  |
+
+  @req:APT-CANCEL-03
+  Scenario Outline: A cancel with <change> is refused and changes nothing
+    Given an appointment booked for "patient6"
+    And a "cancel appointment" request for the appointment
+    And the appointment sent has "<change>"
+    When the appointment request is sent
+    Then the response is one of the errors "INVALID_PARAMETER, INVALID_RESOURCE"
+    And the response has Cache-Control no-store
+    And the appointment is unchanged on the provider
+
+    Examples:
+      | change                                     |
+      | no cancellation reason                     |
+      | an empty cancellation reason               |
+      | a cancellation reason at a misspelt URL    |
+
+  @req:APT-CANCEL-04
+  Scenario Outline: A cancel that also changes <change> is INVALID_RESOURCE and changes nothing
+    Given an appointment booked for "patient7"
+    And a "cancel appointment" request for the appointment
+    And the appointment sent has "<change>"
+    When the appointment request is sent
+    Then the response is the error "INVALID_RESOURCE"
+    And the appointment is unchanged on the provider
+
+    Examples:
+      | change                              |
+      | the description Changed on cancel   |
+      | the comment Changed on cancel       |
+      | an extra participant Location/2     |
+      | an extra participant Patient/2      |
+      | an extra participant Practitioner/2 |
+      | a start five minutes later          |
+      | the priority 3                      |
+      | an absolute patient reference       |
+      | a booking organisation reference that is absolute |
+      | the status booked                   |
+      | no location participant             |
+      | an unknown element                  |
+      | a reason                            |
+      | no slot                             |
+
+  @req:APT-CANCEL-05
+  Scenario: Cancelling an already cancelled appointment is refused
+    Given an appointment booked for "patient8"
+    And the appointment has been cancelled
+    And a "cancel appointment" request for the appointment
+    When the appointment request is sent
+    Then the response is an error with an OperationOutcome
+    And the appointment is unchanged on the provider
+
+  @req:APT-CANCEL-06
+  Scenario Outline: A cancel answered in <format> (Accept <accept>)
+    Given an appointment booked for "patient12"
+    And a "cancel appointment" request for the appointment
+    And the "Accept" header is "<accept>"
+    When the appointment request is sent
+    Then the response status is 200
+    And the response body is FHIR <format>
+    And the response has an ETag matching its meta.versionId
+
+    Examples:
+      | accept                | format |
+      | application/fhir+json | JSON   |
+      | application/fhir+xml  | XML    |
+
+  @req:APT-CANCEL-07
+  Scenario: A cancel sent with the amend interaction id is an amend, and an amend may not cancel
+    Given an appointment booked for "patient13"
+    And a "cancel appointment" request for the appointment
+    And the Ssp-InteractionID is that of "amend appointment"
+    When the appointment request is sent
+    Then the response is the error "INVALID_RESOURCE"
+    And the appointment is unchanged on the provider

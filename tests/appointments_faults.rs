@@ -1,0 +1,203 @@
+//! Proof that the appointment checks have teeth: the reference provider started with one deliberate fault
+//! makes the scenarios that guard that rule go red (by requirement id), and the faultless provider stays
+//! green when the appointment features run twice against one instance, at concurrency 1 and 8, leaving its
+//! diary as it found it.
+
+use std::path::PathBuf;
+
+use gpc_assure::gpconnect::appointments as apt;
+use gpc_assure::gpconnect::{systems, Interaction};
+use gpc_assure::http::{Client, RequestSpec};
+use gpc_assure::provider::{self, Fault, ProviderSettings, RunningProvider};
+use gpc_assure::report::{RunReport, Status};
+use gpc_assure::runner::{self, Progress, RunOptions};
+
+fn features() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("features")
+        .join("appointments")
+}
+
+async fn start(faults: &[Fault]) -> RunningProvider {
+    let settings = ProviderSettings {
+        faults: faults.to_vec(),
+        ..ProviderSettings::default()
+    };
+    provider::start(settings, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("provider starts")
+}
+
+async fn run(p: &RunningProvider, tags: Option<&str>, concurrency: usize) -> RunReport {
+    let mut config = p.config();
+    config.http.concurrency = concurrency;
+    let options = RunOptions {
+        config,
+        features: features(),
+        tags: tags.map(str::to_string),
+        concurrency,
+        embedded: true,
+    };
+    runner::run(options, Progress::Silent)
+        .await
+        .expect("the run starts")
+}
+
+fn failed_requirements(report: &RunReport) -> Vec<String> {
+    let mut ids: Vec<String> = report
+        .features
+        .iter()
+        .flat_map(|f| &f.scenarios)
+        .filter(|s| s.status == Status::Failed)
+        .flat_map(|s| s.requirements.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn failures(report: &RunReport) -> Vec<String> {
+    report
+        .features
+        .iter()
+        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+        .filter(|(_, s)| s.status == Status::Failed)
+        .map(|(f, s)| {
+            format!(
+                "{}:{} {} — {:?}",
+                f.path,
+                s.line,
+                s.name,
+                s.failure.as_ref().map(|x| &x.message)
+            )
+        })
+        .collect()
+}
+
+/// Start the provider with `fault`, run the scenarios matching `tags`, and assert every requirement in
+/// `expected` has a red scenario.
+async fn caught(fault: Fault, tags: &str, expected: &[&str]) {
+    let p = start(&[fault]).await;
+    let report = run(&p, Some(tags), 8).await;
+    p.shutdown().await;
+    let red = failed_requirements(&report);
+    for req in expected {
+        assert!(
+            red.iter().any(|r| r == req),
+            "{fault}: no {req} scenario failed; red requirements: {red:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn double_booking_accepted_is_caught() {
+    caught(
+        Fault::AcceptDoubleBooking,
+        "@book or @concurrency",
+        &["APT-BOOK-09", "APT-CONC-05"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stale_if_match_accepted_is_caught() {
+    caught(
+        Fault::AcceptStaleIfMatch,
+        "@concurrency",
+        &["APT-CONC-02", "APT-CONC-03"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cancel_without_reason_accepted_is_caught() {
+    caught(Fault::CancelWithoutReason, "@cancel", &["APT-CANCEL-03"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn slots_outside_the_window_are_caught() {
+    caught(Fault::SlotsOutsideWindow, "@slots", &["APT-SLOT-01"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn missing_etag_is_caught() {
+    caught(
+        Fault::OmitEtag,
+        "@appointments",
+        &[
+            "APT-BOOK-01",
+            "APT-READ-01",
+            "APT-CONC-01",
+            "APT-AMEND-01",
+            "APT-CANCEL-01",
+        ],
+    )
+    .await;
+}
+
+/// Ids of the free slots of the next fortnight, as the consumer in `p.config()` sees them.
+async fn free_slots(p: &RunningProvider) -> Vec<String> {
+    let config = p.config();
+    let client = Client::new(&config).expect("client");
+    let today = gpc_assure::gpconnect::appointments::time::today();
+    let mut spec = RequestSpec::new(&config, Interaction::SearchFreeSlots, None);
+    spec.add_query("status", "free");
+    spec.add_query("start", &format!("ge{}", today.format("%Y-%m-%d")));
+    spec.add_query(
+        "end",
+        &format!(
+            "le{}",
+            (today + chrono::Duration::days(14)).format("%Y-%m-%d")
+        ),
+    );
+    spec.add_query("_include", apt::INCLUDE_SCHEDULE);
+    spec.add_query(
+        "searchFilter",
+        &format!(
+            "{}|{}",
+            systems::ODS_ORGANIZATION_CODE,
+            config.consumer.organization_ods_code
+        ),
+    );
+    let ex = client.send(&spec).await;
+    let body: serde_json::Value =
+        serde_json::from_str(&ex.response.expect("a response").body).expect("JSON");
+    let mut ids: Vec<String> = body["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["resource"]["resourceType"] == "Slot")
+        .filter_map(|e| e["resource"]["id"].as_str().map(str::to_string))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn appointments_pass_twice_against_one_provider_at_concurrency_1_and_8() {
+    let p = start(&[]).await;
+    let before = free_slots(&p).await;
+    assert!(!before.is_empty());
+    for concurrency in [1, 8] {
+        let report = run(&p, None, concurrency).await;
+        let f = failures(&report);
+        assert!(
+            f.is_empty(),
+            "concurrency {concurrency}: {} failed:\n{}",
+            f.len(),
+            f.join("\n")
+        );
+        assert!(report.run_errors.is_empty(), "{:?}", report.run_errors);
+        assert!(
+            report.totals().scenarios >= 300,
+            "only {} appointment scenario executions",
+            report.totals().scenarios
+        );
+        assert_eq!(
+            free_slots(&p).await,
+            before,
+            "concurrency {concurrency}: the run did not leave the diary as it found it"
+        );
+    }
+    p.shutdown().await;
+}
