@@ -25,13 +25,15 @@ const VERIFICATION_CODES: &[&str] = &["01", "02", "03", "04", "05", "06", "07", 
 /// The wrong system the spec examples use for the verification status (foundations.md §4, known defect).
 const VERIFICATION_SYSTEM_IN_EXAMPLES: &str =
     "https://fhir.nhs.uk/CareConnect-NHSNumberVerificationStatus-1";
-/// Sub-extensions of Extension-CareConnect-GPC-RegistrationDetails-1.
+/// Sub-extensions of Extension-CareConnect-GPC-RegistrationDetails-1 a provider may populate.
 const REGISTRATION_PARTS: &[&str] = &[
     "registrationPeriod",
     "registrationType",
-    "registrationStatus",
     "preferredBranchSurgery",
 ];
+/// The sub-extension the StructureDefinition removes (`extension:registrationStatus` max 0 in both the
+/// 1.2 and the latest profile sets), although the spec's extension table still lists it.
+const REGISTRATION_STATUS: &str = "registrationStatus";
 /// Sub-extensions of Extension-CareConnect-GPC-NHSCommunication-1.
 const COMMUNICATION_PARTS: &[&str] = &[
     "language",
@@ -264,6 +266,9 @@ pub fn registration_details(patient: &Value) -> CheckResult {
         .flatten()
     {
         let url = sub.get("url").and_then(Value::as_str).unwrap_or_default();
+        ensure(url != REGISTRATION_STATUS, || {
+            format!("registration details carries {REGISTRATION_STATUS}, which Extension-CareConnect-GPC-RegistrationDetails-1 removes (max 0)")
+        })?;
         ensure(REGISTRATION_PARTS.contains(&url), || {
             format!("registration details carries an unknown part {url:?}")
         })?;
@@ -282,13 +287,12 @@ pub fn registration_details(patient: &Value) -> CheckResult {
             "registrationPeriod.valuePeriod is empty".to_string()
         })?;
     }
-    for (name, system) in [
-        ("registrationType", systems::CS_REGISTRATION_TYPE),
-        ("registrationStatus", systems::CS_REGISTRATION_STATUS),
-    ] {
-        if let Some(p) = part(ext, name).first() {
-            coded(p, system, &format!("registration details {name}"))?;
-        }
+    if let Some(p) = part(ext, "registrationType").first() {
+        coded(
+            p,
+            systems::CS_REGISTRATION_TYPE,
+            "registration details registrationType",
+        )?;
     }
     if let Some(p) = part(ext, "preferredBranchSurgery").first() {
         let r = p
@@ -715,6 +719,14 @@ pub(crate) mod tests {
                 json!("Organization/1")
         });
         assert!(registration_details(&bad_branch).is_err());
+        let status = broken(|p| {
+            let parts = p["extension"][0]["extension"].as_array_mut().unwrap();
+            parts.push(
+                json!({"url": "registrationStatus", "valueCodeableConcept": {"coding": [
+                {"system": systems::CS_REGISTRATION_STATUS, "code": "A"}]}}),
+            );
+        });
+        assert!(registration_details(&status).unwrap_err().contains("max 0"));
         let unknown_part = broken(|p| {
             p["extension"][0]["extension"]
                 .as_array_mut()

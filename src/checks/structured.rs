@@ -548,16 +548,19 @@ fn clinical_common(r: &Value, profile: &str, required: &[&str]) -> CheckResult {
             format!("{at} {} must not be populated", &forbidden[1..])
         })?;
     }
-    let ids = r
-        .get("identifier")
-        .and_then(Value::as_array)
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| format!("{at} has no identifier"))?;
-    ensure(
-        ids.iter()
-            .all(|i| !s(i, "/system").is_empty() && !s(i, "/value").is_empty()),
-        || format!("{at} has an identifier without system or value"),
-    )?;
+    // STU3 Medication has no identifier element; every other clinical resource must carry one.
+    if s(r, "/resourceType") != "Medication" {
+        let ids = r
+            .get("identifier")
+            .and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| format!("{at} has no identifier"))?;
+        ensure(
+            ids.iter()
+                .all(|i| !s(i, "/system").is_empty() && !s(i, "/value").is_empty()),
+            || format!("{at} has an identifier without system or value"),
+        )?;
+    }
     for e in required {
         let present = r
             .pointer(&format!("/{}", e.replace('.', "/")))

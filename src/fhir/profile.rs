@@ -794,17 +794,19 @@ impl<'v> Walker<'v> {
             }
             allowed.push(ty);
         }
-        self.push(
-            Severity::Error,
-            &format!("{loc}.reference"),
-            p,
-            c,
-            format!(
-                "Reference '{r}' points at a {tt}, but {} only allows {}",
-                p.name,
-                allowed.join(" or ")
-            ),
+        let mut message = format!(
+            "Reference '{r}' points at a {tt}, but {} only allows {}",
+            p.name,
+            allowed.join(" or ")
         );
+        let severity = match known_target_defect(&p.url, &c.id, &tt) {
+            Some(reason) => {
+                message.push_str(&format!(" (reported as a warning: {reason})"));
+                Severity::Warning
+            }
+            None => Severity::Error,
+        };
+        self.push(severity, &format!("{loc}.reference"), p, c, message);
     }
 
     /// Native invariants (ext-1, dom-*) and the "not checked" bookkeeping for the rest.
@@ -954,4 +956,22 @@ pub fn matches_pattern(v: &Value, pat: &Value) -> bool {
         (Value::Array(a), pv) => a.iter().any(|x| matches_pattern(x, pv)),
         (x, y) => x == y,
     }
+}
+
+/// Reference targets a published profile forbids although the specification requires them: the
+/// profile is out of date, so a provider following the specification gets a warning, not an error.
+/// (profile URL, element id prefix, allowed target types, reason)
+const KNOWN_TARGET_DEFECTS: &[(&str, &str, &[&str], &str)] = &[(
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1",
+    "Condition.extension:relatedClinicalContent",
+    &["MedicationRequest", "MedicationStatement", "ReferralRequest", "DiagnosticReport", "Condition"],
+    "Access Record Structured 1.3+ links problems to medications, referrals and investigations, which the \
+     profile's target list omits",
+)];
+
+fn known_target_defect(profile: &str, element: &str, target: &str) -> Option<&'static str> {
+    KNOWN_TARGET_DEFECTS
+        .iter()
+        .find(|(p, e, targets, _)| *p == profile && element.starts_with(e) && targets.contains(&target))
+        .map(|(_, _, _, reason)| *reason)
 }

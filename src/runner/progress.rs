@@ -28,7 +28,7 @@ impl Progress {
                 let _ = writeln!(err, "        {first}");
             }
         }
-        if done % COUNT_EVERY == 0 {
+        if done.is_multiple_of(COUNT_EVERY) {
             let _ = writeln!(err, "  ... {done} scenarios run, {failed} failed");
         }
     }

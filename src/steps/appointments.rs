@@ -491,7 +491,7 @@ pub fn apply_change(body: &mut Value, change: &str) -> CheckResult {
         }
         ["a", "serviceType", "and", "serviceCategory"] => {
             body["serviceType"] = json!([{"text": "Consumer-chosen slot type"}]);
-            body["serviceCategory"] = json!([{"text": "Consumer-chosen schedule type"}]);
+            body["serviceCategory"] = json!({"text": "Consumer-chosen schedule type"});
         }
         ["no", "serviceType", "or", "serviceCategory"] => {
             remove(body, "serviceType");
@@ -633,14 +633,15 @@ async fn include_removed(w: &mut Assurance, include: String) -> CheckResult {
 
 #[given(expr = "the searchFilter of system {string} is not sent")]
 async fn filter_removed(w: &mut Assurance, system: String) -> CheckResult {
-    let system =
-        match system.as_str() {
-            "ODS code" => systems::ODS_ORGANIZATION_CODE,
-            "organisation type" => apt::CS_ORGANISATION_TYPE,
-            other => return Err(format!(
+    let system = match system.as_str() {
+        "ODS code" => systems::ODS_ORGANIZATION_CODE,
+        "organisation type" => apt::CS_ORGANISATION_TYPE,
+        other => {
+            return Err(format!(
                 "unknown searchFilter system {other:?}; use \"ODS code\" or \"organisation type\""
-            )),
-        };
+            ))
+        }
+    };
     w.request_mut()?
         .query
         .retain(|(k, v)| !(k == "searchFilter" && v.starts_with(&format!("{system}|"))));

@@ -330,10 +330,8 @@ fn stored_resource(
     extensions.push(practitioner_role(schedule));
     extensions.push(json!({"url": apt::EXT_DELIVERY_CHANNEL, "valueCode": schedule.channel}));
     r.insert("extension".into(), Value::Array(extensions));
-    r.insert(
-        "serviceCategory".into(),
-        json!([{"text": schedule.category}]),
-    );
+    // STU3: Appointment.serviceCategory is a single CodeableConcept, serviceType repeats.
+    r.insert("serviceCategory".into(), json!({"text": schedule.category}));
     r.insert("serviceType".into(), json!([{"text": schedule.slot_type}]));
     r.insert("start".into(), json!(time::format(b.start)));
     r.insert("end".into(), json!(time::format(b.end)));

@@ -123,6 +123,8 @@ pub fn medication(c: &Ctx, i: &Item, with_issues: bool) -> Vec<Value> {
     };
     let (med_id, ms_id, plan_id) = (c.id(i.key, "med"), c.id(i.key, "ms"), c.id(i.key, "plan"));
     let mut med = c.base("Medication", &med_id, profiles::MEDICATION, i.confidential);
+    // STU3 Medication has no identifier element.
+    med.remove("identifier");
     med.insert("code".into(), concept(*medicine));
     let mut period = json!({"start": date(i.date)});
     if let Some(e) = i.end {
