@@ -11,7 +11,7 @@ use gpc_assure::cli;
 /// (Ssp-* headers, JWT, TLS), validates every response, and writes an HTML compliance report with the
 /// evidence, plus JUnit XML and JSON for CI.
 #[derive(Debug, Parser)]
-#[command(name = "gpc-assure", version, propagate_version = true)]
+#[command(name = "gpc-assure", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -47,6 +47,38 @@ fn help_explains_the_commands() {
 }
 
 #[test]
+fn every_subcommand_has_help() {
+    for sub in ["run", "serve", "validate", "prove", "schemas"] {
+        let (code, out, err) = run(&[sub, "--help"]);
+        assert_eq!(code, 0, "{sub}: {err}");
+        assert!(out.contains("Usage"), "{sub}: {out}");
+    }
+}
+
+#[test]
+fn validate_reports_errors_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&good, r#"{"resourceType":"Patient","id":"1","gender":"female"}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"<Patient xmlns="http://hl7.org/fhir"><id value="1"/><gender value="boy"/></Patient>"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(&["validate", good.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("Patient.gender"), "{out}");
+    assert_no_panic(&err);
+    let (code, _, err) = run(&["validate", "/nonexistent.json"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("/nonexistent.json"), "{err}");
+    assert_no_panic(&err);
+}
+
+#[test]
 fn closed_port_exits_2_and_still_writes_a_report() {
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -975,3 +975,19 @@ fn known_target_defect(profile: &str, element: &str, target: &str) -> Option<&'s
         .find(|(p, e, targets, _)| *p == profile && element.starts_with(e) && targets.contains(&target))
         .map(|(_, _, _, reason)| *reason)
 }
+
+#[cfg(test)]
+mod known_defect_tests {
+    use super::known_target_defect;
+
+    const PROBLEM: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1";
+
+    #[test]
+    fn only_the_listed_targets_of_the_listed_element_are_excused() {
+        let el = "Condition.extension:relatedClinicalContent.value[x]";
+        assert!(known_target_defect(PROBLEM, el, "MedicationRequest").is_some());
+        assert!(known_target_defect(PROBLEM, el, "Patient").is_none());
+        assert!(known_target_defect(PROBLEM, "Condition.subject", "MedicationRequest").is_none());
+        assert!(known_target_defect("https://x/Other", el, "MedicationRequest").is_none());
+    }
+}

@@ -55,7 +55,12 @@ impl Client {
             .as_deref()
             .and_then(|a| jwt::decode_authorization(a).ok())
             .map(serde_json::Value::Object);
-        let request = RecordedRequest { method: spec.method.clone(), url: url.clone(), headers: headers.clone(), body: body.clone(), jwt_claims };
+        let mut recorded_headers = headers.clone();
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept")) {
+            // reqwest sends `Accept: */*` when a request has none; the evidence says what went out.
+            recorded_headers.push(("accept".to_string(), "*/*".to_string()));
+        }
+        let request = RecordedRequest { method: spec.method.clone(), url: url.clone(), headers: recorded_headers, body: body.clone(), jwt_claims };
         let interaction = spec.interaction.map(|i| i.spec().name.to_string());
 
         let method = match reqwest::Method::from_bytes(spec.method.as_bytes()) {

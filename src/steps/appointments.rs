@@ -716,16 +716,47 @@ async fn booking_past(w: &mut Assurance, alias: String) -> CheckResult {
 #[given(expr = "a booking for {string} in two adjacent free slots of different schedules")]
 async fn booking_two_schedules(w: &mut Assurance, alias: String) -> CheckResult {
     let patient = w.logical_id(Subject::Patient, &alias).await?;
-    let (a, schedule, b) = claim_slots(w, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
-    let first = &a[0];
-    let other = bundle::entries(&b)
+    let spec = days_search(w, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1);
+    let ex = w.send_aside(spec).await?;
+    response::status_is(ex, 200).map_err(|e| format!("searching for free slots to book: {e}"))?;
+    let b = response::body_as_json(ex)?;
+    let slots: Vec<&Value> = bundle::entries(&b)
         .into_iter()
-        .filter(|s| s["resourceType"] == "Slot" && s["schedule"] != first["schedule"])
-        .find(|s| (s["start"] == first["end"] || s["end"] == first["start"]) && w.ctx.claim(&format!("slot:{}", s["id"].as_str().unwrap_or_default())))
+        .filter(|r| r["resourceType"] == "Slot")
+        .collect();
+    let key = |s: &Value| format!("slot:{}", s["id"].as_str().unwrap_or_default());
+    let claimed = |s: &Value| {
+        w.ctx
+            .claimed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&key(s))
+    };
+    // A pair of unclaimed slots, back to back, of two different schedules; claimed together.
+    let pair = slots.iter().find_map(|a| {
+        let b = slots.iter().find(|b| {
+            b["schedule"] != a["schedule"] && b["start"] == a["end"] && !claimed(b) && !claimed(a)
+        })?;
+        (w.ctx.claim(&key(a)) && w.ctx.claim(&key(b))).then(|| vec![(*a).clone(), (*b).clone()])
+    });
+    let pair = pair.ok_or_else(|| {
+        format!(
+            "{} (no two back-to-back free slots of different schedules)",
+            no_slots_message(w, slots.len(), BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1)
+        )
+    })?;
+    let sched_ref = pair[0]["schedule"]["reference"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let schedule = bundle::entries(&b)
+        .into_iter()
+        .find(|r| {
+            r["resourceType"] == "Schedule"
+                && format!("Schedule/{}", r["id"].as_str().unwrap_or_default()) == sched_ref
+        })
         .cloned()
-        .ok_or("the free-slot search returned no slot of another schedule adjacent to the one claimed, so this rule cannot be exercised on this target")?;
-    let mut pair = vec![first.clone(), other];
-    pair.sort_by_key(|s| s["start"].as_str().and_then(time::parse_date_time));
+        .ok_or_else(|| format!("the free-slot Bundle does not include {sched_ref}"))?;
     let body = booking_body(w, &patient, &pair, &schedule);
     remember(w, MEM_SLOTS, &Value::Array(pair));
     w.request = Some(book_request(w, body));
