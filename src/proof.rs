@@ -57,20 +57,37 @@ impl Proof {
 
     /// Faults no scenario caught.
     pub fn missed(&self) -> Vec<&str> {
-        self.verdicts.iter().filter(|v| !v.caught()).map(|v| v.fault.as_str()).collect()
+        self.verdicts
+            .iter()
+            .filter(|v| !v.caught())
+            .map(|v| v.fault.as_str())
+            .collect()
     }
 }
 
 /// Run the features against the reference provider with `faults` switched on.
-pub async fn run_with_faults(options: &ProofOptions, faults: &[Fault]) -> Result<RunReport, RunError> {
+pub async fn run_with_faults(
+    options: &ProofOptions,
+    faults: &[Fault],
+) -> Result<RunReport, RunError> {
     run_faulty(options, faults, false).await
 }
 
-async fn run_faulty(options: &ProofOptions, faults: &[Fault], fail_fast: bool) -> Result<RunReport, RunError> {
-    let settings = ProviderSettings { faults: faults.to_vec(), ..ProviderSettings::default() };
+async fn run_faulty(
+    options: &ProofOptions,
+    faults: &[Fault],
+    fail_fast: bool,
+) -> Result<RunReport, RunError> {
+    let settings = ProviderSettings {
+        faults: faults.to_vec(),
+        ..ProviderSettings::default()
+    };
     let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
         .await
-        .map_err(|e| RunError::Unreachable { url: "embedded reference provider".into(), message: e.to_string() })?;
+        .map_err(|e| RunError::Unreachable {
+            url: "embedded reference provider".into(),
+            message: e.to_string(),
+        })?;
     let mut config = running.config();
     config.http.concurrency = options.concurrency;
     let run = RunOptions {
@@ -93,7 +110,11 @@ pub fn failures(report: &RunReport) -> Vec<String> {
         .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
         .filter(|(_, s)| s.status == Status::Failed)
         .map(|(f, s)| {
-            let why = s.failure.as_ref().map(|x| format!("{} -> {}", x.step, x.message)).unwrap_or_default();
+            let why = s
+                .failure
+                .as_ref()
+                .map(|x| format!("{} -> {}", x.step, x.message))
+                .unwrap_or_default();
             format!("{}:{} {}: {why}", f.path, s.line, s.name)
         })
         .collect()
@@ -113,7 +134,10 @@ fn failed_requirements(report: &RunReport) -> Vec<String> {
 }
 
 /// Run the baseline and every fault; `on_verdict` is told of each as it is known (for progress).
-pub async fn prove(options: &ProofOptions, mut on_verdict: impl FnMut(&FaultVerdict)) -> Result<Proof, RunError> {
+pub async fn prove(
+    options: &ProofOptions,
+    mut on_verdict: impl FnMut(&FaultVerdict),
+) -> Result<Proof, RunError> {
     let baseline = run_with_faults(options, &[]).await?;
     let mut verdicts = Vec::new();
     for fault in &options.faults {
@@ -126,5 +150,9 @@ pub async fn prove(options: &ProofOptions, mut on_verdict: impl FnMut(&FaultVerd
         on_verdict(&verdict);
         verdicts.push(verdict);
     }
-    Ok(Proof { baseline_scenarios: baseline.totals().scenarios, baseline_failures: failures(&baseline), verdicts })
+    Ok(Proof {
+        baseline_scenarios: baseline.totals().scenarios,
+        baseline_failures: failures(&baseline),
+        verdicts,
+    })
 }

@@ -60,7 +60,11 @@ fn validate_reports_errors_with_their_location() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.json");
     let bad = dir.path().join("bad.xml");
-    std::fs::write(&good, r#"{"resourceType":"Patient","id":"1","gender":"female"}"#).unwrap();
+    std::fs::write(
+        &good,
+        r#"{"resourceType":"Patient","id":"1","gender":"female"}"#,
+    )
+    .unwrap();
     std::fs::write(
         &bad,
         r#"<Patient xmlns="http://hl7.org/fhir"><id value="1"/><gender value="boy"/></Patient>"#,
@@ -215,11 +219,7 @@ fn bad_tags_and_missing_features_exit_2() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("/nonexistent/features"), "{err}");
     let bad = dir.path().join("bad.feature");
-    std::fs::write(
-        &bad,
-        "this is not gherkin\n",
-    )
-    .unwrap();
+    std::fs::write(&bad, "this is not gherkin\n").unwrap();
     let (code, _, err) = run(&[
         "run",
         "--features",
@@ -238,7 +238,14 @@ fn a_scenario_without_steps_fails() {
     let empty = dir.path().join("empty.feature");
     std::fs::write(&empty, "Feature: x\n  Scenario: checks nothing\n").unwrap();
     let out = dir.path().join("r");
-    let (code, stdout, err) = run(&["run", "--features", empty.to_str().unwrap(), "--out", out.to_str().unwrap(), "-q"]);
+    let (code, stdout, err) = run(&[
+        "run",
+        "--features",
+        empty.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     assert_eq!(code, 1, "{stdout}\n{err}");
     assert!(stdout.contains("empty.feature"), "{stdout}");
 }

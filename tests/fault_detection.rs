@@ -13,9 +13,24 @@ async fn every_fault_is_caught_by_some_scenario() {
         faults: Fault::ALL.to_vec(),
         fail_fast: true,
     };
-    let proof = proof::prove(&options, |v| eprintln!("{:<40} {:>4} red  {}", v.fault, v.failed_scenarios, v.caught_by.join(" ")))
-        .await
-        .expect("the proof runs");
-    assert!(proof.baseline_failures.is_empty(), "baseline failures:\n{}", proof.baseline_failures.join("\n"));
-    assert!(proof.missed().is_empty(), "faults no scenario caught: {:?}", proof.missed());
+    let proof = proof::prove(&options, |v| {
+        eprintln!(
+            "{:<40} {:>4} red  {}",
+            v.fault,
+            v.failed_scenarios,
+            v.caught_by.join(" ")
+        )
+    })
+    .await
+    .expect("the proof runs");
+    assert!(
+        proof.baseline_failures.is_empty(),
+        "baseline failures:\n{}",
+        proof.baseline_failures.join("\n")
+    );
+    assert!(
+        proof.missed().is_empty(),
+        "faults no scenario caught: {:?}",
+        proof.missed()
+    );
 }

@@ -305,7 +305,11 @@ fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
         .body = big.clone();
     let html = report::html::render(&r).unwrap();
     assert!(html.contains("Showing the first 4 KB only"));
-    assert!(html.len() < 100 * 1024, "body not cut: {} bytes", html.len());
+    assert!(
+        html.len() < 100 * 1024,
+        "body not cut: {} bytes",
+        html.len()
+    );
     assert!(html.contains(&"A".repeat(4 * 1024)) && !html.contains(&"A".repeat(4 * 1024 + 1)));
 
     // A failed scenario shows up to 64 KB of each body.

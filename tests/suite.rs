@@ -12,16 +12,32 @@ async fn every_feature_passes_against_the_reference_provider() {
         faults: vec![],
         fail_fast: false,
     };
-    let report = proof::run_with_faults(&options, &[]).await.expect("the run starts");
+    let report = proof::run_with_faults(&options, &[])
+        .await
+        .expect("the run starts");
     let failures = proof::failures(&report);
-    assert!(failures.is_empty(), "{} scenarios failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} scenarios failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(report.run_errors.is_empty(), "{:?}", report.run_errors);
     let totals = report.totals();
     assert!(totals.scenarios > 0);
     for f in &report.features {
         for s in &f.scenarios {
-            assert!(!s.requirements.is_empty(), "{}:{} {} has no @req: tag", f.path, s.line, s.name);
+            assert!(
+                !s.requirements.is_empty(),
+                "{}:{} {} has no @req: tag",
+                f.path,
+                s.line,
+                s.name
+            );
         }
     }
-    eprintln!("{} scenarios, {} requests", totals.scenarios, totals.requests);
+    eprintln!(
+        "{} scenarios, {} requests",
+        totals.scenarios, totals.requests
+    );
 }

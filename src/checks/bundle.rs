@@ -18,12 +18,21 @@ pub fn entries(bundle: &Value) -> Vec<&Value> {
 /// as the official suite's users expect).
 pub fn is_searchset(bundle: &Value) -> CheckResult {
     resource_type_is(bundle, "Bundle")?;
-    let ty = bundle.get("type").and_then(Value::as_str).unwrap_or("(none)");
-    ensure(ty == "searchset", || format!("Bundle.type is {ty:?}; expected \"searchset\""))?;
+    let ty = bundle
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    ensure(ty == "searchset", || {
+        format!("Bundle.type is {ty:?}; expected \"searchset\"")
+    })?;
     if let Some(list) = bundle.get("entry").and_then(Value::as_array) {
         for (i, e) in list.iter().enumerate() {
-            ensure(e.get("resource").is_some(), || format!("Bundle.entry[{i}] has no resource"))?;
-            ensure(e.get("fullUrl").is_none(), || format!("Bundle.entry[{i}].fullUrl is populated; GP Connect says it SHOULD NOT be"))?;
+            ensure(e.get("resource").is_some(), || {
+                format!("Bundle.entry[{i}] has no resource")
+            })?;
+            ensure(e.get("fullUrl").is_none(), || {
+                format!("Bundle.entry[{i}].fullUrl is populated; GP Connect says it SHOULD NOT be")
+            })?;
         }
     }
     Ok(())
@@ -32,7 +41,9 @@ pub fn is_searchset(bundle: &Value) -> CheckResult {
 /// The bundle holds exactly `n` entries.
 pub fn entry_count_is(bundle: &Value, n: usize) -> CheckResult {
     let found = entries(bundle).len();
-    ensure(found == n, || format!("expected {n} entries in the Bundle, found {found}"))
+    ensure(found == n, || {
+        format!("expected {n} entries in the Bundle, found {found}")
+    })
 }
 
 /// Every entry is a `resource_type`.
@@ -57,7 +68,9 @@ mod tests {
         assert!(entry_count_is(&good, 0).is_err());
         assert!(all_entries_are(&good, "Organization").is_err());
         let collection = json!({"resourceType": "Bundle", "type": "collection"});
-        assert!(is_searchset(&collection).unwrap_err().contains("collection"));
+        assert!(is_searchset(&collection)
+            .unwrap_err()
+            .contains("collection"));
         let full_url = json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "http://x/Patient/1", "resource": {"resourceType": "Patient"}}]});
         assert!(is_searchset(&full_url).unwrap_err().contains("fullUrl"));
         let empty = json!({"resourceType": "Bundle", "type": "searchset"});

@@ -12,10 +12,15 @@ pub fn cache_control_no_store(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
     let values = r.header_all("cache-control");
     ensure(
-        values.iter().flat_map(|v| v.split(',')).any(|d| d.trim().eq_ignore_ascii_case(NO_STORE)),
-        || match values.is_empty() {
+        values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .any(|d| d.trim().eq_ignore_ascii_case(NO_STORE)),
+        || {
+            match values.is_empty() {
             true => "the response has no Cache-Control header; GP Connect requires Cache-Control: no-store on every response".into(),
             false => format!("Cache-Control is {:?}; it must contain no-store", values.join(", ")),
+        }
         },
     )
 }
@@ -23,19 +28,27 @@ pub fn cache_control_no_store(exchange: &Exchange) -> CheckResult {
 /// `ETag` is `W/"<versionId>"` and equals the resource's `meta.versionId`.
 pub fn etag_matches_version(exchange: &Exchange, resource: &Value) -> CheckResult {
     let r = response(exchange)?;
-    let etag = r.header("etag").ok_or("the response has no ETag header; reads must carry ETag: W/\"<versionId>\"")?;
-    let version = parse_weak_etag(etag).ok_or_else(|| format!("ETag {etag:?} is not a weak validator of the form W/\"<versionId>\""))?;
+    let etag = r
+        .header("etag")
+        .ok_or("the response has no ETag header; reads must carry ETag: W/\"<versionId>\"")?;
+    let version = parse_weak_etag(etag).ok_or_else(|| {
+        format!("ETag {etag:?} is not a weak validator of the form W/\"<versionId>\"")
+    })?;
     let meta_version = resource
         .pointer("/meta/versionId")
         .and_then(Value::as_str)
         .ok_or("the resource has no meta.versionId to compare the ETag with")?;
-    ensure(version == meta_version, || format!("ETag {etag:?} does not match meta.versionId {meta_version:?}"))
+    ensure(version == meta_version, || {
+        format!("ETag {etag:?} does not match meta.versionId {meta_version:?}")
+    })
 }
 
 /// A header is present with a non-empty value.
 pub fn present(exchange: &Exchange, name: &str) -> CheckResult {
     let r = response(exchange)?;
-    ensure(r.header(name).is_some_and(|v| !v.trim().is_empty()), || format!("the response has no {name} header"))
+    ensure(r.header(name).is_some_and(|v| !v.trim().is_empty()), || {
+        format!("the response has no {name} header")
+    })
 }
 
 #[cfg(test)]
@@ -46,10 +59,21 @@ mod tests {
 
     #[test]
     fn no_store_is_required() {
-        assert!(cache_control_no_store(&exchange(200, &[("Cache-Control", "no-store")], "")).is_ok());
-        assert!(cache_control_no_store(&exchange(200, &[("cache-control", "private, no-store")], "")).is_ok());
-        assert!(cache_control_no_store(&exchange(200, &[("Cache-Control", "no-cache")], "")).is_err());
-        assert!(cache_control_no_store(&exchange(200, &[], "")).unwrap_err().contains("no Cache-Control"));
+        assert!(
+            cache_control_no_store(&exchange(200, &[("Cache-Control", "no-store")], "")).is_ok()
+        );
+        assert!(cache_control_no_store(&exchange(
+            200,
+            &[("cache-control", "private, no-store")],
+            ""
+        ))
+        .is_ok());
+        assert!(
+            cache_control_no_store(&exchange(200, &[("Cache-Control", "no-cache")], "")).is_err()
+        );
+        assert!(cache_control_no_store(&exchange(200, &[], ""))
+            .unwrap_err()
+            .contains("no Cache-Control"));
     }
 
     #[test]
@@ -59,6 +83,8 @@ mod tests {
         assert!(etag_matches_version(&exchange(200, &[("ETag", "W/\"4\"")], ""), &res).is_err());
         assert!(etag_matches_version(&exchange(200, &[("ETag", "\"3\"")], ""), &res).is_err());
         assert!(etag_matches_version(&exchange(200, &[], ""), &res).is_err());
-        assert!(etag_matches_version(&exchange(200, &[("ETag", "W/\"3\"")], ""), &json!({})).is_err());
+        assert!(
+            etag_matches_version(&exchange(200, &[("ETag", "W/\"3\"")], ""), &json!({})).is_err()
+        );
     }
 }

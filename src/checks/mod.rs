@@ -39,10 +39,19 @@ pub(crate) mod fixtures {
     pub fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
         Exchange {
             interaction: None,
-            request: RecordedRequest { method: "GET".into(), url: "http://p/metadata".into(), headers: vec![], body: None, jwt_claims: None },
+            request: RecordedRequest {
+                method: "GET".into(),
+                url: "http://p/metadata".into(),
+                headers: vec![],
+                body: None,
+                jwt_claims: None,
+            },
             response: Some(RecordedResponse {
                 status,
-                headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
                 body: body.into(),
                 truncated: false,
             }),

@@ -4,7 +4,9 @@ use serde_json::Value;
 
 use super::response::{body_as_json, resource_type_is, response};
 use super::{ensure, CheckResult};
-use crate::gpconnect::systems::{profiles, SPINE_ERROR_OR_WARNING_CODE, SPINE_ERROR_OR_WARNING_CODE_VALUESET};
+use crate::gpconnect::systems::{
+    profiles, SPINE_ERROR_OR_WARNING_CODE, SPINE_ERROR_OR_WARNING_CODE_VALUESET,
+};
 use crate::gpconnect::ErrorCode;
 use crate::http::Exchange;
 
@@ -13,32 +15,71 @@ pub fn well_formed(outcome: &Value) -> Result<String, String> {
     resource_type_is(outcome, "OperationOutcome")?;
     let declared = outcome.pointer("/meta/profile").and_then(Value::as_array);
     ensure(
-        declared.is_some_and(|p| p.iter().filter_map(Value::as_str).any(|u| u.starts_with(profiles::OPERATION_OUTCOME))),
-        || format!("OperationOutcome.meta.profile must name {}", profiles::OPERATION_OUTCOME),
+        declared.is_some_and(|p| {
+            p.iter()
+                .filter_map(Value::as_str)
+                .any(|u| u.starts_with(profiles::OPERATION_OUTCOME))
+        }),
+        || {
+            format!(
+                "OperationOutcome.meta.profile must name {}",
+                profiles::OPERATION_OUTCOME
+            )
+        },
     )?;
-    let issues = outcome.get("issue").and_then(Value::as_array).filter(|i| !i.is_empty());
+    let issues = outcome
+        .get("issue")
+        .and_then(Value::as_array)
+        .filter(|i| !i.is_empty());
     let issues = issues.ok_or("OperationOutcome has no issue")?;
     let mut first_code = None;
     for (i, issue) in issues.iter().enumerate() {
         let at = format!("OperationOutcome.issue[{i}]");
         let severity = issue.get("severity").and_then(Value::as_str).unwrap_or("");
         ensure(!severity.is_empty(), || format!("{at}.severity is missing"))?;
-        ensure(issue.get("code").and_then(Value::as_str).is_some_and(|c| !c.is_empty()), || format!("{at}.code is missing"))?;
+        ensure(
+            issue
+                .get("code")
+                .and_then(Value::as_str)
+                .is_some_and(|c| !c.is_empty()),
+            || format!("{at}.code is missing"),
+        )?;
         let codings = issue.pointer("/details/coding").and_then(Value::as_array);
         let codings = codings.ok_or_else(|| format!("{at}.details.coding is missing"))?;
-        ensure(codings.len() == 1, || format!("{at}.details.coding must hold exactly one coding, found {}", codings.len()))?;
+        ensure(codings.len() == 1, || {
+            format!(
+                "{at}.details.coding must hold exactly one coding, found {}",
+                codings.len()
+            )
+        })?;
         let coding = &codings[0];
-        let system = coding.get("system").and_then(Value::as_str).unwrap_or("(none)");
+        let system = coding
+            .get("system")
+            .and_then(Value::as_str)
+            .unwrap_or("(none)");
         ensure(system == SPINE_ERROR_OR_WARNING_CODE, || {
-            let hint = if system == SPINE_ERROR_OR_WARNING_CODE_VALUESET { " (that is the ValueSet URL; the profile fixes the CodeSystem URL)" } else { "" };
+            let hint = if system == SPINE_ERROR_OR_WARNING_CODE_VALUESET {
+                " (that is the ValueSet URL; the profile fixes the CodeSystem URL)"
+            } else {
+                ""
+            };
             format!("{at}.details.coding.system is {system:?}; it must be {SPINE_ERROR_OR_WARNING_CODE}{hint}")
         })?;
-        let code = coding.get("code").and_then(Value::as_str).ok_or_else(|| format!("{at}.details.coding.code is missing"))?;
-        ensure(coding.get("display").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty()), || {
-            format!("{at}.details.coding.display is missing or empty")
-        })?;
+        let code = coding
+            .get("code")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("{at}.details.coding.code is missing"))?;
+        ensure(
+            coding
+                .get("display")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.trim().is_empty()),
+            || format!("{at}.details.coding.display is missing or empty"),
+        )?;
         for forbidden in ["version", "userSelected"] {
-            ensure(coding.get(forbidden).is_none(), || format!("{at}.details.coding.{forbidden} must not be present"))?;
+            ensure(coding.get(forbidden).is_none(), || {
+                format!("{at}.details.coding.{forbidden} must not be present")
+            })?;
         }
         first_code.get_or_insert_with(|| code.to_string());
     }
@@ -58,14 +99,25 @@ pub fn is_error_with_status(exchange: &Exchange, code: ErrorCode, statuses: &[u1
         .map_err(|e| format!("expected the error {code} with an OperationOutcome body: {e}"))?;
     let actual = well_formed(&outcome).map_err(|e| format!("expected the error {code}: {e}"))?;
     let matches_code = ErrorCode::from_code(&actual) == Some(code);
-    ensure(matches_code, || format!("expected error code {code}, got {actual} (HTTP {})", r.status))?;
+    ensure(matches_code, || {
+        format!(
+            "expected error code {code}, got {actual} (HTTP {})",
+            r.status
+        )
+    })?;
     let statuses_text: Vec<String> = statuses.iter().map(u16::to_string).collect();
     ensure(statuses.contains(&r.status), || {
-        format!("error {code} must come with HTTP {}, got {}", statuses_text.join(" or "), r.status)
+        format!(
+            "error {code} must come with HTTP {}, got {}",
+            statuses_text.join(" or "),
+            r.status
+        )
     })?;
     let issue = &outcome["issue"][0];
     let severity = issue["severity"].as_str().unwrap_or_default();
-    ensure(severity == "error", || format!("OperationOutcome.issue[0].severity is {severity:?}; errors use \"error\""))?;
+    ensure(severity == "error", || {
+        format!("OperationOutcome.issue[0].severity is {severity:?}; errors use \"error\"")
+    })?;
     let issue_type = issue["code"].as_str().unwrap_or_default();
     // INTERNAL_SERVER_ERROR examples use `exception`; the table says `processing`.
     let allowed_types: &[&str] = match code {
@@ -74,15 +126,21 @@ pub fn is_error_with_status(exchange: &Exchange, code: ErrorCode, statuses: &[u1
         _ => &[code.issue_type()],
     };
     ensure(allowed_types.contains(&issue_type), || {
-        format!("OperationOutcome.issue[0].code is {issue_type:?}; {code} uses {:?}", allowed_types.join(" or "))
+        format!(
+            "OperationOutcome.issue[0].code is {issue_type:?}; {code} uses {:?}",
+            allowed_types.join(" or ")
+        )
     })
 }
 
 /// The response is an error (4xx/5xx) with a well-formed OperationOutcome, whatever the code.
 pub fn is_any_error(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
-    ensure(r.status >= 400, || format!("expected an error status, got {}", r.status))?;
-    let outcome = body_as_json(exchange).map_err(|e| format!("an error response must carry an OperationOutcome: {e}"))?;
+    ensure(r.status >= 400, || {
+        format!("expected an error status, got {}", r.status)
+    })?;
+    let outcome = body_as_json(exchange)
+        .map_err(|e| format!("an error response must carry an OperationOutcome: {e}"))?;
     well_formed(&outcome).map(|_| ())
 }
 
@@ -105,32 +163,70 @@ mod tests {
 
     #[test]
     fn accepts_a_conformant_error() {
-        let e = exchange(400, &[CT], &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"));
+        let e = exchange(
+            400,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
         is_error(&e, ErrorCode::BadRequest).unwrap();
         is_any_error(&e).unwrap();
     }
 
     #[test]
     fn catches_each_defect() {
-        let wrong_status = exchange(500, &[CT], &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"));
-        assert!(is_error(&wrong_status, ErrorCode::BadRequest).unwrap_err().contains("HTTP 400"));
-        let wrong_code = exchange(400, &[CT], &outcome("INVALID_RESOURCE", SPINE_ERROR_OR_WARNING_CODE, "invalid"));
-        assert!(is_error(&wrong_code, ErrorCode::BadRequest).unwrap_err().contains("INVALID_RESOURCE"));
-        let valueset_system = exchange(400, &[CT], &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE_VALUESET, "invalid"));
-        assert!(is_error(&valueset_system, ErrorCode::BadRequest).unwrap_err().contains("ValueSet URL"));
-        let wrong_type = exchange(400, &[CT], &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "value"));
-        assert!(is_error(&wrong_type, ErrorCode::BadRequest).unwrap_err().contains("issue[0].code"));
+        let wrong_status = exchange(
+            500,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        assert!(is_error(&wrong_status, ErrorCode::BadRequest)
+            .unwrap_err()
+            .contains("HTTP 400"));
+        let wrong_code = exchange(
+            400,
+            &[CT],
+            &outcome("INVALID_RESOURCE", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        assert!(is_error(&wrong_code, ErrorCode::BadRequest)
+            .unwrap_err()
+            .contains("INVALID_RESOURCE"));
+        let valueset_system = exchange(
+            400,
+            &[CT],
+            &outcome(
+                "BAD_REQUEST",
+                SPINE_ERROR_OR_WARNING_CODE_VALUESET,
+                "invalid",
+            ),
+        );
+        assert!(is_error(&valueset_system, ErrorCode::BadRequest)
+            .unwrap_err()
+            .contains("ValueSet URL"));
+        let wrong_type = exchange(
+            400,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "value"),
+        );
+        assert!(is_error(&wrong_type, ErrorCode::BadRequest)
+            .unwrap_err()
+            .contains("issue[0].code"));
         let no_body = exchange(400, &[], "");
         assert!(is_error(&no_body, ErrorCode::BadRequest).is_err());
         let not_outcome = exchange(400, &[CT], r#"{"resourceType":"Bundle"}"#);
         assert!(is_any_error(&not_outcome).is_err());
-        let mut v: Value = serde_json::from_str(&outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid")).unwrap();
+        let mut v: Value = serde_json::from_str(&outcome(
+            "BAD_REQUEST",
+            SPINE_ERROR_OR_WARNING_CODE,
+            "invalid",
+        ))
+        .unwrap();
         v["meta"] = json!({});
         assert!(well_formed(&v).unwrap_err().contains("meta.profile"));
         v["meta"] = json!({"profile": [profiles::OPERATION_OUTCOME]});
         v["issue"][0]["details"]["coding"] = json!([{"system": SPINE_ERROR_OR_WARNING_CODE, "code": "BAD_REQUEST", "display": "x"}, {"system": "s", "code": "c", "display": "d"}]);
         assert!(well_formed(&v).unwrap_err().contains("exactly one"));
-        v["issue"][0]["details"]["coding"] = json!([{"system": SPINE_ERROR_OR_WARNING_CODE, "code": "BAD_REQUEST", "display": ""}]);
+        v["issue"][0]["details"]["coding"] =
+            json!([{"system": SPINE_ERROR_OR_WARNING_CODE, "code": "BAD_REQUEST", "display": ""}]);
         assert!(well_formed(&v).unwrap_err().contains("display"));
         v["issue"] = json!([]);
         assert!(well_formed(&v).unwrap_err().contains("no issue"));

@@ -12,7 +12,10 @@ pub fn response(exchange: &Exchange) -> Result<&RecordedResponse, String> {
             "no response from {} {}: {}",
             exchange.request.method,
             exchange.request.url,
-            exchange.error.as_deref().unwrap_or("unknown transport error")
+            exchange
+                .error
+                .as_deref()
+                .unwrap_or("unknown transport error")
         )
     })
 }
@@ -20,7 +23,13 @@ pub fn response(exchange: &Exchange) -> Result<&RecordedResponse, String> {
 /// The HTTP status is `expected`.
 pub fn status_is(exchange: &Exchange, expected: u16) -> CheckResult {
     let r = response(exchange)?;
-    ensure(r.status == expected, || format!("expected HTTP status {expected}, got {}{}", r.status, outcome_hint(r)))
+    ensure(r.status == expected, || {
+        format!(
+            "expected HTTP status {expected}, got {}{}",
+            r.status,
+            outcome_hint(r)
+        )
+    })
 }
 
 /// The HTTP status is one of `allowed`.
@@ -28,20 +37,29 @@ pub fn status_in(exchange: &Exchange, allowed: &[u16]) -> CheckResult {
     let r = response(exchange)?;
     ensure(allowed.contains(&r.status), || {
         let list: Vec<String> = allowed.iter().map(u16::to_string).collect();
-        format!("expected HTTP status {}, got {}{}", list.join(" or "), r.status, outcome_hint(r))
+        format!(
+            "expected HTTP status {}, got {}{}",
+            list.join(" or "),
+            r.status,
+            outcome_hint(r)
+        )
     })
 }
 
 /// The status is a client or server error (4xx/5xx).
 pub fn status_is_error(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
-    ensure(r.status >= 400, || format!("expected an error status (4xx or 5xx), got {}", r.status))
+    ensure(r.status >= 400, || {
+        format!("expected an error status (4xx or 5xx), got {}", r.status)
+    })
 }
 
 /// For a failure message: the error code in an OperationOutcome body, if there is one.
 fn outcome_hint(r: &RecordedResponse) -> String {
     let code = serde_json::from_str::<Value>(&r.body).ok().and_then(|v| {
-        v.pointer("/issue/0/details/coding/0/code").and_then(Value::as_str).map(str::to_string)
+        v.pointer("/issue/0/details/coding/0/code")
+            .and_then(Value::as_str)
+            .map(str::to_string)
     });
     match code {
         Some(c) => format!(" (OperationOutcome code {c})"),
@@ -85,16 +103,27 @@ pub fn sniff(body: &str) -> Option<Format> {
 /// The body is in `format`, and the Content-Type says so with `charset=utf-8`.
 pub fn body_format_is(exchange: &Exchange, format: Format) -> CheckResult {
     let r = response(exchange)?;
-    let ct = r.header("content-type").ok_or("the response has a body but no Content-Type header")?;
+    let ct = r
+        .header("content-type")
+        .ok_or("the response has a body but no Content-Type header")?;
     let (mime, params) = ct.split_once(';').unwrap_or((ct, ""));
     ensure(mime.trim().eq_ignore_ascii_case(format.mime()), || {
         format!("expected Content-Type {}, got {ct:?}", format.mime())
     })?;
-    ensure(params.replace(' ', "").to_ascii_lowercase().contains("charset=utf-8"), || {
-        format!("Content-Type {ct:?} does not state charset=utf-8")
-    })?;
+    ensure(
+        params
+            .replace(' ', "")
+            .to_ascii_lowercase()
+            .contains("charset=utf-8"),
+        || format!("Content-Type {ct:?} does not state charset=utf-8"),
+    )?;
     ensure(sniff(&r.body) == Some(format), || {
-        format!("the Content-Type says {:?} but the body is not {:?}: {}", format, format, snippet(&r.body))
+        format!(
+            "the Content-Type says {:?} but the body is not {:?}: {}",
+            format,
+            format,
+            snippet(&r.body)
+        )
     })
 }
 
@@ -104,14 +133,23 @@ pub fn body_as_json(exchange: &Exchange) -> Result<Value, String> {
     if r.body.trim().is_empty() {
         return Err(format!("the response (status {}) has no body", r.status));
     }
-    crate::fhir::parse_body(r.body.as_bytes(), r.header("content-type"))
-        .map_err(|e| format!("the body is not FHIR JSON or XML ({e}): {}", snippet(&r.body)))
+    crate::fhir::parse_body(r.body.as_bytes(), r.header("content-type")).map_err(|e| {
+        format!(
+            "the body is not FHIR JSON or XML ({e}): {}",
+            snippet(&r.body)
+        )
+    })
 }
 
 /// The body is a resource of `resource_type`.
 pub fn resource_type_is(resource: &Value, resource_type: &str) -> CheckResult {
-    let actual = resource.get("resourceType").and_then(Value::as_str).unwrap_or("(none)");
-    ensure(actual == resource_type, || format!("expected a {resource_type} resource, got resourceType {actual}"))
+    let actual = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("(none)");
+    ensure(actual == resource_type, || {
+        format!("expected a {resource_type} resource, got resourceType {actual}")
+    })
 }
 
 /// First 200 characters of a body, for messages.
@@ -131,9 +169,16 @@ mod tests {
 
     #[test]
     fn status_checks_catch_the_wrong_status() {
-        let e = exchange(500, &[], r#"{"resourceType":"OperationOutcome","issue":[{"details":{"coding":[{"code":"INTERNAL_SERVER_ERROR"}]}}]}"#);
+        let e = exchange(
+            500,
+            &[],
+            r#"{"resourceType":"OperationOutcome","issue":[{"details":{"coding":[{"code":"INTERNAL_SERVER_ERROR"}]}}]}"#,
+        );
         let err = status_is(&e, 200).unwrap_err();
-        assert!(err.contains("got 500") && err.contains("INTERNAL_SERVER_ERROR"), "{err}");
+        assert!(
+            err.contains("got 500") && err.contains("INTERNAL_SERVER_ERROR"),
+            "{err}"
+        );
         assert!(status_in(&e, &[400, 405]).is_err());
         assert!(status_is_error(&e).is_ok());
         assert!(status_is_error(&exchange(200, &[], "{}")).is_err());
@@ -144,19 +189,35 @@ mod tests {
         let mut e = exchange(200, &[], "");
         e.response = None;
         e.error = Some("could not connect".into());
-        assert!(status_is(&e, 200).unwrap_err().contains("could not connect"));
+        assert!(status_is(&e, 200)
+            .unwrap_err()
+            .contains("could not connect"));
     }
 
     #[test]
     fn format_checks() {
-        let json = exchange(200, &[("Content-Type", "application/fhir+json;charset=utf-8")], "{}");
+        let json = exchange(
+            200,
+            &[("Content-Type", "application/fhir+json;charset=utf-8")],
+            "{}",
+        );
         assert!(body_format_is(&json, Format::Json).is_ok());
         assert!(body_format_is(&json, Format::Xml).is_err());
         let no_charset = exchange(200, &[("Content-Type", "application/fhir+json")], "{}");
-        assert!(body_format_is(&no_charset, Format::Json).unwrap_err().contains("charset"));
-        let lying = exchange(200, &[("Content-Type", "application/fhir+xml;charset=utf-8")], "{}");
+        assert!(body_format_is(&no_charset, Format::Json)
+            .unwrap_err()
+            .contains("charset"));
+        let lying = exchange(
+            200,
+            &[("Content-Type", "application/fhir+xml;charset=utf-8")],
+            "{}",
+        );
         assert!(body_format_is(&lying, Format::Xml).is_err());
-        let dstu2 = exchange(200, &[("Content-Type", "application/json+fhir;charset=utf-8")], "{}");
+        let dstu2 = exchange(
+            200,
+            &[("Content-Type", "application/json+fhir;charset=utf-8")],
+            "{}",
+        );
         assert!(body_format_is(&dstu2, Format::Json).is_err());
     }
 
@@ -164,6 +225,8 @@ mod tests {
     fn resource_type() {
         let v: Value = serde_json::json!({"resourceType": "Bundle"});
         assert!(resource_type_is(&v, "Bundle").is_ok());
-        assert!(resource_type_is(&v, "Patient").unwrap_err().contains("Bundle"));
+        assert!(resource_type_is(&v, "Patient")
+            .unwrap_err()
+            .contains("Bundle"));
     }
 }

@@ -1,7 +1,7 @@
 //! Command-line subcommands.
 
-pub mod serve;
+pub mod prove;
 pub mod run;
 pub mod schemas;
+pub mod serve;
 pub mod validate;
-pub mod prove;

@@ -44,7 +44,11 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         eprintln!("error: --concurrency must be at least 1");
         return ExitCode::from(2);
     }
-    let faults = if args.faults.is_empty() { Fault::ALL.to_vec() } else { args.faults.clone() };
+    let faults = if args.faults.is_empty() {
+        Fault::ALL.to_vec()
+    } else {
+        args.faults.clone()
+    };
     let options = ProofOptions {
         features: args.features,
         tags: args.tags,
@@ -56,7 +60,12 @@ pub async fn run(args: ProveArgs) -> ExitCode {
     let result = proof::prove(&options, |v| {
         if !json {
             let mark = if v.caught() { "caught" } else { "MISSED" };
-            println!("{mark:<7} {:<40} {:>4} scenarios red  {}", v.fault, v.failed_scenarios, v.caught_by.join(" "));
+            println!(
+                "{mark:<7} {:<40} {:>4} scenarios red  {}",
+                v.fault,
+                v.failed_scenarios,
+                v.caught_by.join(" ")
+            );
         }
     })
     .await;
@@ -82,7 +91,11 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         let caught = proof.verdicts.iter().filter(|v| v.caught()).count();
         println!(
             "{}: {} of {} faults caught; {} scenarios green against the conformant provider",
-            if proof.holds() { "PROOF HOLDS" } else { "PROOF FAILS" },
+            if proof.holds() {
+                "PROOF HOLDS"
+            } else {
+                "PROOF FAILS"
+            },
             caught,
             proof.verdicts.len(),
             proof.baseline_scenarios - proof.baseline_failures.len()

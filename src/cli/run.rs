@@ -63,7 +63,8 @@ pub async fn run(args: RunArgs) -> ExitCode {
 }
 
 async fn execute(args: RunArgs) -> Result<u8, String> {
-    let mut config = Config::load(args.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
+    let mut config =
+        Config::load(args.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
     if let Some(url) = &args.target {
         config.target.foundations_url = url.trim_end_matches('/').to_string();
     }
@@ -73,11 +74,15 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         }
         config.http.concurrency = n;
     }
-    let embedded = args.config.is_none() && args.target.is_none() && config.target.foundations_url.is_empty();
+    let embedded =
+        args.config.is_none() && args.target.is_none() && config.target.foundations_url.is_empty();
     let mut provider = None;
     if embedded {
         // The embedded provider plays the structured version the configuration names (default 1.6.2).
-        let settings = ProviderSettings { structured_version: config.target.structured_version.clone(), ..ProviderSettings::default() };
+        let settings = ProviderSettings {
+            structured_version: config.target.structured_version.clone(),
+            ..ProviderSettings::default()
+        };
         let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
             .await
             .map_err(|e| format!("cannot start the embedded reference provider: {e}"))?;
@@ -87,7 +92,12 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         eprintln!("Embedded reference provider at {}", running.foundations_url);
         provider = Some(running);
     }
-    let out = choose_out_dir(&args.out).map_err(|e| format!("cannot use the report directory {}: {e}", args.out.display()))?;
+    let out = choose_out_dir(&args.out).map_err(|e| {
+        format!(
+            "cannot use the report directory {}: {e}",
+            args.out.display()
+        )
+    })?;
     let summary = runner::target_summary(&config, embedded);
     let options = RunOptions {
         concurrency: config.http.concurrency,
@@ -96,7 +106,11 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         tags: args.tags.clone(),
         embedded,
     };
-    let progress = if args.quiet { Progress::Silent } else { Progress::Terminal };
+    let progress = if args.quiet {
+        Progress::Silent
+    } else {
+        Progress::Terminal
+    };
     let result = runner::run(options, progress).await;
     if let Some(p) = provider {
         p.shutdown().await;
@@ -108,17 +122,28 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
             let message = e.to_string();
             let report = RunReport::not_run(summary, args.tags.clone(), message.clone());
             if let Err(w) = report::write_all(&report, &out) {
-                eprintln!("warning: cannot write the reports to {}: {w}", out.display());
+                eprintln!(
+                    "warning: cannot write the reports to {}: {w}",
+                    out.display()
+                );
             }
             eprintln!("Reports: {}", out.join("index.html").display());
             return Err(message);
         }
         Err(e) => return Err(e.to_string()),
     };
-    let written = report::write_all(&report, &out).map_err(|e| format!("cannot write the reports to {}: {e}", out.display()))?;
+    let written = report::write_all(&report, &out)
+        .map_err(|e| format!("cannot write the reports to {}: {e}", out.display()))?;
     print_summary(&report);
-    println!("Reports: {} (also junit.xml, results.json)", written.html.display());
-    Ok(if report.passed() { EXIT_PASSED } else { EXIT_FAILED })
+    println!(
+        "Reports: {} (also junit.xml, results.json)",
+        written.html.display()
+    );
+    Ok(if report.passed() {
+        EXIT_PASSED
+    } else {
+        EXIT_FAILED
+    })
 }
 
 /// Keep earlier runs: if `out` holds files, write beside it in `<out>-<timestamp>`.
@@ -128,14 +153,21 @@ pub fn choose_out_dir(out: &Path) -> std::io::Result<PathBuf> {
         return Ok(out.to_path_buf());
     }
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "run".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
     let mut candidate = out.with_file_name(format!("{name}-{stamp}"));
     let mut n = 1;
     while candidate.exists() {
         n += 1;
         candidate = out.with_file_name(format!("{name}-{stamp}-{n}"));
     }
-    eprintln!("{} already holds a report; writing to {} instead", out.display(), candidate.display());
+    eprintln!(
+        "{} already holds a report; writing to {} instead",
+        out.display(),
+        candidate.display()
+    );
     Ok(candidate)
 }
 
@@ -143,7 +175,12 @@ pub fn choose_out_dir(out: &Path) -> std::io::Result<PathBuf> {
 pub fn print_summary(report: &RunReport) {
     for f in &report.features {
         let verdict = if f.failed() == 0 { "PASS" } else { "FAIL" };
-        println!("{verdict}  {:<44} {:>4} passed {:>4} failed", f.path, f.passed(), f.failed());
+        println!(
+            "{verdict}  {:<44} {:>4} passed {:>4} failed",
+            f.path,
+            f.passed(),
+            f.failed()
+        );
     }
     for e in &report.run_errors {
         println!("ERROR {e}");

@@ -100,13 +100,25 @@ pub struct PdsPerson {
 
 /// The default register pool: 60 synthetic people, identical to the embedded provider's PDS stub.
 pub fn default_register_pool() -> Vec<PdsPerson> {
-    const FAMILIES: [&str; 10] = ["REA", "ASHTON", "BRAMLEY", "COLLIER", "DENHOLM", "EVERETT", "FAIRLIE", "GASKELL", "HOLBROOK", "IRVINE"];
-    const GIVEN: [(&str, &str); 6] = [("Clive", "male"), ("Ruth", "female"), ("Owen", "male"), ("Maya", "female"), ("Tariq", "male"), ("Iona", "female")];
+    const FAMILIES: [&str; 10] = [
+        "REA", "ASHTON", "BRAMLEY", "COLLIER", "DENHOLM", "EVERETT", "FAIRLIE", "GASKELL",
+        "HOLBROOK", "IRVINE",
+    ];
+    const GIVEN: [(&str, &str); 6] = [
+        ("Clive", "male"),
+        ("Ruth", "female"),
+        ("Owen", "male"),
+        ("Maya", "female"),
+        ("Tariq", "male"),
+        ("Iona", "female"),
+    ];
     let mut out = Vec::new();
     let mut seed: u32 = 965125850;
     while out.len() < 60 {
         seed += 7;
-        let Some(nhs_number) = crate::gpconnect::nhs_number::complete(&seed.to_string()) else { continue };
+        let Some(nhs_number) = crate::gpconnect::nhs_number::complete(&seed.to_string()) else {
+            continue;
+        };
         let i = out.len();
         let (given, gender) = GIVEN[i % GIVEN.len()];
         out.push(PdsPerson {
@@ -114,14 +126,22 @@ pub fn default_register_pool() -> Vec<PdsPerson> {
             family: FAMILIES[i % FAMILIES.len()].to_string(),
             given: given.to_string(),
             gender: gender.to_string(),
-            birth_date: format!("{}-{:02}-{:02}", 1940 + (i * 7) % 60, 1 + i % 12, 1 + (i * 3) % 28),
+            birth_date: format!(
+                "{}-{:02}-{:02}",
+                1940 + (i * 7) % 60,
+                1 + i % 12,
+                1 + (i * 3) % 28
+            ),
         });
     }
     out
 }
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 impl Default for DataAliases {
@@ -185,7 +205,11 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { timeout_seconds: 30, max_response_bytes: 16 * 1024 * 1024, concurrency: 4 }
+        HttpConfig {
+            timeout_seconds: 30,
+            max_response_bytes: 16 * 1024 * 1024,
+            concurrency: 4,
+        }
     }
 }
 
@@ -205,7 +229,12 @@ pub struct TlsConfig {
 
 impl Default for TlsConfig {
     fn default() -> Self {
-        TlsConfig { ca_file: None, client_cert: None, client_key: None, verify: true }
+        TlsConfig {
+            ca_file: None,
+            client_cert: None,
+            client_key: None,
+            verify: true,
+        }
     }
 }
 
@@ -213,7 +242,10 @@ impl Default for TlsConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("config file {path}: {message}")]
     Parse { path: String, message: String },
     #[error("environment variable {var}: {message}")]
@@ -227,14 +259,21 @@ impl Config {
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
         let value: toml::Table = text
             .parse()
-            .map_err(|e: toml::de::Error| ConfigError::Parse { path: origin.into(), message: e.to_string() })?;
+            .map_err(|e: toml::de::Error| ConfigError::Parse {
+                path: origin.into(),
+                message: e.to_string(),
+            })?;
         Self::from_table(value, origin)
     }
 
     fn from_table(table: toml::Table, origin: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::Value::Table(table)
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Parse { path: origin.into(), message: e.message().to_string() })?;
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Parse {
+                    path: origin.into(),
+                    message: e.message().to_string(),
+                })?;
         Ok(config)
     }
 
@@ -245,12 +284,16 @@ impl Config {
     ) -> Result<Config, ConfigError> {
         let (mut table, origin) = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(p)
-                    .map_err(|source| ConfigError::Read { path: p.to_path_buf(), source })?;
-                let t: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Parse {
-                    path: p.display().to_string(),
-                    message: e.to_string(),
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.to_path_buf(),
+                    source,
                 })?;
+                let t: toml::Table =
+                    text.parse()
+                        .map_err(|e: toml::de::Error| ConfigError::Parse {
+                            path: p.display().to_string(),
+                            message: e.to_string(),
+                        })?;
                 (t, p.display().to_string())
             }
             None => (toml::Table::new(), "defaults".to_string()),
@@ -269,17 +312,29 @@ impl Config {
         if let Some(u) = &t.documents_url {
             check_url("target.documents_url", u)?;
         }
-        for (key, v) in [("target.consumer_asid", &t.consumer_asid), ("target.provider_asid", &t.provider_asid)] {
+        for (key, v) in [
+            ("target.consumer_asid", &t.consumer_asid),
+            ("target.provider_asid", &t.provider_asid),
+        ] {
             if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ConfigError::Invalid { key: key.into(), message: format!("an ASID is numeric, got {v:?}") });
+                return Err(ConfigError::Invalid {
+                    key: key.into(),
+                    message: format!("an ASID is numeric, got {v:?}"),
+                });
             }
         }
         if t.provider_ods_code.trim().is_empty() {
             return Err(invalid("target.provider_ods_code", "must not be empty"));
         }
-        for (key, v) in [("target.gpconnect_version", &t.gpconnect_version), ("target.structured_version", &t.structured_version)] {
+        for (key, v) in [
+            ("target.gpconnect_version", &t.gpconnect_version),
+            ("target.structured_version", &t.structured_version),
+        ] {
             if parse_version(v).is_none() {
-                return Err(ConfigError::Invalid { key: key.into(), message: format!("expected a version like 1.2.7, got {v:?}") });
+                return Err(ConfigError::Invalid {
+                    key: key.into(),
+                    message: format!("expected a version like 1.2.7, got {v:?}"),
+                });
             }
         }
         if self.http.timeout_seconds == 0 {
@@ -292,14 +347,31 @@ impl Config {
             return Err(invalid("http.max_response_bytes", "must be at least 1024"));
         }
         match (&self.tls.client_cert, &self.tls.client_key) {
-            (Some(_), None) => return Err(invalid("tls.client_key", "is required when tls.client_cert is set")),
-            (None, Some(_)) => return Err(invalid("tls.client_cert", "is required when tls.client_key is set")),
+            (Some(_), None) => {
+                return Err(invalid(
+                    "tls.client_key",
+                    "is required when tls.client_cert is set",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "tls.client_cert",
+                    "is required when tls.client_key is set",
+                ))
+            }
             _ => {}
         }
-        for (key, p) in [("tls.ca_file", &self.tls.ca_file), ("tls.client_cert", &self.tls.client_cert), ("tls.client_key", &self.tls.client_key)] {
+        for (key, p) in [
+            ("tls.ca_file", &self.tls.ca_file),
+            ("tls.client_cert", &self.tls.client_cert),
+            ("tls.client_key", &self.tls.client_key),
+        ] {
             if let Some(p) = p {
                 if !p.is_file() {
-                    return Err(ConfigError::Invalid { key: key.into(), message: format!("file {} does not exist", p.display()) });
+                    return Err(ConfigError::Invalid {
+                        key: key.into(),
+                        message: format!("file {} does not exist", p.display()),
+                    });
                 }
             }
         }
@@ -312,31 +384,52 @@ impl Config {
         let base = t.foundations_url.trim_end_matches('/');
         match capability {
             Capability::Foundations | Capability::Appointments => base.to_string(),
-            Capability::Structured => t.structured_url.clone().unwrap_or_else(|| format!("{base}/structured")),
-            Capability::Documents => t.documents_url.clone().unwrap_or_else(|| format!("{base}/documents")),
+            Capability::Structured => t
+                .structured_url
+                .clone()
+                .unwrap_or_else(|| format!("{base}/structured")),
+            Capability::Documents => t
+                .documents_url
+                .clone()
+                .unwrap_or_else(|| format!("{base}/documents")),
         }
     }
 
     /// The JWT audience for a capability.
     pub fn audience(&self, capability: Capability) -> String {
-        self.target.jwt_audience.clone().unwrap_or_else(|| self.service_root(capability))
+        self.target
+            .jwt_audience
+            .clone()
+            .unwrap_or_else(|| self.service_root(capability))
     }
 }
 
 fn invalid(key: &str, message: &str) -> ConfigError {
-    ConfigError::Invalid { key: key.into(), message: message.into() }
+    ConfigError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 fn check_url(key: &str, url: &str) -> Result<(), ConfigError> {
     if url.is_empty() {
         return Err(invalid(key, "is required (the provider's service root URL, e.g. https://provider.example/B82617/STU3/1/gpconnect)"));
     }
-    let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid { key: key.into(), message: format!("{url:?} is not a URL: {e}") })?;
+    let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid {
+        key: key.into(),
+        message: format!("{url:?} is not a URL: {e}"),
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(ConfigError::Invalid { key: key.into(), message: format!("{url:?} must use http or https") });
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            message: format!("{url:?} must use http or https"),
+        });
     }
     if url.ends_with('/') {
-        return Err(ConfigError::Invalid { key: key.into(), message: format!("{url:?}: a GP Connect service root SHALL NOT end with '/'") });
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            message: format!("{url:?}: a GP Connect service root SHALL NOT end with '/'"),
+        });
     }
     Ok(())
 }
@@ -359,9 +452,15 @@ pub fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
 
 /// Apply `GPC_ASSURE_<SECTION>_<KEY>=value` overrides. Section and key are matched case-insensitively
 /// against the known sections; `data` takes `GPC_ASSURE_DATA_<KIND>_<ALIAS>`.
-fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, String)>) -> Result<(), ConfigError> {
+fn apply_env(
+    table: &mut toml::Table,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ConfigError> {
     const SECTIONS: [&str; 5] = ["target", "consumer", "data", "http", "tls"];
-    let mut vars: Vec<(String, String)> = env.into_iter().filter(|(k, _)| k.starts_with(ENV_PREFIX)).collect();
+    let mut vars: Vec<(String, String)> = env
+        .into_iter()
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+        .collect();
     vars.sort();
     for (var, value) in vars {
         let rest = var[ENV_PREFIX.len()..].to_ascii_lowercase();
@@ -373,12 +472,21 @@ fn apply_env(table: &mut toml::Table, env: impl IntoIterator<Item = (String, Str
             .entry(section.to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         let Some(section_table) = entry.as_table_mut() else {
-            return Err(ConfigError::Env { var, message: format!("[{section}] in the config file is not a table") });
+            return Err(ConfigError::Env {
+                var,
+                message: format!("[{section}] in the config file is not a table"),
+            });
         };
         if *section == "data" {
             let kinds = ["patients", "organizations", "practitioners", "locations"];
             let Some(kind) = kinds.iter().find(|k| key.starts_with(&format!("{k}_"))) else {
-                return Err(ConfigError::Env { var, message: format!("expected GPC_ASSURE_DATA_<{}>_<ALIAS>", kinds.join("|").to_uppercase()) });
+                return Err(ConfigError::Env {
+                    var,
+                    message: format!(
+                        "expected GPC_ASSURE_DATA_<{}>_<ALIAS>",
+                        kinds.join("|").to_uppercase()
+                    ),
+                });
             };
             // Aliases keep the case the user wrote in the variable name after the kind.
             let alias = var[ENV_PREFIX.len() + "data_".len() + kind.len() + 1..].to_string();

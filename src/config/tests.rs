@@ -1,7 +1,10 @@
 use super::*;
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -23,14 +26,24 @@ fn parses_a_full_file() {
         "t.toml",
     )
     .unwrap();
-    assert_eq!(c.target.foundations_url, "https://p.example/B82617/STU3/1/gpconnect");
+    assert_eq!(
+        c.target.foundations_url,
+        "https://p.example/B82617/STU3/1/gpconnect"
+    );
     assert_eq!(c.consumer.organization_ods_code, "X1");
     assert_eq!(c.data.patients["patient2"], "9476719931");
-    assert_eq!(c.data.patients.len(), 1, "a file's alias table replaces the defaults");
+    assert_eq!(
+        c.data.patients.len(),
+        1,
+        "a file's alias table replaces the defaults"
+    );
     assert_eq!(c.http.timeout_seconds, 5);
     assert!(!c.tls.verify);
     c.validate().unwrap();
-    assert_eq!(c.service_root(Capability::Structured), "https://p.example/B82617/STU3/1/gpconnect/structured");
+    assert_eq!(
+        c.service_root(Capability::Structured),
+        "https://p.example/B82617/STU3/1/gpconnect/structured"
+    );
 }
 
 #[test]
@@ -44,28 +57,55 @@ fn unknown_keys_are_named() {
 #[test]
 fn bad_values_are_named() {
     let e = Config::from_toml_str("[http]\ntimeout_seconds = \"ten\"\n", "t.toml").unwrap_err();
-    assert!(e.to_string().contains("timeout_seconds") || e.to_string().contains("invalid type"), "{e}");
+    assert!(
+        e.to_string().contains("timeout_seconds") || e.to_string().contains("invalid type"),
+        "{e}"
+    );
     let mut c = Config::default();
     c.target.foundations_url = "https://p/".into();
-    assert!(c.validate().unwrap_err().to_string().contains("target.foundations_url"));
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("target.foundations_url"));
     c.target.foundations_url = "ftp://p".into();
-    assert!(c.validate().unwrap_err().to_string().contains("http or https"));
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("http or https"));
     c.target.foundations_url = "https://p".into();
     c.target.provider_asid = "abc".into();
-    assert!(c.validate().unwrap_err().to_string().contains("target.provider_asid"));
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("target.provider_asid"));
     c.target.provider_asid = "1".into();
     c.http.concurrency = 0;
-    assert!(c.validate().unwrap_err().to_string().contains("http.concurrency"));
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("http.concurrency"));
     c.http.concurrency = 1;
     c.target.structured_version = "one".into();
-    assert!(c.validate().unwrap_err().to_string().contains("target.structured_version"));
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("target.structured_version"));
 }
 
 #[test]
 fn environment_overrides_file_values() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.toml");
-    std::fs::write(&path, "[target]\nfoundations_url = \"https://a\"\n[http]\nconcurrency = 2\n").unwrap();
+    std::fs::write(
+        &path,
+        "[target]\nfoundations_url = \"https://a\"\n[http]\nconcurrency = 2\n",
+    )
+    .unwrap();
     let c = Config::load(
         Some(&path),
         env(&[

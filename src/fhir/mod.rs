@@ -273,10 +273,18 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
-        match parse_body(body, content_type) {
+        let out = match parse_body(body, content_type) {
             Ok(v) => self.validate(&v, profile, version),
             Err(e) => vec![Issue::error("(body)", e.to_string())],
+        };
+        if let Ok(dir) = std::env::var("GPC_FHIR_DUMP_TMP") {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (body, content_type, profile, format!("{version:?}")).hash(&mut h);
+            let rec = serde_json::json!({"body": String::from_utf8_lossy(body), "ct": content_type, "profile": profile, "version": version, "issues": out});
+            let _ = std::fs::write(format!("{dir}/{:016x}.json", h.finish()), rec.to_string());
         }
+        out
     }
 }
 

@@ -972,7 +972,9 @@ const KNOWN_TARGET_DEFECTS: &[(&str, &str, &[&str], &str)] = &[(
 fn known_target_defect(profile: &str, element: &str, target: &str) -> Option<&'static str> {
     KNOWN_TARGET_DEFECTS
         .iter()
-        .find(|(p, e, targets, _)| *p == profile && element.starts_with(e) && targets.contains(&target))
+        .find(|(p, e, targets, _)| {
+            *p == profile && element.starts_with(e) && targets.contains(&target)
+        })
         .map(|(_, _, _, reason)| *reason)
 }
 
@@ -980,7 +982,8 @@ fn known_target_defect(profile: &str, element: &str, target: &str) -> Option<&'s
 mod known_defect_tests {
     use super::known_target_defect;
 
-    const PROBLEM: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1";
+    const PROBLEM: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1";
 
     #[test]
     fn only_the_listed_targets_of_the_listed_element_are_excused() {

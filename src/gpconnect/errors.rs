@@ -87,7 +87,10 @@ mod tests {
         assert_eq!(ErrorCode::PatientNotFound.http_status(), 404);
         assert_eq!(ErrorCode::InvalidParameter.http_status(), 422);
         assert_eq!(ErrorCode::DuplicateRejected.http_status(), 409);
-        assert_eq!(ErrorCode::from_code("ACCESS_DENIED"), Some(ErrorCode::AccessDenied));
+        assert_eq!(
+            ErrorCode::from_code("ACCESS_DENIED"),
+            Some(ErrorCode::AccessDenied)
+        );
         assert_eq!(ErrorCode::from_code("NOPE"), None);
     }
 }

@@ -175,14 +175,21 @@ mod tests {
     fn every_id_carries_major_version_one() {
         for i in Interaction::ALL {
             let s = i.spec();
-            assert!(s.id.starts_with("urn:nhs:names:services:gpconnect:"), "{}", s.id);
+            assert!(
+                s.id.starts_with("urn:nhs:names:services:gpconnect:"),
+                "{}",
+                s.id
+            );
             assert!(s.id.ends_with("-1"), "{}", s.id);
         }
     }
 
     #[test]
     fn lookups() {
-        assert_eq!(Interaction::from_name("Read Patient"), Some(Interaction::ReadPatient));
+        assert_eq!(
+            Interaction::from_name("Read Patient"),
+            Some(Interaction::ReadPatient)
+        );
         assert_eq!(
             Interaction::from_id("urn:nhs:names:services:gpconnect:fhir:rest:search:slot-1"),
             Some(Interaction::SearchFreeSlots)

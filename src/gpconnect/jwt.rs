@@ -122,7 +122,13 @@ pub struct Claims(pub Map<String, Value>);
 
 impl Claims {
     /// A complete, valid claim set issued at `iat` (Unix seconds) for a request to `audience` with `scope`.
-    pub fn new(identity: &ConsumerIdentity, audience: &str, scope: &str, reason: &str, iat: i64) -> Claims {
+    pub fn new(
+        identity: &ConsumerIdentity,
+        audience: &str,
+        scope: &str,
+        reason: &str,
+        iat: i64,
+    ) -> Claims {
         let mut m = Map::new();
         m.insert("iss".into(), json!(identity.issuer));
         m.insert("sub".into(), json!(identity.practitioner_id));
@@ -151,7 +157,10 @@ impl Claims {
 
     /// Encode as `base64url(header).base64url(payload).` with the empty signature.
     pub fn encode(&self) -> String {
-        encode_parts(&json!({"alg": "none", "typ": "JWT"}), &Value::Object(self.0.clone()))
+        encode_parts(
+            &json!({"alg": "none", "typ": "JWT"}),
+            &Value::Object(self.0.clone()),
+        )
     }
 }
 
@@ -185,7 +194,9 @@ impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::NotBearer => "the Authorization header is not of the form 'Bearer <token>'",
-            Self::WrongShape => "the token is not three dot-separated parts ending with an empty signature",
+            Self::WrongShape => {
+                "the token is not three dot-separated parts ending with an empty signature"
+            }
             Self::NotBase64 => "a part of the token is not base64url encoded",
             Self::NotJson => "a part of the token is not a JSON object",
             Self::NotUnsecured => "the token header is not {\"alg\":\"none\",\"typ\":\"JWT\"}",
@@ -196,7 +207,9 @@ impl std::fmt::Display for DecodeError {
 
 /// Decode the claims of an `Authorization` header value.
 pub fn decode_authorization(header: &str) -> Result<Map<String, Value>, DecodeError> {
-    let token = header.strip_prefix("Bearer ").ok_or(DecodeError::NotBearer)?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .ok_or(DecodeError::NotBearer)?;
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
         return Err(DecodeError::WrongShape);
@@ -226,7 +239,13 @@ mod tests {
 
     #[test]
     fn encodes_unsigned_token_with_all_claims() {
-        let c = Claims::new(&ConsumerIdentity::default(), "https://p/GP1/STU3/1", "patient/*.read", REASON_DIRECT_CARE, 1000);
+        let c = Claims::new(
+            &ConsumerIdentity::default(),
+            "https://p/GP1/STU3/1",
+            "patient/*.read",
+            REASON_DIRECT_CARE,
+            1000,
+        );
         let token = c.encode();
         assert!(token.ends_with('.'));
         assert_eq!(token.matches('.').count(), 2);
@@ -234,17 +253,35 @@ mod tests {
         for claim in REQUIRED_CLAIMS {
             assert!(decoded.contains_key(*claim), "{claim}");
         }
-        assert_eq!(decoded["exp"].as_i64().unwrap() - decoded["iat"].as_i64().unwrap(), 300);
+        assert_eq!(
+            decoded["exp"].as_i64().unwrap() - decoded["iat"].as_i64().unwrap(),
+            300
+        );
         assert_eq!(decoded["sub"], decoded["requesting_practitioner"]["id"]);
     }
 
     #[test]
     fn rejects_malformed_tokens() {
-        assert_eq!(decode_authorization("Basic abc"), Err(DecodeError::NotBearer));
-        assert_eq!(decode_authorization("Bearer abc"), Err(DecodeError::WrongShape));
-        assert_eq!(decode_authorization("Bearer a.b.c"), Err(DecodeError::Signed));
-        assert_eq!(decode_authorization("Bearer !!.??."), Err(DecodeError::NotBase64));
+        assert_eq!(
+            decode_authorization("Basic abc"),
+            Err(DecodeError::NotBearer)
+        );
+        assert_eq!(
+            decode_authorization("Bearer abc"),
+            Err(DecodeError::WrongShape)
+        );
+        assert_eq!(
+            decode_authorization("Bearer a.b.c"),
+            Err(DecodeError::Signed)
+        );
+        assert_eq!(
+            decode_authorization("Bearer !!.??."),
+            Err(DecodeError::NotBase64)
+        );
         let signed_header = encode_parts(&json!({"alg": "HS256"}), &json!({}));
-        assert_eq!(decode_authorization(&format!("Bearer {signed_header}")), Err(DecodeError::NotUnsecured));
+        assert_eq!(
+            decode_authorization(&format!("Bearer {signed_header}")),
+            Err(DecodeError::NotUnsecured)
+        );
     }
 }

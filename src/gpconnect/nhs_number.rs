@@ -83,7 +83,10 @@ mod tests {
         assert!(is_valid("9000000084"));
         assert!(is_valid("9999999999"));
         assert_eq!(validate("1234567890"), Err(NhsNumberError::CheckDigitTen));
-        assert_eq!(validate("9658218866"), Err(NhsNumberError::CheckDigitMismatch));
+        assert_eq!(
+            validate("9658218866"),
+            Err(NhsNumberError::CheckDigitMismatch)
+        );
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub const CS_REGISTRATION_STATUS: &str =
 pub const EXT_NHS_COMMUNICATION: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSCommunication-1";
 /// Human language code system.
-pub const CS_HUMAN_LANGUAGE: &str = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1";
+pub const CS_HUMAN_LANGUAGE: &str =
+    "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1";
 
 /// Extensions and elements that a GP Connect Patient SHALL NOT carry (Foundations §4).
 pub const PATIENT_FORBIDDEN_EXTENSIONS: &[&str] = &[
@@ -66,19 +67,22 @@ pub const LOCATION_FORBIDDEN_ELEMENTS: &[&str] = &["endpoint"];
 
 /// GP Connect profile URLs (unversioned canonical URLs).
 pub mod profiles {
-    pub const PATIENT: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1";
+    pub const PATIENT: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1";
     pub const PRACTITIONER: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Practitioner-1";
     pub const PRACTITIONER_ROLE: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-PractitionerRole-1";
     pub const ORGANIZATION: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Organization-1";
-    pub const LOCATION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1";
+    pub const LOCATION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Location-1";
     pub const OPERATION_OUTCOME: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-OperationOutcome-1";
     pub const SEARCHSET_BUNDLE: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1";
-    pub const APPOINTMENT: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1";
+    pub const APPOINTMENT: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1";
     pub const SLOT: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Slot-1";
     pub const SCHEDULE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Schedule-1";
     pub const STRUCTURED_RECORD_BUNDLE: &str =
@@ -120,7 +124,8 @@ pub const NHS_NUMBER_VERIFIED: (&str, &str) = ("01", "Number present and verifie
 pub mod structured_profiles {
     pub const ALLERGY_INTOLERANCE: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-AllergyIntolerance-1";
-    pub const MEDICATION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Medication-1";
+    pub const MEDICATION: &str =
+        "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Medication-1";
     pub const MEDICATION_STATEMENT: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-MedicationStatement-1";
     pub const MEDICATION_REQUEST: &str =

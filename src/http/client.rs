@@ -13,9 +13,17 @@ use super::request::{Body, RequestSpec};
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     #[error("cannot read {what} {path}: {source}")]
-    ReadFile { what: &'static str, path: String, source: std::io::Error },
+    ReadFile {
+        what: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{what} {path} is not usable PEM: {message}")]
-    BadPem { what: &'static str, path: String, message: String },
+    BadPem {
+        what: &'static str,
+        path: String,
+        message: String,
+    },
     #[error("cannot build the HTTP client: {0}")]
     Build(String),
 }
@@ -30,7 +38,11 @@ pub struct Client {
 impl Client {
     /// Build a client from the HTTP and TLS settings.
     pub fn new(config: &Config) -> Result<Client, TransportError> {
-        let HttpConfig { timeout_seconds, max_response_bytes, .. } = config.http;
+        let HttpConfig {
+            timeout_seconds,
+            max_response_bytes,
+            ..
+        } = config.http;
         let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(timeout_seconds))
             .connect_timeout(Duration::from_secs(timeout_seconds.min(10)))
@@ -38,8 +50,13 @@ impl Client {
             .no_proxy()
             .pool_max_idle_per_host(32);
         builder = apply_tls(builder, &config.tls)?;
-        let inner = builder.build().map_err(|e| TransportError::Build(e.to_string()))?;
-        Ok(Client { inner, max_response_bytes })
+        let inner = builder
+            .build()
+            .map_err(|e| TransportError::Build(e.to_string()))?;
+        Ok(Client {
+            inner,
+            max_response_bytes,
+        })
     }
 
     /// Send a request; transport failures are recorded in the exchange rather than returned.
@@ -50,23 +67,42 @@ impl Client {
         if let Some(a) = &authorization {
             headers.push((AUTHORIZATION.to_string(), a.clone()));
         }
-        let body = spec.body.as_ref().map(|b| render_body(b, spec.header("Content-Type")));
+        let body = spec
+            .body
+            .as_ref()
+            .map(|b| render_body(b, spec.header("Content-Type")));
         let jwt_claims = authorization
             .as_deref()
             .and_then(|a| jwt::decode_authorization(a).ok())
             .map(serde_json::Value::Object);
         let mut recorded_headers = headers.clone();
-        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept")) {
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+        {
             // reqwest sends `Accept: */*` when a request has none; the evidence says what went out.
             recorded_headers.push(("accept".to_string(), "*/*".to_string()));
         }
-        let request = RecordedRequest { method: spec.method.clone(), url: url.clone(), headers: recorded_headers, body: body.clone(), jwt_claims };
+        let request = RecordedRequest {
+            method: spec.method.clone(),
+            url: url.clone(),
+            headers: recorded_headers,
+            body: body.clone(),
+            jwt_claims,
+        };
         let interaction = spec.interaction.map(|i| i.spec().name.to_string());
 
         let method = match reqwest::Method::from_bytes(spec.method.as_bytes()) {
             Ok(m) => m,
             Err(_) => {
-                return Exchange { interaction, request, response: None, error: Some(format!("invalid HTTP method {:?}", spec.method)), elapsed_ms: 0.0, findings: vec![] };
+                return Exchange {
+                    interaction,
+                    request,
+                    response: None,
+                    error: Some(format!("invalid HTTP method {:?}", spec.method)),
+                    elapsed_ms: 0.0,
+                    findings: vec![],
+                };
             }
         };
         let mut builder = self.inner.request(method, &url);
@@ -80,8 +116,22 @@ impl Client {
         let result = self.receive(builder).await;
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         match result {
-            Ok(response) => Exchange { interaction, request, response: Some(response), error: None, elapsed_ms, findings: vec![] },
-            Err(error) => Exchange { interaction, request, response: None, error: Some(error), elapsed_ms, findings: vec![] },
+            Ok(response) => Exchange {
+                interaction,
+                request,
+                response: Some(response),
+                error: None,
+                elapsed_ms,
+                findings: vec![],
+            },
+            Err(error) => Exchange {
+                interaction,
+                request,
+                response: None,
+                error: Some(error),
+                elapsed_ms,
+                findings: vec![],
+            },
         }
     }
 
@@ -91,7 +141,12 @@ impl Client {
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let mut body = Vec::new();
         let mut truncated = false;
@@ -106,21 +161,32 @@ impl Client {
         }
         let gzipped = response_is_gzip(&headers);
         if gzipped {
-            body = gunzip(&body, self.max_response_bytes).map_err(|e| format!("the body says Content-Encoding: gzip but does not decompress: {e}"))?;
+            body = gunzip(&body, self.max_response_bytes).map_err(|e| {
+                format!("the body says Content-Encoding: gzip but does not decompress: {e}")
+            })?;
         }
-        Ok(RecordedResponse { status, headers, body: String::from_utf8_lossy(&body).into_owned(), truncated })
+        Ok(RecordedResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            truncated,
+        })
     }
 }
 
 fn response_is_gzip(headers: &[(String, String)]) -> bool {
-    headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("content-encoding") && v.trim().eq_ignore_ascii_case("gzip"))
+    headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("content-encoding") && v.trim().eq_ignore_ascii_case("gzip")
+    })
 }
 
 /// Decompress a gzip body (reqwest's own decompression is off so the evidence shows what was sent).
 fn gunzip(body: &[u8], cap: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(body).take(cap as u64).read_to_end(&mut out)?;
+    flate2::read::GzDecoder::new(body)
+        .take(cap as u64)
+        .read_to_end(&mut out)?;
     Ok(out)
 }
 
@@ -156,22 +222,34 @@ fn describe_error(e: reqwest::Error) -> String {
 }
 
 fn read(what: &'static str, path: &std::path::Path) -> Result<Vec<u8>, TransportError> {
-    std::fs::read(path).map_err(|source| TransportError::ReadFile { what, path: path.display().to_string(), source })
+    std::fs::read(path).map_err(|source| TransportError::ReadFile {
+        what,
+        path: path.display().to_string(),
+        source,
+    })
 }
 
-fn apply_tls(mut builder: reqwest::ClientBuilder, tls: &TlsConfig) -> Result<reqwest::ClientBuilder, TransportError> {
+fn apply_tls(
+    mut builder: reqwest::ClientBuilder,
+    tls: &TlsConfig,
+) -> Result<reqwest::ClientBuilder, TransportError> {
     if !tls.verify {
         builder = builder.danger_accept_invalid_certs(true);
     }
     if let Some(ca) = &tls.ca_file {
         let pem = read("CA file", ca)?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| TransportError::BadPem {
-            what: "CA file",
-            path: ca.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| TransportError::BadPem {
+                what: "CA file",
+                path: ca.display().to_string(),
+                message: e.to_string(),
+            })?;
         if certs.is_empty() {
-            return Err(TransportError::BadPem { what: "CA file", path: ca.display().to_string(), message: "no certificate found".into() });
+            return Err(TransportError::BadPem {
+                what: "CA file",
+                path: ca.display().to_string(),
+                message: "no certificate found".into(),
+            });
         }
         builder = builder.tls_certs_only(certs);
     }

@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::gpconnect::headers::{AUTHORIZATION, SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID};
+use crate::gpconnect::headers::{
+    AUTHORIZATION, SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID,
+};
 use crate::gpconnect::interactions::{Interaction, Method};
 use crate::gpconnect::jwt::{self, Claims};
 use crate::gpconnect::systems::mime;
@@ -51,12 +53,21 @@ impl RequestSpec {
     pub fn new(config: &Config, interaction: Interaction, id: Option<&str>) -> RequestSpec {
         let spec = interaction.spec();
         let now = chrono::Utc::now().timestamp();
-        let reason = if matches!(interaction, Interaction::MigrateStructuredRecord | Interaction::MigrateDocument) {
+        let reason = if matches!(
+            interaction,
+            Interaction::MigrateStructuredRecord | Interaction::MigrateDocument
+        ) {
             jwt::REASON_MIGRATION
         } else {
             jwt::REASON_DIRECT_CARE
         };
-        let claims = Claims::new(&config.consumer, &config.audience(spec.capability), spec.scope, reason, now);
+        let claims = Claims::new(
+            &config.consumer,
+            &config.audience(spec.capability),
+            spec.scope,
+            reason,
+            now,
+        );
         let mut headers = vec![
             (SSP_TRACE_ID.to_string(), uuid::Uuid::new_v4().to_string()),
             (SSP_FROM.to_string(), config.target.consumer_asid.clone()),
@@ -81,7 +92,10 @@ impl RequestSpec {
 
     /// Current value of a header.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Set (replace) a header. `Authorization` replaces the token with a raw value.
@@ -151,9 +165,16 @@ pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b'$' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b':'
+            | b'/'
+            | b'$' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -174,8 +195,14 @@ mod tests {
     fn builds_all_ssp_headers_and_a_token() {
         let r = RequestSpec::new(&config(), Interaction::ReadPatient, Some("2"));
         assert_eq!(r.method, "GET");
-        assert_eq!(r.url(), "http://127.0.0.1:1/B82617/STU3/1/gpconnect/Patient/2");
-        assert_eq!(r.header("Ssp-InteractionID"), Some("urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1"));
+        assert_eq!(
+            r.url(),
+            "http://127.0.0.1:1/B82617/STU3/1/gpconnect/Patient/2"
+        );
+        assert_eq!(
+            r.header("Ssp-InteractionID"),
+            Some("urn:nhs:names:services:gpconnect:fhir:rest:read:patient-1")
+        );
         assert_eq!(r.header("ssp-from"), Some("200000000359"));
         assert!(r.header("Ssp-TraceID").unwrap().len() == 36);
         assert!(r.header("Content-Type").is_none());
@@ -188,7 +215,9 @@ mod tests {
     fn query_is_percent_encoded() {
         let mut r = RequestSpec::new(&config(), Interaction::FindPatient, None);
         r.add_query("identifier", "https://fhir.nhs.uk/Id/nhs-number|9476719931");
-        assert!(r.url().ends_with("/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9476719931"));
+        assert!(r
+            .url()
+            .ends_with("/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number%7C9476719931"));
     }
 
     #[test]

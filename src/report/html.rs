@@ -290,7 +290,11 @@ impl<'a> ScenarioView<'a> {
                 .iter()
                 .enumerate()
                 .map(|(i, x)| {
-                    let limit = if failed { BODY_DISPLAY_LIMIT } else { PASSED_BODY_DISPLAY_LIMIT };
+                    let limit = if failed {
+                        BODY_DISPLAY_LIMIT
+                    } else {
+                        PASSED_BODY_DISPLAY_LIMIT
+                    };
                     ExchangeView::new(i, x, failed && i == last, limit)
                 })
                 .collect(),

@@ -5,7 +5,9 @@ pub mod json;
 pub mod junit;
 pub mod model;
 
-pub use model::{Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary};
+pub use model::{
+    Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -27,5 +29,10 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     std::fs::write(&html, html::render(report).map_err(std::io::Error::other)?)?;
     std::fs::write(&junit, junit::render(report))?;
     std::fs::write(&json, json::render(report).map_err(std::io::Error::other)?)?;
-    Ok(WrittenReports { dir: dir.to_path_buf(), html, junit, json })
+    Ok(WrittenReports {
+        dir: dir.to_path_buf(),
+        html,
+        junit,
+        json,
+    })
 }

@@ -62,10 +62,16 @@ pub struct FeatureResult {
 
 impl FeatureResult {
     pub fn passed(&self) -> usize {
-        self.scenarios.iter().filter(|s| s.status == Status::Passed).count()
+        self.scenarios
+            .iter()
+            .filter(|s| s.status == Status::Passed)
+            .count()
     }
     pub fn failed(&self) -> usize {
-        self.scenarios.iter().filter(|s| s.status == Status::Failed).count()
+        self.scenarios
+            .iter()
+            .filter(|s| s.status == Status::Failed)
+            .count()
     }
 }
 
@@ -195,7 +201,11 @@ impl RunReport {
                         }
                     }
                 }
-                (passed + failed > 0).then(|| CapabilityVerdict { capability: cap.to_string(), passed, failed })
+                (passed + failed > 0).then(|| CapabilityVerdict {
+                    capability: cap.to_string(),
+                    passed,
+                    failed,
+                })
             })
             .collect()
     }
@@ -213,7 +223,11 @@ impl RunReport {
             }
         }
         map.into_iter()
-            .map(|(id, (scenarios, failed))| RequirementCoverage { id: id.to_string(), scenarios, failed })
+            .map(|(id, (scenarios, failed))| RequirementCoverage {
+                id: id.to_string(),
+                scenarios,
+                failed,
+            })
             .collect()
     }
 }

@@ -19,13 +19,20 @@ use crate::steps::{Assurance, RunContext};
 
 /// The key of a scenario: path relative to the features root, line, name.
 pub fn key(root: &Path, feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioKey {
-    (relative_path(root, feature), scenario.position.line, scenario.name.clone())
+    (
+        relative_path(root, feature),
+        scenario.position.line,
+        scenario.name.clone(),
+    )
 }
 
 fn relative_path(root: &Path, feature: &gherkin::Feature) -> String {
     match &feature.path {
         // A single feature file given as the root is named by its file name.
-        Some(p) if p == root => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        Some(p) if p == root => p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         Some(p) => p.strip_prefix(root).unwrap_or(p).display().to_string(),
         None => feature.name.clone(),
     }
@@ -65,13 +72,17 @@ impl Collector {
         // Scenarios that never finished (should not happen) are reported as failed.
         for ((path, _, _), (mut s, _)) in std::mem::take(&mut self.running) {
             s.status = Status::Failed;
-            s.failure = Some(Failure { step: String::new(), message: "the scenario did not finish".into() });
+            s.failure = Some(Failure {
+                step: String::new(),
+                message: "the scenario did not finish".into(),
+            });
             if let Some(&i) = self.feature_index.get(&path) {
                 self.features[i].scenarios.push(s);
             }
         }
         for f in &mut self.features {
-            f.scenarios.sort_by(|a, b| a.line.cmp(&b.line).then(a.name.cmp(&b.name)));
+            f.scenarios
+                .sort_by(|a, b| a.line.cmp(&b.line).then(a.name.cmp(&b.name)));
         }
         self.features.sort_by(|a, b| a.path.cmp(&b.path));
         (self.features, self.run_errors)
@@ -92,7 +103,13 @@ impl Collector {
         self.features.len() - 1
     }
 
-    fn on_scenario(&mut self, feature: &gherkin::Feature, rule: Option<&gherkin::Rule>, scenario: &gherkin::Scenario, ev: event::Scenario<Assurance>) {
+    fn on_scenario(
+        &mut self,
+        feature: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
+        scenario: &gherkin::Scenario,
+        ev: event::Scenario<Assurance>,
+    ) {
         let k = key(&self.root, feature, scenario);
         match ev {
             event::Scenario::Started => {
@@ -103,7 +120,11 @@ impl Collector {
                     .chain(&scenario.tags)
                     .cloned()
                     .collect();
-                let requirements = tags.iter().filter_map(|t| t.strip_prefix("req:")).map(str::to_string).collect();
+                let requirements = tags
+                    .iter()
+                    .filter_map(|t| t.strip_prefix("req:"))
+                    .map(str::to_string)
+                    .collect();
                 let result = ScenarioResult {
                     name: scenario.name.clone(),
                     line: scenario.position.line,
@@ -121,15 +142,25 @@ impl Collector {
             event::Scenario::Step(step, ev) => self.on_step(&k, &step, ev, false),
             event::Scenario::Hook(_, event::Hook::Failed(_, info)) => {
                 if let Some((s, _)) = self.running.get_mut(&k) {
-                    fail(s, "(every response is validated against the FHIR profiles)", panic_message(&info));
+                    fail(
+                        s,
+                        "(every response is validated against the FHIR profiles)",
+                        panic_message(&info),
+                    );
                 }
             }
             event::Scenario::Finished => {
-                let Some((mut s, started)) = self.running.remove(&k) else { return };
+                let Some((mut s, started)) = self.running.remove(&k) else {
+                    return;
+                };
                 s.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
                 if s.steps.is_empty() {
                     // A scenario without steps checks nothing; it must never count as a pass.
-                    fail(&mut s, "", "the scenario has no steps, so it checks nothing".into());
+                    fail(
+                        &mut s,
+                        "",
+                        "the scenario has no steps, so it checks nothing".into(),
+                    );
                 }
                 s.evidence = self.ctx.withdraw(&k);
                 self.done += 1;
@@ -151,8 +182,16 @@ impl Collector {
         }
     }
 
-    fn on_step(&mut self, k: &ScenarioKey, step: &gherkin::Step, ev: event::Step<Assurance>, background: bool) {
-        let Some((s, _)) = self.running.get_mut(k) else { return };
+    fn on_step(
+        &mut self,
+        k: &ScenarioKey,
+        step: &gherkin::Step,
+        ev: event::Step<Assurance>,
+        background: bool,
+    ) {
+        let Some((s, _)) = self.running.get_mut(k) else {
+            return;
+        };
         let text = format!("{}{}", step.keyword, step.value);
         let (status, message) = match ev {
             event::Step::Started => return,
@@ -172,14 +211,23 @@ impl Collector {
                 (Status::Failed, Some(m))
             }
         };
-        s.steps.push(StepResult { keyword: step.keyword.trim().to_string(), text: step.value.clone(), status, message, background });
+        s.steps.push(StepResult {
+            keyword: step.keyword.trim().to_string(),
+            text: step.value.clone(),
+            status,
+            message,
+            background,
+        });
     }
 }
 
 fn fail(s: &mut ScenarioResult, step: &str, message: String) {
     s.status = Status::Failed;
     if s.failure.is_none() {
-        s.failure = Some(Failure { step: step.to_string(), message });
+        s.failure = Some(Failure {
+            step: step.to_string(),
+            message,
+        });
     }
 }
 
@@ -196,11 +244,16 @@ fn panic_message(info: &event::Info) -> String {
 impl Writer<Assurance> for Collector {
     type Cli = cucumber::cli::Empty;
 
-    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<Assurance>>>, _cli: &Self::Cli) {
+    async fn handle_event(
+        &mut self,
+        event: parser::Result<Event<Cucumber<Assurance>>>,
+        _cli: &Self::Cli,
+    ) {
         let ev = match event {
             Ok(ev) => ev.value,
             Err(e) => {
-                self.run_errors.push(format!("could not read a feature: {e}"));
+                self.run_errors
+                    .push(format!("could not read a feature: {e}"));
                 return;
             }
         };

@@ -49,19 +49,31 @@ pub enum RunError {
 
 /// Check the feature files parse before anything is sent, so a typo stops the run with a clear message.
 pub fn check_features(dir: &Path) -> Result<usize, RunError> {
-    let meta = std::fs::metadata(dir).map_err(|e| RunError::Features { path: dir.into(), message: e.to_string() })?;
+    let meta = std::fs::metadata(dir).map_err(|e| RunError::Features {
+        path: dir.into(),
+        message: e.to_string(),
+    })?;
     let mut files = Vec::new();
     if meta.is_file() {
         files.push(dir.to_path_buf());
     } else {
-        collect_features(dir, &mut files).map_err(|e| RunError::Features { path: dir.into(), message: e.to_string() })?;
+        collect_features(dir, &mut files).map_err(|e| RunError::Features {
+            path: dir.into(),
+            message: e.to_string(),
+        })?;
     }
     if files.is_empty() {
-        return Err(RunError::Features { path: dir.into(), message: "no .feature files found".into() });
+        return Err(RunError::Features {
+            path: dir.into(),
+            message: "no .feature files found".into(),
+        });
     }
     for f in &files {
         cucumber::gherkin::Feature::parse_path(f, cucumber::gherkin::GherkinEnv::default())
-            .map_err(|e| RunError::Features { path: f.clone(), message: e.to_string() })?;
+            .map_err(|e| RunError::Features {
+                path: f.clone(),
+                message: e.to_string(),
+            })?;
     }
     Ok(files.len())
 }
@@ -81,7 +93,10 @@ fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Parse a tag expression (with or without `@`).
 pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation, RunError> {
     expr.parse::<cucumber::gherkin::tagexpr::TagOperation>()
-        .map_err(|e| RunError::BadTags { expr: expr.into(), message: e.to_string() })
+        .map_err(|e| RunError::BadTags {
+            expr: expr.into(),
+            message: e.to_string(),
+        })
 }
 
 /// Summary of the target for the report.
@@ -104,7 +119,10 @@ pub async fn preflight(config: &Config, client: &Client) -> Result<(), RunError>
     let spec = RequestSpec::new(config, Interaction::Metadata, None);
     let exchange = client.send(&spec).await;
     match exchange.error {
-        Some(message) => Err(RunError::Unreachable { url: spec.url(), message }),
+        Some(message) => Err(RunError::Unreachable {
+            url: spec.url(),
+            message,
+        }),
         None => Ok(()),
     }
 }
@@ -116,9 +134,21 @@ pub async fn run(options: RunOptions, progress: Progress) -> Result<RunReport, R
 
 /// As [`run`]; with `fail_fast`, no new scenario starts once one has failed (used where the question is
 /// only "does anything fail?").
-pub async fn run_with(options: RunOptions, progress: Progress, fail_fast: bool) -> Result<RunReport, RunError> {
-    let RunOptions { config, features, tags, concurrency, embedded } = options;
-    config.validate().map_err(|e| RunError::Config(e.to_string()))?;
+pub async fn run_with(
+    options: RunOptions,
+    progress: Progress,
+    fail_fast: bool,
+) -> Result<RunReport, RunError> {
+    let RunOptions {
+        config,
+        features,
+        tags,
+        concurrency,
+        embedded,
+    } = options;
+    config
+        .validate()
+        .map_err(|e| RunError::Config(e.to_string()))?;
     let filter = tags.as_deref().map(parse_tags).transpose()?;
     check_features(&features)?;
     // cucumber reports absolute paths; an absolute root lets results name features relative to it.
@@ -159,7 +189,11 @@ pub async fn run_with(options: RunOptions, progress: Progress, fail_fast: bool) 
         // Last: changing the writer resets the CLI options, and without defaults cucumber would parse
         // the process arguments as its own.
         .with_default_cli();
-    let cucumber = if fail_fast { cucumber.fail_fast() } else { cucumber };
+    let cucumber = if fail_fast {
+        cucumber.fail_fast()
+    } else {
+        cucumber
+    };
     let versions = config.target.clone();
     let run = cucumber.filter_run(features.clone(), move |feature, rule, scenario| {
         let tags: Vec<&String> = feature
@@ -200,8 +234,14 @@ pub async fn run_with(options: RunOptions, progress: Progress, fail_fast: bool) 
 pub fn version_selected(tags: &[&String], target: &crate::config::TargetConfig) -> bool {
     use crate::config::parse_version;
     let structured = tags.iter().any(|t| t.as_str() == "structured");
-    let configured = if structured { &target.structured_version } else { &target.gpconnect_version };
-    let Some(v) = parse_version(configured) else { return true };
+    let configured = if structured {
+        &target.structured_version
+    } else {
+        &target.gpconnect_version
+    };
+    let Some(v) = parse_version(configured) else {
+        return true;
+    };
     tags.iter().all(|t| {
         if let Some(since) = t.strip_prefix("since:") {
             parse_version(since).is_some_and(|s| v >= s)
@@ -241,7 +281,11 @@ mod version_tests {
     fn sel(tags: &[&str], structured: &str) -> bool {
         let owned: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
         let refs: Vec<&String> = owned.iter().collect();
-        let target = TargetConfig { structured_version: structured.into(), gpconnect_version: "1.2.7".into(), ..TargetConfig::default() };
+        let target = TargetConfig {
+            structured_version: structured.into(),
+            gpconnect_version: "1.2.7".into(),
+            ..TargetConfig::default()
+        };
         version_selected(&refs, &target)
     }
 

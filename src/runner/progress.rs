@@ -17,7 +17,15 @@ const COUNT_EVERY: usize = 50;
 
 impl Progress {
     /// Report a finished scenario.
-    pub fn scenario_finished(self, done: usize, failed: usize, feature: &str, scenario: &str, passed: bool, message: Option<&str>) {
+    pub fn scenario_finished(
+        self,
+        done: usize,
+        failed: usize,
+        feature: &str,
+        scenario: &str,
+        passed: bool,
+        message: Option<&str>,
+    ) {
         if self == Progress::Silent {
             return;
         }

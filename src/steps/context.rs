@@ -28,21 +28,36 @@ pub struct RunContext {
 
 impl RunContext {
     pub fn new(config: Config, client: Client) -> Arc<RunContext> {
-        Arc::new(RunContext { config, client, evidence: Mutex::default(), claimed: Mutex::default() })
+        Arc::new(RunContext {
+            config,
+            client,
+            evidence: Mutex::default(),
+            claimed: Mutex::default(),
+        })
     }
 
     /// Claim `id` for the calling scenario; false when another scenario has it.
     pub fn claim(&self, id: &str) -> bool {
-        self.claimed.lock().unwrap_or_else(|e| e.into_inner()).insert(id.to_string())
+        self.claimed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id.to_string())
     }
 
     /// Store a finished scenario's evidence.
     pub fn deposit(&self, key: ScenarioKey, exchanges: Vec<Exchange>) {
-        self.evidence.lock().unwrap_or_else(|e| e.into_inner()).insert(key, exchanges);
+        self.evidence
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, exchanges);
     }
 
     /// Take a finished scenario's evidence.
     pub fn withdraw(&self, key: &ScenarioKey) -> Vec<Exchange> {
-        self.evidence.lock().unwrap_or_else(|e| e.into_inner()).remove(key).unwrap_or_default()
+        self.evidence
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key)
+            .unwrap_or_default()
     }
 }

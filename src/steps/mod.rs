@@ -7,12 +7,12 @@
 
 pub mod appointments;
 pub mod context;
-pub mod validation;
 pub mod cross_cutting;
 pub mod foundations;
 pub mod request;
 pub mod response;
 pub mod structured;
+pub mod validation;
 
 pub use context::{RunContext, CONTEXT};
 
@@ -43,10 +43,16 @@ pub struct Assurance {
 impl Assurance {
     /// A fresh scenario state bound to the run being polled on this task.
     fn from_context() -> anyhow::Result<Self> {
-        let ctx = CONTEXT
-            .try_with(Arc::clone)
-            .map_err(|_| anyhow::anyhow!("scenarios must run inside gpc_assure::runner (no run context)"))?;
-        Ok(Assurance { ctx, request: None, exchanges: Vec::new(), memory: HashMap::new(), cleanup: Vec::new() })
+        let ctx = CONTEXT.try_with(Arc::clone).map_err(|_| {
+            anyhow::anyhow!("scenarios must run inside gpc_assure::runner (no run context)")
+        })?;
+        Ok(Assurance {
+            ctx,
+            request: None,
+            exchanges: Vec::new(),
+            memory: HashMap::new(),
+            cleanup: Vec::new(),
+        })
     }
 
     /// The request under construction, or a clear failure when no step started one.
@@ -74,12 +80,16 @@ impl Assurance {
 
     /// The last exchange; failing clearly when nothing was sent.
     pub fn last(&self) -> Result<&Exchange, String> {
-        self.exchanges.last().ok_or_else(|| "no request has been sent yet".to_string())
+        self.exchanges
+            .last()
+            .ok_or_else(|| "no request has been sent yet".to_string())
     }
 
     /// The last exchange, mutable (to attach validation findings).
     pub fn last_mut(&mut self) -> Result<&mut Exchange, String> {
-        self.exchanges.last_mut().ok_or_else(|| "no request has been sent yet".to_string())
+        self.exchanges
+            .last_mut()
+            .ok_or_else(|| "no request has been sent yet".to_string())
     }
 
     /// The last response body as FHIR JSON (XML converted).

@@ -13,8 +13,12 @@ use crate::http::{Body, RequestSpec};
 
 /// Look up an interaction by its feature-file name.
 pub fn interaction(name: &str) -> Result<Interaction, String> {
-    Interaction::from_name(name)
-        .ok_or_else(|| format!("unknown interaction {name:?}; known: {}", Interaction::names().join(", ")))
+    Interaction::from_name(name).ok_or_else(|| {
+        format!(
+            "unknown interaction {name:?}; known: {}",
+            Interaction::names().join(", ")
+        )
+    })
 }
 
 /// The kind of test data an interaction's subject is.
@@ -31,8 +35,14 @@ impl Subject {
     pub fn of(interaction: Interaction) -> Option<Subject> {
         use Interaction::*;
         match interaction {
-            ReadPatient | FindPatient | RegisterPatient | RetrieveAppointments | GetStructuredRecord
-            | MigrateStructuredRecord | DocumentsFindPatient | SearchDocuments => Some(Subject::Patient),
+            ReadPatient
+            | FindPatient
+            | RegisterPatient
+            | RetrieveAppointments
+            | GetStructuredRecord
+            | MigrateStructuredRecord
+            | DocumentsFindPatient
+            | SearchDocuments => Some(Subject::Patient),
             ReadPractitioner | FindPractitioner => Some(Subject::Practitioner),
             ReadOrganization | FindOrganization => Some(Subject::Organization),
             ReadLocation => Some(Subject::Location),
@@ -103,20 +113,29 @@ impl Assurance {
         let mut spec = self.new_request(find, None);
         spec.add_query("identifier", &format!("{}|{business_id}", subject.system()));
         let exchange = self.send_aside(spec).await?;
-        checks::response::status_is(exchange, 200).map_err(|e| format!("finding {alias} to learn its logical id: {e}"))?;
+        checks::response::status_is(exchange, 200)
+            .map_err(|e| format!("finding {alias} to learn its logical id: {e}"))?;
         let bundle = checks::response::body_as_json(exchange)?;
         let entries = checks::bundle::entries(&bundle);
         let first = entries.first().ok_or_else(|| {
             format!("finding {alias} ({}|{business_id}) returned no entry, so its logical id is unknown", subject.system())
         })?;
-        let id = first.get("id").and_then(Value::as_str).ok_or_else(|| format!("the {alias} found has no id"))?.to_string();
+        let id = first
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("the {alias} found has no id"))?
+            .to_string();
         self.memory.insert(memo, id.clone());
         Ok(id)
     }
 
     /// Start a request for `interaction` about the test-data `alias`: a find gets its identifier
     /// parameter, a read or compartment search the alias's logical id.
-    pub async fn start_request_for(&mut self, interaction: Interaction, alias: &str) -> CheckResult {
+    pub async fn start_request_for(
+        &mut self,
+        interaction: Interaction,
+        alias: &str,
+    ) -> CheckResult {
         let subject = Subject::of(interaction).ok_or_else(|| format!("the {interaction} interaction is not about a patient, practitioner, organisation or location"))?;
         let spec = if interaction.spec().path.contains("{id}") {
             let id = self.logical_id(subject, alias).await?;
@@ -127,7 +146,9 @@ impl Assurance {
             spec.add_query("identifier", &format!("{}|{value}", subject.system()));
             spec
         } else {
-            return Err(format!("the {interaction} request takes a body; use the steps that build one"));
+            return Err(format!(
+                "the {interaction} request takes a body; use the steps that build one"
+            ));
         };
         self.request = Some(spec);
         Ok(())
@@ -169,7 +190,8 @@ async fn header_set(w: &mut Assurance, name: String, value: String) -> CheckResu
 #[given(expr = "the Ssp-InteractionID is that of {string}")]
 async fn interaction_id_of(w: &mut Assurance, name: String) -> CheckResult {
     let other = interaction(&name)?;
-    w.request_mut()?.set_header(SSP_INTERACTION_ID, other.spec().id);
+    w.request_mut()?
+        .set_header(SSP_INTERACTION_ID, other.spec().id);
     Ok(())
 }
 
@@ -205,7 +227,8 @@ async fn format_param(w: &mut Assurance, _format: String, value: String) -> Chec
 
 #[given(expr = "the request body is sent as {word}")]
 async fn body_format(w: &mut Assurance, format: String) -> CheckResult {
-    let f = Format::parse(&format).ok_or_else(|| format!("unknown format {format:?}; use JSON or XML"))?;
+    let f = Format::parse(&format)
+        .ok_or_else(|| format!("unknown format {format:?}; use JSON or XML"))?;
     let mime = match f {
         Format::Json => systems::mime::FHIR_JSON_UTF8,
         Format::Xml => systems::mime::FHIR_XML_UTF8,
@@ -235,14 +258,18 @@ async fn claim_set(w: &mut Assurance, claim: String, value: String) -> CheckResu
 }
 
 #[given(expr = "the JWT claim {string} has {string} set to {string}")]
-async fn claim_member_set(w: &mut Assurance, claim: String, pointer: String, value: String) -> CheckResult {
+async fn claim_member_set(
+    w: &mut Assurance,
+    claim: String,
+    pointer: String,
+    value: String,
+) -> CheckResult {
     let c = claims(w)?;
     let v = serde_json::from_str(&value).unwrap_or(Value::String(value));
-    let target = c
-        .0
-        .get_mut(&claim)
-        .and_then(|x| x.pointer_mut(&pointer))
-        .ok_or_else(|| format!("the JWT claim {claim} has no member at {pointer}"))?;
+    let target =
+        c.0.get_mut(&claim)
+            .and_then(|x| x.pointer_mut(&pointer))
+            .ok_or_else(|| format!("the JWT claim {claim} has no member at {pointer}"))?;
     *target = v;
     Ok(())
 }
@@ -257,9 +284,9 @@ async fn claim_times(w: &mut Assurance, ago: i64, lifetime: i64) -> CheckResult 
 }
 
 fn claims(w: &mut Assurance) -> Result<&mut crate::gpconnect::jwt::Claims, String> {
-    w.request_mut()?
-        .claims_mut()
-        .ok_or_else(|| "the Authorization header was replaced, so there are no JWT claims to change".to_string())
+    w.request_mut()?.claims_mut().ok_or_else(|| {
+        "the Authorization header was replaced, so there are no JWT claims to change".to_string()
+    })
 }
 
 #[when("the request is sent")]

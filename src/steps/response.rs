@@ -43,7 +43,8 @@ async fn no_store(w: &mut Assurance) -> CheckResult {
 
 #[then(expr = "the response body is FHIR {word}")]
 async fn body_format(w: &mut Assurance, format: String) -> CheckResult {
-    let f = Format::parse(&format).ok_or_else(|| format!("unknown format {format:?}; use JSON or XML"))?;
+    let f = Format::parse(&format)
+        .ok_or_else(|| format!("unknown format {format:?}; use JSON or XML"))?;
     checks::response::body_format_is(w.last()?, f)
 }
 

@@ -35,27 +35,47 @@ fn is_fhir(content_type: Option<&str>, body: &str) -> bool {
 
 /// Validate the response of `exchange` and attach error and warning issues as findings.
 pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchange: &mut Exchange) {
-    let Some(response) = &exchange.response else { return };
+    let Some(response) = &exchange.response else {
+        return;
+    };
     if response.truncated || !is_fhir(response.header("content-type"), &response.body) {
         return;
     }
     let validator = match fhir::validator() {
         Ok(v) => v,
         Err(e) => {
-            exchange.findings.push(Finding { severity: "error".into(), location: "(validator)".into(), message: e.to_string() });
+            exchange.findings.push(Finding {
+                severity: "error".into(),
+                location: "(validator)".into(),
+                message: e.to_string(),
+            });
             return;
         }
     };
     let set = profile_set(config, interaction);
-    let issues = validator.validate_body(response.body.as_bytes(), response.header("content-type"), None, set);
-    exchange.findings.extend(issues.into_iter().filter(|i| i.severity != Severity::Information).map(|i| {
-        let source = match (&i.profile, &i.element) {
-            (Some(p), Some(e)) => format!(" [{e} in {p}]"),
-            (Some(p), None) => format!(" [{p}]"),
-            _ => String::new(),
-        };
-        Finding { severity: i.severity.to_string(), location: i.location, message: format!("{}{source}", i.message) }
-    }));
+    let issues = validator.validate_body(
+        response.body.as_bytes(),
+        response.header("content-type"),
+        None,
+        set,
+    );
+    exchange.findings.extend(
+        issues
+            .into_iter()
+            .filter(|i| i.severity != Severity::Information)
+            .map(|i| {
+                let source = match (&i.profile, &i.element) {
+                    (Some(p), Some(e)) => format!(" [{e} in {p}]"),
+                    (Some(p), None) => format!(" [{p}]"),
+                    _ => String::new(),
+                };
+                Finding {
+                    severity: i.severity.to_string(),
+                    location: i.location,
+                    message: format!("{}{source}", i.message),
+                }
+            }),
+    );
 }
 
 /// The validation errors of a scenario's responses, as one message; `None` when there are none.
@@ -67,11 +87,21 @@ pub fn errors_in(exchanges: &[Exchange]) -> Option<String> {
             count += 1;
             if lines.len() < 5 {
                 let what = x.interaction.as_deref().unwrap_or(&x.request.url);
-                lines.push(format!("response {} ({what}): {}: {}", n + 1, f.location, f.message));
+                lines.push(format!(
+                    "response {} ({what}): {}: {}",
+                    n + 1,
+                    f.location,
+                    f.message
+                ));
             }
         }
     }
-    (count > 0).then(|| format!("{count} FHIR validation error(s) in the responses:\n{}", lines.join("\n")))
+    (count > 0).then(|| {
+        format!(
+            "{count} FHIR validation error(s) in the responses:\n{}",
+            lines.join("\n")
+        )
+    })
 }
 
 #[then("the response is valid FHIR")]
@@ -87,7 +117,11 @@ async fn valid_against(w: &mut Assurance, profile: String) -> CheckResult {
     let set = profile_set(&w.ctx.config, None);
     let resource = w.resource()?;
     let validator = fhir::validator().map_err(|e| e.to_string())?;
-    let url = if profile.starts_with("http") { profile.clone() } else { format!("https://fhir.nhs.uk/STU3/StructureDefinition/{profile}") };
+    let url = if profile.starts_with("http") {
+        profile.clone()
+    } else {
+        format!("https://fhir.nhs.uk/STU3/StructureDefinition/{profile}")
+    };
     let errors: Vec<String> = validator
         .validate(&resource, Some(&url), set)
         .into_iter()
@@ -97,7 +131,10 @@ async fn valid_against(w: &mut Assurance, profile: String) -> CheckResult {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(format!("the response is not valid against {url}:\n{}", errors.join("\n")))
+        Err(format!(
+            "the response is not valid against {url}:\n{}",
+            errors.join("\n")
+        ))
     }
 }
 
@@ -111,28 +148,54 @@ mod tests {
         let mut c = Config::default();
         c.target.gpconnect_version = "1.2.7".into();
         c.target.structured_version = "1.6.2".into();
-        assert_eq!(profile_set(&c, Some(Interaction::ReadPatient)), ProfileSet::V1_2);
-        assert_eq!(profile_set(&c, Some(Interaction::GetStructuredRecord)), ProfileSet::Latest);
+        assert_eq!(
+            profile_set(&c, Some(Interaction::ReadPatient)),
+            ProfileSet::V1_2
+        );
+        assert_eq!(
+            profile_set(&c, Some(Interaction::GetStructuredRecord)),
+            ProfileSet::Latest
+        );
         c.target.structured_version = "1.2.7".into();
-        assert_eq!(profile_set(&c, Some(Interaction::GetStructuredRecord)), ProfileSet::V1_2);
+        assert_eq!(
+            profile_set(&c, Some(Interaction::GetStructuredRecord)),
+            ProfileSet::V1_2
+        );
     }
 
     #[test]
     fn invalid_responses_produce_errors_that_fail_the_scenario() {
         let c = Config::default();
         let bad = r#"{"resourceType":"Patient","id":"1","gender":"boy","birthDate":"23/11/1977"}"#;
-        let mut x = exchange(200, &[("Content-Type", "application/fhir+json;charset=utf-8")], bad);
+        let mut x = exchange(
+            200,
+            &[("Content-Type", "application/fhir+json;charset=utf-8")],
+            bad,
+        );
         attach_findings(&c, Some(Interaction::ReadPatient), &mut x);
-        assert!(x.findings.iter().any(|f| f.severity == "error" && f.location.contains("gender")), "{:?}", x.findings);
+        assert!(
+            x.findings
+                .iter()
+                .any(|f| f.severity == "error" && f.location.contains("gender")),
+            "{:?}",
+            x.findings
+        );
         let message = errors_in(&[x]).expect("errors reported");
-        assert!(message.contains("birthDate") || message.contains("gender"), "{message}");
+        assert!(
+            message.contains("birthDate") || message.contains("gender"),
+            "{message}"
+        );
     }
 
     #[test]
     fn valid_and_non_fhir_responses_have_no_errors() {
         let c = Config::default();
         let ok = r#"{"resourceType":"Bundle","type":"searchset"}"#;
-        let mut x = exchange(200, &[("Content-Type", "application/fhir+json;charset=utf-8")], ok);
+        let mut x = exchange(
+            200,
+            &[("Content-Type", "application/fhir+json;charset=utf-8")],
+            ok,
+        );
         attach_findings(&c, None, &mut x);
         assert!(errors_in(&[x]).is_none());
         let mut html = exchange(200, &[("Content-Type", "text/html")], "<html/>");

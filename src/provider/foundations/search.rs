@@ -66,7 +66,10 @@ pub fn searchset(resources: Vec<Value>) -> Value {
     });
     // FHIR JSON has no empty arrays: an empty search result simply has no `entry`.
     if !resources.is_empty() {
-        bundle["entry"] = resources.into_iter().map(|r| json!({"resource": r})).collect();
+        bundle["entry"] = resources
+            .into_iter()
+            .map(|r| json!({"resource": r}))
+            .collect();
     }
     bundle
 }
