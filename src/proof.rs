@@ -84,10 +84,7 @@ async fn run_faulty(
     };
     let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
         .await
-        .map_err(|e| RunError::Unreachable {
-            url: "embedded reference provider".into(),
-            message: e.to_string(),
-        })?;
+        .map_err(|e| RunError::EmbeddedProvider(e.to_string()))?;
     let mut config = running.config();
     config.http.concurrency = options.concurrency;
     let run = RunOptions {

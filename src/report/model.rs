@@ -143,6 +143,7 @@ pub const CAPABILITY_TAGS: &[&str] = &[
     "fhir",
     "errors",
     "format",
+    "caching",
 ];
 
 impl RunReport {

@@ -43,6 +43,8 @@ pub enum RunError {
     Config(String),
     #[error("{0}")]
     Client(#[from] crate::http::TransportError),
+    #[error("cannot start the embedded reference provider: {0}")]
+    EmbeddedProvider(String),
     #[error("the provider at {url} did not answer: {message}\n  Check target.foundations_url, that the provider is running, and the TLS settings.")]
     Unreachable { url: String, message: String },
 }
