@@ -415,3 +415,42 @@ fn generator_builds_and_the_result_validates() {
         );
     }
 }
+
+#[test]
+fn large_bundles_report_entry_issues_in_entry_order_in_both_formats() {
+    // enough entries for the entries to be validated in parallel
+    let mut entries = Vec::new();
+    for i in 0..40 {
+        let mut r = fixture("patient-valid.json");
+        r["id"] = json!(format!("p{i}"));
+        if i % 7 == 3 {
+            r["gender"] = json!("boy");
+        }
+        entries
+            .push(json!({"fullUrl": format!("https://example.org/Patient/p{i}"), "resource": r}));
+    }
+    let bundle = json!({
+        "resourceType": "Bundle",
+        "meta": {"profile": ["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1"]},
+        "type": "searchset",
+        "entry": entries
+    });
+    let issues = validate(&bundle);
+    let got: Vec<&str> = errors(&issues)
+        .iter()
+        .map(|i| i.location.as_str())
+        .collect();
+    let want: Vec<String> = (0..40)
+        .filter(|i| i % 7 == 3)
+        .map(|i| format!("Bundle.entry[{i}].resource.ofType(Patient).gender"))
+        .collect();
+    assert_eq!(got, want, "{issues:#?}");
+    let x = xml::to_xml(&bundle);
+    let from_xml = fhir::validator().expect("load").validate_body(
+        x.as_bytes(),
+        Some("application/fhir+xml"),
+        None,
+        ProfileSet::Latest,
+    );
+    assert_eq!(from_xml, issues);
+}

@@ -243,12 +243,23 @@ impl Validator {
             .and_then(serde_json::Value::as_str)
             .unwrap_or("Resource")
             .to_string();
-        let mut w = profile::Walker::new(self, version);
-        if self.set(version).source.starts_with("unreadable") {
-            w.issues.push(Issue::error(rt.clone(), format!("GP Connect profile set {version:?} could not be loaded ({}); only base checks ran", self.set(version).source)));
+        let walk = |defer: bool| {
+            let mut w = profile::Walker::new(self, version);
+            // top-level Bundle entries are validated in parallel, issues kept in walk order
+            w.defer = defer;
+            if self.set(version).source.starts_with("unreadable") {
+                w.issues.push(Issue::error(rt.clone(), format!("GP Connect profile set {version:?} could not be loaded ({}); only base checks ran", self.set(version).source)));
+            }
+            w.resource(resource, &profile::Loc::Root(&rt), profile, 0);
+            let complete = w.finish();
+            (w, complete)
+        };
+        let (mut w, complete) = walk(rt == "Bundle");
+        if !complete {
+            // a nested Bundle: its fullUrls affect what follows, so walk in order
+            w = walk(false).0;
         }
-        w.resource(resource, &rt, profile, 0);
-        let mut issues = w.issues;
+        let mut issues = std::mem::take(&mut w.issues);
         if !w.unchecked.is_empty() {
             let keys: Vec<&str> = w.unchecked.iter().map(String::as_str).collect();
             issues.push(Issue::new(
@@ -273,18 +284,10 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
-        let out = match parse_body(body, content_type) {
+        match parse_body(body, content_type) {
             Ok(v) => self.validate(&v, profile, version),
             Err(e) => vec![Issue::error("(body)", e.to_string())],
-        };
-        if let Ok(dir) = std::env::var("GPC_FHIR_DUMP_TMP") {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (body, content_type, profile, format!("{version:?}")).hash(&mut h);
-            let rec = serde_json::json!({"body": String::from_utf8_lossy(body), "ct": content_type, "profile": profile, "version": version, "issues": out});
-            let _ = std::fs::write(format!("{dir}/{:016x}.json", h.finish()), rec.to_string());
         }
-        out
     }
 }
 

@@ -87,7 +87,12 @@ impl Node {
         self.name.ends_with("[x]")
     }
     pub fn base_name(&self) -> &str {
-        self.name.trim_end_matches("[x]")
+        // same as `trim_end_matches("[x]")`, without setting up a substring searcher
+        let mut n = self.name.as_str();
+        while let Some(rest) = n.strip_suffix("[x]") {
+            n = rest;
+        }
+        n
     }
     pub fn max_label(&self) -> String {
         self.max
@@ -199,7 +204,12 @@ impl ValueSetExp {
 pub fn canonical(url: &str) -> &str {
     let u = url.trim();
     let u = u.split('|').next().unwrap_or(u);
-    match u.find("/_history/") {
+    const HISTORY: &[u8] = b"/_history/";
+    match u
+        .as_bytes()
+        .windows(HISTORY.len())
+        .position(|w| w == HISTORY)
+    {
         Some(i) => &u[..i],
         None => u,
     }

@@ -7,6 +7,8 @@
 //! its own `meta.profile`), and the invariants that are implemented natively.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Map, Value};
 
@@ -21,7 +23,98 @@ const NATIVE_INVARIANTS: &[&str] = &["ele-1", "ext-1", "dom-1", "dom-2", "dom-3"
 
 const MAX_DEPTH: usize = 48;
 
-pub(crate) struct Walker<'v> {
+/// Fewest deferred Bundle entries worth spreading over threads.
+const PARALLEL_MIN_JOBS: usize = 8;
+
+/// A location in the instance (`Bundle.entry[3].resource.ofType(Patient).name[0]`), kept as a
+/// chain of borrowed segments and rendered to a string only when an issue is reported.
+#[derive(Clone, Copy)]
+pub(crate) enum Loc<'a> {
+    Root(&'a str),
+    Field(&'a Loc<'a>, &'a str),
+    Index(&'a Loc<'a>, &'a str, usize),
+    OfType(&'a Loc<'a>, &'a str),
+}
+
+impl Loc<'_> {
+    fn write(&self, out: &mut String) {
+        match self {
+            Loc::Root(s) => out.push_str(s),
+            Loc::Field(p, n) => {
+                p.write(out);
+                out.push('.');
+                out.push_str(n);
+            }
+            Loc::Index(p, n, i) => {
+                p.write(out);
+                out.push('.');
+                out.push_str(n);
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+            Loc::OfType(p, t) => {
+                p.write(out);
+                out.push_str(".ofType(");
+                out.push_str(t);
+                out.push(')');
+            }
+        }
+    }
+
+    pub(crate) fn render(&self) -> String {
+        let mut s = String::with_capacity(64);
+        self.write(&mut s);
+        s
+    }
+
+    /// The rendered location followed by `suffix` (`.reference`, `.contained[0]`).
+    fn with(&self, suffix: &str) -> String {
+        let mut s = self.render();
+        s.push_str(suffix);
+        s
+    }
+}
+
+/// Hasher for pointer keys (address, length) of strings owned by the loaded definitions.
+#[derive(Default)]
+struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+}
+
+type PtrMap<V> = HashMap<(usize, usize), V, BuildHasherDefault<PtrHasher>>;
+
+fn key(s: &str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
+/// A nested resource whose validation is deferred (top-level Bundle entries), to run in
+/// parallel; its issues are spliced in at `at`, where a sequential walk would have put them.
+struct Job<'v, 'i> {
+    res: &'i Value,
+    loc: String,
+    expected: Option<&'v str>,
+    depth: usize,
+    contained: Vec<HashMap<String, String>>,
+    at: usize,
+}
+
+pub(crate) struct Walker<'v, 'i> {
     pub v: &'v Validator,
     pub set: ProfileSet,
     pub issues: Vec<Issue>,
@@ -31,16 +124,28 @@ pub(crate) struct Walker<'v> {
     full_urls: HashMap<String, String>,
     /// Contained ids of the current resource -> type.
     contained: Vec<HashMap<String, String>>,
+    /// Defer nested resources into `jobs` (set for a top-level Bundle).
+    pub defer: bool,
+    jobs: Vec<Job<'v, 'i>>,
+    /// Whether a Bundle was met (its fullUrls change reference resolution for what follows).
+    saw_bundle: bool,
+    /// Profile lookups by URL strings of the definitions (keyed by address), and by type name.
+    url_cache: PtrMap<Option<&'v Profile>>,
+    vs_cache: PtrMap<Option<&'v ValueSetExp>>,
+    type_cache: HashMap<String, Option<&'v Profile>>,
 }
 
-struct Item<'a> {
-    v: Option<&'a Value>,
-    ext: Option<&'a Value>,
-    ty: String,
-    loc: String,
+struct Item<'i, 'l> {
+    v: Option<&'i Value>,
+    ext: Option<&'i Value>,
+    ty: &'l str,
+    /// Element name (JSON key) and index, if the element is an array.
+    name: &'l str,
+    index: Option<usize>,
+    loc: Loc<'l>,
 }
 
-impl<'v> Walker<'v> {
+impl<'v, 'i> Walker<'v, 'i> {
     pub fn new(v: &'v Validator, set: ProfileSet) -> Self {
         Walker {
             v,
@@ -49,45 +154,163 @@ impl<'v> Walker<'v> {
             unchecked: BTreeSet::new(),
             full_urls: HashMap::new(),
             contained: Vec::new(),
+            defer: false,
+            jobs: Vec::new(),
+            saw_bundle: false,
+            url_cache: PtrMap::default(),
+            vs_cache: PtrMap::default(),
+            type_cache: HashMap::new(),
         }
     }
 
+    /// A profile by a URL taken from the instance (not cached).
     fn profile(&self, url: &str) -> Option<&'v Profile> {
         self.v.profile(self.set, url)
     }
 
-    fn valueset(&self, url: &str) -> Option<&'v ValueSetExp> {
-        self.v.valueset(self.set, url)
+    /// A profile by a URL owned by the definitions (cached by address).
+    fn profile_v(&mut self, url: &'v str) -> Option<&'v Profile> {
+        let (v, set) = (self.v, self.set);
+        *self
+            .url_cache
+            .entry(key(url))
+            .or_insert_with(|| v.profile(set, url))
     }
 
-    fn push(&mut self, sev: Severity, loc: &str, prof: &Profile, node: &Node, msg: String) {
+    /// The core definition of a type (`{BASE_URL}{ty}`), cached by type name.
+    fn type_profile(&mut self, ty: &str) -> Option<&'v Profile> {
+        if let Some(p) = self.type_cache.get(ty) {
+            return *p;
+        }
+        let p = self.v.profile(self.set, &format!("{BASE_URL}{ty}"));
+        self.type_cache.insert(ty.to_string(), p);
+        p
+    }
+
+    fn valueset(&mut self, url: &'v str) -> Option<&'v ValueSetExp> {
+        let (v, set) = (self.v, self.set);
+        *self
+            .vs_cache
+            .entry(key(url))
+            .or_insert_with(|| v.valueset(set, url))
+    }
+
+    fn push(&mut self, sev: Severity, loc: &Loc<'_>, prof: &Profile, node: &Node, msg: String) {
+        self.push_at(sev, loc.render(), prof, node, msg);
+    }
+
+    fn push_at(&mut self, sev: Severity, loc: String, prof: &Profile, node: &Node, msg: String) {
         self.issues.push(Issue {
             severity: sev,
-            location: loc.to_string(),
+            location: loc,
             profile: Some(prof.url.clone()),
             element: Some(node.id.clone()),
             message: msg,
         });
     }
 
+    /// A walker for deferred jobs: same definitions and Bundle fullUrls, nothing deferred.
+    fn sub(v: &'v Validator, set: ProfileSet, full_urls: &HashMap<String, String>) -> Self {
+        let mut w = Walker::new(v, set);
+        w.full_urls = full_urls.clone();
+        w
+    }
+
+    /// Runs the deferred jobs (in parallel when there are enough) and splices their issues in
+    /// at the positions a sequential walk would have produced them. `false`: a deferred
+    /// resource contained a Bundle, so the caller must walk again sequentially.
+    pub fn finish(&mut self) -> bool {
+        let jobs = std::mem::take(&mut self.jobs);
+        if jobs.is_empty() {
+            return true;
+        }
+        let (v, set, full_urls) = (self.v, self.set, &self.full_urls);
+        let next = AtomicUsize::new(0);
+        let run = || {
+            let mut w = Walker::sub(v, set, full_urls);
+            let mut outs: Vec<(usize, Vec<Issue>)> = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                w.contained.clone_from(&job.contained);
+                w.resource(job.res, &Loc::Root(&job.loc), job.expected, job.depth);
+                outs.push((i, std::mem::take(&mut w.issues)));
+                if w.saw_bundle {
+                    break;
+                }
+            }
+            (outs, w.unchecked, w.saw_bundle)
+        };
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(jobs.len());
+        let parts = if threads < 2 || jobs.len() < PARALLEL_MIN_JOBS {
+            vec![run()]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
+                let mut parts = vec![run()];
+                for h in handles {
+                    match h.join() {
+                        Ok(p) => parts.push(p),
+                        Err(e) => std::panic::resume_unwind(e),
+                    }
+                }
+                parts
+            })
+        };
+        let mut results: Vec<Option<Vec<Issue>>> = (0..jobs.len()).map(|_| None).collect();
+        for (outs, unchecked, saw_bundle) in parts {
+            if saw_bundle {
+                return false;
+            }
+            self.unchecked.extend(unchecked);
+            for (i, issues) in outs {
+                results[i] = Some(issues);
+            }
+        }
+        let own = std::mem::take(&mut self.issues);
+        let mut own = own.into_iter();
+        let mut merged = Vec::with_capacity(own.len());
+        let mut taken = 0;
+        for (job, res) in jobs.iter().zip(results) {
+            merged.extend(own.by_ref().take(job.at - taken));
+            taken = job.at;
+            merged.extend(res.unwrap_or_default());
+        }
+        merged.extend(own);
+        self.issues = merged;
+        true
+    }
+
     /// Validates a resource at `loc` (the resource's own location).
-    pub fn resource(&mut self, res: &Value, loc: &str, expected: Option<&str>, depth: usize) {
+    pub fn resource(
+        &mut self,
+        res: &'i Value,
+        loc: &Loc<'_>,
+        expected: Option<&str>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
         let Some(obj) = res.as_object() else {
-            self.issues
-                .push(Issue::error(loc, "A resource must be a JSON object"));
+            self.issues.push(Issue::error(
+                loc.render(),
+                "A resource must be a JSON object",
+            ));
             return;
         };
         self.v
             .schema
-            .validate(&self.v.wire, res, loc, &mut self.issues);
+            .validate_lazy(&self.v.wire, res, || loc.render(), &mut self.issues);
         let Some(rt) = obj.get("resourceType").and_then(Value::as_str) else {
             return;
         };
         // Bundle: remember fullUrls for reference resolution
         if rt == "Bundle" {
+            self.saw_bundle = true;
             for e in obj
                 .get("entry")
                 .and_then(Value::as_array)
@@ -137,7 +360,7 @@ impl<'v> Walker<'v> {
             if !declared.is_empty() && !declared.iter().any(|d| canonical(d) == exp_c) {
                 self.issues.push(Issue {
                     severity: Severity::Error,
-                    location: format!("{loc}.meta.profile"),
+                    location: loc.with(".meta.profile"),
                     profile: Some(exp_c.to_string()),
                     element: Some(format!("{rt}.meta.profile")),
                     message: format!(
@@ -150,7 +373,7 @@ impl<'v> Walker<'v> {
                 Some(p) => to_apply.push(p),
                 None => self.issues.push(Issue::new(
                     Severity::Warning,
-                    loc,
+                    loc.render(),
                     format!("Profile {exp_c} is not known to this validator; checked against the base {rt} definition only"),
                 )),
             }
@@ -164,13 +387,13 @@ impl<'v> Walker<'v> {
                 Some(p) => to_apply.push(p),
                 None => self.issues.push(Issue::new(
                     Severity::Warning,
-                    format!("{loc}.meta.profile"),
+                    loc.with(".meta.profile"),
                     format!("Declared profile {dc} is not known to this validator; checked against the base {rt} definition only"),
                 )),
             }
         }
         if to_apply.is_empty() {
-            if let Some(p) = self.profile(&format!("{BASE_URL}{rt}")) {
+            if let Some(p) = self.type_profile(rt) {
                 to_apply.push(p);
             }
         }
@@ -178,7 +401,7 @@ impl<'v> Walker<'v> {
             if p.ty != rt {
                 self.issues.push(Issue {
                     severity: Severity::Error,
-                    location: loc.to_string(),
+                    location: loc.render(),
                     profile: Some(p.url.clone()),
                     element: None,
                     message: format!(
@@ -198,8 +421,8 @@ impl<'v> Walker<'v> {
         &mut self,
         p: &'v Profile,
         ni: usize,
-        obj: &Map<String, Value>,
-        loc: &str,
+        obj: &'i Map<String, Value>,
+        loc: &Loc<'_>,
         depth: usize,
     ) {
         if depth > MAX_DEPTH {
@@ -211,9 +434,10 @@ impl<'v> Walker<'v> {
             Some(cr) => &p.nodes[cr as usize].children,
             None => &node.children,
         };
+        let has_ext_keys = obj.keys().any(|k| k.starts_with('_'));
         for &ci in children {
             let c = &p.nodes[ci as usize];
-            let items = self.gather(p, c, obj, loc);
+            let items = self.gather(p, c, obj, loc, has_ext_keys);
             let count = items.len() as u32;
             if count < c.min {
                 self.push(
@@ -232,10 +456,7 @@ impl<'v> Walker<'v> {
             }
             if let Some(max) = c.max {
                 if count > max {
-                    let at = items
-                        .get(max as usize)
-                        .map(|i| i.loc.clone())
-                        .unwrap_or_else(|| loc.to_string());
+                    let at = items.get(max as usize).map(|i| i.loc).unwrap_or(*loc);
                     let msg = if max == 0 {
                         format!(
                             "'{}' must not be present: {} does not allow it (max 0)",
@@ -263,17 +484,26 @@ impl<'v> Walker<'v> {
         }
     }
 
-    fn gather<'a>(
+    fn gather<'l>(
         &mut self,
-        p: &Profile,
-        c: &Node,
-        obj: &'a Map<String, Value>,
-        loc: &str,
-    ) -> Vec<Item<'a>> {
+        p: &'v Profile,
+        c: &'v Node,
+        obj: &'i Map<String, Value>,
+        loc: &'l Loc<'l>,
+        has_ext_keys: bool,
+    ) -> Vec<Item<'i, 'l>>
+    where
+        'i: 'l,
+        'v: 'l,
+    {
         let mut out = Vec::new();
-        let push_named = |name: &str, ty: &str, out: &mut Vec<Item<'a>>| {
+        let push_named = |name: &'l str, ty: &'l str, out: &mut Vec<Item<'i, 'l>>| {
             let vals = obj.get(name);
-            let exts = obj.get(&format!("_{name}"));
+            let exts = if has_ext_keys {
+                obj.get(&format!("_{name}"))
+            } else {
+                None
+            };
             let (va, ea) = (as_list(vals), as_list(exts));
             let repeated =
                 matches!(vals, Some(Value::Array(_))) || matches!(exts, Some(Value::Array(_)));
@@ -284,15 +514,17 @@ impl<'v> Walker<'v> {
                 if v.is_none() && e.is_none() {
                     continue;
                 }
-                let l = if repeated {
-                    format!("{loc}.{name}[{i}]")
+                let (index, l) = if repeated {
+                    (Some(i), Loc::Index(loc, name, i))
                 } else {
-                    format!("{loc}.{name}")
+                    (None, Loc::Field(loc, name))
                 };
                 out.push(Item {
                     v,
                     ext: e,
-                    ty: ty.to_string(),
+                    ty,
+                    name,
+                    index,
                     loc: l,
                 });
             }
@@ -300,18 +532,18 @@ impl<'v> Walker<'v> {
         if c.is_choice() {
             let base = c.base_name();
             for k in obj.keys() {
-                let k = k.trim_start_matches('_');
+                let k: &'i str = k.trim_start_matches('_');
                 let Some(rest) = k.strip_prefix(base) else {
                     continue;
                 };
                 if !rest.starts_with(|ch: char| ch.is_ascii_uppercase()) {
                     continue;
                 }
-                if out.iter().any(|i: &Item| i.loc.ends_with(&format!(".{k}"))) {
+                if out.iter().any(|i: &Item| i.index.is_none() && i.name == k) {
                     continue;
                 }
                 match c.types.iter().find(|t| type_suffix_matches(&t.code, rest)) {
-                    Some(t) => push_named(k, &t.code.clone(), &mut out),
+                    Some(t) => push_named(k, &t.code, &mut out),
                     None => {
                         if !c.types.is_empty() {
                             let allowed: Vec<String> = c
@@ -323,7 +555,7 @@ impl<'v> Walker<'v> {
                                 .collect();
                             self.push(
                                 Severity::Error,
-                                &format!("{loc}.{k}"),
+                                &Loc::Field(loc, k),
                                 p,
                                 c,
                                 format!(
@@ -343,7 +575,7 @@ impl<'v> Walker<'v> {
         out
     }
 
-    fn item(&mut self, p: &'v Profile, ni: usize, it: &Item<'_>, depth: usize) {
+    fn item(&mut self, p: &'v Profile, ni: usize, it: &Item<'i, '_>, depth: usize) {
         let c = &p.nodes[ni];
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
@@ -380,7 +612,7 @@ impl<'v> Walker<'v> {
         if let (Some(b), Some(v)) = (&c.binding, it.v) {
             if b.strength != Strength::Example {
                 if let Some(vs) = &b.valueset {
-                    self.binding(p, c, b.strength, vs, &it.ty, v, &it.loc);
+                    self.binding(p, c, b.strength, vs, it.ty, v, &it.loc);
                 }
             }
         }
@@ -390,7 +622,7 @@ impl<'v> Walker<'v> {
             }
         }
         if let Some(ext) = it.ext.and_then(Value::as_object) {
-            if let Some(el) = self.profile(&format!("{BASE_URL}Element")) {
+            if let Some(el) = self.type_profile("Element") {
                 self.complex(el, 0, ext, &it.loc, depth + 1);
             }
         }
@@ -407,12 +639,19 @@ impl<'v> Walker<'v> {
                 .find(|t| t.code == "Resource")
                 .and_then(|t| t.profiles.first())
                 .map(String::as_str);
-            self.resource(
-                val,
-                &format!("{}.ofType({rt})", it.loc),
-                expected,
-                depth + 1,
-            );
+            let l = Loc::OfType(&it.loc, rt);
+            if self.defer {
+                self.jobs.push(Job {
+                    res: val,
+                    loc: l.render(),
+                    expected,
+                    depth: depth + 1,
+                    contained: self.contained.clone(),
+                    at: self.issues.len(),
+                });
+            } else {
+                self.resource(val, &l, expected, depth + 1);
+            }
             return;
         }
         let has_children = !c.children.is_empty() || c.content_ref.is_some();
@@ -425,12 +664,12 @@ impl<'v> Walker<'v> {
         let ty = c.types.iter().find(|t| t.code == it.ty);
         let type_profile = ty
             .and_then(|t| t.profiles.first())
-            .and_then(|u| self.profile(u));
+            .and_then(|u| self.profile_v(u));
         match type_profile {
             Some(tp) => self.complex(tp, 0, obj, &it.loc, depth + 1),
             None => {
                 if !it.ty.is_empty() {
-                    if let Some(tp) = self.profile(&format!("{BASE_URL}{}", it.ty)) {
+                    if let Some(tp) = self.type_profile(it.ty) {
                         self.complex(tp, 0, obj, &it.loc, depth + 1);
                     }
                 }
@@ -438,16 +677,15 @@ impl<'v> Walker<'v> {
         }
     }
 
-    fn extension_unsliced(&mut self, it: &Item<'_>, depth: usize) {
+    fn extension_unsliced(&mut self, it: &Item<'i, '_>, depth: usize) {
         let Some(url) = it.v.and_then(|v| v.get("url")).and_then(Value::as_str) else {
             return;
         };
-        if url.starts_with("http://hl7.org/fhir/StructureDefinition/")
-            && self.profile(url).is_none()
-        {
+        let found = self.profile(url);
+        if url.starts_with("http://hl7.org/fhir/StructureDefinition/") && found.is_none() {
             return; // core extensions not compiled: not flagged
         }
-        match self.profile(url) {
+        match found {
             Some(ep) => {
                 if let Some(obj) = it.v.and_then(Value::as_object) {
                     self.complex(ep, 0, obj, &it.loc, depth + 1);
@@ -455,13 +693,20 @@ impl<'v> Walker<'v> {
             }
             None => self.issues.push(Issue::new(
                 Severity::Warning,
-                &it.loc,
+                it.loc.render(),
                 format!("Unknown extension {url}: it is not defined by the GP Connect / CareConnect profiles, so its content was not checked"),
             )),
         }
     }
 
-    fn slicing(&mut self, p: &'v Profile, ni: usize, items: &[Item<'_>], loc: &str, depth: usize) {
+    fn slicing(
+        &mut self,
+        p: &'v Profile,
+        ni: usize,
+        items: &[Item<'i, '_>],
+        loc: &Loc<'_>,
+        depth: usize,
+    ) {
         let c = &p.nodes[ni];
         let Some(sl) = &c.slicing else { return };
         let mut counts = vec![0u32; c.slices.len()];
@@ -657,10 +902,10 @@ impl<'v> Walker<'v> {
         p: &Profile,
         c: &Node,
         strength: Strength,
-        vs_url: &str,
+        vs_url: &'v str,
         ty: &str,
         v: &Value,
-        loc: &str,
+        loc: &Loc<'_>,
     ) {
         let Some(vs) = self.valueset(vs_url) else {
             return;
@@ -735,11 +980,11 @@ impl<'v> Walker<'v> {
         );
     }
 
-    fn reference(&mut self, p: &Profile, c: &Node, v: &Value, loc: &str) {
+    fn reference(&mut self, p: &'v Profile, c: &'v Node, v: &Value, loc: &Loc<'_>) {
         let Some(r) = v.get("reference").and_then(Value::as_str) else {
             return;
         };
-        let targets: Vec<&String> = c
+        let targets: Vec<&'v String> = c
             .types
             .iter()
             .filter(|t| t.code == "Reference")
@@ -749,9 +994,9 @@ impl<'v> Walker<'v> {
             match self.contained.last().and_then(|m| m.get(id)) {
                 Some(t) => Some(t.clone()),
                 None => {
-                    self.push(
+                    self.push_at(
                         Severity::Error,
-                        &format!("{loc}.reference"),
+                        loc.with(".reference"),
                         p,
                         c,
                         format!(
@@ -784,7 +1029,7 @@ impl<'v> Walker<'v> {
         for t in &targets {
             let ty = if let Some(name) = t.strip_prefix(BASE_URL) {
                 name.to_string()
-            } else if let Some(pr) = self.profile(t) {
+            } else if let Some(pr) = self.profile_v(t) {
                 pr.ty.clone()
             } else {
                 return; // unknown target profile: cannot judge
@@ -806,11 +1051,11 @@ impl<'v> Walker<'v> {
             }
             None => Severity::Error,
         };
-        self.push(severity, &format!("{loc}.reference"), p, c, message);
+        self.push_at(severity, loc.with(".reference"), p, c, message);
     }
 
     /// Native invariants (ext-1, dom-*) and the "not checked" bookkeeping for the rest.
-    fn constraints(&mut self, p: &Profile, node: &Node, obj: &Map<String, Value>, loc: &str) {
+    fn constraints(&mut self, p: &Profile, node: &Node, obj: &Map<String, Value>, loc: &Loc<'_>) {
         for k in &node.constraints {
             if !NATIVE_INVARIANTS.contains(&k.key.as_str()) && k.expression.is_some() {
                 self.unchecked.insert(k.key.clone());
@@ -839,9 +1084,9 @@ impl<'v> Walker<'v> {
                             }),
                         };
                         if bad {
-                            self.push(
+                            self.push_at(
                                 Severity::Error,
-                                &format!("{loc}.contained[{i}]"),
+                                loc.with(&format!(".contained[{i}]")),
                                 p,
                                 node,
                                 format!("{}: {}", k.key, k.human),
@@ -860,9 +1105,9 @@ impl<'v> Walker<'v> {
                     {
                         if let Some(id) = c.get("id").and_then(Value::as_str) {
                             if !text.contains(&format!("\"#{id}\"")) {
-                                self.push(
+                                self.push_at(
                                     Severity::Error,
-                                    &format!("{loc}.contained[{i}]"),
+                                    loc.with(&format!(".contained[{i}]")),
                                     p,
                                     node,
                                     format!("dom-3: {} (nothing references '#{id}')", k.human),

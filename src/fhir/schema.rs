@@ -53,9 +53,21 @@ impl BaseSchema {
 
     /// Validates one resource (not its nested resources). `loc` is the resource's location.
     pub fn validate(&self, wire: &WireModel, res: &Value, loc: &str, out: &mut Vec<Issue>) {
+        self.validate_lazy(wire, res, || loc.to_string(), out)
+    }
+
+    /// [`BaseSchema::validate`] with the location built only if there is something to report
+    /// (a valid resource is checked with the faster `is_valid` first).
+    pub fn validate_lazy(
+        &self,
+        wire: &WireModel,
+        res: &Value,
+        loc: impl FnOnce() -> String,
+        out: &mut Vec<Issue>,
+    ) {
         let Some(rt) = res.get("resourceType").and_then(Value::as_str) else {
             out.push(base_issue(
-                loc,
+                &loc(),
                 "The resource has no \"resourceType\"",
                 None,
             ));
@@ -63,12 +75,17 @@ impl BaseSchema {
         };
         let Some(v) = self.validator_for(rt) else {
             out.push(base_issue(
-                loc,
+                &loc(),
                 &format!("'{rt}' is not a FHIR STU3 resource type"),
                 None,
             ));
             return;
         };
+        if v.is_valid(res) {
+            return;
+        }
+        let loc = loc();
+        let loc = loc.as_str();
         for err in v.iter_errors(res) {
             let segs = pointer_segments(err.instance_path().as_str());
             let at = fhirpath_of(loc, &segs);

@@ -63,7 +63,11 @@ pub struct ChildInfo<'a> {
 impl WireModel {
     /// Finds child `name` (JSON/XML name, e.g. `valueQuantity`) of context `ctx`.
     pub fn child<'a>(&'a self, ctx: &str, name: &str) -> Option<ChildInfo<'a>> {
-        let elems = self.contexts.get(ctx)?;
+        Self::child_in(self.contexts.get(ctx)?, name)
+    }
+
+    /// [`WireModel::child`] among the elements of an already looked-up context.
+    pub fn child_in<'a>(elems: &'a [WireElem], name: &str) -> Option<ChildInfo<'a>> {
         for (index, elem) in elems.iter().enumerate() {
             if !elem.choice {
                 if elem.name == name {

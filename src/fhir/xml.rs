@@ -8,6 +8,7 @@
 //! Both use the wire model generated from the STU3 definitions (see [`super::wire_model`]);
 //! when it is not available a small built-in list of repeating elements is used.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use quick_xml::events::{BytesStart, Event};
@@ -15,7 +16,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use serde_json::{Map, Value};
 
-use super::wire_model::{capitalise, JsonKind, WireModel};
+use super::wire_model::{capitalise, JsonKind, WireElem, WireModel};
 use super::WireError;
 
 /// FHIR XML namespace.
@@ -64,7 +65,7 @@ pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, Wire
             root.name
         )));
     }
-    Ok(Conv { model }.resource(&root))
+    Ok(Conv { model }.resource(root))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -73,8 +74,10 @@ pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, Wire
 #[derive(Debug, Default)]
 struct Node {
     name: String,
-    ns: Option<String>,
-    attrs: Vec<(String, String)>,
+    /// Namespace URI (the FHIR and XHTML namespaces without allocating).
+    ns: Option<Cow<'static, str>>,
+    /// (local name, value); the common names (`value`, `url`, `id`) without allocating.
+    attrs: Vec<(Cow<'static, str>, String)>,
     children: Vec<Node>,
     /// Raw XHTML markup, for `div` elements in the XHTML namespace.
     raw: Option<String>,
@@ -98,7 +101,11 @@ fn parse_tree(xml: &str) -> Result<Node, WireError> {
         let pos = reader.buffer_position();
         let (res, ev) = reader.read_resolved_event().map_err(|e| xml_err(e, pos))?;
         let ns = match res {
-            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+            ResolveResult::Bound(ns) => Some(match ns.as_ref() {
+                b if b == FHIR_NS.as_bytes() => Cow::Borrowed(FHIR_NS),
+                b if b == XHTML_NS.as_bytes() => Cow::Borrowed(XHTML_NS),
+                b => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+            }),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => {
                 return Err(WireError::Xml(format!(
@@ -173,7 +180,11 @@ fn push_child(stack: &mut [Node], root: &mut Option<Node>, node: Node) -> Result
     Ok(())
 }
 
-fn start_node(e: &BytesStart<'_>, ns: Option<String>, pos: u64) -> Result<Node, WireError> {
+fn start_node(
+    e: &BytesStart<'_>,
+    ns: Option<Cow<'static, str>>,
+    pos: u64,
+) -> Result<Node, WireError> {
     let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
     let mut attrs = Vec::new();
     for a in e.attributes() {
@@ -182,7 +193,12 @@ fn start_node(e: &BytesStart<'_>, ns: Option<String>, pos: u64) -> Result<Node, 
         if key == b"xmlns" || key.starts_with(b"xmlns:") {
             continue;
         }
-        let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
+        let k = match a.key.local_name().as_ref() {
+            b"value" => Cow::Borrowed("value"),
+            b"url" => Cow::Borrowed("url"),
+            b"id" => Cow::Borrowed("id"),
+            other => Cow::Owned(String::from_utf8_lossy(other).into_owned()),
+        };
         let v = a.unescape_value().map_err(|err| xml_err(err, pos))?;
         attrs.push((k, v.into_owned()));
     }
@@ -251,40 +267,91 @@ enum Slot {
 }
 
 impl Conv<'_> {
-    fn resource(&self, node: &Node) -> Value {
+    fn resource(&self, node: Node) -> Value {
         let mut obj = Map::new();
-        obj.insert("resourceType".into(), Value::String(node.name.clone()));
-        self.fill(node, Some(&node.name), &mut obj);
+        let Node {
+            name,
+            attrs,
+            children,
+            ..
+        } = node;
+        obj.insert("resourceType".into(), Value::String(name.clone()));
+        self.fill(attrs, children, Some(&name), &mut obj);
         Value::Object(obj)
     }
 
-    /// Converts the children (and attributes) of `node`, in context `ctx`, into `obj`.
-    fn fill(&self, node: &Node, ctx: Option<&str>, obj: &mut Map<String, Value>) {
-        for (k, v) in &node.attrs {
-            obj.insert(k.clone(), Value::String(v.clone()));
+    /// Converts the children (and attributes) of a node, in context `ctx`, into `obj`.
+    fn fill(
+        &self,
+        attrs: Vec<(Cow<'static, str>, String)>,
+        children: Vec<Node>,
+        ctx: Option<&str>,
+        obj: &mut Map<String, Value>,
+    ) {
+        for (k, v) in attrs {
+            obj.insert(k.into_owned(), Value::String(v));
         }
-        self.fill_children(&node.children, ctx, obj);
+        self.fill_children(children, ctx, obj);
     }
 
-    fn fill_children(&self, children: &[Node], ctx: Option<&str>, obj: &mut Map<String, Value>) {
-        let mut slots: Vec<(String, bool, Vec<Slot>)> = Vec::new();
+    /// Converts one child: its name, whether it repeats, and its value.
+    fn child(&self, child: Node, elems: Option<&[WireElem]>) -> (String, bool, Slot) {
+        let info = elems.and_then(|e| WireModel::child_in(e, &child.name));
+        let repeats = match info {
+            Some(i) => i.elem.repeats,
+            None => FALLBACK_REPEATING.contains(&child.name.as_str()),
+        };
+        let ty = info.map(|i| i.ty);
+        let mut child = child;
+        let name = std::mem::take(&mut child.name);
+        let slot = self.convert(child, ty);
+        (name, repeats, slot)
+    }
+
+    fn fill_children(&self, children: Vec<Node>, ctx: Option<&str>, obj: &mut Map<String, Value>) {
+        // (name, repeats, first item, further items): most elements occur once
+        let mut slots: Vec<(String, bool, Slot, Vec<Slot>)> = Vec::with_capacity(children.len());
+        let elems = match (self.model, ctx) {
+            (Some(m), Some(c)) => m.contexts.get(c).map(Vec::as_slice),
+            _ => None,
+        };
         for child in children {
-            let info = match (self.model, ctx) {
-                (Some(m), Some(c)) => m.child(c, &child.name),
-                _ => None,
-            };
-            let repeats = match info {
-                Some(i) => i.elem.repeats,
-                None => FALLBACK_REPEATING.contains(&child.name.as_str()),
-            };
-            let ty = info.map(|i| i.ty);
-            let slot = self.convert(child, ty);
-            match slots.iter_mut().find(|(n, _, _)| *n == child.name) {
-                Some((_, _, v)) => v.push(slot),
-                None => slots.push((child.name.clone(), repeats, vec![slot])),
+            let (name, repeats, slot) = self.child(child, elems);
+            match slots.iter_mut().find(|(n, ..)| *n == name) {
+                Some((_, _, _, more)) => more.push(slot),
+                None => slots.push((name, repeats, slot, Vec::new())),
             }
         }
-        for (name, repeats, items) in slots {
+        for (name, repeats, first, more) in slots {
+            if !repeats && more.is_empty() {
+                match first {
+                    Slot::Complex(v) => {
+                        obj.insert(name, v);
+                    }
+                    Slot::Prim(v, x) => {
+                        let v = v.filter(|v| !v.is_null());
+                        let x = x.map(Value::Object);
+                        match (v, x) {
+                            (Some(v), Some(x)) => {
+                                let ext_key = format!("_{name}");
+                                obj.insert(name, v);
+                                obj.insert(ext_key, x);
+                            }
+                            (Some(v), None) => {
+                                obj.insert(name, v);
+                            }
+                            (None, Some(x)) => {
+                                obj.insert(format!("_{name}"), x);
+                            }
+                            (None, None) => {}
+                        }
+                    }
+                }
+                continue;
+            }
+            let mut items = Vec::with_capacity(1 + more.len());
+            items.push(first);
+            items.extend(more);
             let is_prim = items.iter().any(|s| matches!(s, Slot::Prim(..)));
             if !is_prim {
                 let vals: Vec<Value> = items
@@ -297,8 +364,8 @@ impl Conv<'_> {
                 obj.insert(name, collapse(vals, repeats));
                 continue;
             }
-            let mut values = Vec::new();
-            let mut extras = Vec::new();
+            let mut values = Vec::with_capacity(items.len());
+            let mut extras = Vec::with_capacity(items.len());
             for s in items {
                 match s {
                     Slot::Prim(v, x) => {
@@ -320,13 +387,13 @@ impl Conv<'_> {
         }
     }
 
-    fn convert(&self, node: &Node, ty: Option<&str>) -> Slot {
-        if let Some(raw) = &node.raw {
-            return Slot::Prim(Some(Value::String(raw.clone())), None);
+    fn convert(&self, node: Node, ty: Option<&str>) -> Slot {
+        if let Some(raw) = node.raw {
+            return Slot::Prim(Some(Value::String(raw)), None);
         }
         // Resource containers: <resource><Patient>..</Patient></resource>
-        if ty == Some("Resource") || ty.is_none() && is_container(node) {
-            if let Some(inner) = node.children.first() {
+        if ty == Some("Resource") || ty.is_none() && is_container(&node) {
+            if let Some(inner) = node.children.into_iter().next() {
                 return Slot::Complex(self.resource(inner));
             }
             return Slot::Complex(Value::Object(Map::new()));
@@ -345,21 +412,21 @@ impl Conv<'_> {
             Some(kind) => {
                 let mut value = None;
                 let mut extra = Map::new();
-                for (k, v) in &node.attrs {
+                for (k, v) in node.attrs {
                     if k == "value" {
                         value = Some(typed(kind, v));
                     } else {
-                        extra.insert(k.clone(), Value::String(v.clone()));
+                        extra.insert(k.into_owned(), Value::String(v));
                     }
                 }
                 if !node.children.is_empty() {
-                    self.fill_children(&node.children, Some("Element"), &mut extra);
+                    self.fill_children(node.children, Some("Element"), &mut extra);
                 }
                 Slot::Prim(value, (!extra.is_empty()).then_some(extra))
             }
             None => {
                 let mut obj = Map::new();
-                self.fill(node, ty, &mut obj);
+                self.fill(node.attrs, node.children, ty, &mut obj);
                 Slot::Complex(Value::Object(obj))
             }
         }
@@ -382,13 +449,13 @@ fn collapse(mut vals: Vec<Value>, repeats: bool) -> Value {
     }
 }
 
-fn typed(kind: JsonKind, v: &str) -> Value {
+fn typed(kind: JsonKind, v: String) -> Value {
     match kind {
-        JsonKind::String => Value::String(v.to_string()),
-        JsonKind::Boolean => match v {
+        JsonKind::String => Value::String(v),
+        JsonKind::Boolean => match v.as_str() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => Value::String(v.to_string()),
+            _ => Value::String(v),
         },
         JsonKind::Number => {
             if let Ok(i) = v.parse::<i64>() {
@@ -401,7 +468,7 @@ fn typed(kind: JsonKind, v: &str) -> Value {
             {
                 Value::Number(n)
             } else {
-                Value::String(v.to_string())
+                Value::String(v)
             }
         }
     }
