@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::provider::{self, Fault, ProviderSettings};
-use crate::report::{RunReport, Status};
+use crate::report::RunReport;
 use crate::runner::{self, Progress, RunError, RunOptions};
 
 /// What to prove.
@@ -99,37 +99,6 @@ async fn run_faulty(
     result
 }
 
-/// `path:line name: message` for each failed scenario.
-pub fn failures(report: &RunReport) -> Vec<String> {
-    report
-        .features
-        .iter()
-        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-        .filter(|(_, s)| s.status == Status::Failed)
-        .map(|(f, s)| {
-            let why = s
-                .failure
-                .as_ref()
-                .map(|x| format!("{} -> {}", x.step, x.message))
-                .unwrap_or_default();
-            format!("{}:{} {}: {why}", f.path, s.line, s.name)
-        })
-        .collect()
-}
-
-fn failed_requirements(report: &RunReport) -> Vec<String> {
-    let mut ids: Vec<String> = report
-        .features
-        .iter()
-        .flat_map(|f| &f.scenarios)
-        .filter(|s| s.status == Status::Failed)
-        .flat_map(|s| s.requirements.iter().cloned())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
 /// Run the baseline and every fault; `on_verdict` is told of each as it is known (for progress).
 pub async fn prove(
     options: &ProofOptions,
@@ -142,14 +111,14 @@ pub async fn prove(
         let verdict = FaultVerdict {
             fault: fault.name().to_string(),
             failed_scenarios: report.totals().failed,
-            caught_by: failed_requirements(&report),
+            caught_by: report.failed_requirements(),
         };
         on_verdict(&verdict);
         verdicts.push(verdict);
     }
     Ok(Proof {
         baseline_scenarios: baseline.totals().scenarios,
-        baseline_failures: failures(&baseline),
+        baseline_failures: baseline.failure_lines(),
         verdicts,
     })
 }

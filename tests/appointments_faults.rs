@@ -9,7 +9,7 @@ use gpc_assure::gpconnect::appointments as apt;
 use gpc_assure::gpconnect::{systems, Interaction};
 use gpc_assure::http::{Client, RequestSpec};
 use gpc_assure::provider::{self, Fault, ProviderSettings, RunningProvider};
-use gpc_assure::report::{RunReport, Status};
+use gpc_assure::report::RunReport;
 use gpc_assure::runner::{self, Progress, RunOptions};
 
 fn features() -> PathBuf {
@@ -43,44 +43,13 @@ async fn run(p: &RunningProvider, tags: Option<&str>, concurrency: usize) -> Run
         .expect("the run starts")
 }
 
-fn failed_requirements(report: &RunReport) -> Vec<String> {
-    let mut ids: Vec<String> = report
-        .features
-        .iter()
-        .flat_map(|f| &f.scenarios)
-        .filter(|s| s.status == Status::Failed)
-        .flat_map(|s| s.requirements.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-fn failures(report: &RunReport) -> Vec<String> {
-    report
-        .features
-        .iter()
-        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-        .filter(|(_, s)| s.status == Status::Failed)
-        .map(|(f, s)| {
-            format!(
-                "{}:{} {} — {:?}",
-                f.path,
-                s.line,
-                s.name,
-                s.failure.as_ref().map(|x| &x.message)
-            )
-        })
-        .collect()
-}
-
 /// Start the provider with `fault`, run the scenarios matching `tags`, and assert every requirement in
 /// `expected` has a red scenario.
 async fn caught(fault: Fault, tags: &str, expected: &[&str]) {
     let p = start(&[fault]).await;
     let report = run(&p, Some(tags), 8).await;
     p.shutdown().await;
-    let red = failed_requirements(&report);
+    let red = report.failed_requirements();
     for req in expected {
         assert!(
             red.iter().any(|r| r == req),
@@ -180,7 +149,7 @@ async fn appointments_pass_twice_against_one_provider_at_concurrency_1_and_8() {
     assert!(!before.is_empty());
     for concurrency in [1, 8] {
         let report = run(&p, None, concurrency).await;
-        let f = failures(&report);
+        let f = report.failure_lines();
         assert!(
             f.is_empty(),
             "concurrency {concurrency}: {} failed:\n{}",

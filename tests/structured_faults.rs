@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use gpc_assure::provider::{self, Fault, ProviderSettings};
-use gpc_assure::report::{RunReport, Status};
+use gpc_assure::report::RunReport;
 use gpc_assure::runner::{self, Progress, RunOptions};
 
 fn structured_features() -> PathBuf {
@@ -42,40 +42,9 @@ async fn run(version: &str, faults: &[Fault]) -> RunReport {
     report
 }
 
-fn failed_requirements(report: &RunReport) -> Vec<String> {
-    let mut ids: Vec<String> = report
-        .features
-        .iter()
-        .flat_map(|f| &f.scenarios)
-        .filter(|s| s.status == Status::Failed)
-        .flat_map(|s| s.requirements.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
-fn failures(report: &RunReport) -> Vec<String> {
-    report
-        .features
-        .iter()
-        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-        .filter(|(_, s)| s.status == Status::Failed)
-        .map(|(f, s)| {
-            format!(
-                "{}:{} {} — {:?}",
-                f.path,
-                s.line,
-                s.name,
-                s.failure.as_ref().map(|x| &x.message)
-            )
-        })
-        .collect()
-}
-
 async fn green(version: &str, minimum: usize) {
     let report = run(version, &[]).await;
-    let failed = failures(&report);
+    let failed = report.failure_lines();
     assert!(
         failed.is_empty(),
         "{version}: {} scenarios failed:\n{}",
@@ -141,7 +110,7 @@ async fn structured_faults_are_caught() {
     let mut missed = Vec::new();
     for (fault, expected) in cases {
         let report = run("1.6.2", &[*fault]).await;
-        let red = failed_requirements(&report);
+        let red = report.failed_requirements();
         for id in *expected {
             if !red.iter().any(|r| r == id) {
                 missed.push(format!("{fault}: {id} stayed green (red: {red:?})"));
@@ -162,7 +131,7 @@ async fn structured_faults_are_caught_for_1_2_7() {
         (Fault::StructuredWrongListCode, "STR-ALG-01"),
     ] {
         let report = run("1.2.7", &[fault]).await;
-        let red = failed_requirements(&report);
+        let red = report.failed_requirements();
         assert!(
             red.iter().any(|r| r == id),
             "{fault}: {id} stayed green for 1.2.7 (red: {red:?})"

@@ -15,7 +15,7 @@ async fn every_feature_passes_against_the_reference_provider() {
     let report = proof::run_with_faults(&options, &[])
         .await
         .expect("the run starts");
-    let failures = proof::failures(&report);
+    let failures = report.failure_lines();
     assert!(
         failures.is_empty(),
         "{} scenarios failed:\n{}",

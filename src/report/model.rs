@@ -181,6 +181,37 @@ impl RunReport {
         t
     }
 
+    /// `path:line name: step -> message` for every failed scenario.
+    pub fn failure_lines(&self) -> Vec<String> {
+        self.features
+            .iter()
+            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+            .filter(|(_, s)| s.status == Status::Failed)
+            .map(|(f, s)| {
+                let why = s
+                    .failure
+                    .as_ref()
+                    .map(|x| format!("{} -> {}", x.step, x.message))
+                    .unwrap_or_default();
+                format!("{}:{} {}: {why}", f.path, s.line, s.name)
+            })
+            .collect()
+    }
+
+    /// Requirement ids of the failed scenarios, sorted, without repeats.
+    pub fn failed_requirements(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .features
+            .iter()
+            .flat_map(|f| &f.scenarios)
+            .filter(|s| s.status == Status::Failed)
+            .flat_map(|s| s.requirements.iter().cloned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     /// Whether the run passed: every scenario passed, at least one ran, and nothing stopped the run.
     pub fn passed(&self) -> bool {
         let t = self.totals();
