@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: feature -> [`steps`] -> [`http`] client -> target -> evidence -> [`fhir`]
 //! validation -> [`report`]. Protocol facts live in [`gpconnect`]; target settings in [`config`]; the
-//! embedded reference provider in [`provider`].
+//! embedded reference provider in [`provider`]; how a step, scenario or requirement ended in [`verdict`].
 
 pub mod checks;
 pub mod cli;
@@ -15,3 +15,4 @@ pub mod provider;
 pub mod report;
 pub mod runner;
 pub mod steps;
+pub mod verdict;

@@ -15,6 +15,7 @@ pub mod structured;
 pub mod validation;
 
 pub use context::{RunContext, CONTEXT};
+pub use crate::verdict::{Outcome, Problem, StepResult};
 
 use std::collections::HashMap;
 use std::sync::Arc;

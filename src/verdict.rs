@@ -1,0 +1,178 @@
+//! Outcomes: how a step, a scenario or a requirement ended, and why a step did not pass, typed (the
+//! provider broke a rule, a precondition was missing, or the harness or the transport failed).
+//!
+//! cucumber turns a step's `Err` into a panic carrying the error's `Display` text, so the kind travels
+//! as a short prefix of that text (`INCONCLUSIVE: `, `ERROR: `), written by [`Problem`]'s `Display` and
+//! read back by [`Problem::decode`] in the runner. A plain `String` error (every check's error type)
+//! has no prefix and means "failed": checks only ever state rule violations.
+
+use std::fmt;
+
+/// How a step, a scenario or a requirement ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check held.
+    Passed,
+    /// The provider broke a rule.
+    Failed,
+    /// A precondition was missing (test data not mapped or not found, no free slot), so the rule could
+    /// not be tested. Not the provider's failure; the message says what to set up.
+    Inconclusive,
+    /// The harness or the transport failed (an undefined step, a dropped connection).
+    Error,
+    /// Excluded by `@since`/`@until` for the target's version.
+    NotApplicable,
+    /// A step not run because an earlier one did not pass.
+    Skipped,
+}
+
+impl Outcome {
+    /// The word used in reports and on the terminal.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Inconclusive => "inconclusive",
+            Outcome::Error => "error",
+            Outcome::NotApplicable => "not applicable",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
+    /// How bad an outcome is, for combining steps into a scenario: the first step that does not pass
+    /// decides, but a later failure is never hidden behind an earlier inconclusive (a check that ran
+    /// and found a broken rule is the stronger evidence).
+    pub fn severity(self) -> u8 {
+        match self {
+            Outcome::Passed | Outcome::Skipped | Outcome::NotApplicable => 0,
+            Outcome::Inconclusive => 1,
+            Outcome::Error => 2,
+            Outcome::Failed => 3,
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+const INCONCLUSIVE_PREFIX: &str = "INCONCLUSIVE: ";
+const ERROR_PREFIX: &str = "ERROR: ";
+
+/// A step that did not pass, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub outcome: Outcome,
+    pub message: String,
+}
+
+impl Problem {
+    /// The provider broke a rule.
+    pub fn failed(message: impl Into<String>) -> Problem {
+        Problem {
+            outcome: Outcome::Failed,
+            message: message.into(),
+        }
+    }
+
+    /// A precondition was missing; `message` says what to set up.
+    pub fn inconclusive(message: impl Into<String>) -> Problem {
+        Problem {
+            outcome: Outcome::Inconclusive,
+            message: message.into(),
+        }
+    }
+
+    /// The harness or the transport failed.
+    pub fn error(message: impl Into<String>) -> Problem {
+        Problem {
+            outcome: Outcome::Error,
+            message: message.into(),
+        }
+    }
+
+    /// The same problem with `context` put before its message, its kind kept.
+    pub fn context(self, context: impl fmt::Display) -> Problem {
+        Problem {
+            outcome: self.outcome,
+            message: format!("{context}: {}", self.message),
+        }
+    }
+
+    /// Read back a step's failure text (see the module doc).
+    pub fn decode(text: &str) -> Problem {
+        if let Some(m) = text.strip_prefix(INCONCLUSIVE_PREFIX) {
+            Problem::inconclusive(m)
+        } else if let Some(m) = text.strip_prefix(ERROR_PREFIX) {
+            Problem::error(m)
+        } else {
+            Problem::failed(text)
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.outcome {
+            Outcome::Inconclusive => write!(f, "{INCONCLUSIVE_PREFIX}{}", self.message),
+            Outcome::Error => write!(f, "{ERROR_PREFIX}{}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+/// A check's message is a broken rule.
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem::failed(message)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(message: &str) -> Problem {
+        Problem::failed(message)
+    }
+}
+
+/// What a step returns: `Ok`, or the [`Problem`] that stopped it.
+pub type StepResult = Result<(), Problem>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_survives_the_trip_through_cucumber_text() {
+        for p in [
+            Problem::failed("Patient.gender is missing"),
+            Problem::inconclusive("patient2 is not mapped"),
+            Problem::error("connection reset"),
+        ] {
+            assert_eq!(Problem::decode(&p.to_string()), p);
+        }
+    }
+
+    #[test]
+    fn a_plain_check_message_is_a_failure() {
+        let p: Problem = String::from("status 500; expected 200").into();
+        assert_eq!(p.outcome, Outcome::Failed);
+        assert_eq!(Problem::decode("status 500; expected 200"), p);
+    }
+
+    #[test]
+    fn context_keeps_the_kind() {
+        let p = Problem::inconclusive("no free slot").context("booking for patient1");
+        assert_eq!(p.outcome, Outcome::Inconclusive);
+        assert_eq!(p.message, "booking for patient1: no free slot");
+    }
+
+    #[test]
+    fn a_failure_outweighs_an_inconclusive_which_outweighs_a_pass() {
+        assert!(Outcome::Failed.severity() > Outcome::Error.severity());
+        assert!(Outcome::Error.severity() > Outcome::Inconclusive.severity());
+        assert!(Outcome::Inconclusive.severity() > Outcome::Passed.severity());
+    }
+}
