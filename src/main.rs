@@ -21,7 +21,9 @@ struct Cli {
 enum Command {
     /// Run the assurance scenarios. With no target, against the embedded reference provider.
     ///
-    /// Exit status: 0 every scenario passed; 1 at least one failed; 2 the run could not start.
+    /// Exit status: 0 every applicable scenario passed; 1 at least one failed (the provider broke a
+    /// rule); 3 none failed but some were inconclusive (missing test data) or ended in error; 2 the run
+    /// could not start (bad configuration, unreadable features, a service root that does not answer).
     Run(cli::run::RunArgs),
     /// Run the embedded reference provider alone, to explore it or to target it from another tool.
     Serve(cli::serve::ServeArgs),

@@ -103,12 +103,15 @@ fn closed_port_exits_2_and_still_writes_a_report() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("did not answer") && err.contains("foundations_url"),
+        err.contains("did not return a CapabilityStatement") && err.contains("foundations_url"),
         "{err}"
     );
     assert_no_panic(&err);
     let json = std::fs::read_to_string(out.join("results.json")).expect("results.json written");
-    assert!(json.contains("did not answer"), "{json}");
+    assert!(
+        json.contains("did not return a CapabilityStatement"),
+        "{json}"
+    );
     assert!(out.join("index.html").exists() && out.join("junit.xml").exists());
 }
 
@@ -131,7 +134,7 @@ fn garbage_server(body: &'static str) -> u16 {
 }
 
 #[test]
-fn non_fhir_server_fails_scenarios_with_a_report() {
+fn non_fhir_server_stops_the_run_before_any_scenario() {
     let port = garbage_server("<html><body>It works!</body></html>");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
@@ -148,14 +151,101 @@ fn non_fhir_server_fails_scenarios_with_a_report() {
         "--tags",
         "@foundations",
     ]);
-    assert_eq!(code, 1, "{stdout}\n{err}");
+    assert_eq!(code, 2, "{stdout}\n{err}");
     assert_no_panic(&err);
-    assert!(stdout.contains("FAILED"), "{stdout}");
+    assert!(
+        err.contains(&format!("{target}/metadata")) && err.contains("service root"),
+        "the message names the URL asked and what a service root is: {err}"
+    );
     let json = std::fs::read_to_string(out.join("results.json")).unwrap();
     assert!(
         json.contains("\"passed\": false"),
-        "results.json must record the failure"
+        "results.json must record that nothing was assured"
     );
+}
+
+/// The embedded reference provider, started on a thread of its own for a test of the binary.
+fn reference_provider() -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let running = gpc_assure::provider::start(
+                gpc_assure::provider::ProviderSettings::default(),
+                ([127, 0, 0, 1], 0).into(),
+            )
+            .await
+            .unwrap();
+            tx.send(running.foundations_url.clone()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().unwrap()
+}
+
+#[test]
+fn a_service_root_without_its_path_exits_2_at_once() {
+    let root = reference_provider();
+    let bare = root.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(&[
+        "run",
+        "--target",
+        &bare,
+        "--features",
+        &features(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{bare}/metadata")), "{err}");
+    assert!(err.contains("HTTP 404"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "a wrong root must stop the run before any scenario"
+    );
+}
+
+#[test]
+fn unmapped_test_data_is_inconclusive_not_failed() {
+    let root = reference_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    // patient2 is left out of the test data: its scenarios cannot be tried.
+    let (code, stdout, err) = bin()
+        .args([
+            "run",
+            "--target",
+            &root,
+            "--features",
+            &features(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+            "--tags",
+            "@patient and @foundations",
+        ])
+        .env("GPC_ASSURE_DATA_PATIENTS_patient2", "")
+        .output()
+        .map(|o| {
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        })
+        .unwrap();
+    assert_no_panic(&err);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let totals = &json["totals"];
+    assert_eq!(totals["failed"], 0, "{stdout}");
+    assert!(totals["inconclusive"].as_u64().unwrap() > 0, "{stdout}");
+    assert!(totals["passed"].as_u64().unwrap() > 0, "{stdout}");
+    assert_eq!(code, 3, "{stdout}\n{err}");
+    assert_eq!(json["verdict"], "incomplete");
 }
 
 #[test]
@@ -233,7 +323,7 @@ fn bad_tags_and_missing_features_exit_2() {
 }
 
 #[test]
-fn a_scenario_without_steps_fails() {
+fn a_scenario_without_steps_never_passes() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.feature");
     std::fs::write(&empty, "Feature: x\n  Scenario: checks nothing\n").unwrap();
@@ -246,8 +336,42 @@ fn a_scenario_without_steps_fails() {
         out.to_str().unwrap(),
         "-q",
     ]);
-    assert_eq!(code, 1, "{stdout}\n{err}");
+    // It checks nothing: an error of the features, not a pass (and not the provider's failure).
+    assert_eq!(code, 3, "{stdout}\n{err}");
     assert!(stdout.contains("empty.feature"), "{stdout}");
+    assert!(stdout.contains("1 error"), "{stdout}");
+}
+
+#[test]
+fn a_mistyped_step_is_an_error_of_the_run_not_a_provider_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("typo.feature");
+    std::fs::write(
+        &typo,
+        "Feature: x\n  Scenario: a typo\n    Given a \"read patients\" request for \"patient2\"\n    When the request is sent\n    Then the response status is 200\n",
+    )
+    .unwrap();
+    let out = dir.path().join("r");
+    let (code, stdout, err) = run(&[
+        "run",
+        "--features",
+        typo.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, 3, "{stdout}\n{err}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let s = &json["features"][0]["scenarios"][0];
+    assert_eq!(s["status"], "error");
+    assert!(
+        s["failure"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no step definition matches"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -37,6 +37,7 @@ fn step(keyword: &str, text: &str, status: Status, message: Option<&str>) -> Ste
 fn exchange(url: &str, status: u16, body: &str, findings: Vec<Finding>) -> Exchange {
     Exchange {
         interaction: Some("read metadata".into()),
+        role: gpc_assure::http::Role::UnderTest,
         request: RecordedRequest {
             method: "GET".into(),
             url: url.into(),
@@ -92,6 +93,7 @@ fn passed_scenario() -> ScenarioResult {
             r#"{"resourceType":"CapabilityStatement","fhirVersion":"3.0.1"}"#,
             vec![],
         )],
+        culprit: None,
         duration_ms: 120.0,
     }
 }
@@ -144,6 +146,7 @@ fn failed_scenario(line: usize) -> ScenarioResult {
                 }],
             ),
         ],
+        culprit: Some(1),
         duration_ms: 230.5,
     }
 }
@@ -227,7 +230,7 @@ fn html_is_verdict_first_and_self_contained() {
         .find("class=\"verdict-text\">FAIL<")
         .expect("FAIL verdict text");
     assert!(verdict < html.find("id=\"capabilities\"").unwrap());
-    assert!(html.contains("2 of 3 scenarios failed."));
+    assert!(html.contains("2 of 3 applicable scenarios failed: the provider broke a rule."));
     // Target details.
     assert!(html.contains("Supplier provider") && !html.contains("Embedded reference provider"));
     for s in [
@@ -261,12 +264,14 @@ fn html_is_verdict_first_and_self_contained() {
 fn html_evidence_open_for_failures_with_findings_highlighted() {
     let html = report::html::render(&mixed_report()).unwrap();
     let failed = &html[html.find("id=\"f1-s0\"").unwrap()..html.find("id=\"f1-s1\"").unwrap()];
-    // Two exchanges: the first closed, the last (the one that failed) open.
+    // Two exchanges: the setup one closed, the one the failing step judged (the culprit) open and
+    // marked.
     let opens: Vec<bool> = failed
-        .match_indices("<details class=\"exchange\"")
-        .map(|(i, _)| failed[i..].starts_with("<details class=\"exchange\" open>"))
+        .match_indices("<details class=\"exchange")
+        .map(|(i, _)| failed[i..].starts_with("<details class=\"exchange culprit\" open>"))
         .collect();
     assert_eq!(opens, vec![false, true]);
+    assert!(failed.contains("the response the failing step judged"));
     assert!(failed.contains("<details class=\"evidence\" open>"));
     // The finding is listed, its location marked, and the header it names highlighted.
     assert!(failed.contains("<li class=\"finding error\"><span class=\"sev\">error</span> <mark class=\"loc\">X-Evil</mark>"));
@@ -291,7 +296,7 @@ fn html_passing_run_says_pass() {
     assert!(html.contains("class=\"verdict-text\">PASS<"));
     assert!(html.contains("<header class=\"top pass\">"));
     assert!(!html.contains("verdict-text\">FAIL"));
-    assert!(html.contains("No scenario failed."));
+    assert!(html.contains("Every applicable scenario passed."));
 }
 
 #[test]
@@ -361,6 +366,8 @@ struct Case {
     failure: Option<(String, String)>,
     error: Option<(String, String)>,
     skipped: bool,
+    /// `<skipped message>` and its text, when it has any.
+    skipped_reason: Option<(String, String)>,
 }
 
 fn attrs(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
@@ -405,7 +412,7 @@ fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
                     ..Default::default()
                 })
             }
-            Event::Start(e) if matches!(e.name().as_ref(), b"failure" | b"error") => {
+            Event::Start(e) if matches!(e.name().as_ref(), b"failure" | b"error" | b"skipped") => {
                 let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
                 pending = Some((name, attr(&attrs(&e), "message").to_string()));
                 text.clear();
@@ -426,14 +433,17 @@ fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
                     });
                 text.push_str(&c);
             }
-            Event::End(e) if matches!(e.name().as_ref(), b"failure" | b"error") => {
+            Event::End(e) if matches!(e.name().as_ref(), b"failure" | b"error" | b"skipped") => {
                 let (kind, message) = pending.take().unwrap();
                 let case = suites.last_mut().unwrap().cases.last_mut().unwrap();
                 let v = Some((message, std::mem::take(&mut text)));
-                if kind == "failure" {
-                    case.failure = v
-                } else {
-                    case.error = v
+                match kind.as_str() {
+                    "failure" => case.failure = v,
+                    "error" => case.error = v,
+                    _ => {
+                        case.skipped = true;
+                        case.skipped_reason = v
+                    }
                 }
             }
             _ => {}
@@ -477,7 +487,7 @@ fn junit_parses_and_counts_match() {
         "{body}"
     );
     assert!(body.contains(
-        "Last exchange: GET https://provider.example/Patient?identifier=9690937286&x=<y> -> 500"
+        "Exchange judged: GET https://provider.example/Patient?identifier=9690937286&x=<y> -> 500"
     ));
     assert!(suites[0].cases[0].failure.is_none());
     assert!(!xml.contains('\u{0}') && !xml.contains('\u{1b}'));
@@ -511,12 +521,14 @@ fn junit_reports_run_errors_and_transport_failures() {
 fn json_has_metadata_verdict_and_failing_step() {
     let r = mixed_report();
     let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["tool"], "gpc-assure");
     assert_eq!(v["tool_version"], "0.1.0");
     assert_eq!(v["concurrency"], 4);
     assert_eq!(v["tag_filter"], "@foundations or @structured");
     assert_eq!(v["passed"], false);
+    assert_eq!(v["verdict"], "failed");
+    assert_eq!(v["exit_code"], 1);
     assert_eq!(v["totals"]["scenarios"], 3);
     assert_eq!(v["totals"]["failed"], 2);
     assert_eq!(v["target"]["provider_ods_code"], "B82617");
@@ -535,6 +547,8 @@ fn json_has_metadata_verdict_and_failing_step() {
         .unwrap()
         .starts_with("expected status 200, got 500"));
     assert_eq!(s["failing_step_index"], 2);
+    assert_eq!(s["culprit"], 1);
+    assert_eq!(s["evidence"][1]["role"], "under_test");
     assert_eq!(s["steps"][3]["status"], "skipped");
     // Evidence is kept exactly as received.
     assert_eq!(s["evidence"][1]["response"]["body"], HOSTILE_BODY);
@@ -553,8 +567,8 @@ fn json_has_metadata_verdict_and_failing_step() {
 fn zero_scenarios_render_and_fail() {
     let r = report(vec![]);
     let html = report::html::render(&r).unwrap();
-    assert!(html.contains("class=\"verdict-text\">FAIL<"));
-    assert!(html.contains("No scenarios ran: nothing was assured."));
+    assert!(html.contains("class=\"verdict-text\">INCOMPLETE<"));
+    assert!(html.contains("No applicable scenario ran: nothing was assured."));
     let (root, suites) = parse_junit(&report::junit::render(&r));
     assert_eq!(attr(&root, "tests"), "0");
     assert!(suites.is_empty());
@@ -581,7 +595,7 @@ fn run_that_could_not_start_reports_its_error_everywhere() {
     let mut r = report(vec![]);
     r.run_errors = vec!["provider did not answer: connection refused <127.0.0.1:443>".into()];
     let html = report::html::render(&r).unwrap();
-    assert!(html.contains("class=\"verdict-text\">FAIL<"));
+    assert!(html.contains("class=\"verdict-text\">INCOMPLETE<"));
     assert!(html.contains("1 run error stopped part of the run."));
     assert!(html.contains("<section id=\"run-errors\""));
     assert!(html.contains("connection refused &lt;127.0.0.1:443&gt;"));
@@ -594,4 +608,118 @@ fn run_that_could_not_start_reports_its_error_everywhere() {
         v["run_errors"][0],
         "provider did not answer: connection refused <127.0.0.1:443>"
     );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Outcomes beyond pass and fail
+// ------------------------------------------------------------------------------------------------
+
+/// One scenario of each outcome: passed, inconclusive, error, not applicable.
+fn outcomes_report() -> RunReport {
+    let mut inconclusive = failed_scenario(30);
+    inconclusive.status = Status::Inconclusive;
+    inconclusive.failure = Some(Failure {
+        step: "Given a \"read patient\" request for \"patient2\"".into(),
+        message: "the test data name \"patient2\" is not mapped".into(),
+    });
+    let mut error = failed_scenario(31);
+    error.status = Status::Error;
+    error.failure = Some(Failure {
+        step: "Then the response status is 200".into(),
+        message: "the request got no response (connection reset)".into(),
+    });
+    let mut na = passed_scenario();
+    na.line = 40;
+    na.status = Status::NotApplicable;
+    na.steps.clear();
+    na.evidence.clear();
+    report(vec![FeatureResult {
+        name: "Mixed outcomes".into(),
+        path: "foundations/mixed.feature".into(),
+        tags: vec!["foundations".into()],
+        scenarios: vec![passed_scenario(), inconclusive, error, na],
+    }])
+}
+
+#[test]
+fn inconclusive_and_error_make_an_incomplete_verdict_with_exit_3() {
+    let r = outcomes_report();
+    let t = r.totals();
+    assert_eq!(
+        (
+            t.passed,
+            t.failed,
+            t.inconclusive,
+            t.error,
+            t.not_applicable
+        ),
+        (1, 0, 1, 1, 1)
+    );
+    assert_eq!(r.verdict(), report::Verdict::Incomplete);
+    assert_eq!(r.verdict().exit_code(), 3);
+    assert!(!r.passed());
+    // The requirement checked by the inconclusive and the errored scenario is not passed: error is the
+    // worse of the two.
+    let req = r
+        .requirements()
+        .into_iter()
+        .find(|q| q.id == "GPC-STR-010")
+        .unwrap();
+    assert_eq!(req.status, Status::Error);
+    // A failure anywhere makes the verdict failed, whatever else happened.
+    let mut failed = r.clone();
+    failed.features[0].scenarios[1].status = Status::Failed;
+    assert_eq!(failed.verdict(), report::Verdict::Failed);
+    // Only not-applicable scenarios: nothing was assured.
+    let mut none = r.clone();
+    none.features[0]
+        .scenarios
+        .retain(|s| s.status == Status::NotApplicable);
+    assert_eq!(none.verdict(), report::Verdict::Incomplete);
+}
+
+#[test]
+fn junit_maps_outcomes_to_failure_error_and_skipped() {
+    let (root, suites) = parse_junit(&report::junit::render(&outcomes_report()));
+    assert_eq!(attr(&root, "tests"), "4");
+    assert_eq!(attr(&root, "failures"), "0");
+    assert_eq!(attr(&root, "errors"), "1");
+    assert_eq!(attr(&root, "skipped"), "2");
+    let cases = &suites[0].cases;
+    assert!(cases[0].failure.is_none() && cases[0].error.is_none() && !cases[0].skipped);
+    let (message, _) = cases[1]
+        .skipped_reason
+        .as_ref()
+        .expect("inconclusive is <skipped> with a reason");
+    assert!(
+        message.starts_with("inconclusive: the test data name"),
+        "{message}"
+    );
+    let (message, _) = cases[2].error.as_ref().expect("error is <error>");
+    assert!(message.contains("no response"), "{message}");
+    assert!(cases[3].skipped, "not applicable is <skipped>");
+}
+
+#[test]
+fn html_counts_and_filters_every_outcome() {
+    let html = report::html::render(&outcomes_report()).unwrap();
+    assert!(html.contains("class=\"verdict-text\">INCOMPLETE<"));
+    assert!(html.contains("<header class=\"top incomplete\">"));
+    for (n, label) in [(1, "inconclusive"), (1, "error"), (1, "not applicable")] {
+        assert!(
+            html.contains(&format!(
+                "<span class=\"num\">{n}</span><span class=\"lbl\">{label}</span>"
+            )),
+            "count of {label}"
+        );
+    }
+    assert!(html.contains("<details class=\"scenario inconclusive\""));
+    assert!(html.contains("<details class=\"scenario error\""));
+    assert!(html.contains("<details class=\"scenario not-applicable\""));
+    assert!(html.contains("<option value=\"inconclusive\">inconclusive</option>"));
+    // The not-passed list carries each outcome's badge.
+    let list = &html[html.find("id=\"failures\"").unwrap()..html.find("id=\"results\"").unwrap()];
+    assert!(list.contains("<span class=\"badge inconclusive\">INCONCLUSIVE</span>"));
+    assert!(list.contains("<span class=\"badge error\">ERROR</span>"));
+    assert!(!list.contains("badge not-applicable"));
 }

@@ -39,6 +39,7 @@ pub(crate) mod fixtures {
     pub fn exchange(status: u16, headers: &[(&str, &str)], body: &str) -> Exchange {
         Exchange {
             interaction: None,
+            role: crate::http::Role::UnderTest,
             request: RecordedRequest {
                 method: "GET".into(),
                 url: "http://p/metadata".into(),

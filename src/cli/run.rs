@@ -5,14 +5,11 @@ use std::process::ExitCode;
 
 use crate::config::Config;
 use crate::provider::{self, ProviderSettings};
-use crate::report::{self, RunReport};
+use crate::report::{self, RunReport, Status};
 use crate::runner::{self, Progress, RunError, RunOptions};
 
-/// Exit status: every scenario passed.
-pub const EXIT_PASSED: u8 = 0;
-/// Exit status: at least one scenario failed.
-pub const EXIT_FAILED: u8 = 1;
-/// Exit status: the run could not start.
+/// Exit status: the run could not start (bad configuration, unreadable features, a service root that
+/// does not answer). The others come from [`Verdict::exit_code`]: 0 passed, 1 failed, 3 incomplete.
 pub const EXIT_NOT_RUN: u8 = 2;
 
 /// Arguments of `run`.
@@ -139,11 +136,7 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         "Reports: {} (also junit.xml, results.json)",
         written.html.display()
     );
-    Ok(if report.passed() {
-        EXIT_PASSED
-    } else {
-        EXIT_FAILED
-    })
+    Ok(report.verdict().exit_code())
 }
 
 /// Keep earlier runs: if `out` holds files, write beside it in `<out>-<timestamp>`.
@@ -174,9 +167,25 @@ pub fn choose_out_dir(out: &Path) -> std::io::Result<PathBuf> {
 /// One line per feature and a total.
 pub fn print_summary(report: &RunReport) {
     for f in &report.features {
-        let verdict = if f.failed() == 0 { "PASS" } else { "FAIL" };
+        let verdict = match f.verdict() {
+            Status::Passed => "PASS",
+            Status::Failed => "FAIL",
+            Status::Inconclusive => "INCO",
+            Status::Error => "ERR ",
+            _ => "N/A ",
+        };
+        let mut others = String::new();
+        for (n, what) in [
+            (f.count(Status::Inconclusive), "inconclusive"),
+            (f.count(Status::Error), "error"),
+            (f.count(Status::NotApplicable), "not applicable"),
+        ] {
+            if n > 0 {
+                others.push_str(&format!(" {n:>4} {what}"));
+            }
+        }
         println!(
-            "{verdict}  {:<44} {:>4} passed {:>4} failed",
+            "{verdict}  {:<44} {:>4} passed {:>4} failed{others}",
             f.path,
             f.passed(),
             f.failed()
@@ -186,12 +195,15 @@ pub fn print_summary(report: &RunReport) {
         println!("ERROR {e}");
     }
     let t = report.totals();
-    let verdict = if report.passed() { "PASSED" } else { "FAILED" };
     println!(
-        "{verdict}: {} scenarios, {} passed, {} failed, {} requests in {:.2}s",
+        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable; {} requests in {:.2}s",
+        report.verdict().label(),
         t.scenarios,
         t.passed,
         t.failed,
+        t.inconclusive,
+        t.error,
+        t.not_applicable,
         t.requests,
         report.duration_ms / 1000.0
     );

@@ -6,7 +6,7 @@ use crate::config::{Config, HttpConfig, TlsConfig};
 use crate::gpconnect::headers::AUTHORIZATION;
 use crate::gpconnect::jwt;
 
-use super::evidence::{Exchange, RecordedRequest, RecordedResponse};
+use super::evidence::{Exchange, RecordedRequest, RecordedResponse, Role};
 use super::request::{Body, RequestSpec};
 
 /// The client could not be built from the configuration.
@@ -97,6 +97,7 @@ impl Client {
             Err(_) => {
                 return Exchange {
                     interaction,
+                    role: Role::default(),
                     request,
                     response: None,
                     error: Some(format!("invalid HTTP method {:?}", spec.method)),
@@ -118,6 +119,7 @@ impl Client {
         match result {
             Ok(response) => Exchange {
                 interaction,
+                role: Role::default(),
                 request,
                 response: Some(response),
                 error: None,
@@ -126,6 +128,7 @@ impl Client {
             },
             Err(error) => Exchange {
                 interaction,
+                role: Role::default(),
                 request,
                 response: None,
                 error: Some(error),

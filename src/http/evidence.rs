@@ -43,11 +43,40 @@ impl RecordedResponse {
     }
 }
 
+/// What an exchange was for in its scenario.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The request the scenario is about: its checks judge this response.
+    #[default]
+    UnderTest,
+    /// A request made to prepare it (find a logical id, find a free slot, book what is then amended),
+    /// or to learn what the provider holds (an unfiltered record to compare a filtered one with).
+    Setup,
+    /// A request made after it to see its effect (read back an amended appointment).
+    FollowUp,
+    /// A request that puts the provider back as it was (cancel what the scenario booked).
+    Teardown,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::UnderTest => "under test",
+            Role::Setup => "setup",
+            Role::FollowUp => "follow-up",
+            Role::Teardown => "teardown",
+        }
+    }
+}
+
 /// One request/response pair (or the transport failure that stood in for a response).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Exchange {
     /// The interaction named by the step, if any.
     pub interaction: Option<String>,
+    /// What the exchange was for in its scenario.
+    pub role: Role,
     pub request: RecordedRequest,
     pub response: Option<RecordedResponse>,
     /// Transport error (connection refused, timeout, TLS) when there is no response.

@@ -6,5 +6,5 @@ pub mod evidence;
 pub mod request;
 
 pub use client::{Client, TransportError};
-pub use evidence::{Exchange, RecordedRequest, RecordedResponse};
+pub use evidence::{Exchange, RecordedRequest, RecordedResponse, Role};
 pub use request::{Body, RequestSpec};

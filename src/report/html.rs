@@ -32,7 +32,7 @@ use tera::{Context, Tera};
 
 use super::model::{
     CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, ScenarioResult,
-    Status, TargetSummary, Totals,
+    Status, TargetSummary, Totals, Verdict,
 };
 use crate::http::evidence::{Exchange, Finding, RecordedResponse};
 
@@ -101,11 +101,13 @@ struct View<'a> {
     tag_filter: Option<&'a str>,
     target: &'a TargetSummary,
     passed: bool,
+    /// PASS, FAIL or INCOMPLETE, and its style class.
+    verdict_label: &'static str,
+    verdict_class: &'static str,
     /// One sentence saying why the verdict is what it is (a FAIL with zero failed scenarios would
     /// otherwise be puzzling).
     verdict_reason: String,
     totals: Totals,
-    skipped: usize,
     run_errors: &'a [String],
     capabilities: Vec<CapabilityVerdict>,
     requirements: Vec<RequirementCoverage>,
@@ -119,21 +121,31 @@ impl<'a> View<'a> {
     fn new(report: &'a RunReport) -> Self {
         let totals = report.totals();
         let passed = report.passed();
+        let verdict = report.verdict();
         let verdict_reason = if !report.run_errors.is_empty() {
             format!(
                 "{} run error{} stopped part of the run.",
                 report.run_errors.len(),
                 plural(report.run_errors.len())
             )
-        } else if totals.scenarios == 0 {
-            "No scenarios ran: nothing was assured.".to_string()
+        } else if totals.applicable() == 0 {
+            "No applicable scenario ran: nothing was assured.".to_string()
         } else if totals.failed > 0 {
             format!(
-                "{} of {} scenarios failed.",
-                totals.failed, totals.scenarios
+                "{} of {} applicable scenarios failed: the provider broke a rule.",
+                totals.failed,
+                totals.applicable()
+            )
+        } else if totals.inconclusive + totals.error > 0 {
+            format!(
+                "No scenario failed, but {} of {} could not be judged ({} inconclusive: a precondition such as test data was missing; {} error: the harness or the connection failed). Conformance is not proven.",
+                totals.inconclusive + totals.error,
+                totals.applicable(),
+                totals.inconclusive,
+                totals.error
             )
         } else {
-            format!("All {} scenarios passed.", totals.passed)
+            format!("All {} applicable scenarios passed.", totals.passed)
         };
         let requirements = report.requirements();
         let features: Vec<FeatureView> = report
@@ -150,19 +162,26 @@ impl<'a> View<'a> {
                 f.scenarios
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| s.status == Status::Failed)
+                    .filter(|(_, s)| {
+                        matches!(
+                            s.status,
+                            Status::Failed | Status::Inconclusive | Status::Error
+                        )
+                    })
                     .map(move |(si, s)| {
                         let (step, message) = match &s.failure {
                             Some(Failure { step, message }) => (step.as_str(), message.as_str()),
                             None => s
                                 .steps
                                 .iter()
-                                .find(|st| st.status == Status::Failed)
+                                .find(|st| st.message.is_some())
                                 .map(|st| (st.text.as_str(), st.message.as_deref().unwrap_or("")))
                                 .unwrap_or(("", "")),
                         };
                         FailureLink {
                             id: scenario_id(fi, si),
+                            status: status_class(s.status),
+                            label: status_label(s.status),
                             feature: &f.name,
                             name: &s.name,
                             line: s.line,
@@ -182,12 +201,24 @@ impl<'a> View<'a> {
             tag_filter: report.tag_filter.as_deref(),
             target: &report.target,
             passed,
+            verdict_label: match verdict {
+                Verdict::Passed => "PASS",
+                Verdict::Failed => "FAIL",
+                Verdict::Incomplete => "INCOMPLETE",
+            },
+            verdict_class: match verdict {
+                Verdict::Passed => "pass",
+                Verdict::Failed => "fail",
+                Verdict::Incomplete => "incomplete",
+            },
             verdict_reason,
             totals,
-            skipped: totals.scenarios - totals.passed - totals.failed,
             run_errors: &report.run_errors,
             capabilities: report.capabilities(),
-            requirements_failed: requirements.iter().filter(|r| r.failed > 0).count(),
+            requirements_failed: requirements
+                .iter()
+                .filter(|r| r.status != Status::Passed && r.status != Status::NotApplicable)
+                .count(),
             requirements,
             failures,
             features,
@@ -199,6 +230,8 @@ impl<'a> View<'a> {
 #[derive(Serialize)]
 struct FailureLink<'a> {
     id: String,
+    status: &'static str,
+    label: &'static str,
     feature: &'a str,
     name: &'a str,
     line: usize,
@@ -212,23 +245,30 @@ struct FeatureView<'a> {
     name: &'a str,
     path: &'a str,
     tags: &'a [String],
+    status: &'static str,
+    label: &'static str,
     passed: usize,
     failed: usize,
-    skipped: usize,
+    inconclusive: usize,
+    error: usize,
+    not_applicable: usize,
     scenarios: Vec<ScenarioView<'a>>,
 }
 
 impl<'a> FeatureView<'a> {
     fn new(fi: usize, f: &'a FeatureResult) -> Self {
-        let (passed, failed) = (f.passed(), f.failed());
         FeatureView {
             id: format!("f{fi}"),
             name: &f.name,
             path: &f.path,
             tags: &f.tags,
-            passed,
-            failed,
-            skipped: f.scenarios.len() - passed - failed,
+            status: status_class(f.verdict()),
+            label: status_label(f.verdict()),
+            passed: f.passed(),
+            failed: f.failed(),
+            inconclusive: f.count(Status::Inconclusive),
+            error: f.count(Status::Error),
+            not_applicable: f.count(Status::NotApplicable),
             scenarios: f
                 .scenarios
                 .iter()
@@ -257,12 +297,8 @@ struct ScenarioView<'a> {
 
 impl<'a> ScenarioView<'a> {
     fn new(fi: usize, si: usize, s: &'a ScenarioResult) -> Self {
-        let failed = s.status == Status::Failed;
-        let step_has_message = s
-            .steps
-            .iter()
-            .any(|st| st.status == Status::Failed && st.message.is_some());
-        let last = s.evidence.len().saturating_sub(1);
+        let failed = s.status != Status::Passed;
+        let step_has_message = s.steps.iter().any(|st| st.message.is_some());
         ScenarioView {
             id: scenario_id(fi, si),
             name: &s.name,
@@ -295,7 +331,8 @@ impl<'a> ScenarioView<'a> {
                     } else {
                         PASSED_BODY_DISPLAY_LIMIT
                     };
-                    ExchangeView::new(i, x, failed && i == last, limit)
+                    let culprit = s.culprit == Some(i);
+                    ExchangeView::new(i, x, culprit, limit)
                 })
                 .collect(),
         }
@@ -315,7 +352,10 @@ struct StepView<'a> {
 #[derive(Serialize)]
 struct ExchangeView<'a> {
     n: usize,
+    /// The exchange the scenario's failing check was about: opened and marked.
     open: bool,
+    /// What it was for: under test, setup, follow-up, teardown.
+    role: &'static str,
     interaction: Option<&'a str>,
     method: &'a str,
     url: &'a str,
@@ -333,7 +373,7 @@ struct ExchangeView<'a> {
 }
 
 impl<'a> ExchangeView<'a> {
-    fn new(i: usize, x: &'a Exchange, open: bool, limit: usize) -> Self {
+    fn new(i: usize, x: &'a Exchange, culprit: bool, limit: usize) -> Self {
         let (outcome, outcome_class) = match (&x.response, &x.error) {
             (Some(r), _) => (r.status.to_string(), http_status_class(r.status)),
             (None, Some(_)) => ("error".to_string(), "bad"),
@@ -341,7 +381,8 @@ impl<'a> ExchangeView<'a> {
         };
         ExchangeView {
             n: i + 1,
-            open,
+            open: culprit,
+            role: x.role.label(),
             interaction: x.interaction.as_deref(),
             method: &x.request.method,
             url: &x.request.url,
@@ -485,6 +526,9 @@ fn status_class(s: Status) -> &'static str {
     match s {
         Status::Passed => "passed",
         Status::Failed => "failed",
+        Status::Inconclusive => "inconclusive",
+        Status::Error => "error",
+        Status::NotApplicable => "not-applicable",
         Status::Skipped => "skipped",
     }
 }
@@ -493,6 +537,9 @@ fn status_label(s: Status) -> &'static str {
     match s {
         Status::Passed => "PASS",
         Status::Failed => "FAIL",
+        Status::Inconclusive => "INCONCLUSIVE",
+        Status::Error => "ERROR",
+        Status::NotApplicable => "N/A",
         Status::Skipped => "SKIP",
     }
 }
@@ -501,7 +548,9 @@ fn status_icon(s: Status) -> &'static str {
     match s {
         Status::Passed => "✓",
         Status::Failed => "✗",
-        Status::Skipped => "–",
+        Status::Inconclusive => "?",
+        Status::Error => "!",
+        Status::NotApplicable | Status::Skipped => "–",
     }
 }
 

@@ -13,13 +13,13 @@ use serde::Serialize;
 
 use super::model::{
     CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, ScenarioResult,
-    Status, StepResult, TargetSummary, Totals,
+    Status, StepResult, TargetSummary, Totals, Verdict,
 };
 use crate::http::Exchange;
 
 /// Version of the results.json layout. Bump on any incompatible change (renamed, removed or
 /// re-typed field); adding a field is compatible and does not bump it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Render results.json, pretty-printed (it is also read by people diffing two runs).
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
@@ -40,8 +40,11 @@ struct Document<'a> {
     concurrency: usize,
     tag_filter: Option<&'a str>,
     target: &'a TargetSummary,
-    /// The overall verdict, as [`RunReport::passed`] decides it.
+    /// Whether every applicable scenario passed ([`RunReport::passed`]).
     passed: bool,
+    /// passed, failed or incomplete, and the exit status it gives ([`RunReport::verdict`]).
+    verdict: Verdict,
+    exit_code: u8,
     totals: Totals,
     /// Problems that stopped part of the run; a non-empty list means the run failed.
     run_errors: &'a [String],
@@ -63,6 +66,8 @@ impl<'a> Document<'a> {
             tag_filter: report.tag_filter.as_deref(),
             target: &report.target,
             passed: report.passed(),
+            verdict: report.verdict(),
+            exit_code: report.verdict().exit_code(),
             totals: report.totals(),
             run_errors: &report.run_errors,
             capabilities: report.capabilities(),
@@ -77,6 +82,7 @@ struct FeatureDoc<'a> {
     name: &'a str,
     path: &'a str,
     tags: &'a [String],
+    verdict: Status,
     passed: usize,
     failed: usize,
     scenarios: Vec<ScenarioDoc<'a>>,
@@ -88,6 +94,7 @@ impl<'a> FeatureDoc<'a> {
             name: &f.name,
             path: &f.path,
             tags: &f.tags,
+            verdict: f.verdict(),
             passed: f.passed(),
             failed: f.failed(),
             scenarios: f.scenarios.iter().map(|s| ScenarioDoc::new(f, s)).collect(),
@@ -107,8 +114,10 @@ struct ScenarioDoc<'a> {
     requirements: &'a [String],
     status: Status,
     duration_ms: f64,
-    /// The first failing step and why it failed; `null` when the scenario did not fail.
+    /// The step that did not pass and why; `null` when the scenario passed.
     failure: Option<&'a Failure>,
+    /// Index into `evidence` of the exchange the failing step judged.
+    culprit: Option<usize>,
     /// Index into `steps` of the failing step, when it can be identified.
     failing_step_index: Option<usize>,
     steps: &'a [StepResult],
@@ -127,7 +136,8 @@ impl<'a> ScenarioDoc<'a> {
             status: s.status,
             duration_ms: s.duration_ms,
             failure: s.failure.as_ref(),
-            failing_step_index: s.steps.iter().position(|st| st.status == Status::Failed),
+            culprit: s.culprit,
+            failing_step_index: s.steps.iter().position(|st| st.message.is_some()),
             steps: &s.steps,
             evidence: &s.evidence,
         }

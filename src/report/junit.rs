@@ -19,15 +19,16 @@ use crate::http::Exchange;
 /// Render junit.xml.
 pub fn render(report: &RunReport) -> String {
     let totals = report.totals();
-    let skipped_total = totals.scenarios - totals.passed - totals.failed;
-    let errors = report.run_errors.len();
+    let skipped_total = totals.inconclusive + totals.not_applicable;
+    let run_errors = report.run_errors.len();
+    let errors = run_errors + totals.error;
     let mut out = String::with_capacity(4096 + totals.scenarios * 256);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\">",
         escape_attr(&format!("{} {}", report.tool, report.tool_version)),
-        totals.scenarios + errors,
+        totals.scenarios + run_errors,
         totals.failed,
         errors,
         skipped_total,
@@ -66,20 +67,18 @@ fn write_run_errors(out: &mut String, report: &RunReport) {
 }
 
 fn write_feature(out: &mut String, f: &FeatureResult, timestamp: &str) {
-    let skipped = f
-        .scenarios
-        .iter()
-        .filter(|s| s.status == Status::Skipped)
-        .count();
+    let skipped = f.count(Status::Inconclusive) + f.count(Status::NotApplicable);
+    let errors = f.count(Status::Error);
     // Scenarios may run concurrently, so the suite time is the sum of its scenarios' times (the
     // work done), not wall-clock time.
     let time_ms: f64 = f.scenarios.iter().map(|s| s.duration_ms).sum();
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" file=\"{}\">",
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" file=\"{}\">",
         escape_attr(&f.name),
         f.scenarios.len(),
         f.failed(),
+        errors,
         skipped,
         seconds(time_ms),
         escape_attr(timestamp),
@@ -101,23 +100,35 @@ fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult) {
         s.line,
         seconds(s.duration_ms),
     );
-    match s.status {
-        Status::Passed => out.push_str("/>\n"),
-        Status::Skipped => out.push_str(">\n      <skipped/>\n    </testcase>\n"),
-        Status::Failed => {
-            let (step, message) = failing_step(s);
-            let mut body = format!("Step: {step}\n\n{message}\n");
-            if let Some(last) = s.evidence.last() {
-                let _ = write!(body, "\nLast exchange: {}\n", exchange_summary(last));
-            }
-            let _ = write!(
-                out,
-                ">\n      <failure message=\"{}\" type=\"assertion\">{}</failure>\n    </testcase>\n",
-                escape_attr(&first_line(&message)),
-                escape_text(&body),
-            );
+    // failed -> <failure> (the provider broke a rule), error -> <error> (the harness or the
+    // connection failed), inconclusive and not applicable -> <skipped> with the reason.
+    let element = match s.status {
+        Status::Passed => return out.push_str("/>\n"),
+        Status::Skipped => return out.push_str(">\n      <skipped/>\n    </testcase>\n"),
+        Status::NotApplicable => {
+            return out.push_str(">\n      <skipped message=\"not applicable to the target's version\"/>\n    </testcase>\n")
         }
+        Status::Failed => ("failure", "assertion"),
+        Status::Error => ("error", "error"),
+        Status::Inconclusive => ("skipped", "inconclusive"),
+    };
+    let (step, message) = failing_step(s);
+    let mut body = format!("Step: {step}\n\n{message}\n");
+    if let Some(x) = s.culprit.and_then(|i| s.evidence.get(i)) {
+        let _ = write!(body, "\nExchange judged: {}\n", exchange_summary(x));
     }
+    let message = match s.status {
+        Status::Inconclusive => format!("inconclusive: {}", first_line(&message)),
+        _ => first_line(&message),
+    };
+    let _ = write!(
+        out,
+        ">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n    </testcase>\n",
+        element.0,
+        escape_attr(&message),
+        element.1,
+        escape_text(&body),
+    );
 }
 
 /// `name (line N)`: unique within a feature even for outline rows.
@@ -131,7 +142,7 @@ fn failing_step(s: &ScenarioResult) -> (String, String) {
     if let Some(f) = &s.failure {
         return (f.step.clone(), f.message.clone());
     }
-    match s.steps.iter().find(|st| st.status == Status::Failed) {
+    match s.steps.iter().find(|st| st.message.is_some()) {
         Some(st) => (
             format!("{} {}", st.keyword.trim(), st.text),
             st.message

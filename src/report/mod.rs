@@ -6,7 +6,8 @@ pub mod junit;
 pub mod model;
 
 pub use model::{
-    Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary,
+    worst, Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary,
+    Verdict,
 };
 
 use std::path::{Path, PathBuf};

@@ -4,15 +4,8 @@ use serde::Serialize;
 
 use crate::http::Exchange;
 
-/// Outcome of a scenario or step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Passed,
-    Failed,
-    /// Not run: an earlier step failed.
-    Skipped,
-}
+/// How a scenario or step ended: see [`Outcome`](crate::verdict::Outcome).
+pub use crate::verdict::Outcome as Status;
 
 /// One step as it ran.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -37,13 +30,16 @@ pub struct ScenarioResult {
     pub requirements: Vec<String>,
     pub status: Status,
     pub steps: Vec<StepResult>,
-    /// The failing step's text and message.
+    /// The step that did not pass (failed, inconclusive or error), and why.
     pub failure: Option<Failure>,
     pub evidence: Vec<Exchange>,
+    /// Index in `evidence` of the exchange the failing check was about (the response under test when
+    /// the step stopped), so the report shows that one first rather than a teardown request.
+    pub culprit: Option<usize>,
     pub duration_ms: f64,
 }
 
-/// The first failure of a scenario.
+/// The first step of a scenario that did not pass.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Failure {
     pub step: String,
@@ -61,17 +57,44 @@ pub struct FeatureResult {
 }
 
 impl FeatureResult {
-    pub fn passed(&self) -> usize {
+    /// Scenarios that ended with `outcome`.
+    pub fn count(&self, outcome: Status) -> usize {
         self.scenarios
             .iter()
-            .filter(|s| s.status == Status::Passed)
+            .filter(|s| s.status == outcome)
             .count()
     }
+    pub fn passed(&self) -> usize {
+        self.count(Status::Passed)
+    }
     pub fn failed(&self) -> usize {
-        self.scenarios
-            .iter()
-            .filter(|s| s.status == Status::Failed)
-            .count()
+        self.count(Status::Failed)
+    }
+    /// The feature's verdict: the worst outcome of its applicable scenarios.
+    pub fn verdict(&self) -> Status {
+        worst(self.scenarios.iter().map(|s| s.status))
+    }
+}
+
+/// The outcome a set of scenarios adds up to: failed if any failed, else error if any errored, else
+/// inconclusive if any was, else passed if any passed, else not applicable.
+pub fn worst(outcomes: impl IntoIterator<Item = Status>) -> Status {
+    let mut seen_passed = false;
+    let mut worst = Status::NotApplicable;
+    for o in outcomes {
+        match o {
+            Status::Passed => seen_passed = true,
+            Status::NotApplicable | Status::Skipped => {}
+            other if other.severity() > worst.severity() => worst = other,
+            _ => {}
+        }
+    }
+    if worst.severity() > 0 {
+        worst
+    } else if seen_passed {
+        Status::Passed
+    } else {
+        Status::NotApplicable
     }
 }
 
@@ -89,28 +112,52 @@ pub struct TargetSummary {
     pub embedded: bool,
 }
 
-/// Scenario counts.
+/// Scenario counts, one per outcome.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Totals {
+    /// Every scenario listed, not-applicable ones included.
     pub scenarios: usize,
     pub passed: usize,
     pub failed: usize,
+    pub inconclusive: usize,
+    pub error: usize,
+    pub not_applicable: usize,
     pub steps: usize,
     pub requests: usize,
+}
+
+impl Totals {
+    fn add(&mut self, outcome: Status) {
+        self.scenarios += 1;
+        match outcome {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Inconclusive => self.inconclusive += 1,
+            Status::Error => self.error += 1,
+            Status::NotApplicable | Status::Skipped => self.not_applicable += 1,
+        }
+    }
+
+    /// Scenarios that applied to the target's version (everything but not applicable).
+    pub fn applicable(&self) -> usize {
+        self.scenarios - self.not_applicable
+    }
 }
 
 /// Verdict per capability tag (`@foundations`, `@jwt`...).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CapabilityVerdict {
     pub capability: String,
-    pub passed: usize,
-    pub failed: usize,
+    pub verdict: Status,
+    pub totals: Totals,
 }
 
 /// Coverage of one requirement id.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RequirementCoverage {
     pub id: String,
+    /// The requirement's outcome over its scenarios ([`worst`]).
+    pub status: Status,
     pub scenarios: usize,
     pub failed: usize,
 }
@@ -129,6 +176,37 @@ pub struct RunReport {
     pub features: Vec<FeatureResult>,
     /// Problems that stopped part of the run (e.g. unparsable feature), shown first.
     pub run_errors: Vec<String>,
+}
+
+/// What a run adds up to, and its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every applicable scenario passed (exit 0).
+    Passed,
+    /// At least one scenario failed: the provider broke a rule (exit 1).
+    Failed,
+    /// None failed, but some were inconclusive or ended in error, or nothing applicable ran: the
+    /// provider is not proven conformant (exit 3).
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Passed => 0,
+            Verdict::Failed => 1,
+            Verdict::Incomplete => 3,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Passed => "PASSED",
+            Verdict::Failed => "FAILED",
+            Verdict::Incomplete => "INCOMPLETE",
+        }
+    }
 }
 
 /// Tags that name a capability in the verdict table.
@@ -168,12 +246,7 @@ impl RunReport {
         let mut t = Totals::default();
         for f in &self.features {
             for s in &f.scenarios {
-                t.scenarios += 1;
-                match s.status {
-                    Status::Passed => t.passed += 1,
-                    Status::Failed => t.failed += 1,
-                    Status::Skipped => {}
-                }
+                t.add(s.status);
                 t.steps += s.steps.len();
                 t.requests += s.evidence.len();
             }
@@ -183,10 +256,15 @@ impl RunReport {
 
     /// `path:line name: step -> message` for every failed scenario.
     pub fn failure_lines(&self) -> Vec<String> {
+        self.lines_of(Status::Failed)
+    }
+
+    /// `path:line name: step -> message` for every scenario that ended with `outcome`.
+    pub fn lines_of(&self, outcome: Status) -> Vec<String> {
         self.features
             .iter()
             .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-            .filter(|(_, s)| s.status == Status::Failed)
+            .filter(|(_, s)| s.status == outcome)
             .map(|(f, s)| {
                 let why = s
                     .failure
@@ -212,10 +290,22 @@ impl RunReport {
         ids
     }
 
-    /// Whether the run passed: every scenario passed, at least one ran, and nothing stopped the run.
+    /// Whether the run passed: every applicable scenario passed, at least one ran, and nothing stopped
+    /// the run.
     pub fn passed(&self) -> bool {
+        self.verdict() == Verdict::Passed
+    }
+
+    /// The run's verdict (see [`Verdict`]).
+    pub fn verdict(&self) -> Verdict {
         let t = self.totals();
-        t.failed == 0 && t.scenarios > 0 && self.run_errors.is_empty()
+        if t.failed > 0 {
+            Verdict::Failed
+        } else if t.inconclusive + t.error > 0 || t.passed == 0 || !self.run_errors.is_empty() {
+            Verdict::Incomplete
+        } else {
+            Verdict::Passed
+        }
     }
 
     /// Pass/fail per capability tag, in [`CAPABILITY_TAGS`] order.
@@ -223,20 +313,18 @@ impl RunReport {
         CAPABILITY_TAGS
             .iter()
             .filter_map(|cap| {
-                let (mut passed, mut failed) = (0, 0);
+                let mut totals = Totals::default();
+                let mut outcomes = Vec::new();
                 for s in self.features.iter().flat_map(|f| &f.scenarios) {
                     if s.tags.iter().any(|t| t == cap) {
-                        match s.status {
-                            Status::Passed => passed += 1,
-                            Status::Failed => failed += 1,
-                            Status::Skipped => {}
-                        }
+                        totals.add(s.status);
+                        outcomes.push(s.status);
                     }
                 }
-                (passed + failed > 0).then(|| CapabilityVerdict {
+                (totals.scenarios > 0).then(|| CapabilityVerdict {
                     capability: cap.to_string(),
-                    passed,
-                    failed,
+                    verdict: worst(outcomes),
+                    totals,
                 })
             })
             .collect()
@@ -244,21 +332,18 @@ impl RunReport {
 
     /// Requirements tested, sorted by id.
     pub fn requirements(&self) -> Vec<RequirementCoverage> {
-        let mut map: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        let mut map: std::collections::BTreeMap<&str, Vec<Status>> = Default::default();
         for s in self.features.iter().flat_map(|f| &f.scenarios) {
             for r in &s.requirements {
-                let e = map.entry(r).or_default();
-                e.0 += 1;
-                if s.status == Status::Failed {
-                    e.1 += 1;
-                }
+                map.entry(r).or_default().push(s.status);
             }
         }
         map.into_iter()
-            .map(|(id, (scenarios, failed))| RequirementCoverage {
+            .map(|(id, outcomes)| RequirementCoverage {
                 id: id.to_string(),
-                scenarios,
-                failed,
+                scenarios: outcomes.len(),
+                failed: outcomes.iter().filter(|o| **o == Status::Failed).count(),
+                status: worst(outcomes),
             })
             .collect()
     }

@@ -16,6 +16,7 @@ use super::progress::Progress;
 use crate::report::{Failure, FeatureResult, ScenarioResult, Status, StepResult};
 use crate::steps::context::ScenarioKey;
 use crate::steps::{Assurance, RunContext};
+use crate::verdict::Problem;
 
 /// The key of a scenario: path relative to the features root, line, name.
 pub fn key(root: &Path, feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioKey {
@@ -69,13 +70,9 @@ impl Collector {
     /// The features (sorted by path, scenarios by line) and the errors that stopped part of the run.
     pub fn finish(mut self) -> (Vec<FeatureResult>, Vec<String>) {
         self.progress.done();
-        // Scenarios that never finished (should not happen) are reported as failed.
+        // Scenarios that never finished (should not happen) are the harness's error.
         for ((path, _, _), (mut s, _)) in std::mem::take(&mut self.running) {
-            s.status = Status::Failed;
-            s.failure = Some(Failure {
-                step: String::new(),
-                message: "the scenario did not finish".into(),
-            });
+            conclude(&mut s, "", Problem::error("the scenario did not finish"));
             if let Some(&i) = self.feature_index.get(&path) {
                 self.features[i].scenarios.push(s);
             }
@@ -134,6 +131,7 @@ impl Collector {
                     steps: Vec::new(),
                     failure: None,
                     evidence: Vec::new(),
+                    culprit: None,
                     duration_ms: 0.0,
                 };
                 self.running.insert(k, (result, std::time::Instant::now()));
@@ -142,10 +140,11 @@ impl Collector {
             event::Scenario::Step(step, ev) => self.on_step(&k, &step, ev, false),
             event::Scenario::Hook(_, event::Hook::Failed(_, info)) => {
                 if let Some((s, _)) = self.running.get_mut(&k) {
-                    fail(
+                    // The after hook fails only on invalid FHIR in a response: a broken rule.
+                    conclude(
                         s,
                         "(every response is validated against the FHIR profiles)",
-                        panic_message(&info),
+                        Problem::failed(panic_message(&info)),
                     );
                 }
             }
@@ -156,13 +155,17 @@ impl Collector {
                 s.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
                 if s.steps.is_empty() {
                     // A scenario without steps checks nothing; it must never count as a pass.
-                    fail(
+                    conclude(
                         &mut s,
                         "",
-                        "the scenario has no steps, so it checks nothing".into(),
+                        Problem::error("the scenario has no steps, so it checks nothing"),
                     );
                 }
-                s.evidence = self.ctx.withdraw(&k);
+                let evidence = self.ctx.withdraw(&k);
+                s.evidence = evidence.exchanges;
+                if s.status != Status::Passed {
+                    s.culprit = evidence.under_test;
+                }
                 self.done += 1;
                 if s.status == Status::Failed {
                     self.failed += 1;
@@ -172,7 +175,7 @@ impl Collector {
                     self.failed,
                     &feature.name,
                     &s.name,
-                    s.status == Status::Passed,
+                    s.status,
                     s.failure.as_ref().map(|f| f.message.as_str()),
                 );
                 let i = self.feature_slot(feature);
@@ -197,18 +200,22 @@ impl Collector {
             event::Step::Started => return,
             event::Step::Passed(..) => (Status::Passed, None),
             event::Step::Skipped => {
-                // cucumber skips a step no definition matches: that is a broken scenario, never a pass.
-                let m = "no step definition matches this step".to_string();
-                fail(s, &text, m.clone());
-                (Status::Failed, Some(m))
+                // cucumber skips a step no definition matches: a broken scenario (the harness's
+                // error, not the provider's failure), never a pass.
+                let p =
+                    Problem::error("no step definition matches this step (a typo in the feature?)");
+                let m = p.message.clone();
+                conclude(s, &text, p);
+                (Status::Error, Some(m))
             }
             event::Step::Failed(_, _, _, err) => {
-                let m = match err {
-                    StepError::Panic(info) => panic_message(&info),
-                    other => other.to_string(),
+                let p = match err {
+                    StepError::Panic(info) => Problem::decode(&panic_message(&info)),
+                    other => Problem::error(other.to_string()),
                 };
-                fail(s, &text, m.clone());
-                (Status::Failed, Some(m))
+                let (outcome, m) = (p.outcome, p.message.clone());
+                conclude(s, &text, p);
+                (outcome, Some(m))
             }
         };
         s.steps.push(StepResult {
@@ -221,12 +228,18 @@ impl Collector {
     }
 }
 
-fn fail(s: &mut ScenarioResult, step: &str, message: String) {
-    s.status = Status::Failed;
-    if s.failure.is_none() {
+/// Record a step (or hook) that did not pass: the scenario takes the worse outcome, and keeps the first
+/// reason unless a later one is worse (a broken rule found by the validation hook outweighs an earlier
+/// inconclusive step).
+fn conclude(s: &mut ScenarioResult, step: &str, problem: Problem) {
+    let worse = problem.outcome.severity() > s.status.severity();
+    if worse {
+        s.status = problem.outcome;
+    }
+    if s.failure.is_none() || worse {
         s.failure = Some(Failure {
             step: step.to_string(),
-            message,
+            message: problem.message,
         });
     }
 }

@@ -2,9 +2,10 @@
 //! written or how the command line looks (see `cli::run`).
 
 mod collector;
+pub mod plan;
 pub mod progress;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use cucumber::tag::Ext as _;
@@ -14,7 +15,8 @@ use futures::FutureExt;
 use crate::config::Config;
 use crate::gpconnect::Interaction;
 use crate::http::{Client, RequestSpec};
-use crate::report::{RunReport, TargetSummary};
+use crate::report::{FeatureResult, RunReport, TargetSummary};
+use crate::steps::context::Evidence;
 use crate::steps::{Assurance, RunContext, CONTEXT};
 
 pub use collector::Collector;
@@ -45,51 +47,8 @@ pub enum RunError {
     Client(#[from] crate::http::TransportError),
     #[error("cannot start the embedded reference provider: {0}")]
     EmbeddedProvider(String),
-    #[error("the provider at {url} did not answer: {message}\n  Check target.foundations_url, that the provider is running, and the TLS settings.")]
+    #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url, that the provider is running, and the TLS settings.")]
     Unreachable { url: String, message: String },
-}
-
-/// Check the feature files parse before anything is sent, so a typo stops the run with a clear message.
-pub fn check_features(dir: &Path) -> Result<usize, RunError> {
-    let meta = std::fs::metadata(dir).map_err(|e| RunError::Features {
-        path: dir.into(),
-        message: e.to_string(),
-    })?;
-    let mut files = Vec::new();
-    if meta.is_file() {
-        files.push(dir.to_path_buf());
-    } else {
-        collect_features(dir, &mut files).map_err(|e| RunError::Features {
-            path: dir.into(),
-            message: e.to_string(),
-        })?;
-    }
-    if files.is_empty() {
-        return Err(RunError::Features {
-            path: dir.into(),
-            message: "no .feature files found".into(),
-        });
-    }
-    for f in &files {
-        cucumber::gherkin::Feature::parse_path(f, cucumber::gherkin::GherkinEnv::default())
-            .map_err(|e| RunError::Features {
-                path: f.clone(),
-                message: e.to_string(),
-            })?;
-    }
-    Ok(files.len())
-}
-
-fn collect_features(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_dir() {
-            collect_features(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "feature") {
-            out.push(p);
-        }
-    }
-    Ok(())
 }
 
 /// Parse a tag expression (with or without `@`).
@@ -116,17 +75,55 @@ pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
     }
 }
 
-/// Send one capability-statement request to see the provider answers at all.
-pub async fn preflight(config: &Config, client: &Client) -> Result<(), RunError> {
-    let spec = RequestSpec::new(config, Interaction::Metadata, None);
-    let exchange = client.send(&spec).await;
-    match exchange.error {
-        Some(message) => Err(RunError::Unreachable {
-            url: spec.url(),
-            message,
-        }),
-        None => Ok(()),
+/// Before any scenario: ask each service root the selected scenarios use for its CapabilityStatement.
+/// A root that does not answer with one (connection refused, 404, a page that is not FHIR) is a wrong
+/// URL or a provider that is not there, and would otherwise show as hundreds of failures.
+pub async fn preflight(
+    config: &Config,
+    client: &Client,
+    roots: &[Interaction],
+) -> Result<(), RunError> {
+    for &metadata in roots {
+        let spec = RequestSpec::new(config, metadata, None);
+        let exchange = client.send(&spec).await;
+        let problem = match (&exchange.response, &exchange.error) {
+            (_, Some(message)) => Some(format!("no answer: {message}")),
+            (Some(r), None) if r.status != 200 => {
+                Some(format!("HTTP {} to GET {}", r.status, spec.url()))
+            }
+            (Some(_), None) => crate::checks::response::body_as_json(&exchange)
+                .and_then(|b| crate::checks::response::resource_type_is(&b, "CapabilityStatement"))
+                .err()
+                .map(|e| format!("the answer is not a CapabilityStatement: {e}")),
+            (None, None) => Some("no answer".into()),
+        };
+        if let Some(message) = problem {
+            return Err(RunError::Unreachable {
+                url: spec.url(),
+                message,
+            });
+        }
     }
+    Ok(())
+}
+
+/// The metadata interaction of each service root the selected scenarios use.
+fn roots_used<'a>(scenarios: impl Iterator<Item = Vec<&'a String>>) -> Vec<Interaction> {
+    let mut roots = Vec::new();
+    for tags in scenarios {
+        let root = if tags.iter().any(|t| t.as_str() == "structured") {
+            Interaction::StructuredMetadata
+        } else if tags.iter().any(|t| t.as_str() == "documents") {
+            Interaction::DocumentsMetadata
+        } else {
+            Interaction::Metadata
+        };
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    roots.sort_by_key(|i| i.spec().name);
+    roots
 }
 
 /// Run the features. Scenario failures are in the report; only problems that stop the run are errors.
@@ -152,11 +149,17 @@ pub async fn run_with(
         .validate()
         .map_err(|e| RunError::Config(e.to_string()))?;
     let filter = tags.as_deref().map(parse_tags).transpose()?;
-    check_features(&features)?;
     // cucumber reports absolute paths; an absolute root lets results name features relative to it.
     let features = std::fs::canonicalize(&features).unwrap_or(features);
+    let parsed = plan::load_features(&features)?;
+    let selected = plan::scenarios(&parsed).filter(|(_, _, tags)| {
+        version_selected(tags, &config.target)
+            && filter.as_ref().is_none_or(|e| e.eval(tags.iter().copied()))
+    });
+    let roots = roots_used(selected.map(|(_, _, tags)| tags));
+    let not_applicable = plan::not_applicable(&parsed, &features, filter.as_ref(), &config.target);
     let client = Client::new(&config)?;
-    preflight(&config, &client).await?;
+    preflight(&config, &client, &roots).await?;
 
     let started = chrono::Utc::now();
     let clock = std::time::Instant::now();
@@ -179,7 +182,14 @@ pub async fn run_with(
                     w.exchanges.extend(teardown);
                     let exchanges = std::mem::take(&mut w.exchanges);
                     let invalid = crate::steps::validation::errors_in(&exchanges);
-                    ctx.deposit(key, exchanges);
+                    let under_test = w.under_test;
+                    ctx.deposit(
+                        key,
+                        Evidence {
+                            exchanges,
+                            under_test,
+                        },
+                    );
                     // Every response must be valid FHIR: a failing after-hook fails the scenario.
                     if let Some(message) = invalid {
                         std::panic::panic_any(message);
@@ -211,7 +221,8 @@ pub async fn run_with(
             }
     });
     let collector = with_quiet_panics(CONTEXT.scope(Arc::clone(&ctx), run)).await;
-    let (features_out, run_errors) = collector.finish();
+    let (mut features_out, run_errors) = collector.finish();
+    merge_not_applicable(&mut features_out, not_applicable);
 
     Ok(RunReport {
         tool: "gpc-assure".into(),
@@ -225,6 +236,22 @@ pub async fn run_with(
         features: features_out,
         run_errors,
     })
+}
+
+/// Add the scenarios not applicable to the target's version beside those that ran, each feature's
+/// scenarios in line order.
+fn merge_not_applicable(features: &mut Vec<FeatureResult>, not_applicable: Vec<FeatureResult>) {
+    for na in not_applicable {
+        match features.iter_mut().find(|f| f.path == na.path) {
+            Some(f) => f.scenarios.extend(na.scenarios),
+            None => features.push(na),
+        }
+    }
+    for f in features.iter_mut() {
+        f.scenarios
+            .sort_by(|a, b| a.line.cmp(&b.line).then(a.name.cmp(&b.name)));
+    }
+    features.sort_by(|a, b| a.path.cmp(&b.path));
 }
 
 /// Whether a scenario's version tags admit the target: `@since:X.Y.Z` (target ≥ X.Y.Z) and

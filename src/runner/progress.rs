@@ -1,6 +1,7 @@
 //! Progress shown while a run goes on: every failure as it happens, and a count every 50 scenarios.
 //! Plain lines (no cursor tricks) so CI logs read as well as terminals.
 
+use crate::verdict::Outcome;
 use std::io::Write;
 
 /// Where progress goes.
@@ -23,15 +24,20 @@ impl Progress {
         failed: usize,
         feature: &str,
         scenario: &str,
-        passed: bool,
+        outcome: Outcome,
         message: Option<&str>,
     ) {
         if self == Progress::Silent {
             return;
         }
         let mut err = std::io::stderr().lock();
-        if !passed {
-            let _ = writeln!(err, "  FAIL  {feature}: {scenario}");
+        if outcome != Outcome::Passed {
+            let word = match outcome {
+                Outcome::Failed => "FAIL",
+                Outcome::Inconclusive => "INCONCLUSIVE",
+                _ => "ERROR",
+            };
+            let _ = writeln!(err, "  {word:<5} {feature}: {scenario}");
             if let Some(first) = message.and_then(|m| m.lines().next()) {
                 let _ = writeln!(err, "        {first}");
             }

@@ -15,13 +15,15 @@ use serde_json::{json, Value};
 
 use super::{Assurance, RunContext};
 use crate::checks::{
-    self, appointment as apt_checks, bundle, ensure, response, slot as slot_checks, CheckResult,
+    self, appointment as apt_checks, bundle, ensure, response, slot as slot_checks,
 };
 use crate::gpconnect::appointments::{self as apt, time};
-use crate::gpconnect::headers::{parse_weak_etag, weak_etag};
+use crate::gpconnect::headers::weak_etag;
 use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::{ErrorCode, Interaction};
-use crate::http::{Body, Exchange, RequestSpec};
+use crate::http::{Body, Exchange, RequestSpec, Role};
+use crate::steps::params::InteractionName;
+use crate::verdict::{Problem, StepResult};
 
 use super::request::Subject;
 
@@ -30,61 +32,66 @@ pub const DEFAULT_ORG_TYPE: &str = "gp-practice";
 /// Days ahead searched when a scenario needs a free slot to book.
 const BOOKABLE_WINDOW: (i64, i64) = (1, 14);
 
-const MEM_BOOKING: &str = "apt:booking";
-const MEM_SLOTS: &str = "apt:slots";
-const MEM_APPOINTMENT: &str = "apt:appointment";
-const MEM_PREVIOUS: &str = "apt:previous";
-const MEM_VERSIONS: &str = "apt:versions";
-const MEM_BOOKED_IDS: &str = "apt:booked-ids";
-const MEM_SENT: &str = "apt:sent";
-
-// ---------------------------------------------------------------------------------------------------
-// Memory helpers: JSON values remembered between steps.
-
-fn remember(w: &mut Assurance, key: &str, v: &Value) {
-    w.memory.insert(key.to_string(), v.to_string());
+/// What a scenario learnt about the appointment it works with, for later steps.
+#[derive(Debug, Default)]
+pub struct AppointmentMemory {
+    /// The last booking body built (sent, or to be sent again).
+    pub booking: Option<Value>,
+    /// The slots the booking claimed.
+    pub slots: Vec<Value>,
+    /// The appointment as the provider last returned it.
+    pub current: Option<Value>,
+    /// The state before `current`.
+    pub previous: Option<Value>,
+    /// Every versionId the appointment has had, in order.
+    pub versions: Vec<String>,
+    /// Logical ids of every appointment the scenario booked.
+    pub booked_ids: Vec<String>,
+    /// The last appointment body sent (book or amend or cancel).
+    pub sent: Option<Value>,
+    /// The logical id of the patient whose appointments are retrieved.
+    pub retrieve_patient: Option<String>,
 }
 
-fn recall(w: &Assurance, key: &str) -> Result<Value, String> {
-    w.memory
-        .get(key)
-        .and_then(|s| serde_json::from_str(s).ok())
-        .ok_or_else(|| {
-            format!("no {key} is known yet: an earlier step must book or read an appointment first")
-        })
+fn unknown(what: &str) -> Problem {
+    Problem::error(format!(
+        "no {what} is known yet: an earlier step must book or read an appointment first"
+    ))
 }
 
-fn push_list(w: &mut Assurance, key: &str, item: &str) {
-    let mut list = recall(w, key)
-        .ok()
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default();
-    list.push(json!(item));
-    remember(w, key, &Value::Array(list));
-}
-
-fn list(w: &Assurance, key: &str) -> Vec<String> {
-    recall(w, key)
-        .ok()
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect()
-}
-
-/// Keep `appointment` as the current state (the previous one moves to [`MEM_PREVIOUS`]).
-fn track(w: &mut Assurance, appointment: &Value) {
-    if let Ok(current) = recall(w, MEM_APPOINTMENT) {
-        remember(w, MEM_PREVIOUS, &current);
+impl AppointmentMemory {
+    fn booking(&self) -> Result<Value, Problem> {
+        self.booking.clone().ok_or_else(|| unknown("booking"))
     }
-    remember(w, MEM_APPOINTMENT, appointment);
-    if let Some(v) = appointment
-        .pointer("/meta/versionId")
-        .and_then(Value::as_str)
-    {
-        push_list(w, MEM_VERSIONS, v);
+    fn current(&self) -> Result<Value, Problem> {
+        self.current.clone().ok_or_else(|| unknown("appointment"))
     }
+    fn previous(&self) -> Result<Value, Problem> {
+        self.previous
+            .clone()
+            .ok_or_else(|| unknown("earlier version of the appointment"))
+    }
+    fn sent(&self) -> Result<Value, Problem> {
+        self.sent.clone().ok_or_else(|| unknown("appointment sent"))
+    }
+
+    /// Keep `appointment` as the current state (the current one becomes the previous).
+    fn track(&mut self, appointment: &Value) {
+        if let Some(current) = self.current.take() {
+            self.previous = Some(current);
+        }
+        self.current = Some(appointment.clone());
+        if let Some(v) = appointment
+            .pointer("/meta/versionId")
+            .and_then(Value::as_str)
+        {
+            self.versions.push(v.to_string());
+        }
+    }
+}
+
+fn mem(w: &mut Assurance) -> &mut AppointmentMemory {
+    &mut w.memory.appointments
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -95,7 +102,7 @@ fn day(offset: i64) -> chrono::NaiveDate {
 }
 
 /// Expand the relative-date tokens of a feature value (see the module doc).
-pub fn expand(value: &str) -> Result<String, String> {
+pub fn expand(value: &str) -> Result<String, Problem> {
     let mut out = String::new();
     let mut rest = value;
     while let Some(open) = rest.find('{') {
@@ -124,7 +131,7 @@ pub fn expand(value: &str) -> Result<String, String> {
             "datetimeNoOffset" => time::local(midnight).format("%Y-%m-%dT%H:%M:%S").to_string(),
             "year" => d.format("%Y").to_string(),
             "month" => d.format("%Y-%m").to_string(),
-            other => return Err(format!("unknown date token {{{other}}}; use date, datetime, datetimeZ, datetimeNoOffset, year or month")),
+            other => return Err(format!("unknown date token {{{other}}}; use date, datetime, datetimeZ, datetimeNoOffset, year or month").into()),
         };
         out.push_str(&text);
         rest = &rest[close + 1..];
@@ -200,7 +207,7 @@ fn bound_instant(raw: &str) -> Option<DateTime<Utc>> {
 }
 
 /// What the last search asked for, read back from the request as it was sent.
-fn asked(exchange: &Exchange) -> Result<slot_checks::SearchAsked, String> {
+fn asked(exchange: &Exchange) -> Result<slot_checks::SearchAsked, Problem> {
     let q = sent_query(exchange);
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let start = get("start")
@@ -222,14 +229,15 @@ fn asked(exchange: &Exchange) -> Result<slot_checks::SearchAsked, String> {
     })
 }
 
-/// Why no slot could be found, worded so a run against an empty diary says so plainly.
-fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> String {
+/// Why no slot could be found, worded so a run against an empty diary says so plainly. A missing free
+/// slot is missing test data, not a broken rule: the scenario is inconclusive.
+fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> Problem {
     let c = &w.ctx.config;
-    if found == 0 {
+    Problem::inconclusive(if found == 0 {
         format!(
             "NO FREE SLOTS: the provider returned no free slots from {} to {} for ODS code {} (organisation type {DEFAULT_ORG_TYPE}). \
              Appointment scenarios book real slots; configure bookable GP Connect slots for the next {} days at {} \
-             (testing-data.md §C.3 asks for 30)",
+             (the provider test data pack asks for 30)",
             day(from), day(to), c.consumer.organization_ods_code, apt::MAX_SEARCH_DAYS, c.target.provider_ods_code
         )
     } else {
@@ -238,7 +246,7 @@ fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> String {
              the target needs about one free slot per booking scenario",
             day(from), day(to)
         )
-    }
+    })
 }
 
 /// Search `from..to` days ahead and claim `n` contiguous free slots of one schedule (same channel and
@@ -249,11 +257,14 @@ async fn claim_slots(
     from: i64,
     to: i64,
     contiguous: bool,
-) -> Result<(Vec<Value>, Value, Value), String> {
+) -> Result<(Vec<Value>, Value, Value), Problem> {
     let spec = days_search(w, from, to);
     let ex = w.send_aside(spec).await?;
-    response::status_is(ex, 200).map_err(|e| format!("searching for free slots to book: {e}"))?;
-    let b = response::body_as_json(ex)?;
+    // A setup request: its own rules are judged by the slot-search scenarios.
+    let setup =
+        |e: String| Problem::inconclusive(format!("setup: searching for free slots to book: {e}"));
+    response::status_is(ex, 200).map_err(setup)?;
+    let b = response::body_as_json(ex).map_err(setup)?;
     let entries: Vec<Value> = bundle::entries(&b).into_iter().cloned().collect();
     let mut slots: Vec<&Value> = entries
         .iter()
@@ -350,24 +361,27 @@ fn text_of(n: usize) -> String {
     "Assurance text ".chars().cycle().take(n).collect()
 }
 
-fn participants_mut(body: &mut Value) -> Result<&mut Vec<Value>, String> {
-    body.get_mut("participant")
+fn participants_mut(body: &mut Value) -> Result<&mut Vec<Value>, Problem> {
+    Ok(body
+        .get_mut("participant")
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| "the appointment has no participant list".to_string())
+        .ok_or_else(|| "the appointment has no participant list".to_string())?)
 }
 
-fn org_mut(body: &mut Value) -> Result<&mut Value, String> {
-    body.pointer_mut("/contained/0")
-        .ok_or_else(|| "the appointment has no contained booking organisation".to_string())
+fn org_mut(body: &mut Value) -> Result<&mut Value, Problem> {
+    Ok(body
+        .pointer_mut("/contained/0")
+        .ok_or_else(|| "the appointment has no contained booking organisation".to_string())?)
 }
 
-fn extensions_mut(body: &mut Value) -> Result<&mut Vec<Value>, String> {
+fn extensions_mut(body: &mut Value) -> Result<&mut Vec<Value>, Problem> {
     if body.get("extension").is_none() {
         body["extension"] = json!([]);
     }
-    body.get_mut("extension")
+    Ok(body
+        .get_mut("extension")
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| "extension is not a list".to_string())
+        .ok_or_else(|| "extension is not a list".to_string())?)
 }
 
 fn remove(body: &mut Value, key: &str) {
@@ -376,7 +390,7 @@ fn remove(body: &mut Value, key: &str) {
     }
 }
 
-fn shift(body: &mut Value, key: &str, minutes: i64) -> CheckResult {
+fn shift(body: &mut Value, key: &str, minutes: i64) -> StepResult {
     let t = body
         .get(key)
         .and_then(Value::as_str)
@@ -388,7 +402,7 @@ fn shift(body: &mut Value, key: &str, minutes: i64) -> CheckResult {
 
 /// Change an appointment body (booking, amend or cancel) in one named way. Each phrase breaks, or adds,
 /// exactly one thing.
-pub fn apply_change(body: &mut Value, change: &str) -> CheckResult {
+pub fn apply_change(body: &mut Value, change: &str) -> StepResult {
     let words: Vec<&str> = change.split_whitespace().collect();
     match words.as_slice() {
         ["no", "patient", "participant"] => participants_mut(body)?.retain(|p| !p["actor"]["reference"].as_str().unwrap_or_default().starts_with("Patient/")),
@@ -505,7 +519,7 @@ pub fn apply_change(body: &mut Value, change: &str) -> CheckResult {
         ["the", "description", text @ ..] if !text.is_empty() => body["description"] = json!(text.join(" ")),
         ["the", "comment", text @ ..] if !text.is_empty() => body["comment"] = json!(text.join(" ")),
         ["a", "minutesDuration", "of", n] => body["minutesDuration"] = json!(n.parse::<u64>().map_err(|_| format!("{n:?} is not a number"))?),
-        _ => return Err(format!("unknown change to an appointment: {change:?} (see steps::appointments::apply_change for the phrases)")),
+        _ => return Err(format!("unknown change to an appointment: {change:?} (see steps::appointments::apply_change for the phrases)").into()),
     }
     Ok(())
 }
@@ -534,8 +548,8 @@ fn note_booking(w: &mut Assurance) {
             if !w.cleanup.contains(&id) {
                 w.cleanup.push(id.clone());
             }
-            push_list(w, MEM_BOOKED_IDS, &id);
-            track(w, &a);
+            mem(w).booked_ids.push(id.clone());
+            mem(w).track(&a);
         }
     }
 }
@@ -547,19 +561,19 @@ fn book_request(w: &Assurance, body: Value) -> RequestSpec {
 }
 
 /// Book an appointment for `alias` in `n` claimed slots, outside the scenario's main request.
-async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, String> {
+async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, Problem> {
     let patient = w.logical_id(Subject::Patient, alias).await?;
     let (slots, schedule, _) =
         claim_slots(w, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
     let body = booking_body(w, &patient, &slots, &schedule);
-    remember(w, MEM_SLOTS, &Value::Array(slots));
-    remember(w, MEM_BOOKING, &body);
+    mem(w).slots = slots;
+    mem(w).booking = Some(body.clone());
     let spec = book_request(w, body);
     w.send_aside(spec).await?;
     note_booking(w);
-    let ex = w.last()?;
+    let ex = w.response()?;
     response::status_is(ex, 201).map_err(|e| format!("booking an appointment for {alias}: {e}"))?;
-    response::body_as_json(ex)
+    Ok(response::body_as_json(ex)?)
 }
 
 /// Cancel every appointment in `ids` that is still booked (the runner's `after` hook calls this, so a run
@@ -568,7 +582,8 @@ pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
     let mut evidence = Vec::new();
     for id in ids {
         let read = RequestSpec::new(&ctx.config, Interaction::ReadAppointment, Some(&id));
-        let ex = ctx.client.send(&read).await;
+        let mut ex = ctx.client.send(&read).await;
+        ex.role = Role::Teardown;
         let current = ex
             .response
             .as_ref()
@@ -587,7 +602,9 @@ pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
             cancel.set_header("If-Match", &e);
         }
         cancel.body = Some(Body::Resource(a));
-        evidence.push(ctx.client.send(&cancel).await);
+        let mut ex = ctx.client.send(&cancel).await;
+        ex.role = Role::Teardown;
+        evidence.push(ex);
     }
     evidence
 }
@@ -596,19 +613,19 @@ pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
 // Given: search.
 
 #[given(expr = "a free slot search from {int} to {int} days ahead")]
-async fn search_days(w: &mut Assurance, from: i64, to: i64) -> CheckResult {
+async fn search_days(w: &mut Assurance, from: i64, to: i64) -> StepResult {
     w.request = Some(days_search(w, from, to));
     Ok(())
 }
 
 #[given(expr = "a free slot search with start {string} and end {string}")]
-async fn search_bounds(w: &mut Assurance, start: String, end: String) -> CheckResult {
+async fn search_bounds(w: &mut Assurance, start: String, end: String) -> StepResult {
     w.request = Some(slot_search(w, &expand(&start)?, &expand(&end)?));
     Ok(())
 }
 
 #[given(expr = "the search parameter {string} is {string}")]
-async fn search_param(w: &mut Assurance, name: String, value: String) -> CheckResult {
+async fn search_param(w: &mut Assurance, name: String, value: String) -> StepResult {
     let value = expand(&value)?;
     let r = w.request_mut()?;
     r.remove_query(&name);
@@ -617,14 +634,14 @@ async fn search_param(w: &mut Assurance, name: String, value: String) -> CheckRe
 }
 
 #[given(expr = "the search parameter {string} is also {string}")]
-async fn search_param_also(w: &mut Assurance, name: String, value: String) -> CheckResult {
+async fn search_param_also(w: &mut Assurance, name: String, value: String) -> StepResult {
     let value = expand(&value)?;
     w.request_mut()?.add_query(&name, &value);
     Ok(())
 }
 
 #[given(expr = "the include {string} is not sent")]
-async fn include_removed(w: &mut Assurance, include: String) -> CheckResult {
+async fn include_removed(w: &mut Assurance, include: String) -> StepResult {
     w.request_mut()?
         .query
         .retain(|(k, v)| !(k.starts_with("_include") && *v == include));
@@ -632,14 +649,15 @@ async fn include_removed(w: &mut Assurance, include: String) -> CheckResult {
 }
 
 #[given(expr = "the searchFilter of system {string} is not sent")]
-async fn filter_removed(w: &mut Assurance, system: String) -> CheckResult {
+async fn filter_removed(w: &mut Assurance, system: String) -> StepResult {
     let system = match system.as_str() {
         "ODS code" => systems::ODS_ORGANIZATION_CODE,
         "organisation type" => apt::CS_ORGANISATION_TYPE,
         other => {
             return Err(format!(
                 "unknown searchFilter system {other:?}; use \"ODS code\" or \"organisation type\""
-            ))
+            )
+            .into())
         }
     };
     w.request_mut()?
@@ -649,7 +667,7 @@ async fn filter_removed(w: &mut Assurance, system: String) -> CheckResult {
 }
 
 #[given(expr = "the organisation type searchFilter is {string}")]
-async fn type_filter(w: &mut Assurance, code: String) -> CheckResult {
+async fn type_filter(w: &mut Assurance, code: String) -> StepResult {
     let r = w.request_mut()?;
     r.query.retain(|(k, v)| {
         !(k == "searchFilter" && v.starts_with(&format!("{}|", apt::CS_ORGANISATION_TYPE)))
@@ -662,7 +680,7 @@ async fn type_filter(w: &mut Assurance, code: String) -> CheckResult {
 }
 
 #[given(expr = "the ODS code searchFilter is {string}")]
-async fn ods_filter(w: &mut Assurance, code: String) -> CheckResult {
+async fn ods_filter(w: &mut Assurance, code: String) -> StepResult {
     let r = w.request_mut()?;
     r.query.retain(|(k, v)| {
         !(k == "searchFilter" && v.starts_with(&format!("{}|", systems::ODS_ORGANIZATION_CODE)))
@@ -684,37 +702,37 @@ async fn start_booking(
     from: i64,
     to: i64,
     contiguous: bool,
-) -> CheckResult {
+) -> StepResult {
     let patient = w.logical_id(Subject::Patient, alias).await?;
     let (slots, schedule, _) = claim_slots(w, n, from, to, contiguous).await?;
     let body = booking_body(w, &patient, &slots, &schedule);
-    remember(w, MEM_SLOTS, &Value::Array(slots));
+    mem(w).slots = slots;
     w.request = Some(book_request(w, body));
     Ok(())
 }
 
 #[given(expr = "a booking for {string} in a free slot")]
-async fn booking_one(w: &mut Assurance, alias: String) -> CheckResult {
+async fn booking_one(w: &mut Assurance, alias: String) -> StepResult {
     start_booking(w, &alias, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await
 }
 
 #[given(expr = "a booking for {string} in {int} contiguous free slots")]
-async fn booking_many(w: &mut Assurance, alias: String, n: usize) -> CheckResult {
+async fn booking_many(w: &mut Assurance, alias: String, n: usize) -> StepResult {
     start_booking(w, &alias, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await
 }
 
 #[given(expr = "a booking for {string} in two free slots that are not contiguous")]
-async fn booking_gap(w: &mut Assurance, alias: String) -> CheckResult {
+async fn booking_gap(w: &mut Assurance, alias: String) -> StepResult {
     start_booking(w, &alias, 2, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, false).await
 }
 
 #[given(expr = "a booking for {string} in a slot that has already passed")]
-async fn booking_past(w: &mut Assurance, alias: String) -> CheckResult {
+async fn booking_past(w: &mut Assurance, alias: String) -> StepResult {
     start_booking(w, &alias, 1, -3, -1, true).await
 }
 
 #[given(expr = "a booking for {string} in two adjacent free slots of different schedules")]
-async fn booking_two_schedules(w: &mut Assurance, alias: String) -> CheckResult {
+async fn booking_two_schedules(w: &mut Assurance, alias: String) -> StepResult {
     let patient = w.logical_id(Subject::Patient, &alias).await?;
     let spec = days_search(w, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1);
     let ex = w.send_aside(spec).await?;
@@ -740,10 +758,10 @@ async fn booking_two_schedules(w: &mut Assurance, alias: String) -> CheckResult 
         (w.ctx.claim(&key(a)) && w.ctx.claim(&key(b))).then(|| vec![(*a).clone(), (*b).clone()])
     });
     let pair = pair.ok_or_else(|| {
-        format!(
-            "{} (no two back-to-back free slots of different schedules)",
-            no_slots_message(w, slots.len(), BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1)
-        )
+        let mut p = no_slots_message(w, slots.len(), BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1);
+        p.message
+            .push_str(" (no two back-to-back free slots of different schedules)");
+        p
     })?;
     let sched_ref = pair[0]["schedule"]["reference"]
         .as_str()
@@ -758,13 +776,13 @@ async fn booking_two_schedules(w: &mut Assurance, alias: String) -> CheckResult 
         .cloned()
         .ok_or_else(|| format!("the free-slot Bundle does not include {sched_ref}"))?;
     let body = booking_body(w, &patient, &pair, &schedule);
-    remember(w, MEM_SLOTS, &Value::Array(pair));
+    mem(w).slots = pair;
     w.request = Some(book_request(w, body));
     Ok(())
 }
 
 #[given(expr = "the booking has {string}")]
-async fn booking_changed(w: &mut Assurance, change: String) -> CheckResult {
+async fn booking_changed(w: &mut Assurance, change: String) -> StepResult {
     let r = w.request_mut()?;
     let Some(Body::Resource(body)) = r.body.as_mut() else {
         return Err("the request has no FHIR body to change".into());
@@ -773,17 +791,17 @@ async fn booking_changed(w: &mut Assurance, change: String) -> CheckResult {
 }
 
 #[given(expr = "an appointment booked for {string}")]
-async fn booked(w: &mut Assurance, alias: String) -> CheckResult {
+async fn booked(w: &mut Assurance, alias: String) -> StepResult {
     book_aside(w, &alias, 1).await.map(|_| ())
 }
 
 #[given(expr = "an appointment booked for {string} in {int} contiguous slots")]
-async fn booked_many(w: &mut Assurance, alias: String, n: usize) -> CheckResult {
+async fn booked_many(w: &mut Assurance, alias: String, n: usize) -> StepResult {
     book_aside(w, &alias, n).await.map(|_| ())
 }
 
 #[given(expr = "{int} appointments booked for {string}")]
-async fn booked_n(w: &mut Assurance, n: usize, alias: String) -> CheckResult {
+async fn booked_n(w: &mut Assurance, n: usize, alias: String) -> StepResult {
     for _ in 0..n {
         book_aside(w, &alias, 1).await?;
     }
@@ -793,10 +811,10 @@ async fn booked_n(w: &mut Assurance, n: usize, alias: String) -> CheckResult {
 /// A read, amend or cancel of the current appointment: amend and cancel send the appointment as last
 /// returned (modified in place, as the spec recommends) with `If-Match` of its version; a cancel also sets
 /// the status and a cancellation reason.
-#[given(expr = "a {string} request for the appointment")]
-async fn request_for_appointment(w: &mut Assurance, name: String) -> CheckResult {
-    let interaction = super::request::interaction(&name)?;
-    let mut a = recall(w, MEM_APPOINTMENT)?;
+#[given(expr = "a {interaction} request for the appointment")]
+async fn request_for_appointment(w: &mut Assurance, name: InteractionName) -> StepResult {
+    let interaction = name.0;
+    let mut a = w.memory.appointments.current()?;
     let id = a
         .get("id")
         .and_then(Value::as_str)
@@ -819,9 +837,7 @@ async fn request_for_appointment(w: &mut Assurance, name: String) -> CheckResult
             spec.body = Some(Body::Resource(a));
         }
         other => {
-            return Err(format!(
-                "{other} is not a read, amend or cancel of an appointment"
-            ))
+            return Err(format!("{other} is not a read, amend or cancel of an appointment").into())
         }
     }
     w.request = Some(spec);
@@ -829,51 +845,62 @@ async fn request_for_appointment(w: &mut Assurance, name: String) -> CheckResult
 }
 
 #[given(expr = "the appointment sent has {string}")]
-async fn appointment_changed(w: &mut Assurance, change: String) -> CheckResult {
+async fn appointment_changed(w: &mut Assurance, change: String) -> StepResult {
     booking_changed(w, change).await
 }
 
 #[given(expr = "the If-Match header is the weak ETag of version {string}")]
-async fn if_match_version(w: &mut Assurance, version: String) -> CheckResult {
+async fn if_match_version(w: &mut Assurance, version: String) -> StepResult {
     w.request_mut()?
         .set_header("If-Match", &weak_etag(&version));
     Ok(())
 }
 
 #[given("the If-Match header is the appointment's previous version")]
-async fn stale_if_match(w: &mut Assurance) -> CheckResult {
-    let previous = recall(w, MEM_PREVIOUS)?;
+async fn stale_if_match(w: &mut Assurance) -> StepResult {
+    let previous = w.memory.appointments.previous()?;
     let e = etag_of(&previous).ok_or("the previous version has no versionId")?;
     w.request_mut()?.set_header("If-Match", &e);
     Ok(())
 }
 
 /// Apply an amend or cancel outside the main request, checking it succeeded.
-async fn change_aside(w: &mut Assurance, name: &str, change: Option<&str>) -> CheckResult {
-    request_for_appointment(w, name.to_string()).await?;
+async fn change_aside(
+    w: &mut Assurance,
+    interaction: Interaction,
+    change: Option<&str>,
+) -> StepResult {
+    request_for_appointment(w, InteractionName(interaction)).await?;
     if let Some(c) = change {
         booking_changed(w, c.to_string()).await?;
     }
-    w.send().await?;
-    let ex = w.last()?;
-    response::status_is(ex, 200).map_err(|e| format!("{name} of the appointment: {e}"))?;
-    let a = response::body_as_json(ex)?;
-    track(w, &a);
+    let spec = w
+        .request
+        .take()
+        .ok_or_else(|| Problem::error("there is no request to send"))?;
+    // A setup request: when it fails, the rule the scenario is about cannot be tried (the amend and
+    // cancel scenarios judge these interactions themselves).
+    let setup =
+        |e: String| Problem::inconclusive(format!("setup: {interaction} of the appointment: {e}"));
+    let ex = w.send_aside(spec).await?;
+    response::status_is(ex, 200).map_err(setup)?;
+    let a = response::body_as_json(ex).map_err(setup)?;
+    mem(w).track(&a);
     Ok(())
 }
 
 #[given(expr = "the appointment has been amended with {string}")]
-async fn amended(w: &mut Assurance, change: String) -> CheckResult {
-    change_aside(w, "amend appointment", Some(&change)).await
+async fn amended(w: &mut Assurance, change: String) -> StepResult {
+    change_aside(w, Interaction::AmendAppointment, Some(&change)).await
 }
 
 #[given("the appointment has been cancelled")]
-async fn cancelled(w: &mut Assurance) -> CheckResult {
-    change_aside(w, "cancel appointment", None).await
+async fn cancelled(w: &mut Assurance) -> StepResult {
+    change_aside(w, Interaction::CancelAppointment, None).await
 }
 
 #[given(expr = "a retrieve of the appointments of {string} from {int} to {int} days ahead")]
-async fn retrieve_days(w: &mut Assurance, alias: String, from: i64, to: i64) -> CheckResult {
+async fn retrieve_days(w: &mut Assurance, alias: String, from: i64, to: i64) -> StepResult {
     retrieve_bounds(
         w,
         alias,
@@ -884,7 +911,7 @@ async fn retrieve_days(w: &mut Assurance, alias: String, from: i64, to: i64) -> 
 }
 
 #[given(expr = "a retrieve of the appointments of {string} with start {string} and start {string}")]
-async fn retrieve_bounds(w: &mut Assurance, alias: String, a: String, b: String) -> CheckResult {
+async fn retrieve_bounds(w: &mut Assurance, alias: String, a: String, b: String) -> StepResult {
     let id = w.logical_id(Subject::Patient, &alias).await?;
     let mut spec = w.new_request(Interaction::RetrieveAppointments, Some(&id));
     for v in [a, b] {
@@ -892,7 +919,7 @@ async fn retrieve_bounds(w: &mut Assurance, alias: String, a: String, b: String)
             spec.add_query("start", &expand(&v)?);
         }
     }
-    w.memory.insert("apt:retrieve-patient".into(), id);
+    mem(w).retrieve_patient = Some(id);
     w.request = Some(spec);
     Ok(())
 }
@@ -901,11 +928,11 @@ async fn retrieve_bounds(w: &mut Assurance, alias: String, a: String, b: String)
 // When.
 
 #[when("the booking is sent")]
-async fn send_booking(w: &mut Assurance) -> CheckResult {
+async fn send_booking(w: &mut Assurance) -> StepResult {
     if let Some(Body::Resource(b)) = w.request.as_ref().and_then(|r| r.body.as_ref()) {
         let b = b.clone();
-        remember(w, MEM_SENT, &b);
-        remember(w, MEM_BOOKING, &b);
+        mem(w).sent = Some(b.clone());
+        mem(w).booking = Some(b.clone());
     }
     w.send().await?;
     note_booking(w);
@@ -913,18 +940,18 @@ async fn send_booking(w: &mut Assurance) -> CheckResult {
 }
 
 #[when("the appointment request is sent")]
-async fn send_change(w: &mut Assurance) -> CheckResult {
+async fn send_change(w: &mut Assurance) -> StepResult {
     if let Some(Body::Resource(b)) = w.request.as_ref().and_then(|r| r.body.as_ref()) {
         let b = b.clone();
-        remember(w, MEM_SENT, &b);
+        mem(w).sent = Some(b.clone());
     }
     w.send().await
 }
 
 #[when(expr = "the same slots are booked again for {string}")]
-async fn book_again(w: &mut Assurance, alias: String) -> CheckResult {
+async fn book_again(w: &mut Assurance, alias: String) -> StepResult {
     let patient = w.logical_id(Subject::Patient, &alias).await?;
-    let mut body = recall(w, MEM_BOOKING)?;
+    let mut body = w.memory.appointments.booking()?;
     apply_change(&mut body, &format!("the patient {patient}"))?;
     let spec = book_request(w, body);
     w.request = Some(spec);
@@ -934,18 +961,18 @@ async fn book_again(w: &mut Assurance, alias: String) -> CheckResult {
 }
 
 #[when(expr = "one free slot is booked for {string} and {string} at the same instant")]
-async fn race(w: &mut Assurance, a: String, b: String) -> CheckResult {
+async fn race(w: &mut Assurance, a: String, b: String) -> StepResult {
     let pa = w.logical_id(Subject::Patient, &a).await?;
     let pb = w.logical_id(Subject::Patient, &b).await?;
     let (slots, schedule, _) =
         claim_slots(w, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
-    remember(w, MEM_SLOTS, &Value::Array(slots.clone()));
+    mem(w).slots = slots.clone();
     let ra = book_request(w, booking_body(w, &pa, &slots, &schedule));
     let rb = book_request(w, booking_body(w, &pb, &slots, &schedule));
     let client = &w.ctx.client;
     let (ea, eb) = futures::join!(client.send(&ra), client.send(&rb));
     for ex in [ea, eb] {
-        w.exchanges.push(ex);
+        w.keep_under_test(ex);
         note_booking(w);
     }
     Ok(())
@@ -955,8 +982,8 @@ async fn race(w: &mut Assurance, a: String, b: String) -> CheckResult {
 // Then.
 
 #[then(expr = "the response is one of the errors {string}")]
-async fn one_of(w: &mut Assurance, codes: String) -> CheckResult {
-    let ex = w.last()?;
+async fn one_of(w: &mut Assurance, codes: String) -> StepResult {
+    let ex = w.response()?;
     let mut failures = Vec::new();
     for code in codes.split(',').map(str::trim) {
         let c = ErrorCode::from_code(code)
@@ -969,53 +996,48 @@ async fn one_of(w: &mut Assurance, codes: String) -> CheckResult {
     Err(format!(
         "expected one of the errors {codes}: {}",
         failures.join("; ")
-    ))
+    )
+    .into())
 }
 
 #[then("the response is a valid free slot Bundle for the search")]
-async fn valid_slot_bundle(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
+async fn valid_slot_bundle(w: &mut Assurance) -> StepResult {
+    let ex = w.response()?;
     response::status_is(ex, 200)?;
     checks::headers::cache_control_no_store(ex)?;
     let b = response::body_as_json(ex)?;
-    slot_checks::search_bundle(&b, &asked(ex)?).map(|_| ())
+    Ok(slot_checks::search_bundle(&b, &asked(ex)?).map(|_| ())?)
 }
 
 #[then("the free slot Bundle holds at least one slot")]
-async fn some_slots(w: &mut Assurance) -> CheckResult {
+async fn some_slots(w: &mut Assurance) -> StepResult {
     let b = w.resource()?;
     let n = bundle::entries(&b)
         .iter()
         .filter(|r| r["resourceType"] == "Slot")
         .count();
-    ensure(n > 0, || {
-        "NO FREE SLOTS: the search returned no Slot, so nothing about slots could be checked; the target needs bookable GP Connect slots in this window (testing-data.md §C.3)".to_string()
-    })
-}
-
-#[then("the free slot Bundle is empty")]
-async fn no_slots(w: &mut Assurance) -> CheckResult {
-    let b = w.resource()?;
-    bundle::is_searchset(&b)?;
-    bundle::entry_count_is(&b, 0)
+    if n == 0 {
+        return Err(Problem::inconclusive("NO FREE SLOTS: the search returned no Slot, so nothing about slots could be checked; the target needs bookable GP Connect slots in this window"));
+    }
+    Ok(())
 }
 
 #[then("the free slot Bundle holds no Location and no Practitioner")]
-async fn no_includes(w: &mut Assurance) -> CheckResult {
+async fn no_includes(w: &mut Assurance) -> StepResult {
     let b = w.resource()?;
     let n = bundle::entries(&b)
         .iter()
         .filter(|r| r["resourceType"] == "Location" || r["resourceType"] == "Practitioner")
         .count();
-    ensure(n == 0, || {
+    Ok(ensure(n == 0, || {
         format!(
             "the Bundle holds {n} Locations/Practitioners although their includes were not sent"
         )
-    })
+    })?)
 }
 
 #[then("the free slot Bundle holds Locations and Practitioners for its Schedules")]
-async fn has_includes(w: &mut Assurance) -> CheckResult {
+async fn has_includes(w: &mut Assurance) -> StepResult {
     let b = w.resource()?;
     for ty in ["Location", "Practitioner", "Organization"] {
         ensure(
@@ -1027,8 +1049,8 @@ async fn has_includes(w: &mut Assurance) -> CheckResult {
 }
 
 /// The appointment response: status, headers, ETag = versionId, conformance, and the id asked for.
-fn appointment_response(w: &Assurance, status: u16) -> Result<Value, String> {
-    let ex = w.last()?;
+fn appointment_response(w: &Assurance, status: u16) -> Result<Value, Problem> {
+    let ex = w.response()?;
     response::status_is(ex, status)?;
     checks::headers::cache_control_no_store(ex)?;
     response::body_format_is(ex, response::Format::Json)?;
@@ -1039,9 +1061,9 @@ fn appointment_response(w: &Assurance, status: u16) -> Result<Value, String> {
 }
 
 #[then("the appointment is booked as requested")]
-async fn booked_as_requested(w: &mut Assurance) -> CheckResult {
+async fn booked_as_requested(w: &mut Assurance) -> StepResult {
     let a = appointment_response(w, 201)?;
-    let ex = w.last()?;
+    let ex = w.response()?;
     let location = ex
         .response
         .as_ref()
@@ -1067,27 +1089,27 @@ async fn booked_as_requested(w: &mut Assurance) -> CheckResult {
     ensure(start > Utc::now(), || {
         "the booked appointment starts in the past".to_string()
     })?;
-    let sent = recall(w, MEM_SENT)?;
-    apt_checks::matches_booking(&sent, &a)
+    let sent = w.memory.appointments.sent()?;
+    Ok(apt_checks::matches_booking(&sent, &a)?)
 }
 
 #[then("the slots booked are no longer offered as free")]
-async fn slots_gone(w: &mut Assurance) -> CheckResult {
+async fn slots_gone(w: &mut Assurance) -> StepResult {
     check_slots_offered(w, false).await
 }
 
 #[then("the slots are still offered as free")]
-async fn slots_still(w: &mut Assurance) -> CheckResult {
+async fn slots_still(w: &mut Assurance) -> StepResult {
     check_slots_offered(w, true).await
 }
 
 #[then("the appointment's slots are offered as free again")]
-async fn slots_again(w: &mut Assurance) -> CheckResult {
+async fn slots_again(w: &mut Assurance) -> StepResult {
     check_slots_offered(w, true).await
 }
 
-async fn check_slots_offered(w: &mut Assurance, expected: bool) -> CheckResult {
-    let slots = recall(w, MEM_SLOTS)?;
+async fn check_slots_offered(w: &mut Assurance, expected: bool) -> StepResult {
+    let slots = Value::Array(w.memory.appointments.slots.clone());
     let ids: Vec<String> = slots
         .as_array()
         .into_iter()
@@ -1109,15 +1131,9 @@ async fn check_slots_offered(w: &mut Assurance, expected: bool) -> CheckResult {
         _ => return Err("no slot start is known".into()),
     };
     let spec = slot_search(w, &format!("ge{first}"), &format!("le{last}"));
-    let main = w.exchanges.len();
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_follow_up(spec).await;
     response::status_is(ex, 200).map_err(|e| format!("searching the slots' day again: {e}"))?;
     let b = response::body_as_json(ex)?;
-    // Keep the scenario's main response last for later steps.
-    if main > 0 {
-        let aside = w.exchanges.remove(main);
-        w.exchanges.insert(main - 1, aside);
-    }
     let offered: Vec<&str> = bundle::entries(&b)
         .iter()
         .filter(|r| r["resourceType"] == "Slot")
@@ -1136,10 +1152,15 @@ async fn check_slots_offered(w: &mut Assurance, expected: bool) -> CheckResult {
 }
 
 #[then(expr = "exactly one of the two bookings succeeded and the other is the error {string}")]
-async fn race_outcome(w: &mut Assurance, code: String) -> CheckResult {
-    let n = w.exchanges.len();
-    ensure(n >= 2, || "the two bookings were not sent".to_string())?;
-    let pair = &w.exchanges[n - 2..];
+async fn race_outcome(w: &mut Assurance, code: String) -> StepResult {
+    let pair: Vec<&Exchange> = w
+        .exchanges
+        .iter()
+        .filter(|e| e.role == Role::UnderTest)
+        .collect();
+    ensure(pair.len() == 2, || {
+        "the two bookings were not sent".to_string()
+    })?;
     let created = pair
         .iter()
         .filter(|e| e.response.as_ref().is_some_and(|r| r.status == 201))
@@ -1153,27 +1174,27 @@ async fn race_outcome(w: &mut Assurance, code: String) -> CheckResult {
         .iter()
         .find(|e| e.response.as_ref().is_some_and(|r| r.status != 201))
         .ok_or("no booking was refused")?;
-    checks::outcome::is_error(loser, c)
+    Ok(checks::outcome::is_error(loser, c)?)
 }
 
 #[then("the response is the appointment")]
-async fn is_appointment(w: &mut Assurance) -> CheckResult {
+async fn is_appointment(w: &mut Assurance) -> StepResult {
     let a = appointment_response(w, 200)?;
-    let known = recall(w, MEM_APPOINTMENT)?;
+    let known = w.memory.appointments.current()?;
     ensure(a["id"] == known["id"], || {
         format!(
             "the response is Appointment/{}; Appointment/{} was asked for",
             a["id"], known["id"]
         )
     })?;
-    apt_checks::only_changed(&known, &a, &[])
+    Ok(apt_checks::only_changed(&known, &a, &[])?)
 }
 
 #[then(expr = "the appointment is amended, changing only {string}")]
-async fn amended_only(w: &mut Assurance, elements: String) -> CheckResult {
+async fn amended_only(w: &mut Assurance, elements: String) -> StepResult {
     let a = appointment_response(w, 200)?;
-    let before = recall(w, MEM_APPOINTMENT)?;
-    let sent = recall(w, MEM_SENT)?;
+    let before = w.memory.appointments.current()?;
+    let sent = w.memory.appointments.sent()?;
     let allowed: Vec<&str> = elements.split(',').map(str::trim).collect();
     apt_checks::only_changed(&before, &a, &allowed)?;
     apt_checks::new_version(&before, &a)?;
@@ -1183,15 +1204,15 @@ async fn amended_only(w: &mut Assurance, elements: String) -> CheckResult {
     ensure(a["status"] == "booked", || {
         format!("an amended appointment stays booked, got {}", a["status"])
     })?;
-    track(w, &a);
+    mem(w).track(&a);
     Ok(())
 }
 
 #[then("the appointment is cancelled with the reason sent and nothing else changed")]
-async fn cancelled_ok(w: &mut Assurance) -> CheckResult {
+async fn cancelled_ok(w: &mut Assurance) -> StepResult {
     let a = appointment_response(w, 200)?;
-    let before = recall(w, MEM_APPOINTMENT)?;
-    let sent = recall(w, MEM_SENT)?;
+    let before = w.memory.appointments.current()?;
+    let sent = w.memory.appointments.sent()?;
     ensure(a["status"] == "cancelled", || {
         format!("the cancelled appointment has status {}", a["status"])
     })?;
@@ -1209,30 +1230,25 @@ async fn cancelled_ok(w: &mut Assurance) -> CheckResult {
             reason(&sent)
         )
     })?;
-    track(w, &a);
+    mem(w).track(&a);
     Ok(())
 }
 
 #[then("the appointment is unchanged on the provider")]
-async fn unchanged(w: &mut Assurance) -> CheckResult {
-    let known = recall(w, MEM_APPOINTMENT)?;
+async fn unchanged(w: &mut Assurance) -> StepResult {
+    let known = w.memory.appointments.current()?;
     let id = known["id"]
         .as_str()
         .ok_or("the appointment has no id")?
         .to_string();
     let spec = w.new_request(Interaction::ReadAppointment, Some(&id));
-    let main = w.exchanges.len();
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_follow_up(spec).await;
     // A read of a cancelled or past appointment may be refused; only a successful read can show a change.
     let now = if ex.response.as_ref().is_some_and(|r| r.status == 200) {
         Some(response::body_as_json(ex)?)
     } else {
         None
     };
-    if main > 0 {
-        let aside = w.exchanges.remove(main);
-        w.exchanges.insert(main - 1, aside);
-    }
     if let Some(now) = now {
         ensure(
             now.pointer("/meta/versionId") == known.pointer("/meta/versionId"),
@@ -1250,34 +1266,19 @@ async fn unchanged(w: &mut Assurance) -> CheckResult {
 }
 
 #[then("every version of the appointment had a different versionId")]
-async fn versions_distinct(w: &mut Assurance) -> CheckResult {
-    let v = list(w, MEM_VERSIONS);
+async fn versions_distinct(w: &mut Assurance) -> StepResult {
+    let v = w.memory.appointments.versions.clone();
     let mut d = v.clone();
     d.sort();
     d.dedup();
-    ensure(v.len() >= 2 && d.len() == v.len(), || {
+    Ok(ensure(v.len() >= 2 && d.len() == v.len(), || {
         format!("the appointment's versions were {v:?}; each change SHALL produce a new versionId")
-    })
-}
-
-#[then("the response ETag is the If-Match of a later request")]
-async fn etag_is_version(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
-    let etag = ex
-        .response
-        .as_ref()
-        .and_then(|r| r.header("etag"))
-        .ok_or("the response has no ETag")?;
-    let a = response::body_as_json(ex)?;
-    ensure(
-        parse_weak_etag(etag) == a.pointer("/meta/versionId").and_then(Value::as_str),
-        || format!("ETag {etag} is not W/\"<meta.versionId>\""),
-    )
+    })?)
 }
 
 #[then("the response holds the patient's appointments in the range, including those booked here")]
-async fn retrieved(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
+async fn retrieved(w: &mut Assurance) -> StepResult {
+    let ex = w.response()?;
     response::status_is(ex, 200)?;
     checks::headers::cache_control_no_store(ex)?;
     let b = response::body_as_json(ex)?;
@@ -1300,8 +1301,9 @@ async fn retrieved(w: &mut Assurance) -> CheckResult {
     };
     let patient = w
         .memory
-        .get("apt:retrieve-patient")
-        .cloned()
+        .appointments
+        .retrieve_patient
+        .clone()
         .unwrap_or_default();
     let entries = bundle::entries(&b);
     for a in &entries {
@@ -1326,7 +1328,7 @@ async fn retrieved(w: &mut Assurance) -> CheckResult {
         })?;
     }
     let returned: Vec<&str> = entries.iter().filter_map(|a| a["id"].as_str()).collect();
-    for id in list(w, MEM_BOOKED_IDS) {
+    for id in w.memory.appointments.booked_ids.clone() {
         ensure(returned.contains(&id.as_str()), || {
             format!("Appointment/{id}, booked for this patient in the range by this scenario, was not returned")
         })?;
@@ -1335,32 +1337,32 @@ async fn retrieved(w: &mut Assurance) -> CheckResult {
 }
 
 #[then("the retrieve returns no appointment")]
-async fn retrieved_none(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
+async fn retrieved_none(w: &mut Assurance) -> StepResult {
+    let ex = w.response()?;
     response::status_is(ex, 200)?;
     let b = response::body_as_json(ex)?;
     bundle::is_searchset(&b)?;
-    bundle::entry_count_is(&b, 0)
+    Ok(bundle::entry_count_is(&b, 0)?)
 }
 
 #[then("no appointment was booked")]
-async fn none_booked(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
+async fn none_booked(w: &mut Assurance) -> StepResult {
+    let ex = w.response()?;
     checks::outcome::is_any_error(ex)?;
-    checks::headers::cache_control_no_store(ex)
+    Ok(checks::headers::cache_control_no_store(ex)?)
 }
 
 #[then("the request is refused, or the text is stored unaltered")]
-async fn refused_or_kept(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
+async fn refused_or_kept(w: &mut Assurance) -> StepResult {
+    let ex = w.response()?;
     let status = response::response(ex)?.status;
     if status == 200 || status == 201 {
         let a = response::body_as_json(ex)?;
-        let sent = recall(w, MEM_SENT)?;
+        let sent = w.memory.appointments.sent()?;
         apt_checks::text_kept(&sent, &a, "description")?;
-        apt_checks::text_kept(&sent, &a, "comment")
+        Ok(apt_checks::text_kept(&sent, &a, "comment")?)
     } else {
-        checks::outcome::is_any_error(ex)
+        Ok(checks::outcome::is_any_error(ex)?)
     }
 }
 

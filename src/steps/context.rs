@@ -14,13 +14,20 @@ tokio::task_local! {
 /// Identifies one scenario (one Examples row) of a run: feature path, line, name.
 pub type ScenarioKey = (String, usize, String);
 
+/// A finished scenario's exchanges, and which of them was the response under test.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub exchanges: Vec<Exchange>,
+    pub under_test: Option<usize>,
+}
+
 /// Shared by all scenarios of a run.
 #[derive(Debug)]
 pub struct RunContext {
     pub config: Config,
     pub client: Client,
     /// Evidence handed over by finished scenarios, collected by the report writer.
-    pub evidence: Mutex<HashMap<ScenarioKey, Vec<Exchange>>>,
+    pub evidence: Mutex<HashMap<ScenarioKey, Evidence>>,
     /// Identifiers claimed by a scenario of this run (e.g. a PDS person to register), so concurrent
     /// scenarios never pick the same one.
     pub claimed: Mutex<HashSet<String>>,
@@ -45,15 +52,15 @@ impl RunContext {
     }
 
     /// Store a finished scenario's evidence.
-    pub fn deposit(&self, key: ScenarioKey, exchanges: Vec<Exchange>) {
+    pub fn deposit(&self, key: ScenarioKey, evidence: Evidence) {
         self.evidence
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, exchanges);
+            .insert(key, evidence);
     }
 
     /// Take a finished scenario's evidence.
-    pub fn withdraw(&self, key: &ScenarioKey) -> Vec<Exchange> {
+    pub fn withdraw(&self, key: &ScenarioKey) -> Evidence {
         self.evidence
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -9,16 +9,17 @@
 use cucumber::{given, then};
 use serde_json::{json, Value};
 
-use super::request::{interaction, Subject};
+use super::request::Subject;
 use super::Assurance;
-use crate::checks::response::Format;
-use crate::checks::{self, CheckResult};
+use crate::checks::{self};
 use crate::gpconnect::headers::AUTHORIZATION;
 use crate::gpconnect::interactions::Capability;
 use crate::gpconnect::jwt::{self, Claims};
 use crate::gpconnect::systems;
-use crate::gpconnect::{register, ErrorCode, Interaction};
+use crate::gpconnect::{register, Interaction};
 use crate::http::Body;
+use crate::steps::params::{ErrorCodeName, FormatName, InteractionName};
+use crate::verdict::{Problem, StepResult};
 
 /// Test-data aliases a "complete" request uses: ordinary, shareable records every provider's test
 /// practice holds (mapped per target in `[data]`).
@@ -31,22 +32,14 @@ fn default_alias(subject: Subject) -> &'static str {
     }
 }
 
-fn error_code(code: &str) -> Result<ErrorCode, String> {
-    ErrorCode::from_code(code).ok_or_else(|| format!("{code:?} is not a GP Connect error code"))
-}
-
-fn format(name: &str) -> Result<Format, String> {
-    Format::parse(name).ok_or_else(|| format!("unknown format {name:?}; use JSON or XML"))
-}
-
 impl Assurance {
     /// Start a request for a Foundations interaction that a conformant provider accepts as it is: reads
     /// and finds name the default test data, and Register carries the demographics of the default
     /// patient, who is already registered — so a provider that ignores whatever the scenario then breaks
     /// answers 409 DUPLICATE_REJECTED, and no test patient is ever registered by a negative scenario.
-    pub async fn start_complete_request(&mut self, interaction: Interaction) -> CheckResult {
+    pub async fn start_complete_request(&mut self, interaction: Interaction) -> StepResult {
         if interaction.spec().capability != Capability::Foundations {
-            return Err(format!("complete requests are defined for Foundations interactions; {interaction} is not one"));
+            return Err(format!("complete requests are defined for Foundations interactions; {interaction} is not one").into());
         }
         match (interaction, Subject::of(interaction)) {
             (Interaction::RegisterPatient, _) => {
@@ -70,7 +63,7 @@ impl Assurance {
     }
 
     /// The Patient a Find patient returns for `alias` (failing when there is none).
-    async fn find_patient(&mut self, alias: &str) -> Result<(String, Value), String> {
+    async fn find_patient(&mut self, alias: &str) -> Result<(String, Value), Problem> {
         let nhs_number = self.alias(Subject::Patient, alias)?;
         let mut spec = self.new_request(Interaction::FindPatient, None);
         spec.add_query(
@@ -91,7 +84,7 @@ impl Assurance {
 }
 
 /// The `Authorization` value for a named malformation of a token carrying `claims`.
-fn malformed_authorization(claims: &Claims, how: &str) -> Result<String, String> {
+fn malformed_authorization(claims: &Claims, how: &str) -> Result<String, Problem> {
     let token = claims.encode();
     let header = json!({"alg": "none", "typ": "JWT"});
     let payload = Value::Object(claims.0.clone());
@@ -117,44 +110,44 @@ fn malformed_authorization(claims: &Claims, how: &str) -> Result<String, String>
                 "unknown token malformation {other:?}; known: without the Bearer prefix, with the Basic scheme, empty, \
                  not base64url encoded, without the trailing dot, with a fourth part, with a signature, signed with HS256, \
                  with a payload that is not JSON"
-            ))
+            ).into())
         }
     })
 }
 
-fn claims(w: &mut Assurance) -> Result<&mut Claims, String> {
-    w.request_mut()?.claims_mut().ok_or_else(|| {
+fn claims(w: &mut Assurance) -> Result<&mut Claims, Problem> {
+    Ok(w.request_mut()?.claims_mut().ok_or_else(|| {
         "the Authorization header was replaced, so there are no JWT claims to change".to_string()
-    })
+    })?)
 }
 
 /// The identifiers array of an embedded resource claim.
 fn claim_identifiers<'a>(
     claims: &'a mut Claims,
     claim: &str,
-) -> Result<&'a mut Vec<Value>, String> {
-    claims
+) -> Result<&'a mut Vec<Value>, Problem> {
+    Ok(claims
         .0
         .get_mut(claim)
         .and_then(|c| c.get_mut("identifier"))
         .and_then(Value::as_array_mut)
-        .ok_or_else(|| format!("the JWT claim {claim} has no identifier array"))
+        .ok_or_else(|| format!("the JWT claim {claim} has no identifier array"))?)
 }
 
-#[given(expr = "a complete {string} request")]
-async fn complete_request(w: &mut Assurance, name: String) -> CheckResult {
-    let i = interaction(&name)?;
+#[given(expr = "a complete {interaction} request")]
+async fn complete_request(w: &mut Assurance, name: InteractionName) -> StepResult {
+    let i = name.0;
     w.start_complete_request(i).await
 }
 
 #[given(expr = "the query parameter {string} is {string} placed first")]
-async fn query_first(w: &mut Assurance, name: String, value: String) -> CheckResult {
+async fn query_first(w: &mut Assurance, name: String, value: String) -> StepResult {
     w.request_mut()?.query.insert(0, (name, value));
     Ok(())
 }
 
 #[given(expr = "the resource type in the request path is written {string}")]
-async fn path_type(w: &mut Assurance, written: String) -> CheckResult {
+async fn path_type(w: &mut Assurance, written: String) -> StepResult {
     let r = w.request_mut()?;
     let rest = r
         .path
@@ -167,7 +160,7 @@ async fn path_type(w: &mut Assurance, written: String) -> CheckResult {
 }
 
 #[given(expr = "the bearer token is sent {string}")]
-async fn token_malformed(w: &mut Assurance, how: String) -> CheckResult {
+async fn token_malformed(w: &mut Assurance, how: String) -> StepResult {
     let value = malformed_authorization(claims(w)?, &how)?;
     w.request_mut()?.set_header(AUTHORIZATION, &value);
     Ok(())
@@ -176,7 +169,7 @@ async fn token_malformed(w: &mut Assurance, how: String) -> CheckResult {
 #[given(
     expr = "the JWT was issued {int} seconds in the future and expires {int} seconds after issue"
 )]
-async fn issued_in_future(w: &mut Assurance, ahead: i64, lifetime: i64) -> CheckResult {
+async fn issued_in_future(w: &mut Assurance, ahead: i64, lifetime: i64) -> StepResult {
     let iat = chrono::Utc::now().timestamp() + ahead;
     let c = claims(w)?;
     c.set("iat", Value::from(iat));
@@ -185,7 +178,7 @@ async fn issued_in_future(w: &mut Assurance, ahead: i64, lifetime: i64) -> Check
 }
 
 #[given(expr = "the JWT claim {string} is sent as a string")]
-async fn claim_as_string(w: &mut Assurance, claim: String) -> CheckResult {
+async fn claim_as_string(w: &mut Assurance, claim: String) -> StepResult {
     let c = claims(w)?;
     let current = c
         .get(&claim)
@@ -200,7 +193,7 @@ async fn claim_as_string(w: &mut Assurance, claim: String) -> CheckResult {
 }
 
 #[given(expr = "the JWT claim {string} has an unknown element {string}")]
-async fn claim_unknown_element(w: &mut Assurance, claim: String, element: String) -> CheckResult {
+async fn claim_unknown_element(w: &mut Assurance, claim: String, element: String) -> StepResult {
     let target = claims(w)?
         .0
         .get_mut(&claim)
@@ -211,7 +204,7 @@ async fn claim_unknown_element(w: &mut Assurance, claim: String, element: String
 }
 
 #[given(expr = "the JWT requesting_practitioner SDS user id and role profile id are {string}")]
-async fn practitioner_sds_ids(w: &mut Assurance, value: String) -> CheckResult {
+async fn practitioner_sds_ids(w: &mut Assurance, value: String) -> StepResult {
     let ids = claim_identifiers(claims(w)?, "requesting_practitioner")?;
     for id in ids.iter_mut() {
         let system = id["system"].as_str().unwrap_or_default();
@@ -223,14 +216,14 @@ async fn practitioner_sds_ids(w: &mut Assurance, value: String) -> CheckResult {
 }
 
 #[given("the JWT requesting_practitioner carries only its SDS user id")]
-async fn practitioner_only_sds_user_id(w: &mut Assurance) -> CheckResult {
+async fn practitioner_only_sds_user_id(w: &mut Assurance) -> StepResult {
     let ids = claim_identifiers(claims(w)?, "requesting_practitioner")?;
     ids.retain(|id| id["system"] == systems::SDS_USER_ID);
     Ok(())
 }
 
 #[given("the JWT requesting_organization uses the DSTU2 ODS code system")]
-async fn organization_dstu2_system(w: &mut Assurance) -> CheckResult {
+async fn organization_dstu2_system(w: &mut Assurance) -> StepResult {
     let ids = claim_identifiers(claims(w)?, "requesting_organization")?;
     for id in ids
         .iter_mut()
@@ -242,45 +235,48 @@ async fn organization_dstu2_system(w: &mut Assurance) -> CheckResult {
 }
 
 #[given("the JWT requesting_organization has no ODS code")]
-async fn organization_without_ods(w: &mut Assurance) -> CheckResult {
+async fn organization_without_ods(w: &mut Assurance) -> StepResult {
     let ids = claim_identifiers(claims(w)?, "requesting_organization")?;
     ids.retain(|id| id["system"] != systems::ODS_ORGANIZATION_CODE);
     Ok(())
 }
 
 #[then("the response refuses the HTTP method")]
-async fn method_refused(w: &mut Assurance) -> CheckResult {
-    checks::protocol::method_refused(w.last()?)
+async fn method_refused(w: &mut Assurance) -> StepResult {
+    Ok(checks::protocol::method_refused(w.response()?)?)
 }
 
-#[then(expr = "the response is a success or the error {string}")]
-async fn success_or_error(w: &mut Assurance, code: String) -> CheckResult {
-    checks::protocol::success_or_error(w.last()?, error_code(&code)?)
+#[then(expr = "the response is a success or the error {error}")]
+async fn success_or_error(w: &mut Assurance, code: ErrorCodeName) -> StepResult {
+    Ok(checks::protocol::success_or_error(w.response()?, code.0)?)
 }
 
 #[then("the OperationOutcome diagnostics say what was wrong")]
-async fn diagnostics(w: &mut Assurance) -> CheckResult {
-    checks::protocol::diagnostics_present(w.last()?)
+async fn diagnostics(w: &mut Assurance) -> StepResult {
+    Ok(checks::protocol::diagnostics_present(w.response()?)?)
 }
 
 #[then("the response is 415 Unsupported Media Type")]
-async fn unsupported(w: &mut Assurance) -> CheckResult {
-    checks::negotiation::unsupported_media_type(w.last()?)
+async fn unsupported(w: &mut Assurance) -> StepResult {
+    Ok(checks::negotiation::unsupported_media_type(w.response()?)?)
 }
 
-#[then(expr = "the DSTU2 media type is refused or answered in FHIR {word}")]
-async fn dstu2(w: &mut Assurance, f: String) -> CheckResult {
-    checks::negotiation::dstu2_media_type_handled(w.last()?, format(&f)?)
+#[then(expr = "the DSTU2 media type is refused or answered in FHIR {format}")]
+async fn dstu2(w: &mut Assurance, f: FormatName) -> StepResult {
+    Ok(checks::negotiation::dstu2_media_type_handled(
+        w.response()?,
+        f.0,
+    )?)
 }
 
 #[then("the response body is FHIR JSON or XML")]
-async fn either_format(w: &mut Assurance) -> CheckResult {
-    checks::negotiation::body_is_fhir(w.last()?)
+async fn either_format(w: &mut Assurance) -> StepResult {
+    Ok(checks::negotiation::body_is_fhir(w.response()?)?)
 }
 
 #[then("the response body was gzip-compressed")]
-async fn gzip(w: &mut Assurance) -> CheckResult {
-    checks::negotiation::gzip_encoded(w.last()?)
+async fn gzip(w: &mut Assurance) -> StepResult {
+    Ok(checks::negotiation::gzip_encoded(w.response()?)?)
 }
 
 #[cfg(test)]
@@ -322,6 +318,7 @@ mod tests {
         );
         assert!(malformed_authorization(&c, "sideways")
             .unwrap_err()
+            .message
             .contains("known"));
     }
 }

@@ -9,21 +9,22 @@ pub mod appointments;
 pub mod context;
 pub mod cross_cutting;
 pub mod foundations;
+pub mod params;
 pub mod request;
 pub mod response;
 pub mod structured;
 pub mod validation;
 
-pub use context::{RunContext, CONTEXT};
 pub use crate::verdict::{Outcome, Problem, StepResult};
+pub use context::{RunContext, CONTEXT};
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::checks::{self, CheckResult};
-use crate::http::{Exchange, RequestSpec};
+use crate::checks;
+use crate::http::{Exchange, RequestSpec, Role};
 
 /// The state of one scenario.
 #[derive(Debug, cucumber::World)]
@@ -32,13 +33,25 @@ pub struct Assurance {
     pub ctx: Arc<RunContext>,
     /// The request being built, if any.
     pub request: Option<RequestSpec>,
-    /// Every exchange of this scenario, in order; the last one is "the response".
+    /// Every exchange of this scenario, in order, each labelled with its [`Role`].
     pub exchanges: Vec<Exchange>,
-    /// Values remembered between steps (e.g. a logical id found earlier).
-    pub memory: HashMap<String, String>,
+    /// Index in `exchanges` of the response under test: the one the `Then` steps judge. Set by
+    /// [`Assurance::send`]; setup, follow-up and teardown requests never move it.
+    pub under_test: Option<usize>,
+    /// What earlier steps learnt, typed.
+    pub memory: Memory,
     /// Logical ids of appointments this scenario booked; the runner's `after` hook cancels them
     /// ([`appointments::teardown`]) so a run leaves the target's diary as it found it.
     pub cleanup: Vec<String>,
+}
+
+/// What earlier steps of a scenario learnt, for later steps.
+#[derive(Debug, Default)]
+pub struct Memory {
+    /// Logical ids found for test-data names (`patient2` -> `"7"`).
+    pub logical_ids: HashMap<String, String>,
+    /// The appointment a scenario is working with.
+    pub appointments: appointments::AppointmentMemory,
 }
 
 impl Assurance {
@@ -51,50 +64,85 @@ impl Assurance {
             ctx,
             request: None,
             exchanges: Vec::new(),
-            memory: HashMap::new(),
+            under_test: None,
+            memory: Memory::default(),
             cleanup: Vec::new(),
         })
     }
 
-    /// The request under construction, or a clear failure when no step started one.
-    pub fn request_mut(&mut self) -> Result<&mut RequestSpec, String> {
-        self.request
-            .as_mut()
-            .ok_or_else(|| "no request is being built: start with a step like 'Given a \"read patient\" request'".to_string())
+    /// The request under construction, or a clear error when no step started one (a scenario written
+    /// wrongly, not the provider's fault).
+    pub fn request_mut(&mut self) -> Result<&mut RequestSpec, Problem> {
+        self.request.as_mut().ok_or_else(|| {
+            Problem::error("no request is being built: start with a step like 'Given a \"read patient\" request'")
+        })
     }
 
-    /// Send the request under construction and keep the exchange as evidence.
-    pub async fn send(&mut self) -> CheckResult {
-        let spec = self.request.take().ok_or("there is no request to send")?;
-        self.send_aside(spec).await?;
+    /// Send the request under construction: its response becomes the response under test.
+    pub async fn send(&mut self) -> StepResult {
+        let spec = self
+            .request
+            .take()
+            .ok_or_else(|| Problem::error("there is no request to send"))?;
+        self.send_as(spec, Role::UnderTest).await;
+        self.under_test = Some(self.exchanges.len() - 1);
         Ok(())
+    }
+
+    /// Send a setup request (to prepare the scenario or learn what the provider holds). Its response
+    /// is validated and kept as evidence, but is not the response under test.
+    pub async fn send_aside(&mut self, spec: RequestSpec) -> Result<&Exchange, Problem> {
+        self.send_as(spec, Role::Setup).await;
+        Ok(self.exchanges.last().expect("just pushed"))
+    }
+
+    /// Send a follow-up request (to see the effect of the request under test).
+    pub async fn send_follow_up(&mut self, spec: RequestSpec) -> &Exchange {
+        self.send_as(spec, Role::FollowUp).await;
+        self.exchanges.last().expect("just pushed")
     }
 
     /// Send a request, validate the response against the FHIR profiles (findings are attached to the
     /// exchange, shown in the report and enforced when the scenario ends), and keep it as evidence.
-    pub async fn send_aside(&mut self, spec: RequestSpec) -> Result<&Exchange, String> {
+    async fn send_as(&mut self, spec: RequestSpec, role: Role) {
         let mut exchange = self.ctx.client.send(&spec).await;
+        exchange.role = role;
         validation::attach_findings(&self.ctx.config, spec.interaction, &mut exchange);
         self.exchanges.push(exchange);
-        Ok(self.exchanges.last().expect("just pushed"))
     }
 
-    /// The last exchange; failing clearly when nothing was sent.
-    pub fn last(&self) -> Result<&Exchange, String> {
-        self.exchanges
-            .last()
-            .ok_or_else(|| "no request has been sent yet".to_string())
+    /// Keep an exchange made outside [`Assurance::send`] (e.g. two requests sent at the same instant)
+    /// as the response under test.
+    pub fn keep_under_test(&mut self, mut exchange: Exchange) {
+        exchange.role = Role::UnderTest;
+        self.exchanges.push(exchange);
+        self.under_test = Some(self.exchanges.len() - 1);
     }
 
-    /// The last exchange, mutable (to attach validation findings).
-    pub fn last_mut(&mut self) -> Result<&mut Exchange, String> {
-        self.exchanges
-            .last_mut()
-            .ok_or_else(|| "no request has been sent yet".to_string())
+    /// The response under test. A transport failure (no response at all) is an error of the run, not
+    /// a broken rule: the provider could not be judged.
+    pub fn response(&self) -> Result<&Exchange, Problem> {
+        let exchange = self
+            .under_test
+            .and_then(|i| self.exchanges.get(i))
+            .ok_or_else(|| Problem::error("no request has been sent yet"))?;
+        match (&exchange.response, &exchange.error) {
+            (None, Some(e)) => Err(Problem::error(format!(
+                "the request got no response ({e}), so the rule could not be tested"
+            ))),
+            _ => Ok(exchange),
+        }
     }
 
-    /// The last response body as FHIR JSON (XML converted).
-    pub fn resource(&self) -> Result<Value, String> {
-        checks::response::body_as_json(self.last()?)
+    /// The response under test, mutable (to attach findings).
+    pub fn response_mut(&mut self) -> Result<&mut Exchange, Problem> {
+        self.response()?;
+        let i = self.under_test.expect("checked by response()");
+        Ok(&mut self.exchanges[i])
+    }
+
+    /// The response under test's body as FHIR JSON (XML converted).
+    pub fn resource(&self) -> Result<Value, Problem> {
+        Ok(checks::response::body_as_json(self.response()?)?)
     }
 }

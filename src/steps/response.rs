@@ -3,73 +3,71 @@
 use cucumber::then;
 
 use super::Assurance;
-use crate::checks::response::Format;
-use crate::checks::{self, CheckResult};
-use crate::gpconnect::ErrorCode;
-
-fn error_code(code: &str) -> Result<ErrorCode, String> {
-    ErrorCode::from_code(code).ok_or_else(|| format!("{code:?} is not a GP Connect error code"))
-}
+use crate::checks::{self};
+use crate::steps::params::{ErrorCodeName, FormatName};
+use crate::verdict::StepResult;
 
 #[then(expr = "the response status is {int}")]
-async fn status(w: &mut Assurance, expected: u16) -> CheckResult {
-    checks::response::status_is(w.last()?, expected)
+async fn status(w: &mut Assurance, expected: u16) -> StepResult {
+    Ok(checks::response::status_is(w.response()?, expected)?)
 }
 
 #[then(expr = "the response status is {int} or {int}")]
-async fn status_either(w: &mut Assurance, a: u16, b: u16) -> CheckResult {
-    checks::response::status_in(w.last()?, &[a, b])
+async fn status_either(w: &mut Assurance, a: u16, b: u16) -> StepResult {
+    Ok(checks::response::status_in(w.response()?, &[a, b])?)
 }
 
-#[then(expr = "the response is the error {string}")]
-async fn is_error(w: &mut Assurance, code: String) -> CheckResult {
-    checks::outcome::is_error(w.last()?, error_code(&code)?)
+#[then(expr = "the response is the error {error}")]
+async fn is_error(w: &mut Assurance, code: ErrorCodeName) -> StepResult {
+    Ok(checks::outcome::is_error(w.response()?, code.0)?)
 }
 
-#[then(expr = "the response is the error {string} with status {int} or {int}")]
-async fn is_error_either(w: &mut Assurance, code: String, a: u16, b: u16) -> CheckResult {
-    checks::outcome::is_error_with_status(w.last()?, error_code(&code)?, &[a, b])
+#[then(expr = "the response is the error {error} with status {int} or {int}")]
+async fn is_error_either(w: &mut Assurance, code: ErrorCodeName, a: u16, b: u16) -> StepResult {
+    Ok(checks::outcome::is_error_with_status(
+        w.response()?,
+        code.0,
+        &[a, b],
+    )?)
 }
 
 #[then("the response is an error with an OperationOutcome")]
-async fn any_error(w: &mut Assurance) -> CheckResult {
-    checks::outcome::is_any_error(w.last()?)
+async fn any_error(w: &mut Assurance) -> StepResult {
+    Ok(checks::outcome::is_any_error(w.response()?)?)
 }
 
 #[then("the response has Cache-Control no-store")]
-async fn no_store(w: &mut Assurance) -> CheckResult {
-    checks::headers::cache_control_no_store(w.last()?)
+async fn no_store(w: &mut Assurance) -> StepResult {
+    Ok(checks::headers::cache_control_no_store(w.response()?)?)
 }
 
-#[then(expr = "the response body is FHIR {word}")]
-async fn body_format(w: &mut Assurance, format: String) -> CheckResult {
-    let f = Format::parse(&format)
-        .ok_or_else(|| format!("unknown format {format:?}; use JSON or XML"))?;
-    checks::response::body_format_is(w.last()?, f)
+#[then(expr = "the response body is FHIR {format}")]
+async fn body_format(w: &mut Assurance, format: FormatName) -> StepResult {
+    Ok(checks::response::body_format_is(w.response()?, format.0)?)
 }
 
 #[then(expr = "the response is a {word} resource")]
-async fn resource_type(w: &mut Assurance, ty: String) -> CheckResult {
+async fn resource_type(w: &mut Assurance, ty: String) -> StepResult {
     let r = w.resource()?;
-    checks::response::resource_type_is(&r, &ty)
+    Ok(checks::response::resource_type_is(&r, &ty)?)
 }
 
 #[then("the response has an ETag matching its meta.versionId")]
-async fn etag(w: &mut Assurance) -> CheckResult {
+async fn etag(w: &mut Assurance) -> StepResult {
     let r = w.resource()?;
-    checks::headers::etag_matches_version(w.last()?, &r)
+    Ok(checks::headers::etag_matches_version(w.response()?, &r)?)
 }
 
 #[then(expr = "the response is a searchset Bundle with {int} entries")]
-async fn searchset_n(w: &mut Assurance, n: usize) -> CheckResult {
+async fn searchset_n(w: &mut Assurance, n: usize) -> StepResult {
     let b = w.resource()?;
     checks::bundle::is_searchset(&b)?;
-    checks::bundle::entry_count_is(&b, n)
+    Ok(checks::bundle::entry_count_is(&b, n)?)
 }
 
 #[then(expr = "the response is a searchset Bundle of {word} resources")]
-async fn searchset_of(w: &mut Assurance, ty: String) -> CheckResult {
+async fn searchset_of(w: &mut Assurance, ty: String) -> StepResult {
     let b = w.resource()?;
     checks::bundle::is_searchset(&b)?;
-    checks::bundle::all_entries_are(&b, &ty)
+    Ok(checks::bundle::all_entries_are(&b, &ty)?)
 }

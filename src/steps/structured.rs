@@ -12,11 +12,12 @@ use serde_json::{json, Value};
 use super::request::Subject;
 use super::Assurance;
 use crate::checks::structured::{self as cs, ListName};
-use crate::checks::{self, ensure, CheckResult};
+use crate::checks::{self, ensure};
 use crate::gpconnect::headers::SSP_TRACE_ID;
 use crate::gpconnect::structured::{self as gs, param, Area, PartKind, Version, Warning};
 use crate::gpconnect::{systems, Interaction};
 use crate::http::Body;
+use crate::verdict::{Problem, StepResult};
 
 /// The structured version of the target.
 fn version(w: &Assurance) -> Version {
@@ -41,10 +42,10 @@ pub fn expand_date(text: &str) -> String {
     }
 }
 
-fn date_arg(text: &str) -> Result<NaiveDate, String> {
+fn date_arg(text: &str) -> Result<NaiveDate, Problem> {
     let d = expand_date(text);
-    NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-        .map_err(|_| format!("{text:?} is not a date (yyyy-mm-dd or today±N)"))
+    Ok(NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+        .map_err(|_| format!("{text:?} is not a date (yyyy-mm-dd or today±N)"))?)
 }
 
 /// The typed `{"name": part, value[x]: ...}` for a part, from the part table when it is known.
@@ -106,49 +107,49 @@ fn part_json(area: Option<Area>, part: &str, value: &str) -> Value {
 
 impl Assurance {
     /// The `parameter` array of the Parameters body being built.
-    fn parameters_mut(&mut self) -> Result<&mut Vec<Value>, String> {
+    fn parameters_mut(&mut self) -> Result<&mut Vec<Value>, Problem> {
         match &mut self.request_mut()?.body {
-            Some(Body::Resource(v)) => v
+            Some(Body::Resource(v)) => Ok(v
                 .get_mut("parameter")
                 .and_then(Value::as_array_mut)
-                .ok_or_else(|| "the request body has no parameter array".to_string()),
+                .ok_or_else(|| "the request body has no parameter array".to_string())?),
             _ => Err("the request being built has no Parameters body; start with 'a structured record request for ...'".into()),
         }
     }
 
     /// The last parameter called `name`, added when missing.
-    fn parameter_mut(&mut self, name: &str) -> Result<&mut Value, String> {
+    fn parameter_mut(&mut self, name: &str) -> Result<&mut Value, Problem> {
         let list = self.parameters_mut()?;
         if !list.iter().any(|p| p["name"] == name) {
             list.push(json!({"name": name}));
         }
-        list.iter_mut()
+        Ok(list
+            .iter_mut()
             .rev()
             .find(|p| p["name"] == name)
-            .ok_or_else(|| format!("no parameter {name}"))
+            .ok_or_else(|| format!("no parameter {name}"))?)
     }
 
-    fn structured_request(&mut self, interaction: Interaction, alias: &str) -> CheckResult {
+    fn structured_request(&mut self, interaction: Interaction, alias: &str) -> StepResult {
         let nhs = self.alias(Subject::Patient, alias)?;
         let mut spec = self.new_request(interaction, None);
         spec.body = Some(Body::Resource(
             json!({"resourceType": "Parameters", "parameter": [
             {"name": param::PATIENT_NHS_NUMBER, "valueIdentifier": {"system": systems::NHS_NUMBER, "value": nhs}}]}),
         ));
-        self.memory.insert("structured:nhs".into(), nhs);
         self.request = Some(spec);
         Ok(())
     }
 
     /// The structured Bundle of the last response, checked to be a conformant 200 collection Bundle.
-    fn structured_bundle(&self) -> Result<Value, String> {
-        checks::response::status_is(self.last()?, 200)?;
+    fn structured_bundle(&self) -> Result<Value, Problem> {
+        checks::response::status_is(self.response()?, 200)?;
         self.resource()
     }
 }
 
 #[given(expr = "a structured record request for {string}")]
-async fn structured_request(w: &mut Assurance, alias: String) -> CheckResult {
+async fn structured_request(w: &mut Assurance, alias: String) -> StepResult {
     w.structured_request(Interaction::GetStructuredRecord, &alias)
 }
 
@@ -157,7 +158,7 @@ async fn structured_request(w: &mut Assurance, alias: String) -> CheckResult {
 #[given(
     expr = "a migrate structured record request for {string} with sensitive information {word}"
 )]
-async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) -> CheckResult {
+async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) -> StepResult {
     w.structured_request(Interaction::MigrateStructuredRecord, &alias)?;
     let sensitive = sensitive == "true";
     w.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
@@ -187,7 +188,7 @@ async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) ->
 }
 
 #[given(expr = "the JWT requesting organisation is {string}")]
-async fn requesting_org(w: &mut Assurance, alias: String) -> CheckResult {
+async fn requesting_org(w: &mut Assurance, alias: String) -> StepResult {
     let ods = w.alias(Subject::Organization, &alias)?;
     let claims = w
         .request_mut()?
@@ -204,19 +205,19 @@ async fn requesting_org(w: &mut Assurance, alias: String) -> CheckResult {
 
 /// Adds the parameter unless it is already there (the helper of multi-area requests).
 #[given(expr = "the parameter {string} is included")]
-async fn parameter_included(w: &mut Assurance, name: String) -> CheckResult {
+async fn parameter_included(w: &mut Assurance, name: String) -> StepResult {
     w.parameter_mut(&name).map(|_| ())
 }
 
 #[given(expr = "the parameter {string} is added")]
-async fn parameter_added(w: &mut Assurance, name: String) -> CheckResult {
+async fn parameter_added(w: &mut Assurance, name: String) -> StepResult {
     w.parameters_mut()?.push(json!({"name": name}));
     Ok(())
 }
 
 /// Every clinical area the target's version supports, with its mandatory parts.
 #[given("every clinical area is asked for")]
-async fn every_area(w: &mut Assurance) -> CheckResult {
+async fn every_area(w: &mut Assurance) -> StepResult {
     for area in Area::supported(version(w)) {
         let p = w.parameter_mut(area.spec().parameter)?;
         if area == Area::Allergies {
@@ -227,12 +228,7 @@ async fn every_area(w: &mut Assurance) -> CheckResult {
 }
 
 #[given(expr = "the part {string} of {string} is {string}")]
-async fn part_set(
-    w: &mut Assurance,
-    part: String,
-    parameter: String,
-    value: String,
-) -> CheckResult {
+async fn part_set(w: &mut Assurance, part: String, parameter: String, value: String) -> StepResult {
     let p = part_json(Area::from_parameter(&parameter), &part, &value);
     let target = w.parameter_mut(&parameter)?;
     match target.get_mut("part").and_then(Value::as_array_mut) {
@@ -249,7 +245,7 @@ async fn part_raw(
     parameter: String,
     element: String,
     value: String,
-) -> CheckResult {
+) -> StepResult {
     let v = serde_json::from_str(&value).unwrap_or(Value::String(value));
     let p = json!({"name": part, element: v});
     let target = w.parameter_mut(&parameter)?;
@@ -261,7 +257,7 @@ async fn part_raw(
 }
 
 #[given(expr = "the part {string} of {string} has no value")]
-async fn part_no_value(w: &mut Assurance, part: String, parameter: String) -> CheckResult {
+async fn part_no_value(w: &mut Assurance, part: String, parameter: String) -> StepResult {
     let target = w.parameter_mut(&parameter)?;
     let p = json!({"name": part});
     match target.get_mut("part").and_then(Value::as_array_mut) {
@@ -272,33 +268,33 @@ async fn part_no_value(w: &mut Assurance, part: String, parameter: String) -> Ch
 }
 
 #[given(expr = "the parameter {string} is sent twice")]
-async fn parameter_twice(w: &mut Assurance, name: String) -> CheckResult {
+async fn parameter_twice(w: &mut Assurance, name: String) -> StepResult {
     let copy = w.parameter_mut(&name)?.clone();
     w.parameters_mut()?.push(copy);
     Ok(())
 }
 
 #[given(expr = "the parameter {string} is left out")]
-async fn parameter_removed(w: &mut Assurance, name: String) -> CheckResult {
+async fn parameter_removed(w: &mut Assurance, name: String) -> StepResult {
     w.parameters_mut()?.retain(|p| p["name"] != name.as_str());
     Ok(())
 }
 
 #[given(expr = "the parameter {string} is renamed {string}")]
-async fn parameter_renamed(w: &mut Assurance, from: String, to: String) -> CheckResult {
+async fn parameter_renamed(w: &mut Assurance, from: String, to: String) -> StepResult {
     w.parameter_mut(&from)?["name"] = json!(to);
     Ok(())
 }
 
 #[given(expr = "the NHS number parameter has {word} {string}")]
-async fn nhs_element(w: &mut Assurance, element: String, value: String) -> CheckResult {
+async fn nhs_element(w: &mut Assurance, element: String, value: String) -> StepResult {
     w.parameter_mut(param::PATIENT_NHS_NUMBER)?["valueIdentifier"][element] = json!(value);
     Ok(())
 }
 
 /// Malformed bodies, named in one word so feature files need no JSON quoting.
 #[given(expr = "the structured request body is made {word}")]
-async fn malformed_body(w: &mut Assurance, kind: String) -> CheckResult {
+async fn malformed_body(w: &mut Assurance, kind: String) -> StepResult {
     let body = match kind.as_str() {
         "a-Patient-resource" => Body::Resource(json!({"resourceType": "Patient", "id": "1"})),
         "a-parameter-without-a-name" => Body::Resource(
@@ -308,19 +304,19 @@ async fn malformed_body(w: &mut Assurance, kind: String) -> CheckResult {
             json!({"resourceType": "Parameters", "parameter": {"name": "patientNHSNumber"}}),
         ),
         "not-JSON" => Body::Raw("this is not FHIR".into()),
-        other => return Err(format!("unknown malformed body {other:?}")),
+        other => return Err(format!("unknown malformed body {other:?}").into()),
     };
     w.request_mut()?.body = Some(body);
     Ok(())
 }
 
 #[then(expr = "the response is a structured record Bundle for {string}")]
-async fn is_structured_bundle(w: &mut Assurance, alias: String) -> CheckResult {
+async fn is_structured_bundle(w: &mut Assurance, alias: String) -> StepResult {
     let nhs = w.alias(Subject::Patient, &alias)?;
     let b = w.structured_bundle()?;
-    checks::headers::cache_control_no_store(w.last()?)?;
+    checks::headers::cache_control_no_store(w.response()?)?;
     let trace = w
-        .last()?
+        .response()?
         .request
         .headers
         .iter()
@@ -330,168 +326,182 @@ async fn is_structured_bundle(w: &mut Assurance, alias: String) -> CheckResult {
     cs::bundle_rules(&b, &trace, version(w))?;
     cs::patient_and_base(&b, &nhs)?;
     cs::no_duplicates(&b)?;
-    cs::references_resolve(&b)
+    Ok(cs::references_resolve(&b)?)
 }
 
 #[then("the Bundle id is the request's Ssp-TraceID")]
-async fn bundle_id(w: &mut Assurance) -> CheckResult {
+async fn bundle_id(w: &mut Assurance) -> StepResult {
     let b = w.structured_bundle()?;
     let trace = w
-        .last()?
+        .response()?
         .request
         .headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(SSP_TRACE_ID))
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    cs::bundle_id_is(&b, &trace)
+    Ok(cs::bundle_id_is(&b, &trace)?)
 }
 
 #[then("every reference in the Bundle resolves inside it")]
-async fn references(w: &mut Assurance) -> CheckResult {
-    cs::references_resolve(&w.structured_bundle()?)
+async fn references(w: &mut Assurance) -> StepResult {
+    Ok(cs::references_resolve(&w.structured_bundle()?)?)
 }
 
 #[then(expr = "the Bundle holds {int} Lists")]
-async fn list_count(w: &mut Assurance, n: usize) -> CheckResult {
+async fn list_count(w: &mut Assurance, n: usize) -> StepResult {
     let b = w.structured_bundle()?;
     let lists = cs::query_lists(&b);
     let titles: Vec<&str> = lists
         .iter()
         .map(|l| l["title"].as_str().unwrap_or_default())
         .collect();
-    ensure(lists.len() == n, || {
+    Ok(ensure(lists.len() == n, || {
         format!(
             "the Bundle holds {} Lists {titles:?}; expected {n}",
             lists.len()
         )
-    })
+    })?)
 }
 
 #[then(expr = "the Bundle has the {string} List")]
-async fn has_list(w: &mut Assurance, name: String) -> CheckResult {
+async fn has_list(w: &mut Assurance, name: String) -> StepResult {
     let b = w.structured_bundle()?;
     let v = version(w);
     let l = cs::find_list(&b, &ListName::parse(&name), v)?;
-    cs::list_rules(&b, l, v)
+    Ok(cs::list_rules(&b, l, v)?)
 }
 
 #[then(expr = "the Bundle has no {string} List")]
-async fn has_no_list(w: &mut Assurance, name: String) -> CheckResult {
-    cs::no_list(&w.structured_bundle()?, &ListName::parse(&name), version(w))
+async fn has_no_list(w: &mut Assurance, name: String) -> StepResult {
+    Ok(cs::no_list(
+        &w.structured_bundle()?,
+        &ListName::parse(&name),
+        version(w),
+    )?)
 }
 
 #[then(expr = "the {string} List is empty with the reason no-content-recorded")]
-async fn list_empty(w: &mut Assurance, name: String) -> CheckResult {
+async fn list_empty(w: &mut Assurance, name: String) -> StepResult {
     let b = w.structured_bundle()?;
     let v = version(w);
     let l = cs::find_list(&b, &ListName::parse(&name), v)?;
     cs::list_rules(&b, l, v)?;
-    cs::list_is_empty(l)
+    Ok(cs::list_is_empty(l)?)
 }
 
 #[then(expr = "the {string} List is not empty")]
-async fn list_not_empty(w: &mut Assurance, name: String) -> CheckResult {
+async fn list_not_empty(w: &mut Assurance, name: String) -> StepResult {
     let b = w.structured_bundle()?;
     let l = cs::find_list(&b, &ListName::parse(&name), version(w))?;
-    ensure(!cs::list_items(l).is_empty(), || {
+    Ok(ensure(!cs::list_items(l).is_empty(), || {
         format!("the {name:?} List is empty")
-    })
+    })?)
 }
 
 #[then(expr = "the {string} List carries the warning {string}")]
-async fn list_warning(w: &mut Assurance, name: String, code: String) -> CheckResult {
+async fn list_warning(w: &mut Assurance, name: String, code: String) -> StepResult {
     let warning =
         Warning::from_code(&code).ok_or_else(|| format!("{code:?} is not a List warning code"))?;
     let b = w.structured_bundle()?;
     let v = version(w);
     let l = cs::find_list(&b, &ListName::parse(&name), v)?;
-    cs::has_warning(l, warning, v)
+    Ok(cs::has_warning(l, warning, v)?)
 }
 
 #[then("the Bundle has no OperationOutcome")]
-async fn no_outcome(w: &mut Assurance) -> CheckResult {
+async fn no_outcome(w: &mut Assurance) -> StepResult {
     let b = w.structured_bundle()?;
     let n = cs::of_type(&b, "OperationOutcome").len();
-    ensure(n == 0, || {
+    Ok(ensure(n == 0, || {
         format!("the Bundle holds {n} OperationOutcome(s); none was expected")
-    })
+    })?)
 }
 
 #[then(expr = "the Bundle has a NOT_IMPLEMENTED warning for each of {string}")]
-async fn warnings(w: &mut Assurance, names: String) -> CheckResult {
+async fn warnings(w: &mut Assurance, names: String) -> StepResult {
     let list: Vec<&str> = names
         .split(',')
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .collect();
-    cs::unrecognised_warnings(&w.structured_bundle()?, &list)
+    Ok(cs::unrecognised_warnings(&w.structured_bundle()?, &list)?)
 }
 
 #[then(expr = "the Bundle holds no {word} resources")]
-async fn none_of(w: &mut Assurance, ty: String) -> CheckResult {
+async fn none_of(w: &mut Assurance, ty: String) -> StepResult {
     let b = w.structured_bundle()?;
     let n = cs::of_type(&b, &ty).len();
-    ensure(n == 0, || {
+    Ok(ensure(n == 0, || {
         format!("the Bundle holds {n} {ty} resources; none was expected")
-    })
+    })?)
 }
 
 #[then(expr = "the Bundle holds {word} resources")]
-async fn some_of(w: &mut Assurance, ty: String) -> CheckResult {
+async fn some_of(w: &mut Assurance, ty: String) -> StepResult {
     let b = w.structured_bundle()?;
-    ensure(!cs::of_type(&b, &ty).is_empty(), || {
+    Ok(ensure(!cs::of_type(&b, &ty).is_empty(), || {
         format!("the Bundle holds no {ty} resources")
-    })
+    })?)
 }
 
 #[then(expr = "the allergies are valid, resolved allergies {word}")]
-async fn allergies(w: &mut Assurance, resolved: String) -> CheckResult {
+async fn allergies(w: &mut Assurance, resolved: String) -> StepResult {
     let asked = match resolved.as_str() {
         "included" => true,
         "excluded" => false,
-        other => return Err(format!("say 'included' or 'excluded', not {other:?}")),
+        other => return Err(format!("say 'included' or 'excluded', not {other:?}").into()),
     };
-    cs::allergies(&w.structured_bundle()?, asked, version(w))
+    Ok(cs::allergies(&w.structured_bundle()?, asked, version(w))?)
 }
 
 #[then(expr = "the medications are valid, prescription issues {word}")]
-async fn medications(w: &mut Assurance, issues: String) -> CheckResult {
+async fn medications(w: &mut Assurance, issues: String) -> StepResult {
     let asked = issues == "included";
-    cs::medications(&w.structured_bundle()?, asked, None, version(w))
+    Ok(cs::medications(
+        &w.structured_bundle()?,
+        asked,
+        None,
+        version(w),
+    )?)
 }
 
 #[then(expr = "the medications are valid and active on or after {string}")]
-async fn medications_from(w: &mut Assurance, from: String) -> CheckResult {
+async fn medications_from(w: &mut Assurance, from: String) -> StepResult {
     let from = date_arg(&from)?;
-    cs::medications(&w.structured_bundle()?, true, Some(from), version(w))
+    Ok(cs::medications(
+        &w.structured_bundle()?,
+        true,
+        Some(from),
+        version(w),
+    )?)
 }
 
 #[then(expr = "the Bundle holds MedicationRequests with intent {string}")]
-async fn has_intent(w: &mut Assurance, intent: String) -> CheckResult {
+async fn has_intent(w: &mut Assurance, intent: String) -> StepResult {
     let b = w.structured_bundle()?;
-    ensure(
+    Ok(ensure(
         cs::of_type(&b, "MedicationRequest")
             .iter()
             .any(|r| r["intent"] == intent.as_str()),
         || format!("no MedicationRequest with intent {intent}"),
-    )
+    )?)
 }
 
 #[then("the problems are valid")]
-async fn problems(w: &mut Assurance) -> CheckResult {
+async fn problems(w: &mut Assurance) -> StepResult {
     let b = w.structured_bundle()?;
     cs::primary_problems(&b, version(w))?;
-    cs::problems(&b)
+    Ok(cs::problems(&b)?)
 }
 
 #[then("the problems in the Bundle are valid")]
-async fn problems_in_bundle(w: &mut Assurance) -> CheckResult {
-    cs::problems(&w.structured_bundle()?)
+async fn problems_in_bundle(w: &mut Assurance) -> StepResult {
+    Ok(cs::problems(&w.structured_bundle()?)?)
 }
 
 #[then(expr = "every problem in the Problems List has {word} {string}")]
-async fn problems_filtered(w: &mut Assurance, what: String, value: String) -> CheckResult {
+async fn problems_filtered(w: &mut Assurance, what: String, value: String) -> StepResult {
     let b = w.structured_bundle()?;
     let list = cs::primary_problems(&b, version(w))?;
     for p in list {
@@ -505,7 +515,7 @@ async fn problems_filtered(w: &mut Assurance, what: String, value: String) -> Ch
                 .and_then(|e| e["valueCode"].as_str())
                 .unwrap_or_default()
                 .to_string(),
-            other => return Err(format!("say status or significance, not {other:?}")),
+            other => return Err(format!("say status or significance, not {other:?}").into()),
         };
         ensure(actual == value, || {
             format!(
@@ -518,26 +528,26 @@ async fn problems_filtered(w: &mut Assurance, what: String, value: String) -> Ch
 }
 
 #[then(expr = "a problem is linked to a {word} in the Bundle")]
-async fn problem_linked(w: &mut Assurance, ty: String) -> CheckResult {
-    cs::problem_linked_to(&w.structured_bundle()?, &ty)
+async fn problem_linked(w: &mut Assurance, ty: String) -> StepResult {
+    Ok(cs::problem_linked_to(&w.structured_bundle()?, &ty)?)
 }
 
 #[then("the consultations are valid with their consultation, topic and heading Lists")]
-async fn consultations(w: &mut Assurance) -> CheckResult {
-    cs::consultations(&w.structured_bundle()?, version(w))
+async fn consultations(w: &mut Assurance) -> StepResult {
+    Ok(cs::consultations(&w.structured_bundle()?, version(w))?)
 }
 
 #[then(expr = "at most {int} consultations are returned")]
-async fn most_recent(w: &mut Assurance, n: usize) -> CheckResult {
+async fn most_recent(w: &mut Assurance, n: usize) -> StepResult {
     let b = w.structured_bundle()?;
     let found = cs::encounter_starts(&b).len();
-    ensure(found <= n && found > 0, || {
+    Ok(ensure(found <= n && found > 0, || {
         format!("{found} Encounters returned; expected between 1 and {n}")
-    })
+    })?)
 }
 
 #[then(expr = "every consultation started on or after {string}")]
-async fn consultations_after(w: &mut Assurance, from: String) -> CheckResult {
+async fn consultations_after(w: &mut Assurance, from: String) -> StepResult {
     let from = date_arg(&from)?;
     let b = w.structured_bundle()?;
     for d in cs::encounter_starts(&b) {
@@ -549,7 +559,7 @@ async fn consultations_after(w: &mut Assurance, from: String) -> CheckResult {
 }
 
 #[then(expr = "every consultation started on or before {string}")]
-async fn consultations_before(w: &mut Assurance, to: String) -> CheckResult {
+async fn consultations_before(w: &mut Assurance, to: String) -> StepResult {
     let to = date_arg(&to)?;
     let b = w.structured_bundle()?;
     for d in cs::encounter_starts(&b) {
@@ -561,25 +571,28 @@ async fn consultations_before(w: &mut Assurance, to: String) -> CheckResult {
 }
 
 #[then(expr = "the immunisations are valid, not-given immunisations {word}")]
-async fn immunisations(w: &mut Assurance, not_given: String) -> CheckResult {
-    cs::immunisations(&w.structured_bundle()?, not_given == "included")
+async fn immunisations(w: &mut Assurance, not_given: String) -> StepResult {
+    Ok(cs::immunisations(
+        &w.structured_bundle()?,
+        not_given == "included",
+    )?)
 }
 
 #[then(expr = "the Bundle holds an Immunization with notGiven {word}")]
-async fn immunisation_not_given(w: &mut Assurance, value: String) -> CheckResult {
+async fn immunisation_not_given(w: &mut Assurance, value: String) -> StepResult {
     let b = w.structured_bundle()?;
     let want = value == "true";
-    ensure(
+    Ok(ensure(
         cs::of_type(&b, "Immunization")
             .iter()
             .any(|r| r["notGiven"].as_bool() == Some(want)),
         || format!("no Immunization with notGiven {want}"),
-    )
+    )?)
 }
 
 #[then("the observations are valid")]
-async fn observations(w: &mut Assurance) -> CheckResult {
-    cs::observations(&w.structured_bundle()?)
+async fn observations(w: &mut Assurance) -> StepResult {
+    Ok(cs::observations(&w.structured_bundle()?)?)
 }
 
 #[then(expr = "every item of the {string} List has its {word} within {string}")]
@@ -588,7 +601,7 @@ async fn dated_within(
     name: String,
     element: String,
     period: String,
-) -> CheckResult {
+) -> StepResult {
     let b = w.structured_bundle()?;
     let l = cs::find_list(&b, &ListName::parse(&name), version(w))?;
     let (start, end) = period.split_once("..").unwrap_or((&period, ""));
@@ -609,24 +622,24 @@ async fn dated_within(
 }
 
 #[then("the investigations are valid")]
-async fn investigations(w: &mut Assurance) -> CheckResult {
-    cs::investigations(&w.structured_bundle()?)
+async fn investigations(w: &mut Assurance) -> StepResult {
+    Ok(cs::investigations(&w.structured_bundle()?)?)
 }
 
 #[then("the referrals are valid")]
-async fn referrals(w: &mut Assurance) -> CheckResult {
-    cs::referrals(&w.structured_bundle()?)
+async fn referrals(w: &mut Assurance) -> StepResult {
+    Ok(cs::referrals(&w.structured_bundle()?)?)
 }
 
 #[then("the diary entries are valid")]
-async fn diary(w: &mut Assurance) -> CheckResult {
-    cs::diary(&w.structured_bundle()?, version(w))
+async fn diary(w: &mut Assurance) -> StepResult {
+    Ok(cs::diary(&w.structured_bundle()?, version(w))?)
 }
 
 /// The structured CapabilityStatement names the configured structured version and declares
 /// `gpc.getstructuredrecord` (and `gpc.migratestructuredrecord` from 1.6.0).
 #[then("the structured CapabilityStatement declares the target's version and its operations")]
-async fn structured_capability(w: &mut Assurance) -> CheckResult {
+async fn structured_capability(w: &mut Assurance) -> StepResult {
     let cs_json = w.resource()?;
     checks::capability::version_is(&cs_json, &w.ctx.config.target.structured_version)?;
     let ops: Vec<&str> = cs_json
@@ -649,8 +662,8 @@ async fn structured_capability(w: &mut Assurance) -> CheckResult {
 }
 
 #[then("the confidential items carry the NOPAT security label")]
-async fn nopat(w: &mut Assurance) -> CheckResult {
-    cs::has_nopat_label(&w.structured_bundle()?)
+async fn nopat(w: &mut Assurance) -> StepResult {
+    Ok(cs::has_nopat_label(&w.structured_bundle()?)?)
 }
 
 #[cfg(test)]

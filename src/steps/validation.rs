@@ -2,10 +2,6 @@
 //! are attached to the exchange (the report shows them under the response) and a scenario whose
 //! responses carry validation errors fails when it ends, whatever its own steps checked.
 
-use cucumber::then;
-
-use super::Assurance;
-use crate::checks::CheckResult;
 use crate::config::{parse_version, Config};
 use crate::fhir::{self, ProfileSet, Severity};
 use crate::gpconnect::{Capability, Interaction};
@@ -88,8 +84,9 @@ pub fn errors_in(exchanges: &[Exchange]) -> Option<String> {
             if lines.len() < 5 {
                 let what = x.interaction.as_deref().unwrap_or(&x.request.url);
                 lines.push(format!(
-                    "response {} ({what}): {}: {}",
+                    "response {} ({}: {what}): {}: {}",
                     n + 1,
+                    x.role.label(),
                     f.location,
                     f.message
                 ));
@@ -102,40 +99,6 @@ pub fn errors_in(exchanges: &[Exchange]) -> Option<String> {
             lines.join("\n")
         )
     })
-}
-
-#[then("the response is valid FHIR")]
-async fn valid(w: &mut Assurance) -> CheckResult {
-    match errors_in(std::slice::from_ref(w.last()?)) {
-        Some(m) => Err(m),
-        None => Ok(()),
-    }
-}
-
-#[then(expr = "the response is valid against the {string} profile")]
-async fn valid_against(w: &mut Assurance, profile: String) -> CheckResult {
-    let set = profile_set(&w.ctx.config, None);
-    let resource = w.resource()?;
-    let validator = fhir::validator().map_err(|e| e.to_string())?;
-    let url = if profile.starts_with("http") {
-        profile.clone()
-    } else {
-        format!("https://fhir.nhs.uk/STU3/StructureDefinition/{profile}")
-    };
-    let errors: Vec<String> = validator
-        .validate(&resource, Some(&url), set)
-        .into_iter()
-        .filter(|i| i.severity == Severity::Error)
-        .map(|i| format!("{}: {}", i.location, i.message))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the response is not valid against {url}:\n{}",
-            errors.join("\n")
-        ))
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
   "use strict";
   var bar = document.getElementById("filters");
   var q = document.getElementById("q");
-  var only = document.getElementById("only-failed");
+  var only = document.getElementById("outcome");
   var count = document.getElementById("filter-count");
   var features = Array.prototype.slice.call(document.querySelectorAll("details.feature"));
   var scenarios = Array.prototype.slice.call(document.querySelectorAll("details.scenario"));
@@ -27,15 +27,17 @@
 
   function apply() {
     var term = q.value.trim().toLowerCase();
-    var failedOnly = only.checked;
+    var want = only.value;
     if (term && !index) buildIndex();
     var shown = 0;
     scenarios.forEach(function (s, i) {
-      var ok = (!failedOnly || s.classList.contains("failed")) && (!term || index[i].indexOf(term) !== -1);
+      var outcomeOk = want === "" ||
+        (want === "not-passed" ? !s.classList.contains("passed") && !s.classList.contains("not-applicable") : s.classList.contains(want));
+      var ok = outcomeOk && (!term || index[i].indexOf(term) !== -1);
       s.classList.toggle("hidden-by-filter", !ok);
       if (ok) shown++;
     });
-    var active = failedOnly || term !== "";
+    var active = want !== "" || term !== "";
     features.forEach(function (f) {
       var any = f.querySelector("details.scenario:not(.hidden-by-filter)") !== null;
       f.classList.toggle("hidden-by-filter", active && !any);

@@ -3,19 +3,20 @@
 use cucumber::then;
 
 use super::{follow_up, single_resource};
-use crate::checks::{self, CheckResult};
+use crate::checks::{self};
 use crate::gpconnect::Interaction;
 use crate::steps::Assurance;
+use crate::verdict::StepResult;
 
 #[then("the response holds a Location conforming to CareConnect-GPC-Location-1")]
-async fn location_conforms(w: &mut Assurance) -> CheckResult {
+async fn location_conforms(w: &mut Assurance) -> StepResult {
     let l = single_resource(w, "Location")?;
-    checks::location::conforms(&l)
+    Ok(checks::location::conforms(&l)?)
 }
 
 /// `managingOrganization` (SHALL since 1.2.2) resolves: reading it gives a conformant Organization.
 #[then("the location's managing organisation can be read as an Organization conforming to CareConnect-GPC-Organization-1")]
-async fn managing_organisation_resolves(w: &mut Assurance) -> CheckResult {
+async fn managing_organisation_resolves(w: &mut Assurance) -> StepResult {
     let l = single_resource(w, "Location")?;
     let id = checks::location::managing_organisation(&l)?.to_string();
     let spec = w.new_request(Interaction::ReadOrganization, Some(&id));
@@ -25,6 +26,6 @@ async fn managing_organisation_resolves(w: &mut Assurance) -> CheckResult {
         &format!("reading the managing organisation Organization/{id}"),
     )
     .await?;
-    checks::organisation::conforms(&org, None)
-        .map_err(|e| format!("the managing organisation Organization/{id}: {e}"))
+    Ok(checks::organisation::conforms(&org, None)
+        .map_err(|e| format!("the managing organisation Organization/{id}: {e}"))?)
 }

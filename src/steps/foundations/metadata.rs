@@ -2,23 +2,24 @@
 
 use cucumber::then;
 
-use crate::checks::{self, capability, CheckResult};
+use crate::checks::{self, capability};
 use crate::steps::Assurance;
+use crate::verdict::StepResult;
 
 #[then("the response is a CapabilityStatement with the fixed GP Connect elements")]
-async fn fixed(w: &mut Assurance) -> CheckResult {
-    capability::fixed_elements(&w.resource()?)
+async fn fixed(w: &mut Assurance) -> StepResult {
+    Ok(capability::fixed_elements(&w.resource()?)?)
 }
 
 #[then("the CapabilityStatement version is the GP Connect version of the target")]
-async fn version(w: &mut Assurance) -> CheckResult {
+async fn version(w: &mut Assurance) -> StepResult {
     let expected = w.ctx.config.target.gpconnect_version.clone();
-    capability::version_is(&w.resource()?, &expected)
+    Ok(capability::version_is(&w.resource()?, &expected)?)
 }
 
 #[then(expr = "the CapabilityStatement lists {word} with the {string} interaction")]
-async fn interaction(w: &mut Assurance, ty: String, code: String) -> CheckResult {
-    capability::has_interaction(&w.resource()?, &ty, &code)
+async fn interaction(w: &mut Assurance, ty: String, code: String) -> StepResult {
+    Ok(capability::has_interaction(&w.resource()?, &ty, &code)?)
 }
 
 #[then(
@@ -29,13 +30,22 @@ async fn search_param(
     ty: String,
     name: String,
     param_type: String,
-) -> CheckResult {
-    capability::has_search_param(&w.resource()?, &ty, &name, &param_type)
+) -> StepResult {
+    Ok(capability::has_search_param(
+        &w.resource()?,
+        &ty,
+        &name,
+        &param_type,
+    )?)
 }
 
 #[then(expr = "the CapabilityStatement lists {word} with the search include {string}")]
-async fn search_include(w: &mut Assurance, ty: String, include: String) -> CheckResult {
-    capability::has_search_include(&w.resource()?, &ty, &include)
+async fn search_include(w: &mut Assurance, ty: String, include: String) -> StepResult {
+    Ok(capability::has_search_include(
+        &w.resource()?,
+        &ty,
+        &include,
+    )?)
 }
 
 #[then(expr = "the CapabilityStatement says {word} {word} is {word}")]
@@ -44,27 +54,37 @@ async fn resource_flag(
     ty: String,
     element: String,
     value: String,
-) -> CheckResult {
+) -> StepResult {
     let expected = value
         .parse::<bool>()
         .map_err(|_| format!("{value:?} is not true or false"))?;
-    capability::resource_flag(&w.resource()?, &ty, &element, expected)
+    Ok(capability::resource_flag(
+        &w.resource()?,
+        &ty,
+        &element,
+        expected,
+    )?)
 }
 
 /// The operation references its OperationDefinition, at the version the target's GP Connect version pins.
 #[then(
     expr = "the CapabilityStatement declares the operation {string} with its OperationDefinition"
 )]
-async fn operation(w: &mut Assurance, name: String) -> CheckResult {
+async fn operation(w: &mut Assurance, name: String) -> StepResult {
     let (canonical, pinned) =
         capability::operation_definition(&name, &w.ctx.config.target.gpconnect_version)
             .ok_or_else(|| format!("{name:?} is not a Foundations operation"))?;
-    capability::has_operation(&w.resource()?, &name, canonical, pinned)
+    Ok(capability::has_operation(
+        &w.resource()?,
+        &name,
+        canonical,
+        pinned,
+    )?)
 }
 
 #[then(expr = "the CapabilityStatement lists the profile {string}")]
-async fn profile(w: &mut Assurance, name: String) -> CheckResult {
+async fn profile(w: &mut Assurance, name: String) -> StepResult {
     let url = capability::listed_profile(&name)
         .ok_or_else(|| format!("{name:?} is not a profile the Foundations statement lists"))?;
-    checks::capability::lists_profile(&w.resource()?, url)
+    Ok(checks::capability::lists_profile(&w.resource()?, url)?)
 }

@@ -12,15 +12,17 @@ mod register;
 use cucumber::{given, then};
 use serde_json::Value;
 
-use super::request::{interaction, Subject};
+use super::request::Subject;
 use super::Assurance;
-use crate::checks::{self, bundle, outcome, response, CheckResult};
+use crate::checks::{self, bundle, outcome, response};
 use crate::gpconnect::ErrorCode;
 use crate::http::RequestSpec;
+use crate::steps::params::InteractionName;
+use crate::verdict::{Problem, StepResult};
 
 /// The one resource of type `ty` the last response is about: the resource itself (read), or the single
 /// entry of a searchset (find, register), failing when the searchset does not hold exactly one.
-pub(crate) fn single_resource(w: &Assurance, ty: &str) -> Result<Value, String> {
+pub(crate) fn single_resource(w: &Assurance, ty: &str) -> Result<Value, Problem> {
     let r = w.resource()?;
     let r = if r.get("resourceType").and_then(Value::as_str) == Some("Bundle") {
         bundle::is_searchset(&r)?;
@@ -39,27 +41,17 @@ pub(crate) fn single_resource(w: &Assurance, ty: &str) -> Result<Value, String> 
     Ok(r)
 }
 
-/// Send a follow-up request (e.g. resolving a reference) and return its 200 body, keeping the scenario's
-/// main exchange last so later steps still check "the response".
+/// Send a follow-up request (e.g. resolving a reference) and return its 200 body; the response under
+/// test stays what it was.
 pub(crate) async fn follow_up(
     w: &mut Assurance,
     spec: RequestSpec,
     what: &str,
-) -> Result<Value, String> {
-    let main = w
-        .exchanges
-        .len()
-        .checked_sub(1)
-        .ok_or("no request has been sent yet")?;
-    let result = {
-        let ex = w.send_aside(spec).await?;
-        response::status_is(ex, 200)
-            .and_then(|_| response::body_as_json(ex))
-            .map_err(|e| format!("{what}: {e}"))
-    };
-    let m = w.exchanges.remove(main);
-    w.exchanges.push(m);
-    result
+) -> Result<Value, Problem> {
+    let ex = w.send_follow_up(spec).await;
+    Ok(response::status_is(ex, 200)
+        .and_then(|_| response::body_as_json(ex))
+        .map_err(|e| format!("{what}: {e}"))?)
 }
 
 /// Whether the target implements a GP Connect version before `(major, minor, patch)`.
@@ -70,7 +62,7 @@ pub(crate) fn version_before(w: &Assurance, v: (u32, u32, u32)) -> bool {
 /// Add `identifier=<system>|<business id of alias>` for the subject of the request being built (again,
 /// for the "identifier given twice" cases, or after another parameter for the `_format`-first cases).
 #[given(expr = "the query parameter identifier is added for {string}")]
-async fn identifier_for(w: &mut Assurance, alias: String) -> CheckResult {
+async fn identifier_for(w: &mut Assurance, alias: String) -> StepResult {
     let i = w
         .request_mut()?
         .interaction
@@ -84,50 +76,50 @@ async fn identifier_for(w: &mut Assurance, alias: String) -> CheckResult {
 }
 
 /// A request built without its identifier, so a scenario can add parameters in its own order.
-#[given(expr = "a {string} request with no parameters")]
-async fn request_without_parameters(w: &mut Assurance, name: String) -> CheckResult {
-    let i = interaction(&name)?;
+#[given(expr = "a {interaction} request with no parameters")]
+async fn request_without_parameters(w: &mut Assurance, name: InteractionName) -> StepResult {
+    let i = name.0;
     w.request = Some(w.new_request(i, None));
     Ok(())
 }
 
 #[then("the response is a searchset Bundle with exactly one entry")]
-async fn one_entry(w: &mut Assurance) -> CheckResult {
+async fn one_entry(w: &mut Assurance) -> StepResult {
     let b = w.resource()?;
     bundle::is_searchset(&b)?;
-    bundle::entry_count_is(&b, 1)
+    Ok(bundle::entry_count_is(&b, 1)?)
 }
 
 /// A read returns the resource whose `id` is the id in the URL (cross-cutting §9).
 #[then("the resource id is the id that was read")]
-async fn id_is_the_one_read(w: &mut Assurance) -> CheckResult {
-    let url = &w.last()?.request.url;
+async fn id_is_the_one_read(w: &mut Assurance) -> StepResult {
+    let url = &w.response()?.request.url;
     let path = url.split('?').next().unwrap_or_default();
     let requested = path.rsplit('/').next().unwrap_or_default().to_string();
     let r = w.resource()?;
-    checks::resource::has_id(&r, Some(&requested))
+    Ok(checks::resource::has_id(&r, Some(&requested))?)
 }
 
 /// Where foundations.md's error table and NHS Digital's suite name different codes for one case (Register
 /// §6.3 against the suite's finer table), either is conformant; the message gives both failures.
 #[then(expr = "the response is the error {string} or the error {string}")]
-async fn either_error(w: &mut Assurance, a: String, b: String) -> CheckResult {
+async fn either_error(w: &mut Assurance, a: String, b: String) -> StepResult {
     let code = |c: &str| {
         ErrorCode::from_code(c).ok_or_else(|| format!("{c:?} is not a GP Connect error code"))
     };
     let (a, b) = (code(&a)?, code(&b)?);
-    let ex = w.last()?;
-    outcome::is_error(ex, a).or_else(|ea| {
+    let ex = w.response()?;
+    Ok(outcome::is_error(ex, a).or_else(|ea| {
         outcome::is_error(ex, b)
             .map_err(|eb| format!("expected {a} or {b}; as {a}: {ea}; as {b}: {eb}"))
-    })
+    })?)
 }
 
 /// The response validates against the StructureDefinitions of the profiles its resources declare
 /// (`crate::fhir` validator, profile set chosen by the target's GP Connect version). Findings are attached
 /// to the exchange as evidence; errors fail the step.
 #[then("the response is valid against the profiles it declares")]
-async fn valid_against_declared_profiles(w: &mut Assurance) -> CheckResult {
+async fn valid_against_declared_profiles(w: &mut Assurance) -> StepResult {
     let validator = crate::fhir::validator()
         .map_err(|e| format!("the FHIR validator is not available: {e}"))?;
     let set = if version_before(w, (1, 5, 0)) {
@@ -142,14 +134,14 @@ async fn valid_against_declared_profiles(w: &mut Assurance) -> CheckResult {
         .filter(|i| i.severity == crate::fhir::Severity::Error)
         .map(|i| format!("{}: {}", i.location, i.message))
         .collect();
-    let ex = w.last_mut()?;
+    let ex = w.response_mut()?;
     ex.findings
         .extend(issues.iter().map(|i| crate::http::evidence::Finding {
             severity: format!("{:?}", i.severity).to_lowercase(),
             location: i.location.clone(),
             message: i.message.clone(),
         }));
-    checks::ensure(errors.is_empty(), || {
+    Ok(checks::ensure(errors.is_empty(), || {
         format!(
             "{} profile validation error(s): {}",
             errors.len(),
@@ -160,5 +152,5 @@ async fn valid_against_declared_profiles(w: &mut Assurance) -> CheckResult {
                 .collect::<Vec<_>>()
                 .join("; ")
         )
-    })
+    })?)
 }

@@ -4,31 +4,32 @@ use cucumber::then;
 use serde_json::Value;
 
 use super::{follow_up, single_resource};
-use crate::checks::{self, CheckResult};
+use crate::checks::{self};
 use crate::gpconnect::systems;
 use crate::gpconnect::Interaction;
 use crate::steps::request::Subject;
 use crate::steps::Assurance;
+use crate::verdict::StepResult;
 
 /// The Patient answered for `alias` follows every CareConnect-GPC-Patient-1 rule Foundations states and
 /// carries the alias's NHS number.
 #[then(expr = "the response holds the Patient of {string} conforming to CareConnect-GPC-Patient-1")]
-async fn patient_conforms(w: &mut Assurance, alias: String) -> CheckResult {
+async fn patient_conforms(w: &mut Assurance, alias: String) -> StepResult {
     let nhs = w.alias(Subject::Patient, &alias)?;
     let p = single_resource(w, "Patient")?;
-    checks::patient::conforms(&p, Some(&nhs))
+    Ok(checks::patient::conforms(&p, Some(&nhs))?)
 }
 
 #[then("the patient carries the registration details extension once")]
-async fn registration_details_once(w: &mut Assurance) -> CheckResult {
+async fn registration_details_once(w: &mut Assurance) -> StepResult {
     let p = single_resource(w, "Patient")?;
-    checks::patient::has_registration_details(&p)
+    Ok(checks::patient::has_registration_details(&p)?)
 }
 
 /// `managingOrganization` is the organisation addressed by the ODS code of the service root
 /// (foundations.md §4), learnt by reading the reference.
 #[then("the patient's managing organisation is the practice addressed by the service root")]
-async fn managing_organisation(w: &mut Assurance) -> CheckResult {
+async fn managing_organisation(w: &mut Assurance) -> StepResult {
     let p = single_resource(w, "Patient")?;
     let id = checks::patient::managing_organisation(&p)?.to_string();
     let spec = w.new_request(Interaction::ReadOrganization, Some(&id));
@@ -39,13 +40,13 @@ async fn managing_organisation(w: &mut Assurance) -> CheckResult {
     )
     .await?;
     let ods = w.ctx.config.target.provider_ods_code.clone();
-    checks::organisation::conforms(&org, Some(&ods))
-        .map_err(|e| format!("the managing organisation Organization/{id}: {e}"))
+    Ok(checks::organisation::conforms(&org, Some(&ods))
+        .map_err(|e| format!("the managing organisation Organization/{id}: {e}"))?)
 }
 
 /// `registrationDetails.preferredBranchSurgery` is populated and is a Location of the patient's practice.
 #[then("the patient's preferred branch surgery is a Location managed by that practice")]
-async fn preferred_branch(w: &mut Assurance) -> CheckResult {
+async fn preferred_branch(w: &mut Assurance) -> StepResult {
     let p = single_resource(w, "Patient")?;
     let org = checks::patient::managing_organisation(&p)?.to_string();
     let id = checks::patient::preferred_branch_surgery(&p)
@@ -66,7 +67,7 @@ async fn preferred_branch(w: &mut Assurance) -> CheckResult {
     checks::location::conforms(&location)
         .map_err(|e| format!("the preferred branch surgery Location/{id}: {e}"))?;
     let managing = checks::location::managing_organisation(&location)?;
-    checks::ensure(managing == org, || {
+    Ok(checks::ensure(managing == org, || {
         format!("the preferred branch surgery Location/{id} is managed by Organization/{managing}, not the patient's practice Organization/{org}")
-    })
+    })?)
 }

@@ -3,19 +3,25 @@
 use cucumber::then;
 
 use super::{single_resource, version_before};
-use crate::checks::{self, CheckResult};
+use crate::checks::{self};
 use crate::steps::request::Subject;
 use crate::steps::Assurance;
+use crate::verdict::StepResult;
 
 /// The Practitioner answered for `alias` follows CareConnect-GPC-Practitioner-1 as Foundations states,
 /// with the SDS user id of the alias and the number of role profile ids its test data has.
 #[then(
     expr = "the response holds the Practitioner of {string} with {int} SDS role profile ids conforming to CareConnect-GPC-Practitioner-1"
 )]
-async fn practitioner_conforms(w: &mut Assurance, alias: String, roles: usize) -> CheckResult {
+async fn practitioner_conforms(w: &mut Assurance, alias: String, roles: usize) -> StepResult {
     let sds = w.alias(Subject::Practitioner, &alias)?;
     let p = single_resource(w, "Practitioner")?;
     // Practitioner.name.family became optional in 1.6.2 (profile 1.3).
     let family_required = version_before(w, (1, 6, 2));
-    checks::practitioner::conforms(&p, Some(&sds), Some(roles), family_required)
+    Ok(checks::practitioner::conforms(
+        &p,
+        Some(&sds),
+        Some(roles),
+        family_required,
+    )?)
 }

@@ -11,19 +11,20 @@ use cucumber::{given, then, when};
 use serde_json::Value;
 
 use super::single_resource;
-use crate::checks::{self, bundle, response, CheckResult};
+use crate::checks::{self, bundle, response};
 use crate::config::PdsPerson;
 use crate::gpconnect::register::{self as body, apply_change};
 use crate::gpconnect::{systems, Interaction};
 use crate::http::{Body, Exchange};
 use crate::steps::request::Subject;
 use crate::steps::Assurance;
+use crate::verdict::{Problem, StepResult};
 
 const POOL_EXHAUSTED: &str = "the register pool is used up: every person in [data] register_pool is claimed by another scenario of \
      this run or already registered at the provider. Add people who are on PDS but not registered at the practice to [data] register_pool";
 
 /// Whether a Find a patient for `nhs` returns a patient.
-async fn is_registered(w: &mut Assurance, nhs: &str) -> Result<bool, String> {
+async fn is_registered(w: &mut Assurance, nhs: &str) -> Result<bool, Problem> {
     let mut spec = w.new_request(Interaction::FindPatient, None);
     spec.add_query("identifier", &format!("{}|{nhs}", systems::NHS_NUMBER));
     let ex = w.send_aside(spec).await?;
@@ -47,7 +48,7 @@ fn claim_sample(w: &Assurance, nhs: &str) -> bool {
 
 /// A pool person for this scenario: `registering` scenarios take one exclusively from the front of the
 /// pool; others share a sample from the back. Either way the person is not registered yet.
-async fn pool_person(w: &mut Assurance, registering: bool) -> Result<PdsPerson, String> {
+async fn pool_person(w: &mut Assurance, registering: bool) -> Result<PdsPerson, Problem> {
     let mut pool = w.ctx.config.data.register_pool.clone();
     if !registering {
         pool.reverse();
@@ -62,7 +63,7 @@ async fn pool_person(w: &mut Assurance, registering: bool) -> Result<PdsPerson, 
             return Ok(person);
         }
     }
-    Err(POOL_EXHAUSTED.to_string())
+    Err(Problem::inconclusive(POOL_EXHAUSTED))
 }
 
 fn start(w: &mut Assurance, body: Value) {
@@ -72,14 +73,14 @@ fn start(w: &mut Assurance, body: Value) {
 }
 
 #[given(expr = "a \"register patient\" request for a new person from the register pool")]
-async fn for_new_person(w: &mut Assurance) -> CheckResult {
+async fn for_new_person(w: &mut Assurance) -> StepResult {
     let person = pool_person(w, true).await?;
     start(w, body::valid_body(&person));
     Ok(())
 }
 
 #[given(expr = "a \"register patient\" request for a sample person from the register pool")]
-async fn for_sample_person(w: &mut Assurance) -> CheckResult {
+async fn for_sample_person(w: &mut Assurance) -> StepResult {
     let person = pool_person(w, false).await?;
     start(w, body::valid_body(&person));
     Ok(())
@@ -89,7 +90,7 @@ async fn for_sample_person(w: &mut Assurance) -> CheckResult {
 #[given(
     expr = "a \"register patient\" request for {string} with the demographics its find returns"
 )]
-async fn for_registered_patient(w: &mut Assurance, alias: String) -> CheckResult {
+async fn for_registered_patient(w: &mut Assurance, alias: String) -> StepResult {
     let nhs = w.alias(Subject::Patient, &alias)?;
     let mut spec = w.new_request(Interaction::FindPatient, None);
     spec.add_query("identifier", &format!("{}|{nhs}", systems::NHS_NUMBER));
@@ -110,7 +111,7 @@ async fn for_registered_patient(w: &mut Assurance, alias: String) -> CheckResult
 #[given(
     expr = "a \"register patient\" request for the NHS number of {string} with the demographics of a sample person"
 )]
-async fn for_nhs_number_of(w: &mut Assurance, alias: String) -> CheckResult {
+async fn for_nhs_number_of(w: &mut Assurance, alias: String) -> StepResult {
     let nhs = w.alias(Subject::Patient, &alias)?;
     let mut person = pool_person(w, false).await?;
     person.nhs_number = nhs;
@@ -119,15 +120,15 @@ async fn for_nhs_number_of(w: &mut Assurance, alias: String) -> CheckResult {
 }
 
 #[given(expr = "the registration body is changed to have {string}")]
-async fn change(w: &mut Assurance, what: String) -> CheckResult {
+async fn change(w: &mut Assurance, what: String) -> StepResult {
     match w.request_mut()?.body.as_mut() {
-        Some(Body::Resource(b)) => apply_change(b, &what),
+        Some(Body::Resource(b)) => Ok(apply_change(b, &what)?),
         _ => Err("the request being built has no register body to change".into()),
     }
 }
 
 /// The last register exchange of the scenario.
-fn last_register(w: &Assurance) -> Result<&Exchange, String> {
+fn last_register(w: &Assurance) -> Result<&Exchange, Problem> {
     let name = Interaction::RegisterPatient.spec().name;
     w.exchanges
         .iter()
@@ -137,7 +138,7 @@ fn last_register(w: &Assurance) -> Result<&Exchange, String> {
 }
 
 /// The body of the last register request, as sent (XML bodies parsed back).
-fn sent_body(w: &Assurance) -> Result<Value, String> {
+fn sent_body(w: &Assurance) -> Result<Value, Problem> {
     let req = &last_register(w)?.request;
     let text = req
         .body
@@ -148,43 +149,43 @@ fn sent_body(w: &Assurance) -> Result<Value, String> {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
         .map(|(_, v)| v.as_str());
-    crate::fhir::parse_body(text.as_bytes(), ct)
-        .map_err(|e| format!("cannot read back the register body sent: {e}"))
+    Ok(crate::fhir::parse_body(text.as_bytes(), ct)
+        .map_err(|e| format!("cannot read back the register body sent: {e}"))?)
 }
 
 #[when("the same registration is sent again")]
-async fn send_again(w: &mut Assurance) -> CheckResult {
+async fn send_again(w: &mut Assurance) -> StepResult {
     let b = sent_body(w)?;
     start(w, b);
     w.send().await
 }
 
 #[then("the response is a register response Bundle holding one Patient")]
-async fn response_bundle(w: &mut Assurance) -> CheckResult {
+async fn response_bundle(w: &mut Assurance) -> StepResult {
     let b = w.resource()?;
     checks::register::response_bundle(&b)?;
-    bundle::all_entries_are(&b, "Patient")
+    Ok(bundle::all_entries_are(&b, "Patient")?)
 }
 
 /// The registered Patient follows CareConnect-GPC-Patient-1 like a found one, and carries what was sent.
 #[then("the registered patient conforms to CareConnect-GPC-Patient-1 and echoes what was sent")]
-async fn registered_conforms(w: &mut Assurance) -> CheckResult {
+async fn registered_conforms(w: &mut Assurance) -> StepResult {
     let sent = sent_body(w)?;
     let sent_patient = body::patient(&sent).ok_or("the register body sent has no Patient")?;
     let p = single_resource(w, "Patient")?;
     checks::patient::conforms(&p, checks::patient::nhs_number_of(sent_patient))?;
-    checks::register::echoes(&p, sent_patient)
+    Ok(checks::register::echoes(&p, sent_patient)?)
 }
 
 #[then("the registered patient is registered as temporary")]
-async fn temporary(w: &mut Assurance) -> CheckResult {
+async fn temporary(w: &mut Assurance) -> StepResult {
     let p = single_resource(w, "Patient")?;
-    checks::register::is_temporary_registration(&p)
+    Ok(checks::register::is_temporary_registration(&p)?)
 }
 
 /// A temporary registration counts as active: Find a patient now returns the same patient.
 #[then("a find for the registered patient returns it")]
-async fn find_returns_it(w: &mut Assurance) -> CheckResult {
+async fn find_returns_it(w: &mut Assurance) -> StepResult {
     let p = single_resource(w, "Patient")?;
     let id = p
         .get("id")
@@ -203,6 +204,6 @@ async fn find_returns_it(w: &mut Assurance) -> CheckResult {
     checks::ensure(entries.len() == 1, || {
         format!("after registration, Find a patient for {nhs} returned {} patients; expected the one registered", entries.len())
     })?;
-    checks::resource::has_id(entries[0], Some(&id))
-        .map_err(|e| format!("after registration, Find a patient for {nhs}: {e}"))
+    Ok(checks::resource::has_id(entries[0], Some(&id))
+        .map_err(|e| format!("after registration, Find a patient for {nhs}: {e}"))?)
 }
