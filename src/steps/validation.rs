@@ -120,7 +120,10 @@ async fn valid_against(w: &mut Assurance, profile: String) -> CheckResult {
     let url = if profile.starts_with("http") {
         profile.clone()
     } else {
-        format!("https://fhir.nhs.uk/STU3/StructureDefinition/{profile}")
+        format!(
+            "{}{profile}",
+            crate::gpconnect::systems::profiles::STRUCTURE_DEFINITION_BASE
+        )
     };
     let errors: Vec<String> = validator
         .validate(&resource, Some(&url), set)
