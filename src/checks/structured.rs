@@ -17,6 +17,7 @@ use crate::gpconnect::structured::{
     self as gs, list, since, systems as ss, Area, Version, Warning,
 };
 use crate::gpconnect::systems::{self, profiles, SPINE_ERROR_OR_WARNING_CODE};
+use crate::gpconnect::ErrorCode;
 
 fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or_default()
@@ -467,16 +468,25 @@ pub fn unrecognised_warnings(bundle: &Value, names: &[&str]) -> CheckResult {
             .iter()
             .find(|i| s(i, "/diagnostics") == *n)
             .ok_or_else(|| format!("no OperationOutcome issue has diagnostics {n:?}"))?;
+        let code = ErrorCode::NotImplemented;
         ensure(
-            s(issue, "/severity") == "warning" && s(issue, "/code") == "not-supported",
-            || format!("the issue for {n} must be severity warning, code not-supported"),
+            s(issue, "/severity") == "warning" && s(issue, "/code") == code.issue_type(),
+            || {
+                format!(
+                    "the issue for {n} must be severity warning, code {}",
+                    code.issue_type()
+                )
+            },
         )?;
         ensure(
             s(issue, "/details/coding/0/system") == SPINE_ERROR_OR_WARNING_CODE
-                && s(issue, "/details/coding/0/code") == "NOT_IMPLEMENTED"
-                && s(issue, "/details/coding/0/display") == "Not implemented",
+                && s(issue, "/details/coding/0/code") == code.code()
+                && s(issue, "/details/coding/0/display") == code.display(),
             || {
-                format!("the issue for {n} must be coded {SPINE_ERROR_OR_WARNING_CODE}|NOT_IMPLEMENTED \"Not implemented\"")
+                format!(
+                    "the issue for {n} must be coded {SPINE_ERROR_OR_WARNING_CODE}|{code} {:?}",
+                    code.display()
+                )
             },
         )?;
         let text = gs::warning_text::unrecognised(n);
@@ -1381,6 +1391,25 @@ mod tests {
         labelled["entry"][0]["resource"]["meta"]["security"] =
             json!([{"system": ss::ACT_CODE_SYSTEM, "code": ss::NOPAT}]);
         has_nopat_label(&labelled).unwrap();
+    }
+
+    #[test]
+    fn unrecognised_parameters_need_their_warnings() {
+        let code = ErrorCode::NotImplemented;
+        let outcome = json!({"resourceType": "OperationOutcome", "issue": [{"severity": "warning", "code": code.issue_type(),
+            "details": {"coding": [{"system": SPINE_ERROR_OR_WARNING_CODE, "code": code.code(), "display": code.display()}],
+                "text": gs::warning_text::unrecognised("madeUp")}, "diagnostics": "madeUp"}]});
+        unrecognised_warnings(&with(vec![outcome.clone()]), &["madeUp"]).unwrap();
+        assert_fails!(
+            unrecognised_warnings(&with(vec![outcome.clone()]), &["other"]),
+            "no OperationOutcome issue has diagnostics \"other\""
+        );
+        let mut error = outcome;
+        error["issue"][0]["severity"] = json!("error");
+        assert_fails!(
+            unrecognised_warnings(&with(vec![error]), &["madeUp"]),
+            "must be severity warning, code not-supported"
+        );
     }
 
     #[test]
