@@ -7,7 +7,7 @@
 //! A check is a `pub fn` at the top level of one of these modules that returns [`CheckResult`] or
 //! another `Result<_, String>` (an accessor that fails with a message is a check too). Each one must be
 //! called, in the test module of its own file, inside
-//! [`assert_fails!`]`(check(broken input...), "words of the message")`: the test gives it a realistic
+//! `assert_fails!(check(broken input...), "words of the message")`: the test gives it a realistic
 //! broken input and requires the message to name the problem. Calls from another file name the module
 //! (`assert_fails!(resource::declares_profile(...), ...)`). Where it helps, the same test also shows the
 //! check passing a valid input, so that it proves the check discriminates.
