@@ -211,6 +211,22 @@ mod proven {
     }
 
     #[test]
+    fn every_check_module_is_read() {
+        let declared: Vec<&str> = include_str!("mod.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod ")?.strip_suffix(';'))
+            .collect();
+        let missing: Vec<&&str> = declared
+            .iter()
+            .filter(|m| !SOURCES.iter().any(|(s, _)| s == *m))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "add these check modules to SOURCES: {missing:?}"
+        );
+    }
+
+    #[test]
     fn every_check_has_a_failing_test() {
         let proofs: Vec<(String, String)> = SOURCES
             .iter()
