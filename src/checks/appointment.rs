@@ -1,7 +1,7 @@
 //! GPConnect-Appointment-1 as Book, Read, Retrieve, Amend and Cancel return it (appointments.md §4–§9),
 //! and the comparisons that prove an amend or cancel changed only what it may.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::resource::{
     declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements,
@@ -11,7 +11,7 @@ use super::slot::{
     delivery_channel, extensions, has_type_text, local_date_time, practitioner_role,
 };
 use super::{ensure, CheckResult};
-use crate::gpconnect::appointments::{self as apt};
+use crate::gpconnect::appointments::{self as apt, change};
 use crate::gpconnect::systems::{self, profiles};
 
 /// (type, id) of every participant actor, failing on a participant without a relative actor reference.
@@ -181,45 +181,10 @@ pub fn conforms(a: &Value) -> CheckResult {
     Ok(())
 }
 
-/// Elements other than `allowed` (and `meta`, and the provider-owned `serviceType`/`serviceCategory`)
-/// that differ between `before` and `after`; the cancellation reason is compared separately.
-pub fn changed_elements(before: &Value, after: &Value, allowed: &[&str]) -> Vec<String> {
-    let empty = Map::new();
-    let (a, b) = (
-        before.as_object().unwrap_or(&empty),
-        after.as_object().unwrap_or(&empty),
-    );
-    let without_reason = |v: Option<&Value>| -> Vec<Value> {
-        v.and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter(|e| {
-                        e.get("url").and_then(Value::as_str) != Some(apt::EXT_CANCELLATION_REASON)
-                    })
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| {
-            !["meta", "serviceType", "serviceCategory"].contains(&k.as_str())
-                && !allowed.contains(&k.as_str())
-        })
-        .filter(|k| match k.as_str() {
-            "extension" => without_reason(a.get(*k)) != without_reason(b.get(*k)),
-            _ => a.get(*k) != b.get(*k),
-        })
-        .cloned()
-        .collect()
-}
-
-/// Only `allowed` elements changed from `before` to `after`.
+/// Only `allowed` elements changed from `before` to `after`, as the amend and cancel rules compare them
+/// ([`change::changed_elements`]).
 pub fn only_changed(before: &Value, after: &Value, allowed: &[&str]) -> CheckResult {
-    let diff = changed_elements(before, after, allowed);
+    let diff = change::changed_elements(before, after, allowed);
     ensure(diff.is_empty(), || {
         format!(
             "these elements changed although only {allowed:?} may: {}",
@@ -313,23 +278,85 @@ mod tests {
             "participant": [{"actor": {"reference": "Patient/1"}, "status": "accepted"}, {"actor": {"reference": "Location/1"}, "status": "accepted"}]})
     }
 
+    fn broken(f: impl FnOnce(&mut Value)) -> Value {
+        let mut a = appointment();
+        f(&mut a);
+        a
+    }
+
     #[test]
     fn conformance_catches_defects() {
         conforms(&appointment()).unwrap();
-        let broken = |f: &dyn Fn(&mut Value)| {
-            let mut a = appointment();
-            f(&mut a);
-            conforms(&a).unwrap_err()
-        };
-        assert!(broken(&|a| a["reason"] = json!([{"text": "x"}])).contains("reason"));
-        assert!(broken(&|a| a["start"] = json!("2030-07-01T08:00:00Z")).contains("local"));
-        assert!(broken(&|a| a["extension"] = json!([])).contains("bookingOrganisation"));
-        assert!(broken(&|a| a["status"] = json!("cancelled")).contains("cancellation"));
-        assert!(broken(
-            &|a| a["participant"][0]["actor"]["reference"] = json!("http://x/Patient/1")
-        )
-        .contains("relative"));
-        assert!(broken(&|a| a["contained"][0]["telecom"] = json!([])).contains("telecom"));
+        assert_fails!(
+            conforms(&broken(|a| a["reason"] = json!([{"text": "x"}]))),
+            "Appointment.reason is populated"
+        );
+        assert_fails!(
+            conforms(&broken(|a| a["start"] = json!("2030-07-01T08:00:00Z"))),
+            "UK local time"
+        );
+        assert_fails!(
+            conforms(&broken(|a| a["extension"] = json!([]))),
+            "0 bookingOrganisation extensions"
+        );
+        assert_fails!(
+            conforms(&broken(|a| a["status"] = json!("cancelled"))),
+            "0 cancellation reasons"
+        );
+        assert_fails!(
+            conforms(&broken(|a| a["meta"]["profile"] =
+                json!([format!("{}/_history/1.9", profiles::APPOINTMENT)]))),
+            "Appointment.meta.profile"
+        );
+        assert_fails!(
+            conforms(&broken(|a| a["description"] = json!(" "))),
+            "Appointment.description is not populated"
+        );
+    }
+
+    #[test]
+    fn participants_and_booking_organisation() {
+        let a = appointment();
+        assert_eq!(patient_id(&a).unwrap(), "1");
+        let absolute =
+            broken(|a| a["participant"][0]["actor"]["reference"] = json!("http://x/Patient/1"));
+        assert_fails!(
+            participants(&absolute),
+            "is not a relative reference Type/id"
+        );
+        assert_fails!(
+            participants(&broken(
+                |a| a["participant"][0]["actor"]["reference"] = json!("Group/1")
+            )),
+            "is a Group"
+        );
+        assert_fails!(
+            participants(&broken(|a| a["participant"][1]["status"] = json!(""))),
+            "participant[1].status is missing"
+        );
+        let no_patient =
+            broken(|a| a["participant"][0]["actor"]["reference"] = json!("Practitioner/1"));
+        assert_fails!(patient_id(&no_patient), "has 0 Patient participants");
+        assert_eq!(booking_organisation(&a).unwrap()["name"], "C");
+        assert_fails!(
+            booking_organisation(&broken(|a| a["contained"][0]["telecom"] = json!([]))),
+            "has no telecom"
+        );
+        assert_fails!(
+            booking_organisation(&broken(
+                |a| a["extension"][0]["valueReference"]["reference"] = json!("Organization/1")
+            )),
+            "it must be a contained #id"
+        );
+        assert_fails!(
+            booking_organisation(&broken(|a| a["contained"][0]["id"] = json!("2"))),
+            "#1, which is not contained"
+        );
+        assert_fails!(
+            booking_organisation(&broken(|a| a["contained"][0]["meta"]["profile"] =
+                json!([format!("{}x", profiles::ORGANIZATION)]))),
+            "CareConnect-GPC-Organization-1x"
+        );
     }
 
     #[test]
@@ -339,12 +366,31 @@ mod tests {
         b["description"] = json!("new");
         b["meta"]["versionId"] = json!("4");
         only_changed(&a, &b, &["description"]).unwrap();
-        assert!(only_changed(&a, &b, &["comment"])
-            .unwrap_err()
-            .contains("description"));
+        assert_fails!(only_changed(&a, &b, &["comment"]), "description");
         new_version(&a, &b).unwrap();
-        assert!(new_version(&a, &a).is_err());
+        assert_fails!(new_version(&a, &a), "meta.versionId is still");
+        text_kept(&b, &b, "description").unwrap();
+        let mut cut = b.clone();
+        cut["description"] = json!("ne");
+        assert_fails!(
+            text_kept(&b, &cut, "description"),
+            "sent with 3 characters and returned with 2"
+        );
+        let mut reason = a.clone();
+        reason["extension"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"url": apt::EXT_CANCELLATION_REASON, "valueString": "r"}));
+        assert_fails!(
+            only_changed(&a, &reason, apt::change::AMEND_MAY_CHANGE),
+            "extension"
+        );
+        reason["status"] = json!("cancelled");
+        only_changed(&a, &reason, apt::change::CANCEL_MAY_CHANGE).unwrap();
         matches_booking(&a, &a).unwrap();
-        assert!(matches_booking(&a, &b).is_err());
+        assert_fails!(
+            matches_booking(&a, &b),
+            "Appointment.description was sent with"
+        );
     }
 }

@@ -65,14 +65,12 @@ mod tests {
         is_searchset(&good).unwrap();
         entry_count_is(&good, 1).unwrap();
         all_entries_are(&good, "Patient").unwrap();
-        assert!(entry_count_is(&good, 0).is_err());
-        assert!(all_entries_are(&good, "Organization").is_err());
+        assert_fails!(entry_count_is(&good, 0), "expected 0 entries");
+        assert_fails!(all_entries_are(&good, "Organization"), "Bundle.entry[0]");
         let collection = json!({"resourceType": "Bundle", "type": "collection"});
-        assert!(is_searchset(&collection)
-            .unwrap_err()
-            .contains("collection"));
+        assert_fails!(is_searchset(&collection), "collection");
         let full_url = json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "http://x/Patient/1", "resource": {"resourceType": "Patient"}}]});
-        assert!(is_searchset(&full_url).unwrap_err().contains("fullUrl"));
+        assert_fails!(is_searchset(&full_url), "fullUrl");
         let empty = json!({"resourceType": "Bundle", "type": "searchset"});
         entry_count_is(&empty, 0).unwrap();
     }

@@ -7,31 +7,12 @@ use serde_json::Value;
 
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
-use crate::gpconnect::systems::{mime, profiles, structured_profiles};
+use crate::gpconnect::capability as cap;
+use crate::gpconnect::systems::mime;
 
-/// The FHIR version of GP Connect 1.x.
-pub const FHIR_VERSION: &str = "3.0.1";
-/// `CapabilityStatement.name` of the Foundations+Appointments statement.
-pub const FOUNDATIONS_NAME: &str = "GP Connect";
-
-/// Unversioned profile URLs the Foundations statement lists (cross-cutting §8 `profile` row).
-pub const LISTED_PROFILES: &[&str] = &[
-    profiles::PATIENT,
-    profiles::ORGANIZATION,
-    profiles::PRACTITIONER,
-    profiles::PRACTITIONER_ROLE,
-    profiles::LOCATION,
-    profiles::OPERATION_OUTCOME,
-    profiles::APPOINTMENT,
-    profiles::SCHEDULE,
-    profiles::SLOT,
-    structured_profiles::ALLERGY_INTOLERANCE,
-    structured_profiles::MEDICATION,
-    structured_profiles::MEDICATION_STATEMENT,
-    structured_profiles::MEDICATION_REQUEST,
-    structured_profiles::LIST,
-    profiles::STRUCTURED_RECORD_BUNDLE,
-];
+pub use crate::gpconnect::capability::{
+    FHIR_VERSION, FOUNDATIONS_NAME, FOUNDATIONS_PROFILES as LISTED_PROFILES,
+};
 
 /// The fixed elements: kind, status, fhirVersion, acceptUnknown, both formats, software, one server
 /// `rest` with `security.cors` the boolean `true` (1.2.4+).
@@ -185,28 +166,14 @@ pub fn resource_flag(cs: &Value, ty: &str, flag: &str, expected: bool) -> CheckR
     })
 }
 
-/// The canonical OperationDefinition URL an operation must reference, and the `_history` version the
-/// spec pins for the target's GP Connect version (`None`: any version accepted).
+/// The canonical OperationDefinition URL a Foundations operation must reference, and the `_history`
+/// version the spec pins for the target's GP Connect version (`None`: any version accepted).
 pub fn operation_definition(
     name: &str,
     gpconnect_version: &str,
 ) -> Option<(&'static str, Option<&'static str>)> {
-    match name {
-        "gpc.registerpatient" => Some((profiles::REGISTER_PATIENT_OPERATION, None)),
-        "gpc.getstructuredrecord" => {
-            let canonical = profiles::GET_STRUCTURED_RECORD_OPERATION
-                .split("/_history/")
-                .next()
-                .unwrap_or_default();
-            let pinned = if gpconnect_version.starts_with("1.2.") {
-                Some("1.12")
-            } else {
-                None
-            };
-            Some((canonical, pinned))
-        }
-        _ => None,
-    }
+    let op = cap::foundations_operation(name)?;
+    Some((op.definition, cap::foundations_pin(op, gpconnect_version)))
 }
 
 /// The operation `name` is declared and references its OperationDefinition (cross-cutting §8
@@ -275,6 +242,7 @@ pub fn lists_profile(cs: &Value, url: &str) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gpconnect::systems::profiles;
     use serde_json::json;
 
     fn good() -> Value {
@@ -286,8 +254,8 @@ mod tests {
                 "resource": [{"type": "Patient", "interaction": [{"code": "read"}, {"code": "search-type"}], "searchParam": [{"name": "identifier", "type": "token"}]},
                     {"type": "Slot", "interaction": [{"code": "search-type"}], "searchInclude": ["Slot:schedule"]},
                     {"type": "Appointment", "interaction": [{"code": "read"}], "updateCreate": false}],
-                "operation": [{"name": "gpc.registerpatient", "definition": {"reference": profiles::REGISTER_PATIENT_OPERATION}},
-                    {"name": "gpc.getstructuredrecord", "definition": {"reference": profiles::GET_STRUCTURED_RECORD_OPERATION}}]}]})
+                "operation": cap::FOUNDATIONS_OPERATIONS.iter().map(|o| json!({"name": o.name,
+                    "definition": {"reference": cap::definition_reference(*o, cap::foundations_pin(*o, "1.2.7"))}})).collect::<Vec<_>>()}]})
     }
 
     #[test]
@@ -309,28 +277,28 @@ mod tests {
     #[test]
     fn catches_defects() {
         let mut cs = good();
-        assert!(version_is(&cs, "1.6.2").is_err());
-        assert!(has_interaction(&cs, "Patient", "create")
-            .unwrap_err()
-            .contains("missing"));
-        assert!(has_interaction(&cs, "Location", "read")
-            .unwrap_err()
-            .contains("does not list"));
-        assert!(has_search_param(&cs, "Patient", "identifier", "string").is_err());
-        assert!(has_search_include(&cs, "Slot", "Schedule:actor:Location").is_err());
+        assert_fails!(version_is(&cs, "1.6.2"), "configured as GP Connect 1.6.2");
+        assert_fails!(has_interaction(&cs, "Patient", "create"), "missing");
+        assert_fails!(has_interaction(&cs, "Location", "read"), "does not list");
+        assert_fails!(
+            has_search_param(&cs, "Patient", "identifier", "string"),
+            "has type \"token\""
+        );
+        assert_fails!(
+            has_search_include(&cs, "Slot", "Schedule:actor:Location"),
+            "\"Schedule:actor:Location\" is missing"
+        );
         cs["rest"][0]["security"]["cors"] = json!("true");
-        assert!(fixed_elements(&cs).unwrap_err().contains("cors"));
+        assert_fails!(fixed_elements(&cs), "cors");
         let mut cs = good();
         cs["format"] = json!(["application/fhir+json"]);
-        assert!(fixed_elements(&cs).unwrap_err().contains("xml"));
+        assert_fails!(fixed_elements(&cs), "xml");
         let mut cs = good();
         cs["fhirVersion"] = json!("1.0.2");
-        assert!(fixed_elements(&cs).is_err());
+        assert_fails!(fixed_elements(&cs), "fhirVersion");
         let mut cs = good();
         cs["software"] = json!({"name": "s"});
-        assert!(fixed_elements(&cs)
-            .unwrap_err()
-            .contains("software.version"));
+        assert_fails!(fixed_elements(&cs), "software.version");
         let mut cs = good();
         cs["rest"][0]["operation"][1]["definition"]["reference"] = json!(format!(
             "{}/_history/1.15",
@@ -339,19 +307,21 @@ mod tests {
                 .0
         ));
         let (c, p) = operation_definition("gpc.getstructuredrecord", "1.2.7").unwrap();
-        assert!(has_operation(&cs, "gpc.getstructuredrecord", c, p)
-            .unwrap_err()
-            .contains("1.12"));
+        assert_fails!(has_operation(&cs, "gpc.getstructuredrecord", c, p), "1.12");
         let (c, p) = operation_definition("gpc.getstructuredrecord", "1.6.2").unwrap();
         has_operation(&cs, "gpc.getstructuredrecord", c, p).unwrap();
         cs["rest"][0]["operation"] = json!([]);
-        assert!(has_operation(&cs, "gpc.registerpatient", c, p).is_err());
+        assert_fails!(
+            has_operation(&cs, "gpc.registerpatient", c, p),
+            "does not declare \"gpc.registerpatient\""
+        );
         cs["profile"] = json!([{"reference": format!("{}/_history/1.8", profiles::PATIENT)}]);
-        assert!(lists_profile(&cs, profiles::PATIENT)
-            .unwrap_err()
-            .contains("unversioned"));
+        assert_fails!(lists_profile(&cs, profiles::PATIENT), "unversioned");
         assert!(listed_profile("CareConnect-GPC-Nothing-1").is_none());
         cs["rest"][0]["resource"][2]["updateCreate"] = json!(true);
-        assert!(resource_flag(&cs, "Appointment", "updateCreate", false).is_err());
+        assert_fails!(
+            resource_flag(&cs, "Appointment", "updateCreate", false),
+            "updateCreate is"
+        );
     }
 }

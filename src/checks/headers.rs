@@ -4,32 +4,41 @@ use serde_json::Value;
 
 use super::response::response;
 use super::{ensure, CheckResult};
-use crate::gpconnect::headers::{parse_weak_etag, NO_STORE};
-use crate::http::Exchange;
+use crate::gpconnect::headers::{parse_weak_etag, CACHE_CONTROL, ETAG, NO_STORE};
+use crate::http::{Exchange, RecordedResponse};
+
+/// The values of the comma-separated header `name`, and whether one of its tokens is `token`
+/// (case-insensitively).
+pub(crate) fn header_tokens<'a>(
+    r: &'a RecordedResponse,
+    name: &str,
+    token: &str,
+) -> (Vec<&'a str>, bool) {
+    let values = r.header_all(name);
+    let found = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim().eq_ignore_ascii_case(token));
+    (values, found)
+}
 
 /// `Cache-Control` contains `no-store` (every response, success or error).
 pub fn cache_control_no_store(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
-    let values = r.header_all("cache-control");
-    ensure(
-        values
-            .iter()
-            .flat_map(|v| v.split(','))
-            .any(|d| d.trim().eq_ignore_ascii_case(NO_STORE)),
-        || {
-            match values.is_empty() {
+    let (values, found) = header_tokens(r, CACHE_CONTROL, NO_STORE);
+    ensure(found, || {
+        match values.is_empty() {
             true => "the response has no Cache-Control header; GP Connect requires Cache-Control: no-store on every response".into(),
             false => format!("Cache-Control is {:?}; it must contain no-store", values.join(", ")),
         }
-        },
-    )
+    })
 }
 
 /// `ETag` is `W/"<versionId>"` and equals the resource's `meta.versionId`.
 pub fn etag_matches_version(exchange: &Exchange, resource: &Value) -> CheckResult {
     let r = response(exchange)?;
     let etag = r
-        .header("etag")
+        .header(ETAG)
         .ok_or("the response has no ETag header; reads must carry ETag: W/\"<versionId>\"")?;
     let version = parse_weak_etag(etag).ok_or_else(|| {
         format!("ETag {etag:?} is not a weak validator of the form W/\"<versionId>\"")
@@ -68,23 +77,56 @@ mod tests {
             ""
         ))
         .is_ok());
-        assert!(
-            cache_control_no_store(&exchange(200, &[("Cache-Control", "no-cache")], "")).is_err()
+        assert_fails!(
+            cache_control_no_store(&exchange(200, &[("Cache-Control", "no-cache")], "")),
+            "it must contain no-store"
         );
-        assert!(cache_control_no_store(&exchange(200, &[], ""))
-            .unwrap_err()
-            .contains("no Cache-Control"));
+        assert_fails!(
+            cache_control_no_store(&exchange(200, &[], "")),
+            "no Cache-Control"
+        );
+    }
+
+    #[test]
+    fn a_named_header_must_carry_a_value() {
+        present(
+            &exchange(
+                201,
+                &[("Location", "http://p/Appointment/1/_history/1")],
+                "",
+            ),
+            "Location",
+        )
+        .unwrap();
+        assert_fails!(
+            present(&exchange(201, &[], ""), "Location"),
+            "no Location header"
+        );
+        assert_fails!(
+            present(&exchange(201, &[("Location", " ")], ""), "Location"),
+            "no Location header"
+        );
     }
 
     #[test]
     fn etag_must_match_version() {
         let res = json!({"meta": {"versionId": "3"}});
         assert!(etag_matches_version(&exchange(200, &[("ETag", "W/\"3\"")], ""), &res).is_ok());
-        assert!(etag_matches_version(&exchange(200, &[("ETag", "W/\"4\"")], ""), &res).is_err());
-        assert!(etag_matches_version(&exchange(200, &[("ETag", "\"3\"")], ""), &res).is_err());
-        assert!(etag_matches_version(&exchange(200, &[], ""), &res).is_err());
-        assert!(
-            etag_matches_version(&exchange(200, &[("ETag", "W/\"3\"")], ""), &json!({})).is_err()
+        assert_fails!(
+            etag_matches_version(&exchange(200, &[("ETag", "W/\"4\"")], ""), &res),
+            "does not match meta.versionId"
+        );
+        assert_fails!(
+            etag_matches_version(&exchange(200, &[("ETag", "\"3\"")], ""), &res),
+            "not a weak validator"
+        );
+        assert_fails!(
+            etag_matches_version(&exchange(200, &[], ""), &res),
+            "no ETag header"
+        );
+        assert_fails!(
+            etag_matches_version(&exchange(200, &[("ETag", "W/\"3\"")], ""), &json!({})),
+            "no meta.versionId"
         );
     }
 }

@@ -71,24 +71,28 @@ mod tests {
     fn catches_defects() {
         let mut l = good();
         l["address"]["line"] = json!([]);
-        assert!(conforms(&l).unwrap_err().contains("empty array"));
+        assert_fails!(conforms(&l), "empty array");
         let mut l = good();
         l["endpoint"] = json!([{"reference": "Endpoint/1"}]);
-        assert!(conforms(&l).unwrap_err().contains("endpoint"));
+        assert_fails!(conforms(&l), "endpoint");
         let mut l = good();
         l.as_object_mut().unwrap().remove("managingOrganization");
-        assert!(conforms(&l).unwrap_err().contains("managingOrganization"));
+        assert_fails!(conforms(&l), "managingOrganization");
+        assert_fails!(
+            managing_organisation(&l),
+            "Location.managingOrganization is not populated"
+        );
         let mut l = good();
         l["managingOrganization"] = json!({"reference": "Location/1"});
-        assert!(conforms(&l).is_err());
+        assert_fails!(conforms(&l), "Organization/<id>");
         let mut l = good();
         l["meta"]["profile"] = json!([profiles::ORGANIZATION]);
-        assert!(conforms(&l).is_err());
+        assert_fails!(conforms(&l), "it must list");
         let mut l = good();
         l["physicalType"] = json!({"coding": [{"system": "s"}]});
-        assert!(conforms(&l).unwrap_err().contains("code"));
+        assert_fails!(conforms(&l), "code");
         let mut l = good();
         l.as_object_mut().unwrap().remove("name");
-        assert!(conforms(&l).unwrap_err().contains("name"));
+        assert_fails!(conforms(&l), "name");
     }
 }

@@ -63,19 +63,14 @@ pub fn body_is_fhir(exchange: &Exchange) -> CheckResult {
 /// header in the evidence) and the decompressed body is a FHIR resource.
 pub fn gzip_encoded(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
-    let encodings = r.header_all("content-encoding");
-    ensure(
-        encodings
-            .iter()
-            .flat_map(|v| v.split(','))
-            .any(|e| e.trim().eq_ignore_ascii_case(GZIP)),
-        || {
-            match encodings.is_empty() {
+    let (encodings, found) =
+        super::headers::header_tokens(r, crate::gpconnect::headers::CONTENT_ENCODING, GZIP);
+    ensure(found, || {
+        match encodings.is_empty() {
             true => "the request asked for Accept-Encoding: gzip but the response has no Content-Encoding; servers SHALL support gzip".into(),
             false => format!("the request asked for gzip but Content-Encoding is {:?}", encodings.join(", ")),
         }
-        },
-    )?;
+    })?;
     body_as_json(exchange).map(|_| ())
 }
 
@@ -99,15 +94,15 @@ mod tests {
     #[test]
     fn refused_media_type_needs_415_and_an_outcome() {
         unsupported_media_type(&exchange(415, &[JSON], &outcome())).unwrap();
-        assert!(unsupported_media_type(&exchange(200, &[JSON], "{}"))
-            .unwrap_err()
-            .contains("415"));
-        assert!(unsupported_media_type(&exchange(406, &[JSON], &outcome()))
-            .unwrap_err()
-            .contains("406"));
-        assert!(unsupported_media_type(&exchange(415, &[], ""))
-            .unwrap_err()
-            .contains("OperationOutcome"));
+        assert_fails!(unsupported_media_type(&exchange(200, &[JSON], "{}")), "415");
+        assert_fails!(
+            unsupported_media_type(&exchange(406, &[JSON], &outcome())),
+            "406"
+        );
+        assert_fails!(
+            unsupported_media_type(&exchange(415, &[], "")),
+            "OperationOutcome"
+        );
     }
 
     #[test]
@@ -123,20 +118,20 @@ mod tests {
             &[("Content-Type", "application/json+fhir;charset=utf-8")],
             "{}",
         );
-        assert!(dstu2_media_type_handled(&echoed, Format::Json)
-            .unwrap_err()
-            .contains("DSTU2"));
-        assert!(
-            dstu2_media_type_handled(&exchange(500, &[JSON], &outcome()), Format::Json)
-                .unwrap_err()
-                .contains("500")
+        assert_fails!(dstu2_media_type_handled(&echoed, Format::Json), "DSTU2");
+        assert_fails!(
+            dstu2_media_type_handled(&exchange(500, &[JSON], &outcome()), Format::Json),
+            "500"
         );
         let xml_instead = exchange(
             200,
             &[("Content-Type", "application/fhir+xml;charset=utf-8")],
             "<x/>",
         );
-        assert!(dstu2_media_type_handled(&xml_instead, Format::Json).is_err());
+        assert_fails!(
+            dstu2_media_type_handled(&xml_instead, Format::Json),
+            "expected Content-Type application/fhir+json"
+        );
     }
 
     #[test]
@@ -148,20 +143,26 @@ mod tests {
             "<Patient/>",
         ))
         .unwrap();
-        assert!(body_is_fhir(&exchange(
-            200,
-            &[("Content-Type", "application/json")],
-            "{}"
-        ))
-        .is_err());
-        assert!(body_is_fhir(&exchange(
-            200,
-            &[("Content-Type", "application/fhir+xml")],
-            "<Patient/>"
-        ))
-        .unwrap_err()
-        .contains("charset"));
-        assert!(body_is_fhir(&exchange(200, &[JSON], "<Patient/>")).is_err());
+        assert_fails!(
+            body_is_fhir(&exchange(
+                200,
+                &[("Content-Type", "application/json")],
+                "{}"
+            )),
+            "neither labelled FHIR JSON nor FHIR XML"
+        );
+        assert_fails!(
+            body_is_fhir(&exchange(
+                200,
+                &[("Content-Type", "application/fhir+xml")],
+                "<Patient/>"
+            )),
+            "charset"
+        );
+        assert_fails!(
+            body_is_fhir(&exchange(200, &[JSON], "<Patient/>")),
+            "neither labelled FHIR JSON nor FHIR XML"
+        );
     }
 
     #[test]
@@ -172,14 +173,17 @@ mod tests {
             r#"{"resourceType":"Patient"}"#,
         ))
         .unwrap();
-        assert!(gzip_encoded(&exchange(200, &[JSON], "{}"))
-            .unwrap_err()
-            .contains("no Content-Encoding"));
-        assert!(
-            gzip_encoded(&exchange(200, &[JSON, ("Content-Encoding", "br")], "{}"))
-                .unwrap_err()
-                .contains("br")
+        assert_fails!(
+            gzip_encoded(&exchange(200, &[JSON], "{}")),
+            "no Content-Encoding"
         );
-        assert!(gzip_encoded(&exchange(200, &[JSON, ("Content-Encoding", "gzip")], "")).is_err());
+        assert_fails!(
+            gzip_encoded(&exchange(200, &[JSON, ("Content-Encoding", "br")], "{}")),
+            "br"
+        );
+        assert_fails!(
+            gzip_encoded(&exchange(200, &[JSON, ("Content-Encoding", "gzip")], "")),
+            "has no body"
+        );
     }
 }

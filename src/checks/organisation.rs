@@ -99,32 +99,44 @@ mod tests {
     fn catches_defects() {
         let mut o = good();
         o["telecom"][0]["use"] = json!("");
-        assert!(conforms(&o, None).unwrap_err().contains("empty string"));
-        assert!(conforms(&good(), Some("R1A14"))
-            .unwrap_err()
-            .contains("expected"));
+        assert_fails!(conforms(&o, None), "empty string");
+        assert_fails!(conforms(&good(), Some("R1A14")), "expected");
         let mut o = good();
         o["contact"] = json!([{"name": {"family": "X"}}]);
-        assert!(conforms(&o, None).unwrap_err().contains("contact"));
+        assert_fails!(conforms(&o, None), "contact");
         let mut o = good();
         o["endpoint"] = json!([{"reference": "Endpoint/1"}]);
-        assert!(conforms(&o, None).is_err());
+        assert_fails!(conforms(&o, None), "Organization.endpoint is populated");
         let mut o = good();
         o["identifier"]
             .as_array_mut()
             .unwrap()
             .push(json!({"system": systems::ODS_ORGANIZATION_CODE, "value": "X"}));
-        assert!(ods_identifier(&o, None)
-            .unwrap_err()
-            .contains("at most one"));
+        assert_fails!(ods_identifier(&o, None), "at most one");
         let mut o = good();
         o.as_object_mut().unwrap().remove("name");
-        assert!(conforms(&o, None).unwrap_err().contains("name"));
+        assert_fails!(conforms(&o, None), "name");
         let mut o = good();
         o["telecom"][0] = json!({"value": "1"});
-        assert!(conforms(&o, None).is_err());
+        assert_fails!(
+            conforms(&o, None),
+            "Organization.telecom[0].system is not populated"
+        );
         let mut o = good();
         o["type"] = json!({"coding": [{"code": "gp-practice"}]});
-        assert!(conforms(&o, None).unwrap_err().contains("system"));
+        assert_fails!(conforms(&o, None), "system");
+        codings_complete(None, "X").unwrap();
+        codings_complete(
+            Some(&json!([{"coding": [{"system": "s", "code": "c"}]}])),
+            "X",
+        )
+        .unwrap();
+        assert_fails!(
+            codings_complete(
+                Some(&json!([{"coding": [{"system": "s", "code": ""}]}])),
+                "X.type"
+            ),
+            "X.type.coding[0].code is not populated"
+        );
     }
 }

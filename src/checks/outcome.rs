@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::resource::declares_profile;
 use super::response::{body_as_json, resource_type_is, response};
 use super::{ensure, CheckResult};
 use crate::gpconnect::systems::{
@@ -13,20 +14,7 @@ use crate::http::Exchange;
 /// The body is a well-formed GP Connect OperationOutcome; returns its first error code.
 pub fn well_formed(outcome: &Value) -> Result<String, String> {
     resource_type_is(outcome, "OperationOutcome")?;
-    let declared = outcome.pointer("/meta/profile").and_then(Value::as_array);
-    ensure(
-        declared.is_some_and(|p| {
-            p.iter()
-                .filter_map(Value::as_str)
-                .any(|u| u.starts_with(profiles::OPERATION_OUTCOME))
-        }),
-        || {
-            format!(
-                "OperationOutcome.meta.profile must name {}",
-                profiles::OPERATION_OUTCOME
-            )
-        },
-    )?;
+    declares_profile(outcome, profiles::OPERATION_OUTCOME)?;
     let issues = outcome
         .get("issue")
         .and_then(Value::as_array)
@@ -179,17 +167,26 @@ mod tests {
             &[CT],
             &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
         );
-        assert!(is_error(&wrong_status, ErrorCode::BadRequest)
-            .unwrap_err()
-            .contains("HTTP 400"));
+        assert_fails!(is_error(&wrong_status, ErrorCode::BadRequest), "HTTP 400");
+        assert_fails!(
+            is_error_with_status(&wrong_status, ErrorCode::BadRequest, &[400, 422]),
+            "must come with HTTP 400 or 422, got 500"
+        );
+        let unprocessable = exchange(
+            422,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        is_error_with_status(&unprocessable, ErrorCode::BadRequest, &[400, 422]).unwrap();
         let wrong_code = exchange(
             400,
             &[CT],
             &outcome("INVALID_RESOURCE", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
         );
-        assert!(is_error(&wrong_code, ErrorCode::BadRequest)
-            .unwrap_err()
-            .contains("INVALID_RESOURCE"));
+        assert_fails!(
+            is_error(&wrong_code, ErrorCode::BadRequest),
+            "INVALID_RESOURCE"
+        );
         let valueset_system = exchange(
             400,
             &[CT],
@@ -199,21 +196,26 @@ mod tests {
                 "invalid",
             ),
         );
-        assert!(is_error(&valueset_system, ErrorCode::BadRequest)
-            .unwrap_err()
-            .contains("ValueSet URL"));
+        assert_fails!(
+            is_error(&valueset_system, ErrorCode::BadRequest),
+            "ValueSet URL"
+        );
         let wrong_type = exchange(
             400,
             &[CT],
             &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "value"),
         );
-        assert!(is_error(&wrong_type, ErrorCode::BadRequest)
-            .unwrap_err()
-            .contains("issue[0].code"));
+        assert_fails!(
+            is_error(&wrong_type, ErrorCode::BadRequest),
+            "issue[0].code"
+        );
         let no_body = exchange(400, &[], "");
-        assert!(is_error(&no_body, ErrorCode::BadRequest).is_err());
+        assert_fails!(
+            is_error(&no_body, ErrorCode::BadRequest),
+            "with an OperationOutcome body"
+        );
         let not_outcome = exchange(400, &[CT], r#"{"resourceType":"Bundle"}"#);
-        assert!(is_any_error(&not_outcome).is_err());
+        assert_fails!(is_any_error(&not_outcome), "got resourceType Bundle");
         let mut v: Value = serde_json::from_str(&outcome(
             "BAD_REQUEST",
             SPINE_ERROR_OR_WARNING_CODE,
@@ -221,14 +223,14 @@ mod tests {
         ))
         .unwrap();
         v["meta"] = json!({});
-        assert!(well_formed(&v).unwrap_err().contains("meta.profile"));
+        assert_fails!(well_formed(&v), "meta.profile");
         v["meta"] = json!({"profile": [profiles::OPERATION_OUTCOME]});
         v["issue"][0]["details"]["coding"] = json!([{"system": SPINE_ERROR_OR_WARNING_CODE, "code": "BAD_REQUEST", "display": "x"}, {"system": "s", "code": "c", "display": "d"}]);
-        assert!(well_formed(&v).unwrap_err().contains("exactly one"));
+        assert_fails!(well_formed(&v), "exactly one");
         v["issue"][0]["details"]["coding"] =
             json!([{"system": SPINE_ERROR_OR_WARNING_CODE, "code": "BAD_REQUEST", "display": ""}]);
-        assert!(well_formed(&v).unwrap_err().contains("display"));
+        assert_fails!(well_formed(&v), "display");
         v["issue"] = json!([]);
-        assert!(well_formed(&v).unwrap_err().contains("no issue"));
+        assert_fails!(well_formed(&v), "no issue");
     }
 }

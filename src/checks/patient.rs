@@ -574,25 +574,30 @@ pub(crate) mod tests {
 
     #[test]
     fn meta_and_identifier_defects() {
-        assert!(meta(&broken(|p| p["meta"]["profile"] = json!(["x"]))).is_err());
-        assert!(meta(&broken(
-            |p| p["meta"] = json!({"profile": [profiles::PATIENT]})
-        ))
-        .unwrap_err()
-        .contains("versionId"));
-        assert!(nhs_number_identifier(&good(), Some("9690937286"))
-            .unwrap_err()
-            .contains("request was for"));
-        assert!(nhs_number_identifier(
-            &broken(|p| p["identifier"][0]["value"] = json!("1234567890")),
-            None
-        )
-        .unwrap_err()
-        .contains("not valid"));
-        assert!(
-            nhs_number_identifier(&broken(|p| p["identifier"] = json!([])), None)
-                .unwrap_err()
-                .contains("exactly one")
+        assert_fails!(
+            meta(&broken(|p| p["meta"]["profile"] = json!(["x"]))),
+            "Patient.meta.profile is [\"x\"]"
+        );
+        assert_fails!(
+            meta(&broken(
+                |p| p["meta"] = json!({"profile": [profiles::PATIENT]})
+            )),
+            "versionId"
+        );
+        assert_fails!(
+            nhs_number_identifier(&good(), Some("9690937286")),
+            "request was for"
+        );
+        assert_fails!(
+            nhs_number_identifier(
+                &broken(|p| p["identifier"][0]["value"] = json!("1234567890")),
+                None
+            ),
+            "not valid"
+        );
+        assert_fails!(
+            nhs_number_identifier(&broken(|p| p["identifier"] = json!([])), None),
+            "exactly one"
         );
         let no_ext = broken(|p| {
             p["identifier"][0]
@@ -602,80 +607,81 @@ pub(crate) mod tests {
                 .map(|_| ())
                 .unwrap()
         });
-        assert!(nhs_number_identifier(&no_ext, None)
-            .unwrap_err()
-            .contains("extension"));
+        assert_fails!(nhs_number_identifier(&no_ext, None), "extension");
         let example_system = broken(|p| {
             p["identifier"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["system"] =
                 json!(VERIFICATION_SYSTEM_IN_EXAMPLES)
         });
-        assert!(nhs_number_identifier(&example_system, None)
-            .unwrap_err()
-            .contains("mistaken"));
+        assert_fails!(nhs_number_identifier(&example_system, None), "mistaken");
         let unverified = broken(|p| {
             p["identifier"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] =
                 json!("02")
         });
-        assert!(nhs_number_identifier(&unverified, None)
-            .unwrap_err()
-            .contains("\"01\""));
+        assert_fails!(nhs_number_identifier(&unverified, None), "\"01\"");
     }
 
     #[test]
     fn name_gender_birth_defects() {
-        assert!(
-            official_name(&broken(|p| p["name"][0]["use"] = json!("usual")))
-                .unwrap_err()
-                .contains("exactly one")
+        assert_fails!(
+            official_name(&broken(|p| p["name"][0]["use"] = json!("usual"))),
+            "exactly one"
         );
         let two = broken(|p| {
             p["name"] =
                 json!([{"use": "official", "family": "A"}, {"use": "official", "family": "B"}])
         });
-        assert!(official_name(&two).is_err());
-        assert!(
-            official_name(&broken(|p| p["name"][0]["family"] = json!("")))
-                .unwrap_err()
-                .contains("family")
+        assert_fails!(
+            official_name(&two),
+            "exactly one name with use official, found 2"
         );
-        assert!(gender_and_birth_date(&broken(|p| p["gender"] = json!("F"))).is_err());
-        assert!(gender_and_birth_date(&broken(|p| p
-            .as_object_mut()
-            .unwrap()
-            .remove("gender")
-            .map(|_| ())
-            .unwrap()))
-        .is_err());
-        assert!(
-            gender_and_birth_date(&broken(|p| p["birthDate"] = json!("31/05/1952")))
-                .unwrap_err()
-                .contains("FHIR date")
+        assert_fails!(
+            official_name(&broken(|p| p["name"][0]["family"] = json!(""))),
+            "family"
+        );
+        assert_fails!(
+            gender_and_birth_date(&broken(|p| p["gender"] = json!("F"))),
+            "Patient.gender \"F\" is not one of"
+        );
+        assert_fails!(
+            gender_and_birth_date(&broken(|p| p
+                .as_object_mut()
+                .unwrap()
+                .remove("gender")
+                .map(|_| ())
+                .unwrap())),
+            "Patient.gender is not populated"
+        );
+        assert_fails!(
+            gender_and_birth_date(&broken(|p| p["birthDate"] = json!("31/05/1952"))),
+            "FHIR date"
         );
         gender_and_birth_date(&broken(|p| p["birthDate"] = json!("1952"))).unwrap();
     }
 
     #[test]
     fn empty_elements_are_caught() {
-        assert!(
-            conforms(&broken(|p| p["name"][0]["prefix"] = json!([])), None)
-                .unwrap_err()
-                .contains("name[0].prefix")
+        assert_fails!(
+            conforms(&broken(|p| p["name"][0]["prefix"] = json!([])), None),
+            "name[0].prefix"
         );
-        assert!(no_empty_elements(&json!({"a": null}), "X").is_err());
-        assert!(no_empty_elements(&json!({"a": {"b": ""}}), "X")
-            .unwrap_err()
-            .contains("X.a.b"));
-        assert!(no_empty_elements(&json!({"a": {}}), "X").is_err());
+        assert_fails!(no_empty_elements(&json!({"a": null}), "X"), "X.a is null");
+        assert_fails!(no_empty_elements(&json!({"a": {"b": ""}}), "X"), "X.a.b");
+        assert_fails!(
+            no_empty_elements(&json!({"a": {}}), "X"),
+            "X.a is an empty object"
+        );
         no_empty_elements(&good(), "Patient").unwrap();
     }
 
     #[test]
     fn forbidden_content_and_references() {
-        assert!(
-            no_forbidden_content(&broken(|p| p["maritalStatus"] = json!({"text": "M"}))).is_err()
+        assert_fails!(
+            no_forbidden_content(&broken(|p| p["maritalStatus"] = json!({"text": "M"}))),
+            "Patient.maritalStatus is populated"
         );
-        assert!(
-            no_forbidden_content(&broken(|p| p["multipleBirthBoolean"] = json!(true))).is_err()
+        assert_fails!(
+            no_forbidden_content(&broken(|p| p["multipleBirthBoolean"] = json!(true))),
+            "Patient.multipleBirthBoolean is populated"
         );
         let religion = broken(|p| {
             p["extension"]
@@ -683,18 +689,25 @@ pub(crate) mod tests {
                 .unwrap()
                 .push(json!({"url": systems::PATIENT_FORBIDDEN_EXTENSIONS[1]}))
         });
-        assert!(no_forbidden_content(&religion).is_err());
-        assert!(managing_organisation(&broken(
-            |p| p["managingOrganization"] = json!({"reference": "https://x/Organization/1"})
-        ))
-        .is_err());
-        assert!(managing_organisation(&broken(|p| p
-            .as_object_mut()
-            .unwrap()
-            .remove("managingOrganization")
-            .map(|_| ())
-            .unwrap()))
-        .is_err());
+        assert_fails!(
+            no_forbidden_content(&religion),
+            "Extension-CareConnect-ReligiousAffiliation-1"
+        );
+        assert_fails!(
+            managing_organisation(&broken(
+                |p| p["managingOrganization"] = json!({"reference": "https://x/Organization/1"})
+            )),
+            "relative reference"
+        );
+        assert_fails!(
+            managing_organisation(&broken(|p| p
+                .as_object_mut()
+                .unwrap()
+                .remove("managingOrganization")
+                .map(|_| ())
+                .unwrap())),
+            "Patient.managingOrganization is not populated"
+        );
     }
 
     #[test]
@@ -703,22 +716,21 @@ pub(crate) mod tests {
             let e = p["extension"][0].clone();
             p["extension"].as_array_mut().unwrap().push(e)
         });
-        assert!(registration_details(&twice)
-            .unwrap_err()
-            .contains("2 times"));
-        assert!(has_registration_details(&twice).is_err());
+        assert_fails!(registration_details(&twice), "2 times");
+        assert_fails!(has_registration_details(&twice), "once, found 2");
         let bad_type = broken(|p| {
             p["extension"][0]["extension"][1]["valueCodeableConcept"]["coding"][0]["system"] =
                 json!("https://fhir.nhs.uk/CareConnect-RegistrationType-1")
         });
-        assert!(registration_details(&bad_type)
-            .unwrap_err()
-            .contains("registrationType"));
+        assert_fails!(registration_details(&bad_type), "registrationType");
         let bad_branch = broken(|p| {
             p["extension"][0]["extension"][2]["valueReference"]["reference"] =
                 json!("Organization/1")
         });
-        assert!(registration_details(&bad_branch).is_err());
+        assert_fails!(
+            registration_details(&bad_branch),
+            "preferredBranchSurgery.reference \"Organization/1\""
+        );
         let status = broken(|p| {
             let parts = p["extension"][0]["extension"].as_array_mut().unwrap();
             parts.push(
@@ -726,44 +738,47 @@ pub(crate) mod tests {
                 {"system": systems::CS_REGISTRATION_STATUS, "code": "A"}]}}),
             );
         });
-        assert!(registration_details(&status).unwrap_err().contains("max 0"));
+        assert_fails!(registration_details(&status), "max 0");
         let unknown_part = broken(|p| {
             p["extension"][0]["extension"]
                 .as_array_mut()
                 .unwrap()
                 .push(json!({"url": "x"}))
         });
-        assert!(registration_details(&unknown_part)
-            .unwrap_err()
-            .contains("unknown part"));
+        assert_fails!(registration_details(&unknown_part), "unknown part");
         let no_language = broken(|p| {
             p["extension"][1]["extension"]
                 .as_array_mut()
                 .unwrap()
                 .remove(0);
         });
-        assert!(nhs_communication(&no_language)
-            .unwrap_err()
-            .contains("language"));
+        assert_fails!(nhs_communication(&no_language), "language");
         let string_flag =
             broken(|p| p["extension"][1]["extension"][1]["valueBoolean"] = json!("true"));
-        assert!(nhs_communication(&string_flag).is_err());
+        assert_fails!(
+            nhs_communication(&string_flag),
+            "nhsCommunication[0].interpreterRequired must be a valueBoolean"
+        );
     }
 
     #[test]
     fn telecom_address_contact_defects() {
-        assert!(telecoms(
-            &broken(|p| p["telecom"][0]["system"] = Value::Null),
-            "Patient",
-            true
-        )
-        .is_err());
-        assert!(telecoms(
-            &broken(|p| p["telecom"][0]["value"] = json!(" ")),
-            "Patient",
-            true
-        )
-        .is_err());
+        assert_fails!(
+            telecoms(
+                &broken(|p| p["telecom"][0]["system"] = Value::Null),
+                "Patient",
+                true
+            ),
+            "Patient.telecom[0].system is not populated"
+        );
+        assert_fails!(
+            telecoms(
+                &broken(|p| p["telecom"][0]["value"] = json!(" ")),
+                "Patient",
+                true
+            ),
+            "Patient.telecom[0].value is not populated"
+        );
         let no_use = broken(|p| {
             p["telecom"][0]
                 .as_object_mut()
@@ -772,31 +787,47 @@ pub(crate) mod tests {
                 .map(|_| ())
                 .unwrap()
         });
-        assert!(telecoms(&no_use, "Patient", true)
-            .unwrap_err()
-            .contains("use"));
+        assert_fails!(telecoms(&no_use, "Patient", true), "use");
         telecoms(&no_use, "Organization", false).unwrap();
         let address_no_use = broken(|p| p["address"][0] = json!({"line": ["x"]}));
-        assert!(addresses(&address_no_use, "Patient", true).is_err());
+        assert_fails!(
+            addresses(&address_no_use, "Patient", true),
+            "Patient.address[0].use is not populated"
+        );
         addresses(&address_no_use, "Organization", false).unwrap();
-        assert!(addresses(
-            &broken(|p| p["address"][0]["use"] = json!("holiday")),
-            "Patient",
-            true
-        )
-        .is_err());
+        assert_fails!(
+            addresses(
+                &broken(|p| p["address"][0]["use"] = json!("holiday")),
+                "Patient",
+                true
+            ),
+            "\"holiday\" is not an address use"
+        );
         let coded_relationship =
             broken(|p| p["contact"][0]["relationship"][0]["coding"] = json!([{"code": "N"}]));
-        assert!(contacts(&coded_relationship)
-            .unwrap_err()
-            .contains("SHALL NOT"));
-        assert!(contacts(&broken(
-            |p| p["contact"][0]["relationship"] = json!([{"coding": []}])
-        ))
-        .is_err());
-        assert!(contacts(&broken(
-            |p| p["contact"][0]["telecom"][0] = json!({"value": "1"})
-        ))
-        .is_err());
+        assert_fails!(contacts(&coded_relationship), "SHALL NOT");
+        let fax = json!({"system": "fax", "value": "1", "use": "work"});
+        contact_point(&fax, "X", true).unwrap();
+        assert_fails!(
+            contact_point(&json!({"system": "pager2", "value": "1"}), "X", false),
+            "X.system \"pager2\" is not a ContactPoint system"
+        );
+        address(&json!({"use": "temp"}), "X", true).unwrap();
+        assert_fails!(
+            address(&json!({"line": ["1"]}), "X", true),
+            "X.use is not populated"
+        );
+        assert_fails!(
+            contacts(&broken(
+                |p| p["contact"][0]["relationship"] = json!([{"coding": []}])
+            )),
+            "Patient.contact[0].relationship[0].text is not populated"
+        );
+        assert_fails!(
+            contacts(&broken(
+                |p| p["contact"][0]["telecom"][0] = json!({"value": "1"})
+            )),
+            "Patient.contact[0].telecom[0].system is not populated"
+        );
     }
 }

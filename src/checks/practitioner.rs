@@ -127,41 +127,35 @@ mod tests {
     fn catches_defects() {
         let mut p = good();
         p["name"][0]["prefix"] = json!([]);
-        assert!(conforms(&p, None, None, true)
-            .unwrap_err()
-            .contains("empty array"));
+        assert_fails!(conforms(&p, None, None, true), "empty array");
         let mut p = good();
-        assert!(conforms(&p, Some("G13579135"), None, true)
-            .unwrap_err()
-            .contains("request was for"));
-        assert!(conforms(&p, None, Some(2), true)
-            .unwrap_err()
-            .contains("role profile"));
+        assert_fails!(
+            conforms(&p, Some("G13579135"), None, true),
+            "request was for"
+        );
+        assert_fails!(conforms(&p, None, Some(2), true), "role profile");
         p["telecom"] = json!([{"system": "phone", "value": "1"}]);
-        assert!(conforms(&p, None, None, true)
-            .unwrap_err()
-            .contains("telecom"));
+        assert_fails!(conforms(&p, None, None, true), "telecom");
         let mut p = good();
         p["name"][0]["family"] = json!("");
-        assert!(name(&p, true).is_err());
+        assert_fails!(name(&p, true), "Practitioner.name.family is not populated");
         name(&p, false).unwrap();
         p["name"] = json!([{"family": "A"}, {"family": "B"}]);
-        assert!(name(&p, false).unwrap_err().contains("exactly one"));
+        assert_fails!(name(&p, false), "exactly one");
         let mut p = good();
         p["identifier"] = json!([{"system": systems::SDS_USER_ID, "value": "a"}, {"system": systems::SDS_USER_ID, "value": "b"}]);
-        assert!(identifiers(&p, None, None)
-            .unwrap_err()
-            .contains("exactly one"));
+        assert_fails!(identifiers(&p, None, None), "exactly one");
         let mut p = good();
         p["gender"] = json!("M");
-        assert!(gender(&p).is_err());
+        assert_fails!(gender(&p), "Practitioner.gender \"M\"");
         let mut p = good();
         p["meta"]["profile"] = json!([profiles::PATIENT]);
-        assert!(conforms(&p, None, None, true).is_err());
+        assert_fails!(
+            conforms(&p, None, None, true),
+            "CareConnect-GPC-Practitioner-1"
+        );
         let mut p = good();
         p["qualification"] = json!([{"code": {"text": "MB"}}]);
-        assert!(conforms(&p, None, None, true)
-            .unwrap_err()
-            .contains("qualification"));
+        assert_fails!(conforms(&p, None, None, true), "qualification");
     }
 }

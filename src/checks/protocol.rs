@@ -85,44 +85,55 @@ mod tests {
     fn wrong_verb_is_400_bad_request_or_405() {
         method_refused(&error(400, ErrorCode::BadRequest)).unwrap();
         method_refused(&error(405, ErrorCode::NotImplemented)).unwrap();
-        assert!(method_refused(&error(400, ErrorCode::InvalidParameter)).is_err());
-        assert!(method_refused(&exchange(
-            200,
-            &[CT],
-            r#"{"resourceType":"CapabilityStatement"}"#
-        ))
-        .unwrap_err()
-        .contains("HTTP 200"));
-        assert!(method_refused(&exchange(405, &[], "")).is_err());
-        assert!(method_refused(&error(404, ErrorCode::NoRecordFound))
-            .unwrap_err()
-            .contains("404"));
+        assert_fails!(
+            method_refused(&error(400, ErrorCode::InvalidParameter)),
+            "got INVALID_PARAMETER"
+        );
+        assert_fails!(
+            method_refused(&exchange(
+                200,
+                &[CT],
+                r#"{"resourceType":"CapabilityStatement"}"#
+            )),
+            "HTTP 200"
+        );
+        assert_fails!(
+            method_refused(&exchange(405, &[], "")),
+            "an error response must carry an OperationOutcome"
+        );
+        assert_fails!(method_refused(&error(404, ErrorCode::NoRecordFound)), "404");
     }
 
     #[test]
     fn success_or_named_error() {
         success_or_error(&exchange(200, &[CT], "{}"), ErrorCode::BadRequest).unwrap();
         success_or_error(&error(400, ErrorCode::BadRequest), ErrorCode::BadRequest).unwrap();
-        assert!(success_or_error(
-            &error(500, ErrorCode::InternalServerError),
-            ErrorCode::BadRequest
-        )
-        .is_err());
-        assert!(success_or_error(&exchange(500, &[], ""), ErrorCode::BadRequest).is_err());
+        assert_fails!(
+            success_or_error(
+                &error(500, ErrorCode::InternalServerError),
+                ErrorCode::BadRequest
+            ),
+            "got INTERNAL_SERVER_ERROR"
+        );
+        assert_fails!(
+            success_or_error(&exchange(500, &[], ""), ErrorCode::BadRequest),
+            "expected success or the error BAD_REQUEST"
+        );
     }
 
     #[test]
     fn diagnostics_must_be_there() {
         diagnostics_present(&error(422, ErrorCode::InvalidParameter)).unwrap();
         let bare = exchange(422, &[CT], &outcome(ErrorCode::InvalidParameter, None));
-        assert!(diagnostics_present(&bare)
-            .unwrap_err()
-            .contains("diagnostics"));
+        assert_fails!(diagnostics_present(&bare), "diagnostics");
         let blank = exchange(
             422,
             &[CT],
             &outcome(ErrorCode::InvalidParameter, Some("  ")),
         );
-        assert!(diagnostics_present(&blank).is_err());
+        assert_fails!(
+            diagnostics_present(&blank),
+            "diagnostics is missing or empty"
+        );
     }
 }

@@ -226,35 +226,40 @@ mod tests {
     fn catches_defects() {
         let mut b = bundle(registered());
         b["meta"] = json!({});
-        assert!(response_bundle(&b).is_err());
+        assert_fails!(response_bundle(&b), "Bundle.meta.profile is []");
         let mut b = bundle(registered());
         b["total"] = json!(1);
-        assert!(response_bundle(&b).unwrap_err().contains("total"));
+        assert_fails!(response_bundle(&b), "total");
         let mut b = bundle(registered());
         b["entry"]
             .as_array_mut()
             .unwrap()
             .push(json!({"resource": registered()}));
-        assert!(response_bundle(&b).unwrap_err().contains("exactly"));
+        assert_fails!(response_bundle(&b), "exactly");
         let mut s = sent();
         s["birthDate"] = json!("1952-05-30");
-        assert!(echoes(&registered(), &s).unwrap_err().contains("birthDate"));
+        assert_fails!(echoes(&registered(), &s), "birthDate");
         let mut s = sent();
         s["name"][0]["given"] = json!(["Jane", "Ann"]);
-        assert!(echoes(&registered(), &s).unwrap_err().contains("ann"));
+        assert_fails!(echoes(&registered(), &s), "ann");
         let mut s = sent();
         s["telecom"][0]["value"] = json!("0999");
-        assert!(echoes(&registered(), &s).unwrap_err().contains("telecom"));
+        assert_fails!(echoes(&registered(), &s), "telecom");
         let mut s = sent();
         s["gender"] = json!("male");
-        assert!(echoes(&registered(), &s).is_err());
-        assert!(is_temporary_registration(&good_patient())
-            .unwrap_err()
-            .contains("temporary"));
+        assert_fails!(
+            echoes(&registered(), &s),
+            "registered gender is \"female\"; sent \"male\""
+        );
+        assert_fails!(
+            registered_patient(
+                &json!({"resourceType": "Bundle", "type": "searchset", "entry": []})
+            ),
+            "holds no Patient"
+        );
+        assert_fails!(is_temporary_registration(&good_patient()), "temporary");
         let mut p = registered();
         p["active"] = json!(false);
-        assert!(is_temporary_registration(&p)
-            .unwrap_err()
-            .contains("active"));
+        assert_fails!(is_temporary_registration(&p), "active");
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::{ensure, CheckResult};
+use crate::gpconnect::systems::profiles;
 
 /// `id` is populated (≤ 64 characters) and, when given, equals `expected`.
 pub fn has_id(resource: &Value, expected: Option<&str>) -> CheckResult {
@@ -34,20 +35,15 @@ pub fn has_version_id(resource: &Value) -> CheckResult {
     )
 }
 
-/// `meta.profile` names `profile` (with or without a `_history/` version).
+/// `meta.profile` lists exactly `profile` (cross-cutting §9): the one definition of "declares its
+/// profile" every check uses. A URL that merely starts with `profile` (`...-Patient-1x`) or carries a
+/// `_history` version is not the profile.
 pub fn declares_profile(resource: &Value, profile: &str) -> CheckResult {
     let ty = resource_type(resource);
-    let declared: Vec<&str> = resource
-        .pointer("/meta/profile")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    ensure(
-        declared
-            .iter()
-            .any(|p| p.split("/_history/").next() == Some(profile)),
-        || format!("{ty}.meta.profile is {declared:?}; it must name {profile}"),
-    )
+    ensure(profiles::declares(resource, profile), || {
+        let declared = profiles::declared(resource);
+        format!("{ty}.meta.profile is {declared:?}; it must list {profile}")
+    })
 }
 
 /// None of `elements` is populated.
@@ -152,25 +148,48 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn patient() -> Value {
+        json!({"resourceType": "Patient", "id": "2", "meta": {"versionId": "1", "profile": [profiles::PATIENT]},
+            "identifier": [{"system": "s", "value": "v"}], "maritalStatus": {}, "extension": [{"url": "bad"}],
+            "managingOrganization": {"reference": "Organization/7"}})
+    }
+
     #[test]
     fn resource_rules_catch_defects() {
-        let p = json!({"resourceType": "Patient", "id": "2", "meta": {"versionId": "1", "profile": ["https://x/P-1/_history/1.8"]},
-            "identifier": [{"system": "s", "value": "v"}], "maritalStatus": {}, "extension": [{"url": "bad"}],
-            "managingOrganization": {"reference": "Organization/7"}});
+        let p = patient();
         has_id(&p, Some("2")).unwrap();
-        assert!(has_id(&p, Some("3")).is_err());
-        assert!(has_id(&json!({"resourceType": "Patient"}), None).is_err());
+        assert_fails!(has_id(&p, Some("3")), "the read asked for \"3\"");
+        assert_fails!(
+            has_id(&json!({"resourceType": "Patient"}), None),
+            "Patient.id is not populated"
+        );
+        assert_fails!(
+            has_id(&json!({"id": "x".repeat(65)}), None),
+            "1 to 64 characters"
+        );
         has_version_id(&p).unwrap();
-        assert!(has_version_id(&json!({"meta": {}})).is_err());
-        declares_profile(&p, "https://x/P-1").unwrap();
-        assert!(declares_profile(&p, "https://x/Q-1").is_err());
-        assert!(lacks_elements(&p, &["maritalStatus"]).is_err());
+        assert_fails!(
+            has_version_id(&json!({"resourceType": "Patient", "meta": {}})),
+            "Patient.meta.versionId"
+        );
+        assert_fails!(
+            lacks_elements(&p, &["maritalStatus"]),
+            "Patient.maritalStatus is populated"
+        );
         lacks_elements(&p, &["birthPlace"]).unwrap();
-        assert!(lacks_extensions(&p, &["bad"]).is_err());
+        assert_fails!(lacks_extensions(&p, &["bad"]), "extension bad");
+        lacks_extensions(&p, &["good"]).unwrap();
         has_identifier(&p, "s", "v").unwrap();
-        assert!(has_identifier(&p, "s", "w").is_err());
+        assert_fails!(has_identifier(&p, "s", "w"), "no identifier s|w");
         identifiers_complete(&p).unwrap();
-        assert!(identifiers_complete(&json!({"identifier": [{"system": "s"}]})).is_err());
+        assert_fails!(
+            identifiers_complete(&json!({"identifier": [{"system": "s"}]})),
+            "identifier[0].value"
+        );
+        assert_fails!(
+            identifiers_complete(&json!({"identifier": [{"value": "v"}]})),
+            "identifier[0].system"
+        );
         assert_eq!(
             reference_to(
                 &p["managingOrganization"],
@@ -180,12 +199,40 @@ mod tests {
             .unwrap(),
             "7"
         );
-        assert!(reference_to(&p["managingOrganization"], "Location", "x").is_err());
-        assert!(reference_to(
-            &json!({"reference": "http://a/Organization/7"}),
-            "Organization",
-            "x"
-        )
-        .is_err());
+        assert_fails!(
+            reference_to(&p["managingOrganization"], "Location", "x"),
+            "Location/<id>"
+        );
+        assert_fails!(
+            reference_to(
+                &json!({"reference": "http://a/Organization/7"}),
+                "Organization",
+                "x"
+            ),
+            "relative reference"
+        );
+        assert_fails!(
+            reference_to(&json!({}), "Organization", "x"),
+            "x.reference is missing"
+        );
+    }
+
+    #[test]
+    fn a_profile_is_declared_only_by_its_exact_url() {
+        let mut p = patient();
+        declares_profile(&p, profiles::PATIENT).unwrap();
+        assert_fails!(declares_profile(&p, profiles::ORGANIZATION), "it must list");
+        p["meta"]["profile"] = json!([format!("{}x", profiles::PATIENT)]);
+        assert_fails!(
+            declares_profile(&p, profiles::PATIENT),
+            "CareConnect-GPC-Patient-1x"
+        );
+        p["meta"]["profile"] = json!([format!("{}/_history/1.8", profiles::PATIENT)]);
+        assert_fails!(declares_profile(&p, profiles::PATIENT), "_history/1.8");
+        p["meta"] = json!({"versionId": "1"});
+        assert_fails!(
+            declares_profile(&p, profiles::PATIENT),
+            "Patient.meta.profile is []"
+        );
     }
 }

@@ -179,9 +179,15 @@ mod tests {
             err.contains("got 500") && err.contains("INTERNAL_SERVER_ERROR"),
             "{err}"
         );
-        assert!(status_in(&e, &[400, 405]).is_err());
+        assert_fails!(
+            status_in(&e, &[400, 405]),
+            "expected HTTP status 400 or 405, got 500"
+        );
         assert!(status_is_error(&e).is_ok());
-        assert!(status_is_error(&exchange(200, &[], "{}")).is_err());
+        assert_fails!(
+            status_is_error(&exchange(200, &[], "{}")),
+            "expected an error status (4xx or 5xx), got 200"
+        );
     }
 
     #[test]
@@ -189,9 +195,24 @@ mod tests {
         let mut e = exchange(200, &[], "");
         e.response = None;
         e.error = Some("could not connect".into());
-        assert!(status_is(&e, 200)
-            .unwrap_err()
-            .contains("could not connect"));
+        assert_fails!(status_is(&e, 200), "could not connect");
+        assert_fails!(response(&e), "no response from GET http://p/metadata");
+        assert!(response(&exchange(200, &[], "")).is_ok());
+    }
+
+    #[test]
+    fn bodies_must_be_fhir() {
+        let ct = ("Content-Type", "application/fhir+json;charset=utf-8");
+        let v = body_as_json(&exchange(200, &[ct], r#"{"resourceType":"Patient"}"#)).unwrap();
+        assert_eq!(v["resourceType"], "Patient");
+        assert_fails!(
+            body_as_json(&exchange(404, &[ct], " ")),
+            "(status 404) has no body"
+        );
+        assert_fails!(
+            body_as_json(&exchange(200, &[ct], "not json")),
+            "not FHIR JSON or XML"
+        );
     }
 
     #[test]
@@ -202,31 +223,39 @@ mod tests {
             "{}",
         );
         assert!(body_format_is(&json, Format::Json).is_ok());
-        assert!(body_format_is(&json, Format::Xml).is_err());
+        assert_fails!(
+            body_format_is(&json, Format::Xml),
+            "expected Content-Type application/fhir+xml"
+        );
         let no_charset = exchange(200, &[("Content-Type", "application/fhir+json")], "{}");
-        assert!(body_format_is(&no_charset, Format::Json)
-            .unwrap_err()
-            .contains("charset"));
+        assert_fails!(body_format_is(&no_charset, Format::Json), "charset");
         let lying = exchange(
             200,
             &[("Content-Type", "application/fhir+xml;charset=utf-8")],
             "{}",
         );
-        assert!(body_format_is(&lying, Format::Xml).is_err());
+        assert_fails!(
+            body_format_is(&lying, Format::Xml),
+            "the Content-Type says Xml but the body is not Xml"
+        );
         let dstu2 = exchange(
             200,
             &[("Content-Type", "application/json+fhir;charset=utf-8")],
             "{}",
         );
-        assert!(body_format_is(&dstu2, Format::Json).is_err());
+        assert_fails!(
+            body_format_is(&dstu2, Format::Json),
+            "expected Content-Type application/fhir+json"
+        );
     }
 
     #[test]
     fn resource_type() {
         let v: Value = serde_json::json!({"resourceType": "Bundle"});
         assert!(resource_type_is(&v, "Bundle").is_ok());
-        assert!(resource_type_is(&v, "Patient")
-            .unwrap_err()
-            .contains("Bundle"));
+        assert_fails!(
+            resource_type_is(&v, "Patient"),
+            "expected a Patient resource, got resourceType Bundle"
+        );
     }
 }

@@ -387,16 +387,16 @@ mod tests {
         slot_conforms(&slot()).unwrap();
         let mut busy = slot();
         busy["status"] = json!("busy");
-        assert!(slot_conforms(&busy).unwrap_err().contains("free"));
+        assert_fails!(slot_conforms(&busy), "free");
         let mut utc = slot();
         utc["start"] = json!("2030-07-01T08:00:00Z");
-        assert!(slot_conforms(&utc).unwrap_err().contains("local"));
+        assert_fails!(slot_conforms(&utc), "local");
         let mut channel = slot();
         channel["extension"][0]["valueCode"] = json!("Carrier pigeon");
-        assert!(slot_conforms(&channel).is_err());
+        assert_fails!(slot_conforms(&channel), "\"Carrier pigeon\" is not one of");
         let mut special = slot();
         special["specialty"] = json!([{"text": "x"}]);
-        assert!(slot_conforms(&special).is_err());
+        assert_fails!(slot_conforms(&special), "specialty");
     }
 
     #[test]
@@ -404,10 +404,71 @@ mod tests {
         schedule_conforms(&schedule()).unwrap();
         let mut no_role = schedule();
         no_role["extension"] = json!([]);
-        assert!(schedule_conforms(&no_role).is_err());
+        assert_fails!(
+            schedule_conforms(&no_role),
+            "carries 0 practitionerRole extensions"
+        );
         let mut bad_role = schedule();
         bad_role["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("R9999");
-        assert!(schedule_conforms(&bad_role).is_err());
+        assert_fails!(
+            schedule_conforms(&bad_role),
+            "\"R9999\" is not in GPConnect-PractitionerRole-1"
+        );
+    }
+
+    #[test]
+    fn element_rules() {
+        let s = slot();
+        assert!(local_date_time(&s, "/start", "Slot.start").is_ok());
+        assert_fails!(
+            local_date_time(&s, "/created", "Slot.created"),
+            "Slot.created is not populated"
+        );
+        assert_fails!(
+            local_date_time(
+                &json!({"start": "2030-07-01T09:00:00+02:00"}),
+                "/start",
+                "Slot.start"
+            ),
+            "is not UK local time"
+        );
+        delivery_channel(&s, "Slot").unwrap();
+        delivery_channel(&json!({}), "Slot").unwrap();
+        let mut two = slot();
+        two["extension"] = json!([s["extension"][0], s["extension"][0]]);
+        assert_fails!(
+            delivery_channel(&two, "Slot"),
+            "carries 2 deliveryChannel extensions"
+        );
+        let role = &schedule()["extension"][0];
+        practitioner_role(role, "Schedule").unwrap();
+        let mut other_system = role.clone();
+        other_system["valueCodeableConcept"]["coding"][0]["system"] = json!("http://x");
+        assert_fails!(
+            practitioner_role(&other_system, "Schedule"),
+            "coding system is \"http://x\""
+        );
+        let mut no_display = role.clone();
+        no_display["valueCodeableConcept"]["coding"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("display");
+        assert_fails!(
+            practitioner_role(&no_display, "Schedule"),
+            "R0260 has no display"
+        );
+        assert_fails!(
+            practitioner_role(&json!({"url": "x"}), "Schedule"),
+            "no valueCodeableConcept.coding"
+        );
+        has_type_text(&s, "serviceType").unwrap();
+        assert_fails!(
+            has_type_text(
+                &json!({"resourceType": "Slot", "serviceType": [{"text": " "}]}),
+                "serviceType"
+            ),
+            "Slot.serviceType.text is not populated"
+        );
     }
 
     #[test]
@@ -425,17 +486,20 @@ mod tests {
             search_bundle(&b(vec![slot(), schedule(), org.clone()]), &asked).unwrap(),
             1
         );
-        assert!(search_bundle(&b(vec![slot(), org.clone()]), &asked)
-            .unwrap_err()
-            .contains("not in the Bundle"));
-        assert!(search_bundle(&b(vec![slot(), schedule()]), &asked)
-            .unwrap_err()
-            .contains("Organization"));
+        assert_fails!(
+            search_bundle(&b(vec![slot(), org.clone()]), &asked),
+            "not in the Bundle"
+        );
+        assert_fails!(
+            search_bundle(&b(vec![slot(), schedule()]), &asked),
+            "Organization"
+        );
         let mut late = slot();
         late["end"] = json!("2030-07-02T00:15:00+01:00");
-        assert!(search_bundle(&b(vec![late, schedule(), org]), &asked)
-            .unwrap_err()
-            .contains("window"));
+        assert_fails!(
+            search_bundle(&b(vec![late, schedule(), org]), &asked),
+            "window"
+        );
         assert_eq!(search_bundle(&b(vec![]), &asked).unwrap(), 0);
     }
 }

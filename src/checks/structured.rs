@@ -10,12 +10,14 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::bundle::entries;
+use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
 use crate::gpconnect::structured::{
     self as gs, list, since, systems as ss, Area, Version, Warning,
 };
 use crate::gpconnect::systems::{self, profiles, SPINE_ERROR_OR_WARNING_CODE};
+use crate::gpconnect::ErrorCode;
 
 fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
     v.pointer(ptr).and_then(Value::as_str).unwrap_or_default()
@@ -51,24 +53,7 @@ pub fn bundle_rules(bundle: &Value, trace_id: &str, v: Version) -> CheckResult {
             s(bundle, "/type")
         )
     })?;
-    let declared: Vec<&str> = bundle
-        .pointer("/meta/profile")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    ensure(
-        declared
-            .iter()
-            .any(|p| p.split("/_history/").next() == Some(profiles::STRUCTURED_RECORD_BUNDLE)),
-        || {
-            format!(
-                "Bundle.meta.profile is {declared:?}; it must name {}",
-                profiles::STRUCTURED_RECORD_BUNDLE
-            )
-        },
-    )?;
+    declares_profile(bundle, profiles::STRUCTURED_RECORD_BUNDLE)?;
     for forbidden in [
         "/meta/versionId",
         "/meta/lastUpdated",
@@ -327,16 +312,8 @@ pub fn no_list(bundle: &Value, name: &ListName, v: Version) -> CheckResult {
 pub fn list_rules(bundle: &Value, l: &Value, v: Version) -> CheckResult {
     let t = s(l, "/title");
     let at = |m: String| format!("List {t:?}: {m}");
-    ensure(
-        l.pointer("/meta/profile")
-            .and_then(Value::as_array)
-            .is_some_and(|p| {
-                p.iter()
-                    .filter_map(Value::as_str)
-                    .any(|u| u.starts_with(gs::profiles::LIST))
-            }),
-        || at(format!("meta.profile must name {}", gs::profiles::LIST)),
-    )?;
+    declares_profile(l, gs::profiles::LIST).map_err(&at)?;
+
     for forbidden in ["/id", "/meta/versionId", "/meta/lastUpdated"] {
         ensure(l.pointer(forbidden).is_none(), || {
             at(format!("{} must not be populated", &forbidden[1..]))
@@ -491,16 +468,25 @@ pub fn unrecognised_warnings(bundle: &Value, names: &[&str]) -> CheckResult {
             .iter()
             .find(|i| s(i, "/diagnostics") == *n)
             .ok_or_else(|| format!("no OperationOutcome issue has diagnostics {n:?}"))?;
+        let code = ErrorCode::NotImplemented;
         ensure(
-            s(issue, "/severity") == "warning" && s(issue, "/code") == "not-supported",
-            || format!("the issue for {n} must be severity warning, code not-supported"),
+            s(issue, "/severity") == "warning" && s(issue, "/code") == code.issue_type(),
+            || {
+                format!(
+                    "the issue for {n} must be severity warning, code {}",
+                    code.issue_type()
+                )
+            },
         )?;
         ensure(
             s(issue, "/details/coding/0/system") == SPINE_ERROR_OR_WARNING_CODE
-                && s(issue, "/details/coding/0/code") == "NOT_IMPLEMENTED"
-                && s(issue, "/details/coding/0/display") == "Not implemented",
+                && s(issue, "/details/coding/0/code") == code.code()
+                && s(issue, "/details/coding/0/display") == code.display(),
             || {
-                format!("the issue for {n} must be coded {SPINE_ERROR_OR_WARNING_CODE}|NOT_IMPLEMENTED \"Not implemented\"")
+                format!(
+                    "the issue for {n} must be coded {SPINE_ERROR_OR_WARNING_CODE}|{code} {:?}",
+                    code.display()
+                )
             },
         )?;
         let text = gs::warning_text::unrecognised(n);
@@ -514,27 +500,6 @@ pub fn unrecognised_warnings(bundle: &Value, names: &[&str]) -> CheckResult {
     Ok(())
 }
 
-fn has_profile(r: &Value, profile: &str) -> CheckResult {
-    let declared: Vec<&str> = r
-        .pointer("/meta/profile")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    ensure(
-        declared
-            .iter()
-            .any(|p| p.split("/_history/").next() == Some(profile)),
-        || {
-            format!(
-                "{} meta.profile is {declared:?}; expected {profile}",
-                label(r)
-            )
-        },
-    )
-}
-
 /// id, meta.profile, identifier (system + value), no versionId/lastUpdated, and `required` elements
 /// present, `not_in_use` absent.
 fn clinical_common(r: &Value, profile: &str, required: &[&str]) -> CheckResult {
@@ -542,7 +507,7 @@ fn clinical_common(r: &Value, profile: &str, required: &[&str]) -> CheckResult {
     ensure(!s(r, "/id").is_empty(), || {
         format!("a {} has no id", s(r, "/resourceType"))
     })?;
-    has_profile(r, profile)?;
+    declares_profile(r, profile).map_err(|e| format!("{at}: {e}"))?;
     for forbidden in ["/meta/versionId", "/meta/lastUpdated"] {
         ensure(r.pointer(forbidden).is_none(), || {
             format!("{at} {} must not be populated", &forbidden[1..])
@@ -1282,23 +1247,374 @@ mod tests {
     #[test]
     fn catches_defects() {
         let b = bundle();
-        assert!(bundle_rules(&b, "other", gs::LATEST)
-            .unwrap_err()
-            .contains("Ssp-TraceID"));
+        assert_fails!(bundle_rules(&b, "other", gs::LATEST), "Ssp-TraceID");
         bundle_rules(&b, "other", (1, 2, 7)).unwrap();
         let mut dangling = bundle();
         dangling["entry"][0]["resource"]["managingOrganization"]["reference"] =
             json!("Organization/9");
-        assert!(references_resolve(&dangling)
-            .unwrap_err()
-            .contains("Organization/9"));
+        assert_fails!(references_resolve(&dangling), "Organization/9");
         let mut wrong_code = bundle();
         wrong_code["entry"][3]["resource"]["code"]["coding"][0]["code"] =
             json!(list::ENDED_ALLERGIES_CODE);
-        assert!(allergies(&wrong_code, false, gs::LATEST)
-            .unwrap_err()
-            .contains("886921000000105"));
-        assert!(find_list(&b, &ListName::Primary(Area::Medication), gs::LATEST).is_err());
-        assert!(unrecognised_warnings(&b, &["x"]).is_err());
+        assert_fails!(allergies(&wrong_code, false, gs::LATEST), "886921000000105");
+        assert_fails!(
+            find_list(&b, &ListName::Primary(Area::Medication), gs::LATEST),
+            "no List with code"
+        );
+        assert_fails!(
+            unrecognised_warnings(&b, &["x"]),
+            "expected one OperationOutcome in the Bundle, found 0"
+        );
+    }
+
+    /// `bundle()` with `resources` added as entries.
+    fn with(resources: Vec<Value>) -> Value {
+        let mut b = bundle();
+        let entries = b["entry"].as_array_mut().unwrap();
+        entries.extend(resources.into_iter().map(|r| json!({"resource": r})));
+        b
+    }
+
+    /// A clinical resource with its id, profile and identifier, and `rest` merged in.
+    fn clinical(ty: &str, id: &str, profile: &str, rest: Value) -> Value {
+        let mut r = json!({"resourceType": ty, "id": id, "meta": {"profile": [profile]},
+            "identifier": [{"system": "https://fhir.example/Id/clinical-item", "value": id}]});
+        for (k, v) in rest.as_object().unwrap() {
+            r[k] = v.clone();
+        }
+        r
+    }
+
+    /// A query-response List named `name` holding `items`.
+    fn list_of(name: &ListName, items: &[&str]) -> Value {
+        let (code, title) = name.code_and_title(gs::LATEST);
+        json!({"resourceType": "List", "meta": {"profile": [gs::profiles::LIST]}, "status": "current", "mode": "snapshot",
+            "title": title, "code": {"coding": [{"system": ss::SNOMED, "code": code}]}, "subject": {"reference": "Patient/1"},
+            "entry": items.iter().map(|i| json!({"item": {"reference": i}})).collect::<Vec<_>>()})
+    }
+
+    fn coded_concept() -> Value {
+        json!({"coding": [{"system": ss::SNOMED, "code": "123"}]})
+    }
+
+    fn allergy_resource() -> Value {
+        clinical(
+            "AllergyIntolerance",
+            "a1",
+            gs::profiles::ALLERGY_INTOLERANCE,
+            json!({
+            "clinicalStatus": "active", "verificationStatus": "unconfirmed", "category": ["medication"],
+            "code": coded_concept(), "assertedDate": "2020-01-01", "recorder": {"reference": "Practitioner/p"},
+            "patient": {"reference": "Patient/1"}}),
+        )
+    }
+
+    fn medication_resources() -> Vec<Value> {
+        vec![
+            clinical(
+                "Medication",
+                "m1",
+                gs::profiles::MEDICATION,
+                json!({"code": coded_concept()}),
+            ),
+            clinical(
+                "MedicationRequest",
+                "mr1",
+                gs::profiles::MEDICATION_REQUEST,
+                json!({
+                "status": "active", "intent": "plan", "medicationReference": {"reference": "Medication/m1"},
+                "subject": {"reference": "Patient/1"}, "authoredOn": "2020-01-01", "recorder": {"reference": "Practitioner/p"},
+                "dosageInstruction": [{"text": "one a day"}], "dispenseRequest": {"validityPeriod": {"start": "2020-01-01"}},
+                "extension": [{"url": ss::REPEAT_INFORMATION_EXTENSION}]}),
+            ),
+            clinical(
+                "MedicationStatement",
+                "ms1",
+                gs::profiles::MEDICATION_STATEMENT,
+                json!({
+                "basedOn": [{"reference": "MedicationRequest/mr1"}], "status": "active",
+                "medicationReference": {"reference": "Medication/m1"}, "effectivePeriod": {"start": "2020-01-01"},
+                "dateAsserted": "2020-01-01", "subject": {"reference": "Patient/1"}, "taken": "unk",
+                "dosage": [{"text": "one a day"}], "extension": [{"url": ss::PRESCRIBING_AGENCY_EXTENSION}]}),
+            ),
+            list_of(
+                &ListName::Primary(Area::Medication),
+                &["MedicationStatement/ms1"],
+            ),
+        ]
+    }
+
+    fn problem_resource() -> Value {
+        clinical(
+            "Condition",
+            "c1",
+            gs::profiles::PROBLEM_HEADER,
+            json!({
+            "clinicalStatus": "active", "category": [{"coding": [{"code": "problem-list-item"}]}], "code": coded_concept(),
+            "subject": {"reference": "Patient/1"}, "assertedDate": "2020-01-01", "asserter": {"reference": "Practitioner/p"},
+            "extension": [{"url": ss::PROBLEM_SIGNIFICANCE_EXTENSION, "valueCode": "major"},
+                {"url": ss::RELATED_CLINICAL_CONTENT_EXTENSION, "valueReference": {"reference": "AllergyIntolerance/a1"}}]}),
+        )
+    }
+
+    #[test]
+    fn bundle_level_checks_fail_on_broken_bundles() {
+        let b = bundle();
+        bundle_id_is(&b, "trace").unwrap();
+        assert_fails!(
+            bundle_id_is(&b, "other"),
+            "must equal the request's Ssp-TraceID \"other\""
+        );
+        assert_fails!(patient_and_base(&b, "9476719931"), "expected 9476719931");
+        let mut no_gp = bundle();
+        no_gp["entry"].as_array_mut().unwrap().remove(2);
+        assert_fails!(
+            patient_and_base(&no_gp, "9690937286"),
+            "the Bundle holds no Practitioner"
+        );
+        let twice = with(vec![bundle()["entry"][1]["resource"].clone()]);
+        assert_fails!(
+            no_duplicates(&twice),
+            "Organization/1 appears more than once"
+        );
+        let mut unprofiled = bundle();
+        unprofiled["meta"]["profile"] = json!([format!(
+            "{}/_history/1.3",
+            profiles::STRUCTURED_RECORD_BUNDLE
+        )]);
+        assert_fails!(
+            bundle_rules(&unprofiled, "trace", gs::LATEST),
+            "Bundle.meta.profile"
+        );
+        assert_fails!(has_nopat_label(&b), "NOPAT");
+        let mut labelled = bundle();
+        labelled["entry"][0]["resource"]["meta"]["security"] =
+            json!([{"system": ss::ACT_CODE_SYSTEM, "code": ss::NOPAT}]);
+        has_nopat_label(&labelled).unwrap();
+    }
+
+    #[test]
+    fn unrecognised_parameters_need_their_warnings() {
+        let code = ErrorCode::NotImplemented;
+        let outcome = json!({"resourceType": "OperationOutcome", "issue": [{"severity": "warning", "code": code.issue_type(),
+            "details": {"coding": [{"system": SPINE_ERROR_OR_WARNING_CODE, "code": code.code(), "display": code.display()}],
+                "text": gs::warning_text::unrecognised("madeUp")}, "diagnostics": "madeUp"}]});
+        unrecognised_warnings(&with(vec![outcome.clone()]), &["madeUp"]).unwrap();
+        assert_fails!(
+            unrecognised_warnings(&with(vec![outcome.clone()]), &["other"]),
+            "no OperationOutcome issue has diagnostics \"other\""
+        );
+        let mut error = outcome;
+        error["issue"][0]["severity"] = json!("error");
+        assert_fails!(
+            unrecognised_warnings(&with(vec![error]), &["madeUp"]),
+            "must be severity warning, code not-supported"
+        );
+    }
+
+    #[test]
+    fn list_checks_fail_on_broken_lists() {
+        let b = bundle();
+        let allergies_list = ListName::Primary(Area::Allergies);
+        no_list(&b, &ListName::Primary(Area::Medication), gs::LATEST).unwrap();
+        assert_fails!(
+            no_list(&b, &allergies_list, gs::LATEST),
+            "none was expected"
+        );
+        let l = &b["entry"][3]["resource"];
+        list_rules(&b, l, gs::LATEST).unwrap();
+        let mut retired = l.clone();
+        retired["status"] = json!("retired");
+        assert_fails!(
+            list_rules(&b, &retired, gs::LATEST),
+            "status is \"retired\"; expected current"
+        );
+        let mut prefixed = l.clone();
+        prefixed["meta"]["profile"] = json!([format!("{}x", gs::profiles::LIST)]);
+        assert_fails!(list_rules(&b, &prefixed, gs::LATEST), "meta.profile");
+        let full = list_of(&allergies_list, &["AllergyIntolerance/a1"]);
+        assert_fails!(list_is_empty(&full), "has 1 entries; expected none");
+        let mut warned = l.clone();
+        assert_fails!(
+            has_warning(&warned, Warning::ConfidentialItems, gs::LATEST),
+            "expected confidential-items"
+        );
+        warned["extension"] =
+            json!([{"url": list::WARNING_CODE_EXTENSION, "valueCode": "confidential-items"}]);
+        assert_fails!(
+            has_warning(&warned, Warning::ConfidentialItems, gs::LATEST),
+            "lacks the confidential-items note"
+        );
+        warned["note"] = json!([{"text": Warning::ConfidentialItems.note(gs::LATEST, "")}]);
+        has_warning(&warned, Warning::ConfidentialItems, gs::LATEST).unwrap();
+    }
+
+    #[test]
+    fn allergy_checks_fail_on_broken_allergies() {
+        let b = bundle();
+        let a = allergy_resource();
+        allergy(&b, &a).unwrap();
+        let mut confirmed = a.clone();
+        confirmed["verificationStatus"] = json!("confirmed");
+        assert_fails!(allergy(&b, &confirmed), "it is fixed to unconfirmed");
+        let mut resolved = a.clone();
+        resolved["clinicalStatus"] = json!("resolved");
+        assert_fails!(
+            allergy(&b, &resolved),
+            "resolved without the allergyEnd extension"
+        );
+        let mut versioned = a.clone();
+        versioned["meta"]["versionId"] = json!("1");
+        assert_fails!(
+            allergy(&b, &versioned),
+            "AllergyIntolerance/a1 meta/versionId must not be populated"
+        );
+    }
+
+    #[test]
+    fn medication_checks_fail_on_broken_medications() {
+        let b = with(medication_resources());
+        medications(&b, false, None, gs::LATEST).unwrap();
+        let mut no_agency = medication_resources();
+        no_agency[2]["extension"] = json!([]);
+        assert_fails!(
+            medications(&with(no_agency), false, None, gs::LATEST),
+            "lacks the prescribingAgency extension"
+        );
+        let mut issue = medication_resources();
+        let mut order = issue[1].clone();
+        order["id"] = json!("mr2");
+        order["intent"] = json!("order");
+        order["basedOn"] = json!([{"reference": "MedicationRequest/mr1"}]);
+        issue.push(order);
+        assert_fails!(
+            medications(&with(issue), false, None, gs::LATEST),
+            "includePrescriptionIssues was false"
+        );
+        let from = NaiveDate::from_ymd_opt(2021, 1, 1);
+        let mut ended = medication_resources();
+        ended[2]["effectivePeriod"]["end"] = json!("2020-06-01");
+        assert_fails!(
+            medications(&with(ended), false, from, gs::LATEST),
+            "not active on or after the medicationSearchFromDate"
+        );
+    }
+
+    #[test]
+    fn problem_checks_fail_on_broken_problems() {
+        let b = with(vec![
+            problem_resource(),
+            allergy_resource(),
+            list_of(&ListName::Primary(Area::Problems), &["Condition/c1"]),
+        ]);
+        problems(&b).unwrap();
+        assert_eq!(primary_problems(&b, gs::LATEST).unwrap().len(), 1);
+        problem_linked_to(&b, "AllergyIntolerance").unwrap();
+        assert_fails!(
+            problem_linked_to(&b, "Immunization"),
+            "linked to a Immunization"
+        );
+        let mut insignificant = problem_resource();
+        insignificant["extension"] = json!([]);
+        assert_fails!(
+            problems(&with(vec![insignificant])),
+            "lacks the problemSignificance extension"
+        );
+        let dangling = with(vec![list_of(
+            &ListName::Primary(Area::Problems),
+            &["Condition/c9"],
+        )]);
+        assert_fails!(
+            primary_problems(&dangling, gs::LATEST),
+            "holds Condition/c9, which is not in the Bundle"
+        );
+    }
+
+    #[test]
+    fn area_checks_fail_on_broken_resources() {
+        let consultations_list =
+            list_of(&ListName::Primary(Area::Consultations), &["Encounter/e1"]);
+        assert_fails!(
+            consultations(&with(vec![consultations_list]), gs::LATEST),
+            "holds Encounter/e1, which is not in the Bundle"
+        );
+        assert_fails!(consultations(&bundle(), gs::LATEST), "no List with code");
+
+        let vaccination = clinical(
+            "Immunization",
+            "i1",
+            gs::profiles::IMMUNIZATION,
+            json!({
+            "status": "completed", "notGiven": false, "vaccineCode": coded_concept(), "patient": {"reference": "Patient/1"},
+            "primarySource": true, "extension": [{"url": ss::DATE_RECORDED_EXTENSION}, {"url": ss::VACCINATION_PROCEDURE_EXTENSION}]}),
+        );
+        immunisations(&with(vec![vaccination.clone()]), false).unwrap();
+        let mut not_given = vaccination.clone();
+        not_given["notGiven"] = json!(true);
+        assert_fails!(
+            immunisations(&with(vec![not_given]), false),
+            "includeNotGiven was not true"
+        );
+
+        let observation = clinical(
+            "Observation",
+            "o1",
+            gs::profiles::OBSERVATION,
+            json!({
+            "status": "final", "code": coded_concept(), "subject": {"reference": "Patient/1"}, "issued": "2020-01-01T00:00:00+00:00"}),
+        );
+        observations(&with(vec![observation.clone()])).unwrap();
+        let mut uncoded = observation.clone();
+        uncoded["code"] = json!({"text": "x"});
+        assert_fails!(
+            observations(&with(vec![uncoded])),
+            "Observation/o1.code has no coding"
+        );
+
+        let report = clinical(
+            "DiagnosticReport",
+            "d1",
+            gs::profiles::DIAGNOSTIC_REPORT,
+            json!({
+            "status": "final", "code": coded_concept(), "subject": {"reference": "Patient/1"}, "issued": "2020-01-01T00:00:00+00:00",
+            "result": [{"reference": "Observation/o1"}]}),
+        );
+        investigations(&with(vec![report.clone(), observation])).unwrap();
+        assert_fails!(
+            investigations(&with(vec![report])),
+            "result Observation/o1 is not in the Bundle"
+        );
+
+        let referral = clinical(
+            "ReferralRequest",
+            "r1",
+            gs::profiles::REFERRAL_REQUEST,
+            json!({
+            "status": "active", "intent": "order", "subject": {"reference": "Patient/1"}, "reasonCode": [coded_concept()]}),
+        );
+        referrals(&with(vec![referral.clone()])).unwrap();
+        let mut planned = referral;
+        planned["intent"] = json!("plan");
+        assert_fails!(
+            referrals(&with(vec![planned])),
+            "ReferralRequest/r1 intent must be order"
+        );
+
+        let entry = clinical(
+            "ProcedureRequest",
+            "pr1",
+            gs::profiles::PROCEDURE_REQUEST,
+            json!({
+            "status": "active", "intent": "plan", "code": coded_concept(), "subject": {"reference": "Patient/1"},
+            "authoredOn": "2020-01-01", "requester": {"agent": {"reference": "Practitioner/p"}}}),
+        );
+        let diary_list = list_of(&ListName::Primary(Area::Diary), &["ProcedureRequest/pr1"]);
+        diary(&with(vec![entry.clone(), diary_list.clone()]), gs::LATEST).unwrap();
+        let mut done = entry;
+        done["status"] = json!("completed");
+        assert_fails!(
+            diary(&with(vec![done, diary_list]), gs::LATEST),
+            "only incomplete (active) diary entries"
+        );
     }
 }

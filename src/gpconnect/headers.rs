@@ -17,6 +17,15 @@ pub const SSP_HEADERS: [&str; 4] = [SSP_TRACE_ID, SSP_FROM, SSP_TO, SSP_INTERACT
 /// Every response, success or error, SHALL carry this Cache-Control directive.
 pub const NO_STORE: &str = "no-store";
 
+/// The response header that carries [`NO_STORE`].
+pub const CACHE_CONTROL: &str = "Cache-Control";
+/// The version of a read, created or updated resource, as a weak validator ([`weak_etag`]).
+pub const ETAG: &str = "ETag";
+/// The version an amend or cancel expects to change (cross-cutting §10), as a weak validator.
+pub const IF_MATCH: &str = "If-Match";
+/// How a response asked for with `Accept-Encoding: gzip` is compressed.
+pub const CONTENT_ENCODING: &str = "Content-Encoding";
+
 /// Format an ETag value for a version id: `W/"<versionId>"`.
 pub fn weak_etag(version_id: &str) -> String {
     format!("W/\"{version_id}\"")

@@ -5,6 +5,7 @@
 //! the HTTP client and the reference provider all read the same facts.
 
 pub mod appointments;
+pub mod capability;
 pub mod errors;
 pub mod headers;
 pub mod interactions;

@@ -595,9 +595,9 @@ pub mod profiles {
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProcedureRequest-1";
     pub const REFERRAL_REQUEST: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ReferralRequest-1";
-    pub const MIGRATE_STRUCTURED_RECORD_OPERATION: &str = "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-MigrateStructuredRecord-Operation-1";
-    pub const GET_STRUCTURED_RECORD_OPERATION: &str =
-        "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1";
+    pub use crate::gpconnect::systems::profiles::{
+        GET_STRUCTURED_RECORD_OPERATION, MIGRATE_STRUCTURED_RECORD_OPERATION,
+    };
 }
 
 /// Code systems and extension URLs of the clinical resources (structured.md §6).

@@ -67,6 +67,8 @@ pub const LOCATION_FORBIDDEN_ELEMENTS: &[&str] = &["endpoint"];
 
 /// GP Connect profile URLs (unversioned canonical URLs).
 pub mod profiles {
+    /// Where the GP Connect StructureDefinitions live: a profile's name appended gives its URL.
+    pub const STRUCTURE_DEFINITION_BASE: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/";
     pub const PATIENT: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1";
     pub const PRACTITIONER: &str =
@@ -90,7 +92,27 @@ pub mod profiles {
     pub const REGISTER_PATIENT_OPERATION: &str =
         "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-RegisterPatient-Operation-1";
     pub const GET_STRUCTURED_RECORD_OPERATION: &str =
-        "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1/_history/1.12";
+        "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-GetStructuredRecord-Operation-1";
+    pub const MIGRATE_STRUCTURED_RECORD_OPERATION: &str =
+        "https://fhir.nhs.uk/STU3/OperationDefinition/GPConnect-MigrateStructuredRecord-Operation-1";
+
+    /// The URLs a resource's `meta.profile` lists.
+    pub fn declared(resource: &serde_json::Value) -> Vec<&str> {
+        resource
+            .pointer("/meta/profile")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect()
+    }
+
+    /// `meta.profile` lists exactly `profile`, the unversioned canonical URL every GP Connect resource
+    /// carries (cross-cutting §9): a URL that merely starts with it, or a `_history` version of it, is
+    /// another profile.
+    pub fn declares(resource: &serde_json::Value, profile: &str) -> bool {
+        declared(resource).contains(&profile)
+    }
 }
 
 /// FHIR MIME types.

@@ -649,11 +649,8 @@ async fn structured_capability(w: &mut Assurance) -> StepResult {
         .flatten()
         .filter_map(|o| o["name"].as_str())
         .collect();
-    let mut expected = vec!["gpc.getstructuredrecord"];
-    if version(w) >= gs::since::MIGRATE {
-        expected.push("gpc.migratestructuredrecord");
-    }
-    for op in expected {
+    for op in crate::gpconnect::capability::structured_operations(version(w)) {
+        let op = op.name;
         ensure(ops.contains(&op), || {
             format!("the structured CapabilityStatement declares {ops:?}; {op} is missing")
         })?;

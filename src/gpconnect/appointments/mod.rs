@@ -1,6 +1,7 @@
 //! Extension URLs, code systems and limits of Appointment Management (appointments.md §3–§9), shared by
 //! the checks, the step definitions and the reference provider so that neither side can drift.
 
+pub mod change;
 pub mod time;
 
 /// Booking organisation (valueReference to a contained CareConnect-GPC-Organization-1).

@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::diary::{Appointment, Diary, Occupancy, Schedule};
 use super::slots::{practitioner_role, Filter};
 use crate::gpconnect::appointments as apt;
-use crate::gpconnect::appointments::time;
+use crate::gpconnect::appointments::{change, time};
 use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::{ErrorCode, Interaction};
 use crate::provider::faults::Fault;
@@ -95,12 +95,7 @@ fn check_shape(body: &Value) -> Result<(), ApiError> {
     {
         return Err(invalid(format!("Appointment.{k} SHALL NOT be sent")));
     }
-    let profiles_sent = body.pointer("/meta/profile").and_then(Value::as_array);
-    if !profiles_sent.is_some_and(|p| {
-        p.iter()
-            .filter_map(Value::as_str)
-            .any(|u| u.split("/_history/").next() == Some(profiles::APPOINTMENT))
-    }) {
+    if !profiles::declares(body, profiles::APPOINTMENT) {
         return Err(invalid(format!(
             "Appointment.meta.profile must contain {}",
             profiles::APPOINTMENT
@@ -167,12 +162,7 @@ fn booking_organisation(body: &Value) -> Result<(Option<String>, String), ApiErr
     if str_of(org, "resourceType") != Some("Organization") {
         return Err(invalid("the booking organisation is not an Organization"));
     }
-    let declared = org.pointer("/meta/profile").and_then(Value::as_array);
-    if !declared.is_some_and(|p| {
-        p.iter()
-            .filter_map(Value::as_str)
-            .any(|u| u.split("/_history/").next() == Some(profiles::ORGANIZATION))
-    }) {
+    if !profiles::declares(org, profiles::ORGANIZATION) {
         return Err(invalid(format!(
             "the booking organisation must declare {}",
             profiles::ORGANIZATION
@@ -523,37 +513,6 @@ pub async fn read(
     ))
 }
 
-/// Element names whose values differ between the stored and the incoming resource, ignoring `skip`;
-/// `extension` is compared without the cancellation reason when `cancel` is set.
-fn changed(stored: &Value, incoming: &Value, skip: &[&str], cancel: bool) -> Vec<String> {
-    let empty = Map::new();
-    let (a, b) = (
-        stored.as_object().unwrap_or(&empty),
-        incoming.as_object().unwrap_or(&empty),
-    );
-    let ext = |v: Option<&Value>| -> Vec<Value> {
-        v.and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter(|e| !cancel || str_of(e, "url") != Some(apt::EXT_CANCELLATION_REASON))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| !skip.contains(&k.as_str()))
-        .filter(|k| match k.as_str() {
-            "extension" => ext(a.get(*k)) != ext(b.get(*k)),
-            _ => a.get(*k) != b.get(*k),
-        })
-        .cloned()
-        .collect()
-}
-
 /// `PUT /Appointment/{id}`: amend or cancel, chosen by `Ssp-InteractionID`.
 pub async fn update(
     State(state): State<Arc<ProviderState>>,
@@ -573,7 +532,7 @@ pub async fn update(
         )));
     }
     let if_match = headers
-        .get("If-Match")
+        .get(crate::gpconnect::headers::IF_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(|v| {
             let v = v.trim();
@@ -619,33 +578,20 @@ pub async fn update(
             "Appointment/{id} is in the past and cannot be changed"
         )));
     }
-    let (skip, what): (&[&str], &str) = if cancel {
+    let (may_change, what) = if cancel {
         (
-            &[
-                "id",
-                "meta",
-                "status",
-                "serviceType",
-                "serviceCategory",
-                "text",
-            ],
+            change::CANCEL_MAY_CHANGE,
             "a cancel may only change status and add the cancellation reason",
         )
     } else {
         (
-            &[
-                "id",
-                "meta",
-                "description",
-                "comment",
-                "serviceType",
-                "serviceCategory",
-                "text",
-            ],
+            change::AMEND_MAY_CHANGE,
             "an amend may only change description and comment",
         )
     };
-    let diff = changed(&a.resource, &body, skip, cancel);
+    // The body's id is checked against the URL above; the narrative is the provider's own.
+    let skip: Vec<&str> = may_change.iter().copied().chain(["id", "text"]).collect();
+    let diff = change::changed_elements(&a.resource, &body, &skip);
     if !diff.is_empty() {
         return Err(invalid(format!(
             "{what}; these elements differ from the stored appointment: {}",
@@ -768,17 +714,6 @@ pub async fn retrieve(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn changed_names_the_elements() {
-        let a = json!({"id": "1", "description": "a", "priority": 1, "extension": [{"url": "x"}]});
-        let b = json!({"id": "1", "description": "b", "priority": 2, "extension": [{"url": "x"}, {"url": apt::EXT_CANCELLATION_REASON}]});
-        assert_eq!(changed(&a, &b, &["description"], true), vec!["priority"]);
-        assert_eq!(
-            changed(&a, &b, &["description", "priority"], false),
-            vec!["extension"]
-        );
-    }
 
     #[test]
     fn retrieve_ranges() {

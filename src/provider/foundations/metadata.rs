@@ -6,13 +6,12 @@ use axum::extract::State;
 use serde_json::{json, Value};
 
 use super::Fhir;
-use crate::gpconnect::systems::{mime, profiles, structured_profiles};
+use crate::gpconnect::capability as cap;
+use crate::gpconnect::systems::mime;
 use crate::provider::state::ProviderState;
 
 /// The GP Connect version this provider implements.
 pub const GPCONNECT_VERSION: &str = "1.2.7";
-/// The FHIR version of GP Connect 1.x.
-pub const FHIR_VERSION: &str = "3.0.1";
 
 /// `GET /metadata`: always 200.
 pub async fn read(State(state): State<Arc<ProviderState>>) -> Fhir {
@@ -23,7 +22,7 @@ fn capability_statement(state: &ProviderState) -> Value {
     json!({
         "resourceType": "CapabilityStatement",
         "version": GPCONNECT_VERSION,
-        "name": "GP Connect",
+        "name": cap::FOUNDATIONS_NAME,
         "status": "active",
         "date": "2024-01-01",
         "publisher": "gpc-assure",
@@ -35,7 +34,7 @@ fn capability_statement(state: &ProviderState) -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "releaseDate": "2024-01-01",
         },
-        "fhirVersion": FHIR_VERSION,
+        "fhirVersion": cap::FHIR_VERSION,
         "acceptUnknown": "both",
         "format": [mime::FHIR_JSON, mime::FHIR_XML],
         "profile": profile_list(),
@@ -43,35 +42,20 @@ fn capability_statement(state: &ProviderState) -> Value {
             "mode": "server",
             "security": {"cors": true},
             "resource": resources(),
-            "operation": [
-                {"name": "gpc.registerpatient", "definition": {"reference": profiles::REGISTER_PATIENT_OPERATION}},
-                {"name": "gpc.getstructuredrecord", "definition": {"reference": profiles::GET_STRUCTURED_RECORD_OPERATION}},
-            ],
+            "operation": cap::FOUNDATIONS_OPERATIONS
+                .iter()
+                .map(|o| json!({"name": o.name, "definition": {"reference":
+                    cap::definition_reference(*o, cap::foundations_pin(*o, GPCONNECT_VERSION))}}))
+                .collect::<Vec<_>>(),
         }],
     })
 }
 
 fn profile_list() -> Vec<Value> {
-    [
-        profiles::PATIENT,
-        profiles::ORGANIZATION,
-        profiles::PRACTITIONER,
-        profiles::PRACTITIONER_ROLE,
-        profiles::LOCATION,
-        profiles::OPERATION_OUTCOME,
-        profiles::APPOINTMENT,
-        profiles::SCHEDULE,
-        profiles::SLOT,
-        structured_profiles::ALLERGY_INTOLERANCE,
-        structured_profiles::MEDICATION,
-        structured_profiles::MEDICATION_STATEMENT,
-        structured_profiles::MEDICATION_REQUEST,
-        structured_profiles::LIST,
-        profiles::STRUCTURED_RECORD_BUNDLE,
-    ]
-    .iter()
-    .map(|p| json!({"reference": p}))
-    .collect()
+    cap::FOUNDATIONS_PROFILES
+        .iter()
+        .map(|p| json!({"reference": p}))
+        .collect()
 }
 
 fn interactions(codes: &[&str]) -> Vec<Value> {

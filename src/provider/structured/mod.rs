@@ -26,6 +26,7 @@ use super::outcome::ApiError;
 use super::respond::Fhir;
 use super::state::{PatientRecord, ProviderState, RegistrationType};
 use crate::config::DataAliases;
+use crate::gpconnect::capability as cap;
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
 use crate::gpconnect::structured::{self as gs, since, systems as ss, Version};
 use crate::gpconnect::systems::{self, mime, profiles};
@@ -71,33 +72,24 @@ fn today() -> NaiveDate {
 /// `GET /metadata` on the structured root.
 async fn metadata(State(state): State<Arc<ProviderState>>) -> Fhir {
     let v = version(&state);
-    let mut operations = vec![
-        json!({"name": "gpc.getstructuredrecord", "definition": {"reference": format!("{}/_history/{}", gs::profiles::GET_STRUCTURED_RECORD_OPERATION, if v >= (1, 5, 0) { "1.16" } else { "1.12" })}}),
-    ];
-    if v >= since::MIGRATE {
-        operations.push(json!({"name": "gpc.migratestructuredrecord", "definition": {"reference": format!("{}/_history/1.1", gs::profiles::MIGRATE_STRUCTURED_RECORD_OPERATION)}}));
-    }
-    let listed_profiles: Vec<Value> = [
-        profiles::STRUCTURED_RECORD_BUNDLE,
-        gs::profiles::LIST,
-        gs::profiles::ALLERGY_INTOLERANCE,
-        gs::profiles::MEDICATION,
-        gs::profiles::MEDICATION_STATEMENT,
-        gs::profiles::MEDICATION_REQUEST,
-    ]
-    .iter()
-    .map(|p| json!({"reference": p}))
-    .collect();
+    let operations: Vec<Value> = cap::structured_operations(v)
+        .into_iter()
+        .map(|o| json!({"name": o.name, "definition": {"reference": cap::definition_reference(o, cap::structured_pin(o, v))}}))
+        .collect();
+    let listed_profiles: Vec<Value> = cap::STRUCTURED_PROFILES
+        .iter()
+        .map(|p| json!({"reference": p}))
+        .collect();
     Fhir::ok(json!({
         "resourceType": "CapabilityStatement",
         "version": state.settings.structured_version,
-        "name": "GP Connect - Access Record Structured",
+        "name": cap::STRUCTURED_NAME,
         "status": "active",
         "date": "2024-03-01",
         "publisher": "gpc-assure",
         "kind": "capability",
         "software": {"name": "gpc-assure reference provider", "version": env!("CARGO_PKG_VERSION")},
-        "fhirVersion": "3.0.1",
+        "fhirVersion": cap::FHIR_VERSION,
         "acceptUnknown": "both",
         "format": [mime::FHIR_JSON, mime::FHIR_XML],
         "profile": listed_profiles,
