@@ -1,4 +1,6 @@
-//! Rules every GP Connect resource follows (cross-cutting §9) and element-level helpers.
+//! Rules every GP Connect resource follows (FHIR implementation: Resource metadata) and element-level helpers.
+//!
+//! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
 
 use serde_json::Value;
 

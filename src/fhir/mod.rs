@@ -1,4 +1,4 @@
-//! FHIR STU3 wire formats and the validation engine (issue 3).
+//! FHIR STU3 wire formats and the validation engine.
 //!
 //! * [`parse_body`], [`xml::from_xml`], [`xml::to_xml`]: JSON and FHIR XML, converted to one
 //!   JSON form so both are validated identically.

@@ -1,4 +1,6 @@
-//! HTTP header names and values fixed by GP Connect (cross-cutting §2).
+//! HTTP header names and values fixed by GP Connect (General API guidance: HTTP headers).
+//!
+//! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
 
 /// Trace id of one request (a new UUID each time).
 pub const SSP_TRACE_ID: &str = "Ssp-TraceID";

@@ -1,5 +1,7 @@
-//! The `$gpc.registerpatient` request body (foundations.md §6.1): a valid `Parameters` for a person on
+//! The `$gpc.registerpatient` request body (Register a patient: request body): a valid `Parameters` for a person on
 //! PDS, and the named changes scenarios make to it, one rule broken (or one optional element added) each.
+//!
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
 use serde_json::{json, Value};
 
