@@ -3,10 +3,23 @@
 //!
 //! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::systems::{self, profiles};
-use crate::config::PdsPerson;
+
+/// A person known to PDS, with the demographics a registration must carry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PdsPerson {
+    pub nhs_number: String,
+    pub family: String,
+    pub given: String,
+    /// FHIR administrative gender: male, female, other, unknown.
+    pub gender: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+}
 
 /// The operation's only input parameter.
 pub const PARAM_REGISTER_PATIENT: &str = "registerPatient";

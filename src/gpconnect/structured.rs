@@ -4,7 +4,7 @@
 //! empty-reason codes, and the version rules that change behaviour between 1.2.x and 1.6.x.
 //!
 //! The harness (steps, checks) and the embedded provider both read these tables, so a code or a version
-//! boundary is written once. Versions are `(major, minor, patch)` tuples, as [`crate::config::parse_version`]
+//! boundary is written once. Versions are `(major, minor, patch)` tuples, as [`super::version::parse_version`]
 //! returns them.
 //!
 //! Retrieve a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html>
@@ -17,7 +17,7 @@ pub type Version = (u32, u32, u32);
 
 /// Parse `1.6.2` (or `1.6`) into a [`Version`].
 pub fn version(v: &str) -> Option<Version> {
-    crate::config::parse_version(v)
+    super::version::parse_version(v)
 }
 
 /// The latest Access Record Structured version the harness and the embedded provider know.

@@ -28,15 +28,11 @@ use super::negotiate::FhirBody;
 use super::outcome::ApiError;
 use super::respond::Fhir;
 use super::state::{PatientRecord, ProviderState, RegistrationType};
-use crate::config::DataAliases;
+use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS};
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
 use crate::gpconnect::structured::{self as gs, since, systems as ss, Version};
 use crate::gpconnect::systems::{self, mime, profiles};
 use crate::gpconnect::{jwt, ErrorCode, Interaction};
-
-/// The test-data alias of the practice a migrating patient has re-registered with on PDS: the only
-/// organisation allowed to migrate records (Migrate a patient's structured record, NO_RELATIONSHIP otherwise).
-pub const MIGRATION_PRACTICE_ALIAS: &str = "ORG2";
 
 /// Logical id of the usual GP's PractitionerRole.
 const PRACTITIONER_ROLE_ID: &str = "pr1";
