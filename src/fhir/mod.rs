@@ -4,9 +4,11 @@
 //!   JSON form so both are validated identically.
 //! * [`Validator`]: base STU3 structure (generated JSON Schema, `jsonschema` crate), GP Connect
 //!   profile conformance from compiled StructureDefinition snapshots, and invariants.
-//! * [`generator`]: `gpc-assure schemas build`, which compiles the official definitions into
-//!   the compact files under `schemas/` that are embedded in the binary.
+//! * `generator` (cargo feature `generator`, maintainers only): `gpc-assure schemas build`, which
+//!   compiles the official definitions into the compact files under `schemas/` that are embedded in
+//!   the binary.
 
+#[cfg(feature = "generator")]
 pub mod generator;
 pub mod model;
 pub mod store;
