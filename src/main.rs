@@ -33,7 +33,8 @@ enum Command {
     /// Validate FHIR resources (JSON or XML files, or - for stdin) against FHIR STU3 and the GP Connect
     /// profiles. Exit status 1 if any error is found.
     Validate(cli::validate::ValidateArgs),
-    /// Compile FHIR definitions into the validator's schemas/ (maintainers).
+    /// Compile FHIR definitions into the validator's schemas/ (maintainers; `--features generator`).
+    #[cfg(feature = "generator")]
     Schemas(cli::schemas::SchemasArgs),
 }
 
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => cli::serve::run(args).await,
             Command::Prove(args) => cli::prove::run(args).await,
             Command::Validate(args) => cli::validate::run(args),
+            #[cfg(feature = "generator")]
             Command::Schemas(args) => cli::schemas::run(args),
         }
     })

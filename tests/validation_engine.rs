@@ -357,12 +357,69 @@ fn malformed_bodies_are_clear_errors_not_crashes() {
     }
 }
 
+#[cfg(feature = "generator")]
+fn generator_fixtures() -> (String, Vec<std::path::PathBuf>, fhir::generator::Sources) {
+    let fx = format!("{}/tests/fixtures/fhir/gen", env!("CARGO_MANIFEST_DIR"));
+    let from = vec![format!("{fx}/core").into(), format!("{fx}/profiles").into()];
+    let sources =
+        fhir::generator::Sources::load(std::path::Path::new(&format!("{fx}/sources.toml")))
+            .expect("fixture sources");
+    (fx, from, sources)
+}
+
+#[cfg(feature = "generator")]
+#[test]
+fn generator_records_provenance_not_local_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fx, from, sources) = generator_fixtures();
+    fhir::generator::build(&from, &sources, dir.path()).expect("build");
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(!manifest.contains(&fx), "{manifest}");
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m["base"]["npm"], "fhir@3.3.1");
+    assert_eq!(m["base"]["folder"], "core");
+    let first = &m["sets"][0]["sources"][0];
+    assert_eq!(first["github"], "example/profiles");
+    assert_eq!(first["commit"], "0000000000000000000000000000000000000000");
+    assert_eq!(first["paths"], json!(["StructureDefinitions"]));
+    for f in ["base.json.gz", "gpc-latest.json.gz"] {
+        let bytes = std::fs::read(dir.path().join(f)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+            .unwrap();
+        assert!(!text.contains(&fx), "{f} records a local path");
+    }
+}
+
+#[cfg(feature = "generator")]
+#[test]
+fn generator_refuses_an_input_folder_without_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, from, mut sources) = generator_fixtures();
+    sources.0.remove("profiles");
+    let err = fhir::generator::build(&from, &sources, dir.path()).unwrap_err();
+    assert!(
+        err.contains("no provenance for input folder profiles"),
+        "{err}"
+    );
+    for bad in [
+        "[core]\npaths = [\"x\"]\n",
+        "[core]\nnpm = \"fhir@3.3.1\"\ngithub = \"a/b\"\ncommit = \"c\"\npaths = [\"x\"]\n",
+        "[core]\ngithub = \"a/b\"\npaths = [\"x\"]\n",
+        "[core]\nnpm = \"fhir@3.3.1\"\npaths = []\n",
+        "[core]\nnpm = \"fhir@3.3.1\"\npaths = [\"/abs/path\"]\n",
+        "[core]\nnpm = \"fhir@3.3.1\"\npaths = [\"x\"]\nlocal = \"y\"\n",
+    ] {
+        assert!(fhir::generator::Sources::parse(bad).is_err(), "{bad}");
+    }
+}
+
+#[cfg(feature = "generator")]
 #[test]
 fn generator_builds_and_the_result_validates() {
     let dir = tempfile::tempdir().unwrap();
-    let fx = format!("{}/tests/fixtures/fhir/gen", env!("CARGO_MANIFEST_DIR"));
-    let from = vec![format!("{fx}/core").into(), format!("{fx}/profiles").into()];
-    let report = fhir::generator::build(&from, dir.path()).expect("build");
+    let (_, from, sources) = generator_fixtures();
+    let report = fhir::generator::build(&from, &sources, dir.path()).expect("build");
     assert!(report.files.iter().any(|(f, _)| f == "gpc-latest.json.gz"));
     let v = fhir::Validator::load_dir(dir.path()).expect("load");
     let prof = Some("http://example.org/StructureDefinition/MyPatient");

@@ -1,10 +1,13 @@
 @appointments @amend
 Feature: Amend an appointment
-  PUT [base]/Appointment/{id} with the update interaction id and If-Match of the current version
-  (appointments.md §7). Only description and comment may change; the provider answers 200 with the
-  appointment, a new versionId and ETag, and the text exactly as sent. Any other change, or amending a
-  cancelled appointment, is 422 INVALID_RESOURCE and changes nothing. The amend body is the appointment as
-  read, modified in place (the spec's best practice).
+  PUT [base]/Appointment/{id} with the update interaction id and If-Match of the current version. Only
+  description and comment may change; the provider answers 200 with the appointment, a new versionId and
+  ETag, and the text exactly as sent. Any other change, or amending a cancelled appointment, is 422
+  INVALID_RESOURCE and changes nothing. The amend body is the appointment as read, modified in place (the
+  spec's best practice).
+
+  Specification:
+  - GP Connect 1.2.7, Amend an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html
 
   @req:APT-AMEND-01
   Scenario Outline: Amending the description of <patient>'s appointment

@@ -1,12 +1,15 @@
 @appointments @book
 Feature: Book an appointment
-  POST [base]/Appointment with a GPConnect-Appointment-1 (appointments.md §4). Each scenario searches the
+  POST [base]/Appointment with a GPConnect-Appointment-1. Each scenario searches the
   next fortnight for free slots and claims its own (no two scenarios of a run use one slot); every
   appointment it books is cancelled in teardown, pass or fail. A valid booking answers 201 with the
   Appointment as stored (Location [base]/Appointment/{id}/_history/{vid}, ETag = meta.versionId), holding
   the slots, participants, start/end, description, comment and booking organisation that were sent, and
   the slots then stop being offered. Invalid bodies are 422 INVALID_RESOURCE and book nothing; a slot that
   is no longer free is 409 DUPLICATE_REJECTED.
+
+  Specification:
+  - GP Connect 1.2.7, Book an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html
 
   @req:APT-BOOK-01
   Scenario Outline: Booking a free slot for <patient> creates the appointment as requested

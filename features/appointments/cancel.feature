@@ -1,10 +1,13 @@
 @appointments @cancel
 Feature: Cancel an appointment
-  PUT [base]/Appointment/{id} with the cancel interaction id and If-Match of the current version
-  (appointments.md §8): status becomes cancelled and the cancellation-reason extension (valueString) is
-  required; nothing else may change. The provider answers 200 with the cancelled appointment, the reason
-  as sent and a new versionId, and the slots are offered again. A missing or empty reason is
-  INVALID_PARAMETER, any other change INVALID_RESOURCE; a refused cancel changes nothing.
+  PUT [base]/Appointment/{id} with the cancel interaction id and If-Match of the current version: status
+  becomes cancelled and the cancellation-reason extension (valueString) is required; nothing else may
+  change. The provider answers 200 with the cancelled appointment, the reason as sent and a new versionId,
+  and the slots are offered again. A missing or empty reason is INVALID_PARAMETER, any other change
+  INVALID_RESOURCE; a refused cancel changes nothing.
+
+  Specification:
+  - GP Connect 1.2.7, Cancel an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html
 
   @req:APT-CANCEL-01
   Scenario Outline: Cancelling <patient>'s appointment

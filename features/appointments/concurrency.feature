@@ -2,8 +2,13 @@
 Feature: Appointment versions, ETag and If-Match
   Read, create and update responses carry ETag W/"<versionId>" equal to meta.versionId; Amend and Cancel
   SHALL send If-Match with the current ETag; a stale version is 409 (FHIR_CONSTRAINT_VIOLATION, as NHS
-  Digital's suite expects) and nothing changes; every successful change produces a new versionId
-  (cross-cutting §10, appointments.md §10). Two bookings of one slot at the same instant: exactly one wins.
+  Digital's suite expects) and nothing changes; every successful change produces a new versionId. Two
+  bookings of one slot at the same instant: exactly one wins.
+
+  Specification:
+  - GP Connect 1.2.7, General API guidance (Managing resource contention): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
+  - GP Connect 1.2.7, Amend an appointment (error handling): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html
+  - GP Connect 1.2.7, Cancel an appointment (error handling): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html
 
   @req:APT-CONC-01
   Scenario: Book, read, amend and cancel each answer with an ETag equal to meta.versionId

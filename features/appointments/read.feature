@@ -1,8 +1,11 @@
 @appointments @read
 Feature: Read an appointment
-  GET [base]/Appointment/{id} (appointments.md §5) answers 200 with the GPConnect-Appointment-1 as stored,
+  GET [base]/Appointment/{id} answers 200 with the GPConnect-Appointment-1 as stored,
   with ETag = W/"meta.versionId", whoever booked it. An unknown id is 404 (NO_RECORD_FOUND is the
   catch-all). Each scenario books its own appointment, cancelled in teardown.
+
+  Specification:
+  - GP Connect 1.2.7, Read an appointment (request operation, error handling): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html
 
   @req:APT-READ-01
   Scenario Outline: An appointment booked for <patient> can be read back as stored

@@ -1,11 +1,14 @@
 @appointments @retrieve
 Feature: Retrieve a patient's appointments
-  GET [base]/Patient/{id}/Appointment?start=ge{date}&start=le{date} (appointments.md §6) answers a
+  GET [base]/Patient/{id}/Appointment?start=ge{date}&start=le{date} answers a
   searchset Bundle of that patient's appointments starting in the range, cancelled ones included, each a
   conformant GPConnect-Appointment-1. Other patients' appointments are never returned (checked on every
   entry), and the appointments this scenario booked must all be there. The two bounds are full dates, one
   ge and one le, not in the past, in order; anything else is 422 INVALID_PARAMETER. Scenarios book for
   patients other than patient20, which is kept free of appointments.
+
+  Specification:
+  - GP Connect 1.2.7, Retrieve a patient's appointments (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html
 
   @req:APT-RETR-01
   Scenario Outline: After booking <n> appointments for <patient>, the retrieve returns them

@@ -1,13 +1,17 @@
 @appointments @slots
 Feature: Search for free slots
-  GET [base]/Slot?status=free&start=ge..&end=le..&_include=Slot:schedule (appointments.md §3). A valid
-  search answers a searchset Bundle of the free, bookable Slots lying entirely inside the window, their
-  Schedules, and (when asked for with _include:recurse) the Schedules' Practitioners and Locations; the
-  managing Organizations are always there when a Slot is. Every Slot and Schedule follows
-  GPConnect-Slot-1/-Schedule-1: meta.profile and versionId, UK local dateTimes, the delivery channel and
-  practitioner role from their value sets, serviceType/serviceCategory text, no specialty or comment.
-  Dates are written relative to today ({date+N}, {datetime+N}...). Missing parameters are 400 BAD_REQUEST;
-  invalid values, a reversed window or one longer than 14 days are 422 INVALID_PARAMETER (§3.2).
+  GET [base]/Slot?status=free&start=ge..&end=le..&_include=Slot:schedule. A valid search answers a searchset
+  Bundle of the free, bookable Slots lying entirely inside the window, their Schedules, and (when asked for
+  with _include:recurse) the Schedules' Practitioners and Locations; the managing Organizations are always
+  there when a Slot is. Every Slot and Schedule follows GPConnect-Slot-1/-Schedule-1: meta.profile and
+  versionId, UK local dateTimes, the delivery channel and practitioner role from their value sets,
+  serviceType/serviceCategory text, no specialty or comment. Dates are written relative to today ({date+N},
+  {datetime+N}...). Missing parameters are 400 BAD_REQUEST; invalid values, a reversed window or one longer
+  than 14 days are 422 INVALID_PARAMETER (the page's error table).
+
+  Specification:
+  - GP Connect 1.2.7, Search for free slots (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html
+  - GP Connect 1.2.7, Slot availability management (which slots are bookable by whom): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_provider_sys_slot_availability.html
 
   @req:APT-SLOT-01
   Scenario Outline: A search from <start> to <end> answers a valid free-slot Bundle

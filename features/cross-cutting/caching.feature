@@ -1,9 +1,11 @@
 @caching @foundations
 Feature: Caching headers on Foundations responses
   Every response, success or error, SHALL carry Cache-Control: no-store, so no intermediary keeps patient
-  data (cross-cutting §2.3; the official suite checks valid and invalid responses of every interaction).
-  Every read SHALL carry ETag: W/"<versionId>", a weak validator equal to the resource's meta.versionId
-  (cross-cutting §10).
+  data (the official suite checks valid and invalid responses of every interaction).
+  Every read SHALL carry ETag: W/"<versionId>", a weak validator equal to the resource's meta.versionId.
+
+  Specification:
+  - GP Connect 1.2.7, General API guidance (Caching headers; Managing resource contention): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
 
   @req:XC-CACHE-01
   Scenario Outline: A successful <interaction> response carries Cache-Control no-store

@@ -1,12 +1,15 @@
 @errors @foundations
 Feature: GP Connect error responses on Foundations
   Every error response carries an OperationOutcome conforming to GPConnect-OperationOutcome-1: meta.profile
-  naming the profile, issues of severity error with the issue type that goes with the code, and exactly
-  one details.coding in the Spine-ErrorOrWarningCode-1 code system (the CodeSystem URL, not the ValueSet
-  URL some spec examples show), with a code and a display. Each code has its HTTP status (cross-cutting
-  §6.1, §6.2). These scenarios provoke each error a Foundations provider can be made to return and check
-  that shape in JSON and in XML; "the response is the error X" checks status, code, issue type, code
-  system and shape together. Where the spec makes diagnostics a MUST, they are checked too.
+  naming the profile, issues of severity error with the issue type that goes with the code, and exactly one
+  details.coding in the Spine-ErrorOrWarningCode-1 code system (the CodeSystem URL, not the ValueSet URL
+  some spec examples show), with a code and a display. Each code has its HTTP status. These scenarios
+  provoke each error a Foundations provider can be made to return and check that shape in JSON and in XML;
+  "the response is the error X" checks status, code, issue type, code system and shape together. Where the
+  spec makes diagnostics a MUST, they are checked too.
+
+  Specification:
+  - GP Connect 1.2.7, Error handling guidance (OperationOutcome usage and the error code tables): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
 
   @req:XC-ERR-01
   Scenario Outline: BAD_REQUEST is a 400 GP Connect OperationOutcome in <format> (<interaction> without <header>)

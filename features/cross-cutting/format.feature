@@ -3,10 +3,13 @@ Feature: Content negotiation on Foundations requests
   Servers SHALL support JSON (application/fhir+json) and support XML (application/fhir+xml: SHOULD in the
   general guidance, but every CapabilityStatement example declares it and the official suite requires it).
   The _format query parameter wins over the Accept header; with neither, a request body's Content-Type
-  decides; with none of the three, JSON. A format the server does not support is 415 Unsupported Media
-  Type. Every response body declares charset=utf-8, and gzip is used when the consumer asks for it
-  (cross-cutting §5). Each "the response body is FHIR X" step checks the Content-Type (media type and
-  charset=utf-8) and that the body really is in that format.
+  decides; with none of the three, JSON. A format the server does not support is 415 Unsupported Media Type.
+  Every response body declares charset=utf-8, and gzip is used when the consumer asks for it. Each "the
+  response body is FHIR X" step checks the Content-Type (media type and charset=utf-8) and that the body
+  really is in that format.
+
+  Specification:
+  - GP Connect 1.2.7, General API guidance (Content types; Wire format representations; Character encoding; Content compression): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
 
   The harness's HTTP client cannot leave the Accept header out (it sends "Accept: */*" when a request
   names no type), so the scenarios that the official suite runs "without Accept" send "*/*" and say so:

@@ -4,7 +4,12 @@ Feature: Spine Secure Proxy headers on every Foundations request
   Ssp-TraceID, Ssp-From (the consumer's ASID), Ssp-To (the provider's ASID) and Ssp-InteractionID.
   The provider SHALL check they are all present, SHALL only accept requests addressed to its own ASID,
   and SHALL check the interaction ID is consistent with the endpoint and verb requested. A missing,
-  invalid or mismatched header is a 400 BAD_REQUEST (cross-cutting §2.1, §2.2).
+  invalid or mismatched header is a 400 BAD_REQUEST.
+
+  Specification:
+  - GP Connect 1.2.7, General API guidance (HTTP headers): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
+  - GP Connect 1.2.7, Security guidance (what the provider checks on each request): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_api_security_guidance.html
+  - GP Connect 1.2.7, Error handling guidance (BAD_REQUEST): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
 
   "A complete request" is one the provider would accept as it is: reads and finds name the usual test
   data (patient2, practitioner1, ORG1, SIT1); Register carries the demographics of patient2, who is

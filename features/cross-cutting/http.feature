@@ -4,8 +4,11 @@ Feature: HTTP verbs, paths and search parameters on the Foundations service root
   Register operation. Any other verb on an endpoint is refused, with 400 BAD_REQUEST (error-handling
   guidance) or 405 Method Not Allowed (in the spec's list, and what the SSP itself answers), always with
   an OperationOutcome. URLs are case sensitive, and a path that does not exist is an error with an
-  OperationOutcome (the code is not fixed by the spec). Unknown search parameters SHALL be ignored
-  (cross-cutting §1.1, §1.4).
+  OperationOutcome (the code is not fixed by the spec). Unknown search parameters SHALL be ignored.
+
+  Specification:
+  - GP Connect 1.2.7, General API guidance (Service Root URL; HTTP verbs; Inter-version compatibility): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
+  - GP Connect 1.2.7, Error handling guidance (error codes and their HTTP statuses): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
 
   @req:XC-HTTP-01
   Scenario Outline: <method> on the capability statement is refused

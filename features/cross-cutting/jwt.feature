@@ -1,12 +1,15 @@
 @jwt @foundations
 Feature: The JWT bearer token on Foundations requests
-  Every request carries "Authorization: Bearer <JWT>": an unsecured token (alg none, empty signature,
-  so it ends with a dot) whose claims say who is asking and why. The provider SHALL check a bearer token
-  is present and correctly formed; invalid claims are a 400 BAD_REQUEST (cross-cutting §3, error
-  handling). Where the spec itself is split (a wrong resource type inside a claim: 400 BAD_REQUEST or
-  422 INVALID_RESOURCE) either answer is accepted. The official suite runs these against metadata; here
-  the rules are also run against patient-facing interactions, since a guard on one endpoint proves
-  nothing about the others.
+  Every request carries "Authorization: Bearer <JWT>": an unsecured token (alg none, empty signature, so it
+  ends with a dot) whose claims say who is asking and why. The provider SHALL check a bearer token is
+  present and correctly formed; invalid claims are a 400 BAD_REQUEST (error handling guidance). Where the
+  spec itself is split (a wrong resource type inside a claim: 400 BAD_REQUEST or 422 INVALID_RESOURCE)
+  either answer is accepted. The official suite runs these against metadata; here the rules are also run
+  against patient-facing interactions, since a guard on one endpoint proves nothing about the others.
+
+  Specification:
+  - GP Connect 1.2.7, Cross-organisation audit and provenance (the JWT and its claims): https://developer.nhs.uk/apis/gpconnect-1-2-7/integration_cross_organisation_audit_and_provenance.html
+  - GP Connect 1.2.7, Error handling guidance (Security validation errors): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
 
   @req:XC-JWT-01
   Scenario Outline: A request without an Authorization header is refused (<interaction>)

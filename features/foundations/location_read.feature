@@ -4,8 +4,10 @@ Feature: Read a location
   site (SIT1, SIT2...) to its logical id. The provider returns the Location whose id is the one read, with
   an ETag, conformant to CareConnect-GPC-Location-1: meta.profile and versionId, a name, at most one ODS
   site code, the managing organisation as a relative reference (SHALL since 1.2.2) that can be read, and
-  never endpoint. An unknown id is an error; the catch-all code is NO_RECORD_FOUND (404)
-  (foundations.md §8.3).
+  never endpoint. An unknown id is an error; the catch-all code is NO_RECORD_FOUND (404).
+
+  Specification:
+  - GP Connect 1.2.7, Read a location (request, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_location.html
 
   @req:FND-LOC-READ-01
   Scenario Outline: Reading <site> returns that location, conformant to CareConnect-GPC-Location-1

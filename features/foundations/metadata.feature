@@ -3,8 +3,11 @@ Feature: Get the capability statement (Foundations and Appointment Management)
   GET [base]/metadata always answers 200 with a base-FHIR CapabilityStatement describing the Foundations
   and Appointment Management API: its GP Connect version, FHIR 3.0.1, JSON and XML formats, the resources
   with their interactions and search parameters, the two operations with their OperationDefinitions,
-  and the unversioned profile list (foundations.md §10, cross-cutting §8).
+  and the unversioned profile list.
   Unlike NHS Digital's suite, each interaction is really looked up: a resource listed without it fails.
+
+  Specification:
+  - GP Connect 1.2.7, Get the FHIR capability statement (the example CapabilityStatement): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html
 
   @req:FND-MET-01
   Scenario Outline: The capability statement is returned in <format> with its fixed elements

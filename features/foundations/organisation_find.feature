@@ -3,7 +3,10 @@ Feature: Find an organisation
   GET [base]/Organization?identifier=https://fhir.nhs.uk/Id/ods-organization-code|{ODS code}. The provider
   returns a searchset Bundle of CareConnect-GPC-Organization-1 resources; an ODS code it does not hold
   gives an empty Bundle. A missing identifier is an error with an OperationOutcome; malformed identifiers
-  follow the Find error table; a wrong interaction id is 400 BAD_REQUEST (foundations.md §8.1, §1).
+  follow the Find error table; a wrong interaction id is 400 BAD_REQUEST.
+
+  Specification:
+  - GP Connect 1.2.7, Find an organisation (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_an_organisation.html
 
   @req:FND-ORG-FIND-01
   Scenario Outline: Finding <organisation> returns that organisation, conformant to CareConnect-GPC-Organization-1

@@ -3,7 +3,10 @@ Feature: Read an organisation
   GET [base]/Organization/{id}, with the logical id learnt from Find an organisation. The provider returns the
   Organization whose id is the one read, with an ETag, conformant to CareConnect-GPC-Organization-1:
   meta.profile and versionId, at most one ODS organisation code, a name, valid telecom and address, and
-  never contact or endpoint. An unknown id is 404 ORGANISATION_NOT_FOUND (foundations.md §8.2).
+  never contact or endpoint. An unknown id is 404 ORGANISATION_NOT_FOUND.
+
+  Specification:
+  - GP Connect 1.2.7, Read an organisation (error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_an_organisation.html
 
   @req:FND-ORG-READ-01
   Scenario Outline: Reading <organisation> returns that organisation, conformant to CareConnect-GPC-Organization-1

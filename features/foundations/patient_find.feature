@@ -6,8 +6,11 @@ Feature: Find a patient
   CareConnect-GPC-Patient-1 as Foundations restricts it. An identifier with no system, an empty system or
   an empty value is 422 INVALID_PARAMETER; a missing, mis-cased or repeated identifier parameter is 400
   BAD_REQUEST (NHS Digital's suite, where the spec is silent); another identifier system is
-  INVALID_IDENTIFIER_SYSTEM and an NHS number failing the modulus-11 check INVALID_NHS_NUMBER (400)
-  (foundations.md §2–§4, cross-cutting §6.2–§6.3).
+  INVALID_IDENTIFIER_SYSTEM and an NHS number failing the modulus-11 check INVALID_NHS_NUMBER (400).
+
+  Specification:
+  - GP Connect 1.2.7, Find a patient (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html
+  - GP Connect 1.2.7, Error handling guidance (Identity validation errors; failure to find is not an error): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
 
   @req:FND-PAT-FIND-01
   Scenario Outline: Finding <patient> returns that one patient, conformant to CareConnect-GPC-Patient-1

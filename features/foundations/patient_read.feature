@@ -5,7 +5,11 @@ Feature: Read a patient
   Find a patient: CareConnect-GPC-Patient-1 in meta.profile, the NHS number with its verification status,
   one official name, gender, birth date, the managing organisation addressed by the service root, and none
   of the forbidden elements and extensions. PDS-sensitive patients and unknown ids are PATIENT_NOT_FOUND
-  (404) (foundations.md §5, §4, §3).
+  (404).
+
+  Specification:
+  - GP Connect 1.2.7, Read a patient (error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_patient.html
+  - GP Connect 1.2.7, Find a patient (which patients may be returned): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html
 
   @req:FND-PAT-READ-01
   Scenario Outline: Reading <patient> returns that patient, conformant to CareConnect-GPC-Patient-1
@@ -20,7 +24,7 @@ Feature: Read a patient
     And the response is valid against the profiles it declares
 
     # patient15 has dissented from data sharing: dissent is not applied when Foundations serve Appointment
-    # Management, so the patient is read normally (foundations.md §3).
+    # Management, so the patient is read normally (Find a patient, which patients may be returned).
     Examples:
       | patient   |
       | patient1  |

@@ -8,14 +8,17 @@ Feature: Register a patient
   at most one email and one nhsCommunication; it MAY carry a temporary address; everything else MUST NOT
   be populated. PDS decides who may be registered: deceased, sensitive or untraceable people are
   INVALID_PATIENT_DEMOGRAPHICS, superseded numbers INVALID_NHS_NUMBER, and an already active patient
-  DUPLICATE_REJECTED (foundations.md §6).
+  DUPLICATE_REJECTED.
+
+  Specification:
+  - GP Connect 1.2.7, Register a patient (request body, provider processing, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html
 
   Bodies are built for people of [data] register_pool (people on PDS not registered at the practice).
   A scenario that registers someone takes a person no other scenario has claimed and whom Find a patient
   shows is not registered yet; when the pool is used up the scenario fails asking for more people.
   Invalid bodies use a shared sample person, changed in exactly one way.
 
-  Where the spec's error table (§6.3: an invalid Parameters or Patient, or missing minimum details, is
+  Where the spec's error table (an invalid Parameters or Patient, or missing minimum details, is
   422 INVALID_RESOURCE; a person PDS cannot verify is INVALID_PATIENT_DEMOGRAPHICS) and NHS Digital's
   suite (400 BAD_REQUEST or INVALID_NHS_NUMBER) name different codes, either is accepted.
 

@@ -4,8 +4,11 @@ Feature: Find a practitioner
   searchset Bundle of CareConnect-GPC-Practitioner-1 resources; an SDS user id it does not hold gives an
   empty Bundle, not an error. An empty system or value, or no system, is 422 INVALID_PARAMETER; a missing
   identifier is an error with an OperationOutcome; a mis-cased or repeated identifier parameter is 400
-  BAD_REQUEST; an unrecognised system is an error, INVALID_IDENTIFIER_SYSTEM in the error table
-  (foundations.md §7.1, §1, cross-cutting §6.2).
+  BAD_REQUEST; an unrecognised system is an error, INVALID_IDENTIFIER_SYSTEM in the error table.
+
+  Specification:
+  - GP Connect 1.2.7, Find a practitioner (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_practitioner.html
+  - GP Connect 1.2.7, Error handling guidance (error codes): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
 
   @req:FND-PRA-FIND-01
   Scenario Outline: Finding <practitioner> returns that practitioner with its <roles> SDS role profile ids

@@ -4,8 +4,10 @@ Feature: Read a practitioner
   the Practitioner whose id is the one read, with an ETag, conformant to CareConnect-GPC-Practitioner-1:
   meta.profile and versionId, exactly one SDS user id and every SDS role profile id it holds, one name
   (with a family name before 1.6.2), and never telecom, address, birthDate, photo, qualification or
-  communication. An unknown id is a 404; the error table's code is PRACTITIONER_NOT_FOUND
-  (foundations.md §7.2).
+  communication. An unknown id is a 404; the error table's code is PRACTITIONER_NOT_FOUND.
+
+  Specification:
+  - GP Connect 1.2.7, Read a practitioner (error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_practitioner.html
 
   @req:FND-PRA-READ-01
   Scenario Outline: Reading <practitioner> returns that practitioner with its <roles> SDS role profile ids

@@ -5,7 +5,11 @@ Feature: Get structured record - allergies and adverse reactions
   asked, and then only as resources contained in the "Ended allergies" List (1103671000000101). Every
   AllergyIntolerance populates its mandatory elements: clinicalStatus, verificationStatus fixed
   "unconfirmed", category medication or environment, code, patient, assertedDate, recorder, and the
-  allergyEnd extension when resolved (structured.md §4.1, §6).
+  allergyEnd extension when resolved.
+
+  Specification:
+  - GP Connect 1.6.0, Retrieve a patient's structured record (the allergies parameters and response): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
+  - GP Connect 1.6.0, AllergyIntolerance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_allergyintolerance.html
 
   @req:STR-ALG-01
   Scenario Outline: Allergies of <patient> including resolved ones: the active List and the Ended allergies List

@@ -5,7 +5,11 @@ Feature: Get structured record - the response Bundle and its Lists
   Patient asked for, the practice Organization and the usual GP with their references resolvable; every
   reference inside the Bundle resolvable; one primary List per requested area with the area's SNOMED code
   and title, status current, mode snapshot, subject the Patient, and an empty reason plus note when there
-  is nothing to return; warning codes with their notes when data is withheld (structured.md §4, §5).
+  is nothing to return; warning codes with their notes when data is withheld.
+
+  Specification:
+  - GP Connect 1.6.0, Retrieve a patient's structured record (Payload response body): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
+  - GP Connect 1.6.0, List (codes, titles, warnings, empty reasons): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
 
   @req:STR-BUNDLE-01
   Scenario Outline: The Bundle for <patient> is a conformant collection with the patient and practice

@@ -4,8 +4,12 @@ Feature: Get structured record - consultations
   (INVALID_RESOURCE). The "List of consultations" List references the Encounters; each Encounter has its
   Consultation List (325851000000107) holding Topic Lists (25851000000105) holding Category (heading)
   Lists (24781000000107), all with id, encounter, date and orderedBy; the items the headings hold are in
-  the Bundle, and from 1.5.0 come with "Consultations - <area> contained in consultations" Lists
-  (structured.md §4.1, §5.4).
+  the Bundle, and from 1.5.0 come with "Consultations - <area> contained in consultations" Lists.
+
+  Specification:
+  - GP Connect 1.6.0, Consultations guidance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_consultation_guidance.html
+  - GP Connect 1.6.0, Encounter: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_encounter.html
+  - GP Connect 1.6.0, List (consultation, topic and category Lists): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
 
   @req:STR-CON-01
   Scenario Outline: Consultations of <patient> with their consultation, topic and heading Lists

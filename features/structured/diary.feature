@@ -2,7 +2,10 @@
 Feature: Get structured record - diary entries
   includeDiaryEntries (1.5.0+) with diaryEntriesSearchDate (a whole date, today or later). The "Patient
   recall administration" List (714311000000108) holds incomplete (active) diary ProcedureRequests due on
-  or before the date (structured.md §4.1, §6).
+  or before the date.
+
+  Specification:
+  - GP Connect 1.6.0, Diary entry: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_diaryentry.html
 
   @req:STR-DRY-01
   Scenario Outline: Diary entries of <patient> are valid and only incomplete ones

@@ -2,8 +2,10 @@
 Feature: Get structured record - immunisations
   includeImmunisations (1.3.0+) with includeNotGiven (default false) and includeStatus (default true),
   both 1.5.0+. The "Immunisations" List (1102181000000102) holds Immunizations with status completed,
-  recordedDate and vaccinationProcedure extensions, no vaccinationProtocol when not given
-  (structured.md §4.1, §6).
+  recordedDate and vaccinationProcedure extensions, no vaccinationProtocol when not given.
+
+  Specification:
+  - GP Connect 1.6.0, Immunization: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_immunization.html
 
   @req:STR-IMM-01
   Scenario Outline: Immunisations of <patient> are valid

@@ -2,7 +2,10 @@
 Feature: Get structured record - investigations
   includeInvestigations (1.5.0+) with investigationSearchPeriod. The "Investigations and results" List
   (887191000000108) holds DiagnosticReports issued within the period, each with its test group, result and
-  filing-comment Observations, Specimen and ProcedureRequest in the Bundle (structured.md §4.1, §6).
+  filing-comment Observations, Specimen and ProcedureRequest in the Bundle.
+
+  Specification:
+  - GP Connect 1.6.0, Investigations guidance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_pathology_guidance.html
 
   @req:STR-INV-01
   Scenario Outline: Investigations of <patient> are valid with their results

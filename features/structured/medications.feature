@@ -4,8 +4,11 @@ Feature: Get structured record - medications and medical devices
   medicationSearchFromDate (a whole date no later than today). The "Medications and medical devices" List
   (933361000000108) references MedicationStatements; each is basedOn its authorisation (MedicationRequest
   intent plan) and references its Medication; issues (intent order, basedOn the plan) only when asked; an
-  acute prescription has at most one issue; with a search date, only medications active on or after it
-  (structured.md §4.1, §6).
+  acute prescription has at most one issue; with a search date, only medications active on or after it.
+
+  Specification:
+  - GP Connect 1.6.0, MedicationStatement: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_medicationstatement.html
+  - GP Connect 1.6.0, MedicationRequest: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_medicationrequest.html
 
   @req:STR-MED-01
   Scenario Outline: Medications of <patient> with prescription issues <issues>

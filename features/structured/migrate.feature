@@ -5,7 +5,11 @@ Feature: Migrate structured record
   conf/R exactly when sensitive information is asked for (else CONFLICTING_VALUES); the requesting
   organisation must be the patient's practice on PDS (else NO_RELATIONSHIP). The whole record comes back,
   for inactive patients too; confidential items are withheld with a warning unless sensitive information is
-  asked for, and then carry the NOPAT label (structured.md §7, §8; cross-cutting §3.4).
+  asked for, and then carry the NOPAT label.
+
+  Specification:
+  - GP Connect 1.6.0, Migrate a patient's structured record: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html
+  - GP Connect 1.6.0, Cross-organisation audit and provenance (requested_scope and reason_for_request): https://developer.nhs.uk/apis/gpconnect-1-6-0/integration_cross_organisation_audit_and_provenance.html
 
   @req:STR-MIG-01
   Scenario Outline: Migrating <patient> without sensitive information returns every area

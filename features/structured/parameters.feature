@@ -3,8 +3,10 @@ Feature: Get structured record - request parameters
   POST [structured base]/Patient/$gpc.getstructuredrecord with a FHIR Parameters body. Every part of every
   include parameter is validated: whole dates only, no future dates where the spec forbids them, mandatory
   parts present, unknown parameters answered with a 200 and a NOT_IMPLEMENTED warning (1.2.4+), duplicates
-  and not-permitted combinations refused, and the patient must be a shareable, active, regular registration
-  (structured.md §1-§3).
+  and not-permitted combinations refused, and the patient must be a shareable, active, regular registration.
+
+  Specification:
+  - GP Connect 1.6.0, Retrieve a patient's structured record (Payload request body; Error handling): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
 
   @req:STR-PARAM-01
   Scenario Outline: A request with only the NHS number of <patient> returns the patient and no clinical area

@@ -4,7 +4,11 @@ Feature: Get structured record - problems
   (major/minor); repeatable until 1.6.1, once only in 1.6.2. The "Problems" List (717711000000103) holds
   the ProblemHeader Conditions matching the filters; from 1.5.0 the items linked to them come with
   "Problems - <area> related to problems" secondary Lists, and related problems outside the query with the
-  one "linked problems" List (structured.md §4.1, §5.3, §6).
+  one "linked problems" List.
+
+  Specification:
+  - GP Connect 1.6.0, Problems guidance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_problems_guidance.html
+  - GP Connect 1.6.0, List (secondary Lists): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
 
   @req:STR-PRB-01
   Scenario Outline: Problems of <patient> are valid ProblemHeader Conditions

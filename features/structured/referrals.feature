@@ -2,7 +2,10 @@
 Feature: Get structured record - outbound referrals
   includeReferrals (1.5.0+) with referralSearchPeriod. The "Outbound referral" List (792931000000107)
   holds ReferralRequests authored within the period, never ones entered in error; the reason is coded in
-  reasonCode; the requester and recipient are in the Bundle (structured.md §4.1, §6).
+  reasonCode; the requester and recipient are in the Bundle.
+
+  Specification:
+  - GP Connect 1.6.0, ReferralRequest: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_referralrequest.html
 
   @req:STR-REF-01
   Scenario Outline: Referrals of <patient> are valid

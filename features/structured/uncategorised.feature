@@ -2,7 +2,10 @@
 Feature: Get structured record - uncategorised data
   includeUncategorisedData (1.3.0+) with uncategorisedDataSearchPeriod (whole dates, not in the future,
   start not after end). The "Uncategorised data" List (826501000000100) holds CareConnect-GPC-Observations
-  whose effective date is within the period (structured.md §4.1, §6).
+  whose effective date is within the period.
+
+  Specification:
+  - GP Connect 1.6.0, Observation - uncategorised data: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_observation_uncategorisedData.html
 
   @req:STR-UNC-01
   Scenario Outline: Uncategorised data of <patient> are valid Observations

@@ -1,5 +1,11 @@
-//! GPConnect-Appointment-1 as Book, Read, Retrieve, Amend and Cancel return it (appointments.md §4–§9),
+//! GPConnect-Appointment-1 as Book, Read, Retrieve, Amend and Cancel return it (the use-case pages below),
 //! and the comparisons that prove an amend or cancel changed only what it may.
+//!
+//! Book an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>
+//! Read an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html>
+//! Retrieve a patient's appointments: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html>
+//! Amend an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html>
+//! Cancel an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html>
 
 use serde_json::Value;
 

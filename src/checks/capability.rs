@@ -1,7 +1,11 @@
-//! The Foundations+Appointments CapabilityStatement (cross-cutting §8, foundations.md §10).
+//! The Foundations+Appointments CapabilityStatement (Get the FHIR capability statement).
 //!
-//! Unlike the official suite (catalogue §11.4 D1), interactions are really looked up: a resource listed
+//! Unlike NHS Digital's provider test suite (<https://github.com/nhsconnect/gpconnect-provider-testing>),
+//! whose interaction check filters the list and never asserts on the result, interactions are really
+//! looked up: a resource listed
 //! without the interaction fails.
+//!
+//! Get the FHIR capability statement: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html>
 
 use serde_json::Value;
 
@@ -176,7 +180,7 @@ pub fn operation_definition(
     Some((op.definition, cap::foundations_pin(op, gpconnect_version)))
 }
 
-/// The operation `name` is declared and references its OperationDefinition (cross-cutting §8
+/// The operation `name` is declared and references its OperationDefinition (Get the FHIR capability statement
 /// `rest.operation`): `canonical`, with `/_history/<version>` when the version is pinned.
 pub fn has_operation(cs: &Value, name: &str, canonical: &str, pinned: Option<&str>) -> CheckResult {
     let rest = server_rest(cs)?;

@@ -1,4 +1,6 @@
-//! CareConnect-GPC-Location-1 as Foundations returns it (foundations.md §8.3).
+//! CareConnect-GPC-Location-1 as Foundations returns it (Read a location).
+//!
+//! Read a location: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_location.html>
 
 use serde_json::Value;
 

@@ -1,5 +1,7 @@
-//! Content negotiation beyond "the body is in format X" (cross-cutting §5): refused media types, the
+//! Content negotiation beyond "the body is in format X" (General API guidance: Content types): refused media types, the
 //! DSTU2 media type, and gzip.
+//!
+//! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
 
 use super::outcome::well_formed;
 use super::response::{body_as_json, body_format_is, response, Format};
@@ -15,8 +17,8 @@ pub const DSTU2_FHIR_XML: &str = "application/xml+fhir";
 /// The content coding GP Connect servers SHALL support when a consumer asks for it.
 pub const GZIP: &str = "gzip";
 
-/// 415 Unsupported Media Type with a GP Connect OperationOutcome (§5 rule 5; every error carries one,
-/// §6.1). The error code is not pinned: `UNSUPPORTED_MEDIA_TYPE` only entered the code system in 1.6.0.
+/// 415 Unsupported Media Type with a GP Connect OperationOutcome (General API guidance, Wire format
+/// representations; every error carries one, Error handling guidance). The error code is not pinned: `UNSUPPORTED_MEDIA_TYPE` only entered the code system in 1.6.0.
 pub fn unsupported_media_type(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
     ensure(r.status == 415, || {

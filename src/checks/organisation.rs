@@ -1,4 +1,7 @@
-//! CareConnect-GPC-Organization-1 as Foundations returns it (foundations.md §8.1–§8.2).
+//! CareConnect-GPC-Organization-1 as Foundations returns it (Find an organisation; Read an organisation).
+//!
+//! Find an organisation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_an_organisation.html>
+//! Read an organisation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_an_organisation.html>
 
 use serde_json::Value;
 

@@ -1,4 +1,6 @@
-//! The OperationOutcome every error response carries (GPConnect-OperationOutcome-1, cross-cutting §6.1).
+//! The OperationOutcome every error response carries (GPConnect-OperationOutcome-1, Error handling guidance: OperationOutcome).
+//!
+//! Error handling guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>
 
 use serde_json::Value;
 

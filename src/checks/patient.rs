@@ -1,8 +1,14 @@
-//! CareConnect-GPC-Patient-1 as Foundations returns it (foundations.md §4–§6, cross-cutting §9, §12).
+//! CareConnect-GPC-Patient-1 as Foundations returns it (Find a patient: response; Read a patient; Register a patient, FHIR implementation: Resource metadata; FHIR resource guidance: population rules).
 //!
 //! Each rule is its own function so a failure names the rule; [`conforms`] runs them all. The ContactPoint
 //! and Address helpers are shared with the other Foundations resources, which apply them with the weaker
 //! "use SHOULD" rule.
+//!
+//! Find a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html>
+//! Read a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_patient.html>
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
+//! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
+//! FHIR resource guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_resource_guidance.html>
 
 use serde_json::Value;
 
@@ -22,7 +28,7 @@ const CONTACT_POINT_SYSTEMS: &[&str] = &["phone", "fax", "email", "pager", "url"
 const ADDRESS_USES: &[&str] = &["home", "work", "temp", "old"];
 /// Codes of CareConnect-NHSNumberVerificationStatus-1 (01 to 08).
 const VERIFICATION_CODES: &[&str] = &["01", "02", "03", "04", "05", "06", "07", "08"];
-/// The wrong system the spec examples use for the verification status (foundations.md §4, known defect).
+/// The wrong system the spec examples use for the verification status (Find a patient: response, known defect).
 const VERIFICATION_SYSTEM_IN_EXAMPLES: &str =
     "https://fhir.nhs.uk/CareConnect-NHSNumberVerificationStatus-1";
 /// Sub-extensions of Extension-CareConnect-GPC-RegistrationDetails-1 a provider may populate.
@@ -60,7 +66,7 @@ pub fn conforms(patient: &Value, nhs: Option<&str>) -> CheckResult {
     contacts(patient)
 }
 
-/// `id`, `meta.versionId` and `meta.profile` CareConnect-GPC-Patient-1 (cross-cutting §9).
+/// `id`, `meta.versionId` and `meta.profile` CareConnect-GPC-Patient-1 (FHIR implementation: Resource metadata).
 pub fn meta(patient: &Value) -> CheckResult {
     has_id(patient, None)?;
     has_version_id(patient)?;
@@ -69,7 +75,7 @@ pub fn meta(patient: &Value) -> CheckResult {
 
 /// Exactly one NHS-number identifier, valid by modulus 11, equal to `expected` when given, carrying the
 /// verification-status extension (1..1 in the profile) with code `01`, the only status a shared patient
-/// may have (foundations.md §3–§4).
+/// may have (Find a patient: which patients are returned, response).
 pub fn nhs_number_identifier(patient: &Value, expected: Option<&str>) -> CheckResult {
     identifiers_complete(patient)?;
     let ids: Vec<&Value> = patient
@@ -215,7 +221,7 @@ fn is_fhir_date(s: &str) -> bool {
             .all(|(p, w)| p.len() == w && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// None of the extensions and elements Foundations says SHALL NOT be populated (foundations.md §4).
+/// None of the extensions and elements Foundations says SHALL NOT be populated (Find a patient: response).
 pub fn no_forbidden_content(patient: &Value) -> CheckResult {
     super::resource::lacks_elements(patient, systems::PATIENT_FORBIDDEN_ELEMENTS)?;
     super::resource::lacks_extensions(patient, systems::PATIENT_FORBIDDEN_EXTENSIONS)
@@ -346,7 +352,7 @@ pub fn preferred_branch_surgery(patient: &Value) -> Option<&str> {
         .strip_prefix("Location/")
 }
 
-/// The registration details extension appears exactly once (official suite; foundations.md §4 asks for
+/// The registration details extension appears exactly once (official suite; Find a patient: response asks for
 /// `registrationDetails.preferredBranchSurgery`).
 pub fn has_registration_details(patient: &Value) -> CheckResult {
     let n = extensions_with(patient, systems::EXT_REGISTRATION_DETAILS).len();
@@ -398,7 +404,7 @@ pub fn nhs_communication(resource: &Value) -> CheckResult {
 }
 
 /// A ContactPoint: `system` (SHALL) from the FHIR code list, a non-empty `value` (SHALL), and `use` where
-/// `use_required` (patient and patient-contact telecoms, cross-cutting §12).
+/// `use_required` (patient and patient-contact telecoms, FHIR resource guidance: population rules).
 pub fn contact_point(cp: &Value, path: &str, use_required: bool) -> CheckResult {
     let system = cp
         .get("system")
@@ -460,7 +466,7 @@ pub fn addresses(resource: &Value, ty: &str, use_required: bool) -> CheckResult 
 }
 
 /// `Patient.contact`: relationship as `text` only (SHALL), never `coding` (SHALL NOT); contact telecoms
-/// and address follow the patient rules (cross-cutting §12).
+/// and address follow the patient rules (FHIR resource guidance: population rules).
 pub fn contacts(patient: &Value) -> CheckResult {
     for (i, c) in patient
         .get("contact")
@@ -497,7 +503,7 @@ pub fn contacts(patient: &Value) -> CheckResult {
 }
 
 /// No `null`, empty string, empty array or empty object anywhere: FHIR JSON omits absent elements
-/// (cross-cutting §5 rule 9). Shared by every Foundations resource check.
+/// (General API guidance, Content types). Shared by every Foundations resource check.
 pub fn no_empty_elements(v: &Value, path: &str) -> CheckResult {
     match v {
         Value::Null => Err(format!("{path} is null; FHIR JSON omits absent elements")),

@@ -1,5 +1,8 @@
 //! Checks for the protocol rules where the spec leaves the provider a choice (a wrong verb is 400 or 405,
 //! a non-UUID trace id may be tolerated), and for what an error must explain (diagnostics).
+//!
+//! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
+//! Error handling guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>
 
 use serde_json::Value;
 
@@ -11,7 +14,7 @@ use crate::http::Exchange;
 
 /// A verb the endpoint does not serve: `400 BAD_REQUEST` (error-handling guidance) or `405 Method Not
 /// Allowed` (in the spec's status list, and what the SSP itself answers), either way with an
-/// OperationOutcome (cross-cutting §1.4).
+/// OperationOutcome (General API guidance: HTTP verbs).
 pub fn method_refused(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
     match r.status {
@@ -36,7 +39,7 @@ pub fn success_or_error(exchange: &Exchange, code: ErrorCode) -> CheckResult {
 }
 
 /// Every issue of the OperationOutcome carries a non-empty `diagnostics`: MUST for INVALID_RESOURCE,
-/// INVALID_PARAMETER, REFERENCE_NOT_FOUND and INTERNAL_SERVER_ERROR (cross-cutting §6.1), since the
+/// INVALID_PARAMETER, REFERENCE_NOT_FOUND and INTERNAL_SERVER_ERROR (Error handling guidance: OperationOutcome), since the
 /// code alone does not tell the consumer which parameter or element was wrong.
 pub fn diagnostics_present(exchange: &Exchange) -> CheckResult {
     let outcome =

@@ -1,5 +1,7 @@
-//! The Register-a-patient response (foundations.md §6.4): a GPConnect-Searchset-Bundle-1 holding exactly
+//! The Register-a-patient response (Register a patient: response): a GPConnect-Searchset-Bundle-1 holding exactly
 //! the registered Patient, which echoes what was sent and is registered as temporary.
+//!
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
 use serde_json::Value;
 

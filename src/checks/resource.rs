@@ -1,4 +1,6 @@
-//! Rules every GP Connect resource follows (cross-cutting §9) and element-level helpers.
+//! Rules every GP Connect resource follows (FHIR implementation: Resource metadata) and element-level helpers.
+//!
+//! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
 
 use serde_json::Value;
 
@@ -35,7 +37,7 @@ pub fn has_version_id(resource: &Value) -> CheckResult {
     )
 }
 
-/// `meta.profile` lists exactly `profile` (cross-cutting §9): the one definition of "declares its
+/// `meta.profile` lists exactly `profile` (GP Connect 1.2.7, Development guidance, "FHIR resource guidance": meta.profile): the one definition of "declares its
 /// profile" every check uses. A URL that merely starts with `profile` (`...-Patient-1x`) or carries a
 /// `_history` version is not the profile.
 pub fn declares_profile(resource: &Value, profile: &str) -> CheckResult {

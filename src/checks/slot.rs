@@ -1,7 +1,12 @@
-//! GPConnect-Slot-1 / GPConnect-Schedule-1 and the free-slot search bundle (appointments.md §3.3, §9).
+//! GPConnect-Slot-1 / GPConnect-Schedule-1 and the free-slot search bundle (Search for free slots: response; Book an appointment: profiles and extensions).
 //!
-//! Unlike the official suite (catalogue §11.4 D3, D4), extension checks look at values, not counts, and
+//! Unlike NHS Digital's provider test suite (<https://github.com/nhsconnect/gpconnect-provider-testing>),
+//! whose slot extension steps only count elements and pass on an empty bundle, extension checks look at
+//! values, not counts, and
 //! the bundle checks fail on an empty bundle unless the caller says empty is acceptable.
+//!
+//! Search for free slots: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html>
+//! Book an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>
 
 use std::collections::HashSet;
 

@@ -1,8 +1,15 @@
-//! Checks on the Access Record Structured collection Bundle (structured.md §4–§6): the Bundle itself,
+//! Checks on the Access Record Structured collection Bundle (Retrieve a patient's structured record: response Bundle; List; Resources overview: clinical resources): the Bundle itself,
 //! reference integrity, the Lists of each clinical area, warnings, and each area's resources.
 //!
-//! Every check fails on missing evidence rather than passing vacuously (catalogue §11.4 D4): a "valid
+//! Every check fails on missing evidence rather than passing vacuously (NHS Digital's provider test suite,
+//! <https://github.com/nhsconnect/gpconnect-provider-testing>, passes such checks when the evidence is
+//! missing): a "valid
 //! medications" check with no MedicationStatement at all fails unless the scenario says the area is empty.
+//!
+//! Retrieve a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html>
+//! List: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html>
+//! Resources overview: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_resources_overview.html>
+//! Consultations guidance: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_consultation_guidance.html>
 
 use std::collections::HashSet;
 
@@ -43,7 +50,7 @@ pub fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
         .find(|r| s(r, "/resourceType") == ty && s(r, "/id") == id)
 }
 
-/// The Bundle rules (§4): collection, profile, no versionId/lastUpdated/fullUrl/total/link/signature,
+/// The Bundle rules (Retrieve a patient's structured record: response Bundle): collection, profile, no versionId/lastUpdated/fullUrl/total/link/signature,
 /// `Bundle.id` equal to the trace id where the version requires it.
 pub fn bundle_rules(bundle: &Value, trace_id: &str, v: Version) -> CheckResult {
     resource_type_is(bundle, "Bundle")?;
@@ -308,7 +315,7 @@ pub fn no_list(bundle: &Value, name: &ListName, v: Version) -> CheckResult {
     )
 }
 
-/// The rules of a query-response List (§5.1).
+/// The rules of a query-response List (List: query-response Lists).
 pub fn list_rules(bundle: &Value, l: &Value, v: Version) -> CheckResult {
     let t = s(l, "/title");
     let at = |m: String| format!("List {t:?}: {m}");
@@ -584,7 +591,7 @@ fn coded(r: &Value, ptr: &str) -> CheckResult {
     )
 }
 
-/// One AllergyIntolerance (structured.md §6).
+/// One AllergyIntolerance (Resources overview: clinical resources).
 pub fn allergy(bundle: &Value, r: &Value) -> CheckResult {
     clinical_common(
         r,
@@ -693,7 +700,7 @@ pub fn allergies(bundle: &Value, resolved_asked: bool, v: Version) -> CheckResul
     Ok(())
 }
 
-/// The medications area (§4.1, §6): List → MedicationStatement → plan MedicationRequest → Medication,
+/// The medications area (Retrieve a patient's structured record: response per clinical area, Resources overview: clinical resources): List → MedicationStatement → plan MedicationRequest → Medication,
 /// issues only when asked, the date filter honoured.
 pub fn medications(
     bundle: &Value,
@@ -865,7 +872,7 @@ fn active_from(ms: &Value, plan: &Value, from: NaiveDate) -> CheckResult {
     })
 }
 
-/// Every ProblemHeader Condition (§6).
+/// Every ProblemHeader Condition (Resources overview: clinical resources).
 pub fn problems(bundle: &Value) -> CheckResult {
     let conditions = of_type(bundle, "Condition");
     for c in conditions {
@@ -954,7 +961,7 @@ pub fn problem_linked_to(bundle: &Value, ty: &str) -> CheckResult {
     })
 }
 
-/// Encounters and their Consultation → Topic → Category Lists (§5.4).
+/// Encounters and their Consultation → Topic → Category Lists (Consultations guidance: consultation Lists).
 pub fn consultations(bundle: &Value, v: Version) -> CheckResult {
     let l = find_list(bundle, &ListName::Primary(Area::Consultations), v)?;
     list_rules(bundle, l, v)?;

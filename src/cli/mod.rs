@@ -2,6 +2,7 @@
 
 pub mod prove;
 pub mod run;
+#[cfg(feature = "generator")]
 pub mod schemas;
 pub mod serve;
 pub mod validate;

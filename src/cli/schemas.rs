@@ -1,4 +1,5 @@
-//! `gpc-assure schemas ...`: maintenance of the compiled FHIR definitions under `schemas/`.
+//! `gpc-assure schemas ...`: maintenance of the compiled FHIR definitions under `schemas/`. Built only
+//! with the `generator` feature, so the shipped binary does not carry the generator.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,10 @@ pub struct BuildArgs {
     /// Input directories (repeat or list several).
     #[arg(long, required = true, num_args = 1..)]
     pub from: Vec<PathBuf>,
+    /// Provenance of every input folder (TOML: package or repository, tag or commit, paths inside
+    /// it), recorded in the outputs instead of local paths.
+    #[arg(long, default_value = "schemas/sources.toml")]
+    pub sources: PathBuf,
     /// Output directory.
     #[arg(long, default_value = "schemas")]
     pub out: PathBuf,
@@ -42,7 +47,14 @@ pub fn run(args: SchemasArgs) -> ExitCode {
 
 fn build(args: BuildArgs) -> ExitCode {
     let started = std::time::Instant::now();
-    match crate::fhir::generator::build(&args.from, &args.out) {
+    let sources = match crate::fhir::generator::Sources::load(&args.sources) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match crate::fhir::generator::build(&args.from, &sources, &args.out) {
         Ok(report) => {
             if args.verbose {
                 for w in &report.warnings {

@@ -65,6 +65,11 @@ impl Default for TargetConfig {
     }
 }
 
+/// The organisation alias of the practice a migrating test patient has re-registered with on PDS: the only
+/// organisation a provider lets migrate that patient's structured record (NO_RELATIONSHIP for any other).
+/// The migrate scenarios send its ODS code as the requesting organisation; the embedded provider seeds it.
+pub const MIGRATION_PRACTICE_ALIAS: &str = "ORG2";
+
 /// The provider's identifiers for the abstract test-data names the features use.
 ///
 /// Features say `patient2` or `ORG1`; a provider's test practice holds its own patients, so each name maps
@@ -85,18 +90,9 @@ pub struct DataAliases {
     pub register_pool: Vec<PdsPerson>,
 }
 
-/// A person known to PDS, with the demographics a registration must carry.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct PdsPerson {
-    pub nhs_number: String,
-    pub family: String,
-    pub given: String,
-    /// FHIR administrative gender: male, female, other, unknown.
-    pub gender: String,
-    /// YYYY-MM-DD.
-    pub birth_date: String,
-}
+/// The person a registration names is defined with the registration body it fills; the register pool is
+/// configured as a list of them.
+pub use crate::gpconnect::register::PdsPerson;
 
 /// The default register pool: 60 synthetic people, identical to the embedded provider's PDS stub.
 pub fn default_register_pool() -> Vec<PdsPerson> {
@@ -434,21 +430,8 @@ fn check_url(key: &str, url: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// Parse `major.minor.patch` (a pre-release suffix is ignored).
-pub fn parse_version(v: &str) -> Option<(u32, u32, u32)> {
-    let core = v.split('-').next()?;
-    let mut it = core.split('.').map(|p| p.parse::<u32>().ok());
-    let major = it.next()??;
-    let minor = it.next()??;
-    let patch = match it.next() {
-        Some(p) => p?,
-        None => 0,
-    };
-    if it.next().is_some() {
-        return None;
-    }
-    Some((major, minor, patch))
-}
+/// Versions are a protocol fact; re-exported here for the settings that name one.
+pub use crate::gpconnect::version::parse_version;
 
 /// Apply `GPC_ASSURE_<SECTION>_<KEY>=value` overrides. Section and key are matched case-insensitively
 /// against the known sections; `data` takes `GPC_ASSURE_DATA_<KIND>_<ALIAS>`.

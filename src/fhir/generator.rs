@@ -8,12 +8,18 @@
 //! * any other directory: a user's own checkout of profiles, loaded with the highest priority
 //!   into both sets.
 //!
+//! Provenance comes from a [`Sources`] description (TOML, `schemas/sources.toml`): for every input
+//! folder, the package or repository it was taken from, the tag or commit, and the paths inside it.
+//! The outputs record that, never where the inputs happened to lie on the maintainer's disk, and a
+//! folder without a description is refused.
+//!
 //! Outputs (gzip JSON, see [`super::model`]): `wire.json.gz`, `base-schema.json.gz`,
 //! `base.json.gz`, `gpc-1.2.json.gz`, `gpc-latest.json.gz` and a readable `manifest.json`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::model::{
@@ -31,6 +37,132 @@ pub const ASSET_FALLBACK: &[&str] = &[
     "careconnect",
     "nhs-terminology",
 ];
+
+/// The key of the STU3 core definitions directory in a [`Sources`] description.
+pub const CORE_SOURCE: &str = "core";
+
+/// Where one input folder came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// An npm package and version, e.g. `fhir@3.3.1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npm: Option<String>,
+    /// A GitHub repository, `owner/name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<String>,
+    /// The tag or branch the files were taken from.
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The commit the files were taken from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Paths inside the package or repository.
+    pub paths: Vec<String>,
+    /// Anything a reader needs to reproduce the folder (files moved, archives unpacked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Source {
+    /// One line: `npm fhir@3.3.1 package/profiles/stu3` or
+    /// `github owner/name release/1.2.7 (commit) StructureDefinitions, ValueSets`.
+    pub fn describe(&self) -> String {
+        let mut s = match (&self.npm, &self.github) {
+            (Some(p), _) => format!("npm {p}"),
+            (None, Some(r)) => format!("github {r}"),
+            (None, None) => "unknown origin".to_string(),
+        };
+        if let Some(r) = &self.reference {
+            s.push(' ');
+            s.push_str(r);
+        }
+        if let Some(c) = &self.commit {
+            s.push_str(&format!(" ({c})"));
+        }
+        if !self.paths.is_empty() {
+            s.push(' ');
+            s.push_str(&self.paths.join(", "));
+        }
+        s
+    }
+
+    fn check(&self, name: &str) -> Result<(), String> {
+        if self.npm.is_some() == self.github.is_some() {
+            return Err(format!(
+                "source {name}: give exactly one of npm (package@version) or github (owner/name)"
+            ));
+        }
+        if self.github.is_some() && self.commit.is_none() {
+            return Err(format!("source {name}: a github source needs its commit"));
+        }
+        if self.paths.is_empty() {
+            return Err(format!(
+                "source {name}: give the paths inside the package or repository"
+            ));
+        }
+        if let Some(p) = self
+            .paths
+            .iter()
+            .find(|p| p.starts_with('/') || p.contains(".."))
+        {
+            return Err(format!(
+                "source {name}: {p} must be a path inside the package or repository"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Provenance of every input folder, by folder name ([`CORE_SOURCE`] for the STU3 core directory).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Sources(pub BTreeMap<String, Source>);
+
+impl Sources {
+    /// Reads and checks a TOML description.
+    pub fn parse(text: &str) -> Result<Sources, String> {
+        let sources: Sources = toml::from_str(text).map_err(|e| e.to_string())?;
+        for (name, s) in &sources.0 {
+            s.check(name)?;
+        }
+        Ok(sources)
+    }
+
+    /// Reads and checks the description in `path`.
+    pub fn load(path: &Path) -> Result<Sources, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Sources::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The description of input folder `dir` (by its last path component, or `key` when given).
+    fn of(&self, dir: &Path, key: Option<&str>) -> Result<(String, &Source), String> {
+        let name = match key {
+            Some(k) => k.to_string(),
+            None => dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        self.0
+            .get(&name)
+            .map(|s| (name.clone(), s))
+            .ok_or_else(|| {
+                format!(
+                    "no provenance for input folder {name}: describe it in the sources file (see schemas/README.md)"
+                )
+            })
+    }
+}
+
+/// A manifest entry: the folder name and where it came from.
+fn source_json(name: &str, s: &Source) -> Value {
+    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("folder".into(), json!(name));
+    }
+    v
+}
 
 /// What the generator did.
 #[derive(Debug, Default)]
@@ -63,8 +195,8 @@ impl Pool {
     }
 }
 
-/// Runs the generator.
-pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
+/// Runs the generator. Every input folder must be described in `sources`.
+pub fn build(from: &[PathBuf], sources: &Sources, out: &Path) -> Result<BuildReport, String> {
     let mut report = BuildReport::default();
     let base_dir = from
         .iter()
@@ -77,6 +209,7 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
         .iter()
         .filter(|d| *d != base_dir && Some(*d) != asset_root)
         .collect();
+    let core_source = sources.of(base_dir, Some(CORE_SOURCE))?;
 
     // ---- core
     let types = read_bundle(&base_dir.join("profiles-types.json"))?;
@@ -108,7 +241,7 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
     }
 
     let mut base_set = DefinitionSet {
-        source: format!("HL7 FHIR STU3 core from {}", base_dir.display()),
+        source: format!("HL7 FHIR STU3 core from {}", core_source.1.describe()),
         ..Default::default()
     };
     for sd in &core_sds {
@@ -143,7 +276,12 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
 
     let mut needed_core_ext: BTreeSet<String> = BTreeSet::new();
     let mut outputs: Vec<(String, DefinitionSet)> = Vec::new();
+    let mut provenance: Vec<Vec<Value>> = Vec::new();
     for (name, dirs) in &sets {
+        let described = dirs
+            .iter()
+            .map(|d| sources.of(d, None))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut pool = Pool::default();
         let mut roots: Vec<String> = Vec::new();
         for (i, dir) in dirs.iter().enumerate() {
@@ -161,13 +299,14 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
             }
         }
         let mut set = DefinitionSet {
-            source: dirs
+            source: described
                 .iter()
-                .map(|d| d.display().to_string())
+                .map(|(_, s)| s.describe())
                 .collect::<Vec<_>>()
-                .join(", "),
+                .join("; "),
             ..Default::default()
         };
+        provenance.push(described.iter().map(|(n, s)| source_json(n, s)).collect());
         // closure over referenced profiles
         let mut todo: Vec<String> = roots.clone();
         let mut seen: HashSet<String> = HashSet::new();
@@ -246,8 +385,8 @@ pub fn build(from: &[PathBuf], out: &Path) -> Result<BuildReport, String> {
     let manifest = json!({
         "generator": "gpc-assure schemas build",
         "fhirVersion": "3.0.1",
-        "base": base_set.source,
-        "sets": outputs.iter().map(|(n, s)| json!({"name": n, "sources": s.source,
+        "base": source_json(&core_source.0, core_source.1),
+        "sets": outputs.iter().zip(&provenance).map(|((n, s), p)| json!({"name": n, "sources": p,
             "profiles": s.profiles.keys().collect::<BTreeSet<_>>(),
             "valuesets": s.valuesets.len()})).collect::<Vec<_>>(),
     });

@@ -1,12 +1,14 @@
-//! FHIR STU3 wire formats and the validation engine (issue 3).
+//! FHIR STU3 wire formats and the validation engine.
 //!
 //! * [`parse_body`], [`xml::from_xml`], [`xml::to_xml`]: JSON and FHIR XML, converted to one
 //!   JSON form so both are validated identically.
 //! * [`Validator`]: base STU3 structure (generated JSON Schema, `jsonschema` crate), GP Connect
 //!   profile conformance from compiled StructureDefinition snapshots, and invariants.
-//! * [`generator`]: `gpc-assure schemas build`, which compiles the official definitions into
-//!   the compact files under `schemas/` that are embedded in the binary.
+//! * `generator` (cargo feature `generator`, maintainers only): `gpc-assure schemas build`, which
+//!   compiles the official definitions into the compact files under `schemas/` that are embedded in
+//!   the binary.
 
+#[cfg(feature = "generator")]
 pub mod generator;
 pub mod model;
 pub mod store;

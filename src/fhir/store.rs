@@ -8,7 +8,7 @@ use serde::Serialize;
 /// Decodes gzip-compressed JSON (an empty input is an error).
 pub fn decode_gz_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     if bytes.is_empty() {
-        return Err("empty compiled file (run `gpc-assure schemas build`)".into());
+        return Err("empty compiled file (see schemas/README.md to regenerate it)".into());
     }
     let mut raw = Vec::with_capacity(bytes.len() * 8);
     flate2::read::GzDecoder::new(bytes)

@@ -674,6 +674,8 @@ fn sanitize_name(n: &str) -> String {
     }
 }
 
+/// Escapes an attribute value. Hand-written because `quick_xml::escape` leaves newlines and tabs
+/// as they are, and XML attribute normalisation would then turn them into spaces.
 fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {

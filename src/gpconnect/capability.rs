@@ -1,4 +1,4 @@
-//! What the CapabilityStatements declare (cross-cutting §8): the FHIR version, the profiles each
+//! What the CapabilityStatements declare (GP Connect 1.2.7, "Get the FHIR capability statement"): the FHIR version, the profiles each
 //! statement lists and the operations with the OperationDefinition each references, read by the checks,
 //! the steps and the reference provider alike.
 //!

@@ -1,5 +1,7 @@
 //! GP Connect error codes (Spine-ErrorOrWarningCode-1) with the HTTP status and FHIR issue type each uses
-//! (cross-cutting §6.2).
+//! (Error handling guidance: error codes).
+//!
+//! Error handling guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>
 
 use serde::{Deserialize, Serialize};
 

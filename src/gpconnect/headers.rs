@@ -1,4 +1,6 @@
-//! HTTP header names and values fixed by GP Connect (cross-cutting §2).
+//! HTTP header names and values fixed by GP Connect (General API guidance: HTTP headers).
+//!
+//! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
 
 /// Trace id of one request (a new UUID each time).
 pub const SSP_TRACE_ID: &str = "Ssp-TraceID";
@@ -21,7 +23,7 @@ pub const NO_STORE: &str = "no-store";
 pub const CACHE_CONTROL: &str = "Cache-Control";
 /// The version of a read, created or updated resource, as a weak validator ([`weak_etag`]).
 pub const ETAG: &str = "ETag";
-/// The version an amend or cancel expects to change (cross-cutting §10), as a weak validator.
+/// The version an amend or cancel expects to change (GP Connect 1.2.7, "Development - General API guidance", managing concurrency), as a weak validator.
 pub const IF_MATCH: &str = "If-Match";
 /// How a response asked for with `Accept-Encoding: gzip` is compressed.
 pub const CONTENT_ENCODING: &str = "Content-Encoding";

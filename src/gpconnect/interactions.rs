@@ -1,6 +1,8 @@
-//! The table of GP Connect 1.x interactions (cross-cutting §4.1).
+//! The table of GP Connect 1.x interactions (Interaction IDs).
 //!
 //! Steps name an interaction; the client derives method, path, Ssp-InteractionID and JWT scope from here.
+//!
+//! Interaction IDs: <https://developer.nhs.uk/apis/gpconnect-1-2-7/integration_interaction_ids.html>
 
 use serde::Serialize;
 

@@ -1,5 +1,7 @@
-//! The GP Connect JWT (cross-cutting §3): an unsecured token (`alg: none`, empty signature) carrying the
+//! The GP Connect JWT (Cross-organisation audit and provenance: JWT): an unsecured token (`alg: none`, empty signature) carrying the
 //! audit claims of the requesting user, organisation and device.
+//!
+//! Cross-organisation audit and provenance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/integration_cross_organisation_audit_and_provenance.html>
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -164,7 +166,8 @@ impl Claims {
     }
 }
 
-/// Encode any header and payload as an unsecured JWT.
+/// Encode any header and payload as an unsecured JWT. Built by hand (with the `base64` crate) because
+/// JWT crates refuse to write or read `alg: none` tokens, and scenarios must also send malformed ones.
 pub fn encode_parts(header: &Value, payload: &Value) -> String {
     format!(
         "{}.{}.",

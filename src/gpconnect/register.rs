@@ -1,10 +1,25 @@
-//! The `$gpc.registerpatient` request body (foundations.md §6.1): a valid `Parameters` for a person on
+//! The `$gpc.registerpatient` request body (Register a patient: request body): a valid `Parameters` for a person on
 //! PDS, and the named changes scenarios make to it, one rule broken (or one optional element added) each.
+//!
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::systems::{self, profiles};
-use crate::config::PdsPerson;
+
+/// A person known to PDS, with the demographics a registration must carry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PdsPerson {
+    pub nhs_number: String,
+    pub family: String,
+    pub given: String,
+    /// FHIR administrative gender: male, female, other, unknown.
+    pub gender: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+}
 
 /// The operation's only input parameter.
 pub const PARAM_REGISTER_PATIENT: &str = "registerPatient";

@@ -1,23 +1,29 @@
-//! Access Record Structured facts (structured.md, profiles.md) as data: the `$gpc.getstructuredrecord`
+//! Access Record Structured facts (Access Record Structured pages and the
+//! CareConnect-GPC profiles of <https://github.com/nhsconnect/gpconnect-fhir>) as data: the `$gpc.getstructuredrecord`
 //! parameters and their parts, the clinical areas with their List codes and titles, warning and
 //! empty-reason codes, and the version rules that change behaviour between 1.2.x and 1.6.x.
 //!
 //! The harness (steps, checks) and the embedded provider both read these tables, so a code or a version
-//! boundary is written once. Versions are `(major, minor, patch)` tuples, as [`crate::config::parse_version`]
+//! boundary is written once. Versions are `(major, minor, patch)` tuples, as [`super::version::parse_version`]
 //! returns them.
+//!
+//! Retrieve a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html>
+//! List: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html>
+//! Resources overview: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_resources_overview.html>
+//! Consultations guidance: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_consultation_guidance.html>
 
 /// A GP Connect specification version.
 pub type Version = (u32, u32, u32);
 
 /// Parse `1.6.2` (or `1.6`) into a [`Version`].
 pub fn version(v: &str) -> Option<Version> {
-    crate::config::parse_version(v)
+    super::version::parse_version(v)
 }
 
 /// The latest Access Record Structured version the harness and the embedded provider know.
 pub const LATEST: Version = (1, 6, 2);
 
-/// Version boundaries where behaviour changes (structured.md §1–§5).
+/// Version boundaries where behaviour changes (Retrieve a patient's structured record: request parameters, error handling, forwards compatibility warnings, response Bundle; List).
 pub mod since {
     use super::Version;
     /// Unrecognised parameters give a 200 with a NOT_IMPLEMENTED warning instead of INVALID_RESOURCE.
@@ -93,7 +99,7 @@ pub struct AreaSpec {
     pub since: Version,
     /// SNOMED code of the primary List.
     pub list_code: &'static str,
-    /// `List.title` (the "Using lists" page, authoritative for 1.6.x; structured.md §5.2).
+    /// `List.title` (the "Using lists" page, authoritative for 1.6.x; List: List codes and titles).
     pub list_title: &'static str,
     /// The words used in secondary-list titles ("Problems - <words> related to problems").
     pub secondary_words: &'static str,
@@ -298,7 +304,7 @@ pub struct PartSpec {
 
 const NOW: Option<Version> = None;
 
-/// Every part parameter (structured.md §1.1).
+/// Every part parameter (Retrieve a patient's structured record: request parameters).
 pub const PARTS: &[PartSpec] = &[
     PartSpec {
         area: Area::Allergies,
@@ -426,7 +432,7 @@ pub fn part(area: Area, name: &str, v: Version) -> Option<&'static PartSpec> {
         .find(|p| p.area == area && p.name == name && p.supported(v))
 }
 
-/// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, structured.md §1.4).
+/// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, Retrieve a patient's structured record: not-permitted parameter combinations).
 pub const NOT_WITH_CONSULTATIONS: &[(Area, &str)] = &[
     (Area::Medication, param::MEDICATION_SEARCH_FROM_DATE),
     (Area::Uncategorised, param::UNCATEGORISED_DATA_SEARCH_PERIOD),
@@ -453,12 +459,12 @@ pub const PREDEFINED_SEARCH_MEDICATION_DAYS: i64 = 365;
 /// `includeNumberOfMostRecent` of the 1.6.2 predefined multi-area searches.
 pub const PREDEFINED_SEARCH_CONSULTATIONS: i64 = 3;
 
-/// List codes, systems and fixed texts (CareConnect-GPC-List-1, structured.md §5).
+/// List codes, systems and fixed texts (CareConnect-GPC-List-1, List).
 pub mod list {
     /// "Ended allergies" primary List.
     pub const ENDED_ALLERGIES_CODE: &str = "1103671000000101";
     pub const ENDED_ALLERGIES_TITLE: &str = "Ended allergies";
-    /// Consultation-structure lists (§5.4).
+    /// Consultation-structure lists (Consultations guidance: consultation Lists).
     pub const CONSULTATION_CODE: &str = "325851000000107";
     pub const CONSULTATION_DISPLAY: &str = "Consultation";
     pub const TOPIC_CODE: &str = "25851000000105";
@@ -513,7 +519,7 @@ pub mod list {
     }
 }
 
-/// List warning codes (structured.md §5.5): code, display, note text (`{date}` = registration date).
+/// List warning codes (List: warning codes): code, display, note text (`{date}` = registration date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Warning {
     ConfidentialItems,
@@ -566,7 +572,7 @@ impl Warning {
     }
 }
 
-/// Texts of the forward-compatibility and disabled-area warnings (structured.md §3).
+/// Texts of the forward-compatibility and disabled-area warnings (Retrieve a patient's structured record: forwards compatibility warnings).
 pub mod warning_text {
     /// `details.text` of an unrecognised parameter or part (`name` is `param` or `param.part`).
     pub fn unrecognised(name: &str) -> String {
@@ -600,7 +606,7 @@ pub mod profiles {
     };
 }
 
-/// Code systems and extension URLs of the clinical resources (structured.md §6).
+/// Code systems and extension URLs of the clinical resources (Resources overview: clinical resources).
 pub mod systems {
     pub const SNOMED: &str = "http://snomed.info/sct";
     pub const ALLERGY_END_EXTENSION: &str = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1";
@@ -630,7 +636,7 @@ pub mod systems {
         "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
 }
 
-/// Elements each clinical resource type must not populate (structured.md §6 "Must not populate").
+/// Elements each clinical resource type must not populate (Resources overview: clinical resources "Must not populate").
 pub fn not_in_use(resource_type: &str) -> &'static [&'static str] {
     match resource_type {
         "AllergyIntolerance" => &["reaction.note", "reaction.onset", "reaction.substance"],

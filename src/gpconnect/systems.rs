@@ -1,4 +1,7 @@
 //! Identifier systems, code systems and profile URLs used across GP Connect.
+//!
+//! Find a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html>
+//! Get the FHIR capability statement: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html>
 
 /// NHS number identifier system.
 pub const NHS_NUMBER: &str = "https://fhir.nhs.uk/Id/nhs-number";
@@ -40,7 +43,7 @@ pub const EXT_NHS_COMMUNICATION: &str =
 pub const CS_HUMAN_LANGUAGE: &str =
     "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1";
 
-/// Extensions and elements that a GP Connect Patient SHALL NOT carry (Foundations §4).
+/// Extensions and elements that a GP Connect Patient SHALL NOT carry (Find a patient: response).
 pub const PATIENT_FORBIDDEN_EXTENSIONS: &[&str] = &[
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-EthnicCategory-1",
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-ReligiousAffiliation-1",
@@ -108,7 +111,7 @@ pub mod profiles {
     }
 
     /// `meta.profile` lists exactly `profile`, the unversioned canonical URL every GP Connect resource
-    /// carries (cross-cutting §9): a URL that merely starts with it, or a `_history` version of it, is
+    /// carries (GP Connect 1.2.7, "FHIR resource guidance", meta.profile): a URL that merely starts with it, or a `_history` version of it, is
     /// another profile.
     pub fn declares(resource: &serde_json::Value, profile: &str) -> bool {
         declared(resource).contains(&profile)
@@ -142,7 +145,7 @@ pub mod registration_status {
 /// NHS number verification status `01`, the only one a shareable patient carries.
 pub const NHS_NUMBER_VERIFIED: (&str, &str) = ("01", "Number present and verified");
 
-/// Structured profiles the Foundations CapabilityStatement lists (cross-cutting §8), unversioned.
+/// Structured profiles the Foundations CapabilityStatement lists (Get the FHIR capability statement), unversioned.
 pub mod structured_profiles {
     pub const ALLERGY_INTOLERANCE: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-AllergyIntolerance-1";

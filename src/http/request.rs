@@ -1,6 +1,7 @@
 //! A request under construction: built from the interaction table and the configuration, then mutated by
 //! steps (a header removed, a claim changed, a format asked for) before it is sent.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 use crate::config::Config;
@@ -160,25 +161,21 @@ impl RequestSpec {
     }
 }
 
-/// Percent-encode a query component, leaving RFC 3986 unreserved characters and `$`, `:`, `/` as is.
+/// What a query component leaves unescaped: RFC 3986 unreserved characters, plus `$`, `:` and `/`,
+/// which the specification's own example URLs carry literally. Everything else, `|` included, is
+/// percent-encoded (upper-case hex).
+const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'$');
+
+/// Percent-encode a query component (see [`QUERY_COMPONENT`]).
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b':'
-            | b'/'
-            | b'$' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(s, QUERY_COMPONENT).to_string()
 }
 
 #[cfg(test)]
@@ -209,6 +206,20 @@ mod tests {
         let auth = r.authorization().unwrap();
         let claims = jwt::decode_authorization(&auth).unwrap();
         assert_eq!(claims["requested_scope"], "patient/*.read");
+    }
+
+    #[test]
+    fn components_keep_unreserved_characters_and_escape_the_rest() {
+        assert_eq!(
+            encode_component("a-b.c_d~e:f/g$h"),
+            "a-b.c_d~e:f/g$h",
+            "unreserved, `:`, `/` and `$` stay as they are"
+        );
+        assert_eq!(
+            encode_component("x y|z&w=v+u%é"),
+            "x%20y%7Cz%26w%3Dv%2Bu%25%C3%A9",
+            "everything else is escaped as UTF-8 bytes in upper-case hex"
+        );
     }
 
     #[test]

@@ -4,89 +4,102 @@
 //! exactly one rule, so a proof test can start the provider with that fault and assert that the matching
 //! check (and only that check) fails. Faults are applied where the behaviour is produced: the guard, the
 //! handlers, or the response finaliser; [`FaultSet`] is the one place that answers "is this fault on?".
+//!
+//! Each variant names, in brackets, the specification page (or its section) that states the rule:
+//! General API guidance (Caching headers, Content types, Character encoding, Content compression, Managing
+//! resource contention) <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>;
+//! Security guidance <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_api_security_guidance.html>;
+//! Cross-organisation audit and provenance (JWT claims, requested_scope)
+//! <https://developer.nhs.uk/apis/gpconnect-1-2-7/integration_cross_organisation_audit_and_provenance.html>;
+//! Error handling guidance <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>;
+//! FHIR implementation guidance (Resource metadata)
+//! <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>; the Foundations and
+//! Appointment Management use-case pages (Find a patient, Register a patient, Book, Cancel, Search for free
+//! slots) under <https://developer.nhs.uk/apis/gpconnect-1-2-7/>; and for Access Record Structured,
+//! Retrieve a patient's structured record and List under <https://developer.nhs.uk/apis/gpconnect-1-6-0/>.
 
 /// One deliberately broken rule. The doc comment of each variant names the rule it breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Fault {
-    /// Breaks: every response carries `Cache-Control: no-store` (cross-cutting §2.3). The header is dropped.
+    /// Breaks: every response carries `Cache-Control: no-store` (General API guidance, Caching headers). The header is dropped.
     OmitCacheControl,
-    /// Breaks: reads carry `ETag: W/"<versionId>"` (§2.3, §10). The header is dropped.
+    /// Breaks: reads carry `ETag: W/"<versionId>"` (General API guidance, Managing resource contention). The header is dropped.
     OmitEtag,
-    /// Breaks: the ETag equals `meta.versionId` (§10). The ETag names a different version.
+    /// Breaks: the ETag equals `meta.versionId` (Managing resource contention). The ETag names a different version.
     EtagMismatch,
-    /// Breaks: all SSP headers are present, else 400 BAD_REQUEST (§2.2). Missing headers are ignored.
+    /// Breaks: all SSP headers are present, else 400 BAD_REQUEST (Security guidance). Missing headers are ignored.
     AcceptMissingSspHeader,
-    /// Breaks: `Ssp-To` must be the provider's own ASID (§2.2). Any ASID is accepted.
+    /// Breaks: `Ssp-To` must be the provider's own ASID (Security guidance). Any ASID is accepted.
     AcceptWrongAsid,
-    /// Breaks: `Ssp-InteractionID` must match the endpoint and verb (§2.2). Any value is accepted.
+    /// Breaks: `Ssp-InteractionID` must match the endpoint and verb (Security guidance). Any value is accepted.
     IgnoreInteractionId,
-    /// Breaks: expired JWTs (`exp` in the past) are rejected with 400 (§3.2). They are accepted.
+    /// Breaks: expired JWTs (`exp` in the past) are rejected with 400 (audit and provenance, JWT claims). They are accepted.
     AcceptExpiredJwt,
-    /// Breaks: `requested_scope` must be the interaction's scope (§3.4). Any scope is accepted.
+    /// Breaks: `requested_scope` must be the interaction's scope (audit and provenance, requested_scope). Any scope is accepted.
     IgnoreScope,
-    /// Breaks: `issue.details.coding.system` is the Spine-ErrorOrWarningCode-1 CodeSystem URL (§6.1). The
+    /// Breaks: `issue.details.coding.system` is the Spine-ErrorOrWarningCode-1 CodeSystem URL (Error handling guidance). The
     /// ValueSet URL (the old spec-example mistake) is sent instead.
     WrongErrorCodeSystem,
-    /// Breaks: each error code has its HTTP status (§6.2). Every error is sent as 500.
+    /// Breaks: each error code has its HTTP status (Error handling guidance). Every error is sent as 500.
     WrongHttpStatusForErrors,
-    /// Breaks: every error carries an OperationOutcome (§6.1). Errors have an empty body.
+    /// Breaks: every error carries an OperationOutcome (Error handling guidance). Errors have an empty body.
     NoOperationOutcomeBody,
-    /// Breaks: `_format`/`Accept` choose the response format (§5). Responses are always JSON.
+    /// Breaks: `_format`/`Accept` choose the response format (General API guidance, Content types). Responses are always JSON.
     IgnoreFormat,
-    /// Breaks: `Content-Type` is `application/fhir+json;charset=utf-8` (§5). `application/json` is sent.
+    /// Breaks: `Content-Type` is `application/fhir+json;charset=utf-8` (Character encoding). `application/json` is sent.
     WrongContentType,
-    /// Breaks: gzip is used when `Accept-Encoding: gzip` is sent (§5). Responses are never compressed.
+    /// Breaks: gzip is used when `Accept-Encoding: gzip` is sent (Content compression). Responses are never compressed.
     NoGzip,
-    /// Breaks: Find a patient omits PDS-sensitive patients (Foundations §3). They are returned.
+    /// Breaks: Find a patient omits PDS-sensitive patients (Find a patient). They are returned.
     FindReturnsSensitive,
-    /// Breaks: Find a patient returns only active patients (Foundations §3). Deceased ones are returned.
+    /// Breaks: Find a patient returns only active patients (Find a patient). Deceased ones are returned.
     FindReturnsDeceased,
-    /// Breaks: an NHS number failing the modulus-11 check is rejected with INVALID_NHS_NUMBER (Foundations
-    /// §2, §4). Find a patient answers with an empty Bundle instead.
+    /// Breaks: an NHS number failing the modulus-11 check is rejected with INVALID_NHS_NUMBER (Find a
+    /// patient). Find a patient answers with an empty Bundle instead.
     AcceptInvalidNhsNumber,
-    /// Breaks: a Patient never carries `maritalStatus` (Foundations §4). Every Patient carries one.
+    /// Breaks: a Patient never carries `maritalStatus` (Find a patient). Every Patient carries one.
     PatientWithForbiddenElement,
-    /// Breaks: `Bundle.entry.fullUrl` SHOULD NOT be populated (§9). Every entry carries one.
+    /// Breaks: `Bundle.entry.fullUrl` SHOULD NOT be populated (FHIR implementation guidance). Every entry carries one.
     BundleWithFullUrl,
-    /// Breaks: every resource carries `meta.profile` (§9). It is removed from every resource.
+    /// Breaks: every resource carries `meta.profile` (Resource metadata). It is removed from every resource.
     MissingMetaProfile,
-    /// Breaks: every resource carries `meta.versionId` (§9). It is removed from every resource.
+    /// Breaks: every resource carries `meta.versionId` (Resource metadata). It is removed from every resource.
     MissingVersionId,
-    /// Breaks: a read returns the resource whose `id` is the requested id (§9). The id is altered.
+    /// Breaks: a read returns the resource whose `id` is the requested id (Resource metadata). The id is altered.
     ReadWrongId,
     /// Breaks: registering an already active patient is rejected with 409 DUPLICATE_REJECTED
-    /// (Foundations §6.2). A second record is created.
+    /// (Register a patient). A second record is created.
     RegisterAllowsDuplicate,
-    /// Breaks: registration is always temporary, code `T` (Foundations §6.4). It is made Regular (`R`).
+    /// Breaks: registration is always temporary, code `T` (Register a patient). It is made Regular (`R`).
     RegisterAsRegular,
-    /// Breaks: a slot that is no longer free cannot be booked, 409 DUPLICATE_REJECTED (appointments.md §4.2).
+    /// Breaks: a slot that is no longer free cannot be booked, 409 DUPLICATE_REJECTED (Book an appointment).
     /// Bookings of busy slots succeed.
     AcceptDoubleBooking,
-    /// Breaks: amend/cancel with an `If-Match` that is not the current version is refused with 409 (§10).
+    /// Breaks: amend/cancel with an `If-Match` that is not the current version is refused with 409 (Managing resource contention).
     /// The If-Match header is ignored.
     AcceptStaleIfMatch,
-    /// Breaks: a cancel carries the cancellation-reason extension (appointments.md §8). Cancels without one
+    /// Breaks: a cancel carries the cancellation-reason extension (Cancel an appointment). Cancels without one
     /// succeed.
     CancelWithoutReason,
-    /// Breaks: free-slot search returns only slots lying entirely inside the requested window (§3.3). Slots
+    /// Breaks: free-slot search returns only slots lying entirely inside the requested window (Search for free slots). Slots
     /// up to a day either side are returned too.
     SlotsOutsideWindow,
-    /// Breaks: every requested clinical area has its primary List (structured.md §4). The medications
+    /// Breaks: every requested clinical area has its primary List (Retrieve a patient's structured record). The medications
     /// List is left out.
     StructuredListMissing,
-    /// Breaks: `medicationSearchFromDate` returns only medications active on or after it (§4.1). It is
+    /// Breaks: `medicationSearchFromDate` returns only medications active on or after it (Retrieve a patient's structured record). It is
     /// ignored.
     StructuredDateFilterIgnored,
-    /// Breaks: `includeResolvedAllergies=false` excludes resolved allergies (§4.1). The "Ended allergies"
+    /// Breaks: `includeResolvedAllergies=false` excludes resolved allergies (Retrieve a patient's structured record). The "Ended allergies"
     /// List is returned anyway.
     StructuredResolvedAllergiesReturned,
-    /// Breaks: every reference resolves inside the Bundle (§4). Recorders point at a Practitioner that is
+    /// Breaks: every reference resolves inside the Bundle (structured record response). Recorders point at a Practitioner that is
     /// not in it.
     StructuredDanglingReference,
-    /// Breaks: each primary List has its area's SNOMED code (§5.2). The allergies List carries the
+    /// Breaks: each primary List has its area's SNOMED code (List). The allergies List carries the
     /// "Ended allergies" code.
     StructuredWrongListCode,
-    /// Breaks: `Bundle.id` equals the request's Ssp-TraceID (1.5.0+, §4). A fresh id is sent.
+    /// Breaks: `Bundle.id` equals the request's Ssp-TraceID (1.5.0+, structured record response). A fresh id is sent.
     StructuredBundleIdNotTraceId,
 }
 

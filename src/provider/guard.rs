@@ -1,8 +1,11 @@
-//! The checks every request passes before a handler runs (cross-cutting §2.2 and §3): SSP headers, the
+//! The checks every request passes before a handler runs (Security guidance; Cross-organisation audit and provenance: JWT): SSP headers, the
 //! provider ASID, the interaction id for this endpoint and verb, and the JWT claims.
 //!
 //! Installed per route with [`guarded`], which names the interaction(s) the route serves; the matched
 //! [`Interaction`] is put in the request extensions for handlers that serve more than one (amend/cancel).
+//!
+//! Security guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_api_security_guidance.html>
+//! Cross-organisation audit and provenance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/integration_cross_organisation_audit_and_provenance.html>
 
 use std::sync::Arc;
 
@@ -113,7 +116,7 @@ pub fn check(
     Ok(interaction)
 }
 
-/// The JWT rules of cross-cutting §3.2 and the official suite's §3.6 table.
+/// The JWT claims rules of Cross-organisation audit and provenance and the JWT table of NHS Digital's provider test suite.
 fn check_jwt(
     state: &ProviderState,
     authorization: &str,

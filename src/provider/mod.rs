@@ -3,8 +3,8 @@
 //!
 //! Layout: [`guard`] (SSP headers, JWT, interaction id), [`negotiate`] (formats), [`respond`] (rendering,
 //! error bodies, response faults), [`outcome`] (OperationOutcome), [`state`] + [`seed`] + [`pds`] (data),
-//! and one module per capability under its service root: [`foundations`] now; Appointments will sit beside
-//! it on the same root, Structured and Documents on their own roots (see [`router`]).
+//! and one module per capability: [`foundations`] and [`appointments`] on the Foundations service root,
+//! [`structured`] on its own root (see [`router`]).
 
 pub mod appointments;
 pub mod faults;
@@ -156,8 +156,7 @@ pub async fn start(
 /// The whole HTTP application for `state`.
 pub fn router(state: Arc<ProviderState>) -> Router {
     let root = state.settings.foundations_path();
-    // Appointments will merge into this router (same root); Structured and Documents nest under
-    // `/{STRUCTURED_SEGMENT}` and `/{DOCUMENTS_SEGMENT}`.
+    // Appointments share the Foundations root; Structured nests under `/{STRUCTURED_SEGMENT}`.
     let capabilities = foundations::routes(&state)
         .merge(appointments::routes(&state))
         .nest(

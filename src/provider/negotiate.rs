@@ -1,8 +1,10 @@
-//! Content negotiation (cross-cutting §5): which wire format to answer in, reading request bodies in
+//! Content negotiation (General API guidance: Content types): which wire format to answer in, reading request bodies in
 //! JSON or XML, and rendering a FHIR JSON value in the chosen format.
 //!
 //! Precedence: `_format` beats `Accept`; with neither, the request's `Content-Type`; else JSON. A format
 //! the provider does not speak is a 415 with an OperationOutcome (in JSON, since no format was agreed).
+//!
+//! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -25,7 +27,7 @@ pub enum Format {
 }
 
 impl Format {
-    /// The exact response `Content-Type` (no space before `charset`, §5 rule 6).
+    /// The exact response `Content-Type` (no space before `charset`, General API guidance, Character encoding).
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Json => mime::FHIR_JSON_UTF8,

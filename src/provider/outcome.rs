@@ -1,7 +1,9 @@
-//! Errors as GP Connect OperationOutcomes (cross-cutting §6.1).
+//! Errors as GP Connect OperationOutcomes (Error handling guidance: OperationOutcome).
 //!
 //! Handlers and the guard fail with an [`ApiError`]: a Spine error code plus diagnostics. Its status comes
 //! from the code's row of [`ErrorCode`], so a code and its HTTP status can never disagree.
+//!
+//! Error handling guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -1,9 +1,12 @@
 //! A stub of the Personal Demographics Service, the national record Register-a-patient checks against
-//! (Foundations §6.2 step 1).
+//! (Register a patient: provider processing step 1).
 //!
 //! It answers a Retrieval Query by NHS number and applies the spec's verification rule. Its people are the
 //! register pool of [`crate::config::default_register_pool`] plus the practice's own patients with the
 //! flags the official test data gives them (sensitive, superseded, deceased, absent).
+//!
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
+//! Find a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html>
 
 use std::collections::HashMap;
 
@@ -68,7 +71,7 @@ impl Pds {
     }
 }
 
-/// Foundations §3: verified when the DOB equals PDS exactly, or 2 of its 3 parts match and the first 3
+/// Find a patient, which patients are returned: verified when the DOB equals PDS exactly, or 2 of its 3 parts match and the first 3
 /// characters of the family name and the first of the given name match. The family name must match PDS
 /// in any case (official suite).
 pub fn verify(

@@ -1,4 +1,4 @@
-//! Appointment Management steps (appointments.md): free-slot search, book, read, retrieve, amend, cancel.
+//! Appointment Management steps: free-slot search, book, read, retrieve, amend, cancel.
 //!
 //! State and isolation: every slot a scenario books is first claimed with [`RunContext::claim`], so
 //! scenarios running concurrently never fight over one slot; every appointment booked (by a step or as a
@@ -8,6 +8,9 @@
 //! Dates in feature files are written relative to today in UK local time: `{date+3}`, `{date-1}`,
 //! `{datetime+3}` (local midnight with its `+hh:mm` offset), `{datetimeZ+3}`, `{datetimeNoOffset+3}`,
 //! `{year+1}`, `{month+1}` (partial dates), so scenarios keep working on any day.
+//!
+//! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
+//! Appointment Management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments.html>
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use cucumber::{given, then, when};
@@ -237,7 +240,7 @@ fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> Problem 
         format!(
             "NO FREE SLOTS: the provider returned no free slots from {} to {} for ODS code {} (organisation type {DEFAULT_ORG_TYPE}). \
              Appointment scenarios book real slots; configure bookable GP Connect slots for the next {} days at {} \
-             (the provider test data pack asks for 30)",
+             (NHS Digital's provider test suite asks for 30)",
             day(from), day(to), c.consumer.organization_ods_code, apt::MAX_SEARCH_DAYS, c.target.provider_ods_code
         )
     } else {
@@ -1017,7 +1020,7 @@ async fn some_slots(w: &mut Assurance) -> StepResult {
         .filter(|r| r["resourceType"] == "Slot")
         .count();
     if n == 0 {
-        return Err(Problem::inconclusive("NO FREE SLOTS: the search returned no Slot, so nothing about slots could be checked; the target needs bookable GP Connect slots in this window"));
+        return Err(Problem::inconclusive("NO FREE SLOTS: the search returned no Slot, so nothing about slots could be checked; the target needs bookable GP Connect slots in this window (NHS Digital's provider test suite lists them among its test data)"));
     }
     Ok(())
 }

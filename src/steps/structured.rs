@@ -13,6 +13,7 @@ use super::request::Subject;
 use super::Assurance;
 use crate::checks::structured::{self as cs, ListName};
 use crate::checks::{self, ensure};
+use crate::config::MIGRATION_PRACTICE_ALIAS;
 use crate::gpconnect::headers::SSP_TRACE_ID;
 use crate::gpconnect::structured::{self as gs, param, Area, PartKind, Version, Warning};
 use crate::gpconnect::{systems, Interaction};
@@ -163,10 +164,7 @@ async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) ->
     let sensitive = sensitive == "true";
     w.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
         json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
-    let ods = w.alias(
-        Subject::Organization,
-        crate::provider::structured::MIGRATION_PRACTICE_ALIAS,
-    )?;
+    let ods = w.alias(Subject::Organization, MIGRATION_PRACTICE_ALIAS)?;
     let claims = w
         .request_mut()?
         .claims_mut()

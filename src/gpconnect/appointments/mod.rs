@@ -1,5 +1,12 @@
-//! Extension URLs, code systems and limits of Appointment Management (appointments.md §3–§9), shared by
+//! Extension URLs, code systems and limits of Appointment Management (the use-case pages below), shared by
 //! the checks, the step definitions and the reference provider so that neither side can drift.
+//!
+//! Search for free slots: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html>
+//! Book an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>
+//! Read an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html>
+//! Retrieve a patient's appointments: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html>
+//! Amend an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html>
+//! Cancel an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html>
 
 pub mod change;
 pub mod time;
@@ -66,11 +73,11 @@ pub const INCLUDE_ORGANIZATION: &str = "Location:managingOrganization";
 /// Query parameter name of the recursive includes.
 pub const INCLUDE_RECURSE: &str = "_include:recurse";
 
-/// Longest free-slot search window (§3.1).
+/// Longest free-slot search window (Search for free slots: search parameters).
 pub const MAX_SEARCH_DAYS: i64 = 14;
-/// Characters of `description` a provider SHALL store without truncation (§4.1).
+/// Characters of `description` a provider SHALL store without truncation (Book an appointment: request body).
 pub const DESCRIPTION_MAX: usize = 100;
-/// Characters of `comment` a provider SHALL store without truncation (§4.1).
+/// Characters of `comment` a provider SHALL store without truncation (Book an appointment: request body).
 pub const COMMENT_MAX: usize = 500;
 
 /// Elements GP Connect forbids on a booked Appointment (profile 0..0, or SHALL NOT be populated).

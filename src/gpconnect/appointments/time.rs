@@ -1,7 +1,9 @@
-//! UK local time (appointments.md §1: `yyyy-mm-ddThh:mm:ss+hh:mm`, `+00:00` in GMT, `+01:00` in BST).
+//! UK local time (Appointment Management design: dates and times: `yyyy-mm-ddThh:mm:ss+hh:mm`, `+00:00` in GMT, `+01:00` in BST).
 //!
 //! The crate has no time-zone database, and the UK rule is simple enough to state here: BST runs from
 //! 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+//!
+//! Appointment Management design: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_design.html>
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,

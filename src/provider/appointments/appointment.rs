@@ -1,9 +1,15 @@
-//! Book, Read, Retrieve, Amend and Cancel (appointments.md §4–§8).
+//! Book, Read, Retrieve, Amend and Cancel (the use-case pages below).
 //!
 //! A booking is validated in full before the book is locked; then, under the lock, the slots are checked
 //! free and marked booked in one step. Amend and cancel compare the incoming resource with the stored one
 //! element by element: only `description`/`comment` (amend) or `status` plus the cancellation reason
 //! (cancel) may differ; `serviceType`/`serviceCategory` are provider-owned and ignored when sent.
+//!
+//! Book an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>
+//! Read an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html>
+//! Retrieve a patient's appointments: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html>
+//! Amend an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html>
+//! Cancel an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html>
 
 use std::sync::Arc;
 

@@ -3,12 +3,14 @@
 //! Slots are generated relative to the day the provider starts, so a long-lived `gpc-assure serve` and a
 //! test started today both find free slots in the next fortnight, some past slots (searching the past is
 //! allowed, booking it is not), busy slots, slots that are not GP Connect bookable, and slots restricted
-//! by organisation type or ODS code (appointments.md §2). Appointments keep the resource as stored, so
+//! by organisation type or ODS code (Slot availability management). Appointments keep the resource as stored, so
 //! amend and cancel can compare element by element, and carry a version that changes on every write.
 //!
 //! Everything sits behind one mutex that is never held across an `.await`: a booking's "are the slots
 //! free?" check and the marking of them as busy happen under one lock, so two bookings of one slot at the
 //! same instant cannot both win.
+//!
+//! Slot availability management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_provider_sys_slot_availability.html>
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};

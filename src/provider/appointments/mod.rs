@@ -1,8 +1,10 @@
-//! Appointment Management (appointments.md), served from the Foundations service root.
+//! Appointment Management, served from the Foundations service root.
 //!
 //! [`diary`] holds the appointment book (generated relative to today), [`slots`] the free-slot search,
 //! [`appointment`] book/read/retrieve/amend/cancel; UK local time is in `gpconnect::appointments::time`. The book travels to the
 //! handlers as an axum `Extension`, so this capability needs no field in the shared provider state.
+//!
+//! Appointment Management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments.html>
 
 pub mod appointment;
 pub mod diary;

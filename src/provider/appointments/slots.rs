@@ -1,5 +1,8 @@
-//! Search for free slots (appointments.md §3): parameter rules, the filter-matching table of §2, and the
+//! Search for free slots: parameter rules, the filter-matching table of Slot availability management, and the
 //! bundle of Slots with their Schedules, Locations, Practitioners and Organizations.
+//!
+//! Search for free slots: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html>
+//! Slot availability management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_provider_sys_slot_availability.html>
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -20,7 +23,7 @@ use crate::provider::query;
 use crate::provider::respond::Fhir;
 use crate::provider::state::ProviderState;
 
-/// The consumer's searchFilter values that the §2 matching table uses.
+/// The consumer's searchFilter values that the Slot availability management matching table uses.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Filter {
     pub org_type: Option<String>,
@@ -28,7 +31,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Whether a schedule's slots are offered to this consumer (the table of §2).
+    /// Whether a schedule's slots are offered to this consumer (the table of Slot availability management).
     pub fn admits(&self, s: &Schedule) -> bool {
         let type_ok = |t: &str| s.org_type.is_none_or(|r| r == t);
         let code_ok = |c: &str| s.ods_codes.is_empty() || s.ods_codes.iter().any(|x| x == c);
@@ -158,7 +161,7 @@ pub fn parse(raw_query: Option<&str>) -> Result<SlotSearch, ApiError> {
     }
     let mut filter = Filter::default();
     for f in query::values(&pairs, "searchFilter") {
-        // Filters of systems GP Connect does not define SHALL be ignored (§3.1).
+        // Filters of systems GP Connect does not define SHALL be ignored (Search for free slots: search parameters).
         let Some((system, code)) = f.split_once('|') else {
             continue;
         };
@@ -288,7 +291,7 @@ pub async fn search(
                 .map(practitioner::to_fhir),
         );
     }
-    // Organizations are always returned with at least one slot (§3.3, known issue of 1.2.2).
+    // Organizations are always returned with at least one slot (Search for free slots: response, known issue of 1.2.2).
     resources.extend(
         store
             .organizations

@@ -1,5 +1,7 @@
-//! Read a location (foundations.md §8.3): CareConnect-GPC-Location-1 with its managing organisation;
+//! Read a location: CareConnect-GPC-Location-1 with its managing organisation;
 //! never endpoint. Unknown ids are the catch-all NO_RECORD_FOUND.
+//!
+//! Read a location: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_location.html>
 
 use std::sync::Arc;
 

@@ -1,4 +1,6 @@
-//! The Foundations+Appointments CapabilityStatement (cross-cutting §8, foundations.md §10).
+//! The Foundations+Appointments CapabilityStatement (Get the FHIR capability statement).
+//!
+//! Get the FHIR capability statement: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html>
 
 use std::sync::Arc;
 

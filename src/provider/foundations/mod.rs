@@ -1,5 +1,8 @@
-//! Foundations (cross-cutting §4.1, foundations.md): capability statement, patient find/read/register,
+//! Foundations: capability statement, patient find/read/register,
 //! practitioner, organisation and location find/read. Served from the Foundations+Appointments root.
+//!
+//! Interaction IDs: <https://developer.nhs.uk/apis/gpconnect-1-2-7/integration_interaction_ids.html>
+//! Foundations: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations.html>
 
 pub(crate) mod location;
 mod metadata;

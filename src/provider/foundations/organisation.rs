@@ -1,5 +1,8 @@
-//! Find and Read an organisation (foundations.md §8.1–§8.2): CareConnect-GPC-Organization-1 with its ODS
+//! Find and Read an organisation (Find an organisation; Read an organisation): CareConnect-GPC-Organization-1 with its ODS
 //! code; never contact or endpoint.
+//!
+//! Find an organisation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_an_organisation.html>
+//! Read an organisation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_an_organisation.html>
 
 use std::sync::Arc;
 

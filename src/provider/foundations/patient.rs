@@ -1,5 +1,8 @@
-//! Find a patient and Read a patient (foundations.md §3–§5), and the CareConnect-GPC-Patient-1 rendering
+//! Find a patient and Read a patient (Find a patient: which patients are returned, response; Read a patient), and the CareConnect-GPC-Patient-1 rendering
 //! shared with Register.
+//!
+//! Find a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html>
+//! Read a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_patient.html>
 
 use std::sync::Arc;
 

@@ -1,5 +1,8 @@
-//! Find and Read a practitioner (foundations.md §7): CareConnect-GPC-Practitioner-1 with the SDS user id
+//! Find and Read a practitioner (Find a practitioner; Read a practitioner): CareConnect-GPC-Practitioner-1 with the SDS user id
 //! and any SDS role profile ids; never telecom, address, birthDate, photo, qualification, communication.
+//!
+//! Find a practitioner: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_practitioner.html>
+//! Read a practitioner: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_practitioner.html>
 
 use std::sync::Arc;
 

@@ -1,9 +1,11 @@
-//! Register a patient, `POST /Patient/$gpc.registerpatient` (foundations.md §6).
+//! Register a patient, `POST /Patient/$gpc.registerpatient`.
 //!
 //! Order of processing: the `Parameters` body and embedded Patient are validated (errors per the official
 //! suite's table), then PDS is consulted (trace, flags, verification), then the practice index is checked
 //! for a duplicate and the temporary registration created or an inactive record reactivated, all under one
 //! write lock so two concurrent registrations of one person cannot both succeed.
+//!
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
 use std::sync::Arc;
 
@@ -431,7 +433,7 @@ fn addresses(patient: &Map<String, Value>) -> Result<Vec<Value>, ApiError> {
     Ok(out)
 }
 
-/// Temporary contact details end with the temporary registration (Foundations §6.2 step 3).
+/// Temporary contact details end with the temporary registration (Register a patient: provider processing step 3).
 fn with_temporary_end(mut v: Value, use_: &str) -> Value {
     if use_ == "temp" && v.get("period").is_none() {
         let end = chrono::Utc::now().date_naive() + chrono::Days::new(90);

@@ -1,5 +1,7 @@
 //! Search by business identifier (`?identifier=system|value`) with the official suite's error table
-//! (foundations.md §4), and searchset Bundles.
+//! (Find a patient: response), and searchset Bundles.
+//!
+//! Find a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html>
 
 use serde_json::{json, Value};
 

@@ -1,6 +1,8 @@
 //! The test practice the embedded provider starts with, matching the aliases of
 //! [`crate::config::DataAliases::default`] and the required states of the official test data
-//! (testing-data.md §C).
+//! (NHS Digital's provider test suite: test data prerequisites).
+//!
+//! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 
 pub mod organisations;
 mod patients;

@@ -1,5 +1,7 @@
-//! Test organisations and branch-surgery locations (testing-data.md §C.2): ORG1 is the practice the
+//! Test organisations and branch-surgery locations (NHS Digital's provider test suite: test organisations, practitioners and locations): ORG1 is the practice the
 //! service root addresses; Locations 1 and 2 are its surgeries, Location 3 belongs to ORG2.
+//!
+//! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 
 use super::{address, alias, phone};
 use crate::config::DataAliases;

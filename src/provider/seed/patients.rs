@@ -1,5 +1,7 @@
-//! Test patients (testing-data.md §C.1): who is active, sensitive, deceased, inactive, missing from PDS or
+//! Test patients (NHS Digital's provider test suite: test patients): who is active, sensitive, deceased, inactive, missing from PDS or
 //! superseded there.
+//!
+//! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 
 use serde_json::{json, Value};
 

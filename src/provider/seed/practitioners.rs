@@ -1,5 +1,7 @@
-//! Test practitioners (testing-data.md §C.2): 0, 1 and 2 SDS role-profile identifiers; practitioner4
+//! Test practitioners (NHS Digital's provider test suite: test organisations, practitioners and locations): 0, 1 and 2 SDS role-profile identifiers; practitioner4
 //! deliberately absent.
+//!
+//! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 
 use super::alias;
 use crate::config::DataAliases;

@@ -1,6 +1,9 @@
-//! Assembling the structured-record collection Bundle (structured.md §4–§5): which items each requested
+//! Assembling the structured-record collection Bundle (Retrieve a patient's structured record: response Bundle; List): which items each requested
 //! area returns under its filters, the primary, secondary and consultation-structure Lists, linked
 //! problems, and the Patient / Organization / Practitioner / PractitionerRole every bundle carries.
+//!
+//! Retrieve a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html>
+//! List: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html>
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -57,7 +60,7 @@ fn within(d: NaiveDate, (start, end): (Option<NaiveDate>, Option<NaiveDate>)) ->
     start.is_none_or(|s| d >= s) && end.is_none_or(|e| d <= e)
 }
 
-/// A medication authorisation is active on or after `from` (structured.md §4.1 Medications).
+/// A medication authorisation is active on or after `from` (Retrieve a patient's structured record: response, Medications).
 fn active_from(i: &Item, from: NaiveDate) -> bool {
     let Detail::Medication { prescription, .. } = &i.detail else {
         return false;
@@ -577,7 +580,7 @@ fn render_problems(b: &mut Builder<'_>) {
     }
 }
 
-/// One OperationOutcome with a NOT_IMPLEMENTED warning per unrecognised parameter (structured.md §3.1).
+/// One OperationOutcome with a NOT_IMPLEMENTED warning per unrecognised parameter (Retrieve a patient's structured record: unsupported parameters).
 fn unrecognised_outcome(names: &[String]) -> Value {
     let code = ErrorCode::NotImplemented;
     json!({

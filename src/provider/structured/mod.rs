@@ -1,10 +1,13 @@
-//! Access Record Structured (structured.md), served from its own root `/{ODS}/STU3/1/gpconnect/structured`:
+//! Access Record Structured, served from its own root `/{ODS}/STU3/1/gpconnect/structured`:
 //! the structured CapabilityStatement, `$gpc.getstructuredrecord` and (1.6.0+)
 //! `$gpc.migratestructuredrecord`.
 //!
 //! Behaviour follows `ProviderSettings::structured_version`, so one binary can play a 1.2.7 provider
 //! (allergies and medications only, no Bundle.id) or a 1.6.2 one; the version rules themselves are the
 //! tables of [`crate::gpconnect::structured`].
+//!
+//! Migrate a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html>
+//! Access Record Structured: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured.html>
 
 pub mod bundle;
 pub mod params;
@@ -25,16 +28,12 @@ use super::negotiate::FhirBody;
 use super::outcome::ApiError;
 use super::respond::Fhir;
 use super::state::{PatientRecord, ProviderState, RegistrationType};
-use crate::config::DataAliases;
+use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS};
 use crate::gpconnect::capability as cap;
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
 use crate::gpconnect::structured::{self as gs, since, systems as ss, Version};
 use crate::gpconnect::systems::{self, mime, profiles};
 use crate::gpconnect::{jwt, ErrorCode, Interaction};
-
-/// The test-data alias of the practice a migrating patient has re-registered with on PDS: the only
-/// organisation allowed to migrate records (structured.md §7, NO_RELATIONSHIP otherwise).
-pub const MIGRATION_PRACTICE_ALIAS: &str = "ORG2";
 
 /// Logical id of the usual GP's PractitionerRole.
 const PRACTITIONER_ROLE_ID: &str = "pr1";

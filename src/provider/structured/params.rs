@@ -1,6 +1,9 @@
 //! Reading a `$gpc.getstructuredrecord` / `$gpc.migratestructuredrecord` `Parameters` body into a
-//! [`Query`], with the error table of structured.md §2 for the provider's version: what is refused with
-//! which code, and which unknown names only earn a NOT_IMPLEMENTED warning (§3.1).
+//! [`Query`], with the error handling table of Retrieve a patient's structured record for the provider's version: what is refused with
+//! which code, and which unknown names only earn a NOT_IMPLEMENTED warning (Retrieve a patient's structured record: unsupported parameters).
+//!
+//! Retrieve a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html>
+//! Migrate a patient's structured record: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html>
 
 use std::collections::BTreeMap;
 
@@ -355,7 +358,7 @@ pub fn get_query(body: &Value, v: Version, today: NaiveDate) -> Result<Query, Ap
     Ok(query)
 }
 
-/// The not-permitted combinations of structured.md §1.4, with the 1.6.2 predefined searches exempt.
+/// The not-permitted parameter combinations of Retrieve a patient's structured record, with the 1.6.2 predefined searches exempt.
 fn not_permitted(q: &Query, v: Version, today: NaiveDate) -> Result<(), ApiError> {
     if v >= since::SINGLE_PROBLEMS_PARAMETER && predefined_search(q, today) {
         return Ok(());
@@ -380,7 +383,7 @@ fn not_permitted(q: &Query, v: Version, today: NaiveDate) -> Result<(), ApiError
     Ok(())
 }
 
-/// One of the two 1.6.2 predefined multi-area searches (structured.md §1.4).
+/// One of the two 1.6.2 predefined multi-area searches (Retrieve a patient's structured record: not-permitted parameter combinations).
 fn predefined_search(q: &Query, today: NaiveDate) -> bool {
     let core = [
         Area::Consultations,
@@ -432,7 +435,7 @@ fn predefined_search(q: &Query, today: NaiveDate) -> bool {
 }
 
 /// The `$gpc.migratestructuredrecord` query: only `patientNHSNumber` and `includeFullRecord` with its
-/// mandatory `includeSensitiveInformation`; anything else is INVALID_PARAMETER (structured.md §7).
+/// mandatory `includeSensitiveInformation`; anything else is INVALID_PARAMETER (Migrate a patient's structured record).
 pub fn migrate_query(body: &Value) -> Result<Query, ApiError> {
     let list = parameters(body)?;
     let mut query = Query {

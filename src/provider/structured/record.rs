@@ -1,9 +1,11 @@
-//! The clinical records of the structured test patients (testing-data.md §C.1), as the GP system holds
+//! The clinical records of the structured test patients (NHS Digital's provider test suite: test patients), as the GP system holds
 //! them: plain items with dates, codes and links, rendered to FHIR by [`super::render`].
 //!
 //! Dates are offsets from today, so that "three years back", "future" and "diary dates ahead" keep their
 //! meaning whenever the suite runs. Each patient holds what its row of the official test-data sheet asks
 //! for, so a consumer of the official data and the embedded provider agree on who has what.
+//!
+//! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 
 use chrono::{Duration, NaiveDate};
 

@@ -1,5 +1,8 @@
-//! Rendering record items as the CareConnect-GPC clinical resources (structured.md §6): each populates
+//! Rendering record items as the CareConnect-GPC clinical resources (Resources overview: clinical resources): each populates
 //! its mandatory elements and none of its not-in-use ones.
+//!
+//! Resources overview: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_resources_overview.html>
+//! List: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html>
 
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
@@ -533,7 +536,7 @@ pub fn list_item(c: &Ctx, i: &Item) -> Value {
     }
 }
 
-/// A query-response List (no id, CareConnect-GPC-List-1, structured.md §5.1).
+/// A query-response List (no id, CareConnect-GPC-List-1, List: query-response Lists).
 pub struct ListSpec<'a> {
     pub title: &'a str,
     pub code: Value,

@@ -1,4 +1,6 @@
-//! Read a location (foundations.md §8.3).
+//! Read a location.
+//!
+//! Read a location: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_location.html>
 
 use cucumber::then;
 

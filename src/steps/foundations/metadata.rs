@@ -1,4 +1,6 @@
-//! Get the capability statement (foundations.md §10, cross-cutting §8).
+//! Get the capability statement (Get the FHIR capability statement).
+//!
+//! Get the FHIR capability statement: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html>
 
 use cucumber::then;
 

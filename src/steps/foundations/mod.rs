@@ -1,6 +1,9 @@
-//! Foundations steps (foundations.md): one file per interaction family, plus the few generic steps the
+//! Foundations steps: one file per interaction family, plus the few generic steps the
 //! Foundations features need that `request.rs`/`response.rs` do not have. Steps stay thin: they find the
 //! resource the scenario talks about and call [`crate::checks`].
+//!
+//! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
+//! Foundations: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations.html>
 
 mod location;
 mod metadata;
@@ -90,7 +93,7 @@ async fn one_entry(w: &mut Assurance) -> StepResult {
     Ok(bundle::entry_count_is(&b, 1)?)
 }
 
-/// A read returns the resource whose `id` is the id in the URL (cross-cutting §9).
+/// A read returns the resource whose `id` is the id in the URL (FHIR implementation: Resource metadata).
 #[then("the resource id is the id that was read")]
 async fn id_is_the_one_read(w: &mut Assurance) -> StepResult {
     let url = &w.response()?.request.url;
@@ -100,8 +103,8 @@ async fn id_is_the_one_read(w: &mut Assurance) -> StepResult {
     Ok(checks::resource::has_id(&r, Some(&requested))?)
 }
 
-/// Where foundations.md's error table and NHS Digital's suite name different codes for one case (Register
-/// §6.3 against the suite's finer table), either is conformant; the message gives both failures.
+/// Where the specification's error table and NHS Digital's suite name different codes for one case (Register
+/// a patient's error handling table against the suite's finer table), either is conformant; the message gives both failures.
 #[then(expr = "the response is the error {string} or the error {string}")]
 async fn either_error(w: &mut Assurance, a: String, b: String) -> StepResult {
     let code = |c: &str| {

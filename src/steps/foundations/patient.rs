@@ -1,4 +1,7 @@
-//! Find and Read a patient (foundations.md §3–§5).
+//! Find and Read a patient (Find a patient: which patients are returned, response; Read a patient).
+//!
+//! Find a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_patient.html>
+//! Read a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_patient.html>
 
 use cucumber::then;
 use serde_json::Value;
@@ -27,7 +30,7 @@ async fn registration_details_once(w: &mut Assurance) -> StepResult {
 }
 
 /// `managingOrganization` is the organisation addressed by the ODS code of the service root
-/// (foundations.md §4), learnt by reading the reference.
+/// (Find a patient: response), learnt by reading the reference.
 #[then("the patient's managing organisation is the practice addressed by the service root")]
 async fn managing_organisation(w: &mut Assurance) -> StepResult {
     let p = single_resource(w, "Patient")?;

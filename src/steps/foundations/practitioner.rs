@@ -1,4 +1,7 @@
-//! Find and Read a practitioner (foundations.md §7).
+//! Find and Read a practitioner (Find a practitioner; Read a practitioner).
+//!
+//! Find a practitioner: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_practitioner.html>
+//! Read a practitioner: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_practitioner.html>
 
 use cucumber::then;
 

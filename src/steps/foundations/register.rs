@@ -1,4 +1,4 @@
-//! Register a patient (foundations.md §6).
+//! Register a patient.
 //!
 //! Bodies are built in code ([`crate::gpconnect::register`]) for people of `[data] register_pool`, PDS
 //! people not registered at the practice. A scenario that should register someone takes a person no other
@@ -6,6 +6,8 @@
 //! against one long-running provider until the pool is used up. Scenarios sending an invalid body share a
 //! "sample" person taken from the other end of the pool (also checked not registered), so a provider that
 //! wrongly accepts an invalid body cannot spoil a person another scenario is about to register.
+//!
+//! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
 use cucumber::{given, then, when};
 use serde_json::Value;
