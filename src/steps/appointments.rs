@@ -972,6 +972,21 @@ async fn one_of(w: &mut Assurance, codes: String) -> CheckResult {
     ))
 }
 
+#[then(
+    expr = "the response is one of the errors {string}, or a valid free slot Bundle for the search"
+)]
+async fn refused_or_ignored(w: &mut Assurance, codes: String) -> CheckResult {
+    let list = codes
+        .split(',')
+        .map(str::trim)
+        .map(|c| {
+            ErrorCode::from_code(c).ok_or_else(|| format!("{c:?} is not a GP Connect error code"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let ex = w.last()?;
+    slot_checks::refused_or_ignored(ex, &list, &asked(ex)?)
+}
+
 #[then("the response is a valid free slot Bundle for the search")]
 async fn valid_slot_bundle(w: &mut Assurance) -> CheckResult {
     let ex = w.last()?;
@@ -1213,8 +1228,9 @@ async fn cancelled_ok(w: &mut Assurance) -> CheckResult {
     Ok(())
 }
 
-#[then("the appointment is unchanged on the provider")]
-async fn unchanged(w: &mut Assurance) -> CheckResult {
+/// Read the current appointment aside (the read goes before the scenario's last exchange, so "the
+/// response" stays the one the scenario is about). A transport failure is an error, not a verdict.
+async fn read_back(w: &mut Assurance) -> Result<(Value, Exchange), String> {
     let known = recall(w, MEM_APPOINTMENT)?;
     let id = known["id"]
         .as_str()
@@ -1222,29 +1238,34 @@ async fn unchanged(w: &mut Assurance) -> CheckResult {
         .to_string();
     let spec = w.new_request(Interaction::ReadAppointment, Some(&id));
     let main = w.exchanges.len();
-    let ex = w.send_aside(spec).await?;
-    // A read of a cancelled or past appointment may be refused; only a successful read can show a change.
-    let now = if ex.response.as_ref().is_some_and(|r| r.status == 200) {
-        Some(response::body_as_json(ex)?)
-    } else {
-        None
-    };
+    let ex = w.send_aside(spec).await?.clone();
     if main > 0 {
         let aside = w.exchanges.remove(main);
         w.exchanges.insert(main - 1, aside);
     }
-    if let Some(now) = now {
-        ensure(
-            now.pointer("/meta/versionId") == known.pointer("/meta/versionId"),
-            || {
-                format!(
-                    "the refused request still changed the appointment: version {:?} became {:?}",
-                    known.pointer("/meta/versionId"),
-                    now.pointer("/meta/versionId")
-                )
-            },
-        )?;
-        apt_checks::only_changed(&known, &now, &[])?;
+    if ex.response.is_none() {
+        return Err(super::Problem::error(format!(
+            "the follow-up read of Appointment/{id} got no response ({}), so whether it changed is unknown",
+            ex.error.as_deref().unwrap_or("transport failure")
+        ))
+        .to_string());
+    }
+    Ok((known, ex))
+}
+
+#[then("the appointment is unchanged on the provider")]
+async fn unchanged(w: &mut Assurance) -> CheckResult {
+    let (known, read) = read_back(w).await?;
+    apt_checks::read_shows_unchanged(&known, &read)
+}
+
+#[then("the cancel is refused, or answered with the appointment still cancelled and nothing else changed")]
+async fn cancel_again(w: &mut Assurance) -> CheckResult {
+    let before = recall(w, MEM_APPOINTMENT)?;
+    let refused = apt_checks::cancel_again_outcome(w.last()?, &before)?;
+    if refused {
+        let (known, read) = read_back(w).await?;
+        apt_checks::read_shows_unchanged(&known, &read)?;
     }
     Ok(())
 }
@@ -1352,16 +1373,8 @@ async fn none_booked(w: &mut Assurance) -> CheckResult {
 
 #[then("the request is refused, or the text is stored unaltered")]
 async fn refused_or_kept(w: &mut Assurance) -> CheckResult {
-    let ex = w.last()?;
-    let status = response::response(ex)?.status;
-    if status == 200 || status == 201 {
-        let a = response::body_as_json(ex)?;
-        let sent = recall(w, MEM_SENT)?;
-        apt_checks::text_kept(&sent, &a, "description")?;
-        apt_checks::text_kept(&sent, &a, "comment")
-    } else {
-        checks::outcome::is_any_error(ex)
-    }
+    let sent = recall(w, MEM_SENT)?;
+    apt_checks::refused_or_stored(w.last()?, &sent)
 }
 
 #[cfg(test)]
