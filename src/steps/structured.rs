@@ -136,8 +136,77 @@ impl Assurance {
             {"name": param::PATIENT_NHS_NUMBER, "valueIdentifier": {"system": systems::NHS_NUMBER, "value": nhs}}]}),
         ));
         self.memory.insert("structured:nhs".into(), nhs);
+        self.memory
+            .insert("structured:alias".into(), alias.to_string());
         self.request = Some(spec);
         Ok(())
+    }
+
+    /// Build a Migrate request for `alias` (see the migrate step) as the request under construction.
+    fn migrate_request(&mut self, alias: &str, sensitive: bool) -> CheckResult {
+        self.structured_request(Interaction::MigrateStructuredRecord, alias)?;
+        self.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
+            json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
+        let ods = self.alias(
+            Subject::Organization,
+            crate::provider::structured::MIGRATION_PRACTICE_ALIAS,
+        )?;
+        let claims = self
+            .request_mut()?
+            .claims_mut()
+            .ok_or("the request has no JWT claims")?;
+        claims.set(
+            "requested_scope",
+            json!(format!(
+                "patient/*.read {}",
+                if sensitive { "conf/R" } else { "conf/N" }
+            )),
+        );
+        let mut org = claims
+            .get("requesting_organization")
+            .cloned()
+            .unwrap_or(Value::Null);
+        org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
+        claims.set("requesting_organization", org);
+        Ok(())
+    }
+
+    /// The same patient's record through Migrate with or without sensitive information, fetched aside
+    /// (kept as evidence before the scenario's response, which stays "the response"). Where there is no
+    /// such view (a version before Migrate, or the Migrate not answered) the comparison cannot be made:
+    /// inconclusive, not a verdict.
+    async fn migrate_view(&mut self, sensitive: bool) -> Result<Value, String> {
+        let inconclusive = |m: String| crate::verdict::Problem::inconclusive(m).to_string();
+        if version(self) < gs::since::MIGRATE {
+            return Err(inconclusive(format!(
+                "the confidential items can only be told by comparing with Migrate structured record, which {} does not have",
+                self.ctx.config.target.structured_version
+            )));
+        }
+        let alias = self
+            .memory
+            .get("structured:alias")
+            .cloned()
+            .ok_or("no structured record request was made")?;
+        let saved = self.request.take();
+        let built = self.migrate_request(&alias, sensitive);
+        let spec = self.request.take();
+        self.request = saved;
+        built?;
+        let spec = spec.ok_or("no Migrate request was built")?;
+        let main = self.exchanges.len();
+        let ex = self.send_aside(spec).await?.clone();
+        if main > 0 {
+            let aside = self.exchanges.remove(main);
+            self.exchanges.insert(main - 1, aside);
+        }
+        let status = ex.response.as_ref().map(|r| r.status);
+        if status != Some(200) {
+            return Err(inconclusive(format!(
+                "the Migrate structured record view to compare with was not returned (status {status:?}), so which items are confidential cannot be told"
+            )));
+        }
+        checks::response::body_as_json(&ex)
     }
 
     /// The structured Bundle of the last response, checked to be a conformant 200 collection Bundle.
@@ -158,32 +227,7 @@ async fn structured_request(w: &mut Assurance, alias: String) -> CheckResult {
     expr = "a migrate structured record request for {string} with sensitive information {word}"
 )]
 async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) -> CheckResult {
-    w.structured_request(Interaction::MigrateStructuredRecord, &alias)?;
-    let sensitive = sensitive == "true";
-    w.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
-        json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
-    let ods = w.alias(
-        Subject::Organization,
-        crate::provider::structured::MIGRATION_PRACTICE_ALIAS,
-    )?;
-    let claims = w
-        .request_mut()?
-        .claims_mut()
-        .ok_or("the request has no JWT claims")?;
-    claims.set(
-        "requested_scope",
-        json!(format!(
-            "patient/*.read {}",
-            if sensitive { "conf/R" } else { "conf/N" }
-        )),
-    );
-    let mut org = claims
-        .get("requesting_organization")
-        .cloned()
-        .unwrap_or(Value::Null);
-    org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
-    claims.set("requesting_organization", org);
-    Ok(())
+    w.migrate_request(&alias, sensitive == "true")
 }
 
 #[given(expr = "the JWT requesting organisation is {string}")]
@@ -648,9 +692,36 @@ async fn structured_capability(w: &mut Assurance) -> CheckResult {
     Ok(())
 }
 
-#[then("the confidential items carry the NOPAT security label")]
+/// STR-MIG-03: the items this Migrate with sensitive information returns and the same Migrate without it
+/// withholds are the confidential ones; each MUST carry NOPAT.
+#[then("every item withheld without sensitive information carries the NOPAT security label")]
 async fn nopat(w: &mut Assurance) -> CheckResult {
-    cs::has_nopat_label(&w.structured_bundle()?)
+    let view = w.structured_bundle()?;
+    let other = w.migrate_view(false).await?;
+    let n = cs::withheld_items_labelled(&view, &other)?;
+    ensure(n > 0, || {
+        crate::verdict::Problem::inconclusive(
+            "the Migrate without sensitive information withheld nothing, so no item is known to need the NOPAT label",
+        )
+        .to_string()
+    })
+}
+
+/// The confidential items of an area are absent from the response (not only announced by the List's
+/// warning): the non-withheld view (Migrate with sensitive information, 1.6.0+) names them by the NOPAT
+/// label, and none of them may be in the response.
+#[then(expr = "the confidential items of the {string} area are not in the Bundle")]
+async fn confidential_absent(w: &mut Assurance, area: String) -> CheckResult {
+    let a = Area::from_name(&area).ok_or_else(|| format!("{area:?} is not a clinical area"))?;
+    let view = w.structured_bundle()?;
+    let full = w.migrate_view(true).await?;
+    let n = cs::confidential_withheld(&view, &full, a.item_types())?;
+    ensure(n > 0, || {
+        crate::verdict::Problem::inconclusive(format!(
+            "Migrate with sensitive information labels no {area} item NOPAT, so which item is confidential cannot be told"
+        ))
+        .to_string()
+    })
 }
 
 #[cfg(test)]
