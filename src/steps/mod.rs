@@ -14,8 +14,8 @@ pub mod response;
 pub mod structured;
 pub mod validation;
 
-pub use context::{RunContext, CONTEXT};
 pub use crate::verdict::{Outcome, Problem, StepResult};
+pub use context::{RunContext, CONTEXT};
 
 use std::collections::HashMap;
 use std::sync::Arc;
