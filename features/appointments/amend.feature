@@ -117,6 +117,9 @@ Feature: Amend an appointment
 
   @req:APT-AMEND-07
   Scenario Outline: An amended <element> of <n> characters is refused or stored without truncation
+    A text longer than the provider stores is refused with 422 INVALID_RESOURCE; otherwise it is stored
+    and returned unaltered. Amend an appointment:
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html
     Given an appointment booked for "patient12"
     And a "amend appointment" request for the appointment
     And the appointment sent has "a <element> of <n> characters"

@@ -157,6 +157,9 @@ Feature: Book an appointment
 
   @req:APT-BOOK-07
   Scenario Outline: A <element> of <n> characters is refused or stored without truncation
+    A text longer than the provider stores is refused with 422 INVALID_RESOURCE; otherwise it is stored
+    and returned unaltered. Book an appointment:
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html
     Given a booking for "patient6" in a free slot
     And the booking has "a <element> of <n> characters"
     When the booking is sent
@@ -221,9 +224,14 @@ Feature: Book an appointment
 
   @req:APT-BOOK-11
   Scenario: A slot that has already passed cannot be booked
+    An appointment starting in the past breaks a business rule of the Appointment sent: 422
+    INVALID_RESOURCE (a 5xx is the provider failing, not a refusal). Book an appointment and Error
+    handling: https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html,
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
     Given a booking for "patient2" in a slot that has already passed
     When the booking is sent
-    Then no appointment was booked
+    Then the response is the error "INVALID_RESOURCE"
+    And no appointment was booked
 
   @req:APT-BOOK-12
   Scenario Outline: A booking sent as <body> with the response asked for in <format>

@@ -31,12 +31,18 @@ Feature: Appointment versions, ETag and If-Match
 
   @req:APT-CONC-02
   Scenario Outline: A <request> without If-Match is refused and changes nothing
+    If-Match is a required header on Amend and Cancel; a missing expected header is 400 BAD_REQUEST
+    (a 5xx is the provider failing, not a refusal). Amend an appointment, Cancel an appointment and
+    Error handling:
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html,
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html,
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
     Given an appointment booked for "patient15"
     And a "<request>" request for the appointment
     And the appointment sent has "the description No If-Match"
     And the "If-Match" header is removed
     When the appointment request is sent
-    Then the response is an error with an OperationOutcome
+    Then the response is the error "BAD_REQUEST"
     And the appointment is unchanged on the provider
 
     Examples:

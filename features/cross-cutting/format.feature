@@ -140,13 +140,15 @@ Feature: Content negotiation on Foundations requests
       | find organisation | application/fhir+xml  | application/fhir+json | JSON   |
 
   @req:XC-FMT-05
-  Scenario Outline: A request stating no format preference is served in FHIR, not refused (<interaction>)
-    With no _format, no Content-Type and Accept */*, the server answers in its default format.
+  Scenario Outline: A request stating no format preference is served in JSON, the default (<interaction>)
+    With no _format, no Content-Type and an Accept of */* (no preference), the server answers in its
+    default format, which is JSON; XML is only for a consumer that asks for it. General API guidance,
+    content types: https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
     Given a complete "<interaction>" request
     And the "Accept" header is "*/*"
     When the request is sent
     Then the response status is 200
-    And the response body is FHIR JSON or XML
+    And the response body is FHIR JSON
     And the response is a <resource> resource
 
     Examples:

@@ -52,10 +52,14 @@ Feature: Find a practitioner
       | with an empty value  | https://fhir.nhs.uk/Id/sds-user-id\| |
 
   @req:FND-PRA-FIND-04
-  Scenario: A practitioner find without the identifier parameter is an error with an OperationOutcome
+  Scenario: A practitioner find without the identifier parameter is refused with a 4xx and an OperationOutcome
+    The request is the consumer's error: a 4xx whose GP Connect error code goes with its status (the
+    code itself is not fixed). A 5xx is the provider failing, not a refusal. Find a practitioner, Error
+    handling: https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_find_a_practitioner.html and
+    https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
     Given a "find practitioner" request with no parameters
     When the request is sent
-    Then the response is an error with an OperationOutcome
+    Then the response is a 4xx error with an OperationOutcome
     And the response has Cache-Control no-store
 
   @req:FND-PRA-FIND-05

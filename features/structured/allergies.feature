@@ -110,6 +110,23 @@ Feature: Get structured record - allergies and adverse reactions
       | patient16 |
       | patient17 |
 
+  @req:STR-ALG-07 @since:1.6.0
+  Scenario Outline: The confidential allergy of <patient> is not in the Bundle
+    The confidential-items warning says an item was withheld; the item itself must be absent. The
+    target's data cannot say which allergy is confidential, so the non-withheld view (Migrate with
+    sensitive information, where confidential items carry the NOPAT label) names it. Lists, warning
+    codes: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
+    Given a structured record request for "<patient>"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the confidential items of the "allergies" area are not in the Bundle
+
+    Examples:
+      | patient   |
+      | patient16 |
+      | patient17 |
+
   @req:STR-ALG-08
   Scenario: A record in transit carries data-in-transit on both allergy Lists
     Given a structured record request for "patient13"

@@ -133,6 +133,17 @@ Feature: Get structured record - medications and medical devices
     Then the response is a structured record Bundle for "patient2"
     And the "medications" List carries the warning "confidential-items"
 
+  @req:STR-MED-08 @since:1.6.0
+  Scenario: The confidential medication is not in the Bundle
+    The warning says an item was withheld; the item itself must be absent. The non-withheld view
+    (Migrate with sensitive information, confidential items labelled NOPAT) names it. Lists, warning
+    codes: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
+    Given a structured record request for "patient2"
+    And the part "includePrescriptionIssues" of "includeMedication" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the confidential items of the "medications" area are not in the Bundle
+
   @req:STR-MED-09
   Scenario: A record in transit carries data-in-transit on the medications List
     Given a structured record request for "patient13"

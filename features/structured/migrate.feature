@@ -38,18 +38,28 @@ Feature: Migrate structured record
 
   @req:STR-MIG-02
   Scenario: Without sensitive information confidential items are withheld with a warning
+    The warning alone does not show the item was withheld: the same Migrate with sensitive information
+    names the confidential items (returned with the NOPAT label), and none of them may be here. Migrate a
+    patient's structured record:
+    https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html
     Given a migrate structured record request for "patient2" with sensitive information false
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
     And the "medications" List carries the warning "confidential-items"
     And the "uncategorised data" List carries the warning "confidential-items"
+    And the confidential items of the "medications" area are not in the Bundle
+    And the confidential items of the "uncategorised data" area are not in the Bundle
 
   @req:STR-MIG-03
-  Scenario: With sensitive information confidential items are returned with the NOPAT label
+  Scenario: With sensitive information every confidential item carries the NOPAT label
+    Migrate MUST label every applicable resource, not just one: each item the same Migrate without
+    sensitive information withholds must carry the NOPAT security label. Migrate a patient's structured
+    record, security labels:
+    https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html
     Given a migrate structured record request for "patient2" with sensitive information true
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
-    And the confidential items carry the NOPAT security label
+    And every item withheld without sensitive information carries the NOPAT security label
 
   @req:STR-MIG-04
   Scenario Outline: A deceased patient is PATIENT_NOT_FOUND (sensitive <sensitive>)

@@ -30,21 +30,25 @@ Feature: Get structured record - request parameters
       | patient17 |
 
   @req:STR-PARAM-02
-  Scenario Outline: An NHS number parameter with <element> "<value>" is refused with an OperationOutcome
+  Scenario Outline: An NHS number parameter with <element> "<value>" is refused with its error code
+    A value failing the NHS number format or check digit is INVALID_NHS_NUMBER (an empty value may also
+    be read as a part with no value, INVALID_PARAMETER); a system that is not the NHS number system
+    leaves no valid patientNHSNumber (INVALID_PARAMETER, or INVALID_IDENTIFIER_SYSTEM, or
+    INVALID_NHS_NUMBER). Each code with its own status; a 5xx is the provider failing. Get structured
+    record, errors: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
     Given a structured record request for "patient2"
     And the part "includeResolvedAllergies" of "includeAllergies" is "true"
     And the NHS number parameter has <element> "<value>"
     When the request is sent
-    Then the response is an error with an OperationOutcome
-    And the response status is 400 or 422
+    Then the response is one of the errors "<errors>"
 
     Examples:
-      | element | value          |
-      | value   | 1234567891     |
-      | value   |                |
-      | value   | 96909372       |
-      | system  | Invalid-System |
-      | system  |                |
+      | element | value          | errors                                                          |
+      | value   | 1234567891     | INVALID_NHS_NUMBER                                              |
+      | value   |                | INVALID_NHS_NUMBER, INVALID_PARAMETER                           |
+      | value   | 96909372       | INVALID_NHS_NUMBER                                              |
+      | system  | Invalid-System | INVALID_PARAMETER, INVALID_IDENTIFIER_SYSTEM, INVALID_NHS_NUMBER |
+      | system  |                | INVALID_PARAMETER, INVALID_IDENTIFIER_SYSTEM, INVALID_NHS_NUMBER |
 
   @req:STR-PARAM-03
   Scenario Outline: An NHS number failing the check digit is INVALID_NHS_NUMBER
@@ -155,19 +159,22 @@ Feature: Get structured record - request parameters
     Then the response is the error "INVALID_PARAMETER"
 
   @req:STR-PARAM-11
-  Scenario Outline: A body that is <kind> is refused with an OperationOutcome
+  Scenario Outline: A body that is <kind> is refused with its error code
+    A body that is not a Parameters conforming to the OperationDefinition, or that cannot be parsed, is
+    INVALID_RESOURCE; a body that is not FHIR JSON at all may also be BAD_REQUEST (a malformed body).
+    A 5xx is the provider failing. Get structured record, errors: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html; Error handling:
+    https://developer.nhs.uk/apis/gpconnect-1-6-0/development_fhir_error_handling_guidance.html
     Given a structured record request for "patient2"
     And the structured request body is made <kind>
     When the request is sent
-    Then the response is an error with an OperationOutcome
-    And the response status is 400 or 422
+    Then the response is one of the errors "<errors>"
 
     Examples:
-      | kind                          |
-      | a-Patient-resource            |
-      | a-parameter-without-a-name    |
-      | parameters-not-in-an-array    |
-      | not-JSON                      |
+      | kind                          | errors                        |
+      | a-Patient-resource            | INVALID_RESOURCE              |
+      | a-parameter-without-a-name    | INVALID_RESOURCE              |
+      | parameters-not-in-an-array    | INVALID_RESOURCE, BAD_REQUEST |
+      | not-JSON                      | INVALID_RESOURCE, BAD_REQUEST |
 
   @req:STR-PARAM-12
   Scenario Outline: <parameter> sent twice is INVALID_RESOURCE
@@ -251,8 +258,10 @@ Feature: Get structured record - request parameters
       | anchor               | parameter       | part               | value |
       | includeConsultations | includeProblems | filterSignificance | major |
 
-  @req:STR-PARAM-16 @since:1.3.2
-  Scenario Outline: The predefined multi-area search <search> is accepted from 1.6.2 only
+  @req:STR-PARAM-16 @since:1.6.2
+  Scenario Outline: The predefined multi-area search <search> is accepted from 1.6.2
+    1.6.2 exempts its two predefined searches from the not-permitted combinations: the answer is the
+    structured record. Get structured record, predefined searches: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
     Given a structured record request for "patient2"
     And the part "includeNumberOfMostRecent" of "includeConsultations" is "3"
     And the parameter "includeProblems" is added
@@ -261,18 +270,27 @@ Feature: Get structured record - request parameters
     And the parameter "<extra1>" is included
     And the parameter "<extra2>" is included
     When the request is sent
-    Then the response status is <status>
+    Then the response is a structured record Bundle for "patient2"
 
-    @since:1.6.2
     Examples: accepted
-      | search | extra1               | extra2                   | status |
-      | 1      | includeProblems      | includeProblems          | 200    |
-      | 2      | includeImmunisations | includeUncategorisedData | 200    |
+      | search | extra1               | extra2                   |
+      | 1      | includeProblems      | includeProblems          |
+      | 2      | includeImmunisations | includeUncategorisedData |
 
-    @until:1.6.1
-    Examples: refused before 1.6.2
-      | search | extra1               | extra2                   | status |
-      | 2      | includeImmunisations | includeUncategorisedData | 422    |
+  @req:STR-PARAM-16 @since:1.3.2 @until:1.6.1
+  Scenario: The predefined multi-area search 2 is a not-permitted combination before 1.6.2
+    Before 1.6.2, medicationSearchFromDate with includeConsultations is a not-permitted combination:
+    INVALID_PARAMETER. Get structured record, not permitted combinations:
+    https://developer.nhs.uk/apis/gpconnect-1-5-0/accessrecord_structured_development_retrieve_patient_record.html
+    Given a structured record request for "patient2"
+    And the part "includeNumberOfMostRecent" of "includeConsultations" is "3"
+    And the parameter "includeProblems" is added
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    And the part "medicationSearchFromDate" of "includeMedication" is "today-365"
+    And the parameter "includeImmunisations" is included
+    And the parameter "includeUncategorisedData" is included
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
 
   @req:STR-PARAM-17
   Scenario: A sensitive patient with unrecognised parameters is still PATIENT_NOT_FOUND

@@ -128,23 +128,27 @@ Feature: Get structured record - problems
       | null         |
       | off          |
 
-  @req:STR-PRB-09
-  Scenario Outline: includeProblems sent twice is <outcome> in this version
+  @req:STR-PRB-09 @since:1.6.2
+  Scenario: includeProblems sent twice is INVALID_RESOURCE in 1.6.2
+    In 1.6.2 includeProblems is 0..1: a Parameters sending it twice does not conform to the
+    OperationDefinition, INVALID_RESOURCE. Get structured record, parameters and errors:
+    https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
     Given a structured record request for "patient2"
     And the part "filterStatus" of "includeProblems" is "active"
     And the parameter "includeProblems" is sent twice
     When the request is sent
-    Then the response status is <status>
+    Then the response is the error "INVALID_RESOURCE"
 
-    @since:1.6.2
-    Examples: once only in 1.6.2
-      | outcome          | status |
-      | INVALID_RESOURCE | 422    |
-
-    @since:1.3.1 @until:1.6.1
-    Examples: repeatable status/significance pairs before 1.6.2
-      | outcome  | status |
-      | accepted | 200    |
+  @req:STR-PRB-09 @since:1.3.1 @until:1.6.1
+  Scenario: includeProblems sent twice is accepted before 1.6.2
+    Before 1.6.2 includeProblems is 0..* (each repetition a status/significance pair): the answer is
+    the structured record. Get structured record, parameters:
+    https://developer.nhs.uk/apis/gpconnect-1-5-0/accessrecord_structured_development_retrieve_patient_record.html
+    Given a structured record request for "patient2"
+    And the part "filterStatus" of "includeProblems" is "active"
+    And the parameter "includeProblems" is sent twice
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
 
   @req:STR-PRB-10
   Scenario Outline: <patient> without problems gets the empty Problems List

@@ -61,6 +61,17 @@ Feature: Get structured record - outbound referrals
     Then the response is a structured record Bundle for "patient16"
     And the "referrals" List carries the warning "confidential-items"
 
+  @req:STR-REF-04 @since:1.6.0
+  Scenario: The confidential referral is not in the Bundle
+    The warning says an item was withheld; the item itself must be absent. The non-withheld view
+    (Migrate with sensitive information, confidential items labelled NOPAT) names it. Lists, warning
+    codes: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
+    Given a structured record request for "patient16"
+    And the parameter "includeReferrals" is added
+    When the request is sent
+    Then the response is a structured record Bundle for "patient16"
+    And the confidential items of the "referrals" area are not in the Bundle
+
   @req:STR-REF-05
   Scenario: A problem of patient2 is linked to a ReferralRequest
     Given a structured record request for "patient2"

@@ -79,3 +79,14 @@ Feature: Get structured record - uncategorised data
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
     And the "uncategorised data" List carries the warning "confidential-items"
+
+  @req:STR-UNC-06 @since:1.6.0
+  Scenario: The confidential observation is not in the Bundle
+    The warning says an item was withheld; the item itself must be absent. The non-withheld view
+    (Migrate with sensitive information, confidential items labelled NOPAT) names it. Lists, warning
+    codes: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
+    Given a structured record request for "patient2"
+    And the parameter "includeUncategorisedData" is added
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the confidential items of the "uncategorised data" area are not in the Bundle

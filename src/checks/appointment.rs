@@ -13,12 +13,15 @@ use super::resource::{
     declares_profile, has_id, has_version_id, identifiers_complete, lacks_elements,
 };
 use super::response::resource_type_is;
+use super::response::{body_as_json, response};
 use super::slot::{
     delivery_channel, extensions, has_type_text, local_date_time, practitioner_role,
 };
-use super::{ensure, CheckResult};
+use super::{ensure, outcome, CheckResult};
 use crate::gpconnect::appointments::{self as apt, change};
 use crate::gpconnect::systems::{self, profiles};
+use crate::gpconnect::ErrorCode;
+use crate::http::Exchange;
 
 /// (type, id) of every participant actor, failing on a participant without a relative actor reference.
 pub fn participants(a: &Value) -> Result<Vec<(String, String)>, String> {
@@ -159,7 +162,18 @@ pub fn conforms(a: &Value) -> CheckResult {
         "Appointment has no Location participant".to_string()
     })?;
     has_type_text(a, "serviceType")?;
-    booking_organisation(a)?;
+    // bookingOrganisation is 0..1 on GPConnect-Appointment-1: a consumer SHALL send it on Book and the
+    // provider SHALL return it as stored (checked by `matches_booking` on appointments booked through GP
+    // Connect), but Read and Retrieve return every appointment in the book, including those booked
+    // outside GP Connect, which have none (Read an appointment:
+    // https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html).
+    let booking_organisations = extensions(a, apt::EXT_BOOKING_ORGANISATION).len();
+    ensure(booking_organisations <= 1, || {
+        format!("Appointment carries {booking_organisations} bookingOrganisation extensions; at most one (0..1)")
+    })?;
+    if booking_organisations == 1 {
+        booking_organisation(a)?;
+    }
     for e in extensions(a, apt::EXT_PRACTITIONER_ROLE) {
         practitioner_role(e, "Appointment")?;
     }
@@ -268,6 +282,69 @@ pub fn matches_booking(sent: &Value, returned: &Value) -> CheckResult {
     Ok(())
 }
 
+/// A Book or Amend carrying a description or comment longer than the provider stores is either refused
+/// with 422 INVALID_RESOURCE (the resource breaks a business rule; a 5xx is the provider failing) or
+/// accepted with both texts stored unaltered (Book an appointment, description and comment:
+/// https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html; error
+/// codes: https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html).
+pub fn refused_or_stored(exchange: &Exchange, sent: &Value) -> CheckResult {
+    let status = response(exchange)?.status;
+    if status == 200 || status == 201 {
+        let a = body_as_json(exchange)?;
+        text_kept(sent, &a, "description")?;
+        text_kept(sent, &a, "comment")
+    } else {
+        outcome::is_error(exchange, ErrorCode::InvalidResource)
+    }
+}
+
+/// What a follow-up read shows about an appointment a refused request must not have changed: the read
+/// SHALL succeed (the appointment is in the future; cancelled ones are read too), and the appointment
+/// has the version and content it had before.
+pub fn read_shows_unchanged(known: &Value, read: &Exchange) -> CheckResult {
+    let status = response(read)?.status;
+    let id = known.get("id").and_then(Value::as_str).unwrap_or("?");
+    ensure(status == 200, || {
+        format!("the follow-up read of Appointment/{id} was answered with HTTP {status}: a read of a future appointment SHALL succeed, so nothing shows the refused request left it unchanged")
+    })?;
+    let now = body_as_json(read)?;
+    ensure(
+        now.pointer("/meta/versionId") == known.pointer("/meta/versionId"),
+        || {
+            format!(
+                "the refused request still changed the appointment: version {:?} became {:?}",
+                known.pointer("/meta/versionId"),
+                now.pointer("/meta/versionId")
+            )
+        },
+    )?;
+    only_changed(known, &now, &[])
+}
+
+/// A cancel of an appointment that is already cancelled: the specification lists no error for it
+/// (Cancel an appointment, provider errors:
+/// https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html),
+/// so either a refusal (a 4xx with a GP Connect code) or a 200 whose appointment is still cancelled with
+/// nothing else changed. Returns whether it was refused.
+pub fn cancel_again_outcome(exchange: &Exchange, before: &Value) -> Result<bool, String> {
+    let status = response(exchange)?.status;
+    if status == 200 {
+        let a = body_as_json(exchange)?;
+        conforms(&a)?;
+        ensure(a["status"] == "cancelled", || {
+            format!(
+                "cancelling a cancelled appointment made its status {}",
+                a["status"]
+            )
+        })?;
+        only_changed(before, &a, &[])?;
+        Ok(false)
+    } else {
+        outcome::is_client_error(exchange)?;
+        Ok(true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,9 +378,17 @@ mod tests {
             conforms(&broken(|a| a["start"] = json!("2030-07-01T08:00:00Z"))),
             "UK local time"
         );
+        // An appointment booked outside GP Connect has no booking organisation (0..1).
+        let mut outside = appointment();
+        outside["extension"] = json!([]);
+        outside.as_object_mut().unwrap().remove("contained");
+        conforms(&outside).unwrap();
         assert_fails!(
-            conforms(&broken(|a| a["extension"] = json!([]))),
-            "0 bookingOrganisation extensions"
+            conforms(&broken(|a| {
+                let e = a["extension"][0].clone();
+                a["extension"] = json!([e.clone(), e]);
+            })),
+            "at most one"
         );
         assert_fails!(
             conforms(&broken(|a| a["status"] = json!("cancelled"))),
@@ -398,5 +483,97 @@ mod tests {
             matches_booking(&a, &b),
             "Appointment.description was sent with"
         );
+    }
+
+    fn json_exchange(status: u16, body: &Value) -> Exchange {
+        crate::checks::fixtures::exchange(
+            status,
+            &[("Content-Type", "application/fhir+json;charset=utf-8")],
+            &body.to_string(),
+        )
+    }
+
+    fn error_body(code: &str, issue_type: &str) -> Value {
+        json!({"resourceType": "OperationOutcome", "meta": {"profile": [profiles::OPERATION_OUTCOME]},
+            "issue": [{"severity": "error", "code": issue_type, "details": {"coding": [{"system": systems::SPINE_ERROR_OR_WARNING_CODE, "code": code, "display": "x"}]}}]})
+    }
+
+    #[test]
+    fn long_texts_are_refused_as_invalid_resource_or_kept() {
+        let mut sent = appointment();
+        sent["description"] = json!("d".repeat(101));
+        refused_or_stored(&json_exchange(201, &sent), &sent).unwrap();
+        let mut cut = sent.clone();
+        cut["description"] = json!("d".repeat(100));
+        assert_fails!(
+            refused_or_stored(&json_exchange(201, &cut), &sent),
+            "unaltered"
+        );
+        refused_or_stored(
+            &json_exchange(422, &error_body("INVALID_RESOURCE", "invalid")),
+            &sent,
+        )
+        .unwrap();
+        assert!(refused_or_stored(
+            &json_exchange(500, &error_body("INTERNAL_SERVER_ERROR", "exception")),
+            &sent
+        )
+        .is_err());
+        assert!(refused_or_stored(
+            &json_exchange(400, &error_body("BAD_REQUEST", "invalid")),
+            &sent
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn a_failed_follow_up_read_is_not_proof_of_no_change() {
+        let a = appointment();
+        read_shows_unchanged(&a, &json_exchange(200, &a)).unwrap();
+        let mut changed = a.clone();
+        changed["meta"]["versionId"] = json!("4");
+        assert_fails!(
+            read_shows_unchanged(&a, &json_exchange(200, &changed)),
+            "version"
+        );
+        assert_fails!(
+            read_shows_unchanged(
+                &a,
+                &json_exchange(404, &error_body("NO_RECORD_FOUND", "not-found"))
+            ),
+            "HTTP 404"
+        );
+        assert!(read_shows_unchanged(
+            &a,
+            &json_exchange(500, &error_body("INTERNAL_SERVER_ERROR", "exception"))
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn cancelling_again_is_refused_or_changes_nothing() {
+        let mut before = appointment();
+        before["status"] = json!("cancelled");
+        before["extension"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"url": apt::EXT_CANCELLATION_REASON, "valueString": "r"}));
+        assert!(!cancel_again_outcome(&json_exchange(200, &before), &before).unwrap());
+        assert!(cancel_again_outcome(
+            &json_exchange(422, &error_body("INVALID_RESOURCE", "invalid")),
+            &before
+        )
+        .unwrap());
+        let mut moved = before.clone();
+        moved["comment"] = json!("changed");
+        assert_fails!(
+            cancel_again_outcome(&json_exchange(200, &moved), &before),
+            "comment"
+        );
+        assert!(cancel_again_outcome(
+            &json_exchange(500, &error_body("INTERNAL_SERVER_ERROR", "exception")),
+            &before
+        )
+        .is_err());
     }
 }

@@ -14,8 +14,10 @@ pub fn entries(bundle: &Value) -> Vec<&Value> {
         .unwrap_or_default()
 }
 
-/// A Bundle of type searchset, without `entry.fullUrl` (SHOULD NOT since 1.2.3; we treat it as a failure
-/// as the official suite's users expect).
+/// A Bundle of type searchset whose entries hold resources. `entry.fullUrl` is a SHOULD NOT in Foundations
+/// and Appointments (1.2.3+), so it is not a failure here: [`full_url_warnings`] reports it ("FHIR
+/// resource guidance", Bundle.entry.fullUrl:
+/// https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_resource_guidance.html).
 pub fn is_searchset(bundle: &Value) -> CheckResult {
     resource_type_is(bundle, "Bundle")?;
     let ty = bundle
@@ -29,9 +31,6 @@ pub fn is_searchset(bundle: &Value) -> CheckResult {
         for (i, e) in list.iter().enumerate() {
             ensure(e.get("resource").is_some(), || {
                 format!("Bundle.entry[{i}] has no resource")
-            })?;
-            ensure(e.get("fullUrl").is_none(), || {
-                format!("Bundle.entry[{i}].fullUrl is populated; GP Connect says it SHOULD NOT be")
             })?;
         }
     }
@@ -54,6 +53,27 @@ pub fn all_entries_are(bundle: &Value, resource_type: &str) -> CheckResult {
     Ok(())
 }
 
+/// `(location, message)` for every `entry.fullUrl` of a Foundations or Appointments Bundle: the
+/// specification says it SHOULD NOT be populated (1.2.3+), a warning rather than a failure. (In Access
+/// Record Structured it is a MUST NOT, enforced by the structured Bundle rules.)
+pub fn full_url_warnings(bundle: &Value) -> Vec<(String, String)> {
+    bundle
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, e)| e.get("fullUrl").is_some())
+        .map(|(i, _)| {
+            (
+                format!("Bundle.entry[{i}].fullUrl"),
+                "Bundle.entry.fullUrl is populated; GP Connect says it SHOULD NOT be (1.2.3+)"
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,7 +90,12 @@ mod tests {
         let collection = json!({"resourceType": "Bundle", "type": "collection"});
         assert_fails!(is_searchset(&collection), "collection");
         let full_url = json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "http://x/Patient/1", "resource": {"resourceType": "Patient"}}]});
-        assert_fails!(is_searchset(&full_url), "fullUrl");
+        // fullUrl is a SHOULD NOT: the Bundle passes and the warning names the entry.
+        is_searchset(&full_url).unwrap();
+        let w = full_url_warnings(&full_url);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].0, "Bundle.entry[0].fullUrl");
+        assert!(full_url_warnings(&good).is_empty());
         let empty = json!({"resourceType": "Bundle", "type": "searchset"});
         entry_count_is(&empty, 0).unwrap();
     }

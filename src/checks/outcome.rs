@@ -134,6 +134,53 @@ pub fn is_any_error(exchange: &Exchange) -> CheckResult {
     well_formed(&outcome).map(|_| ())
 }
 
+/// The response refuses the request as the consumer's fault: a 4xx status with a well-formed
+/// OperationOutcome whose code is a GP Connect error code sent with its own HTTP status. A 5xx is the
+/// provider failing, not a refusal; a code sent with another code's status is not the error it names
+/// (cross-cutting error handling, "Error handling guidance":
+/// https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html).
+pub fn is_client_error(exchange: &Exchange) -> CheckResult {
+    let r = response(exchange)?;
+    ensure((400..500).contains(&r.status), || {
+        format!(
+            "expected the request to be refused with a 4xx status and an OperationOutcome, got {}{}",
+            r.status,
+            if r.status >= 500 {
+                " (a server error is the provider failing, not a refusal)"
+            } else {
+                ""
+            }
+        )
+    })?;
+    let outcome = body_as_json(exchange)
+        .map_err(|e| format!("an error response must carry an OperationOutcome: {e}"))?;
+    let code = well_formed(&outcome)?;
+    let known = ErrorCode::from_code(&code)
+        .ok_or_else(|| format!("error code {code:?} is not a GP Connect error code"))?;
+    ensure(known.http_status() == r.status, || {
+        format!(
+            "error {known} comes with HTTP {}, not {}",
+            known.http_status(),
+            r.status
+        )
+    })
+}
+
+/// The response is either the error `code` (checked as [`is_error`]) or a success (2xx). Where the
+/// specification does not oblige a provider to refuse a request, a success is not a failure: it returns
+/// `Ok(Some(note))` for the caller to show as a warning; the refusal returns `Ok(None)`. Anything else
+/// (another code, a 5xx, an error without an OperationOutcome) fails.
+pub fn is_error_or_success(exchange: &Exchange, code: ErrorCode) -> Result<Option<String>, String> {
+    let r = response(exchange)?;
+    if (200..300).contains(&r.status) {
+        return Ok(Some(format!(
+            "the request was answered with HTTP {} rather than refused with {code}",
+            r.status
+        )));
+    }
+    is_error(exchange, code).map(|_| None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +281,86 @@ mod tests {
         assert_fails!(well_formed(&v), "display");
         v["issue"] = json!([]);
         assert_fails!(well_formed(&v), "no issue");
+    }
+
+    #[test]
+    fn a_refusal_is_a_4xx_with_its_own_code() {
+        let refused = exchange(
+            400,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        is_client_error(&refused).unwrap();
+        let unprocessable = exchange(
+            422,
+            &[CT],
+            &outcome("INVALID_PARAMETER", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        is_client_error(&unprocessable).unwrap();
+        let server = exchange(
+            500,
+            &[CT],
+            &outcome(
+                "INTERNAL_SERVER_ERROR",
+                SPINE_ERROR_OR_WARNING_CODE,
+                "exception",
+            ),
+        );
+        assert_fails!(is_client_error(&server), "server error");
+        is_any_error(&server).unwrap();
+        let mismatched = exchange(
+            404,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        assert_fails!(is_client_error(&mismatched), "HTTP 400");
+        let unknown = exchange(
+            400,
+            &[CT],
+            &outcome("WHATEVER", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        assert_fails!(is_client_error(&unknown), "not a GP Connect error code");
+        let ok = exchange(200, &[CT], r#"{"resourceType":"Bundle"}"#);
+        assert!(is_client_error(&ok).is_err());
+    }
+
+    #[test]
+    fn error_or_success_accepts_only_the_named_error_or_a_2xx() {
+        let refused = exchange(
+            400,
+            &[CT],
+            &outcome("BAD_REQUEST", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        assert_eq!(
+            is_error_or_success(&refused, ErrorCode::BadRequest).unwrap(),
+            None
+        );
+        let ok = exchange(200, &[CT], r#"{"resourceType":"Patient"}"#);
+        assert!(is_error_or_success(&ok, ErrorCode::BadRequest)
+            .unwrap()
+            .unwrap()
+            .contains("200"));
+        let server = exchange(
+            500,
+            &[CT],
+            &outcome(
+                "INTERNAL_SERVER_ERROR",
+                SPINE_ERROR_OR_WARNING_CODE,
+                "exception",
+            ),
+        );
+        assert_fails!(
+            is_error_or_success(&server, ErrorCode::BadRequest),
+            "BAD_REQUEST"
+        );
+        let other = exchange(
+            422,
+            &[CT],
+            &outcome("INVALID_RESOURCE", SPINE_ERROR_OR_WARNING_CODE, "invalid"),
+        );
+        assert_fails!(
+            is_error_or_success(&other, ErrorCode::BadRequest),
+            "BAD_REQUEST"
+        );
     }
 }

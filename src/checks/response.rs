@@ -258,4 +258,17 @@ mod tests {
             "expected a Patient resource, got resourceType Bundle"
         );
     }
+
+    #[test]
+    fn the_default_format_is_json_so_an_xml_answer_fails() {
+        let xml = exchange(
+            200,
+            &[("Content-Type", "application/fhir+xml;charset=utf-8")],
+            r#"<Patient xmlns="http://hl7.org/fhir"><id value="1"/></Patient>"#,
+        );
+        body_format_is(&xml, Format::Xml).unwrap();
+        assert!(body_format_is(&xml, Format::Json)
+            .unwrap_err()
+            .contains("application/fhir+json"));
+    }
 }

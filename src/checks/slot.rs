@@ -50,7 +50,10 @@ pub fn extensions<'a>(resource: &'a Value, url: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// A deliveryChannel extension, when present, holds one GPConnect-DeliveryChannel-1 code.
+/// A deliveryChannel extension, when present, is single and holds a code. Its binding to
+/// GPConnect-DeliveryChannel-1 is extensible (Extension-GPConnect-DeliveryChannel-2), so a code outside
+/// the value set is not a failure: [`binding_warnings`] reports it (binding of
+/// https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2).
 pub fn delivery_channel(resource: &Value, ty: &str) -> CheckResult {
     let found = extensions(resource, apt::EXT_DELIVERY_CHANNEL);
     ensure(found.len() <= 1, || {
@@ -60,21 +63,19 @@ pub fn delivery_channel(resource: &Value, ty: &str) -> CheckResult {
         )
     })?;
     if let Some(e) = found.first() {
-        let code = e
-            .get("valueCode")
-            .and_then(Value::as_str)
-            .unwrap_or("(none)");
-        ensure(apt::DELIVERY_CHANNELS.contains(&code), || {
-            format!(
-                "{ty} deliveryChannel valueCode {code:?} is not one of {:?}",
-                apt::DELIVERY_CHANNELS
-            )
-        })?;
+        ensure(
+            e.get("valueCode")
+                .and_then(Value::as_str)
+                .is_some_and(|c| !c.trim().is_empty()),
+            || format!("{ty} deliveryChannel has no valueCode"),
+        )?;
     }
     Ok(())
 }
 
-/// A practitionerRole extension holds one coding from GPConnect-PractitionerRole-1.
+/// A practitionerRole extension holds codings, each with a system, a code and a display. The binding
+/// is extensible (GPConnect-PractitionerRole-1 until 1.2.8, CareConnect-SDSJobRoleName-1 from 1.2.9), so
+/// a coding outside the value set is not a failure: [`binding_warnings`] reports it.
 pub fn practitioner_role(ext: &Value, ty: &str) -> CheckResult {
     let codings = ext
         .pointer("/valueCodeableConcept/coding")
@@ -85,22 +86,11 @@ pub fn practitioner_role(ext: &Value, ty: &str) -> CheckResult {
         format!("{ty} practitionerRole has no coding")
     })?;
     for c in codings {
-        let system = c.get("system").and_then(Value::as_str).unwrap_or("(none)");
-        let code = c.get("code").and_then(Value::as_str).unwrap_or("(none)");
-        ensure(system == apt::CS_SDS_JOB_ROLE_NAME, || {
-            format!(
-                "{ty} practitionerRole coding system is {system:?}; expected {}",
-                apt::CS_SDS_JOB_ROLE_NAME
-            )
+        let system = c.get("system").and_then(Value::as_str).unwrap_or("");
+        let code = c.get("code").and_then(Value::as_str).unwrap_or("");
+        ensure(!system.is_empty() && !code.is_empty(), || {
+            format!("{ty} practitionerRole coding has no system or no code ({system:?}, {code:?})")
         })?;
-        ensure(
-            apt::PRACTITIONER_ROLES.iter().any(|(k, _)| *k == code),
-            || {
-                format!(
-                    "{ty} practitionerRole code {code:?} is not in GPConnect-PractitionerRole-1"
-                )
-            },
-        )?;
         ensure(
             c.get("display")
                 .and_then(Value::as_str)
@@ -368,6 +358,79 @@ pub fn search_bundle(b: &Value, asked: &SearchAsked) -> Result<usize, String> {
     Ok(slots.len())
 }
 
+/// The extensible bindings of a Slot, Schedule or Appointment that its values leave: the
+/// practitionerRole codings (value set of `roles`, which changed in 1.2.9) and the deliveryChannel code
+/// (GPConnect-DeliveryChannel-1). An extensible binding lets a provider use another code when none of
+/// the set fits, so each is a warning, never a failure (binding strength "extensible" in
+/// https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-PractitionerRole-1, version 1.2.0
+/// for 1.2.1–1.2.8 and 1.3.0 for 1.2.9, and in
+/// https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2).
+pub fn binding_warnings(resource: &Value, roles: apt::PractitionerRoleSet) -> Vec<String> {
+    let ty = super::resource::resource_type(resource);
+    let mut out = Vec::new();
+    for e in extensions(resource, apt::EXT_PRACTITIONER_ROLE) {
+        let codings = e
+            .pointer("/valueCodeableConcept/coding")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        let pairs: Vec<(&str, &str)> = codings
+            .map(|c| {
+                (
+                    c.get("system").and_then(Value::as_str).unwrap_or(""),
+                    c.get("code").and_then(Value::as_str).unwrap_or(""),
+                )
+            })
+            .collect();
+        if !pairs.is_empty() && !pairs.iter().any(|(s, c)| roles.contains(s, c)) {
+            out.push(format!(
+                "{ty} practitionerRole {pairs:?} is not in {} (extensible binding: allowed only when no code of the set fits)",
+                roles.url()
+            ));
+        }
+    }
+    for e in extensions(resource, apt::EXT_DELIVERY_CHANNEL) {
+        let code = e.get("valueCode").and_then(Value::as_str).unwrap_or("");
+        if !apt::DELIVERY_CHANNELS.contains(&code) {
+            out.push(format!(
+                "{ty} deliveryChannel {code:?} is not one of {:?} of GPConnect-DeliveryChannel-1 (extensible binding: allowed only when no code of the set fits)",
+                apt::DELIVERY_CHANNELS
+            ));
+        }
+    }
+    out
+}
+
+/// A search with an `_include` the provider does not support: refused with one of `codes`, or answered
+/// as if the include were not there, with a valid free-slot Bundle holding nothing the include would
+/// have brought (only Slot, Schedule, Location, Practitioner, Organization). FHIR servers ignore search
+/// parameters they do not support ("Unknown search parameters SHALL be ignored", General API guidance:
+/// https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html), and Search
+/// for free slots names no error for an unknown include
+/// (https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html).
+pub fn refused_or_ignored(
+    exchange: &crate::http::Exchange,
+    codes: &[crate::gpconnect::ErrorCode],
+    asked: &SearchAsked,
+) -> CheckResult {
+    let status = super::response::response(exchange)?.status;
+    if status == 200 {
+        let b = super::response::body_as_json(exchange)?;
+        return search_bundle(&b, asked).map(|_| ());
+    }
+    let mut failures = Vec::new();
+    for c in codes {
+        match super::outcome::is_error(exchange, *c) {
+            Ok(()) => return Ok(()),
+            Err(e) => failures.push(e),
+        }
+    }
+    Err(format!(
+        "expected a valid free-slot Bundle or one of the errors {codes:?}: {}",
+        failures.join("; ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,9 +459,14 @@ mod tests {
         let mut utc = slot();
         utc["start"] = json!("2030-07-01T08:00:00Z");
         assert_fails!(slot_conforms(&utc), "local");
+        assert_fails!(slot_conforms(&utc), "local");
+        // An unlisted delivery channel is allowed by the extensible binding: a warning, not a failure.
         let mut channel = slot();
         channel["extension"][0]["valueCode"] = json!("Carrier pigeon");
-        assert_fails!(slot_conforms(&channel), "\"Carrier pigeon\" is not one of");
+        slot_conforms(&channel).unwrap();
+        let mut no_channel_code = slot();
+        no_channel_code["extension"][0]["valueCode"] = json!("");
+        assert_fails!(slot_conforms(&no_channel_code), "valueCode");
         let mut special = slot();
         special["specialty"] = json!([{"text": "x"}]);
         assert_fails!(slot_conforms(&special), "specialty");
@@ -412,12 +480,6 @@ mod tests {
         assert_fails!(
             schedule_conforms(&no_role),
             "carries 0 practitionerRole extensions"
-        );
-        let mut bad_role = schedule();
-        bad_role["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("R9999");
-        assert_fails!(
-            schedule_conforms(&bad_role),
-            "\"R9999\" is not in GPConnect-PractitionerRole-1"
         );
     }
 
@@ -449,9 +511,13 @@ mod tests {
         practitioner_role(role, "Schedule").unwrap();
         let mut other_system = role.clone();
         other_system["valueCodeableConcept"]["coding"][0]["system"] = json!("http://x");
+        // Another code system is allowed by the extensible binding (a warning, binding_warnings).
+        practitioner_role(&other_system, "Schedule").unwrap();
+        let mut no_system = role.clone();
+        no_system["valueCodeableConcept"]["coding"][0]["system"] = json!("");
         assert_fails!(
-            practitioner_role(&other_system, "Schedule"),
-            "coding system is \"http://x\""
+            practitioner_role(&no_system, "Schedule"),
+            "has no system or no code"
         );
         let mut no_display = role.clone();
         no_display["valueCodeableConcept"]["coding"][0]
@@ -474,6 +540,40 @@ mod tests {
             ),
             "Slot.serviceType.text is not populated"
         );
+        // A role outside the value set is allowed by the extensible binding: a warning, not a failure.
+        let mut other_role = schedule();
+        other_role["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("R9999");
+        schedule_conforms(&other_role).unwrap();
+        let mut no_code = schedule();
+        no_code["extension"][0]["valueCodeableConcept"]["coding"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("code");
+        assert_fails!(schedule_conforms(&no_code), "no code");
+    }
+
+    #[test]
+    fn extensible_bindings_are_warnings_and_follow_the_version() {
+        use apt::PractitionerRoleSet as Set;
+        let v127 = Set::for_version((1, 2, 7));
+        let v129 = Set::for_version((1, 2, 9));
+        assert!(binding_warnings(&schedule(), v127).is_empty());
+        assert!(binding_warnings(&slot(), v127).is_empty());
+        let mut other_role = schedule();
+        other_role["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("R9999");
+        let w = binding_warnings(&other_role, v127);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("GPConnect-PractitionerRole-1"));
+        // 1.2.9 binds to the HL7 UK SDS job role code system: the 1.2.7 coding is outside it.
+        assert!(binding_warnings(&schedule(), v129)[0].contains("CareConnect-SDSJobRoleName-1"));
+        let mut hl7 = schedule();
+        hl7["extension"][0]["valueCodeableConcept"]["coding"][0]["system"] =
+            json!(apt::CS_SDS_JOB_ROLE_NAME_HL7_UK);
+        hl7["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] = json!("R8000");
+        assert!(binding_warnings(&hl7, v129).is_empty());
+        let mut channel = slot();
+        channel["extension"][0]["valueCode"] = json!("Carrier pigeon");
+        assert!(binding_warnings(&channel, v127)[0].contains("Carrier pigeon"));
     }
 
     #[test]
@@ -506,5 +606,50 @@ mod tests {
             "window"
         );
         assert_eq!(search_bundle(&b(vec![]), &asked).unwrap(), 0);
+    }
+
+    #[test]
+    fn an_unsupported_include_is_refused_or_ignored() {
+        use crate::gpconnect::ErrorCode;
+        let asked = SearchAsked {
+            start: time::parse_date_time("2030-07-01T00:00:00+01:00").unwrap(),
+            end: time::parse_date_time("2030-07-02T00:00:00+01:00").unwrap(),
+            practitioners: false,
+            locations: false,
+        };
+        let codes = [ErrorCode::InvalidParameter, ErrorCode::BadRequest];
+        let ct = [("Content-Type", "application/fhir+json;charset=utf-8")];
+        let x = |status: u16, body: &Value| {
+            crate::checks::fixtures::exchange(status, &ct, &body.to_string())
+        };
+        let org = json!({"resourceType": "Organization", "id": "1", "meta": {"versionId": "1", "profile": [profiles::ORGANIZATION]},
+            "identifier": [{"system": crate::gpconnect::systems::ODS_ORGANIZATION_CODE, "value": "A1"}], "name": "X"});
+        let b = |rs: Vec<Value>| json!({"resourceType": "Bundle", "type": "searchset", "entry": rs.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()});
+        refused_or_ignored(
+            &x(200, &b(vec![slot(), schedule(), org.clone()])),
+            &codes,
+            &asked,
+        )
+        .unwrap();
+        let patient = json!({"resourceType": "Patient", "id": "1"});
+        assert_fails!(
+            refused_or_ignored(
+                &x(200, &b(vec![slot(), schedule(), org, patient])),
+                &codes,
+                &asked
+            ),
+            "Patient"
+        );
+        let oo = |code: &str, ty: &str| {
+            json!({"resourceType": "OperationOutcome", "meta": {"profile": [profiles::OPERATION_OUTCOME]},
+            "issue": [{"severity": "error", "code": ty, "details": {"coding": [{"system": crate::gpconnect::systems::SPINE_ERROR_OR_WARNING_CODE, "code": code, "display": "x"}]}}]})
+        };
+        refused_or_ignored(&x(422, &oo("INVALID_PARAMETER", "invalid")), &codes, &asked).unwrap();
+        assert!(refused_or_ignored(
+            &x(500, &oo("INTERNAL_SERVER_ERROR", "exception")),
+            &codes,
+            &asked
+        )
+        .is_err());
     }
 }

@@ -106,7 +106,9 @@ pub fn bundle_id_is(bundle: &Value, trace_id: &str) -> CheckResult {
 }
 
 /// Exactly one Patient, with the NHS number asked for; the resources it references are in the Bundle,
-/// and there is at least one Organization and Practitioner.
+/// and there is at least one Organization (the registered practice is always present; a Practitioner
+/// only when the patient has a usual GP), each base resource declaring `meta.profile` (1..*). Bundle
+/// population: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_bundle.html
 pub fn patient_and_base(bundle: &Value, nhs_number: &str) -> CheckResult {
     let patients = of_type(bundle, "Patient");
     ensure(patients.len() == 1, || {
@@ -120,11 +122,10 @@ pub fn patient_and_base(bundle: &Value, nhs_number: &str) -> CheckResult {
     ensure(numbers.contains(&nhs_number), || {
         format!("the Patient's NHS numbers are {numbers:?}; expected {nhs_number}")
     })?;
-    for ty in ["Organization", "Practitioner"] {
-        ensure(!of_type(bundle, ty).is_empty(), || {
-            format!("the Bundle holds no {ty}")
-        })?;
-    }
+    ensure(!of_type(bundle, "Organization").is_empty(), || {
+        "the Bundle holds no Organization (the patient's registered practice is always present)"
+            .to_string()
+    })?;
     let mut targets: Vec<&str> = p
         .get("generalPractitioner")
         .and_then(Value::as_array)
@@ -150,8 +151,8 @@ pub fn patient_and_base(bundle: &Value, nhs_number: &str) -> CheckResult {
             ensure(
                 r.pointer("/meta/profile")
                     .and_then(Value::as_array)
-                    .is_some_and(|p| p.len() == 1),
-                || format!("{} must declare exactly one meta.profile", label(r)),
+                    .is_some_and(|p| !p.is_empty()),
+                || format!("{} must declare its meta.profile (1..*)", label(r)),
             )?;
         }
     }
@@ -1223,6 +1224,134 @@ pub fn has_nopat_label(bundle: &Value) -> CheckResult {
     })
 }
 
+/// Resource types that are not clinical items (the patient, the people and places, the Lists, warnings).
+const NOT_CLINICAL: &[&str] = &[
+    "Patient",
+    "Organization",
+    "Practitioner",
+    "PractitionerRole",
+    "Location",
+    "HealthcareService",
+    "List",
+    "OperationOutcome",
+];
+
+/// Every clinical item of a Bundle: entry resources and the resources contained in Lists (ended
+/// allergies are contained in their List), excluding the patient, people, places, Lists and warnings.
+pub fn clinical_items(bundle: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for r in entries(bundle) {
+        if s(r, "/resourceType") == "List" {
+            out.extend(
+                r.get("contained")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+        } else if !NOT_CLINICAL.contains(&s(r, "/resourceType")) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// A clinical item's business identity: its `system|value` identifiers, which are globally unique and
+/// persistent across requests (GP Connect 1.6.0, Access Record Structured, "Resource identifiers"), so the same item can be found in two responses.
+fn identity(r: &Value) -> Vec<String> {
+    r.get("identifier")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|i| format!("{}|{}", s(i, "/system"), s(i, "/value")))
+        .filter(|k| k != "|")
+        .collect()
+}
+
+fn item_label(r: &Value) -> String {
+    let ids = identity(r);
+    match ids.first() {
+        Some(i) => format!("{} {i}", s(r, "/resourceType")),
+        None => label(r),
+    }
+}
+
+/// Whether a resource carries the NOPAT security label (GP Connect 1.6.0, "Migrate patient record", security labels).
+pub fn has_nopat(r: &Value) -> bool {
+    r.pointer("/meta/security")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|c| s(c, "/code") == ss::NOPAT && s(c, "/system") == ss::ACT_CODE_SYSTEM)
+}
+
+/// The clinical items (with an identifier) of `full` that appear nowhere in `view`.
+pub fn withheld_items<'a>(full: &'a Value, view: &Value) -> Vec<&'a Value> {
+    let shown: HashSet<String> = clinical_items(view)
+        .into_iter()
+        .flat_map(identity)
+        .collect();
+    clinical_items(full)
+        .into_iter()
+        .filter(|r| {
+            let ids = identity(r);
+            !ids.is_empty() && !ids.iter().any(|i| shown.contains(i))
+        })
+        .collect()
+}
+
+/// Migrate with sensitive information (STR-MIG-03): every item that the same migrate without sensitive
+/// information withheld is an item the NOPAT label applies to, and Migrate MUST label every applicable
+/// resource, not just one (Security labels:
+/// https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html).
+/// Returns how many withheld items were checked; 0 means the target withheld nothing, so the rule could
+/// not be tested.
+pub fn withheld_items_labelled(sensitive: &Value, non_sensitive: &Value) -> Result<usize, String> {
+    let withheld = withheld_items(sensitive, non_sensitive);
+    let unlabelled: Vec<String> = withheld
+        .iter()
+        .filter(|r| !has_nopat(r))
+        .map(|r| item_label(r))
+        .collect();
+    ensure(unlabelled.is_empty(), || {
+        format!(
+            "{} of the {} items withheld without sensitive information carry no NOPAT security label: {}",
+            unlabelled.len(),
+            withheld.len(),
+            unlabelled.join(", ")
+        )
+    })?;
+    Ok(withheld.len())
+}
+
+/// The confidential items were withheld (STR-ALG-07, STR-MED-08, STR-UNC-06, STR-REF-04, STR-MIG-02):
+/// the items of `types` that the non-withheld view `full` (Migrate with sensitive information, where
+/// confidential items are returned with the NOPAT label) marks confidential must not appear in `view`.
+/// A `confidential-items` warning with the item still present is a false warning and a leak (Lists,
+/// warning codes: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html).
+/// Returns how many confidential items were checked; 0 means the full view labels none of that type.
+pub fn confidential_withheld(view: &Value, full: &Value, types: &[&str]) -> Result<usize, String> {
+    let shown: HashSet<String> = clinical_items(view)
+        .into_iter()
+        .flat_map(identity)
+        .collect();
+    let confidential: Vec<&Value> = clinical_items(full)
+        .into_iter()
+        .filter(|r| types.contains(&s(r, "/resourceType")) && has_nopat(r))
+        .collect();
+    let leaked: Vec<String> = confidential
+        .iter()
+        .filter(|r| identity(r).iter().any(|i| shown.contains(i)))
+        .map(|r| item_label(r))
+        .collect();
+    ensure(leaked.is_empty(), || {
+        format!(
+            "confidential item(s) returned although the List says they were withheld: {}",
+            leaked.join(", ")
+        )
+    })?;
+    Ok(confidential.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1375,10 +1504,8 @@ mod tests {
         assert_fails!(patient_and_base(&b, "9476719931"), "expected 9476719931");
         let mut no_gp = bundle();
         no_gp["entry"].as_array_mut().unwrap().remove(2);
-        assert_fails!(
-            patient_and_base(&no_gp, "9690937286"),
-            "the Bundle holds no Practitioner"
-        );
+        // A Practitioner is not required in the structured Bundle: only the registered practice.
+        patient_and_base(&no_gp, "9690937286").unwrap();
         let twice = with(vec![bundle()["entry"][1]["resource"].clone()]);
         assert_fails!(
             no_duplicates(&twice),
@@ -1622,6 +1749,109 @@ mod tests {
         assert_fails!(
             diary(&with(vec![done, diary_list]), gs::LATEST),
             "only incomplete (active) diary entries"
+        );
+    }
+
+    fn item(ty: &str, id: &str, nopat: bool) -> Value {
+        let mut r = json!({"resourceType": ty, "id": id, "meta": {"profile": ["p"]},
+            "identifier": [{"system": "https://provider.example/Id/item", "value": id}]});
+        if nopat {
+            r["meta"]["security"] =
+                json!([{"system": ss::ACT_CODE_SYSTEM, "code": ss::NOPAT, "display": "x"}]);
+        }
+        r
+    }
+
+    fn with_items(items: Vec<Value>) -> Value {
+        let mut b = bundle();
+        for r in items {
+            b["entry"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"resource": r}));
+        }
+        b
+    }
+
+    #[test]
+    fn base_resources_follow_the_bundle_page() {
+        let mut no_gp = bundle();
+        no_gp["entry"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|e| e["resource"]["resourceType"] != "Practitioner");
+        patient_and_base(&no_gp, "9690937286").unwrap();
+        let mut two_profiles = bundle();
+        two_profiles["entry"][1]["resource"]["meta"]["profile"] = json!([
+            profiles::ORGANIZATION,
+            "https://provider.example/StructureDefinition/Org"
+        ]);
+        patient_and_base(&two_profiles, "9690937286").unwrap();
+        let mut no_profile = bundle();
+        no_profile["entry"][1]["resource"]["meta"]["profile"] = json!([]);
+        assert_fails!(patient_and_base(&no_profile, "9690937286"), "meta.profile");
+        let mut no_org = bundle();
+        no_org["entry"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|e| e["resource"]["resourceType"] != "Organization");
+        no_org["entry"][0]["resource"]
+            .as_object_mut()
+            .unwrap()
+            .remove("managingOrganization");
+        assert_fails!(patient_and_base(&no_org, "9690937286"), "Organization");
+    }
+
+    #[test]
+    fn every_withheld_item_must_carry_nopat_not_just_one() {
+        let non_sensitive = with_items(vec![item("Observation", "o1", false)]);
+        let good = with_items(vec![
+            item("Observation", "o1", false),
+            item("MedicationStatement", "m6", true),
+            item("Observation", "o4", true),
+        ]);
+        assert_eq!(withheld_items_labelled(&good, &non_sensitive).unwrap(), 2);
+        let one_label = with_items(vec![
+            item("Observation", "o1", false),
+            item("MedicationStatement", "m6", true),
+            item("Observation", "o4", false),
+        ]);
+        assert_fails!(withheld_items_labelled(&one_label, &non_sensitive), "o4");
+        assert_eq!(
+            withheld_items_labelled(&non_sensitive, &non_sensitive).unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_confidential_item_must_be_absent_not_just_warned_about() {
+        let full = with_items(vec![
+            item("MedicationStatement", "m1", false),
+            item("MedicationStatement", "m6", true),
+            item("Observation", "o4", true),
+        ]);
+        let withheld = with_items(vec![item("MedicationStatement", "m1", false)]);
+        assert_eq!(
+            confidential_withheld(&withheld, &full, &["MedicationStatement"]).unwrap(),
+            1
+        );
+        let leaked = with_items(vec![
+            item("MedicationStatement", "m1", false),
+            item("MedicationStatement", "m6", false),
+        ]);
+        assert_fails!(
+            confidential_withheld(&leaked, &full, &["MedicationStatement"]),
+            "m6"
+        );
+        // Items contained in a List (ended allergies) count too.
+        let full_allergy = with_items(vec![item("AllergyIntolerance", "a3", true)]);
+        let mut contained = bundle();
+        contained["entry"][3]["resource"]["contained"] =
+            json!([item("AllergyIntolerance", "a3", false)]);
+        assert!(confidential_withheld(&contained, &full_allergy, &["AllergyIntolerance"]).is_err());
+        assert_eq!(
+            confidential_withheld(&withheld, &withheld, &["MedicationStatement"]).unwrap(),
+            0
         );
     }
 }

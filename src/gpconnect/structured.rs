@@ -88,6 +88,29 @@ pub enum Area {
     Diary,
 }
 
+impl Area {
+    /// The clinical resource types an area returns as its items (GP Connect 1.6.0, "Retrieve a patient's structured record", the Bundle per clinical area), used to find an
+    /// area's items across two responses.
+    pub fn item_types(self) -> &'static [&'static str] {
+        match self {
+            Area::Allergies => &["AllergyIntolerance"],
+            Area::Medication => &["MedicationStatement", "MedicationRequest"],
+            Area::Consultations => &["Encounter"],
+            Area::Problems => &["Condition"],
+            Area::Immunisations => &["Immunization", "Observation"],
+            Area::Uncategorised => &["Observation"],
+            Area::Investigations => &[
+                "DiagnosticReport",
+                "Observation",
+                "ProcedureRequest",
+                "Specimen",
+            ],
+            Area::Referrals => &["ReferralRequest"],
+            Area::Diary => &["ProcedureRequest"],
+        }
+    }
+}
+
 /// One row of the clinical-area table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AreaSpec {

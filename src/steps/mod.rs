@@ -50,6 +50,8 @@ pub struct Assurance {
 pub struct Memory {
     /// Logical ids found for test-data names (`patient2` -> `"7"`).
     pub logical_ids: HashMap<String, String>,
+    /// The test-data name of the patient a structured record request was made for.
+    pub structured_alias: Option<String>,
     /// The appointment a scenario is working with.
     pub appointments: appointments::AppointmentMemory,
 }

@@ -36,6 +36,41 @@ async fn any_error(w: &mut Assurance) -> StepResult {
     Ok(checks::outcome::is_any_error(w.response()?)?)
 }
 
+#[then("the response is a 4xx error with an OperationOutcome")]
+async fn client_error(w: &mut Assurance) -> StepResult {
+    Ok(checks::outcome::is_client_error(w.response()?)?)
+}
+
+/// Where the specification does not oblige the provider to refuse: the named error passes, a success
+/// passes with a warning on the response, anything else fails.
+#[then(expr = "the response is the error {error} or a success, with a warning")]
+async fn error_or_success(w: &mut Assurance, code: ErrorCodeName) -> StepResult {
+    let note = checks::outcome::is_error_or_success(w.response()?, code.0)?;
+    if let Some(note) = note {
+        super::validation::warn(w, "(response status)", &note)?;
+    }
+    Ok(())
+}
+
+/// As above, where the answer to the request made valid is itself an error (Register of a patient who is
+/// already registered answers `otherwise`).
+#[then(expr = "the response is the error {error}, or else the error {error} with a warning")]
+async fn error_or_else(
+    w: &mut Assurance,
+    code: ErrorCodeName,
+    otherwise: ErrorCodeName,
+) -> StepResult {
+    let (code, otherwise) = (code.0, otherwise.0);
+    let ex = w.response()?;
+    if checks::outcome::is_error(ex, code).is_ok() {
+        return Ok(());
+    }
+    checks::outcome::is_error(ex, otherwise)
+        .map_err(|e| format!("expected the error {code}, or else {otherwise}: {e}"))?;
+    let note = format!("the request was answered with {otherwise} rather than refused with {code}");
+    super::validation::warn(w, "(response status)", &note)
+}
+
 #[then("the response has Cache-Control no-store")]
 async fn no_store(w: &mut Assurance) -> StepResult {
     Ok(checks::headers::cache_control_no_store(w.response()?)?)

@@ -138,8 +138,66 @@ impl Assurance {
             json!({"resourceType": "Parameters", "parameter": [
             {"name": param::PATIENT_NHS_NUMBER, "valueIdentifier": {"system": systems::NHS_NUMBER, "value": nhs}}]}),
         ));
+        self.memory.structured_alias = Some(alias.to_string());
         self.request = Some(spec);
         Ok(())
+    }
+
+    /// Build a Migrate request for `alias` (see the migrate step) as the request under construction.
+    fn migrate_request(&mut self, alias: &str, sensitive: bool) -> StepResult {
+        self.structured_request(Interaction::MigrateStructuredRecord, alias)?;
+        self.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
+            json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
+        let ods = self.alias(Subject::Organization, MIGRATION_PRACTICE_ALIAS)?;
+        let claims = self
+            .request_mut()?
+            .claims_mut()
+            .ok_or("the request has no JWT claims")?;
+        claims.set(
+            "requested_scope",
+            json!(format!(
+                "patient/*.read {}",
+                if sensitive { "conf/R" } else { "conf/N" }
+            )),
+        );
+        let mut org = claims
+            .get("requesting_organization")
+            .cloned()
+            .unwrap_or(Value::Null);
+        org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
+        claims.set("requesting_organization", org);
+        Ok(())
+    }
+
+    /// The same patient's record through Migrate with or without sensitive information, fetched as a
+    /// setup request. Where there is no such view (a version before Migrate, or the Migrate not
+    /// answered) the comparison cannot be made: inconclusive, not a verdict.
+    async fn migrate_view(&mut self, sensitive: bool) -> Result<Value, Problem> {
+        if version(self) < gs::since::MIGRATE {
+            return Err(Problem::inconclusive(format!(
+                "the confidential items can only be told by comparing with Migrate structured record, which {} does not have",
+                self.ctx.config.target.structured_version
+            )));
+        }
+        let alias = self
+            .memory
+            .structured_alias
+            .clone()
+            .ok_or_else(|| Problem::error("no structured record request was made"))?;
+        let saved = self.request.take();
+        let built = self.migrate_request(&alias, sensitive);
+        let spec = self.request.take();
+        self.request = saved;
+        built?;
+        let spec = spec.ok_or_else(|| Problem::error("no Migrate request was built"))?;
+        let ex = self.send_aside(spec).await?;
+        let status = ex.response.as_ref().map(|r| r.status);
+        if status != Some(200) {
+            return Err(Problem::inconclusive(format!(
+                "the Migrate structured record view to compare with was not returned (status {status:?}), so which items are confidential cannot be told"
+            )));
+        }
+        Ok(checks::response::body_as_json(ex)?)
     }
 
     /// The structured Bundle of the last response, checked to be a conformant 200 collection Bundle.
@@ -160,29 +218,7 @@ async fn structured_request(w: &mut Assurance, alias: String) -> StepResult {
     expr = "a migrate structured record request for {string} with sensitive information {word}"
 )]
 async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) -> StepResult {
-    w.structured_request(Interaction::MigrateStructuredRecord, &alias)?;
-    let sensitive = sensitive == "true";
-    w.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
-        json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
-    let ods = w.alias(Subject::Organization, MIGRATION_PRACTICE_ALIAS)?;
-    let claims = w
-        .request_mut()?
-        .claims_mut()
-        .ok_or("the request has no JWT claims")?;
-    claims.set(
-        "requested_scope",
-        json!(format!(
-            "patient/*.read {}",
-            if sensitive { "conf/R" } else { "conf/N" }
-        )),
-    );
-    let mut org = claims
-        .get("requesting_organization")
-        .cloned()
-        .unwrap_or(Value::Null);
-    org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
-    claims.set("requesting_organization", org);
-    Ok(())
+    w.migrate_request(&alias, sensitive == "true")
 }
 
 #[given(expr = "the JWT requesting organisation is {string}")]
@@ -656,9 +692,37 @@ async fn structured_capability(w: &mut Assurance) -> StepResult {
     Ok(())
 }
 
-#[then("the confidential items carry the NOPAT security label")]
+/// STR-MIG-03: the items this Migrate with sensitive information returns and the same Migrate without it
+/// withholds are the confidential ones; each MUST carry NOPAT.
+#[then("every item withheld without sensitive information carries the NOPAT security label")]
 async fn nopat(w: &mut Assurance) -> StepResult {
-    Ok(cs::has_nopat_label(&w.structured_bundle()?)?)
+    let view = w.structured_bundle()?;
+    let other = w.migrate_view(false).await?;
+    let n = cs::withheld_items_labelled(&view, &other)?;
+    if n == 0 {
+        return Err(Problem::inconclusive(
+            "the Migrate without sensitive information withheld nothing, so no item is known to need the NOPAT label",
+        ));
+    }
+    Ok(())
+}
+
+/// The confidential items of an area are absent from the response (not only announced by the List's
+/// warning): the non-withheld view (Migrate with sensitive information, 1.6.0+) names them by the NOPAT
+/// label, and none of them may be in the response.
+#[then(expr = "the confidential items of the {string} area are not in the Bundle")]
+async fn confidential_absent(w: &mut Assurance, area: String) -> StepResult {
+    let a = Area::from_name(&area)
+        .ok_or_else(|| Problem::error(format!("{area:?} is not a clinical area")))?;
+    let view = w.structured_bundle()?;
+    let full = w.migrate_view(true).await?;
+    let n = cs::confidential_withheld(&view, &full, a.item_types())?;
+    if n == 0 {
+        return Err(Problem::inconclusive(format!(
+            "Migrate with sensitive information labels no {area} item NOPAT, so which item is confidential cannot be told"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

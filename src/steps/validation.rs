@@ -7,6 +7,8 @@ use crate::fhir::{self, ProfileSet, Severity};
 use crate::gpconnect::{Capability, Interaction};
 use crate::http::evidence::Finding;
 use crate::http::Exchange;
+use crate::steps::Assurance;
+use crate::verdict::StepResult;
 
 /// The profile set a provider of the configured versions answers with.
 pub fn profile_set(config: &Config, interaction: Option<Interaction>) -> ProfileSet {
@@ -37,6 +39,10 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
     if response.truncated || !is_fhir(response.header("content-type"), &response.body) {
         return;
     }
+    attach_should_warnings(config, interaction, exchange);
+    let Some(response) = &exchange.response else {
+        return;
+    };
     let validator = match fhir::validator() {
         Ok(v) => v,
         Err(e) => {
@@ -72,6 +78,65 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
                 }
             }),
     );
+}
+
+/// Attach a `warning` finding to `exchange` (once per location and message). A warning is a SHOULD the
+/// response does not follow, or a code outside an extensible binding: the report shows it under the
+/// response and the scenario still passes.
+pub fn push_warning(exchange: &mut Exchange, location: &str, message: &str) {
+    let f = Finding {
+        severity: "warning".into(),
+        location: location.into(),
+        message: message.into(),
+    };
+    if !exchange.findings.contains(&f) {
+        exchange.findings.push(f);
+    }
+}
+
+/// Attach a warning to the response under test (see [`push_warning`]).
+pub fn warn(w: &mut Assurance, location: &str, message: &str) -> StepResult {
+    push_warning(w.response_mut()?, location, message);
+    Ok(())
+}
+
+/// The SHOULD-level rules every response is held to, attached as warnings whichever step looks at it:
+/// `Bundle.entry.fullUrl` in Foundations and Appointments Bundles (SHOULD NOT, 1.2.3+; a MUST NOT in
+/// Access Record Structured, enforced there as an error), and the extensible bindings of the
+/// practitionerRole and deliveryChannel extensions on Appointment, Slot and Schedule, judged against the
+/// value set of the target's version.
+pub fn attach_should_warnings(
+    config: &Config,
+    interaction: Option<Interaction>,
+    exchange: &mut Exchange,
+) {
+    let Ok(body) = crate::checks::response::body_as_json(exchange) else {
+        return;
+    };
+    let capability = interaction.map(|i| i.spec().capability);
+    let mut warnings = Vec::new();
+    if capability.is_some_and(Capability::uses_foundations_root)
+        && body.get("resourceType").and_then(|t| t.as_str()) == Some("Bundle")
+    {
+        warnings.extend(crate::checks::bundle::full_url_warnings(&body));
+    }
+    let roles = crate::gpconnect::appointments::PractitionerRoleSet::for_version(
+        parse_version(&config.target.gpconnect_version).unwrap_or((1, 2, 7)),
+    );
+    let mut resources = vec![&body];
+    resources.extend(crate::checks::bundle::entries(&body));
+    for r in resources {
+        let ty = r.get("resourceType").and_then(|t| t.as_str()).unwrap_or("");
+        if matches!(ty, "Appointment" | "Slot" | "Schedule") {
+            let id = r.get("id").and_then(|i| i.as_str()).unwrap_or("?");
+            for m in crate::checks::slot::binding_warnings(r, roles) {
+                warnings.push((format!("{ty}/{id}.extension"), m));
+            }
+        }
+    }
+    for (location, message) in warnings {
+        push_warning(exchange, &location, &message);
+    }
 }
 
 /// The validation errors of a scenario's responses, as one message; `None` when there are none.
@@ -148,6 +213,32 @@ mod tests {
             message.contains("birthDate") || message.contains("gender"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn should_rules_are_warnings_not_errors() {
+        let c = Config::default();
+        let bundle = r#"{"resourceType":"Bundle","type":"searchset","entry":[{"fullUrl":"http://p/Patient/1","resource":{"resourceType":"Patient","id":"1"}}]}"#;
+        let ct = [("Content-Type", "application/fhir+json;charset=utf-8")];
+        let mut x = exchange(200, &ct, bundle);
+        attach_should_warnings(&c, Some(Interaction::FindPatient), &mut x);
+        assert!(
+            x.findings
+                .iter()
+                .any(|f| f.severity == "warning" && f.location == "Bundle.entry[0].fullUrl"),
+            "{:?}",
+            x.findings
+        );
+        assert!(errors_in(std::slice::from_ref(&x)).is_none());
+        // Twice attached, once shown.
+        attach_should_warnings(&c, Some(Interaction::FindPatient), &mut x);
+        assert_eq!(x.findings.len(), 1);
+        let slot = r#"{"resourceType":"Slot","id":"9","extension":[{"url":"https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2","valueCode":"Drive-through"}]}"#;
+        let mut s = exchange(200, &ct, slot);
+        attach_should_warnings(&c, None, &mut s);
+        assert_eq!(s.findings.len(), 1, "{:?}", s.findings);
+        assert_eq!(s.findings[0].severity, "warning");
+        assert!(s.findings[0].message.contains("Drive-through"));
     }
 
     #[test]

@@ -40,6 +40,57 @@ pub const DELIVERY_CHANNELS: &[&str] = &["In-person", "Telephone", "Video"];
 /// SDS job role name code system (practitioner role).
 pub const CS_SDS_JOB_ROLE_NAME: &str =
     "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
+/// SDS job role name code system of HL7 UK CareConnect, which the practitionerRole extension binds to
+/// from 1.2.9 (ValueSet CareConnect-SDSJobRoleName-1, every SDS job role).
+pub const CS_SDS_JOB_ROLE_NAME_HL7_UK: &str =
+    "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-SDSJobRoleName-1";
+/// The first version whose practitionerRole extension binds to the whole SDS job role value set.
+pub const PRACTITIONER_ROLE_FULL_SET_SINCE: (u32, u32, u32) = (1, 2, 9);
+
+/// The value set the practitionerRole extension binds to (extensibly) in one version of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PractitionerRoleSet {
+    /// 1.2.1–1.2.8: GPConnect-PractitionerRole-1, the 20 roles of [`PRACTITIONER_ROLES`].
+    GpConnect,
+    /// 1.2.9 and later: CareConnect-SDSJobRoleName-1, every code of [`CS_SDS_JOB_ROLE_NAME_HL7_UK`].
+    CareConnectSdsJobRoleName,
+}
+
+impl PractitionerRoleSet {
+    /// The value set of the Appointment Management version `v` (major, minor, patch).
+    pub fn for_version(v: (u32, u32, u32)) -> PractitionerRoleSet {
+        if v >= PRACTITIONER_ROLE_FULL_SET_SINCE {
+            PractitionerRoleSet::CareConnectSdsJobRoleName
+        } else {
+            PractitionerRoleSet::GpConnect
+        }
+    }
+
+    /// Whether a coding (system, code) is in the value set.
+    pub fn contains(self, system: &str, code: &str) -> bool {
+        match self {
+            PractitionerRoleSet::GpConnect => {
+                system == CS_SDS_JOB_ROLE_NAME && PRACTITIONER_ROLES.iter().any(|(k, _)| *k == code)
+            }
+            PractitionerRoleSet::CareConnectSdsJobRoleName => {
+                system == CS_SDS_JOB_ROLE_NAME_HL7_UK && !code.trim().is_empty()
+            }
+        }
+    }
+
+    /// The value set's canonical URL, for messages.
+    pub fn url(self) -> &'static str {
+        match self {
+            PractitionerRoleSet::GpConnect => {
+                "https://fhir.nhs.uk/STU3/ValueSet/GPConnect-PractitionerRole-1"
+            }
+            PractitionerRoleSet::CareConnectSdsJobRoleName => {
+                "https://fhir.hl7.org.uk/STU3/ValueSet/CareConnect-SDSJobRoleName-1"
+            }
+        }
+    }
+}
+
 /// GPConnect-PractitionerRole-1 (1.2.1–1.2.8): the 20 SDS job roles a schedule may carry.
 pub const PRACTITIONER_ROLES: &[(&str, &str)] = &[
     ("R0260", "General Medical Practitioner"),

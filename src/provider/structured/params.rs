@@ -89,6 +89,13 @@ fn parameters(body: &Value) -> Result<&Vec<Value>, ApiError> {
             "the request body is a {ty:?}; expected a Parameters resource"
         )));
     }
+    // A `parameter` that is not an array cannot be read as FHIR: the Parameters does not parse
+    // (INVALID_RESOURCE); no `parameter` at all is a request with no recognised parameter.
+    if body.get("parameter").is_some_and(|p| !p.is_array()) {
+        return Err(ApiError::invalid_resource(
+            "Parameters.parameter is not an array".to_string(),
+        ));
+    }
     let list = body.get("parameter").and_then(Value::as_array);
     let list = list
         .ok_or_else(|| invalid_parameter("the Parameters resource has no parameter".to_string()))?;
