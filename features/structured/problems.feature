@@ -6,6 +6,10 @@ Feature: Get structured record - problems
   "Problems - <area> related to problems" secondary Lists, and related problems outside the query with the
   one "linked problems" List (structured.md §4.1, §5.3, §6).
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): filterStatus and filterSignificance return *all* problems with that clinicalStatus and
+  significance; a filtered Problems List is compared both ways with the unfiltered one.
+
   @req:STR-PRB-01
   Scenario Outline: Problems of <patient> are valid ProblemHeader Conditions
     Given a structured record request for "<patient>"
@@ -68,6 +72,7 @@ Feature: Get structured record - problems
     Then the response is a structured record Bundle for "patient2"
     And every problem in the Problems List has status "<status>"
     And the problems are valid
+    And the "problems" answer is complete against the unfiltered record
 
     Examples:
       | status   |
@@ -81,6 +86,7 @@ Feature: Get structured record - problems
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
     And every problem in the Problems List has significance "<significance>"
+    And the "problems" answer is complete against the unfiltered record
 
     Examples:
       | significance |

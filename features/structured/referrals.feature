@@ -4,6 +4,10 @@ Feature: Get structured record - outbound referrals
   holds ReferralRequests authored within the period, never ones entered in error; the reason is coded in
   reasonCode; the requester and recipient are in the Bundle (structured.md §4.1, §6).
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): referralSearchPeriod returns *all* ReferralRequests authored within the period (inclusive);
+  compared both ways with the unfiltered record.
+
   @req:STR-REF-01
   Scenario Outline: Referrals of <patient> are valid
     Given a structured record request for "<patient>"
@@ -26,6 +30,7 @@ Feature: Get structured record - outbound referrals
     Then the response is a structured record Bundle for "patient2"
     And the referrals are valid
     And every item of the "referrals" List has its authoredOn within "<period>"
+    And the "referrals" answer is complete against the unfiltered record
 
     Examples:
       | period               |

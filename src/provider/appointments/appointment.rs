@@ -503,6 +503,7 @@ pub async fn book(
 
 /// `GET /Appointment/{id}`.
 pub async fn read(
+    State(state): State<Arc<ProviderState>>,
     Extension(diary): Extension<Arc<Diary>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -516,11 +517,28 @@ pub async fn read(
     if a.start <= Utc::now() {
         return Err(invalid(format!("Appointment/{id} is in the past")));
     }
-    Ok(appointment_response(
-        StatusCode::OK,
-        a.resource.clone(),
-        None,
-    ))
+    let mut resource = a.resource.clone();
+    if a.is_cancelled() && state.faults.has(Fault::StaleReadAfterCancel) {
+        stale_before_cancel(&mut resource);
+    }
+    Ok(appointment_response(StatusCode::OK, resource, None))
+}
+
+/// The appointment as it was before its cancel (the stale-read fault): booked, without the reason, the
+/// previous versionId.
+fn stale_before_cancel(resource: &mut Value) {
+    resource["status"] = json!("booked");
+    if let Some(ext) = resource.get_mut("extension").and_then(Value::as_array_mut) {
+        ext.retain(|e| e["url"] != apt::EXT_CANCELLATION_REASON);
+    }
+    let previous = resource
+        .pointer("/meta/versionId")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|v| v.saturating_sub(1).max(1).to_string());
+    if let Some(p) = previous {
+        resource["meta"]["versionId"] = json!(p);
+    }
 }
 
 /// Element names whose values differ between the stored and the incoming resource, ignoring `skip`;
@@ -752,10 +770,14 @@ pub async fn retrieve(
     }
     let (ge, le) = retrieve_range(raw.as_deref())?;
     let book = diary.lock();
+    let omit_new = state.faults.has(Fault::RetrieveOmitsNewBooking);
+    let omit_cancelled = state.faults.has(Fault::RetrieveOmitsCancelled);
     let found = book
         .appointments
         .values()
         .filter(|a| a.patient_id == patient)
+        .filter(|a| !(omit_new && a.version_id == "1"))
+        .filter(|a| !(omit_cancelled && a.is_cancelled()))
         .filter(|a| {
             let d = time::local(a.start).date_naive();
             d >= ge && d <= le
