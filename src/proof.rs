@@ -39,10 +39,8 @@ fn and_tags(user: Option<&str>, extra: &str) -> String {
 /// The verdict on one fault, from the requirements that failed against it.
 pub fn judge(fault: Fault, failed_scenarios: usize, failed: &[String]) -> FaultVerdict {
     let declared: Vec<String> = fault.breaks().iter().map(|r| r.to_string()).collect();
-    let (caught_by, missed): (Vec<String>, Vec<String>) = declared
-        .iter()
-        .cloned()
-        .partition(|r| failed.contains(r));
+    let (caught_by, missed): (Vec<String>, Vec<String>) =
+        declared.iter().cloned().partition(|r| failed.contains(r));
     let collateral = failed
         .iter()
         .filter(|r| !declared.contains(r))

@@ -17,7 +17,10 @@ fn features() -> PathBuf {
 /// Every `@req:` id the features carry.
 fn requirement_ids() -> BTreeSet<String> {
     fn walk(dir: &std::path::Path, out: &mut BTreeSet<String>) {
-        for e in std::fs::read_dir(dir).expect("features directory").flatten() {
+        for e in std::fs::read_dir(dir)
+            .expect("features directory")
+            .flatten()
+        {
             let p = e.path();
             if p.is_dir() {
                 walk(&p, out);
@@ -90,6 +93,10 @@ async fn every_fault_turns_its_own_requirements_red() {
             )
         })
         .collect();
-    assert!(holes.is_empty(), "faults not caught by their own requirements:\n{}", holes.join("\n"));
+    assert!(
+        holes.is_empty(),
+        "faults not caught by their own requirements:\n{}",
+        holes.join("\n")
+    );
     assert!(Fault::ALL.len() >= 45, "only {} faults", Fault::ALL.len());
 }

@@ -1400,7 +1400,7 @@ impl Filter {
 }
 
 /// The parts of a request's `include*` parameter for `area`, by name.
-fn request_parts<'a>(parameters: &'a Value, area: Area) -> Option<Vec<&'a Value>> {
+fn request_parts(parameters: &Value, area: Area) -> Option<Vec<&Value>> {
     let p = parameters
         .get("parameter")
         .and_then(Value::as_array)?
@@ -1537,7 +1537,11 @@ fn has_coded_extension(r: &Value, code: &str) -> bool {
 }
 
 /// What `filter` says about each item of the unfiltered record's primary List for its area.
-pub fn candidates(unfiltered: &Value, filter: &Filter, v: Version) -> Result<Vec<Candidate>, String> {
+pub fn candidates(
+    unfiltered: &Value,
+    filter: &Filter,
+    v: Version,
+) -> Result<Vec<Candidate>, String> {
     let area = filter.area();
     let l = find_list(unfiltered, &ListName::Primary(area), v)
         .map_err(|e| format!("the unfiltered record: {e}"))?;
@@ -1556,7 +1560,8 @@ pub fn candidates(unfiltered: &Value, filter: &Filter, v: Version) -> Result<Vec
     match filter {
         Filter::MedicationFrom(from) => {
             for ms in items {
-                let plan = resolve(unfiltered, s(ms, "/basedOn/0/reference")).unwrap_or(&Value::Null);
+                let plan =
+                    resolve(unfiltered, s(ms, "/basedOn/0/reference")).unwrap_or(&Value::Null);
                 let start = dated(s(ms, "/effectivePeriod/start"));
                 let end = dated(s(ms, "/effectivePeriod/end"));
                 let acute = has_coded_extension(plan, "acute");
@@ -1611,7 +1616,11 @@ pub fn candidates(unfiltered: &Value, filter: &Filter, v: Version) -> Result<Vec
                     (Expect::In, Expect::In) => Expect::In,
                     _ => Expect::Either,
                 };
-                push(r, format!("dated {}..{}", shown(first), shown(last)), expect);
+                push(
+                    r,
+                    format!("dated {}..{}", shown(first), shown(last)),
+                    expect,
+                );
             }
         }
         Filter::MostRecent(n) => {
@@ -1712,7 +1721,7 @@ pub fn complete(candidates: &[Candidate], returned: &[String], filter: &Filter) 
     let what = filter.describe();
     let mut problems = Vec::new();
     for c in candidates {
-        let there = returned.iter().any(|r| *r == c.reference);
+        let there = returned.contains(&c.reference);
         match c.expect {
             Expect::In if !there => problems.push(format!(
                 "{} ({}) matches the {what} but is missing from the filtered record",
@@ -1832,7 +1841,12 @@ mod completeness_tests {
         r.extend(statement("old-acute", "2020-01-01", None, true));
         r.extend(statement("running-repeat", "2019-01-01", None, false));
         r.extend(statement("ended", "2020-01-01", Some("2024-03-01"), false));
-        r.extend(statement("ended-early", "2020-01-01", Some("2021-01-01"), false));
+        r.extend(statement(
+            "ended-early",
+            "2020-01-01",
+            Some("2021-01-01"),
+            false,
+        ));
         r.extend(statement("partial", "2020", Some("2024"), false));
         record(Area::Medication, r)
     }
@@ -1890,7 +1904,10 @@ mod completeness_tests {
             "MedicationStatement/old-acute",
         ]);
         let e = complete(&c, &extra, &f).unwrap_err();
-        assert!(e.contains("old-acute") && e.contains("does not match"), "{e}");
+        assert!(
+            e.contains("old-acute") && e.contains("does not match"),
+            "{e}"
+        );
         let mut unknown = refs(&[
             "MedicationStatement/running-repeat",
             "MedicationStatement/ended",
@@ -1923,9 +1940,16 @@ mod completeness_tests {
         complete(&c, &refs(&["Encounter/e1", "Encounter/e2"]), &f).unwrap();
         let e = complete(&c, &refs(&["Encounter/e2"]), &f).unwrap_err();
         assert!(e.contains("Encounter/e1") && e.contains("missing"), "{e}");
-        let e = complete(&c, &refs(&["Encounter/e1", "Encounter/e2", "Encounter/e3"]), &f)
-            .unwrap_err();
-        assert!(e.contains("Encounter/e3") && e.contains("does not match"), "{e}");
+        let e = complete(
+            &c,
+            &refs(&["Encounter/e1", "Encounter/e2", "Encounter/e3"]),
+            &f,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("Encounter/e3") && e.contains("does not match"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1966,9 +1990,20 @@ mod completeness_tests {
         };
         let c = candidates(&b, &f, V).unwrap();
         complete(&c, &refs(&["Condition/a-major", "Condition/i-major"]), &f).unwrap();
-        let e = complete(&c, &refs(&["Condition/a-major", "Condition/a-minor", "Condition/i-major"]), &f)
-            .unwrap_err();
-        assert!(e.contains("Condition/a-minor") && e.contains("does not match"), "{e}");
+        let e = complete(
+            &c,
+            &refs(&[
+                "Condition/a-major",
+                "Condition/a-minor",
+                "Condition/i-major",
+            ]),
+            &f,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("Condition/a-minor") && e.contains("does not match"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1989,7 +2024,10 @@ mod completeness_tests {
         let c = candidates(&b, &f, V).unwrap();
         complete(&c, &refs(&["ReferralRequest/r1", "ReferralRequest/r3"]), &f).unwrap();
         let e = complete(&c, &refs(&["ReferralRequest/r1"]), &f).unwrap_err();
-        assert!(e.contains("ReferralRequest/r3 (dated no date..no date)"), "{e}");
+        assert!(
+            e.contains("ReferralRequest/r3 (dated no date..no date)"),
+            "{e}"
+        );
         let c = candidates(&b, &f, (1, 3, 2)).unwrap();
         complete(&c, &refs(&["ReferralRequest/r1"]), &f).unwrap();
         assert!(complete(&c, &[], &f).is_err());
@@ -2008,7 +2046,12 @@ mod completeness_tests {
         let c = candidates(&b, &f, V).unwrap();
         complete(&c, &refs(&["ProcedureRequest/d1"]), &f).unwrap();
         assert!(complete(&c, &[], &f).is_err());
-        assert!(complete(&c, &refs(&["ProcedureRequest/d1", "ProcedureRequest/d2"]), &f).is_err());
+        assert!(complete(
+            &c,
+            &refs(&["ProcedureRequest/d1", "ProcedureRequest/d2"]),
+            &f
+        )
+        .is_err());
     }
 
     #[test]
@@ -2022,7 +2065,12 @@ mod completeness_tests {
         );
         let f = Filter::CurrentAllergies;
         let c = candidates(&b, &f, V).unwrap();
-        complete(&c, &refs(&["AllergyIntolerance/a1", "AllergyIntolerance/a2"]), &f).unwrap();
+        complete(
+            &c,
+            &refs(&["AllergyIntolerance/a1", "AllergyIntolerance/a2"]),
+            &f,
+        )
+        .unwrap();
         assert!(complete(&c, &refs(&["AllergyIntolerance/a1"]), &f).is_err());
         let b = record(
             Area::Immunisations,

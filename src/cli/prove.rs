@@ -76,10 +76,7 @@ pub async fn run(args: ProveArgs) -> ExitCode {
                 }
             );
             if !v.missed_requirements.is_empty() {
-                line.push_str(&format!(
-                    "  NOT BY {}",
-                    v.missed_requirements.join(" ")
-                ));
+                line.push_str(&format!("  NOT BY {}", v.missed_requirements.join(" ")));
             }
             if !v.collateral.is_empty() {
                 line.push_str(&format!("  (collateral: {})", v.collateral.join(" ")));

@@ -224,7 +224,9 @@ impl Fault {
             Fault::CancelWithoutReason => "cancel-without-reason",
             Fault::SlotsOutsideWindow => "slots-outside-window",
             Fault::StructuredMedicationDateOverApplied => "structured-medication-date-over-applied",
-            Fault::StructuredConsultationPeriodExclusive => "structured-consultation-period-exclusive",
+            Fault::StructuredConsultationPeriodExclusive => {
+                "structured-consultation-period-exclusive"
+            }
             Fault::StructuredMostRecentOldest => "structured-most-recent-oldest",
             Fault::StructuredProblemStatusOverApplied => "structured-problem-status-over-applied",
             Fault::StructuredFilterReturnsNothing => "structured-filter-returns-nothing",
@@ -284,7 +286,14 @@ impl Fault {
             Fault::StructuredConsultationPeriodExclusive => &["STR-CON-02"],
             Fault::StructuredMostRecentOldest => &["STR-CON-03"],
             Fault::StructuredProblemStatusOverApplied => &["STR-PRB-04"],
-            Fault::StructuredFilterReturnsNothing => &["STR-MED-03", "STR-CON-02", "STR-UNC-02", "STR-INV-02", "STR-REF-02", "STR-DRY-02"],
+            Fault::StructuredFilterReturnsNothing => &[
+                "STR-MED-03",
+                "STR-CON-02",
+                "STR-UNC-02",
+                "STR-INV-02",
+                "STR-REF-02",
+                "STR-DRY-02",
+            ],
             Fault::StructuredCurrentAllergyDropped => &["STR-ALG-13"],
             Fault::StructuredNotGivenReturned => &["STR-IMM-02", "STR-IMM-08"],
             Fault::StructuredConfidentialItemSent => &["STR-MED-12"],
@@ -367,10 +376,7 @@ mod tests {
                 );
             }
         }
-        assert_eq!(
-            Fault::AcceptWrongAsid.tag_expression(),
-            "@req:XC-HDR-02"
-        );
+        assert_eq!(Fault::AcceptWrongAsid.tag_expression(), "@req:XC-HDR-02");
         assert_eq!(
             Fault::RetrieveOmitsNewBooking.tag_expression(),
             "@req:APT-RETR-01 or @req:APT-RETR-04"

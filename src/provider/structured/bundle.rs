@@ -275,9 +275,7 @@ impl<'a> Builder<'a> {
 
     /// The confidential-item fault: withheld items are sent all the same (the warning stays).
     fn leaks_confidential(&self) -> bool {
-        self.input
-            .faults
-            .has(Fault::StructuredConfidentialItemSent)
+        self.input.faults.has(Fault::StructuredConfidentialItemSent)
     }
 
     /// Add an item's resources (never a withheld one).
