@@ -122,8 +122,8 @@ pub enum Fault {
     /// Breaks: free-slot search returns every free slot in the window (appointments.md §3). The `end` bound
     /// is read as exclusive, so the window's last day is dropped.
     SlotSearchDropsLastDay,
-    /// Breaks: Retrieve returns all the patient's appointments in the range (appointments.md §6).
-    /// Appointments never changed since they were booked are left out.
+    /// Breaks: Retrieve returns all the patient's appointments in the range (appointments.md §6). The
+    /// patient's latest booking is left out (a stale index).
     RetrieveOmitsNewBooking,
     /// Breaks: Retrieve returns cancelled appointments too (appointments.md §6). They are left out.
     RetrieveOmitsCancelled,

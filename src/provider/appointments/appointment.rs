@@ -770,13 +770,21 @@ pub async fn retrieve(
     }
     let (ge, le) = retrieve_range(raw.as_deref())?;
     let book = diary.lock();
-    let omit_new = state.faults.has(Fault::RetrieveOmitsNewBooking);
     let omit_cancelled = state.faults.has(Fault::RetrieveOmitsCancelled);
+    // The latest booking of the patient, which a stale index would not know yet.
+    let latest = book
+        .appointments
+        .values()
+        .filter(|a| a.patient_id == patient)
+        .filter_map(|a| a.id.parse::<u64>().ok())
+        .max()
+        .filter(|_| state.faults.has(Fault::RetrieveOmitsNewBooking))
+        .map(|n| n.to_string());
     let found = book
         .appointments
         .values()
         .filter(|a| a.patient_id == patient)
-        .filter(|a| !(omit_new && a.version_id == "1"))
+        .filter(|a| latest.as_deref() != Some(a.id.as_str()))
         .filter(|a| !(omit_cancelled && a.is_cancelled()))
         .filter(|a| {
             let d = time::local(a.start).date_naive();
