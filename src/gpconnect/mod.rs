@@ -12,6 +12,7 @@ pub mod jwt;
 pub mod nhs_number;
 pub mod register;
 pub mod systems;
+pub mod test_data;
 
 pub use errors::ErrorCode;
 pub use interactions::{Capability, Interaction};

@@ -15,7 +15,7 @@ use crate::checks::structured::{self as cs, ListName};
 use crate::checks::{self, ensure, CheckResult};
 use crate::gpconnect::headers::SSP_TRACE_ID;
 use crate::gpconnect::structured::{self as gs, param, Area, PartKind, Version, Warning};
-use crate::gpconnect::{systems, Interaction};
+use crate::gpconnect::{systems, test_data, Interaction};
 use crate::http::Body;
 
 /// The structured version of the target.
@@ -720,9 +720,28 @@ async fn complete_against_unfiltered(w: &mut Assurance, name: String) -> StepRes
     let returned = cs::returned_items(&filtered, area, v)?;
     cs::complete(&candidates, &returned, &filter)?;
     if !cs::any_expected(&candidates) {
+        let nhs = w.memory.get("structured:nhs").cloned().unwrap_or_default();
+        let alias = w
+            .ctx
+            .config
+            .data
+            .patients
+            .iter()
+            .find(|(_, n)| **n == nhs)
+            .map(|(a, _)| a.clone())
+            .unwrap_or(nhs);
+        let why = match test_data::promised(&alias, area, v) {
+            Some(what) => format!(
+                "the NHS provider test data promises {alias} holds {what}, but the unfiltered record has no {name} item the {} must return",
+                filter.describe()
+            ),
+            None => format!(
+                "the unfiltered record of {alias} holds no {name} item the {} must return",
+                filter.describe()
+            ),
+        };
         return Err(Problem::inconclusive(format!(
-            "the unfiltered record holds no {name} item the {} must return, so an empty answer proves nothing; record {name} items in range on the test patient",
-            filter.describe()
+            "{why}, so an empty answer proves nothing; record {name} items in range on the test patient"
         )));
     }
     Ok(())
