@@ -20,6 +20,7 @@ Feature: Get structured record - medications and medical devices
     Then the response is a structured record Bundle for "<patient>"
     And the medications are valid, prescription issues <issues>
     And the Bundle has the "medications" List
+    And the "medications" List holds what the test data promises for "<patient>"
 
     Examples:
       | patient   | flag  | issues   |

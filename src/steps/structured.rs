@@ -773,6 +773,27 @@ async fn confidential_withheld(w: &mut Assurance, alias: String) -> StepResult {
     Ok(())
 }
 
+/// An area the NHS provider test data promises content for is not answered empty: an empty List for such
+/// a patient is inconclusive (the target's test data is not set up), so the scenario's other checks are
+/// never passed on nothing. For patients and areas without a promise the step checks nothing.
+#[then(expr = "the {string} List holds what the test data promises for {string}")]
+async fn promised_content(w: &mut Assurance, name: String, alias: String) -> StepResult {
+    let area = Area::from_name(&name)
+        .ok_or_else(|| Problem::error(format!("{name:?} is not a clinical area")))?;
+    let v = version(w);
+    let Some(what) = test_data::promised(&alias, area, v) else {
+        return Ok(());
+    };
+    let b = w.structured_bundle()?;
+    let l = cs::find_list(&b, &ListName::Primary(area), v)?;
+    if cs::list_items(l).is_empty() {
+        return Err(Problem::inconclusive(format!(
+            "the {name} List of {alias} is empty, but the NHS provider test data promises {what}; set up the test patient so the {name} checks have something to check"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
