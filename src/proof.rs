@@ -1,6 +1,8 @@
 //! Proof of fault-detection power: run the features against the reference provider once as it is (every
-//! scenario must pass) and once per deliberate [`Fault`] (some scenario must fail). A fault no scenario
-//! notices is a hole in the assurance; the table says which requirements caught each fault.
+//! scenario must pass) and once per deliberate [`Fault`]. Each fault declares the requirements whose
+//! scenarios must notice it ([`Fault::breaks`]); the proof holds for a fault only when every one of them
+//! has a failed scenario. A fault caught only by unrelated scenarios is still a hole in the scenarios of
+//! its own rule, so other failing requirements are listed as collateral and count for nothing.
 
 use std::path::PathBuf;
 
@@ -18,24 +20,62 @@ pub struct ProofOptions {
     pub concurrency: usize,
     /// The faults to try (all by default).
     pub faults: Vec<Fault>,
-    /// Stop each faulty run at its first failing scenario: proves each fault is caught, quickly, without
-    /// listing every requirement that catches it.
+    /// Stop each faulty run at its first failing scenario: one run per declared requirement, restricted to
+    /// its scenarios, so each is proven quickly; no collateral is listed.
     pub fail_fast: bool,
+    /// Run each fault only against the scenarios of its declared requirements (`@req:A or @req:B`):
+    /// faster, no collateral listed.
+    pub restrict: bool,
+}
+
+/// `extra` added to an optional user tag expression.
+fn and_tags(user: Option<&str>, extra: &str) -> String {
+    match user {
+        Some(u) if !u.trim().is_empty() => format!("({u}) and ({extra})"),
+        _ => extra.to_string(),
+    }
+}
+
+/// The verdict on one fault, from the requirements that failed against it.
+pub fn judge(fault: Fault, failed_scenarios: usize, failed: &[String]) -> FaultVerdict {
+    let declared: Vec<String> = fault.breaks().iter().map(|r| r.to_string()).collect();
+    let (caught_by, missed): (Vec<String>, Vec<String>) =
+        declared.iter().cloned().partition(|r| failed.contains(r));
+    let collateral = failed
+        .iter()
+        .filter(|r| !declared.contains(r))
+        .cloned()
+        .collect();
+    FaultVerdict {
+        fault: fault.name().to_string(),
+        declared,
+        failed_scenarios,
+        caught_by,
+        missed_requirements: missed,
+        collateral,
+    }
 }
 
 /// The outcome for one fault.
 #[derive(Debug, Clone, Serialize)]
 pub struct FaultVerdict {
     pub fault: String,
+    /// The requirements the fault must turn red ([`Fault::breaks`]).
+    pub declared: Vec<String>,
     /// Scenarios that failed against the faulty provider.
     pub failed_scenarios: usize,
-    /// Requirement ids of those scenarios.
+    /// Declared requirements with a failed scenario.
     pub caught_by: Vec<String>,
+    /// Declared requirements with no failed scenario: the holes.
+    pub missed_requirements: Vec<String>,
+    /// Other requirements that failed too; they do not count towards the proof.
+    pub collateral: Vec<String>,
 }
 
 impl FaultVerdict {
+    /// Every declared requirement has a failed scenario.
     pub fn caught(&self) -> bool {
-        self.failed_scenarios > 0
+        !self.declared.is_empty() && self.missed_requirements.is_empty()
     }
 }
 
@@ -78,6 +118,15 @@ async fn run_faulty(
     faults: &[Fault],
     fail_fast: bool,
 ) -> Result<RunReport, RunError> {
+    run_tagged(options, faults, options.tags.clone(), fail_fast).await
+}
+
+async fn run_tagged(
+    options: &ProofOptions,
+    faults: &[Fault],
+    tags: Option<String>,
+    fail_fast: bool,
+) -> Result<RunReport, RunError> {
     let settings = ProviderSettings {
         faults: faults.to_vec(),
         ..ProviderSettings::default()
@@ -90,7 +139,7 @@ async fn run_faulty(
     let run = RunOptions {
         config,
         features: options.features.clone(),
-        tags: options.tags.clone(),
+        tags,
         concurrency: options.concurrency,
         embedded: true,
     };
@@ -107,12 +156,28 @@ pub async fn prove(
     let baseline = run_with_faults(options, &[]).await?;
     let mut verdicts = Vec::new();
     for fault in &options.faults {
-        let report = run_faulty(options, &[*fault], options.fail_fast).await?;
-        let verdict = FaultVerdict {
-            fault: fault.name().to_string(),
-            failed_scenarios: report.totals().failed,
-            caught_by: report.failed_requirements(),
+        let user = options.tags.as_deref();
+        let runs: Vec<(Option<String>, bool)> = if options.fail_fast {
+            fault
+                .breaks()
+                .iter()
+                .map(|r| (Some(and_tags(user, &format!("@req:{r}"))), true))
+                .collect()
+        } else if options.restrict {
+            vec![(Some(and_tags(user, &fault.tag_expression())), false)]
+        } else {
+            vec![(options.tags.clone(), false)]
         };
+        let mut failed_scenarios = 0;
+        let mut failed = Vec::new();
+        for (tags, fail_fast) in runs {
+            let report = run_tagged(options, &[*fault], tags, fail_fast).await?;
+            failed_scenarios += report.totals().failed;
+            failed.extend(report.failed_requirements());
+        }
+        failed.sort();
+        failed.dedup();
+        let verdict = judge(*fault, failed_scenarios, &failed);
         on_verdict(&verdict);
         verdicts.push(verdict);
     }
@@ -121,4 +186,32 @@ pub async fn prove(
         baseline_failures: baseline.failure_lines(),
         verdicts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_caught_only_by_unrelated_requirements_is_missed() {
+        let f = Fault::RetrieveOmitsNewBooking;
+        let v = judge(f, 3, &["APT-RETR-01".into(), "XC-CACHE-01".into()]);
+        assert!(!v.caught());
+        assert_eq!(v.missed_requirements, vec!["APT-RETR-04"]);
+        assert_eq!(v.collateral, vec!["XC-CACHE-01"]);
+        let v = judge(f, 2, &["APT-RETR-01".into(), "APT-RETR-04".into()]);
+        assert!(v.caught());
+        let v = judge(f, 5, &["XC-CACHE-01".into()]);
+        assert!(!v.caught());
+        assert_eq!(v.caught_by, Vec::<String>::new());
+    }
+
+    #[test]
+    fn user_tags_are_combined_with_the_declared_ones() {
+        assert_eq!(and_tags(None, "@req:A"), "@req:A");
+        assert_eq!(
+            and_tags(Some("@structured"), "@req:A or @req:B"),
+            "(@structured) and (@req:A or @req:B)"
+        );
+    }
 }

@@ -59,6 +59,22 @@ async fn caught(fault: Fault, tags: &str, expected: &[&str]) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slot_search_dropping_the_last_day_is_caught_by_its_completeness_check() {
+    caught(Fault::SlotSearchDropsLastDay, "@slots", &["APT-SLOT-01"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_retrieve_missing_the_latest_booking_or_cancelled_ones_is_caught() {
+    caught(
+        Fault::RetrieveOmitsNewBooking,
+        "@retrieve",
+        &["APT-RETR-01", "APT-RETR-04"],
+    )
+    .await;
+    caught(Fault::RetrieveOmitsCancelled, "@retrieve", &["APT-RETR-03"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn double_booking_accepted_is_caught() {
     caught(
         Fault::AcceptDoubleBooking,

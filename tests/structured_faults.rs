@@ -129,6 +129,8 @@ async fn structured_faults_are_caught_for_1_2_7() {
         (Fault::StructuredResolvedAllergiesReturned, "STR-ALG-02"),
         (Fault::StructuredDanglingReference, "STR-BUNDLE-01"),
         (Fault::StructuredWrongListCode, "STR-ALG-01"),
+        (Fault::StructuredMedicationDateOverApplied, "STR-MED-03"),
+        (Fault::StructuredFilterReturnsNothing, "STR-MED-03"),
     ] {
         let report = run("1.2.7", &[fault]).await;
         let red = report.failed_requirements();

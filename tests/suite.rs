@@ -11,6 +11,7 @@ async fn every_feature_passes_against_the_reference_provider() {
         concurrency: 8,
         faults: vec![],
         fail_fast: false,
+        restrict: false,
     };
     let report = proof::run_with_faults(&options, &[])
         .await

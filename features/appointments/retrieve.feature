@@ -7,6 +7,10 @@ Feature: Retrieve a patient's appointments
   ge and one le, not in the past, in order; anything else is 422 INVALID_PARAMETER. Scenarios book for
   patients other than patient20, which is kept free of appointments.
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html,
+  section "Retrieve a patient's appointments"): every appointment in the range is returned, cancelled
+  ones included with status cancelled; each scenario books first, so an empty answer cannot pass.
+
   Specification:
   - GP Connect 1.2.7, Retrieve a patient's appointments (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html
 
@@ -43,18 +47,22 @@ Feature: Retrieve a patient's appointments
     And a retrieve of the appointments of "patient7" from 0 to 15 days ahead
     When the request is sent
     Then the response holds the patient's appointments in the range, including those booked here
+    And the appointment booked here is retrieved with status "cancelled"
 
   @req:APT-RETR-04
   Scenario Outline: Retrieving for <patient> only returns appointments of that patient in the range
-    Given a retrieve of the appointments of "<patient>" from <from> to <to> days ahead
+    An appointment is booked first, so an empty answer cannot pass: the range must hold it.
+    Given an appointment booked for "<patient>"
+    And a retrieve of the appointments of "<patient>" from <from> to <to> days ahead
     When the request is sent
     Then the response holds the patient's appointments in the range, including those booked here
+    And the appointment booked here is retrieved with status "booked"
 
     Examples:
       | patient  | from | to |
       | patient1 | 0    | 30 |
-      | patient2 | 1    | 3  |
-      | patient3 | 0    | 0  |
+      | patient2 | 1    | 14 |
+      | patient3 | 0    | 14 |
 
   @req:APT-RETR-05
   Scenario Outline: The range <a> / <b> is INVALID_PARAMETER

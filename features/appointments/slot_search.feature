@@ -13,6 +13,11 @@ Feature: Search for free slots
   - GP Connect 1.2.7, Search for free slots (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html
   - GP Connect 1.2.7, Slot availability management (which slots are bookable by whom): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_provider_sys_slot_availability.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html,
+  section "Search for free slots"): the answer holds every free slot in the window, not only some. The
+  same diary searched in wider whole-day windows is the oracle: each free slot it finds entirely inside
+  the window must be returned.
+
   @req:APT-SLOT-01
   Scenario Outline: A search from <start> to <end> answers a valid free-slot Bundle
     Given a free slot search with start "<start>" and end "<end>"
@@ -21,6 +26,7 @@ Feature: Search for free slots
     And the response has Cache-Control no-store
     And the response body is FHIR JSON
     And the response is a valid free slot Bundle for the search
+    And every free slot a wider search finds inside the window was returned
 
     Examples:
       | start                 | end                   |

@@ -11,6 +11,10 @@ Feature: Get structured record - allergies and adverse reactions
   - GP Connect 1.6.0, Retrieve a patient's structured record (the allergies parameters and response): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
   - GP Connect 1.6.0, AllergyIntolerance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_allergyintolerance.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): includeResolvedAllergies=false returns *all* current allergies; the primary List is compared
+  both ways with the record asked with resolved allergies.
+
   @req:STR-ALG-01
   Scenario Outline: Allergies of <patient> including resolved ones: the active List and the Ended allergies List
     Given a structured record request for "<patient>"
@@ -182,3 +186,16 @@ Feature: Get structured record - allergies and adverse reactions
     Then the response is a structured record Bundle for "patient2"
     And the Bundle holds 2 Lists
     And the Bundle holds no Condition resources
+
+  @req:STR-ALG-13
+  Scenario Outline: Excluding resolved allergies still returns every current allergy of <patient>
+    Given a structured record request for "<patient>"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "false"
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the "allergies" answer is complete against the unfiltered record
+
+    Examples:
+      | patient  |
+      | patient2 |
+      | patient3 |

@@ -11,6 +11,11 @@ Feature: Get structured record - consultations
   - GP Connect 1.6.0, Encounter: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_encounter.html
   - GP Connect 1.6.0, List (consultation, topic and category Lists): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): consultationSearchPeriod returns *all* Encounters starting on or after its start and ending on
+  or before its end (bounds inclusive), includeNumberOfMostRecent the N latest; a filtered answer is
+  compared both ways with the same patient's unfiltered record.
+
   @req:STR-CON-01
   Scenario Outline: Consultations of <patient> with their consultation, topic and heading Lists
     Given a structured record request for "<patient>"
@@ -34,6 +39,7 @@ Feature: Get structured record - consultations
     And the consultations are valid with their consultation, topic and heading Lists
     And every consultation started on or after "<start>"
     And every consultation started on or before "<end>"
+    And the "consultations" answer is complete against the unfiltered record
 
     Examples:
       | period                  | start      | end       |
@@ -51,6 +57,7 @@ Feature: Get structured record - consultations
     Then the response is a structured record Bundle for "patient2"
     And at most <n> consultations are returned
     And the consultations are valid with their consultation, topic and heading Lists
+    And the "consultations" answer is complete against the unfiltered record
 
     Examples:
       | n |

@@ -7,6 +7,10 @@ Feature: Get structured record - diary entries
   Specification:
   - GP Connect 1.6.0, Diary entry: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_diaryentry.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): diaryEntriesSearchDate returns *all* incomplete diary entries on or before the date (inclusive);
+  compared both ways with the unfiltered record.
+
   @req:STR-DRY-01
   Scenario Outline: Diary entries of <patient> are valid and only incomplete ones
     Given a structured record request for "<patient>"
@@ -29,6 +33,7 @@ Feature: Get structured record - diary entries
     Then the response is a structured record Bundle for "patient2"
     And the diary entries are valid
     And every item of the "diary entries" List has its occurrenceDateTime within "..<date>"
+    And the "diary entries" answer is complete against the unfiltered record
 
     Examples:
       | date     |

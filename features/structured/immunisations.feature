@@ -7,6 +7,10 @@ Feature: Get structured record - immunisations
   Specification:
   - GP Connect 1.6.0, Immunization: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_immunization.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): includeNotGiven false returns *all* given immunisations and none not given; compared both
+  ways with the record asked with includeNotGiven true.
+
   @req:STR-IMM-01
   Scenario Outline: Immunisations of <patient> are valid
     Given a structured record request for "<patient>"
@@ -83,3 +87,16 @@ Feature: Get structured record - immunisations
     Then the response is a structured record Bundle for "patient2"
     And a problem is linked to a Immunization in the Bundle
     And the Bundle has the "Problems - linked problems not relating to the primary query" List
+
+  @req:STR-IMM-08 @since:1.5.0
+  Scenario Outline: includeNotGiven <flag> returns every given immunisation of <patient> and none not given
+    Given a structured record request for "<patient>"
+    And the part "includeNotGiven" of "includeImmunisations" is "<flag>"
+    When the request is sent
+    Then the response is a structured record Bundle for "<patient>"
+    And the "immunisations" answer is complete against the unfiltered record
+
+    Examples:
+      | patient  | flag  |
+      | patient2 | false |
+      | patient3 | false |

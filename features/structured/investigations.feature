@@ -7,6 +7,10 @@ Feature: Get structured record - investigations
   Specification:
   - GP Connect 1.6.0, Investigations guidance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_pathology_guidance.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): investigationSearchPeriod returns *all* DiagnosticReports issued within the period (inclusive);
+  compared both ways with the unfiltered record.
+
   @req:STR-INV-01
   Scenario Outline: Investigations of <patient> are valid with their results
     Given a structured record request for "<patient>"
@@ -30,6 +34,7 @@ Feature: Get structured record - investigations
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
     And every item of the "investigations" List has its issued within "<period>"
+    And the "investigations" answer is complete against the unfiltered record
 
     Examples:
       | period             |

@@ -10,6 +10,11 @@ Feature: Get structured record - medications and medical devices
   - GP Connect 1.6.0, MedicationStatement: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_medicationstatement.html
   - GP Connect 1.6.0, MedicationRequest: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_medicationrequest.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): medicationSearchFromDate returns *all* medications active on or after the date (end on or after
+  it; acute without end: started on or after it; repeat without end: always), so a filtered answer is
+  compared both ways with the same patient's unfiltered record.
+
   @req:STR-MED-01
   Scenario Outline: Medications of <patient> with prescription issues <issues>
     Given a structured record request for "<patient>"
@@ -18,6 +23,7 @@ Feature: Get structured record - medications and medical devices
     Then the response is a structured record Bundle for "<patient>"
     And the medications are valid, prescription issues <issues>
     And the Bundle has the "medications" List
+    And the "medications" List holds what the test data promises for "<patient>"
 
     Examples:
       | patient   | flag  | issues   |
@@ -55,6 +61,7 @@ Feature: Get structured record - medications and medical devices
     When the request is sent
     Then the response is a structured record Bundle for "<patient>"
     And the medications are valid and active on or after "<from>"
+    And the "medications" answer is complete against the unfiltered record
 
     Examples:
       | patient   | from      |
@@ -175,3 +182,16 @@ Feature: Get structured record - medications and medical devices
       | part                    |
       | medicationSearchToDate  |
       | includeRepeatsOnly      |
+
+  @req:STR-MED-12 @since:1.6.0
+  Scenario: patient2's confidential medication is withheld, not only announced
+    The "confidential-items" warning says something was withheld; the items the provider labels
+    confidential when it migrates the record with sensitive information must then be absent from the
+    direct-care answer (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+    section "Confidential data").
+    Given a structured record request for "patient2"
+    And the part "includePrescriptionIssues" of "includeMedication" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the "medications" List carries the warning "confidential-items"
+    And no item the provider labels confidential for "patient2" is in the answer

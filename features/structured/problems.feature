@@ -10,6 +10,10 @@ Feature: Get structured record - problems
   - GP Connect 1.6.0, Problems guidance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_problems_guidance.html
   - GP Connect 1.6.0, List (secondary Lists): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_list.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): filterStatus and filterSignificance return *all* problems with that clinicalStatus and
+  significance; a filtered Problems List is compared both ways with the unfiltered one.
+
   @req:STR-PRB-01
   Scenario Outline: Problems of <patient> are valid ProblemHeader Conditions
     Given a structured record request for "<patient>"
@@ -72,6 +76,7 @@ Feature: Get structured record - problems
     Then the response is a structured record Bundle for "patient2"
     And every problem in the Problems List has status "<status>"
     And the problems are valid
+    And the "problems" answer is complete against the unfiltered record
 
     Examples:
       | status   |
@@ -85,6 +90,7 @@ Feature: Get structured record - problems
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
     And every problem in the Problems List has significance "<significance>"
+    And the "problems" answer is complete against the unfiltered record
 
     Examples:
       | significance |

@@ -7,6 +7,10 @@ Feature: Get structured record - outbound referrals
   Specification:
   - GP Connect 1.6.0, ReferralRequest: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_referralrequest.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): referralSearchPeriod returns *all* ReferralRequests authored within the period (inclusive);
+  compared both ways with the unfiltered record.
+
   @req:STR-REF-01
   Scenario Outline: Referrals of <patient> are valid
     Given a structured record request for "<patient>"
@@ -29,6 +33,7 @@ Feature: Get structured record - outbound referrals
     Then the response is a structured record Bundle for "patient2"
     And the referrals are valid
     And every item of the "referrals" List has its authoredOn within "<period>"
+    And the "referrals" answer is complete against the unfiltered record
 
     Examples:
       | period               |

@@ -7,6 +7,10 @@ Feature: Get structured record - uncategorised data
   Specification:
   - GP Connect 1.6.0, Observation - uncategorised data: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_observation_uncategorisedData.html
 
+  Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
+  section "Parameters"): uncategorisedDataSearchPeriod returns *all* Observations whose effective date is within the
+  period (inclusive; undated items too from 1.5.0); compared both ways with the unfiltered record.
+
   @req:STR-UNC-01
   Scenario Outline: Uncategorised data of <patient> are valid Observations
     Given a structured record request for "<patient>"
@@ -28,6 +32,7 @@ Feature: Get structured record - uncategorised data
     When the request is sent
     Then the response is a structured record Bundle for "patient2"
     And every item of the "uncategorised data" List has its effectiveDateTime within "<period>"
+    And the "uncategorised data" answer is complete against the unfiltered record
 
     Examples:
       | period              |

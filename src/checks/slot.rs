@@ -653,3 +653,143 @@ mod tests {
         .is_err());
     }
 }
+
+/// The free Slots of `bundles` lying entirely inside `[start, end]`, by id, with their times.
+fn slots_inside<'a>(
+    bundles: &[&'a Value],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<(&'a str, String)> {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for b in bundles {
+        for s in bundle::entries(b) {
+            if s.get("resourceType").and_then(Value::as_str) != Some("Slot") {
+                continue;
+            }
+            let at = |p: &str| s.pointer(p).and_then(Value::as_str).unwrap_or_default();
+            let (Some(st), Some(en)) = (
+                time::parse_date_time(at("/start")),
+                time::parse_date_time(at("/end")),
+            ) else {
+                continue;
+            };
+            if st >= start && en <= end && !out.iter().any(|(i, _)| *i == id(s)) {
+                out.push((id(s), format!("{} – {}", at("/start"), at("/end"))));
+            }
+        }
+    }
+    out
+}
+
+/// How many free Slots the wide searches found inside `[start, end]` (zero: the window cannot show
+/// whether a search drops slots).
+pub fn free_inside(wide: &[&Value], start: DateTime<Utc>, end: DateTime<Utc>) -> usize {
+    slots_inside(wide, start, end).len()
+}
+
+/// Recall of a free-slot search (GP Connect 1.2.7, "Search for free slots": every free slot in the window is returned): every
+/// free Slot that wider searches of the same diary found entirely inside `[start, end]` must be in the
+/// narrow answer. With several narrow answers (the same search repeated), a slot counts as returned
+/// when any of them holds it, so a slot booked or freed by someone else between the searches is not
+/// blamed on the provider. Slots outside the window are the window check's business
+/// ([`search_bundle`]).
+pub fn slots_complete(
+    wide: &[&Value],
+    narrow: &[&Value],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> CheckResult {
+    let returned: HashSet<&str> = narrow
+        .iter()
+        .flat_map(|b| bundle::entries(b))
+        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some("Slot"))
+        .map(id)
+        .collect();
+    let missing: Vec<String> = slots_inside(wide, start, end)
+        .into_iter()
+        .filter(|(i, _)| !returned.contains(i))
+        .map(|(i, when)| format!("Slot/{i} ({when})"))
+        .collect();
+    ensure(missing.is_empty(), || {
+        format!(
+            "{} free slot(s) inside the window {} – {} were found by a wider search but not returned: {}",
+            missing.len(),
+            time::format(start),
+            time::format(end),
+            missing.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn slot(id: &str, start: &str, end: &str) -> Value {
+        json!({"resource": {"resourceType": "Slot", "id": id, "status": "free", "start": start, "end": end}})
+    }
+
+    fn searchset(entries: Vec<Value>) -> Value {
+        json!({"resourceType": "Bundle", "type": "searchset", "entry": entries})
+    }
+
+    fn at(t: &str) -> DateTime<Utc> {
+        time::parse_date_time(t).unwrap()
+    }
+
+    #[test]
+    fn every_in_window_slot_of_the_wide_search_must_be_returned() {
+        let wide = searchset(vec![
+            slot(
+                "before",
+                "2030-07-01T08:45:00+01:00",
+                "2030-07-01T09:00:00+01:00",
+            ),
+            slot(
+                "a",
+                "2030-07-01T09:00:00+01:00",
+                "2030-07-01T09:15:00+01:00",
+            ),
+            slot(
+                "b",
+                "2030-07-01T09:15:00+01:00",
+                "2030-07-01T09:30:00+01:00",
+            ),
+            slot(
+                "straddles",
+                "2030-07-01T09:50:00+01:00",
+                "2030-07-01T10:05:00+01:00",
+            ),
+        ]);
+        let (start, end) = (
+            at("2030-07-01T09:00:00+01:00"),
+            at("2030-07-01T10:00:00+01:00"),
+        );
+        assert_eq!(free_inside(&[&wide], start, end), 2);
+        let full = searchset(vec![
+            slot(
+                "a",
+                "2030-07-01T09:00:00+01:00",
+                "2030-07-01T09:15:00+01:00",
+            ),
+            slot(
+                "b",
+                "2030-07-01T09:15:00+01:00",
+                "2030-07-01T09:30:00+01:00",
+            ),
+        ]);
+        slots_complete(&[&wide], &[&full], start, end).unwrap();
+        let partial = searchset(vec![slot(
+            "a",
+            "2030-07-01T09:00:00+01:00",
+            "2030-07-01T09:15:00+01:00",
+        )]);
+        let e = slots_complete(&[&wide], &[&partial], start, end).unwrap_err();
+        assert!(e.contains("Slot/b (2030-07-01T09:15:00+01:00"), "{e}");
+        assert!(!e.contains("before") && !e.contains("straddles"), "{e}");
+        let empty = searchset(vec![]);
+        assert!(slots_complete(&[&wide], &[&empty], start, end).is_err());
+        slots_complete(&[&wide], &[&partial, &full], start, end).unwrap();
+    }
+}

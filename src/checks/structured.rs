@@ -1855,3 +1855,851 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Completeness of a filtered area: the provider's own unfiltered record is the oracle.
+//
+// "Return all X that match" is checked both ways: every item of the unfiltered record that the filter
+// selects must be in the filtered answer (recall), and nothing the filter excludes may be (precision).
+// Items whose date cannot be compared (partial dates, read as intervals, §4 "Date handling") are
+// allowed either way; items with no date at all SHALL be returned from 1.5.0.
+
+/// What a filter says about one item of the unfiltered record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Must be returned.
+    In,
+    /// Must not be returned.
+    Out,
+    /// The rule allows either answer.
+    Either,
+}
+
+/// One item of the unfiltered record, with why the filter selects it or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// `Type/id`, as the primary List refers to it.
+    pub reference: String,
+    /// The values the filter compares, for messages (e.g. `effective 2024-03-01..`).
+    pub detail: String,
+    pub expect: Expect,
+}
+
+/// A filter of one clinical area, as a request sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// `medicationSearchFromDate`: medications active on or after the date.
+    MedicationFrom(NaiveDate),
+    /// A search period (consultations, uncategorised data, investigations, referrals), bounds inclusive.
+    Period {
+        area: Area,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    },
+    /// `includeNumberOfMostRecent`: the N consultations with the latest `Encounter.period.start`.
+    MostRecent(usize),
+    /// `diaryEntriesSearchDate`: entries on or before the date.
+    DiaryUntil(NaiveDate),
+    /// `filterStatus` / `filterSignificance`: problems with that clinicalStatus and significance.
+    Problems {
+        status: Option<String>,
+        significance: Option<String>,
+    },
+    /// `includeResolvedAllergies=false`: the current allergies, all of them.
+    CurrentAllergies,
+    /// `includeNotGiven=false` (or absent): given immunisations only.
+    GivenImmunisations,
+}
+
+impl Filter {
+    /// The clinical area the filter applies to.
+    pub fn area(&self) -> Area {
+        match self {
+            Filter::MedicationFrom(_) => Area::Medication,
+            Filter::Period { area, .. } => *area,
+            Filter::MostRecent(_) => Area::Consultations,
+            Filter::DiaryUntil(_) => Area::Diary,
+            Filter::Problems { .. } => Area::Problems,
+            Filter::CurrentAllergies => Area::Allergies,
+            Filter::GivenImmunisations => Area::Immunisations,
+        }
+    }
+
+    /// The filter in words, for messages.
+    pub fn describe(&self) -> String {
+        let day = |d: &Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        match self {
+            Filter::MedicationFrom(d) => format!("medicationSearchFromDate {d}"),
+            Filter::Period { area, start, end } => format!(
+                "{} search period {}..{}",
+                area.spec().name,
+                day(start),
+                day(end)
+            ),
+            Filter::MostRecent(n) => format!("includeNumberOfMostRecent {n}"),
+            Filter::DiaryUntil(d) => format!("diaryEntriesSearchDate {d}"),
+            Filter::Problems {
+                status,
+                significance,
+            } => format!(
+                "filterStatus {} filterSignificance {}",
+                status.as_deref().unwrap_or("-"),
+                significance.as_deref().unwrap_or("-")
+            ),
+            Filter::CurrentAllergies => "includeResolvedAllergies false".into(),
+            Filter::GivenImmunisations => "includeNotGiven false".into(),
+        }
+    }
+}
+
+/// The parts of a request's `include*` parameter for `area`, by name.
+fn request_parts(parameters: &Value, area: Area) -> Option<Vec<&Value>> {
+    let p = parameters
+        .get("parameter")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|p| s(p, "/name") == area.spec().parameter)?;
+    Some(
+        p.get("part")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+    )
+}
+
+fn part<'a>(parts: &[&'a Value], name: &str) -> Option<&'a Value> {
+    parts.iter().copied().find(|p| s(p, "/name") == name)
+}
+
+fn whole_date(v: Option<&Value>) -> Option<NaiveDate> {
+    v.and_then(Value::as_str)
+        .filter(|d| d.len() == 10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+/// The filter a structured request (its `Parameters` body) applies to `area`; `None` when the area was
+/// not asked for or is asked for unfiltered.
+pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
+    let parts = request_parts(parameters, area)?;
+    let period = |name: &str| {
+        part(&parts, name).map(|p| {
+            (
+                whole_date(p.pointer("/valuePeriod/start")),
+                whole_date(p.pointer("/valuePeriod/end")),
+            )
+        })
+    };
+    let code = |name: &str| {
+        part(&parts, name)
+            .and_then(|p| p.get("valueCode").and_then(Value::as_str))
+            .map(str::to_string)
+    };
+    match area {
+        Area::Medication => whole_date(
+            part(&parts, gs::param::MEDICATION_SEARCH_FROM_DATE).and_then(|p| p.get("valueDate")),
+        )
+        .map(Filter::MedicationFrom),
+        Area::Consultations => {
+            if let Some((start, end)) = period(gs::param::CONSULTATION_SEARCH_PERIOD) {
+                return Some(Filter::Period { area, start, end });
+            }
+            part(&parts, gs::param::INCLUDE_NUMBER_OF_MOST_RECENT)
+                .and_then(|p| {
+                    p.get("valuePositiveInt")
+                        .or_else(|| p.get("valueInteger"))
+                        .and_then(Value::as_u64)
+                })
+                .and_then(|n| usize::try_from(n).ok())
+                .map(Filter::MostRecent)
+        }
+        Area::Uncategorised | Area::Investigations | Area::Referrals => {
+            let name = match area {
+                Area::Uncategorised => gs::param::UNCATEGORISED_DATA_SEARCH_PERIOD,
+                Area::Investigations => gs::param::INVESTIGATION_SEARCH_PERIOD,
+                _ => gs::param::REFERRAL_SEARCH_PERIOD,
+            };
+            period(name).map(|(start, end)| Filter::Period { area, start, end })
+        }
+        Area::Diary => whole_date(
+            part(&parts, gs::param::DIARY_ENTRIES_SEARCH_DATE).and_then(|p| p.get("valueDate")),
+        )
+        .map(Filter::DiaryUntil),
+        Area::Problems => {
+            let status = code(gs::param::FILTER_STATUS);
+            let significance = code(gs::param::FILTER_SIGNIFICANCE);
+            (status.is_some() || significance.is_some()).then_some(Filter::Problems {
+                status,
+                significance,
+            })
+        }
+        Area::Allergies => (part(&parts, gs::param::INCLUDE_RESOLVED_ALLERGIES)
+            .and_then(|p| p.get("valueBoolean"))
+            == Some(&Value::Bool(false)))
+        .then_some(Filter::CurrentAllergies),
+        Area::Immunisations => (part(&parts, gs::param::INCLUDE_NOT_GIVEN)
+            .and_then(|p| p.get("valueBoolean"))
+            != Some(&Value::Bool(true)))
+        .then_some(Filter::GivenImmunisations),
+    }
+}
+
+/// A date element of a resource: a whole date, a partial one (year or year-month), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dated {
+    Day(NaiveDate),
+    Partial,
+    Unknown,
+}
+
+fn dated(text: &str) -> Dated {
+    if text.is_empty() {
+        return Dated::Unknown;
+    }
+    match date_of(text) {
+        Some(d) => Dated::Day(d),
+        None => Dated::Partial,
+    }
+}
+
+fn shown(d: Dated) -> String {
+    match d {
+        Dated::Day(d) => d.to_string(),
+        Dated::Partial => "partial date".into(),
+        Dated::Unknown => "no date".into(),
+    }
+}
+
+/// `In` when `test` holds for a whole date, `Out` when not; partial dates either way; no date `In`
+/// from 1.5.0 (undated items are returned with the matches) and either way before.
+fn by_date(d: Dated, v: Version, test: impl Fn(NaiveDate) -> bool) -> Expect {
+    match d {
+        Dated::Day(d) if test(d) => Expect::In,
+        Dated::Day(_) => Expect::Out,
+        Dated::Partial => Expect::Either,
+        Dated::Unknown if v >= since::SECONDARY_LISTS => Expect::In,
+        Dated::Unknown => Expect::Either,
+    }
+}
+
+fn has_coded_extension(r: &Value, code: &str) -> bool {
+    r.get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|e| s(e, "/valueCodeableConcept/coding/0/code") == code)
+}
+
+/// What `filter` says about each item of the unfiltered record's primary List for its area.
+pub fn candidates(
+    unfiltered: &Value,
+    filter: &Filter,
+    v: Version,
+) -> Result<Vec<Candidate>, String> {
+    let area = filter.area();
+    let l = find_list(unfiltered, &ListName::Primary(area), v)
+        .map_err(|e| format!("the unfiltered record: {e}"))?;
+    let items: Vec<&Value> = list_items(l)
+        .into_iter()
+        .filter_map(|i| resolve(unfiltered, i))
+        .collect();
+    let mut out = Vec::new();
+    let mut push = |r: &Value, detail: String, expect: Expect| {
+        out.push(Candidate {
+            reference: label(r),
+            detail,
+            expect,
+        })
+    };
+    match filter {
+        Filter::MedicationFrom(from) => {
+            for ms in items {
+                let plan =
+                    resolve(unfiltered, s(ms, "/basedOn/0/reference")).unwrap_or(&Value::Null);
+                let start = dated(s(ms, "/effectivePeriod/start"));
+                let end = dated(s(ms, "/effectivePeriod/end"));
+                let acute = has_coded_extension(plan, "acute");
+                let elsewhere = v >= since::MIGRATE
+                    && has_coded_extension(ms, "prescribed-by-another-organisation");
+                let expect = if elsewhere {
+                    Expect::In
+                } else {
+                    match (end, acute) {
+                        (Dated::Day(e), _) => by_date(Dated::Day(e), v, |e| e >= *from),
+                        (Dated::Partial, _) => Expect::Either,
+                        (Dated::Unknown, true) => by_date(start, v, |st| st >= *from),
+                        (Dated::Unknown, false) => Expect::In,
+                    }
+                };
+                let kind = if acute { "acute" } else { "repeat" };
+                push(
+                    ms,
+                    format!("{kind}, effective {}..{}", shown(start), shown(end)),
+                    expect,
+                );
+            }
+        }
+        Filter::Period { area, start, end } => {
+            for r in items {
+                let (first, last) = match area {
+                    Area::Consultations => {
+                        let st = dated(s(r, "/period/start"));
+                        let en = match dated(s(r, "/period/end")) {
+                            Dated::Unknown => st,
+                            other => other,
+                        };
+                        (st, en)
+                    }
+                    _ => {
+                        let ptr = match area {
+                            Area::Uncategorised if r.get("effectivePeriod").is_some() => {
+                                "/effectivePeriod/start"
+                            }
+                            Area::Uncategorised => "/effectiveDateTime",
+                            Area::Investigations => "/issued",
+                            _ => "/authoredOn",
+                        };
+                        let d = dated(s(r, ptr));
+                        (d, d)
+                    }
+                };
+                let from_ok = by_date(first, v, |d| start.is_none_or(|s| d >= s));
+                let to_ok = by_date(last, v, |d| end.is_none_or(|e| d <= e));
+                let expect = match (from_ok, to_ok) {
+                    (Expect::Out, _) | (_, Expect::Out) => Expect::Out,
+                    (Expect::In, Expect::In) => Expect::In,
+                    _ => Expect::Either,
+                };
+                push(
+                    r,
+                    format!("dated {}..{}", shown(first), shown(last)),
+                    expect,
+                );
+            }
+        }
+        Filter::MostRecent(n) => {
+            let mut starts: Vec<(Dated, &Value)> = items
+                .iter()
+                .map(|r| (dated(s(r, "/period/start")), *r))
+                .collect();
+            let day = |d: &Dated| match d {
+                Dated::Day(d) => Some(*d),
+                _ => None,
+            };
+            starts.sort_by_key(|(d, _)| std::cmp::Reverse(day(d)));
+            // The N-th latest start: anything later is in, anything earlier out, ties either way.
+            let cut = starts.get(n.saturating_sub(1)).and_then(|(d, _)| day(d));
+            let after = starts.get(*n).and_then(|(d, _)| day(d));
+            for (d, r) in &starts {
+                let expect = match (day(d), cut) {
+                    (_, None) => Expect::In,
+                    (Some(x), Some(c)) if x > c => Expect::In,
+                    (Some(x), Some(c)) if x == c && after != Some(c) => Expect::In,
+                    (Some(x), Some(c)) if x == c => Expect::Either,
+                    (Some(_), Some(_)) => Expect::Out,
+                    (None, Some(_)) => Expect::Either,
+                };
+                push(r, format!("started {}", shown(*d)), expect);
+            }
+        }
+        Filter::DiaryUntil(until) => {
+            for r in items {
+                let d = dated(s(r, "/occurrenceDateTime"));
+                let d = match d {
+                    Dated::Unknown => dated(s(r, "/occurrencePeriod/start")),
+                    d => d,
+                };
+                push(
+                    r,
+                    format!("occurring {}", shown(d)),
+                    by_date(d, v, |d| d <= *until),
+                );
+            }
+        }
+        Filter::Problems {
+            status,
+            significance,
+        } => {
+            for c in items {
+                let st = s(c, "/clinicalStatus");
+                let sig = c
+                    .get("extension")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .find(|e| s(e, "/url") == ss::PROBLEM_SIGNIFICANCE_EXTENSION)
+                    .map(|e| s(e, "/valueCode"))
+                    .unwrap_or_default();
+                let ok = status.as_deref().is_none_or(|x| x == st)
+                    && significance.as_deref().is_none_or(|x| x == sig);
+                push(
+                    c,
+                    format!("clinicalStatus {st}, significance {sig}"),
+                    if ok { Expect::In } else { Expect::Out },
+                );
+            }
+        }
+        Filter::CurrentAllergies => {
+            for a in items {
+                let resolved = s(a, "/clinicalStatus") == "resolved";
+                push(
+                    a,
+                    format!("clinicalStatus {}", s(a, "/clinicalStatus")),
+                    if resolved { Expect::Out } else { Expect::In },
+                );
+            }
+        }
+        Filter::GivenImmunisations => {
+            for r in items {
+                let expect = match (s(r, "/resourceType"), r.get("notGiven")) {
+                    ("Immunization", Some(Value::Bool(true))) => Expect::Out,
+                    ("Immunization", _) => Expect::In,
+                    _ => Expect::Either,
+                };
+                push(r, format!("notGiven {}", r["notGiven"]), expect);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The items the filtered answer's primary List for `area` holds.
+pub fn returned_items(filtered: &Value, area: Area, v: Version) -> Result<Vec<String>, String> {
+    let l = find_list(filtered, &ListName::Primary(area), v)?;
+    Ok(list_items(l).into_iter().map(str::to_string).collect())
+}
+
+/// Recall and precision of a filtered answer: every `In` candidate returned, no `Out` candidate
+/// returned, nothing returned that the unfiltered record does not hold. Every difference is named.
+pub fn complete(candidates: &[Candidate], returned: &[String], filter: &Filter) -> CheckResult {
+    let what = filter.describe();
+    let mut problems = Vec::new();
+    for c in candidates {
+        let there = returned.contains(&c.reference);
+        match c.expect {
+            Expect::In if !there => problems.push(format!(
+                "{} ({}) matches the {what} but is missing from the filtered record",
+                c.reference, c.detail
+            )),
+            Expect::Out if there => problems.push(format!(
+                "{} ({}) does not match the {what} but was returned",
+                c.reference, c.detail
+            )),
+            _ => {}
+        }
+    }
+    for r in returned {
+        if !candidates.iter().any(|c| c.reference == *r) {
+            problems.push(format!(
+                "{r} was returned for the {what} but is not in the unfiltered record"
+            ));
+        }
+    }
+    ensure(problems.is_empty(), || problems.join("; "))
+}
+
+/// Whether the unfiltered record holds anything the filter must return (else the filter's recall
+/// cannot be judged on this record).
+pub fn any_expected(candidates: &[Candidate]) -> bool {
+    candidates.iter().any(|c| c.expect == Expect::In)
+}
+
+/// Whether the unfiltered record holds anything the filter must leave out (else its precision cannot
+/// be judged on this record).
+pub fn any_excluded(candidates: &[Candidate]) -> bool {
+    candidates.iter().any(|c| c.expect == Expect::Out)
+}
+
+/// The resources a Bundle labels confidential (`meta.security` NOPAT), as `Type/id`.
+pub fn labelled_confidential(bundle: &Value) -> Vec<String> {
+    entries(bundle)
+        .into_iter()
+        .filter(|r| {
+            r.pointer("/meta/security")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|c| s(c, "/code") == ss::NOPAT)
+        })
+        .map(label)
+        .collect()
+}
+
+/// None of the `confidential` resources (those the provider itself labels confidential when it migrates
+/// the record with sensitive information) is in a direct-care answer, listed or not: a warning that
+/// items were withheld is no excuse for sending them.
+pub fn confidential_not_returned(confidential: &[String], answer: &Value) -> CheckResult {
+    let sent: Vec<&String> = confidential
+        .iter()
+        .filter(|c| resolve(answer, c).is_some() || list_refers_to(answer, c))
+        .collect();
+    ensure(sent.is_empty(), || {
+        format!(
+            "{} confidential item(s) reached a direct-care consumer: {}",
+            sent.len(),
+            sent.iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+fn list_refers_to(bundle: &Value, reference: &str) -> bool {
+    of_type(bundle, "List")
+        .into_iter()
+        .any(|l| list_items(l).contains(&reference))
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+    use serde_json::json;
+
+    const V: Version = gs::LATEST;
+
+    fn day(d: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()
+    }
+
+    /// A Bundle whose primary List for `area` holds `resources`.
+    fn record(area: Area, resources: Vec<Value>) -> Value {
+        let (code, title) = ListName::Primary(area).code_and_title(V);
+        let refs: Vec<Value> = resources
+            .iter()
+            .filter(|r| r["resourceType"] != "MedicationRequest")
+            .map(|r| json!({"item": {"reference": label(r)}}))
+            .collect();
+        let mut entry = vec![json!({"resource": {"resourceType": "List", "title": title,
+            "code": {"coding": [{"system": ss::SNOMED, "code": code}]}, "entry": refs}})];
+        entry.extend(resources.into_iter().map(|r| json!({ "resource": r })));
+        json!({"resourceType": "Bundle", "type": "collection", "entry": entry})
+    }
+
+    fn statement(id: &str, start: &str, end: Option<&str>, acute: bool) -> Vec<Value> {
+        let mut period = json!({"start": start});
+        if let Some(e) = end {
+            period["end"] = json!(e);
+        }
+        let kind = if acute { "acute" } else { "repeat" };
+        vec![
+            json!({"resourceType": "MedicationStatement", "id": id, "effectivePeriod": period,
+                "basedOn": [{"reference": format!("MedicationRequest/plan-{id}")}]}),
+            json!({"resourceType": "MedicationRequest", "id": format!("plan-{id}"), "intent": "plan",
+                "extension": [{"valueCodeableConcept": {"coding": [{"code": kind}]}}]}),
+        ]
+    }
+
+    fn medications() -> Value {
+        let mut r = Vec::new();
+        r.extend(statement("old-acute", "2020-01-01", None, true));
+        r.extend(statement("running-repeat", "2019-01-01", None, false));
+        r.extend(statement("ended", "2020-01-01", Some("2024-03-01"), false));
+        r.extend(statement(
+            "ended-early",
+            "2020-01-01",
+            Some("2021-01-01"),
+            false,
+        ));
+        r.extend(statement("partial", "2020", Some("2024"), false));
+        record(Area::Medication, r)
+    }
+
+    fn refs(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn medication_search_date_selects_active_medications_inclusively() {
+        let f = Filter::MedicationFrom(day("2024-03-01"));
+        let c = candidates(&medications(), &f, V).unwrap();
+        let expect = |id: &str| {
+            c.iter()
+                .find(|c| c.reference == format!("MedicationStatement/{id}"))
+                .unwrap()
+                .expect
+        };
+        assert_eq!(expect("old-acute"), Expect::Out);
+        assert_eq!(expect("running-repeat"), Expect::In);
+        assert_eq!(expect("ended"), Expect::In, "the end date is inclusive");
+        assert_eq!(expect("ended-early"), Expect::Out);
+        assert_eq!(expect("partial"), Expect::Either);
+        let right = refs(&[
+            "MedicationStatement/running-repeat",
+            "MedicationStatement/ended",
+        ]);
+        complete(&c, &right, &f).unwrap();
+        let mut with_partial = right.clone();
+        with_partial.push("MedicationStatement/partial".into());
+        complete(&c, &with_partial, &f).unwrap();
+        assert!(any_expected(&c) && any_excluded(&c));
+    }
+
+    #[test]
+    fn a_missing_medication_is_named() {
+        let f = Filter::MedicationFrom(day("2024-03-01"));
+        let c = candidates(&medications(), &f, V).unwrap();
+        let e = complete(&c, &refs(&["MedicationStatement/running-repeat"]), &f).unwrap_err();
+        assert!(
+            e.contains("MedicationStatement/ended (repeat, effective 2020-01-01..2024-03-01) matches the medicationSearchFromDate 2024-03-01 but is missing"),
+            "{e}"
+        );
+        let e = complete(&c, &[], &f).unwrap_err();
+        assert!(e.contains("running-repeat") && e.contains("missing"), "{e}");
+    }
+
+    #[test]
+    fn an_extra_or_unknown_medication_is_named() {
+        let f = Filter::MedicationFrom(day("2024-03-01"));
+        let c = candidates(&medications(), &f, V).unwrap();
+        let extra = refs(&[
+            "MedicationStatement/running-repeat",
+            "MedicationStatement/ended",
+            "MedicationStatement/old-acute",
+        ]);
+        let e = complete(&c, &extra, &f).unwrap_err();
+        assert!(
+            e.contains("old-acute") && e.contains("does not match"),
+            "{e}"
+        );
+        let mut unknown = refs(&[
+            "MedicationStatement/running-repeat",
+            "MedicationStatement/ended",
+        ]);
+        unknown.push("MedicationStatement/invented".into());
+        let e = complete(&c, &unknown, &f).unwrap_err();
+        assert!(e.contains("not in the unfiltered record"), "{e}");
+    }
+
+    fn encounters() -> Value {
+        record(
+            Area::Consultations,
+            vec![
+                json!({"resourceType": "Encounter", "id": "e1", "period": {"start": "2024-01-10T09:00:00+00:00", "end": "2024-01-10T09:10:00+00:00"}}),
+                json!({"resourceType": "Encounter", "id": "e2", "period": {"start": "2024-02-01"}}),
+                json!({"resourceType": "Encounter", "id": "e3", "period": {"start": "2024-03-05"}}),
+                json!({"resourceType": "Encounter", "id": "e4", "period": {"start": "2023-12-31"}}),
+            ],
+        )
+    }
+
+    #[test]
+    fn consultation_period_bounds_are_inclusive_and_both_ways_checked() {
+        let f = Filter::Period {
+            area: Area::Consultations,
+            start: Some(day("2024-01-10")),
+            end: Some(day("2024-02-01")),
+        };
+        let c = candidates(&encounters(), &f, V).unwrap();
+        complete(&c, &refs(&["Encounter/e1", "Encounter/e2"]), &f).unwrap();
+        let e = complete(&c, &refs(&["Encounter/e2"]), &f).unwrap_err();
+        assert!(e.contains("Encounter/e1") && e.contains("missing"), "{e}");
+        let e = complete(
+            &c,
+            &refs(&["Encounter/e1", "Encounter/e2", "Encounter/e3"]),
+            &f,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("Encounter/e3") && e.contains("does not match"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn most_recent_consultations_are_the_latest_starts() {
+        let f = Filter::MostRecent(2);
+        let c = candidates(&encounters(), &f, V).unwrap();
+        complete(&c, &refs(&["Encounter/e3", "Encounter/e2"]), &f).unwrap();
+        assert!(complete(&c, &refs(&["Encounter/e3", "Encounter/e1"]), &f).is_err());
+        assert!(complete(&c, &refs(&["Encounter/e3"]), &f).is_err());
+    }
+
+    fn problem(id: &str, status: &str, sig: &str) -> Value {
+        json!({"resourceType": "Condition", "id": id, "clinicalStatus": status,
+            "extension": [{"url": ss::PROBLEM_SIGNIFICANCE_EXTENSION, "valueCode": sig}]})
+    }
+
+    #[test]
+    fn problem_status_and_significance_filters() {
+        let b = record(
+            Area::Problems,
+            vec![
+                problem("a-major", "active", "major"),
+                problem("a-minor", "active", "minor"),
+                problem("i-major", "inactive", "major"),
+            ],
+        );
+        let f = Filter::Problems {
+            status: Some("active".into()),
+            significance: None,
+        };
+        let c = candidates(&b, &f, V).unwrap();
+        complete(&c, &refs(&["Condition/a-major", "Condition/a-minor"]), &f).unwrap();
+        let e = complete(&c, &refs(&["Condition/a-major"]), &f).unwrap_err();
+        assert!(e.contains("Condition/a-minor"), "{e}");
+        let f = Filter::Problems {
+            status: None,
+            significance: Some("major".into()),
+        };
+        let c = candidates(&b, &f, V).unwrap();
+        complete(&c, &refs(&["Condition/a-major", "Condition/i-major"]), &f).unwrap();
+        let e = complete(
+            &c,
+            &refs(&[
+                "Condition/a-major",
+                "Condition/a-minor",
+                "Condition/i-major",
+            ]),
+            &f,
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("Condition/a-minor") && e.contains("does not match"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn dated_areas_compare_their_own_element_and_undated_items_must_come() {
+        let b = record(
+            Area::Referrals,
+            vec![
+                json!({"resourceType": "ReferralRequest", "id": "r1", "authoredOn": "2024-05-01"}),
+                json!({"resourceType": "ReferralRequest", "id": "r2", "authoredOn": "2022-05-01"}),
+                json!({"resourceType": "ReferralRequest", "id": "r3"}),
+            ],
+        );
+        let f = Filter::Period {
+            area: Area::Referrals,
+            start: Some(day("2024-01-01")),
+            end: None,
+        };
+        let c = candidates(&b, &f, V).unwrap();
+        complete(&c, &refs(&["ReferralRequest/r1", "ReferralRequest/r3"]), &f).unwrap();
+        let e = complete(&c, &refs(&["ReferralRequest/r1"]), &f).unwrap_err();
+        assert!(
+            e.contains("ReferralRequest/r3 (dated no date..no date)"),
+            "{e}"
+        );
+        let c = candidates(&b, &f, (1, 3, 2)).unwrap();
+        complete(&c, &refs(&["ReferralRequest/r1"]), &f).unwrap();
+        assert!(complete(&c, &[], &f).is_err());
+    }
+
+    #[test]
+    fn diary_until_date_is_inclusive() {
+        let b = record(
+            Area::Diary,
+            vec![
+                json!({"resourceType": "ProcedureRequest", "id": "d1", "occurrenceDateTime": "2030-01-01"}),
+                json!({"resourceType": "ProcedureRequest", "id": "d2", "occurrenceDateTime": "2030-01-02"}),
+            ],
+        );
+        let f = Filter::DiaryUntil(day("2030-01-01"));
+        let c = candidates(&b, &f, V).unwrap();
+        complete(&c, &refs(&["ProcedureRequest/d1"]), &f).unwrap();
+        assert!(complete(&c, &[], &f).is_err());
+        assert!(complete(
+            &c,
+            &refs(&["ProcedureRequest/d1", "ProcedureRequest/d2"]),
+            &f
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn current_allergies_and_given_immunisations_are_all_returned() {
+        let b = record(
+            Area::Allergies,
+            vec![
+                json!({"resourceType": "AllergyIntolerance", "id": "a1", "clinicalStatus": "active"}),
+                json!({"resourceType": "AllergyIntolerance", "id": "a2", "clinicalStatus": "active"}),
+            ],
+        );
+        let f = Filter::CurrentAllergies;
+        let c = candidates(&b, &f, V).unwrap();
+        complete(
+            &c,
+            &refs(&["AllergyIntolerance/a1", "AllergyIntolerance/a2"]),
+            &f,
+        )
+        .unwrap();
+        assert!(complete(&c, &refs(&["AllergyIntolerance/a1"]), &f).is_err());
+        let b = record(
+            Area::Immunisations,
+            vec![
+                json!({"resourceType": "Immunization", "id": "i1", "notGiven": false}),
+                json!({"resourceType": "Immunization", "id": "i2", "notGiven": true}),
+            ],
+        );
+        let f = Filter::GivenImmunisations;
+        let c = candidates(&b, &f, V).unwrap();
+        complete(&c, &refs(&["Immunization/i1"]), &f).unwrap();
+        assert!(complete(&c, &refs(&["Immunization/i1", "Immunization/i2"]), &f).is_err());
+        assert!(complete(&c, &[], &f).is_err());
+    }
+
+    #[test]
+    fn the_filter_is_read_from_the_request() {
+        let req = json!({"resourceType": "Parameters", "parameter": [
+            {"name": "patientNHSNumber"},
+            {"name": "includeMedication", "part": [{"name": "medicationSearchFromDate", "valueDate": "2024-03-01"}]},
+            {"name": "includeConsultations", "part": [{"name": "consultationSearchPeriod", "valuePeriod": {"start": "2024-01-01"}}]},
+            {"name": "includeProblems", "part": [{"name": "filterStatus", "valueCode": "inactive"}]},
+            {"name": "includeAllergies", "part": [{"name": "includeResolvedAllergies", "valueBoolean": false}]},
+            {"name": "includeImmunisations"},
+            {"name": "includeReferrals"}]});
+        assert_eq!(
+            filter_in_request(&req, Area::Medication),
+            Some(Filter::MedicationFrom(day("2024-03-01")))
+        );
+        assert_eq!(
+            filter_in_request(&req, Area::Consultations),
+            Some(Filter::Period {
+                area: Area::Consultations,
+                start: Some(day("2024-01-01")),
+                end: None
+            })
+        );
+        assert_eq!(
+            filter_in_request(&req, Area::Problems),
+            Some(Filter::Problems {
+                status: Some("inactive".into()),
+                significance: None
+            })
+        );
+        assert_eq!(
+            filter_in_request(&req, Area::Allergies),
+            Some(Filter::CurrentAllergies)
+        );
+        assert_eq!(
+            filter_in_request(&req, Area::Immunisations),
+            Some(Filter::GivenImmunisations)
+        );
+        assert_eq!(filter_in_request(&req, Area::Referrals), None);
+        assert_eq!(filter_in_request(&req, Area::Diary), None);
+    }
+
+    #[test]
+    fn a_confidential_item_sent_to_direct_care_is_named() {
+        let migrated = json!({"resourceType": "Bundle", "entry": [
+            {"resource": {"resourceType": "MedicationStatement", "id": "secret", "meta": {"security": [{"system": ss::ACT_CODE_SYSTEM, "code": ss::NOPAT}]}}},
+            {"resource": {"resourceType": "MedicationStatement", "id": "open"}}]});
+        let confidential = labelled_confidential(&migrated);
+        assert_eq!(confidential, vec!["MedicationStatement/secret".to_string()]);
+        let withheld = record(
+            Area::Medication,
+            vec![json!({"resourceType": "MedicationStatement", "id": "open"})],
+        );
+        confidential_not_returned(&confidential, &withheld).unwrap();
+        let leaked = record(
+            Area::Medication,
+            vec![
+                json!({"resourceType": "MedicationStatement", "id": "open"}),
+                json!({"resourceType": "MedicationStatement", "id": "secret"}),
+            ],
+        );
+        let e = confidential_not_returned(&confidential, &leaked).unwrap_err();
+        assert!(e.contains("MedicationStatement/secret"), "{e}");
+    }
+}

@@ -24,10 +24,14 @@ pub struct ProveArgs {
     /// Print the proof as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Stop each faulty run at its first failing scenario: faster, but lists only the first requirement
-    /// that caught each fault.
+    /// Prove each declared requirement with its own run, restricted to its scenarios and stopped at the
+    /// first failure: fastest; lists no collateral.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Run each fault only against the scenarios of the requirements it declares: faster; lists no
+    /// collateral.
+    #[arg(long)]
+    pub restrict: bool,
 }
 
 fn parse_fault(name: &str) -> Result<Fault, String> {
@@ -55,17 +59,29 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         concurrency: args.concurrency,
         faults,
         fail_fast: args.fail_fast,
+        restrict: args.restrict,
     };
     let json = args.json;
     let result = proof::prove(&options, |v| {
         if !json {
             let mark = if v.caught() { "caught" } else { "MISSED" };
-            println!(
-                "{mark:<7} {:<40} {:>4} scenarios red  {}",
+            let mut line = format!(
+                "{mark:<7} {:<42} {:>4} scenarios red  by {}",
                 v.fault,
                 v.failed_scenarios,
-                v.caught_by.join(" ")
+                if v.caught_by.is_empty() {
+                    "-".to_string()
+                } else {
+                    v.caught_by.join(" ")
+                }
             );
+            if !v.missed_requirements.is_empty() {
+                line.push_str(&format!("  NOT BY {}", v.missed_requirements.join(" ")));
+            }
+            if !v.collateral.is_empty() {
+                line.push_str(&format!("  (collateral: {})", v.collateral.join(" ")));
+            }
+            println!("{line}");
         }
     })
     .await;
@@ -90,7 +106,7 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         }
         let caught = proof.verdicts.iter().filter(|v| v.caught()).count();
         println!(
-            "{}: {} of {} faults caught; {} scenarios green against the conformant provider",
+            "{}: {} of {} faults caught by every requirement they declare; {} scenarios green against the conformant provider",
             if proof.holds() {
                 "PROOF HOLDS"
             } else {

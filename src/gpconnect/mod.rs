@@ -13,6 +13,7 @@ pub mod jwt;
 pub mod nhs_number;
 pub mod register;
 pub mod systems;
+pub mod test_data;
 pub mod version;
 
 pub use errors::ErrorCode;

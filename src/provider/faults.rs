@@ -101,6 +101,48 @@ pub enum Fault {
     StructuredWrongListCode,
     /// Breaks: `Bundle.id` equals the request's Ssp-TraceID (1.5.0+, structured record response). A fresh id is sent.
     StructuredBundleIdNotTraceId,
+    /// Breaks: `medicationSearchFromDate` returns every medication active on or after it (§4.1). Only
+    /// medications started on or after it are returned (running repeats started earlier are dropped).
+    StructuredMedicationDateOverApplied,
+    /// Breaks: `consultationSearchPeriod` bounds are inclusive (§4.1). Consultations on the start or end
+    /// day are left out.
+    StructuredConsultationPeriodExclusive,
+    /// Breaks: `includeNumberOfMostRecent` returns the N latest consultations (§4.1). The N oldest are sent.
+    StructuredMostRecentOldest,
+    /// Breaks: `filterStatus` returns every problem with that status (§4.1). Minor problems are dropped too.
+    StructuredProblemStatusOverApplied,
+    /// Breaks: a date or period filter returns the items that match it (§4.1). Any dated filter empties
+    /// its area.
+    StructuredFilterReturnsNothing,
+    /// Breaks: `includeResolvedAllergies=false` still returns every current allergy (§4.1). The last current
+    /// allergy is left out.
+    StructuredCurrentAllergyDropped,
+    /// Breaks: without `includeNotGiven` only given immunisations are returned (§4.1). Not-given ones come
+    /// too.
+    StructuredNotGivenReturned,
+    /// Breaks: confidential items are withheld from direct care (§4.2, §5.5). They are sent, labelled and
+    /// listed, while the List still says they were withheld.
+    StructuredConfidentialItemSent,
+    /// Breaks: every request carries the SSP headers, checked by each endpoint (GP Connect 1.2.7, "Spine Secure Proxy" request headers). The
+    /// Structured endpoints ignore missing or wrong ones.
+    StructuredIgnoresSspHeaders,
+    /// Breaks: every request carries a valid JWT (GP Connect 1.2.7, "Cross-organisation audit and provenance"). The Structured endpoints ignore the
+    /// Authorization header.
+    StructuredIgnoresJwt,
+    /// Breaks: every request carries the SSP headers, checked by each endpoint (GP Connect 1.2.7, "Spine Secure Proxy" request headers). The
+    /// Appointments endpoints ignore missing or wrong ones.
+    AppointmentsIgnoreSspHeaders,
+    /// Breaks: free-slot search returns every free slot in the window (GP Connect 1.2.7, "Search for free slots"). The `end` bound
+    /// is read as exclusive, so the window's last day is dropped.
+    SlotSearchDropsLastDay,
+    /// Breaks: Retrieve returns all the patient's appointments in the range (GP Connect 1.2.7, "Retrieve a patient's appointments"). The
+    /// patient's latest booking is left out (a stale index).
+    RetrieveOmitsNewBooking,
+    /// Breaks: Retrieve returns cancelled appointments too (GP Connect 1.2.7, "Retrieve a patient's appointments"). They are left out.
+    RetrieveOmitsCancelled,
+    /// Breaks: a read returns the current version (§10). A cancelled appointment is read as it was before
+    /// the cancel.
+    StaleReadAfterCancel,
 }
 
 impl Fault {
@@ -140,6 +182,21 @@ impl Fault {
         Fault::StructuredDanglingReference,
         Fault::StructuredWrongListCode,
         Fault::StructuredBundleIdNotTraceId,
+        Fault::StructuredMedicationDateOverApplied,
+        Fault::StructuredConsultationPeriodExclusive,
+        Fault::StructuredMostRecentOldest,
+        Fault::StructuredProblemStatusOverApplied,
+        Fault::StructuredFilterReturnsNothing,
+        Fault::StructuredCurrentAllergyDropped,
+        Fault::StructuredNotGivenReturned,
+        Fault::StructuredConfidentialItemSent,
+        Fault::StructuredIgnoresSspHeaders,
+        Fault::StructuredIgnoresJwt,
+        Fault::AppointmentsIgnoreSspHeaders,
+        Fault::SlotSearchDropsLastDay,
+        Fault::RetrieveOmitsNewBooking,
+        Fault::RetrieveOmitsCancelled,
+        Fault::StaleReadAfterCancel,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -179,7 +236,97 @@ impl Fault {
             Fault::AcceptStaleIfMatch => "accept-stale-if-match",
             Fault::CancelWithoutReason => "cancel-without-reason",
             Fault::SlotsOutsideWindow => "slots-outside-window",
+            Fault::StructuredMedicationDateOverApplied => "structured-medication-date-over-applied",
+            Fault::StructuredConsultationPeriodExclusive => {
+                "structured-consultation-period-exclusive"
+            }
+            Fault::StructuredMostRecentOldest => "structured-most-recent-oldest",
+            Fault::StructuredProblemStatusOverApplied => "structured-problem-status-over-applied",
+            Fault::StructuredFilterReturnsNothing => "structured-filter-returns-nothing",
+            Fault::StructuredCurrentAllergyDropped => "structured-current-allergy-dropped",
+            Fault::StructuredNotGivenReturned => "structured-not-given-returned",
+            Fault::StructuredConfidentialItemSent => "structured-confidential-item-sent",
+            Fault::StructuredIgnoresSspHeaders => "structured-ignores-ssp-headers",
+            Fault::StructuredIgnoresJwt => "structured-ignores-jwt",
+            Fault::AppointmentsIgnoreSspHeaders => "appointments-ignore-ssp-headers",
+            Fault::SlotSearchDropsLastDay => "slot-search-drops-last-day",
+            Fault::RetrieveOmitsNewBooking => "retrieve-omits-new-booking",
+            Fault::RetrieveOmitsCancelled => "retrieve-omits-cancelled",
+            Fault::StaleReadAfterCancel => "stale-read-after-cancel",
         }
+    }
+
+    /// The requirement ids whose scenarios this fault must turn red: the proof holds for a fault only
+    /// when every one of them has a failed scenario (a fault caught only by unrelated scenarios is a
+    /// hole in the scenarios its rule belongs to).
+    pub fn breaks(self) -> &'static [&'static str] {
+        match self {
+            Fault::OmitCacheControl => &["XC-CACHE-01"],
+            Fault::OmitEtag => &["XC-ETAG-01"],
+            Fault::EtagMismatch => &["XC-ETAG-01"],
+            Fault::AcceptMissingSspHeader => &["XC-HDR-01"],
+            Fault::AcceptWrongAsid => &["XC-HDR-02"],
+            Fault::IgnoreInteractionId => &["XC-HDR-04"],
+            Fault::AcceptExpiredJwt => &["XC-JWT-06"],
+            Fault::IgnoreScope => &["XC-JWT-09"],
+            Fault::WrongErrorCodeSystem => &["XC-ERR-01"],
+            Fault::WrongHttpStatusForErrors => &["XC-ERR-01"],
+            Fault::NoOperationOutcomeBody => &["XC-ERR-01"],
+            Fault::IgnoreFormat => &["XC-FMT-01"],
+            Fault::WrongContentType => &["XC-FMT-01"],
+            Fault::NoGzip => &["XC-FMT-10"],
+            Fault::FindReturnsSensitive => &["FND-PAT-FIND-02"],
+            Fault::FindReturnsDeceased => &["FND-PAT-FIND-02"],
+            Fault::AcceptInvalidNhsNumber => &["FND-PAT-FIND-06"],
+            Fault::PatientWithForbiddenElement => &["FND-PAT-READ-01"],
+            Fault::BundleWithFullUrl => &["FND-PAT-FIND-01"],
+            Fault::MissingMetaProfile => &["FND-PAT-READ-01"],
+            Fault::MissingVersionId => &["FND-PAT-READ-01"],
+            Fault::ReadWrongId => &["FND-PAT-READ-01"],
+            Fault::RegisterAllowsDuplicate => &["FND-PAT-REG-04"],
+            Fault::RegisterAsRegular => &["FND-PAT-REG-01"],
+            Fault::AcceptDoubleBooking => &["APT-BOOK-09"],
+            Fault::AcceptStaleIfMatch => &["APT-CONC-03"],
+            Fault::CancelWithoutReason => &["APT-CANCEL-03"],
+            Fault::SlotsOutsideWindow => &["APT-SLOT-01"],
+            Fault::StructuredListMissing => &["STR-MED-01"],
+            Fault::StructuredDateFilterIgnored => &["STR-MED-03"],
+            Fault::StructuredResolvedAllergiesReturned => &["STR-ALG-02"],
+            Fault::StructuredDanglingReference => &["STR-BUNDLE-01"],
+            Fault::StructuredWrongListCode => &["STR-ALG-01"],
+            Fault::StructuredBundleIdNotTraceId => &["STR-BUNDLE-02"],
+            Fault::StructuredMedicationDateOverApplied => &["STR-MED-03"],
+            Fault::StructuredConsultationPeriodExclusive => &["STR-CON-02"],
+            Fault::StructuredMostRecentOldest => &["STR-CON-03"],
+            Fault::StructuredProblemStatusOverApplied => &["STR-PRB-04"],
+            Fault::StructuredFilterReturnsNothing => &[
+                "STR-MED-03",
+                "STR-CON-02",
+                "STR-UNC-02",
+                "STR-INV-02",
+                "STR-REF-02",
+                "STR-DRY-02",
+            ],
+            Fault::StructuredCurrentAllergyDropped => &["STR-ALG-13"],
+            Fault::StructuredNotGivenReturned => &["STR-IMM-02", "STR-IMM-08"],
+            Fault::StructuredConfidentialItemSent => &["STR-MED-12"],
+            Fault::StructuredIgnoresSspHeaders => &["XC-HDR-07"],
+            Fault::StructuredIgnoresJwt => &["XC-JWT-16"],
+            Fault::AppointmentsIgnoreSspHeaders => &["XC-HDR-06"],
+            Fault::SlotSearchDropsLastDay => &["APT-SLOT-01"],
+            Fault::RetrieveOmitsNewBooking => &["APT-RETR-01", "APT-RETR-04"],
+            Fault::RetrieveOmitsCancelled => &["APT-RETR-03"],
+            Fault::StaleReadAfterCancel => &["APT-READ-04"],
+        }
+    }
+
+    /// The tag expression selecting the scenarios of [`breaks`](Fault::breaks).
+    pub fn tag_expression(self) -> String {
+        self.breaks()
+            .iter()
+            .map(|r| format!("@req:{r}"))
+            .collect::<Vec<_>>()
+            .join(" or ")
     }
 
     /// Look a fault up by its [`name`](Fault::name).
@@ -228,5 +375,24 @@ mod tests {
             let clap_name = f.to_possible_value().map(|p| p.get_name().to_string());
             assert_eq!(clap_name.as_deref(), Some(f.name()));
         }
+    }
+
+    #[test]
+    fn every_fault_declares_well_formed_requirements() {
+        for f in Fault::ALL {
+            assert!(!f.breaks().is_empty(), "{f} declares no requirement");
+            for r in f.breaks() {
+                let (area, n) = r.rsplit_once('-').expect("AREA-NN");
+                assert!(
+                    !area.is_empty() && n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()),
+                    "{f}: {r:?} is not a requirement id"
+                );
+            }
+        }
+        assert_eq!(Fault::AcceptWrongAsid.tag_expression(), "@req:XC-HDR-02");
+        assert_eq!(
+            Fault::RetrieveOmitsNewBooking.tag_expression(),
+            "@req:APT-RETR-01 or @req:APT-RETR-04"
+        );
     }
 }

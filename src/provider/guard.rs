@@ -63,15 +63,21 @@ pub fn check(
             .filter(|v| !v.is_empty())
     };
 
+    let capability = interactions.first().map(|i| i.spec().capability);
+    let ssp_ignored = ssp_ignored_on(faults, capability);
+    let jwt_ignored =
+        capability == Some(Capability::Structured) && faults.has(Fault::StructuredIgnoresJwt);
     if !faults.has(Fault::AcceptMissingSspHeader) {
-        for name in SSP_HEADERS.iter().chain([&AUTHORIZATION]) {
+        let ssp: &[&str] = if ssp_ignored { &[] } else { &SSP_HEADERS };
+        let auth: &[&str] = if jwt_ignored { &[] } else { &[AUTHORIZATION] };
+        for name in ssp.iter().chain(auth) {
             if header(name).is_none() {
                 return Err(ApiError::bad_request(format!(
                     "the {name} header is missing or empty"
                 )));
             }
         }
-        if let Some(from) = header(SSP_FROM) {
+        if let Some(from) = header(SSP_FROM).filter(|_| !ssp_ignored) {
             if !from.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(ApiError::bad_request(format!(
                     "{SSP_FROM} {from:?} is not a numeric ASID"
@@ -79,7 +85,7 @@ pub fn check(
             }
         }
     }
-    if !faults.has(Fault::AcceptWrongAsid) {
+    if !faults.has(Fault::AcceptWrongAsid) && !ssp_ignored {
         if let Some(to) = header(SSP_TO) {
             if to != state.settings.asid {
                 return Err(ApiError::bad_request(format!(
@@ -91,7 +97,7 @@ pub fn check(
     }
     let asked = header(SSP_INTERACTION_ID);
     let matched = asked.and_then(|id| interactions.iter().copied().find(|i| i.spec().id == id));
-    let lenient = faults.has(Fault::IgnoreInteractionId) || asked.is_none();
+    let lenient = faults.has(Fault::IgnoreInteractionId) || asked.is_none() || ssp_ignored;
     let interaction =
         match (matched, interactions.first()) {
             (Some(i), _) => i,
@@ -105,6 +111,7 @@ pub fn check(
             }
         };
     match header(AUTHORIZATION) {
+        _ if jwt_ignored => {}
         Some(auth) => check_jwt(state, auth, interaction)?,
         None if faults.has(Fault::AcceptMissingSspHeader) => {}
         None => {
@@ -114,6 +121,15 @@ pub fn check(
         }
     }
     Ok(interaction)
+}
+
+/// Whether a fault switches the SSP header checks off on the endpoints of `capability`.
+fn ssp_ignored_on(faults: &super::faults::FaultSet, capability: Option<Capability>) -> bool {
+    match capability {
+        Some(Capability::Appointments) => faults.has(Fault::AppointmentsIgnoreSspHeaders),
+        Some(Capability::Structured) => faults.has(Fault::StructuredIgnoresSspHeaders),
+        _ => false,
+    }
 }
 
 /// The JWT claims rules of Cross-organisation audit and provenance and the JWT table of NHS Digital's provider test suite.

@@ -1389,6 +1389,91 @@ async fn refused_or_kept(w: &mut Assurance) -> StepResult {
     Ok(apt_checks::refused_or_stored(w.response()?, &sent)?)
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Completeness: the provider's own wider searches as the oracle.
+
+/// Recall of the last free-slot search: the same diary is searched again in whole-day windows of a week
+/// (the two-week limit is never reached), overlapping by a day, from the day before the window to the
+/// day after, and every free slot those searches find entirely inside the window must be in the answer.
+/// A slot missing from the answer is looked for once more in a repeat of the same search before it is
+/// reported, so a slot booked or cancelled by someone else meanwhile is not blamed on the provider. Sends
+/// requests of its own, so it is the last step of a scenario.
+#[then("every free slot a wider search finds inside the window was returned")]
+async fn slots_recall(w: &mut Assurance) -> super::StepResult {
+    let ex = w.response()?;
+    response::status_is(ex, 200)?;
+    let narrow = response::body_as_json(ex)?;
+    let window = asked(ex)?;
+    let q = sent_query(ex);
+    let raw = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (start_raw, end_raw) = (raw("start"), raw("end"));
+    let first = time::local(window.start).date_naive() - Duration::days(1);
+    let last = time::local(window.end - Duration::seconds(1)).date_naive() + Duration::days(1);
+    // Windows of a week built back from the last day, each overlapping the next by a day, so every day
+    // of the narrow window lies strictly inside some wide window (neither its first nor its last day).
+    let mut wide = Vec::new();
+    let mut to = last;
+    loop {
+        let from = (to - Duration::days(6)).max(first);
+        let spec = slot_search(
+            w,
+            &format!("ge{}", from.format("%Y-%m-%d")),
+            &format!("le{}", to.format("%Y-%m-%d")),
+        );
+        let ex = w.send_aside(spec).await?;
+        response::status_is(ex, 200)
+            .map_err(|e| format!("the wider search {from} – {to} (the oracle): {e}"))?;
+        wide.push(response::body_as_json(ex)?);
+        if from == first {
+            break;
+        }
+        to = from;
+    }
+    let wide_refs: Vec<&Value> = wide.iter().collect();
+    if slot_checks::free_inside(&wide_refs, window.start, window.end) == 0 {
+        return Err(super::Problem::inconclusive(format!(
+            "the wider searches found no free slot inside {} – {}, so the search could not be shown to return them all; publish GP Connect slots in this window",
+            time::format(window.start),
+            time::format(window.end)
+        )));
+    }
+    if slot_checks::slots_complete(&wide_refs, &[&narrow], window.start, window.end).is_ok() {
+        return Ok(());
+    }
+    let again = slot_search(w, &start_raw, &end_raw);
+    let ex = w.send_aside(again).await?;
+    response::status_is(ex, 200)?;
+    let repeat = response::body_as_json(ex)?;
+    slot_checks::slots_complete(&wide_refs, &[&narrow, &repeat], window.start, window.end)?;
+    Ok(())
+}
+
+/// The appointment this scenario booked is among the retrieved ones with `status` (a cancelled one is
+/// still returned, marked cancelled: GP Connect 1.2.7, "Retrieve a patient's appointments").
+#[then(expr = "the appointment booked here is retrieved with status {string}")]
+async fn retrieved_with_status(w: &mut Assurance, status: String) -> StepResult {
+    let b = w.resource()?;
+    let ids = w.memory.appointments.booked_ids.clone();
+    let id = ids
+        .last()
+        .ok_or("this scenario booked no appointment to look for")?;
+    let found = bundle::entries(&b)
+        .into_iter()
+        .find(|a| a["id"].as_str() == Some(id.as_str()))
+        .ok_or_else(|| format!("Appointment/{id}, booked here, was not retrieved"))?;
+    Ok(ensure(found["status"] == status.as_str(), || {
+        format!(
+            "Appointment/{id} is retrieved with status {}; expected {status}",
+            found["status"]
+        )
+    })?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use crate::checks::{self, ensure};
 use crate::config::MIGRATION_PRACTICE_ALIAS;
 use crate::gpconnect::headers::SSP_TRACE_ID;
 use crate::gpconnect::structured::{self as gs, param, Area, PartKind, Version, Warning};
-use crate::gpconnect::{systems, Interaction};
+use crate::gpconnect::{systems, test_data, Interaction};
 use crate::http::Body;
 use crate::verdict::{Problem, StepResult};
 
@@ -720,6 +720,143 @@ async fn confidential_absent(w: &mut Assurance, area: String) -> StepResult {
     if n == 0 {
         return Err(Problem::inconclusive(format!(
             "Migrate with sensitive information labels no {area} item NOPAT, so which item is confidential cannot be told"
+        )));
+    }
+    Ok(())
+}
+
+/// The unfiltered request for `area` a completeness check compares with: the same patient, the area
+/// asked for with no filter (resolved allergies and not-given immunisations included, so the oracle
+/// holds what the filter must leave out as well as what it must return).
+fn unfiltered_parameters(filtered: &Value, area: Area, v: Version) -> Value {
+    let mut parts = Vec::new();
+    match area {
+        Area::Medication => {
+            parts.push(json!({"name": param::INCLUDE_PRESCRIPTION_ISSUES, "valueBoolean": false}))
+        }
+        Area::Allergies => {
+            parts.push(json!({"name": param::INCLUDE_RESOLVED_ALLERGIES, "valueBoolean": true}))
+        }
+        Area::Immunisations if v >= gs::since::SECONDARY_LISTS => {
+            parts.push(json!({"name": param::INCLUDE_NOT_GIVEN, "valueBoolean": true}))
+        }
+        _ => {}
+    }
+    let mut area_param = json!({"name": area.spec().parameter});
+    if !parts.is_empty() {
+        area_param["part"] = Value::Array(parts);
+    }
+    let patient = filtered["parameter"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == param::PATIENT_NHS_NUMBER)
+        .cloned()
+        .unwrap_or(Value::Null);
+    json!({"resourceType": "Parameters", "parameter": [patient, area_param]})
+}
+
+/// Recall and precision of a filtered area, with the provider's own unfiltered record as the oracle:
+/// the filter is read from the request sent, the same patient's record is fetched without it, and the
+/// items the filter selects there are compared both ways with the primary List of the answer. Sends a
+/// request of its own, so it is the last step of a scenario.
+#[then(expr = "the {string} answer is complete against the unfiltered record")]
+async fn complete_against_unfiltered(w: &mut Assurance, name: String) -> StepResult {
+    let area = Area::from_name(&name).ok_or_else(|| {
+        Problem::error(format!(
+            "{name:?} is not a clinical area; use one of {:?}",
+            Area::names()
+        ))
+    })?;
+    let v = version(w);
+    let filtered = w.structured_bundle()?;
+    let sent = w
+        .response()?
+        .request
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+        .ok_or_else(|| Problem::error("the structured request sent no JSON Parameters body"))?;
+    let filter = cs::filter_in_request(&sent, area).ok_or_else(|| {
+        Problem::error(format!(
+            "the request sent no filter on {name}, so there is nothing to compare"
+        ))
+    })?;
+    let mut oracle = w.new_request(Interaction::GetStructuredRecord, None);
+    oracle.body = Some(Body::Resource(unfiltered_parameters(&sent, area, v)));
+    // A setup request: the unfiltered record's own rules are judged by the other scenarios.
+    let setup = |e: String| {
+        Problem::inconclusive(format!(
+            "setup: the unfiltered {name} record to compare with: {e}"
+        ))
+    };
+    let ex = w.send_aside(oracle).await?;
+    checks::response::status_is(ex, 200).map_err(setup)?;
+    let unfiltered = checks::response::body_as_json(ex).map_err(setup)?;
+    let candidates = cs::candidates(&unfiltered, &filter, v)?;
+    let returned = cs::returned_items(&filtered, area, v)?;
+    cs::complete(&candidates, &returned, &filter)?;
+    if !cs::any_expected(&candidates) {
+        let alias = w.memory.structured_alias.clone().unwrap_or_default();
+        let why = match test_data::promised(&alias, area, v) {
+            Some(what) => format!(
+                "the NHS provider test data promises {alias} holds {what}, but the unfiltered record has no {name} item the {} must return",
+                filter.describe()
+            ),
+            None => format!(
+                "the unfiltered record of {alias} holds no {name} item the {} must return",
+                filter.describe()
+            ),
+        };
+        return Err(Problem::inconclusive(format!(
+            "{why}, so an empty answer proves nothing; record {name} items in range on the test patient"
+        )));
+    }
+    Ok(())
+}
+
+/// Confidential items are withheld, not only announced: the same patient's record migrated with
+/// sensitive information (1.6.0+) is the oracle of which items the provider itself holds confidential
+/// (labelled NOPAT), and none of them may be in the direct-care answer. Sends a request of its own, so it
+/// is the last step of a scenario.
+#[then(expr = "no item the provider labels confidential for {string} is in the answer")]
+async fn confidential_withheld(w: &mut Assurance, alias: String) -> StepResult {
+    let answer = w.structured_bundle()?;
+    migrate_request(w, alias.clone(), "true".into()).await?;
+    let spec = w
+        .request
+        .take()
+        .ok_or_else(|| Problem::error("no migrate request was built"))?;
+    let ex = w.send_aside(spec).await?;
+    checks::response::status_is(ex, 200)
+        .map_err(|e| format!("migrating {alias} with sensitive information (the oracle): {e}"))?;
+    let migrated = checks::response::body_as_json(ex)?;
+    let confidential = cs::labelled_confidential(&migrated);
+    cs::confidential_not_returned(&confidential, &answer)?;
+    if confidential.is_empty() {
+        return Err(Problem::inconclusive(format!(
+            "the migrated record of {alias} labels nothing confidential, so withholding could not be shown; record a confidential item on the test patient"
+        )));
+    }
+    Ok(())
+}
+
+/// An area the NHS provider test data promises content for is not answered empty: an empty List for such
+/// a patient is inconclusive (the target's test data is not set up), so the scenario's other checks are
+/// never passed on nothing. For patients and areas without a promise the step checks nothing.
+#[then(expr = "the {string} List holds what the test data promises for {string}")]
+async fn promised_content(w: &mut Assurance, name: String, alias: String) -> StepResult {
+    let area = Area::from_name(&name)
+        .ok_or_else(|| Problem::error(format!("{name:?} is not a clinical area")))?;
+    let v = version(w);
+    let Some(what) = test_data::promised(&alias, area, v) else {
+        return Ok(());
+    };
+    let b = w.structured_bundle()?;
+    let l = cs::find_list(&b, &ListName::Primary(area), v)?;
+    if cs::list_items(l).is_empty() {
+        return Err(Problem::inconclusive(format!(
+            "the {name} List of {alias} is empty, but the NHS provider test data promises {what}; set up the test patient so the {name} checks have something to check"
         )));
     }
     Ok(())

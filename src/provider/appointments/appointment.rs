@@ -499,6 +499,7 @@ pub async fn book(
 
 /// `GET /Appointment/{id}`.
 pub async fn read(
+    State(state): State<Arc<ProviderState>>,
     Extension(diary): Extension<Arc<Diary>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -512,11 +513,28 @@ pub async fn read(
     if a.start <= Utc::now() {
         return Err(invalid(format!("Appointment/{id} is in the past")));
     }
-    Ok(appointment_response(
-        StatusCode::OK,
-        a.resource.clone(),
-        None,
-    ))
+    let mut resource = a.resource.clone();
+    if a.is_cancelled() && state.faults.has(Fault::StaleReadAfterCancel) {
+        stale_before_cancel(&mut resource);
+    }
+    Ok(appointment_response(StatusCode::OK, resource, None))
+}
+
+/// The appointment as it was before its cancel (the stale-read fault): booked, without the reason, the
+/// previous versionId.
+fn stale_before_cancel(resource: &mut Value) {
+    resource["status"] = json!("booked");
+    if let Some(ext) = resource.get_mut("extension").and_then(Value::as_array_mut) {
+        ext.retain(|e| e["url"] != apt::EXT_CANCELLATION_REASON);
+    }
+    let previous = resource
+        .pointer("/meta/versionId")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|v| v.saturating_sub(1).max(1).to_string());
+    if let Some(p) = previous {
+        resource["meta"]["versionId"] = json!(p);
+    }
 }
 
 /// `PUT /Appointment/{id}`: amend or cancel, chosen by `Ssp-InteractionID`.
@@ -704,10 +722,22 @@ pub async fn retrieve(
     }
     let (ge, le) = retrieve_range(raw.as_deref())?;
     let book = diary.lock();
+    let omit_cancelled = state.faults.has(Fault::RetrieveOmitsCancelled);
+    // The latest booking of the patient, which a stale index would not know yet.
+    let latest = book
+        .appointments
+        .values()
+        .filter(|a| a.patient_id == patient)
+        .filter_map(|a| a.id.parse::<u64>().ok())
+        .max()
+        .filter(|_| state.faults.has(Fault::RetrieveOmitsNewBooking))
+        .map(|n| n.to_string());
     let found = book
         .appointments
         .values()
         .filter(|a| a.patient_id == patient)
+        .filter(|a| latest.as_deref() != Some(a.id.as_str()))
+        .filter(|a| !(omit_cancelled && a.is_cancelled()))
         .filter(|a| {
             let d = time::local(a.start).date_naive();
             d >= ge && d <= le

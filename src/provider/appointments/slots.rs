@@ -237,6 +237,9 @@ pub async fn search(
         window.start -= Duration::days(1);
         window.end += Duration::days(1);
     }
+    if state.faults.has(Fault::SlotSearchDropsLastDay) {
+        window.end -= Duration::days(1);
+    }
     let (slots, schedules) = {
         let book = diary.lock();
         let mut slots = Vec::new();

@@ -79,8 +79,72 @@ fn select<'a>(
     req: &AreaRequest,
     input: &Input<'_>,
 ) -> Vec<&'a Item> {
-    let v = input.ctx.version;
     let items = record.items.iter().filter(|i| i.area == area);
+    let selected = select_conformant(items, area, req, input);
+    mis_select(selected, area, req, input.faults)
+}
+
+/// The deliberate filter faults, applied to what a conformant provider would select.
+fn mis_select<'a>(
+    mut selected: Vec<&'a Item>,
+    area: Area,
+    req: &AreaRequest,
+    faults: &FaultSet,
+) -> Vec<&'a Item> {
+    let dated = match area {
+        Area::Medication => req.date(param::MEDICATION_SEARCH_FROM_DATE).is_some(),
+        Area::Consultations => req.get(param::CONSULTATION_SEARCH_PERIOD).is_some(),
+        Area::Uncategorised => req.get(param::UNCATEGORISED_DATA_SEARCH_PERIOD).is_some(),
+        Area::Investigations => req.get(param::INVESTIGATION_SEARCH_PERIOD).is_some(),
+        Area::Referrals => req.get(param::REFERRAL_SEARCH_PERIOD).is_some(),
+        Area::Diary => req.date(param::DIARY_ENTRIES_SEARCH_DATE).is_some(),
+        _ => false,
+    };
+    if dated && faults.has(Fault::StructuredFilterReturnsNothing) {
+        return Vec::new();
+    }
+    if area == Area::Medication && faults.has(Fault::StructuredMedicationDateOverApplied) {
+        if let Some(from) = req.date(param::MEDICATION_SEARCH_FROM_DATE) {
+            selected.retain(|i| i.date >= from);
+        }
+    }
+    if area == Area::Consultations && faults.has(Fault::StructuredConsultationPeriodExclusive) {
+        let (start, end) = req.period(param::CONSULTATION_SEARCH_PERIOD);
+        selected.retain(|i| {
+            start.is_none_or(|s| i.date != s) && end.is_none_or(|e| i.end.unwrap_or(i.date) != e)
+        });
+    }
+    if area == Area::Problems
+        && faults.has(Fault::StructuredProblemStatusOverApplied)
+        && req
+            .parts
+            .iter()
+            .any(|p| p.get(param::FILTER_STATUS).is_some())
+    {
+        selected.retain(|i| matches!(i.detail, Detail::Problem { major: true, .. }));
+    }
+    if area == Area::Allergies
+        && faults.has(Fault::StructuredCurrentAllergyDropped)
+        && !req.bool(param::INCLUDE_RESOLVED_ALLERGIES, true)
+    {
+        if let Some(last) = selected
+            .iter()
+            .rposition(|i| matches!(i.detail, Detail::Allergy { ended: None, .. }))
+        {
+            selected.remove(last);
+        }
+    }
+    selected
+}
+
+/// What a conformant provider selects.
+fn select_conformant<'a>(
+    items: impl Iterator<Item = &'a Item>,
+    area: Area,
+    req: &AreaRequest,
+    input: &Input<'_>,
+) -> Vec<&'a Item> {
+    let v = input.ctx.version;
     match area {
         Area::Allergies => items.collect(),
         Area::Medication => {
@@ -109,6 +173,9 @@ fn select<'a>(
                 })
                 .collect();
             found.sort_by_key(|i| std::cmp::Reverse(i.date));
+            if input.faults.has(Fault::StructuredMostRecentOldest) {
+                found.reverse();
+            }
             if let Some(PartValue::Int(n)) = req.get(param::INCLUDE_NUMBER_OF_MOST_RECENT) {
                 found.truncate(usize::try_from(*n).unwrap_or(usize::MAX));
             }
@@ -133,7 +200,8 @@ fn select<'a>(
             })
             .collect(),
         Area::Immunisations => {
-            let not_given = req.bool(param::INCLUDE_NOT_GIVEN, false);
+            let not_given = req.bool(param::INCLUDE_NOT_GIVEN, false)
+                || input.faults.has(Fault::StructuredNotGivenReturned);
             let status = req.bool(param::INCLUDE_STATUS, v >= (1, 5, 0));
             items
                 .filter(|i| match &i.detail {
@@ -208,9 +276,16 @@ impl<'a> Builder<'a> {
         i.confidential && !self.input.include_confidential
     }
 
+    /// The confidential-item fault: withheld items are sent all the same (the warning stays).
+    fn leaks_confidential(&self) -> bool {
+        self.input.faults.has(Fault::StructuredConfidentialItemSent)
+    }
+
     /// Add an item's resources (never a withheld one).
     fn include(&mut self, i: &'a Item, with_issues: bool) {
-        if self.withheld(i) || matches!(i.detail, Detail::Problem { .. }) {
+        if (self.withheld(i) && !self.leaks_confidential())
+            || matches!(i.detail, Detail::Problem { .. })
+        {
             return;
         }
         for r in render::resources(&self.input.ctx, i, with_issues) {
@@ -259,7 +334,9 @@ impl<'a> Builder<'a> {
                 } else {
                     withheld = true;
                 }
-                continue;
+                if !self.leaks_confidential() {
+                    continue;
+                }
             }
             if is_ended {
                 ended.push(i);
