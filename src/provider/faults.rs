@@ -59,7 +59,9 @@ pub enum Fault {
     AcceptInvalidNhsNumber,
     /// Breaks: a Patient never carries `maritalStatus` (Find a patient). Every Patient carries one.
     PatientWithForbiddenElement,
-    /// Breaks: `Bundle.entry.fullUrl` SHOULD NOT be populated (FHIR implementation guidance). Every entry carries one.
+    /// Breaks: the structured record Bundle's `entry.fullUrl` MUST NOT be populated (Access Record
+    /// Structured, the Bundle). Every entry of every Bundle carries one; in Foundations and Appointments
+    /// Bundles that is only a SHOULD NOT, which the report shows as a warning.
     BundleWithFullUrl,
     /// Breaks: every resource carries `meta.profile` (Resource metadata). It is removed from every resource.
     MissingMetaProfile,
@@ -279,7 +281,7 @@ impl Fault {
             Fault::FindReturnsDeceased => &["FND-PAT-FIND-02"],
             Fault::AcceptInvalidNhsNumber => &["FND-PAT-FIND-06"],
             Fault::PatientWithForbiddenElement => &["FND-PAT-READ-01"],
-            Fault::BundleWithFullUrl => &["FND-PAT-FIND-01"],
+            Fault::BundleWithFullUrl => &["STR-BUNDLE-01"],
             Fault::MissingMetaProfile => &["FND-PAT-READ-01"],
             Fault::MissingVersionId => &["FND-PAT-READ-01"],
             Fault::ReadWrongId => &["FND-PAT-READ-01"],
