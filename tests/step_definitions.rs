@@ -132,3 +132,113 @@ fn every_step_definition_is_used_by_a_feature() {
         unused.join("\n")
     );
 }
+
+/// Phrases interpreted inside a quoted step argument: the change phrases of an appointment or a
+/// registration body, and the relative-date tokens (`{date+3}`). A phrase no interpreter knows would be
+/// an error of the run; here it fails `cargo test`.
+#[test]
+fn every_change_phrase_and_date_token_is_known() {
+    use gpc_assure::gpconnect::register;
+    use gpc_assure::steps::appointments;
+    let features = plan::load_features(&features_dir()).expect("the features parse");
+    let quoted = |step: &str, prefix: &str| -> Option<String> {
+        step.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_prefix(" \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .map(str::to_string)
+    };
+    let token = regex::Regex::new(r"\{([A-Za-z]+)([+-][0-9]+)?\}").expect("a valid regex");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (file, step) in all_steps(&features) {
+        let at = format!("{file}:{}", step.position.line);
+        let text = step.value.as_str();
+        for prefix in [
+            "the booking has",
+            "the appointment sent has",
+            "the appointment has been amended with",
+        ] {
+            if let Some(phrase) = quoted(text, prefix) {
+                checked += 1;
+                // Applied to a sample booking: only "unknown change" says the phrase itself is wrong.
+                let mut body = sample_booking();
+                if let Err(e) = appointments::apply_change(&mut body, &phrase) {
+                    if e.message.starts_with("unknown change") {
+                        problems.push(format!("{at}: {}", e.message));
+                    }
+                }
+            }
+        }
+        if let Some(phrase) = quoted(text, "the registration body is changed to have") {
+            checked += 1;
+            let person = &gpc_assure::config::default_register_pool()[0];
+            let mut body = register::valid_body(person);
+            if let Err(e) = register::apply_change(&mut body, &phrase) {
+                if e.starts_with("unknown change") {
+                    problems.push(format!("{at}: {e}"));
+                }
+            }
+        }
+        for t in token.captures_iter(text) {
+            let name = &t[1];
+            let dated = ["date", "datetime", "year", "month"]
+                .iter()
+                .any(|d| name.starts_with(d));
+            if t.get(2).is_some() || dated {
+                checked += 1;
+                if let Err(e) = appointments::expand(&t[0]) {
+                    problems.push(format!("{at}: {}", e.message));
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 50,
+        "only {checked} phrases found: the prefixes above are out of date"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} phrase(s) no interpreter knows:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// A booking body with every part the change phrases touch.
+fn sample_booking() -> serde_json::Value {
+    serde_json::json!({
+        "resourceType": "Appointment",
+        "meta": {"profile": ["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1"]},
+        "contained": [{"resourceType": "Organization", "id": "1", "name": "C", "telecom": [{"system": "phone", "value": "1"}],
+            "identifier": [{"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "A1"}],
+            "type": [{"coding": [{"code": "gp-practice"}]}], "meta": {"profile": ["x"]}}],
+        "extension": [{"url": "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-BookingOrganisation-1",
+            "valueReference": {"reference": "#1"}}],
+        "status": "booked",
+        "description": "d",
+        "comment": "c",
+        "created": "2030-06-30T09:00:00+01:00",
+        "start": "2030-07-01T09:00:00+01:00",
+        "end": "2030-07-01T09:10:00+01:00",
+        "slot": [{"reference": "Slot/1"}],
+        "participant": [
+            {"actor": {"reference": "Patient/1"}, "status": "accepted"},
+            {"actor": {"reference": "Location/1"}, "status": "accepted"},
+            {"actor": {"reference": "Practitioner/1"}, "status": "accepted"}
+        ]
+    })
+}
+
+/// The interpreters refuse what they do not know, so the test above can fail.
+#[test]
+fn the_interpreters_refuse_unknown_phrases() {
+    use gpc_assure::gpconnect::register;
+    use gpc_assure::steps::appointments;
+    let e =
+        appointments::apply_change(&mut serde_json::json!({}), "a reason for lunch").unwrap_err();
+    assert!(e.message.starts_with("unknown change"), "{}", e.message);
+    let e = register::apply_change(&mut serde_json::json!({}), "a favourite colour").unwrap_err();
+    assert!(e.starts_with("unknown change"), "{e}");
+    assert!(appointments::expand("{dat+3}").is_err());
+    assert!(appointments::expand("{date+x}").is_err());
+}
