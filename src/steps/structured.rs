@@ -149,17 +149,25 @@ impl Assurance {
         self.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
             json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
         let ods = self.alias(Subject::Organization, MIGRATION_PRACTICE_ALIAS)?;
+        self.request_mut()?
+            .claims_mut()
+            .ok_or("the request has no JWT claims")?
+            .set(
+                "requested_scope",
+                json!(format!(
+                    "patient/*.read {}",
+                    if sensitive { "conf/R" } else { "conf/N" }
+                )),
+            );
+        self.set_requesting_organisation(&ods)
+    }
+
+    /// The JWT's requesting organisation is the organisation with ODS code `ods`.
+    fn set_requesting_organisation(&mut self, ods: &str) -> StepResult {
         let claims = self
             .request_mut()?
             .claims_mut()
             .ok_or("the request has no JWT claims")?;
-        claims.set(
-            "requested_scope",
-            json!(format!(
-                "patient/*.read {}",
-                if sensitive { "conf/R" } else { "conf/N" }
-            )),
-        );
         let mut org = claims
             .get("requesting_organization")
             .cloned()
@@ -224,17 +232,7 @@ async fn migrate_request(w: &mut Assurance, alias: String, sensitive: String) ->
 #[given(expr = "the JWT requesting organisation is {string}")]
 async fn requesting_org(w: &mut Assurance, alias: String) -> StepResult {
     let ods = w.alias(Subject::Organization, &alias)?;
-    let claims = w
-        .request_mut()?
-        .claims_mut()
-        .ok_or("the request has no JWT claims")?;
-    let mut org = claims
-        .get("requesting_organization")
-        .cloned()
-        .unwrap_or(Value::Null);
-    org["identifier"] = json!([{"system": systems::ODS_ORGANIZATION_CODE, "value": ods}]);
-    claims.set("requesting_organization", org);
-    Ok(())
+    w.set_requesting_organisation(&ods)
 }
 
 /// Adds the parameter unless it is already there (the helper of multi-area requests).
