@@ -21,18 +21,6 @@ pub struct Promise {
     pub what: &'static str,
 }
 
-const EVERY_AREA: &[Area] = &[
-    Area::Allergies,
-    Area::Medication,
-    Area::Consultations,
-    Area::Problems,
-    Area::Immunisations,
-    Area::Uncategorised,
-    Area::Investigations,
-    Area::Referrals,
-    Area::Diary,
-];
-
 /// Every promise of the test data.
 pub const PROMISES: &[Promise] = &[
     Promise {
@@ -43,7 +31,7 @@ pub const PROMISES: &[Promise] = &[
     },
     Promise {
         patient: "patient2",
-        areas: EVERY_AREA,
+        areas: Area::ALL,
         since: (1, 6, 0),
         what: "data in every clinical area, linked to problems",
     },
@@ -55,7 +43,7 @@ pub const PROMISES: &[Promise] = &[
     },
     Promise {
         patient: "patient3",
-        areas: EVERY_AREA,
+        areas: Area::ALL,
         since: (1, 6, 0),
         what: "data in every clinical area",
     },
