@@ -262,7 +262,7 @@ async fn claim_slots(
     contiguous: bool,
 ) -> Result<(Vec<Value>, Value, Value), Problem> {
     let spec = days_search(w, from, to);
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_aside(spec).await;
     // A setup request: its own rules are judged by the slot-search scenarios.
     let setup =
         |e: String| Problem::inconclusive(format!("setup: searching for free slots to book: {e}"));
@@ -572,7 +572,7 @@ async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, P
     mem(w).slots = slots;
     mem(w).booking = Some(body.clone());
     let spec = book_request(w, body);
-    w.send_aside(spec).await?;
+    w.send_aside(spec).await;
     note_booking(w);
     // A setup booking: when it fails, the rule the scenario is about cannot be tried (the booking
     // scenarios judge Book appointment itself).
@@ -746,7 +746,7 @@ async fn booking_past(w: &mut Assurance, alias: String) -> StepResult {
 async fn booking_two_schedules(w: &mut Assurance, alias: String) -> StepResult {
     let patient = w.logical_id(Subject::Patient, &alias).await?;
     let spec = days_search(w, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1);
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_aside(spec).await;
     response::status_is(ex, 200).map_err(|e| format!("searching for free slots to book: {e}"))?;
     let b = response::body_as_json(ex)?;
     let slots: Vec<&Value> = bundle::entries(&b)
@@ -893,7 +893,7 @@ async fn change_aside(
     // cancel scenarios judge these interactions themselves).
     let setup =
         |e: String| Problem::inconclusive(format!("setup: {interaction} of the appointment: {e}"));
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_aside(spec).await;
     response::status_is(ex, 200).map_err(setup)?;
     let a = response::body_as_json(ex).map_err(setup)?;
     mem(w).track(&a);
@@ -1425,7 +1425,7 @@ async fn slots_recall(w: &mut Assurance) -> super::StepResult {
             &format!("ge{}", from.format("%Y-%m-%d")),
             &format!("le{}", to.format("%Y-%m-%d")),
         );
-        let ex = w.send_aside(spec).await?;
+        let ex = w.send_aside(spec).await;
         response::status_is(ex, 200)
             .map_err(|e| format!("the wider search {from} – {to} (the oracle): {e}"))?;
         wide.push(response::body_as_json(ex)?);
@@ -1446,7 +1446,7 @@ async fn slots_recall(w: &mut Assurance) -> super::StepResult {
         return Ok(());
     }
     let again = slot_search(w, &start_raw, &end_raw);
-    let ex = w.send_aside(again).await?;
+    let ex = w.send_aside(again).await;
     response::status_is(ex, 200)?;
     let repeat = response::body_as_json(ex)?;
     slot_checks::slots_complete(&wide_refs, &[&narrow, &repeat], window.start, window.end)?;

@@ -70,7 +70,7 @@ impl Assurance {
             "identifier",
             &format!("{}|{nhs_number}", systems::NHS_NUMBER),
         );
-        let exchange = self.send_aside(spec).await?;
+        let exchange = self.send_aside(spec).await;
         checks::response::status_is(exchange, 200)
             .map_err(|e| format!("finding {alias} ({nhs_number}): {e}"))?;
         let bundle = checks::response::body_as_json(exchange)?;

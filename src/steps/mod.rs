@@ -93,9 +93,9 @@ impl Assurance {
 
     /// Send a setup request (to prepare the scenario or learn what the provider holds). Its response
     /// is validated and kept as evidence, but is not the response under test.
-    pub async fn send_aside(&mut self, spec: RequestSpec) -> Result<&Exchange, Problem> {
+    pub async fn send_aside(&mut self, spec: RequestSpec) -> &Exchange {
         self.send_as(spec, Role::Setup).await;
-        Ok(self.exchanges.last().expect("just pushed"))
+        self.exchanges.last().expect("just pushed")
     }
 
     /// Send a follow-up request (to see the effect of the request under test).

@@ -123,7 +123,7 @@ impl Assurance {
                 subject.system()
             ))
         };
-        let exchange = self.send_aside(spec).await?;
+        let exchange = self.send_aside(spec).await;
         if let Some(e) = &exchange.error {
             return Err(Problem::error(format!(
                 "setup: finding {alias} got no response: {e}"

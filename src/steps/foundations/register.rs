@@ -29,7 +29,7 @@ const POOL_EXHAUSTED: &str = "the register pool is used up: every person in [dat
 async fn is_registered(w: &mut Assurance, nhs: &str) -> Result<bool, Problem> {
     let mut spec = w.new_request(Interaction::FindPatient, None);
     spec.add_query("identifier", &format!("{}|{nhs}", systems::NHS_NUMBER));
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_aside(spec).await;
     response::status_is(ex, 200).map_err(|e| {
         format!("finding NHS number {nhs} to see whether it is registered already: {e}")
     })?;
@@ -96,7 +96,7 @@ async fn for_registered_patient(w: &mut Assurance, alias: String) -> StepResult 
     let nhs = w.alias(Subject::Patient, &alias)?;
     let mut spec = w.new_request(Interaction::FindPatient, None);
     spec.add_query("identifier", &format!("{}|{nhs}", systems::NHS_NUMBER));
-    let ex = w.send_aside(spec).await?;
+    let ex = w.send_aside(spec).await;
     response::status_is(ex, 200).map_err(|e| format!("finding {alias}: {e}"))?;
     let found = bundle::entries(&response::body_as_json(ex)?)
         .first()
