@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::provider::{self, Fault, ProviderSettings};
 use crate::report::RunReport;
-use crate::runner::{self, Progress, RunError, RunOptions};
+use crate::runner::{self, Progress, RunError, RunOptions, Stop};
+use crate::verdict::StopReason;
 
 /// What to prove.
 #[derive(Debug, Clone)]
@@ -87,12 +88,16 @@ pub struct Proof {
     /// Scenarios that failed against the conformant provider (must be none).
     pub baseline_failures: Vec<String>,
     pub verdicts: Vec<FaultVerdict>,
+    /// Set when the proof was stopped (Ctrl-C) before every fault was tried: it then does not hold.
+    pub stopped: Option<StopReason>,
 }
 
 impl Proof {
-    /// Baseline green and every fault caught.
+    /// Baseline green, every fault tried and caught.
     pub fn holds(&self) -> bool {
-        self.baseline_failures.is_empty() && self.verdicts.iter().all(FaultVerdict::caught)
+        self.stopped.is_none()
+            && self.baseline_failures.is_empty()
+            && self.verdicts.iter().all(FaultVerdict::caught)
     }
 
     /// Faults no scenario caught.
@@ -110,15 +115,7 @@ pub async fn run_with_faults(
     options: &ProofOptions,
     faults: &[Fault],
 ) -> Result<RunReport, RunError> {
-    run_faulty(options, faults, false).await
-}
-
-async fn run_faulty(
-    options: &ProofOptions,
-    faults: &[Fault],
-    fail_fast: bool,
-) -> Result<RunReport, RunError> {
-    run_tagged(options, faults, options.tags.clone(), fail_fast).await
+    run_tagged(options, faults, options.tags.clone(), false, &Stop::new()).await
 }
 
 async fn run_tagged(
@@ -126,6 +123,7 @@ async fn run_tagged(
     faults: &[Fault],
     tags: Option<String>,
     fail_fast: bool,
+    stop: &Stop,
 ) -> Result<RunReport, RunError> {
     let settings = ProviderSettings {
         faults: faults.to_vec(),
@@ -142,6 +140,9 @@ async fn run_tagged(
         tags,
         concurrency: options.concurrency,
         embedded: true,
+        max_duration: None,
+        stop: stop.clone(),
+        out: None,
     };
     let result = runner::run_with(run, Progress::Silent, fail_fast).await;
     running.shutdown().await;
@@ -151,11 +152,25 @@ async fn run_tagged(
 /// Run the baseline and every fault; `on_verdict` is told of each as it is known (for progress).
 pub async fn prove(
     options: &ProofOptions,
+    on_verdict: impl FnMut(&FaultVerdict),
+) -> Result<Proof, RunError> {
+    prove_until(options, &Stop::new(), on_verdict).await
+}
+
+/// As [`prove`], until `stop` fires (Ctrl-C): the run under way stops cleanly, its fault gets no
+/// verdict (a run cut short proves nothing), no further fault is tried, and the proof says it stopped.
+pub async fn prove_until(
+    options: &ProofOptions,
+    stop: &Stop,
     mut on_verdict: impl FnMut(&FaultVerdict),
 ) -> Result<Proof, RunError> {
-    let baseline = run_with_faults(options, &[]).await?;
+    let baseline = run_tagged(options, &[], options.tags.clone(), false, stop).await?;
     let mut verdicts = Vec::new();
+    let mut stopped = stop.reason();
     for fault in &options.faults {
+        if stopped.is_some() {
+            break;
+        }
         let user = options.tags.as_deref();
         let runs: Vec<(Option<String>, bool)> = if options.fail_fast {
             fault
@@ -171,9 +186,13 @@ pub async fn prove(
         let mut failed_scenarios = 0;
         let mut failed = Vec::new();
         for (tags, fail_fast) in runs {
-            let report = run_tagged(options, &[*fault], tags, fail_fast).await?;
+            let report = run_tagged(options, &[*fault], tags, fail_fast, stop).await?;
             failed_scenarios += report.totals().failed;
             failed.extend(report.failed_requirements());
+        }
+        stopped = stop.reason();
+        if stopped.is_some() {
+            break;
         }
         failed.sort();
         failed.dedup();
@@ -185,6 +204,7 @@ pub async fn prove(
         baseline_scenarios: baseline.totals().scenarios,
         baseline_failures: baseline.failure_lines(),
         verdicts,
+        stopped,
     })
 }
 

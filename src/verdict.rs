@@ -59,6 +59,34 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// Why a run stopped before every scenario had run: scenarios it did not start are reported as
+/// errors "not run: <reason>", those it cut short "stopped: <reason>", and the run's verdict can no
+/// longer be passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// The run's time limit (`--max-duration`, `http.max_duration`) was reached.
+    Deadline,
+    /// The user interrupted the run (Ctrl-C).
+    Interrupted,
+}
+
+impl StopReason {
+    /// The word used in reports and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            StopReason::Deadline => "deadline",
+            StopReason::Interrupted => "interrupted",
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 const INCONCLUSIVE_PREFIX: &str = "INCONCLUSIVE: ";
 const ERROR_PREFIX: &str = "ERROR: ";
 

@@ -37,6 +37,9 @@ async fn run(p: &RunningProvider, tags: Option<&str>, concurrency: usize) -> Run
         tags: tags.map(str::to_string),
         concurrency,
         embedded: true,
+        max_duration: None,
+        stop: Default::default(),
+        out: None,
     };
     runner::run(options, Progress::Silent)
         .await

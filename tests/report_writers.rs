@@ -4,7 +4,8 @@
 use gpc_assure::http::evidence::Finding;
 use gpc_assure::http::{Exchange, RecordedRequest, RecordedResponse};
 use gpc_assure::report::{
-    self, Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary,
+    self, Failure, FeatureResult, RunReport, RunStopped, ScenarioResult, Status, StepResult,
+    StopReason, TargetSummary, Verdict,
 };
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -163,6 +164,7 @@ fn report(features: Vec<FeatureResult>) -> RunReport {
         concurrency: 4,
         features,
         run_errors: vec![],
+        stopped: None,
     }
 }
 
@@ -588,6 +590,84 @@ fn write_all_writes_three_files() {
             p.display()
         );
     }
+}
+
+#[test]
+fn write_all_replaces_files_whole_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    report::write_all(&mixed_report(), &out).unwrap();
+    let written = report::write_all(&passing_report(), &out).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["index.html", "junit.xml", "results.json"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&written.json).unwrap()).unwrap();
+    assert_eq!(
+        json["verdict"], "passed",
+        "the second report replaced the first"
+    );
+}
+
+fn stopped(reason: StopReason) -> Option<RunStopped> {
+    Some(RunStopped {
+        reason,
+        message: "The run reached its time limit of 2s (--max-duration): 3 scenarios were not run and 1 cut short <x>".into(),
+        not_run: 3,
+        cut: 1,
+    })
+}
+
+#[test]
+fn a_stopped_run_is_never_passed_and_every_report_says_why() {
+    let mut r = passing_report();
+    assert_eq!(r.verdict(), Verdict::Passed);
+    let json: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert!(json["stopped"].is_null(), "{}", json["stopped"]);
+    assert!(!report::html::render(&r)
+        .unwrap()
+        .contains("class=\"stopped\""));
+
+    r.stopped = stopped(StopReason::Deadline);
+    assert_eq!(r.verdict(), Verdict::Incomplete);
+    assert_eq!(r.verdict().exit_code(), 3);
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("class=\"verdict-text\">INCOMPLETE<"));
+    assert!(
+        html.contains("Run stopped at its deadline."),
+        "banner at the top"
+    );
+    assert!(html.contains(
+        "time limit of 2s (--max-duration): 3 scenarios were not run and 1 cut short &lt;x&gt;"
+    ));
+    let json: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(json["stopped"]["reason"], "deadline");
+    assert_eq!(json["stopped"]["not_run"], 3);
+    assert_eq!(json["stopped"]["cut"], 1);
+    assert_eq!(json["exit_code"], 3);
+    assert_eq!(json["passed"], false);
+    let (root, suites) = parse_junit(&report::junit::render(&r));
+    assert_eq!(attr(&root, "errors"), "1");
+    assert_eq!(attr(&root, "tests"), "2");
+    let suite = suites
+        .iter()
+        .find(|s| attr(&s.attrs, "name") == "run stopped")
+        .expect("a run stopped suite");
+    assert_eq!(attr(&suite.cases[0].attrs, "name"), "run stopped: deadline");
+    let (message, _) = suite.cases[0].error.as_ref().expect("an error test case");
+    assert!(message.contains("3 scenarios were not run"), "{message}");
+
+    // A failure found before the stop still decides: failed, exit 1.
+    let mut f = mixed_report();
+    f.stopped = stopped(StopReason::Interrupted);
+    assert_eq!(f.verdict(), Verdict::Failed);
+    let html = report::html::render(&f).unwrap();
+    assert!(html.contains("Run interrupted."), "banner");
+    let json: serde_json::Value = serde_json::from_str(&report::json::render(&f).unwrap()).unwrap();
+    assert_eq!(json["stopped"]["reason"], "interrupted");
 }
 
 #[test]

@@ -34,6 +34,9 @@ async fn run(version: &str, faults: &[Fault]) -> RunReport {
         tags: None,
         concurrency: 8,
         embedded: true,
+        max_duration: None,
+        stop: Default::default(),
+        out: None,
     };
     let report = runner::run(options, Progress::Silent)
         .await

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::proof::{self, ProofOptions};
 use crate::provider::Fault;
+use crate::runner::{self, Stop};
 
 /// Arguments of `prove`.
 #[derive(Debug, clap::Args)]
@@ -41,8 +42,11 @@ fn parse_fault(name: &str) -> Result<Fault, String> {
     })
 }
 
+/// Exit status of a proof stopped by Ctrl-C before every fault was tried.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
 /// Run the command; exit 0 when the proof holds, 1 when a fault went unnoticed or the baseline failed,
-/// 2 when it could not run.
+/// 2 when it could not run, 130 when Ctrl-C stopped it (a second Ctrl-C exits at once).
 pub async fn run(args: ProveArgs) -> ExitCode {
     if args.concurrency == 0 {
         eprintln!("error: --concurrency must be at least 1");
@@ -62,7 +66,12 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         restrict: args.restrict,
     };
     let json = args.json;
-    let result = proof::prove(&options, |v| {
+    let stop = Stop::new();
+    let watcher = runner::watch_ctrl_c(
+        stop.clone(),
+        "Interrupted: the run under way stops (its fault gets no verdict), no further fault is tried, and the faults proven so far are printed. Press Ctrl-C again to quit at once.".into(),
+    );
+    let result = proof::prove_until(&options, &stop, |v| {
         if !json {
             let mark = if v.caught() { "caught" } else { "MISSED" };
             let mut line = format!(
@@ -85,6 +94,7 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         }
     })
     .await;
+    watcher.abort();
     let proof = match result {
         Ok(p) => p,
         Err(e) => {
@@ -105,6 +115,14 @@ pub async fn run(args: ProveArgs) -> ExitCode {
             println!("BASELINE FAIL {f}");
         }
         let caught = proof.verdicts.iter().filter(|v| v.caught()).count();
+        if let Some(reason) = proof.stopped {
+            println!(
+                "PROOF INCOMPLETE ({reason}): {} of {} faults tried ({caught} caught) before the proof was stopped",
+                proof.verdicts.len(),
+                options.faults.len(),
+            );
+            return ExitCode::from(EXIT_INTERRUPTED);
+        }
         println!(
             "{}: {} of {} faults caught by every requirement they declare; {} scenarios green against the conformant provider",
             if proof.holds() {
@@ -116,6 +134,9 @@ pub async fn run(args: ProveArgs) -> ExitCode {
             proof.verdicts.len(),
             proof.baseline_scenarios - proof.baseline_failures.len()
         );
+    }
+    if proof.stopped.is_some() {
+        return ExitCode::from(EXIT_INTERRUPTED);
     }
     ExitCode::from(if proof.holds() { 0 } else { 1 })
 }

@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::config::Config;
+use crate::config::{parse_duration, Config};
 use crate::provider::{self, ProviderSettings};
 use crate::report::{self, RunReport, Status};
-use crate::runner::{self, Progress, RunError, RunOptions};
+use crate::runner::{self, Progress, RunError, RunOptions, Stop, STOP_GRACE};
 
 /// Exit status: the run could not start (bad configuration, unreadable features, a service root that
 /// does not answer). The others come from [`Verdict::exit_code`]: 0 passed, 1 failed, 3 incomplete.
@@ -34,10 +35,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "features")]
     pub features: PathBuf,
 
-    /// Directory for the reports. An existing non-empty directory is kept: the new reports go to a
-    /// timestamped sibling, so earlier runs are never overwritten.
+    /// Directory for the reports, claimed (created, and checked writable) before any request. An
+    /// existing non-empty directory, or one another run claimed first, is kept: the new reports go to
+    /// a timestamped sibling, so earlier runs are never overwritten.
     #[arg(long, value_name = "DIR", default_value = "reports/latest")]
     pub out: PathBuf,
+
+    /// Time limit of the whole run, e.g. 90s, 30m, 1h (default: http.max_duration from the config,
+    /// 30m). When it is reached no new scenario starts, requests in flight are abandoned, what the
+    /// scenarios booked is cancelled, and the reports say the deadline was reached (exit 3, or 1 if a
+    /// scenario failed).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_duration: Option<Duration>,
 
     /// Scenarios run at once (default: http.concurrency from the config, 4).
     #[arg(long, value_name = "N")]
@@ -71,6 +80,42 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         }
         config.http.concurrency = n;
     }
+    let max_duration = match args.max_duration {
+        Some(d) => d,
+        None => parse_duration(&config.http.max_duration)
+            .map_err(|e| format!("http.max_duration: {e}"))?,
+    };
+    // Claim the report directory before anything goes over the wire: a run that cannot write its
+    // reports must not spend an hour testing first.
+    let claimed = claim_out_dir(&args.out).map_err(|e| {
+        format!(
+            "cannot use the report directory {}: {e}. Give --out a directory this user can create and write.",
+            args.out.display()
+        )
+    })?;
+    let stop = Stop::new();
+    let watcher = runner::watch_ctrl_c(
+        stop.clone(),
+        format!(
+            "Interrupted: no new scenario starts; requests under way get up to {}s to finish, what the scenarios booked is cancelled, then the reports are written to {}. Press Ctrl-C again to quit at once.",
+            STOP_GRACE.as_secs(),
+            claimed.path.display()
+        ),
+    );
+    let result = run_into(args, config, max_duration, &claimed.path, stop).await;
+    watcher.abort();
+    claimed.close();
+    result
+}
+
+/// Run and write the reports into the claimed directory `out`.
+async fn run_into(
+    args: RunArgs,
+    mut config: Config,
+    max_duration: Duration,
+    out: &Path,
+    stop: Stop,
+) -> Result<u8, String> {
     let embedded =
         args.config.is_none() && args.target.is_none() && config.target.foundations_url.is_empty();
     let mut provider = None;
@@ -89,12 +134,6 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         eprintln!("Embedded reference provider at {}", running.foundations_url);
         provider = Some(running);
     }
-    let out = choose_out_dir(&args.out).map_err(|e| {
-        format!(
-            "cannot use the report directory {}: {e}",
-            args.out.display()
-        )
-    })?;
     let summary = runner::target_summary(&config, embedded);
     let options = RunOptions {
         concurrency: config.http.concurrency,
@@ -102,6 +141,9 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         features: args.features.clone(),
         tags: args.tags.clone(),
         embedded,
+        max_duration: Some(max_duration),
+        stop,
+        out: Some(out.to_path_buf()),
     };
     let progress = if args.quiet {
         Progress::Silent
@@ -118,7 +160,7 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
             // Nothing ran, but a CI gate still gets a report saying why.
             let message = e.to_string();
             let report = RunReport::not_run(summary, args.tags.clone(), message.clone());
-            if let Err(w) = report::write_all(&report, &out) {
+            if let Err(w) = report::write_all(&report, out) {
                 eprintln!(
                     "warning: cannot write the reports to {}: {w}",
                     out.display()
@@ -129,9 +171,12 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         }
         Err(e) => return Err(e.to_string()),
     };
-    let written = report::write_all(&report, &out)
+    let written = report::write_all(&report, out)
         .map_err(|e| format!("cannot write the reports to {}: {e}", out.display()))?;
     print_summary(&report);
+    if let Some(stopped) = &report.stopped {
+        println!("STOPPED ({}): {}", stopped.reason, stopped.message);
+    }
     println!(
         "Reports: {} (also junit.xml, results.json)",
         written.html.display()
@@ -139,29 +184,107 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
     Ok(report.verdict().exit_code())
 }
 
-/// Keep earlier runs: if `out` holds files, write beside it in `<out>-<timestamp>`.
-pub fn choose_out_dir(out: &Path) -> std::io::Result<PathBuf> {
-    let occupied = out.exists() && std::fs::read_dir(out)?.next().is_some();
-    if !occupied {
-        return Ok(out.to_path_buf());
+/// The file that marks a report directory as taken by a run while it goes on (and proves the
+/// directory is writable before the first request).
+pub const CLAIM_FILE: &str = ".gpc-assure-claim";
+
+/// A report directory one run has claimed: no other run writes into it.
+#[derive(Debug)]
+pub struct ClaimedDir {
+    pub path: PathBuf,
+    /// Whether this run created the directory (rather than taking an existing empty one).
+    created: bool,
+}
+
+impl ClaimedDir {
+    /// The run is over: drop the claim, and the directory too if this run created it and left it
+    /// empty (it stopped before writing any report).
+    pub fn close(self) {
+        let _ = std::fs::remove_file(self.path.join(CLAIM_FILE));
+        if self.created {
+            // Fails, as it should, when the directory holds reports.
+            let _ = std::fs::remove_dir(&self.path);
+        }
     }
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+}
+
+/// Claim the report directory `out`, or, when it already holds files or another run claimed it first,
+/// a fresh sibling `<out>-<timestamp>[-N]`: earlier reports are never overwritten, and two runs started
+/// together never share a directory. The claim is atomic (creating the directory, or creating the
+/// claim file in an existing empty one, succeeds for exactly one run) and doubles as the check that the
+/// directory is writable.
+pub fn claim_out_dir(out: &Path) -> std::io::Result<ClaimedDir> {
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "run".into());
-    let mut candidate = out.with_file_name(format!("{name}-{stamp}"));
-    let mut n = 1;
-    while candidate.exists() {
-        n += 1;
-        candidate = out.with_file_name(format!("{name}-{stamp}-{n}"));
+    for n in 0..1000 {
+        let candidate = match n {
+            0 => out.to_path_buf(),
+            1 => out.with_file_name(format!("{name}-{stamp}")),
+            n => out.with_file_name(format!("{name}-{stamp}-{n}")),
+        };
+        if let Some(claimed) = try_claim(&candidate)? {
+            if n > 0 {
+                eprintln!(
+                    "{} already holds a report; writing to {} instead",
+                    out.display(),
+                    candidate.display()
+                );
+            }
+            return Ok(claimed);
+        }
     }
-    eprintln!(
-        "{} already holds a report; writing to {} instead",
-        out.display(),
-        candidate.display()
-    );
-    Ok(candidate)
+    Err(std::io::Error::other(
+        "it and a thousand timestamped siblings are all taken",
+    ))
+}
+
+/// Claim `dir`: `None` when it is taken (it holds anything, or another run claimed it first).
+fn try_claim(dir: &Path) -> std::io::Result<Option<ClaimedDir>> {
+    use std::io::{ErrorKind, Write as _};
+    let created = match std::fs::create_dir(dir) {
+        Ok(()) => true,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            if !dir.is_dir() {
+                return Err(std::io::Error::other(format!(
+                    "{} is a file, not a directory",
+                    dir.display()
+                )));
+            }
+            if std::fs::read_dir(dir)?.next().is_some() {
+                return Ok(None);
+            }
+            false
+        }
+        Err(e) => return Err(e),
+    };
+    let claim = dir.join(CLAIM_FILE);
+    match std::fs::File::create_new(&claim) {
+        Ok(mut f) => {
+            writeln!(
+                f,
+                "taken by gpc-assure run (process {}) started {}",
+                std::process::id(),
+                chrono::Local::now().to_rfc3339()
+            )?;
+            Ok(Some(ClaimedDir {
+                path: dir.to_path_buf(),
+                created,
+            }))
+        }
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(None),
+        Err(e) => {
+            if created {
+                let _ = std::fs::remove_dir(dir);
+            }
+            Err(e)
+        }
+    }
 }
 
 /// One line per feature and a total.

@@ -197,6 +197,9 @@ pub struct HttpConfig {
     pub max_response_bytes: usize,
     /// Scenarios run at once.
     pub concurrency: usize,
+    /// Time limit of a whole run, e.g. `90s`, `30m`, `1h` (`--max-duration` overrides it).
+    #[serde(deserialize_with = "duration::text_or_seconds")]
+    pub max_duration: String,
 }
 
 impl Default for HttpConfig {
@@ -205,6 +208,7 @@ impl Default for HttpConfig {
             timeout_seconds: 30,
             max_response_bytes: 16 * 1024 * 1024,
             concurrency: 4,
+            max_duration: "30m".into(),
         }
     }
 }
@@ -342,6 +346,8 @@ impl Config {
         if self.http.max_response_bytes < 1024 {
             return Err(invalid("http.max_response_bytes", "must be at least 1024"));
         }
+        parse_duration(&self.http.max_duration)
+            .map_err(|message| invalid("http.max_duration", &message))?;
         match (&self.tls.client_cert, &self.tls.client_key) {
             (Some(_), None) => {
                 return Err(invalid(
@@ -429,6 +435,9 @@ fn check_url(key: &str, url: &str) -> Result<(), ConfigError> {
     }
     Ok(())
 }
+
+mod duration;
+pub use duration::parse_duration;
 
 /// Versions are a protocol fact; re-exported here for the settings that name one.
 pub use crate::gpconnect::version::parse_version;

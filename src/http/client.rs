@@ -61,6 +61,17 @@ impl Client {
 
     /// Send a request; transport failures are recorded in the exchange rather than returned.
     pub async fn send(&self, spec: &RequestSpec) -> Exchange {
+        self.send_until(spec, std::future::pending::<String>())
+            .await
+    }
+
+    /// As [`Client::send`], but give up as soon as `abandon` resolves (checked before the request goes
+    /// out, and while it waits): the exchange then has no response and `abandon`'s text as its error.
+    pub async fn send_until(
+        &self,
+        spec: &RequestSpec,
+        abandon: impl std::future::Future<Output = String>,
+    ) -> Exchange {
         let url = spec.url();
         let mut headers: Vec<(String, String)> = spec.headers.clone();
         let authorization = spec.authorization();
@@ -114,7 +125,11 @@ impl Client {
             builder = builder.body(b);
         }
         let started = Instant::now();
-        let result = self.receive(builder).await;
+        let result = tokio::select! {
+            biased;
+            why = abandon => Err(why),
+            received = self.receive(builder) => received,
+        };
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok(response) => Exchange {

@@ -31,8 +31,8 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::model::{
-    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, ScenarioResult,
-    Status, TargetSummary, Totals, Verdict,
+    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, RunStopped,
+    ScenarioResult, Status, TargetSummary, Totals, Verdict,
 };
 use crate::http::evidence::{Exchange, Finding, RecordedResponse};
 
@@ -109,6 +109,8 @@ struct View<'a> {
     verdict_reason: String,
     totals: Totals,
     run_errors: &'a [String],
+    /// Why the run was stopped early (deadline, Ctrl-C), shown at the top.
+    stopped: Option<&'a RunStopped>,
     capabilities: Vec<CapabilityVerdict>,
     requirements: Vec<RequirementCoverage>,
     requirements_failed: usize,
@@ -128,6 +130,9 @@ impl<'a> View<'a> {
                 report.run_errors.len(),
                 plural(report.run_errors.len())
             )
+        } else if report.stopped.is_some() && totals.failed == 0 {
+            "The run was stopped before every scenario had run: conformance is not proven."
+                .to_string()
         } else if totals.applicable() == 0 {
             "No applicable scenario ran: nothing was assured.".to_string()
         } else if totals.failed > 0 {
@@ -214,6 +219,7 @@ impl<'a> View<'a> {
             verdict_reason,
             totals,
             run_errors: &report.run_errors,
+            stopped: report.stopped.as_ref(),
             capabilities: report.capabilities(),
             requirements_failed: requirements
                 .iter()

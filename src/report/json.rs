@@ -12,8 +12,8 @@
 use serde::Serialize;
 
 use super::model::{
-    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, ScenarioResult,
-    Status, StepResult, TargetSummary, Totals, Verdict,
+    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, RunStopped,
+    ScenarioResult, Status, StepResult, TargetSummary, Totals, Verdict,
 };
 use crate::http::Exchange;
 
@@ -48,6 +48,9 @@ struct Document<'a> {
     totals: Totals,
     /// Problems that stopped part of the run; a non-empty list means the run failed.
     run_errors: &'a [String],
+    /// `null`, or why the run was stopped early (`reason`: deadline or interrupted), with a message
+    /// and how many scenarios were not run or cut short.
+    stopped: Option<&'a RunStopped>,
     capabilities: Vec<CapabilityVerdict>,
     requirements: Vec<RequirementCoverage>,
     features: Vec<FeatureDoc<'a>>,
@@ -70,6 +73,7 @@ impl<'a> Document<'a> {
             exit_code: report.verdict().exit_code(),
             totals: report.totals(),
             run_errors: &report.run_errors,
+            stopped: report.stopped.as_ref(),
             capabilities: report.capabilities(),
             requirements: report.requirements(),
             features: report.features.iter().map(FeatureDoc::new).collect(),

@@ -20,7 +20,8 @@ use crate::http::Exchange;
 pub fn render(report: &RunReport) -> String {
     let totals = report.totals();
     let skipped_total = totals.inconclusive + totals.not_applicable;
-    let run_errors = report.run_errors.len();
+    // A stopped run (deadline, Ctrl-C) is one more run error: CI shows it red, with the reason.
+    let run_errors = report.run_errors.len() + usize::from(report.stopped.is_some());
     let errors = run_errors + totals.error;
     let mut out = String::with_capacity(4096 + totals.scenarios * 256);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -37,6 +38,18 @@ pub fn render(report: &RunReport) -> String {
     );
     if !report.run_errors.is_empty() {
         write_run_errors(&mut out, report);
+    }
+    if let Some(stopped) = &report.stopped {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"run stopped\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\" timestamp=\"{}\">\n    <properties>\n      <property name=\"stopped\" value=\"{}\"/>\n    </properties>\n    <testcase classname=\"{}\" name=\"run stopped: {}\" time=\"0\">\n      <error message=\"{}\" type=\"run-stopped\">{}</error>\n    </testcase>\n  </testsuite>",
+            escape_attr(&report.started_at),
+            stopped.reason,
+            escape_attr(&report.tool),
+            stopped.reason,
+            escape_attr(&stopped.message),
+            escape_text(&stopped.message),
+        );
     }
     for feature in &report.features {
         write_feature(&mut out, feature, &report.started_at);

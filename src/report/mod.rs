@@ -6,8 +6,8 @@ pub mod junit;
 pub mod model;
 
 pub use model::{
-    worst, Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult, TargetSummary,
-    Verdict,
+    worst, Failure, FeatureResult, RunReport, RunStopped, ScenarioResult, Status, StepResult,
+    StopReason, TargetSummary, Verdict,
 };
 
 use std::path::{Path, PathBuf};
@@ -21,19 +21,51 @@ pub struct WrittenReports {
     pub json: PathBuf,
 }
 
-/// Write all three reports into `dir` (created if missing).
+/// Write all three reports into `dir` (created if missing). Each file is written under a temporary
+/// name in `dir` and renamed into place, so a reader (a CI job, a browser refreshing) sees either the
+/// previous state or a complete file, never a truncated one.
 pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenReports> {
     std::fs::create_dir_all(dir)?;
     let html = dir.join("index.html");
     let junit = dir.join("junit.xml");
     let json = dir.join("results.json");
-    std::fs::write(&html, html::render(report).map_err(std::io::Error::other)?)?;
-    std::fs::write(&junit, junit::render(report))?;
-    std::fs::write(&json, json::render(report).map_err(std::io::Error::other)?)?;
+    // Render everything first: a rendering error then leaves no report half-written.
+    let html_text = html::render(report).map_err(std::io::Error::other)?;
+    let junit_text = junit::render(report);
+    let json_text = json::render(report).map_err(std::io::Error::other)?;
+    write_atomically(&html, html_text.as_bytes())?;
+    write_atomically(&junit, junit_text.as_bytes())?;
+    write_atomically(&json, json_text.as_bytes())?;
     Ok(WrittenReports {
         dir: dir.to_path_buf(),
         html,
         junit,
         json,
     })
+}
+
+/// Write `path` through a fresh temporary file beside it and a rename (atomic within a directory).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let tmp = dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = std::fs::File::create_new(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&tmp, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    renamed
 }

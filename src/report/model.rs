@@ -6,6 +6,7 @@ use crate::http::Exchange;
 
 /// How a scenario or step ended: see [`Outcome`](crate::verdict::Outcome).
 pub use crate::verdict::Outcome as Status;
+pub use crate::verdict::StopReason;
 
 /// One step as it ran.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -176,9 +177,25 @@ pub struct RunReport {
     pub features: Vec<FeatureResult>,
     /// Problems that stopped part of the run (e.g. unparsable feature), shown first.
     pub run_errors: Vec<String>,
+    /// Set when the run was stopped before every scenario had run (deadline, Ctrl-C): the verdict
+    /// is then never passed.
+    pub stopped: Option<RunStopped>,
 }
 
-/// What a run adds up to, and its exit status.
+/// Why and how a run was stopped early.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RunStopped {
+    /// `deadline` or `interrupted`.
+    pub reason: StopReason,
+    /// One sentence for people: what stopped the run and what it left undone.
+    pub message: String,
+    /// Scenarios that had not started (reported as errors "not run: <reason>").
+    pub not_run: usize,
+    /// Scenarios cut short (reported as errors "stopped: <reason>").
+    pub cut: usize,
+}
+
+/// What a run adds up to, and its exit status. A run stopped early (deadline, Ctrl-C) is never passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -239,6 +256,7 @@ impl RunReport {
             concurrency: 0,
             features: Vec::new(),
             run_errors: vec![error],
+            stopped: None,
         }
     }
 
@@ -301,7 +319,11 @@ impl RunReport {
         let t = self.totals();
         if t.failed > 0 {
             Verdict::Failed
-        } else if t.inconclusive + t.error > 0 || t.passed == 0 || !self.run_errors.is_empty() {
+        } else if t.inconclusive + t.error > 0
+            || t.passed == 0
+            || !self.run_errors.is_empty()
+            || self.stopped.is_some()
+        {
             Verdict::Incomplete
         } else {
             Verdict::Passed

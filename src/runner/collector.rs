@@ -14,7 +14,7 @@ use cucumber::{Event, Writer};
 
 use super::progress::Progress;
 use crate::report::{Failure, FeatureResult, ScenarioResult, Status, StepResult};
-use crate::steps::context::ScenarioKey;
+use crate::steps::context::{Cut, ScenarioKey};
 use crate::steps::{Assurance, RunContext};
 use crate::verdict::Problem;
 
@@ -163,8 +163,19 @@ impl Collector {
                 }
                 let evidence = self.ctx.withdraw(&k);
                 s.evidence = evidence.exchanges;
+                // A scenario the stop (deadline, Ctrl-C) kept from running or cut short.
+                let cut = self.ctx.take_cut(&k);
+                if let Some(cut) = cut {
+                    super::apply_cut(&mut s, cut);
+                }
                 if s.status != Status::Passed {
                     s.culprit = evidence.under_test;
+                }
+                if matches!(cut, Some(Cut::NotRun(_))) {
+                    // Listed in the report; not announced one by one on the terminal.
+                    let i = self.feature_slot(feature);
+                    self.features[i].scenarios.push(s);
+                    return;
                 }
                 self.done += 1;
                 if s.status == Status::Failed {

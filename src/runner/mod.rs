@@ -7,6 +7,7 @@ pub mod progress;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cucumber::tag::Ext as _;
 use cucumber::World as _;
@@ -15,9 +16,12 @@ use futures::FutureExt;
 use crate::config::Config;
 use crate::gpconnect::Interaction;
 use crate::http::{Client, RequestSpec};
-use crate::report::{FeatureResult, RunReport, TargetSummary};
-use crate::steps::context::Evidence;
-use crate::steps::{Assurance, RunContext, CONTEXT};
+use crate::report::{FeatureResult, RunReport, RunStopped, Status, TargetSummary};
+use crate::steps::context::{Cut, Evidence};
+use crate::steps::{Assurance, Problem, RunContext, CONTEXT};
+use crate::verdict::StopReason;
+
+pub use crate::steps::context::{Stop, STOP_GRACE};
 
 pub use collector::Collector;
 pub use progress::Progress;
@@ -32,6 +36,14 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// Whether the target is the embedded reference provider (shown in the report).
     pub embedded: bool,
+    /// The run's time limit, counted from its start: once reached no new scenario starts, requests
+    /// in flight are abandoned, the teardown still runs (within [`STOP_GRACE`]) and the report says so.
+    pub max_duration: Option<Duration>,
+    /// Stops the run from outside (Ctrl-C); see [`watch_ctrl_c`].
+    pub stop: Stop,
+    /// The report directory, claimed before the run starts (`None`: reports are not written to disk
+    /// by the caller).
+    pub out: Option<PathBuf>,
 }
 
 /// Why a run could not start (exit status 2).
@@ -78,14 +90,23 @@ pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
 /// Before any scenario: ask each service root the selected scenarios use for its CapabilityStatement.
 /// A root that does not answer with one (connection refused, 404, a page that is not FHIR) is a wrong
 /// URL or a provider that is not there, and would otherwise show as hundreds of failures.
+///
+/// A run stopped meanwhile (deadline, Ctrl-C) skips the rest of the check: its scenarios are then all
+/// reported "not run".
 pub async fn preflight(
     config: &Config,
     client: &Client,
     roots: &[Interaction],
+    stop: &Stop,
 ) -> Result<(), RunError> {
     for &metadata in roots {
         let spec = RequestSpec::new(config, metadata, None);
-        let exchange = client.send(&spec).await;
+        let exchange = client
+            .send_until(&spec, stop.stopped().map(|r| r.to_string()))
+            .await;
+        if stop.reason().is_some() {
+            return Ok(());
+        }
         let problem = match (&exchange.response, &exchange.error) {
             (_, Some(message)) => Some(format!("no answer: {message}")),
             (Some(r), None) if r.status != 200 => {
@@ -144,7 +165,27 @@ pub async fn run_with(
         tags,
         concurrency,
         embedded,
+        max_duration,
+        stop,
+        out: _,
     } = options;
+    let clock = std::time::Instant::now();
+    let started = chrono::Utc::now();
+    // The deadline counts from here and covers the check of the service roots too.
+    let deadline = max_duration.map(|limit| {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            if stop.stop(StopReason::Deadline) && progress != Progress::Silent {
+                eprintln!(
+                    "Time limit of {} reached: no new scenario starts, requests in flight are abandoned, what was booked is cancelled (up to {}s), then the reports are written.",
+                    humantime::format_duration(limit),
+                    STOP_GRACE.as_secs()
+                );
+            }
+        })
+    });
+    let _cancel_deadline = AbortOnDrop(deadline);
     config
         .validate()
         .map_err(|e| RunError::Config(e.to_string()))?;
@@ -159,23 +200,40 @@ pub async fn run_with(
     let roots = roots_used(selected.map(|(_, _, tags)| tags));
     let not_applicable = plan::not_applicable(&parsed, &features, filter.as_ref(), &config.target);
     let client = Client::new(&config)?;
-    preflight(&config, &client, &roots).await?;
+    preflight(&config, &client, &roots, &stop).await?;
 
-    let started = chrono::Utc::now();
-    let clock = std::time::Instant::now();
-    let ctx = RunContext::new(config.clone(), client);
+    let ctx = RunContext::with_stop(config.clone(), client, stop.clone());
     let collector = Collector::new(Arc::clone(&ctx), features.clone(), progress);
+    let before_ctx = Arc::clone(&ctx);
     let after_ctx = Arc::clone(&ctx);
+    let before_root = features.clone();
     let features_root = features.clone();
 
     let cucumber = Assurance::cucumber()
         .max_concurrent_scenarios(concurrency.max(1))
         .with_writer(collector)
+        .before(move |feature, _rule, scenario, _world| {
+            // Once the run is stopped, no scenario starts: failing the before hook skips its steps.
+            let stopped = before_ctx.stop.reason().map(|reason| {
+                let key = collector::key(&before_root, feature, scenario);
+                before_ctx.mark_cut(key, Cut::NotRun(reason));
+                Problem::error(Cut::NotRun(reason).message()).to_string()
+            });
+            async move {
+                if let Some(message) = stopped {
+                    std::panic::panic_any(message);
+                }
+            }
+            .boxed_local()
+        })
         .after(move |feature, _rule, scenario, _finished, world| {
             let ctx = Arc::clone(&after_ctx);
             let key = collector::key(&features_root, feature, scenario);
             async move {
                 if let Some(w) = world {
+                    if let Some(reason) = w.cut {
+                        ctx.mark_cut(key.clone(), Cut::Stopped(reason));
+                    }
                     // Cancel what the scenario booked, pass or fail (appointments teardown).
                     let booked = std::mem::take(&mut w.cleanup);
                     let teardown = crate::steps::appointments::teardown(&ctx, booked).await;
@@ -223,6 +281,9 @@ pub async fn run_with(
     let collector = with_quiet_panics(CONTEXT.scope(Arc::clone(&ctx), run)).await;
     let (mut features_out, run_errors) = collector.finish();
     merge_not_applicable(&mut features_out, not_applicable);
+    let stopped = stop
+        .reason()
+        .map(|reason| stop_summary(reason, max_duration, &features_out));
 
     Ok(RunReport {
         tool: "gpc-assure".into(),
@@ -235,6 +296,90 @@ pub async fn run_with(
         concurrency,
         features: features_out,
         run_errors,
+        stopped,
+    })
+}
+
+/// Aborts a spawned task (the deadline timer) when the run ends, however it ends.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// What a stopped run left undone, for the report.
+fn stop_summary(
+    reason: StopReason,
+    max_duration: Option<Duration>,
+    features: &[FeatureResult],
+) -> RunStopped {
+    let count = |cut: Cut| {
+        let message = cut.message();
+        features
+            .iter()
+            .flat_map(|f| &f.scenarios)
+            .filter(|s| {
+                s.status == Status::Error
+                    && s.failure.as_ref().is_some_and(|f| f.message == message)
+            })
+            .count()
+    };
+    let not_run = count(Cut::NotRun(reason));
+    let cut = count(Cut::Stopped(reason));
+    let what = match reason {
+        StopReason::Deadline => format!(
+            "The run reached its time limit of {} (--max-duration)",
+            max_duration
+                .map(|d| humantime::format_duration(d).to_string())
+                .unwrap_or_else(|| "?".into())
+        ),
+        StopReason::Interrupted => "The run was interrupted (Ctrl-C)".to_string(),
+    };
+    RunStopped {
+        reason,
+        message: format!(
+            "{what}: {not_run} scenario{} not run and {cut} cut short, reported as errors; what the scenarios booked was cancelled as far as the provider answered in time (see the teardown exchanges).",
+            if not_run == 1 { " was" } else { "s were" },
+        ),
+        not_run,
+        cut,
+    }
+}
+
+/// Apply a stop's mark to a finished scenario: it is an error ("not run: deadline", "stopped:
+/// interrupted"), never a pass or a failure, since its steps did not all run against real answers.
+pub(crate) fn apply_cut(s: &mut crate::report::ScenarioResult, cut: Cut) {
+    let message = cut.message();
+    s.status = Status::Error;
+    let step = match cut {
+        Cut::NotRun(_) => String::new(),
+        Cut::Stopped(_) => s.failure.take().map(|f| f.step).unwrap_or_default(),
+    };
+    if let Some(st) = s.steps.iter_mut().rev().find(|st| st.message.is_some()) {
+        st.status = Status::Error;
+        st.message = Some(message.clone());
+    }
+    s.failure = Some(crate::report::Failure { step, message });
+}
+
+/// Watch for Ctrl-C while a run goes on: the first stops it cleanly (`what_happens` is printed, the
+/// run stops starting scenarios, tears down and writes its report); the second exits at once with
+/// status 130. Abort the returned task when the run is over.
+pub fn watch_ctrl_c(stop: Stop, what_happens: String) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        eprintln!("{what_happens}");
+        stop.stop(StopReason::Interrupted);
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("Interrupted again: exiting at once, without reports or teardown.");
+            std::process::exit(130);
+        }
     })
 }
 

@@ -593,7 +593,7 @@ pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
     let mut evidence = Vec::new();
     for id in ids {
         let read = RequestSpec::new(&ctx.config, Interaction::ReadAppointment, Some(&id));
-        let mut ex = ctx.client.send(&read).await;
+        let mut ex = ctx.send_teardown(&read).await;
         ex.role = Role::Teardown;
         let current = ex
             .response
@@ -613,7 +613,7 @@ pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
             cancel.set_header(headers::IF_MATCH, &e);
         }
         cancel.body = Some(Body::Resource(a));
-        let mut ex = ctx.client.send(&cancel).await;
+        let mut ex = ctx.send_teardown(&cancel).await;
         ex.role = Role::Teardown;
         evidence.push(ex);
     }
@@ -980,8 +980,8 @@ async fn race(w: &mut Assurance, a: String, b: String) -> StepResult {
     mem(w).slots = slots.clone();
     let ra = book_request(w, booking_body(w, &pa, &slots, &schedule));
     let rb = book_request(w, booking_body(w, &pb, &slots, &schedule));
-    let client = &w.ctx.client;
-    let (ea, eb) = futures::join!(client.send(&ra), client.send(&rb));
+    let ctx = &w.ctx;
+    let (ea, eb) = futures::join!(ctx.send(&ra), ctx.send(&rb));
     for ex in [ea, eb] {
         w.keep_under_test(ex);
         note_booking(w);

@@ -2,9 +2,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
 
 use crate::config::Config;
-use crate::http::{Client, Exchange};
+use crate::http::{Client, Exchange, RequestSpec};
+use crate::verdict::StopReason;
 
 tokio::task_local! {
     /// The run context of the scenarios being polled on this task.
@@ -31,16 +35,162 @@ pub struct RunContext {
     /// Identifiers claimed by a scenario of this run (e.g. a PDS person to register), so concurrent
     /// scenarios never pick the same one.
     pub claimed: Mutex<HashSet<String>>,
+    /// Whether (and why) the run has been told to stop: the deadline or Ctrl-C.
+    pub stop: Stop,
+    /// Scenarios a stop kept from running or cut short, for the collector to report as errors.
+    pub cuts: Mutex<HashMap<ScenarioKey, Cut>>,
+}
+
+/// How a stop touched one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// It had not started when the run was stopped.
+    NotRun(StopReason),
+    /// A request of it was refused or abandoned because the run was stopped.
+    Stopped(StopReason),
+}
+
+impl Cut {
+    /// The scenario's message in the reports: "not run: deadline", "stopped: interrupted".
+    pub fn message(self) -> String {
+        match self {
+            Cut::NotRun(r) => format!("not run: {r}"),
+            Cut::Stopped(r) => format!("stopped: {r}"),
+        }
+    }
+}
+
+/// How long requests in flight may still take after Ctrl-C, and how long the teardown (cancelling what
+/// the scenarios booked) may take after any stop, before they are abandoned.
+pub const STOP_GRACE: Duration = Duration::from_secs(10);
+
+/// The run's stop signal, shared by the runner, the scenarios and whoever watches the deadline and
+/// Ctrl-C. Once stopped it stays stopped, with the first reason given.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    state: Arc<watch::Sender<Option<(StopReason, Instant)>>>,
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop::new()
+    }
+}
+
+impl Stop {
+    /// A signal that has not fired.
+    pub fn new() -> Stop {
+        Stop {
+            state: Arc::new(watch::Sender::new(None)),
+        }
+    }
+
+    /// Stop the run. Returns false when it was already stopped (the first reason is kept).
+    pub fn stop(&self, reason: StopReason) -> bool {
+        self.state.send_if_modified(|s| {
+            if s.is_some() {
+                return false;
+            }
+            *s = Some((reason, Instant::now()));
+            true
+        })
+    }
+
+    /// Why the run was stopped, if it was.
+    pub fn reason(&self) -> Option<StopReason> {
+        self.state.borrow().map(|(r, _)| r)
+    }
+
+    /// Resolves when the run is stopped (at once if it already is): the reason and when.
+    async fn fired(&self) -> (StopReason, Instant) {
+        let mut rx = self.state.subscribe();
+        let fired = rx.wait_for(Option::is_some).await.ok().and_then(|s| *s);
+        match fired {
+            Some(s) => s,
+            // The sender lives as long as `self`: this cannot happen, but never resolve if it did.
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Resolves when the run is stopped, with the reason.
+    pub async fn stopped(&self) -> StopReason {
+        self.fired().await.0
+    }
+
+    /// Resolves when a request in flight must be abandoned, with the text its exchange records: at
+    /// once on the deadline (it bounds every request), [`STOP_GRACE`] after Ctrl-C (a request already
+    /// on its way may finish, so that a booking made is known and cancelled).
+    pub async fn abandon_request(&self) -> String {
+        let (reason, at) = self.fired().await;
+        if reason == StopReason::Interrupted {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(at + STOP_GRACE)).await;
+        }
+        format!("abandoned: the run was stopped ({reason}) while waiting for the response")
+    }
+
+    /// Resolves [`STOP_GRACE`] after the run is stopped: the bound on the teardown.
+    pub async fn grace_over(&self) -> String {
+        let (reason, at) = self.fired().await;
+        tokio::time::sleep_until(tokio::time::Instant::from_std(at + STOP_GRACE)).await;
+        format!(
+            "abandoned: the run was stopped ({reason}) and the {}s allowed for the teardown ran out",
+            STOP_GRACE.as_secs()
+        )
+    }
 }
 
 impl RunContext {
+    /// A context that is never stopped.
     pub fn new(config: Config, client: Client) -> Arc<RunContext> {
+        RunContext::with_stop(config, client, Stop::new())
+    }
+
+    /// A context whose scenarios stop when `stop` fires.
+    pub fn with_stop(config: Config, client: Client, stop: Stop) -> Arc<RunContext> {
         Arc::new(RunContext {
             config,
             client,
             evidence: Mutex::default(),
             claimed: Mutex::default(),
+            stop,
+            cuts: Mutex::default(),
         })
+    }
+
+    /// Send a scenario's request, unless the run is stopped: then nothing is sent and the exchange
+    /// records why. A request in flight when the run stops is abandoned (see [`Stop::abandon_request`]).
+    pub async fn send(&self, spec: &RequestSpec) -> Exchange {
+        if let Some(reason) = self.stop.reason() {
+            let why = format!("not sent: the run was stopped ({reason})");
+            return self.client.send_until(spec, std::future::ready(why)).await;
+        }
+        self.client
+            .send_until(spec, self.stop.abandon_request())
+            .await
+    }
+
+    /// Send a teardown request: it goes out even when the run is stopped (what was booked must be
+    /// cancelled), but no later than [`STOP_GRACE`] after the stop.
+    pub async fn send_teardown(&self, spec: &RequestSpec) -> Exchange {
+        self.client.send_until(spec, self.stop.grace_over()).await
+    }
+
+    /// Record how a stop touched a scenario; the first record is kept (a scenario not run is never
+    /// also "stopped").
+    pub fn mark_cut(&self, key: ScenarioKey, cut: Cut) {
+        self.cuts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_insert(cut);
+    }
+
+    /// Take how a stop touched a finished scenario, if it did.
+    pub fn take_cut(&self, key: &ScenarioKey) -> Option<Cut> {
+        self.cuts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key)
     }
 
     /// Claim `id` for the calling scenario; false when another scenario has it.

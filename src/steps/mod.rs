@@ -43,6 +43,9 @@ pub struct Assurance {
     /// Logical ids of appointments this scenario booked; the runner's `after` hook cancels them
     /// ([`appointments::teardown`]) so a run leaves the target's diary as it found it.
     pub cleanup: Vec<String>,
+    /// Set when a request of this scenario was not sent or was abandoned because the run was stopped
+    /// (deadline, Ctrl-C): its outcome then says so rather than judging a response that never came.
+    pub cut: Option<crate::verdict::StopReason>,
 }
 
 /// What earlier steps of a scenario learnt, for later steps.
@@ -69,6 +72,7 @@ impl Assurance {
             under_test: None,
             memory: Memory::default(),
             cleanup: Vec::new(),
+            cut: None,
         })
     }
 
@@ -107,7 +111,8 @@ impl Assurance {
     /// Send a request, validate the response against the FHIR profiles (findings are attached to the
     /// exchange, shown in the report and enforced when the scenario ends), and keep it as evidence.
     async fn send_as(&mut self, spec: RequestSpec, role: Role) {
-        let mut exchange = self.ctx.client.send(&spec).await;
+        let mut exchange = self.ctx.send(&spec).await;
+        self.note_cut(&exchange);
         exchange.role = role;
         validation::attach_findings(&self.ctx.config, spec.interaction, &mut exchange);
         self.exchanges.push(exchange);
@@ -116,9 +121,19 @@ impl Assurance {
     /// Keep an exchange made outside [`Assurance::send`] (e.g. two requests sent at the same instant)
     /// as the response under test.
     pub fn keep_under_test(&mut self, mut exchange: Exchange) {
+        self.note_cut(&exchange);
         exchange.role = Role::UnderTest;
         self.exchanges.push(exchange);
         self.under_test = Some(self.exchanges.len() - 1);
+    }
+
+    /// An exchange without a response while the run is stopped was refused or abandoned by the stop.
+    fn note_cut(&mut self, exchange: &Exchange) {
+        if exchange.response.is_none() {
+            if let Some(reason) = self.ctx.stop.reason() {
+                self.cut.get_or_insert(reason);
+            }
+        }
     }
 
     /// The response under test. A transport failure (no response at all) is an error of the run, not
