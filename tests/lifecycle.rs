@@ -200,14 +200,18 @@ fn two_runs_started_together_on_one_out_write_two_complete_reports() {
 // ------------------------------------------------------------------------------------------------
 
 /// A provider that answers the first request (the check of its service root) with a
-/// CapabilityStatement, then accepts every later request and never answers.
-fn stalling_provider() -> String {
+/// CapabilityStatement, then accepts every later request and never answers. Also returns how many
+/// connections it has accepted.
+fn stalling_provider() -> (String, Arc<AtomicUsize>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = l.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&connections);
     std::thread::spawn(move || {
         let mut first = true;
         for stream in l.incoming() {
             let Ok(mut s) = stream else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
             let answer = std::mem::take(&mut first);
             std::thread::spawn(move || {
                 let mut buf = [0u8; 16384];
@@ -225,27 +229,28 @@ fn stalling_provider() -> String {
             });
         }
     });
-    format!("http://{addr}/B82617/STU3/1/gpconnect")
+    (
+        format!("http://{addr}/B82617/STU3/1/gpconnect"),
+        connections,
+    )
+}
+
+/// A feature file of `n` scenarios, each sending one metadata request.
+fn metadata_feature(dir: &Path, n: u32) -> PathBuf {
+    let feature = dir.join("stall.feature");
+    let mut text = String::from("Feature: stalls\n");
+    for i in 1..=n {
+        text.push_str(&format!("  Scenario: metadata {i}\n    Given a \"metadata\" request\n    When the request is sent\n    Then the response status is 200\n"));
+    }
+    std::fs::write(&feature, text).unwrap();
+    feature
 }
 
 #[test]
 fn a_stalling_provider_is_bounded_by_max_duration() {
-    let target = stalling_provider();
+    let (target, _) = stalling_provider();
     let dir = tempfile::tempdir().unwrap();
-    let feature = dir.path().join("stall.feature");
-    let scenario = |n: u32| {
-        format!("  Scenario: metadata {n}\n    Given a \"metadata\" request\n    When the request is sent\n    Then the response status is 200\n")
-    };
-    std::fs::write(
-        &feature,
-        format!(
-            "Feature: stalls\n{}{}{}",
-            scenario(1),
-            scenario(2),
-            scenario(3)
-        ),
-    )
-    .unwrap();
+    let feature = metadata_feature(dir.path(), 3);
     let out = dir.path().join("r");
     let started = Instant::now();
     let (code, stdout, err) = output(bin().args([
@@ -311,6 +316,66 @@ fn max_duration_must_be_a_duration() {
 // ------------------------------------------------------------------------------------------------
 // Ctrl-C
 // ------------------------------------------------------------------------------------------------
+
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once_with_130() {
+    let (target, connections) = stalling_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let feature = metadata_feature(dir.path(), 2);
+    let mut child = bin()
+        .args([
+            "run",
+            "--target",
+            &target,
+            "--features",
+            feature.to_str().unwrap(),
+            "--out",
+            dir.path().join("r").to_str().unwrap(),
+            "--concurrency",
+            "1",
+            "-q",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // Wait for the scenario's request (the second connection), which the provider never answers.
+    let started = Instant::now();
+    while connections.load(Ordering::SeqCst) < 2 {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        assert!(started.elapsed() < Duration::from_secs(120), "no request");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    interrupt(&child);
+    // The first Ctrl-C lets the request under way finish (it never will): the run goes on a while.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "one Ctrl-C stops cleanly, not at once"
+    );
+    interrupt(&child);
+    let code = wait_bounded(&mut child, Duration::from_secs(30));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(code, 130, "{err}");
+    assert!(
+        err.contains("Interrupted:") && err.contains("Interrupted again"),
+        "{err}"
+    );
+}
 
 /// Bookings the provider accepted (POST .../Appointment answered 201).
 static BOOKINGS: AtomicUsize = AtomicUsize::new(0);
@@ -413,11 +478,7 @@ async fn ctrl_c_cancels_what_was_booked_and_writes_an_interrupted_report() {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let sigint = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sigint.success());
+    interrupt(&child);
     let code = tokio::task::spawn_blocking(move || {
         let code = wait_bounded(&mut child, Duration::from_secs(120));
         let mut err = String::new();

@@ -185,7 +185,7 @@ pub async fn run_with(
             }
         })
     });
-    let _cancel_deadline = AbortOnDrop(deadline);
+    let deadline = AbortOnDrop(deadline);
     config
         .validate()
         .map_err(|e| RunError::Config(e.to_string()))?;
@@ -279,6 +279,8 @@ pub async fn run_with(
             }
     });
     let collector = with_quiet_panics(CONTEXT.scope(Arc::clone(&ctx), run)).await;
+    // Every scenario and its teardown are done: a deadline passing now stops nothing.
+    drop(deadline);
     let (mut features_out, run_errors) = collector.finish();
     merge_not_applicable(&mut features_out, not_applicable);
     let stopped = stop
