@@ -162,14 +162,19 @@ impl Requirement {
 
     /// The page of [`spec`](Self::spec) in short: `1.2.7 · development_general_api_guidance`.
     pub fn spec_page(&self) -> String {
-        let rest = self
-            .spec
-            .strip_prefix(SPEC_URL_PREFIX)
-            .unwrap_or(&self.spec);
-        let (version, page) = rest.split_once('/').unwrap_or((rest, ""));
-        let page = page.trim_end_matches(".html");
-        format!("{} · {}", version.replace('-', "."), page)
+        spec_page(&self.spec)
     }
+}
+
+/// A specification URL in short: `1.2.7 · development_general_api_guidance`.
+pub fn spec_page(url: &str) -> String {
+    let rest = url.strip_prefix(SPEC_URL_PREFIX).unwrap_or(url);
+    let (version, page) = rest.split_once('/').unwrap_or((rest, ""));
+    format!(
+        "{} · {}",
+        version.replace('-', "."),
+        page.trim_end_matches(".html")
+    )
 }
 
 /// One catalogue file.
