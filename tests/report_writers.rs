@@ -174,12 +174,14 @@ fn mixed_report() -> RunReport {
             name: "Foundations: metadata".into(),
             path: "foundations/metadata.feature".into(),
             tags: vec!["foundations".into()],
+            description: None,
             scenarios: vec![passed_scenario()],
         },
         FeatureResult {
             name: "Structured <record>".into(),
             path: "structured/search.feature".into(),
             tags: vec!["structured".into()],
+            description: None,
             // Two rows of one outline: same name, different lines.
             scenarios: vec![failed_scenario(20), failed_scenario(21)],
         },
@@ -191,6 +193,7 @@ fn passing_report() -> RunReport {
         name: "Foundations: metadata".into(),
         path: "foundations/metadata.feature".into(),
         tags: vec![],
+        description: None,
         scenarios: vec![passed_scenario()],
     }])
 }
@@ -304,6 +307,8 @@ fn html_passing_run_says_pass() {
 #[test]
 fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
     let mut r = passing_report();
+    // The page without the big body: the requirement matrix alone is a few hundred KB.
+    let baseline = report::html::render(&r).unwrap().len();
     let big = "A".repeat(200 * 1024);
     r.features[0].scenarios[0].evidence[0]
         .response
@@ -313,9 +318,9 @@ fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
     let html = report::html::render(&r).unwrap();
     assert!(html.contains("Showing the first 4 KB only"));
     assert!(
-        html.len() < 100 * 1024,
-        "body not cut: {} bytes",
-        html.len()
+        html.len() - baseline < 100 * 1024,
+        "body not cut: {} bytes more",
+        html.len() - baseline
     );
     assert!(html.contains(&"A".repeat(4 * 1024)) && !html.contains(&"A".repeat(4 * 1024 + 1)));
 
@@ -345,6 +350,7 @@ fn html_size_scales_reasonably() {
         name: "big".into(),
         path: "big.feature".into(),
         tags: vec![],
+        description: None,
         scenarios,
     }]);
     let html = report::html::render(&r).unwrap();
@@ -523,7 +529,7 @@ fn junit_reports_run_errors_and_transport_failures() {
 fn json_has_metadata_verdict_and_failing_step() {
     let r = mixed_report();
     let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert_eq!(v["tool"], "gpc-assure");
     assert_eq!(v["tool_version"], "0.1.0");
     assert_eq!(v["concurrency"], 4);
@@ -535,8 +541,15 @@ fn json_has_metadata_verdict_and_failing_step() {
     assert_eq!(v["totals"]["failed"], 2);
     assert_eq!(v["target"]["provider_ods_code"], "B82617");
     assert_eq!(v["capabilities"][0]["capability"], "foundations");
-    assert_eq!(v["requirements"][1]["id"], "GPC-STR-010");
-    assert_eq!(v["requirements"][1]["failed"], 2);
+    let req = v["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "GPC-STR-010")
+        .expect("the tagged requirement is listed");
+    assert_eq!(req["failed"], 2);
+    assert_eq!(req["coverage"], "failed");
+    assert_eq!(req["catalogued"], false);
 
     let s = &v["features"][1]["scenarios"][0];
     assert_eq!(s["feature"], "Structured <record>");
@@ -717,6 +730,7 @@ fn outcomes_report() -> RunReport {
         name: "Mixed outcomes".into(),
         path: "foundations/mixed.feature".into(),
         tags: vec!["foundations".into()],
+        description: None,
         scenarios: vec![passed_scenario(), inconclusive, error, na],
     }])
 }
@@ -802,4 +816,178 @@ fn html_counts_and_filters_every_outcome() {
     assert!(list.contains("<span class=\"badge inconclusive\">INCONCLUSIVE</span>"));
     assert!(list.contains("<span class=\"badge error\">ERROR</span>"));
     assert!(!list.contains("badge not-applicable"));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Traceability matrix: every catalogued requirement with its rule, citation, scenarios and status
+// ------------------------------------------------------------------------------------------------
+
+/// A run of three scenarios against catalogued requirements: XC-CACHE-01 fails in one of its two
+/// scenarios, XC-ETAG-01 passes; the feature cites the specification in its description.
+fn traced_report(structured_version: &str) -> RunReport {
+    let mut cache_ok = passed_scenario();
+    cache_ok.requirements = vec!["XC-CACHE-01".into()];
+    let mut cache_bad = failed_scenario(12);
+    cache_bad.requirements = vec!["XC-CACHE-01".into()];
+    let mut etag = passed_scenario();
+    etag.line = 30;
+    etag.requirements = vec!["XC-ETAG-01".into()];
+    let mut r = report(vec![FeatureResult {
+        name: "Caching headers".into(),
+        path: "cross-cutting/caching.feature".into(),
+        tags: vec!["caching".into()],
+        description: Some(
+            "Every response carries Cache-Control: no-store.\n\nSpecification:\n- GP Connect 1.2.7, General API guidance <caching>"
+                .into(),
+        ),
+        scenarios: vec![cache_ok, cache_bad, etag],
+    }]);
+    r.target.structured_version = structured_version.into();
+    r
+}
+
+fn row<'a>(
+    rows: &'a [report::model::RequirementCoverage],
+    id: &str,
+) -> &'a report::model::RequirementCoverage {
+    rows.iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the matrix"))
+}
+
+#[test]
+fn the_matrix_lists_every_catalogued_requirement_with_its_status() {
+    use gpc_assure::gpconnect::requirements::{Catalogue, Level};
+    use report::model::Coverage;
+    let rows = traced_report("1.6.0").requirements();
+    let catalogue = Catalogue::embedded();
+    assert_eq!(
+        rows.len(),
+        catalogue.len(),
+        "one row per catalogued requirement"
+    );
+    assert!(rows.windows(2).all(|w| w[0].id < w[1].id), "sorted by id");
+
+    // A requirement with a failed scenario is failed, with both its scenarios linked.
+    let cache = row(&rows, "XC-CACHE-01");
+    assert_eq!(cache.coverage, Coverage::Failed);
+    assert_eq!((cache.scenarios, cache.failed), (2, 1));
+    assert_eq!(
+        cache
+            .scenario_refs
+            .iter()
+            .map(|s| (s.feature, s.scenario))
+            .collect::<Vec<_>>(),
+        [(0, 0), (0, 1)]
+    );
+    assert_eq!(cache.level, Some(Level::Must));
+    assert_eq!(cache.section.as_deref(), Some("Caching headers"));
+    assert!(cache.rule.as_deref().unwrap().contains("no-store"));
+    assert_eq!(row(&rows, "XC-ETAG-01").coverage, Coverage::Passed);
+
+    // No scenario in the run: uncovered, untestable, merely not selected, or outside the version.
+    assert_eq!(row(&rows, "XC-FMT-11").coverage, Coverage::NotCovered);
+    assert!(row(&rows, "XC-FMT-11").gap.is_some());
+    assert_eq!(row(&rows, "XC-AUDIT-01").coverage, Coverage::NotTestable);
+    let migrate = row(&rows, "STR-MIG-01");
+    assert_eq!((migrate.coverage, migrate.scenarios), (Coverage::NotRun, 0));
+    let older = traced_report("1.5.0").requirements();
+    assert_eq!(row(&older, "STR-MIG-01").coverage, Coverage::NotApplicable);
+
+    // A tag the catalogue lacks is still listed, marked as such.
+    let stray = mixed_report().requirements();
+    let r = row(&stray, "GPC-STR-010");
+    assert!(!r.catalogued && r.rule.is_none());
+    assert_eq!(r.coverage, Coverage::Failed);
+}
+
+#[test]
+fn a_requirement_whose_scenarios_were_all_not_applicable_is_not_applicable() {
+    use report::model::Coverage;
+    let mut r = traced_report("1.6.0");
+    for s in &mut r.features[0].scenarios {
+        s.status = Status::NotApplicable;
+    }
+    let rows = r.requirements();
+    assert_eq!(row(&rows, "XC-CACHE-01").coverage, Coverage::NotApplicable);
+    assert_eq!(row(&rows, "XC-CACHE-01").scenarios, 2);
+}
+
+#[test]
+fn html_matrix_shows_rule_citation_scenario_links_and_status() {
+    let html = report::html::render(&traced_report("1.6.0")).unwrap();
+    let section = &html[html.find("<section id=\"requirements\">").unwrap()
+        ..html.find("<section id=\"failures\">").unwrap()];
+    let cache = &section[section.find("<code>XC-CACHE-01</code>").unwrap()..];
+    let cache = &cache[..cache.find("</tr>").unwrap()];
+    assert!(
+        cache.contains("<span class=\"level must\">MUST</span>"),
+        "{cache}"
+    );
+    assert!(cache.contains(
+        "<a href=\"https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html\" rel=\"noreferrer\">Caching headers</a>"
+    ));
+    assert!(cache.contains("1.2.7 · development_general_api_guidance"));
+    assert!(cache.contains("<a href=\"#f0-s0\">") && cache.contains("<a href=\"#f0-s1\">"));
+    assert!(
+        cache.ends_with("<span class=\"badge failed\">FAIL</span></td>"),
+        "{cache}"
+    );
+    // The scenario ids linked to exist on the page.
+    assert!(html.contains("id=\"f0-s1\""));
+
+    let uncovered = &section[section.find("<code>XC-FMT-11</code>").unwrap()..];
+    let uncovered = &uncovered[..uncovered.find("</tr>").unwrap()];
+    assert!(uncovered.contains("<span class=\"muted\">none</span>"));
+    assert!(
+        uncovered.contains("badge not-covered\">NOT COVERED<"),
+        "{uncovered}"
+    );
+    let untestable = &section[section.find("<code>XC-AUDIT-01</code>").unwrap()..];
+    assert!(untestable[..untestable.find("</tr>").unwrap()].contains(">NOT TESTABLE<"));
+    // The summary counts what the rows show.
+    assert!(section.contains("1 not passed"));
+    assert!(section.contains(" · 1 failed · "));
+}
+
+#[test]
+fn feature_descriptions_appear_with_their_scenarios_escaped() {
+    let r = traced_report("1.6.0");
+    let html = report::html::render(&r).unwrap();
+    let feature = &html[html.find("id=\"f0\"").unwrap()..];
+    let desc = feature
+        .find("<div class=\"fdesc\">")
+        .expect("the description is shown");
+    assert!(desc < feature.find("id=\"f0-s0\"").unwrap());
+    assert!(feature.contains("Every response carries Cache-Control: no-store.\n\nSpecification:"));
+    assert!(feature.contains("General API guidance &lt;caching&gt;"));
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert!(v["features"][0]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Every response carries"));
+}
+
+#[test]
+fn json_requirements_carry_rule_level_citation_and_coverage() {
+    let v: serde_json::Value =
+        serde_json::from_str(&report::json::render(&traced_report("1.6.0")).unwrap()).unwrap();
+    let reqs = v["requirements"].as_array().unwrap();
+    let get = |id: &str| reqs.iter().find(|r| r["id"] == id).unwrap().clone();
+    let cache = get("XC-CACHE-01");
+    assert_eq!(cache["coverage"], "failed");
+    assert_eq!(cache["status"], "failed");
+    assert_eq!(cache["level"], "must");
+    assert_eq!(cache["section"], "Caching headers");
+    assert_eq!(
+        cache["spec"],
+        "https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html"
+    );
+    assert_eq!(cache["scenario_refs"][1]["line"], 12);
+    assert_eq!(cache["scenario_refs"][1]["status"], "failed");
+    assert_eq!(get("XC-FMT-11")["coverage"], "not_covered");
+    assert_eq!(get("XC-AUDIT-01")["coverage"], "not_testable");
+    assert_eq!(get("STR-MIG-01")["coverage"], "not_run");
+    assert_eq!(get("STR-MIG-01")["versions"]["since"], "1.6.0");
+    assert_eq!(get("XC-JWT-07")["level"], "should");
 }

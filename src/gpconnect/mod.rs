@@ -12,6 +12,7 @@ pub mod interactions;
 pub mod jwt;
 pub mod nhs_number;
 pub mod register;
+pub mod requirements;
 pub mod systems;
 pub mod test_data;
 pub mod version;

@@ -13,7 +13,9 @@
 //! - autoescape is on for the template, and the templates never use the `safe` filter (a unit test
 //!   enforces that); the CSS/JS templates contain no variables at all;
 //! - provider strings are only placed in element text or double-quoted attributes, never in `href`,
-//!   `style` or script, so HTML entity escaping is sufficient;
+//!   `style` or script, so HTML entity escaping is sufficient; the one `href` that is not a fragment
+//!   of the page is a requirement's specification link, which comes from the catalogue compiled into
+//!   the binary and is only emitted when it is a developer.nhs.uk GP Connect page URL;
 //! - everything the template needs to compute (pretty-printing, truncation, which header a finding
 //!   points at) is computed here in Rust, keeping logic out of the template;
 //! - as defence in depth, a Content-Security-Policy `<meta>` forbids every network load, so even a
@@ -31,9 +33,11 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::model::{
-    CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, RunStopped,
+    CapabilityVerdict, Coverage, Failure, FeatureResult, RequirementCoverage, RunReport,
+    RunStopped,
     ScenarioResult, Status, TargetSummary, Totals, Verdict,
 };
+use crate::gpconnect::requirements::{is_spec_url, spec_page, Level};
 use crate::http::evidence::{Exchange, Finding, RecordedResponse};
 
 const TEMPLATE: &str = include_str!("templates/index.html");
@@ -112,8 +116,11 @@ struct View<'a> {
     /// Why the run was stopped early (deadline, Ctrl-C), shown at the top.
     stopped: Option<&'a RunStopped>,
     capabilities: Vec<CapabilityVerdict>,
-    requirements: Vec<RequirementCoverage>,
+    requirements: Vec<RequirementView>,
+    /// Requirements tested and not shown to hold (failed, error, inconclusive).
     requirements_failed: usize,
+    /// How many requirements stand where, for each coverage some requirement has.
+    requirement_counts: Vec<CoverageCount>,
     failures: Vec<FailureLink<'a>>,
     features: Vec<FeatureView<'a>>,
     body_limit_kb: usize,
@@ -153,6 +160,15 @@ impl<'a> View<'a> {
             format!("All {} applicable scenarios passed.", totals.passed)
         };
         let requirements = report.requirements();
+        let requirement_counts = Coverage::ALL
+            .iter()
+            .map(|c| CoverageCount {
+                label: c.label(),
+                class: coverage_class(*c),
+                n: requirements.iter().filter(|r| r.coverage == *c).count(),
+            })
+            .filter(|c| c.n > 0)
+            .collect();
         let features: Vec<FeatureView> = report
             .features
             .iter()
@@ -223,13 +239,125 @@ impl<'a> View<'a> {
             capabilities: report.capabilities(),
             requirements_failed: requirements
                 .iter()
-                .filter(|r| r.status != Status::Passed && r.status != Status::NotApplicable)
+                .filter(|r| r.coverage.not_passed())
                 .count(),
-            requirements,
+            requirement_counts,
+            requirements: requirements.iter().map(RequirementView::new).collect(),
             failures,
             features,
             body_limit_kb: BODY_DISPLAY_LIMIT / 1024,
         }
+    }
+}
+
+#[derive(Serialize)]
+struct CoverageCount {
+    label: &'static str,
+    class: &'static str,
+    n: usize,
+}
+
+/// One row of the traceability matrix.
+#[derive(Serialize)]
+struct RequirementView {
+    id: String,
+    status: &'static str,
+    label: &'static str,
+    rule: Option<String>,
+    /// MUST, SHOULD or MAY, and its style class.
+    level: Option<&'static str>,
+    level_class: &'static str,
+    /// The specification link, only when it is a GP Connect page on developer.nhs.uk.
+    spec: Option<String>,
+    /// `1.2.7 · development_general_api_guidance`, shown under the section.
+    spec_page: Option<String>,
+    section: Option<String>,
+    capability: Option<String>,
+    /// `1.5.0+`, `1.3.1 to 1.6.1`..., empty when the rule applies to every version.
+    versions: String,
+    gap: Option<String>,
+    scenarios: Vec<ScenarioLink>,
+    /// More scenarios than are worth listing open: the list is collapsed under a count.
+    collapse: bool,
+    passed: usize,
+}
+
+impl RequirementView {
+    fn new(r: &RequirementCoverage) -> Self {
+        let spec = r.spec.as_deref().filter(|u| is_spec_url(u));
+        RequirementView {
+            id: r.id.clone(),
+            status: coverage_class(r.coverage),
+            label: coverage_label(r.coverage),
+            rule: r.rule.clone(),
+            level: r.level.map(Level::label),
+            level_class: match r.level {
+                Some(Level::Must) => "must",
+                Some(Level::Should) => "should",
+                Some(Level::May) => "may",
+                None => "",
+            },
+            spec: spec.map(str::to_string),
+            spec_page: spec.map(spec_page),
+            section: r.section.clone(),
+            capability: r.capability.clone(),
+            versions: r.versions.describe(),
+            gap: r.gap.clone(),
+            collapse: r.scenario_refs.len() > 3,
+            passed: r
+                .scenario_refs
+                .iter()
+                .filter(|s| s.status == Status::Passed)
+                .count(),
+            scenarios: r
+                .scenario_refs
+                .iter()
+                .map(|s| ScenarioLink {
+                    id: scenario_id(s.feature, s.scenario),
+                    name: s.name.clone(),
+                    path: s.feature_path.clone(),
+                    line: s.line,
+                    status: status_class(s.status),
+                    label: status_label(s.status),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScenarioLink {
+    id: String,
+    name: String,
+    path: String,
+    line: usize,
+    status: &'static str,
+    label: &'static str,
+}
+
+fn coverage_class(c: Coverage) -> &'static str {
+    match c {
+        Coverage::Passed => "passed",
+        Coverage::Failed => "failed",
+        Coverage::Inconclusive => "inconclusive",
+        Coverage::Error => "error",
+        Coverage::NotApplicable => "not-applicable",
+        Coverage::NotRun => "not-run",
+        Coverage::NotCovered => "not-covered",
+        Coverage::NotTestable => "not-testable",
+    }
+}
+
+fn coverage_label(c: Coverage) -> &'static str {
+    match c {
+        Coverage::Passed => "PASS",
+        Coverage::Failed => "FAIL",
+        Coverage::Inconclusive => "INCONCLUSIVE",
+        Coverage::Error => "ERROR",
+        Coverage::NotApplicable => "N/A",
+        Coverage::NotRun => "NOT RUN",
+        Coverage::NotCovered => "NOT COVERED",
+        Coverage::NotTestable => "NOT TESTABLE",
     }
 }
 
@@ -251,6 +379,8 @@ struct FeatureView<'a> {
     name: &'a str,
     path: &'a str,
     tags: &'a [String],
+    /// The feature's description, each line trimmed (the template keeps the line breaks).
+    description: Option<String>,
     status: &'static str,
     label: &'static str,
     passed: usize,
@@ -268,6 +398,14 @@ impl<'a> FeatureView<'a> {
             name: &f.name,
             path: &f.path,
             tags: &f.tags,
+            description: f.description.as_deref().map(|d| {
+                d.lines()
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim()
+                    .to_string()
+            }),
             status: status_class(f.verdict()),
             label: status_label(f.verdict()),
             passed: f.passed(),

@@ -19,7 +19,13 @@ use crate::http::Exchange;
 
 /// Version of the results.json layout. Bump on any incompatible change (renamed, removed or
 /// re-typed field); adding a field is compatible and does not bump it.
-pub const SCHEMA_VERSION: u32 = 2;
+///
+/// 3: `requirements` is the traceability matrix: it lists every catalogued requirement, those no
+/// scenario of the run checked included (`scenarios` 0, `status` not_applicable, `coverage` saying
+/// why), where it used to list only the ids scenarios carried. Each entry gained `coverage`,
+/// `catalogued`, `rule`, `level`, `spec`, `section`, `capability`, `versions`, `gap` and
+/// `scenario_refs`; features gained `description`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Render results.json, pretty-printed (it is also read by people diffing two runs).
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
@@ -86,6 +92,8 @@ struct FeatureDoc<'a> {
     name: &'a str,
     path: &'a str,
     tags: &'a [String],
+    /// The free text under `Feature:`, which cites the specification.
+    description: Option<&'a str>,
     verdict: Status,
     passed: usize,
     failed: usize,
@@ -98,6 +106,7 @@ impl<'a> FeatureDoc<'a> {
             name: &f.name,
             path: &f.path,
             tags: &f.tags,
+            description: f.description.as_deref(),
             verdict: f.verdict(),
             passed: f.passed(),
             failed: f.failed(),

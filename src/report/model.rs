@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::gpconnect::requirements::{Catalogue, Level, Requirement, Versions};
 use crate::http::Exchange;
 
 /// How a scenario or step ended: see [`Outcome`](crate::verdict::Outcome).
@@ -54,6 +55,8 @@ pub struct FeatureResult {
     /// Path relative to the features directory.
     pub path: String,
     pub tags: Vec<String>,
+    /// The free text under `Feature:` (what the feature checks and the specification it cites).
+    pub description: Option<String>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
@@ -153,14 +156,116 @@ pub struct CapabilityVerdict {
     pub totals: Totals,
 }
 
-/// Coverage of one requirement id.
+/// Where a requirement stands after a run: the outcome of its scenarios, or why it has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// Every scenario that ran passed.
+    Passed,
+    /// A scenario failed: the provider broke the rule.
+    Failed,
+    /// None failed, but one could not be judged (a precondition was missing).
+    Inconclusive,
+    /// None failed, but the harness or the connection failed in one.
+    Error,
+    /// The rule, or all of its scenarios, do not apply to the target's version.
+    NotApplicable,
+    /// Scenarios check the rule, but none was selected for this run (a tag filter, another features
+    /// directory).
+    NotRun,
+    /// The rule is testable but no scenario checks it yet.
+    NotCovered,
+    /// The harness cannot observe the rule through the API.
+    NotTestable,
+}
+
+impl Coverage {
+    /// Every coverage, in the order the report counts them.
+    pub const ALL: &'static [Coverage] = &[
+        Coverage::Failed,
+        Coverage::Error,
+        Coverage::Inconclusive,
+        Coverage::Passed,
+        Coverage::NotApplicable,
+        Coverage::NotRun,
+        Coverage::NotCovered,
+        Coverage::NotTestable,
+    ];
+
+    /// The coverage of a requirement whose scenarios ended with `outcome` ([`worst`] of them).
+    pub fn of_outcome(outcome: Status) -> Coverage {
+        match outcome {
+            Status::Passed => Coverage::Passed,
+            Status::Failed => Coverage::Failed,
+            Status::Inconclusive => Coverage::Inconclusive,
+            Status::Error => Coverage::Error,
+            Status::NotApplicable | Status::Skipped => Coverage::NotApplicable,
+        }
+    }
+
+    /// Whether the rule was tested and not shown to hold (failed, error or inconclusive).
+    pub fn not_passed(self) -> bool {
+        matches!(
+            self,
+            Coverage::Failed | Coverage::Error | Coverage::Inconclusive
+        )
+    }
+
+    /// Words for people: `passed`, `not covered`...
+    pub fn label(self) -> &'static str {
+        match self {
+            Coverage::Passed => "passed",
+            Coverage::Failed => "failed",
+            Coverage::Inconclusive => "inconclusive",
+            Coverage::Error => "error",
+            Coverage::NotApplicable => "not applicable",
+            Coverage::NotRun => "not run",
+            Coverage::NotCovered => "not covered",
+            Coverage::NotTestable => "not testable",
+        }
+    }
+}
+
+/// A scenario that checks a requirement, as the matrix links to it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScenarioRef {
+    /// Index of the feature in [`RunReport::features`].
+    pub feature: usize,
+    /// Index of the scenario in that feature's `scenarios`.
+    pub scenario: usize,
+    pub feature_path: String,
+    pub name: String,
+    pub line: usize,
+    pub status: Status,
+}
+
+/// One row of the traceability matrix: a requirement, the rule behind it, and how its scenarios ended.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RequirementCoverage {
     pub id: String,
-    /// The requirement's outcome over its scenarios ([`worst`]).
+    /// The outcome of its scenarios in this run ([`worst`]); not applicable when none ran.
     pub status: Status,
+    /// How many scenarios of the run check it.
     pub scenarios: usize,
     pub failed: usize,
+    /// Where the requirement stands: its scenarios' outcome, or why it has none.
+    pub coverage: Coverage,
+    /// Whether the requirement catalogue knows the id (a tag the catalogue lacks is still listed).
+    pub catalogued: bool,
+    /// The rule, in the catalogue's words.
+    pub rule: Option<String>,
+    pub level: Option<Level>,
+    /// The specification page that states it, and the heading there.
+    pub spec: Option<String>,
+    pub section: Option<String>,
+    pub capability: Option<String>,
+    /// The versions the rule applies to (absent when all).
+    #[serde(skip_serializing_if = "Versions::is_unbounded")]
+    pub versions: Versions,
+    /// Why no scenario checks it, for a rule not covered or not testable.
+    pub gap: Option<String>,
+    /// The scenarios of this run that check it.
+    pub scenario_refs: Vec<ScenarioRef>,
 }
 
 /// The whole run.
@@ -352,21 +457,86 @@ impl RunReport {
             .collect()
     }
 
-    /// Requirements tested, sorted by id.
+    /// The traceability matrix against the catalogue compiled into the binary: every catalogued
+    /// requirement, and every id a scenario names that the catalogue lacks, sorted by id.
     pub fn requirements(&self) -> Vec<RequirementCoverage> {
-        let mut map: std::collections::BTreeMap<&str, Vec<Status>> = Default::default();
-        for s in self.features.iter().flat_map(|f| &f.scenarios) {
-            for r in &s.requirements {
-                map.entry(r).or_default().push(s.status);
+        self.requirements_against(Catalogue::embedded())
+    }
+
+    /// The traceability matrix against `catalogue` (see [`requirements`](Self::requirements)).
+    pub fn requirements_against(&self, catalogue: &Catalogue) -> Vec<RequirementCoverage> {
+        let mut refs: std::collections::BTreeMap<&str, Vec<ScenarioRef>> = Default::default();
+        for r in catalogue.iter() {
+            refs.entry(r.id.as_str()).or_default();
+        }
+        for (fi, f) in self.features.iter().enumerate() {
+            for (si, s) in f.scenarios.iter().enumerate() {
+                for r in &s.requirements {
+                    refs.entry(r).or_default().push(ScenarioRef {
+                        feature: fi,
+                        scenario: si,
+                        feature_path: f.path.clone(),
+                        name: s.name.clone(),
+                        line: s.line,
+                        status: s.status,
+                    });
+                }
             }
         }
-        map.into_iter()
-            .map(|(id, outcomes)| RequirementCoverage {
-                id: id.to_string(),
-                scenarios: outcomes.len(),
-                failed: outcomes.iter().filter(|o| **o == Status::Failed).count(),
-                status: worst(outcomes),
+        refs.into_iter()
+            .map(|(id, scenario_refs)| {
+                let entry = catalogue.get(id);
+                let status = worst(scenario_refs.iter().map(|s| s.status));
+                RequirementCoverage {
+                    id: id.to_string(),
+                    status,
+                    scenarios: scenario_refs.len(),
+                    failed: scenario_refs
+                        .iter()
+                        .filter(|s| s.status == Status::Failed)
+                        .count(),
+                    coverage: self.coverage_of(entry, &scenario_refs, status),
+                    catalogued: entry.is_some(),
+                    rule: entry.map(|r| r.rule.clone()),
+                    level: entry.map(|r| r.level),
+                    spec: entry.map(|r| r.spec.clone()),
+                    section: entry.map(|r| r.section.clone()),
+                    capability: entry.map(|r| r.capability.clone()),
+                    versions: entry.map(|r| r.versions.clone()).unwrap_or_default(),
+                    gap: entry.and_then(|r| r.gap()).map(str::to_string),
+                    scenario_refs,
+                }
             })
             .collect()
+    }
+
+    /// A requirement with scenarios in the run stands where they ended; one without stands outside the
+    /// target's versions, untestable, uncovered or merely not selected, in that order.
+    fn coverage_of(
+        &self,
+        entry: Option<&Requirement>,
+        scenarios: &[ScenarioRef],
+        outcome: Status,
+    ) -> Coverage {
+        if !scenarios.is_empty() {
+            return Coverage::of_outcome(outcome);
+        }
+        let Some(r) = entry else {
+            return Coverage::NotRun;
+        };
+        let version = if r.capability == "structured" {
+            &self.target.structured_version
+        } else {
+            &self.target.gpconnect_version
+        };
+        if !r.versions.includes(version) {
+            Coverage::NotApplicable
+        } else if r.not_testable.is_some() {
+            Coverage::NotTestable
+        } else if !r.covered {
+            Coverage::NotCovered
+        } else {
+            Coverage::NotRun
+        }
     }
 }

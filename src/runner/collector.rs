@@ -39,6 +39,16 @@ fn relative_path(root: &Path, feature: &gherkin::Feature) -> String {
     }
 }
 
+/// The free text under `Feature:`, trimmed; `None` when there is none.
+pub fn feature_description(feature: &gherkin::Feature) -> Option<String> {
+    feature
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+}
+
 /// Collects results while the run goes on.
 pub struct Collector {
     ctx: Arc<RunContext>,
@@ -94,6 +104,7 @@ impl Collector {
             name: feature.name.clone(),
             path: path.clone(),
             tags: feature.tags.clone(),
+            description: feature_description(feature),
             scenarios: Vec::new(),
         });
         self.feature_index.insert(path, self.features.len() - 1);

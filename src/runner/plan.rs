@@ -122,6 +122,7 @@ pub fn not_applicable(
                 name: feature.name.clone(),
                 path,
                 tags: feature.tags.clone(),
+                description: collector::feature_description(feature),
                 scenarios: vec![result],
             }),
         }
