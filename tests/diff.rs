@@ -73,7 +73,9 @@ fn text_lists_each_category_with_the_reason() {
         diff::load(&fixture("new")).unwrap(),
     );
     let text = diff::render_text(&d);
-    let newly = text.find("Newly failing (2)").expect("newly failing section");
+    let newly = text
+        .find("Newly failing (2)")
+        .expect("newly failing section");
     let fixed = text.find("Fixed (1)").expect("fixed section");
     assert!(newly < fixed, "{text}");
     assert!(text.contains(
@@ -129,7 +131,9 @@ fn cli_exits_1_when_newly_failing_0_when_not_and_writes_html() {
     ]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("Newly failing (2)"), "{out}");
-    assert!(std::fs::read_to_string(&page).unwrap().contains("Still failing (1)"));
+    assert!(std::fs::read_to_string(&page)
+        .unwrap()
+        .contains("Still failing (1)"));
     // Backwards: what was newly failing is now fixed, and the one newly passing is now failing.
     let (code, out, _) = run(&[fixture("new").as_os_str(), fixture("old").as_os_str()]);
     assert_eq!(code, 1, "{out}");
@@ -144,11 +148,17 @@ fn cli_exits_2_with_a_sentence_for_unreadable_input() {
     let (code, _, err) = run(&[missing.as_os_str(), fixture("new").as_os_str()]);
     assert_eq!(code, 2);
     assert!(err.starts_with("error: OLD: cannot read"), "{err}");
-    assert!(err.contains("Give a report directory holding results.json"), "{err}");
+    assert!(
+        err.contains("Give a report directory holding results.json"),
+        "{err}"
+    );
     let junk = dir.path().join("results.json");
     std::fs::write(&junk, "<html>not json</html>").unwrap();
     let (code, _, err) = run(&[fixture("old").as_os_str(), junk.as_os_str()]);
     assert_eq!(code, 2);
-    assert!(err.contains("NEW:") && err.contains("is not a results.json"), "{err}");
+    assert!(
+        err.contains("NEW:") && err.contains("is not a results.json"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }

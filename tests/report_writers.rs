@@ -422,7 +422,14 @@ fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
             Event::Empty(e) if e.name().as_ref() == b"property" => {
                 let a = attrs(&e);
                 let p = (attr(&a, "name").to_string(), attr(&a, "value").to_string());
-                suites.last_mut().unwrap().cases.last_mut().unwrap().properties.push(p)
+                suites
+                    .last_mut()
+                    .unwrap()
+                    .cases
+                    .last_mut()
+                    .unwrap()
+                    .properties
+                    .push(p)
             }
             Event::Empty(e) if e.name().as_ref() == b"skipped" => {
                 suites.last_mut().unwrap().cases.last_mut().unwrap().skipped = true

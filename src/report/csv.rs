@@ -27,11 +27,7 @@ pub fn scenarios(report: &RunReport) -> std::io::Result<String> {
     ])?;
     for f in &report.features {
         for (s, name) in f.scenarios.iter().zip(names::of_feature(f)) {
-            let message = s
-                .failure
-                .as_ref()
-                .map(|x| x.message.as_str())
-                .unwrap_or("");
+            let message = s.failure.as_ref().map(|x| x.message.as_str()).unwrap_or("");
             w.write_record([
                 text(&f.path),
                 s.line.to_string(),

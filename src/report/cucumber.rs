@@ -326,10 +326,7 @@ mod tests {
             slug("Patient <b>search</b> & \"quotes\""),
             "patient-b-search-b-quotes"
         );
-        assert_eq!(
-            slug("foundations/read_patient"),
-            "foundations-read-patient"
-        );
+        assert_eq!(slug("foundations/read_patient"), "foundations-read-patient");
         assert_eq!(slug("--"), "");
     }
 

@@ -122,7 +122,9 @@ pub fn load(path: &Path) -> Result<Run, String> {
 /// Read a run from the text of a results.json; `source` names it in messages.
 pub fn parse(text: &str, source: &str) -> Result<Run, String> {
     let doc: DocumentIn = serde_json::from_str(text).map_err(|e| {
-        format!("{source} is not a results.json of gpc-assure: {e}. Give the results.json a run wrote.")
+        format!(
+            "{source} is not a results.json of gpc-assure: {e}. Give the results.json a run wrote."
+        )
     })?;
     let mut scenarios = Vec::new();
     for f in doc.features {
@@ -316,9 +318,7 @@ pub fn compare(old: Run, new: Run) -> RunDiff {
             new: None,
         });
     }
-    entries.sort_by(|a, b| {
-        (a.change, &a.feature, &a.name).cmp(&(b.change, &b.feature, &b.name))
-    });
+    entries.sort_by(|a, b| (a.change, &a.feature, &a.name).cmp(&(b.change, &b.feature, &b.name)));
     let new_run_errors = new
         .run_errors
         .iter()
@@ -431,7 +431,11 @@ pub fn render_html(d: &RunDiff) -> String {
         escape_html(&describe(&d.old)),
         escape_html(&describe(&d.new))
     );
-    let _ = writeln!(out, "<p><strong>{}</strong>.</p>", escape_html(&totals_line(d)));
+    let _ = writeln!(
+        out,
+        "<p><strong>{}</strong>.</p>",
+        escape_html(&totals_line(d))
+    );
     if !d.new_run_errors.is_empty() {
         let _ = writeln!(
             out,
@@ -508,7 +512,11 @@ mod tests {
             (Some(Passed), Some(Error), Some(Change::NowNotProven)),
             (Some(Failed), Some(Inconclusive), Some(Change::NowNotProven)),
             (Some(Error), Some(Inconclusive), Some(Change::NowNotProven)),
-            (Some(Inconclusive), Some(Passed), Some(Change::NoLongerNotProven)),
+            (
+                Some(Inconclusive),
+                Some(Passed),
+                Some(Change::NoLongerNotProven),
+            ),
             (None, Some(Passed), Some(Change::Added)),
             (Some(Failed), None, Some(Change::Removed)),
             (Some(Passed), Some(NotApplicable), Some(Change::Other)),
@@ -531,8 +539,11 @@ mod tests {
 
     #[test]
     fn unknown_outcomes_and_other_documents_are_refused_with_a_sentence() {
-        let e = parse(r#"{"features":[{"path":"a.feature","scenarios":[{"name":"A","status":"exploded"}]}]}"#, "x.json")
-            .unwrap_err();
+        let e = parse(
+            r#"{"features":[{"path":"a.feature","scenarios":[{"name":"A","status":"exploded"}]}]}"#,
+            "x.json",
+        )
+        .unwrap_err();
         assert!(e.contains("\"exploded\""), "{e}");
         let e = parse(r#"{"tool":"other"}"#, "x.json").unwrap_err();
         assert!(e.starts_with("x.json is not a results.json"), "{e}");

@@ -196,11 +196,15 @@ mod tests {
             "trace {uuid}: expected status 200, got 500"
         );
         assert_eq!(
-            normalise("Patient/8 has no identifier; slot 2025-01-03T10:00:00+00:00 ends 2025-01-04"),
+            normalise(
+                "Patient/8 has no identifier; slot 2025-01-03T10:00:00+00:00 ends 2025-01-04"
+            ),
             "Patient/{id} has no identifier; slot {date} ends {date}"
         );
         assert_eq!(
-            normalise("ETag W/\"3f2a9c0d1e4b5a6f7081\" for patient2:  expected 3 entries,\n got 12"),
+            normalise(
+                "ETag W/\"3f2a9c0d1e4b5a6f7081\" for patient2:  expected 3 entries,\n got 12"
+            ),
             "ETag W/\"{hex}\" for patient#: expected # entries, got #"
         );
     }
@@ -226,7 +230,13 @@ mod tests {
         assert_eq!(strip_keyword("(validation)"), "(validation)");
     }
 
-    fn scenario(name: &str, line: usize, status: Status, step: &str, message: &str) -> ScenarioResult {
+    fn scenario(
+        name: &str,
+        line: usize,
+        status: Status,
+        step: &str,
+        message: &str,
+    ) -> ScenarioResult {
         ScenarioResult {
             name: name.into(),
             line,
@@ -245,11 +255,7 @@ mod tests {
     }
 
     fn report(scenarios: Vec<ScenarioResult>) -> RunReport {
-        let mut r = RunReport::not_run(
-            TargetSummary::default(),
-            None,
-            String::new(),
-        );
+        let mut r = RunReport::not_run(TargetSummary::default(), None, String::new());
         r.run_errors.clear();
         r.features.push(FeatureResult {
             name: "F".into(),
@@ -263,12 +269,42 @@ mod tests {
     #[test]
     fn one_root_cause_is_one_group_with_its_requirements() {
         let r = report(vec![
-            scenario("A", 3, Status::Failed, "Then the response status is 200", "trace 11111111-2222-3333-4444-555555555555: got 500"),
+            scenario(
+                "A",
+                3,
+                Status::Failed,
+                "Then the response status is 200",
+                "trace 11111111-2222-3333-4444-555555555555: got 500",
+            ),
             scenario("B", 9, Status::Passed, "", ""),
-            scenario("C", 12, Status::Failed, "And the response status is 200", "trace 99999999-2222-3333-4444-555555555555: got 500"),
-            scenario("D", 20, Status::Failed, "Then the response status is 200", "got 404"),
-            scenario("E", 30, Status::Inconclusive, "Given a patient", "patient2 is not mapped"),
-            scenario("F", 31, Status::Error, "When the request is sent", "connection reset"),
+            scenario(
+                "C",
+                12,
+                Status::Failed,
+                "And the response status is 200",
+                "trace 99999999-2222-3333-4444-555555555555: got 500",
+            ),
+            scenario(
+                "D",
+                20,
+                Status::Failed,
+                "Then the response status is 200",
+                "got 404",
+            ),
+            scenario(
+                "E",
+                30,
+                Status::Inconclusive,
+                "Given a patient",
+                "patient2 is not mapped",
+            ),
+            scenario(
+                "F",
+                31,
+                Status::Error,
+                "When the request is sent",
+                "connection reset",
+            ),
         ]);
         let groups = failure_groups(&r);
         let summary: Vec<(Status, usize, &str)> = groups
@@ -302,8 +338,20 @@ mod tests {
     #[test]
     fn a_different_check_with_the_same_message_is_another_group() {
         let r = report(vec![
-            scenario("A", 3, Status::Failed, "Then the Bundle is valid", "missing id"),
-            scenario("B", 4, Status::Failed, "Then the Patient is valid", "missing id"),
+            scenario(
+                "A",
+                3,
+                Status::Failed,
+                "Then the Bundle is valid",
+                "missing id",
+            ),
+            scenario(
+                "B",
+                4,
+                Status::Failed,
+                "Then the Patient is valid",
+                "missing id",
+            ),
         ]);
         assert_eq!(failure_groups(&r).len(), 2);
     }

@@ -64,12 +64,7 @@ pub fn stable_names<'a>(scenarios: impl IntoIterator<Item = (&'a str, usize)>) -
 
 /// The stable names of a feature's scenarios, in the feature's order.
 pub fn of_feature(feature: &super::FeatureResult) -> Vec<StableName> {
-    stable_names(
-        feature
-            .scenarios
-            .iter()
-            .map(|s| (s.name.as_str(), s.line)),
-    )
+    stable_names(feature.scenarios.iter().map(|s| (s.name.as_str(), s.line)))
 }
 
 #[cfg(test)]

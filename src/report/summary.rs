@@ -35,11 +35,7 @@ pub fn render(report: &RunReport) -> String {
         Verdict::Failed => "❌",
         Verdict::Incomplete => "⚠️",
     };
-    let _ = writeln!(
-        out,
-        "## {icon} GP Connect assurance: {}\n",
-        verdict.label()
-    );
+    let _ = writeln!(out, "## {icon} GP Connect assurance: {}\n", verdict.label());
     let _ = writeln!(out, "{}\n", verdict_sentence(report));
     out.push_str("| passed | failed | inconclusive | error | not applicable |\n");
     out.push_str("|---:|---:|---:|---:|---:|\n");
@@ -74,11 +70,7 @@ pub fn render(report: &RunReport) -> String {
     out.push('\n');
 
     if !report.run_errors.is_empty() {
-        let _ = writeln!(
-            out,
-            "### Run errors ({})\n",
-            report.run_errors.len()
-        );
+        let _ = writeln!(out, "### Run errors ({})\n", report.run_errors.len());
         for e in &report.run_errors {
             let _ = writeln!(out, "- {}", code(&clip(e, MAX_MESSAGE * 2)));
         }
@@ -210,10 +202,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 /// At most `max` characters, on one line.
 fn clip(s: &str, max: usize) -> String {
-    let one_line: String = s
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     match one_line.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &one_line[..i]),
         None => one_line,
