@@ -5,7 +5,7 @@
 //! (`type: "scenario"`; an Examples row of an outline has keyword `Scenario Outline` and its row in its
 //! id, `feature;scenario;row-2`, see [`names`](super::names)), each with its steps, background steps
 //! included, and each step with a `result`: `status`, `duration` in nanoseconds and `error_message`.
-//! Tags carry their `@`.
+//! Tags carry their `@`. Ids are unique within a feature (names that slug alike are numbered).
 //!
 //! Our five outcomes map onto Cucumber's statuses so that a Cucumber tool counts them as the report
 //! does:
@@ -108,14 +108,16 @@ struct Outcome {
 fn feature(f: &FeatureResult) -> Feature {
     let id = slug(f.path.strip_suffix(".feature").unwrap_or(&f.path));
     let stable = names::of_feature(f);
+    let mut elements: Vec<Element> = f
+        .scenarios
+        .iter()
+        .zip(&stable)
+        .map(|(s, n)| element(&id, s, n))
+        .collect();
+    unique_ids(&mut elements);
     Feature {
         uri: f.path.clone(),
-        elements: f
-            .scenarios
-            .iter()
-            .zip(&stable)
-            .map(|(s, n)| element(&id, s, n))
-            .collect(),
+        elements,
         id,
         keyword: "Feature",
         name: f.name.clone(),
@@ -247,6 +249,19 @@ fn with_exchange(s: &ScenarioResult, message: Option<String>) -> String {
     text
 }
 
+/// Names that differ only in case or punctuation (`/Metadata`, `/METADATA`) make the same slug: the
+/// second and later elements with an id already taken get `;2`, `;3`... in file order.
+fn unique_ids(elements: &mut [Element]) {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for e in elements {
+        let n = seen.entry(e.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            e.id = format!("{};{n}", e.id);
+        }
+    }
+}
+
 /// Problems that stopped part of the run, as a feature of failed scenarios.
 fn run_errors(errors: &[String]) -> Feature {
     Feature {
@@ -328,6 +343,39 @@ mod tests {
         );
         assert_eq!(slug("foundations/read_patient"), "foundations-read-patient");
         assert_eq!(slug("--"), "");
+    }
+
+    #[test]
+    fn names_differing_only_in_case_or_punctuation_get_distinct_ids() {
+        let mut f = FeatureResult {
+            name: "F".into(),
+            path: "cross/http.feature".into(),
+            tags: vec![],
+            scenarios: Vec::new(),
+        };
+        for (name, line) in [("Path /Metadata", 3), ("Path /METADATA", 4), ("Other", 5)] {
+            f.scenarios.push(ScenarioResult {
+                name: name.into(),
+                line,
+                tags: vec![],
+                requirements: vec![],
+                status: Status::Passed,
+                steps: vec![],
+                failure: None,
+                evidence: vec![],
+                culprit: None,
+                duration_ms: 0.0,
+            });
+        }
+        let ids: Vec<String> = feature(&f).elements.into_iter().map(|e| e.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "cross-http;path-metadata",
+                "cross-http;path-metadata;2",
+                "cross-http;other"
+            ]
+        );
     }
 
     #[test]

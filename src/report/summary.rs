@@ -114,10 +114,14 @@ fn verdict_sentence(report: &RunReport) -> String {
     let t = report.totals();
     let applicable = t.applicable();
     match report.verdict() {
-        Verdict::Passed => format!(
-            "Every applicable scenario passed ({applicable} of {}). Exit status 0.",
-            t.scenarios
+        Verdict::Passed if t.not_applicable > 0 => format!(
+            "Every applicable scenario passed ({applicable}; {} not applicable to the target's \
+             version). Exit status 0.",
+            t.not_applicable
         ),
+        Verdict::Passed => {
+            format!("Every applicable scenario passed ({applicable}). Exit status 0.")
+        }
         Verdict::Failed => format!(
             "{} of {applicable} applicable {} failed: the provider broke a rule of the \
              specification. Exit status 1.",
