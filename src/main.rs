@@ -30,6 +30,12 @@ enum Command {
     /// Prove the scenarios catch faults: run them against the reference provider as it is (all must
     /// pass), then once per deliberate fault (some must fail), and print which requirements caught each.
     Prove(cli::prove::ProveArgs),
+    /// Compare two runs (report directories or results.json files): newly failing, fixed, still
+    /// failing, changed to or from error or inconclusive, added and removed scenarios.
+    ///
+    /// Exit status: 0 nothing got worse; 1 a scenario is newly failing, or NEW has a run error OLD did
+    /// not have; 2 an input could not be read.
+    Diff(cli::diff::DiffArgs),
     /// Validate FHIR resources (JSON or XML files, or - for stdin) against FHIR STU3 and the GP Connect
     /// profiles. Exit status 1 if any error is found.
     Validate(cli::validate::ValidateArgs),
@@ -56,6 +62,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => cli::serve::run(args).await,
             Command::Prove(args) => cli::prove::run(args).await,
             Command::Validate(args) => cli::validate::run(args),
+            Command::Diff(args) => cli::diff::run(args),
             #[cfg(feature = "generator")]
             Command::Schemas(args) => cli::schemas::run(args),
         }

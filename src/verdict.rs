@@ -87,6 +87,10 @@ impl fmt::Display for StopReason {
     }
 }
 
+/// The error message of a step no step definition matches (report writers that have a status of their
+/// own for it, such as Cucumber JSON's `undefined`, recognise it by this text).
+pub const UNDEFINED_STEP: &str = "no step definition matches this step (a typo in the feature?)";
+
 const INCONCLUSIVE_PREFIX: &str = "INCONCLUSIVE: ";
 const ERROR_PREFIX: &str = "ERROR: ";
 

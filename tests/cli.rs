@@ -48,7 +48,7 @@ fn help_explains_the_commands() {
 
 #[test]
 fn every_subcommand_has_help() {
-    let mut subs = vec!["run", "serve", "validate", "prove"];
+    let mut subs = vec!["run", "serve", "validate", "prove", "diff"];
     if cfg!(feature = "generator") {
         subs.push("schemas");
     }

@@ -376,6 +376,8 @@ struct Case {
     skipped: bool,
     /// `<skipped message>` and its text, when it has any.
     skipped_reason: Option<(String, String)>,
+    /// `(name, value)` of each `<property>`.
+    properties: Vec<(String, String)>,
 }
 
 fn attrs(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
@@ -424,6 +426,18 @@ fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
                 let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
                 pending = Some((name, attr(&attrs(&e), "message").to_string()));
                 text.clear();
+            }
+            Event::Empty(e) if e.name().as_ref() == b"property" => {
+                let a = attrs(&e);
+                let p = (attr(&a, "name").to_string(), attr(&a, "value").to_string());
+                suites
+                    .last_mut()
+                    .unwrap()
+                    .cases
+                    .last_mut()
+                    .unwrap()
+                    .properties
+                    .push(p)
             }
             Event::Empty(e) if e.name().as_ref() == b"skipped" => {
                 suites.last_mut().unwrap().cases.last_mut().unwrap().skipped = true
@@ -479,13 +493,29 @@ fn junit_parses_and_counts_match() {
 
     let case = &suites[1].cases[0];
     assert_eq!(attr(&case.attrs, "classname"), "structured/search.feature");
+    // Rows of one outline share its name: each is named by its row, never by its line, which is kept
+    // in its own attribute.
     assert_eq!(
         attr(&case.attrs, "name"),
-        "Patient <b>search</b> & \"quotes\" (line 20)"
+        "Patient <b>search</b> & \"quotes\" [row 1]"
     );
     assert_eq!(
         attr(&suites[1].cases[1].attrs, "name"),
-        "Patient <b>search</b> & \"quotes\" (line 21)"
+        "Patient <b>search</b> & \"quotes\" [row 2]"
+    );
+    assert_eq!(attr(&case.attrs, "line"), "20");
+    assert_eq!(attr(&suites[1].cases[1].attrs, "line"), "21");
+    assert_eq!(
+        attr(&suites[0].cases[0].attrs, "name"),
+        "The CapabilityStatement is returned"
+    );
+    assert_eq!(
+        case.properties,
+        [("requirement".to_string(), "GPC-STR-010".to_string())]
+    );
+    assert_eq!(
+        suites[0].cases[0].properties,
+        [("requirement".to_string(), "GPC-FND-001".to_string())]
     );
     let (message, body) = case.failure.as_ref().expect("failure element");
     assert_eq!(message, "expected status 200, got 500");

@@ -1,5 +1,6 @@
 //! Command-line subcommands.
 
+pub mod diff;
 pub mod prove;
 pub mod run;
 #[cfg(feature = "generator")]

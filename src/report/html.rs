@@ -34,8 +34,7 @@ use tera::{Context, Tera};
 
 use super::model::{
     CapabilityVerdict, Coverage, Failure, FeatureResult, RequirementCoverage, RunReport,
-    RunStopped,
-    ScenarioResult, Status, TargetSummary, Totals, Verdict,
+    RunStopped, ScenarioResult, Status, TargetSummary, Totals, Verdict,
 };
 use crate::gpconnect::requirements::{is_spec_url, spec_page, Level};
 use crate::http::evidence::{Exchange, Finding, RecordedResponse};

@@ -1,8 +1,11 @@
 //! junit.xml: the report CI systems (GitLab, Jenkins, Azure DevOps, GitHub actions) understand.
 //!
-//! Layout: one `<testsuite>` per feature file, one `<testcase>` per scenario. Scenario names are
-//! suffixed with ` (line N)` because every Examples row of an outline shares its outline's name, and
-//! most CI systems merge or drop test cases with duplicate names. Problems that stopped part of the
+//! Layout: one `<testsuite>` per feature file, one `<testcase>` per scenario. Test case names are
+//! stable from run to run, so CI dashboards can follow a test's history: the scenario's name, and
+//! when Examples rows of an outline share it, its row (`Amending the description [row 2]`, see
+//! [`names`](super::names)); never the line, which moves whenever the file is edited (it is kept in
+//! the `file` and `line` attributes). Each requirement id a scenario checks is a
+//! `<property name="requirement" value="..."/>` of its test case. Problems that stopped part of the
 //! run become `<error>` test cases in a separate suite, so that a run which could not even parse a
 //! feature is red in CI instead of silently reporting fewer tests.
 //!
@@ -14,6 +17,7 @@
 use std::fmt::Write as _;
 
 use super::model::{FeatureResult, RunReport, ScenarioResult, Status};
+use super::names::{self, StableName};
 use crate::http::Exchange;
 
 /// Render junit.xml.
@@ -97,29 +101,35 @@ fn write_feature(out: &mut String, f: &FeatureResult, timestamp: &str) {
         escape_attr(timestamp),
         escape_attr(&f.path),
     );
-    for s in &f.scenarios {
-        write_scenario(out, f, s);
+    for (s, name) in f.scenarios.iter().zip(names::of_feature(f)) {
+        write_scenario(out, f, s, &name);
     }
     out.push_str("  </testsuite>\n");
 }
 
-fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult) {
+fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult, name: &StableName) {
     let _ = write!(
         out,
         "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\" time=\"{}\"",
         escape_attr(&f.path),
-        escape_attr(&testcase_name(s)),
+        escape_attr(&name.to_string()),
         escape_attr(&f.path),
         s.line,
         seconds(s.duration_ms),
     );
+    let properties = properties(s);
+    if s.status == Status::Passed && properties.is_empty() {
+        return out.push_str("/>\n");
+    }
+    out.push_str(">\n");
+    out.push_str(&properties);
     // failed -> <failure> (the provider broke a rule), error -> <error> (the harness or the
     // connection failed), inconclusive and not applicable -> <skipped> with the reason.
     let element = match s.status {
-        Status::Passed => return out.push_str("/>\n"),
-        Status::Skipped => return out.push_str(">\n      <skipped/>\n    </testcase>\n"),
+        Status::Passed => return out.push_str("    </testcase>\n"),
+        Status::Skipped => return out.push_str("      <skipped/>\n    </testcase>\n"),
         Status::NotApplicable => {
-            return out.push_str(">\n      <skipped message=\"not applicable to the target's version\"/>\n    </testcase>\n")
+            return out.push_str("      <skipped message=\"not applicable to the target's version\"/>\n    </testcase>\n")
         }
         Status::Failed => ("failure", "assertion"),
         Status::Error => ("error", "error"),
@@ -136,7 +146,7 @@ fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult) {
     };
     let _ = write!(
         out,
-        ">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n    </testcase>\n",
+        "      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n    </testcase>\n",
         element.0,
         escape_attr(&message),
         element.1,
@@ -144,9 +154,21 @@ fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult) {
     );
 }
 
-/// `name (line N)`: unique within a feature even for outline rows.
-fn testcase_name(s: &ScenarioResult) -> String {
-    format!("{} (line {})", s.name, s.line)
+/// `<properties>` with one `requirement` property per requirement id; empty when there are none.
+fn properties(s: &ScenarioResult) -> String {
+    if s.requirements.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("      <properties>\n");
+    for id in &s.requirements {
+        let _ = writeln!(
+            out,
+            "        <property name=\"requirement\" value=\"{}\"/>",
+            escape_attr(id)
+        );
+    }
+    out.push_str("      </properties>\n");
+    out
 }
 
 /// The failing step and its message: from [`ScenarioResult::failure`], else the first failed step,

@@ -1,9 +1,17 @@
-//! Reports of a run: the evidence model and its writers (self-contained HTML, JUnit XML, JSON).
+//! Reports of a run: the evidence model and its writers (self-contained HTML, JUnit XML, JSON), the
+//! files for CI (Cucumber JSON, a Markdown summary, CSV tables), failures grouped by root cause, and
+//! the comparison of two runs.
 
+pub mod csv;
+pub mod cucumber;
+pub mod diff;
+pub mod groups;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod model;
+pub mod names;
+pub mod summary;
 
 pub use model::{
     worst, Failure, FeatureResult, RunReport, RunStopped, ScenarioResult, Status, StepResult,
@@ -21,9 +29,10 @@ pub struct WrittenReports {
     pub json: PathBuf,
 }
 
-/// Write all three reports into `dir` (created if missing). Each file is written under a temporary
-/// name in `dir` and renamed into place, so a reader (a CI job, a browser refreshing) sees either the
-/// previous state or a complete file, never a truncated one.
+/// Write every report into `dir` (created if missing): index.html, junit.xml, results.json and the
+/// files for CI ([`ci_reports`]). Each file is written under a temporary name in `dir` and renamed into
+/// place, so a reader (a CI job, a browser refreshing) sees either the previous state or a complete
+/// file, never a truncated one.
 pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenReports> {
     std::fs::create_dir_all(dir)?;
     let html = dir.join("index.html");
@@ -33,9 +42,13 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     let html_text = html::render(report).map_err(std::io::Error::other)?;
     let junit_text = junit::render(report);
     let json_text = json::render(report).map_err(std::io::Error::other)?;
+    let ci = ci_reports(report)?;
     write_atomically(&html, html_text.as_bytes())?;
     write_atomically(&junit, junit_text.as_bytes())?;
     write_atomically(&json, json_text.as_bytes())?;
+    for (name, contents) in ci {
+        write_atomically(&dir.join(name), contents.as_bytes())?;
+    }
     Ok(WrittenReports {
         dir: dir.to_path_buf(),
         html,
@@ -68,4 +81,18 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     renamed
+}
+
+/// The files for CI written beside index.html, as (file name, contents): cucumber.json, summary.md,
+/// scenarios.csv and requirements.csv.
+pub fn ci_reports(report: &RunReport) -> std::io::Result<Vec<(&'static str, String)>> {
+    Ok(vec![
+        (
+            "cucumber.json",
+            cucumber::render(report).map_err(std::io::Error::other)?,
+        ),
+        ("summary.md", summary::render(report)),
+        ("scenarios.csv", csv::scenarios(report)?),
+        ("requirements.csv", csv::requirements(report)?),
+    ])
 }

@@ -103,7 +103,7 @@ pub fn worst(outcomes: impl IntoIterator<Item = Status>) -> Status {
 }
 
 /// What was tested.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct TargetSummary {
     pub foundations_url: String,
     pub structured_url: String,

@@ -224,8 +224,7 @@ impl Collector {
             event::Step::Skipped => {
                 // cucumber skips a step no definition matches: a broken scenario (the harness's
                 // error, not the provider's failure), never a pass.
-                let p =
-                    Problem::error("no step definition matches this step (a typo in the feature?)");
+                let p = Problem::error(crate::verdict::UNDEFINED_STEP);
                 let m = p.message.clone();
                 conclude(s, &text, p);
                 (Status::Error, Some(m))
