@@ -142,6 +142,7 @@ async fn run_tagged(
         tags,
         concurrency: options.concurrency,
         embedded: true,
+        evidence_sidecar: None,
     };
     let result = runner::run_with(run, Progress::Silent, fail_fast).await;
     running.shutdown().await;

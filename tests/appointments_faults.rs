@@ -37,6 +37,7 @@ async fn run(p: &RunningProvider, tags: Option<&str>, concurrency: usize) -> Run
         tags: tags.map(str::to_string),
         concurrency,
         embedded: true,
+        evidence_sidecar: None,
     };
     runner::run(options, Progress::Silent)
         .await

@@ -52,22 +52,23 @@ fn exchange(url: &str, status: u16, body: &str, findings: Vec<Finding>) -> Excha
                 ),
             ],
             body: None,
+            body_info: None,
             jwt_claims: Some(
                 serde_json::json!({"iss": "https://consumer.example", "reason_for_request": "directcare"}),
             ),
         },
-        response: Some(RecordedResponse {
+        response: Some(RecordedResponse::new(
             status,
-            headers: vec![
+            vec![
                 (
                     "Content-Type".into(),
                     "text/html\"><script>alert(3)</script>".into(),
                 ),
                 ("X-Evil".into(), "\"><img src=x onerror=alert(4)>".into()),
             ],
-            body: body.into(),
-            truncated: false,
-        }),
+            body.as_bytes().to_vec(),
+            None,
+        )),
         error: None,
         elapsed_ms: 42.0,
         findings,
@@ -521,7 +522,7 @@ fn junit_reports_run_errors_and_transport_failures() {
 fn json_has_metadata_verdict_and_failing_step() {
     let r = mixed_report();
     let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     assert_eq!(v["tool"], "gpc-assure");
     assert_eq!(v["tool_version"], "0.1.0");
     assert_eq!(v["concurrency"], 4);

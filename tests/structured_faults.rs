@@ -34,6 +34,7 @@ async fn run(version: &str, faults: &[Fault]) -> RunReport {
         tags: None,
         concurrency: 8,
         embedded: true,
+        evidence_sidecar: None,
     };
     let report = runner::run(options, Progress::Silent)
         .await

@@ -102,6 +102,7 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         features: args.features.clone(),
         tags: args.tags.clone(),
         embedded,
+        evidence_sidecar: Some(out.join(report::EVIDENCE_FILE)),
     };
     let progress = if args.quiet {
         Progress::Silent

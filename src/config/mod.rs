@@ -197,6 +197,10 @@ pub struct HttpConfig {
     pub max_response_bytes: usize,
     /// Scenarios run at once.
     pub concurrency: usize,
+    /// Bytes of each request and response body that results.json and index.html keep once a scenario
+    /// has ended (scenarios that passed keep at most 4 KiB); every body is kept whole in the evidence
+    /// file `evidence.jsonl.gz` beside them.
+    pub evidence_body_bytes: usize,
 }
 
 impl Default for HttpConfig {
@@ -205,6 +209,7 @@ impl Default for HttpConfig {
             timeout_seconds: 30,
             max_response_bytes: 16 * 1024 * 1024,
             concurrency: 4,
+            evidence_body_bytes: 64 * 1024,
         }
     }
 }
@@ -341,6 +346,9 @@ impl Config {
         }
         if self.http.max_response_bytes < 1024 {
             return Err(invalid("http.max_response_bytes", "must be at least 1024"));
+        }
+        if self.http.evidence_body_bytes < 256 {
+            return Err(invalid("http.evidence_body_bytes", "must be at least 256"));
         }
         match (&self.tls.client_cert, &self.tls.client_key) {
             (Some(_), None) => {

@@ -32,6 +32,9 @@ pub struct RunOptions {
     pub concurrency: usize,
     /// Whether the target is the embedded reference provider (shown in the report).
     pub embedded: bool,
+    /// Where to write every exchange whole (`evidence.jsonl.gz` in the report directory); without it
+    /// the reports keep only the start of each body and the rest is not kept.
+    pub evidence_sidecar: Option<PathBuf>,
 }
 
 /// Why a run could not start (exit status 2).
@@ -45,6 +48,8 @@ pub enum RunError {
     Config(String),
     #[error("{0}")]
     Client(#[from] crate::http::TransportError),
+    #[error("cannot write the evidence: {0}")]
+    Evidence(String),
     #[error("cannot start the embedded reference provider: {0}")]
     EmbeddedProvider(String),
     #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url, that the provider is running, and the TLS settings.")]
@@ -144,6 +149,7 @@ pub async fn run_with(
         tags,
         concurrency,
         embedded,
+        evidence_sidecar,
     } = options;
     config
         .validate()
@@ -160,11 +166,17 @@ pub async fn run_with(
     let not_applicable = plan::not_applicable(&parsed, &features, filter.as_ref(), &config.target);
     let client = Client::new(&config)?;
     preflight(&config, &client, &roots).await?;
+    let sidecar = evidence_sidecar
+        .as_deref()
+        .map(crate::http::evidence::Sidecar::create)
+        .transpose()
+        .map_err(RunError::Evidence)?;
 
     let started = chrono::Utc::now();
     let clock = std::time::Instant::now();
     let ctx = RunContext::new(config.clone(), client);
-    let collector = Collector::new(Arc::clone(&ctx), features.clone(), progress);
+    let collector =
+        Collector::new(Arc::clone(&ctx), features.clone(), progress).with_sidecar(sidecar);
     let after_ctx = Arc::clone(&ctx);
     let features_root = features.clone();
 
