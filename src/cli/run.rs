@@ -134,8 +134,9 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot write the reports to {}: {e}", out.display()))?;
     print_summary(&report);
     println!(
-        "Reports: {} (also junit.xml, results.json)",
-        written.html.display()
+        "Reports: {} (also junit.xml, results.json, {})",
+        written.html.display(),
+        report::EVIDENCE_FILE
     );
     Ok(report.verdict().exit_code())
 }

@@ -528,10 +528,10 @@ impl BodyView {
             reformatted,
             cut_note,
             harness_note: truncated.map(|t| {
-                format!(
-                    "Not the provider's fault: {}. The provider sent more.",
-                    t.describe()
-                )
+                let d = t.describe();
+                let mut chars = d.chars();
+                let first = chars.next().map(|c| c.to_uppercase().to_string());
+                format!("{}{}.", first.unwrap_or_default(), chars.as_str())
             }),
             encoding_note: info.and_then(|i| i.invalid_utf8_at).map(|at| {
                 format!(
