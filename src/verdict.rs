@@ -156,10 +156,11 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A check's message is a broken rule.
+/// A check's message is a broken rule, unless it carries a kind's prefix (a check that could not
+/// judge a body the harness cut says so with [`Problem::error`]'s text).
 impl From<String> for Problem {
     fn from(message: String) -> Problem {
-        Problem::failed(message)
+        Problem::decode(&message)
     }
 }
 

@@ -53,22 +53,23 @@ fn exchange(url: &str, status: u16, body: &str, findings: Vec<Finding>) -> Excha
                 ),
             ],
             body: None,
+            body_info: None,
             jwt_claims: Some(
                 serde_json::json!({"iss": "https://consumer.example", "reason_for_request": "directcare"}),
             ),
         },
-        response: Some(RecordedResponse {
+        response: Some(RecordedResponse::new(
             status,
-            headers: vec![
+            vec![
                 (
                     "Content-Type".into(),
                     "text/html\"><script>alert(3)</script>".into(),
                 ),
                 ("X-Evil".into(), "\"><img src=x onerror=alert(4)>".into()),
             ],
-            body: body.into(),
-            truncated: false,
-        }),
+            body.as_bytes().to_vec(),
+            None,
+        )),
         error: None,
         elapsed_ms: 42.0,
         findings,
@@ -310,13 +311,14 @@ fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
     // The page without the big body: the requirement matrix alone is a few hundred KB.
     let baseline = report::html::render(&r).unwrap().len();
     let big = "A".repeat(200 * 1024);
-    r.features[0].scenarios[0].evidence[0]
+    let response = r.features[0].scenarios[0].evidence[0]
         .response
         .as_mut()
-        .unwrap()
-        .body = big.clone();
+        .unwrap();
+    response.body_info = gpc_assure::http::evidence::BodyInfo::of(big.as_bytes());
+    response.body = big.clone();
     let html = report::html::render(&r).unwrap();
-    assert!(html.contains("Showing the first 4 KB only"));
+    assert!(html.contains("cut: 4096 of 204800 bytes shown, sha256 "));
     assert!(
         html.len() - baseline < 100 * 1024,
         "body not cut: {} bytes more",
@@ -327,7 +329,7 @@ fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
     // A failed scenario shows up to 64 KB of each body.
     r.features[0].scenarios[0].status = report::Status::Failed;
     let html = report::html::render(&r).unwrap();
-    assert!(html.contains("Showing the first 64 KB only"));
+    assert!(html.contains("cut: 65536 of 204800 bytes shown, sha256 "));
     assert!(html.contains(&"A".repeat(64 * 1024)) && !html.contains(&"A".repeat(64 * 1024 + 1)));
 }
 

@@ -84,17 +84,18 @@ pub(crate) mod fixtures {
                 url: "http://p/metadata".into(),
                 headers: vec![],
                 body: None,
+                body_info: None,
                 jwt_claims: None,
             },
-            response: Some(RecordedResponse {
+            response: Some(RecordedResponse::new(
                 status,
-                headers: headers
+                headers
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect(),
-                body: body.into(),
-                truncated: false,
-            }),
+                body.as_bytes().to_vec(),
+                None,
+            )),
             error: None,
             elapsed_ms: 1.0,
             findings: vec![],

@@ -4,7 +4,7 @@
 //! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
 
 use super::outcome::well_formed;
-use super::response::{body_as_json, body_format_is, response, Format};
+use super::response::{body_as_json, body_format_is, in_context, response, Format};
 use super::{ensure, CheckResult};
 use crate::gpconnect::systems::mime;
 use crate::http::Exchange;
@@ -25,7 +25,7 @@ pub fn unsupported_media_type(exchange: &Exchange) -> CheckResult {
         format!("a format the server does not support must be refused with 415 Unsupported Media Type, got HTTP {}", r.status)
     })?;
     let outcome = body_as_json(exchange)
-        .map_err(|e| format!("the 415 response must carry an OperationOutcome: {e}"))?;
+        .map_err(|e| in_context("the 415 response must carry an OperationOutcome", e))?;
     well_formed(&outcome).map(|_| ())
 }
 

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::resource::declares_profile;
-use super::response::{body_as_json, resource_type_is, response};
+use super::response::{body_as_json, in_context, resource_type_is, response};
 use super::{ensure, CheckResult};
 use crate::gpconnect::systems::{
     profiles, SPINE_ERROR_OR_WARNING_CODE, SPINE_ERROR_OR_WARNING_CODE_VALUESET,
@@ -85,8 +85,12 @@ pub fn is_error(exchange: &Exchange, code: ErrorCode) -> CheckResult {
 /// As [`is_error`], accepting any of `statuses` (where the spec and the official suite disagree).
 pub fn is_error_with_status(exchange: &Exchange, code: ErrorCode, statuses: &[u16]) -> CheckResult {
     let r = response(exchange)?;
-    let outcome = body_as_json(exchange)
-        .map_err(|e| format!("expected the error {code} with an OperationOutcome body: {e}"))?;
+    let outcome = body_as_json(exchange).map_err(|e| {
+        in_context(
+            format_args!("expected the error {code} with an OperationOutcome body"),
+            e,
+        )
+    })?;
     let actual = well_formed(&outcome).map_err(|e| format!("expected the error {code}: {e}"))?;
     let matches_code = ErrorCode::from_code(&actual) == Some(code);
     ensure(matches_code, || {
@@ -130,7 +134,7 @@ pub fn is_any_error(exchange: &Exchange) -> CheckResult {
         format!("expected an error status, got {}", r.status)
     })?;
     let outcome = body_as_json(exchange)
-        .map_err(|e| format!("an error response must carry an OperationOutcome: {e}"))?;
+        .map_err(|e| in_context("an error response must carry an OperationOutcome", e))?;
     well_formed(&outcome).map(|_| ())
 }
 
@@ -153,7 +157,7 @@ pub fn is_client_error(exchange: &Exchange) -> CheckResult {
         )
     })?;
     let outcome = body_as_json(exchange)
-        .map_err(|e| format!("an error response must carry an OperationOutcome: {e}"))?;
+        .map_err(|e| in_context("an error response must carry an OperationOutcome", e))?;
     let code = well_formed(&outcome)?;
     let known = ErrorCode::from_code(&code)
         .ok_or_else(|| format!("error code {code:?} is not a GP Connect error code"))?;

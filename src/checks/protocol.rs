@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::outcome::{is_any_error, is_error, well_formed};
-use super::response::{body_as_json, response};
+use super::response::{body_as_json, in_context, response};
 use super::{ensure, CheckResult};
 use crate::gpconnect::ErrorCode;
 use crate::http::Exchange;
@@ -43,7 +43,7 @@ pub fn success_or_error(exchange: &Exchange, code: ErrorCode) -> CheckResult {
 /// code alone does not tell the consumer which parameter or element was wrong.
 pub fn diagnostics_present(exchange: &Exchange) -> CheckResult {
     let outcome =
-        body_as_json(exchange).map_err(|e| format!("expected an OperationOutcome: {e}"))?;
+        body_as_json(exchange).map_err(|e| in_context("expected an OperationOutcome", e))?;
     well_formed(&outcome)?;
     for (i, issue) in outcome["issue"]
         .as_array()

@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use super::{ensure, CheckResult};
+use crate::http::evidence::Finding;
 use crate::http::{Exchange, RecordedResponse};
+use crate::verdict::Problem;
 
 /// The response, or why there is none (connection refused, timeout...).
 pub fn response(exchange: &Exchange) -> Result<&RecordedResponse, String> {
@@ -128,8 +130,18 @@ pub fn body_format_is(exchange: &Exchange, format: Format) -> CheckResult {
 }
 
 /// The body parsed as FHIR JSON (XML bodies converted).
+///
+/// A body the harness cut at `http.max_response_bytes` cannot be judged: the error is the harness's
+/// (its message carries the error marker of [`Problem`], so the step ends in error, not failed). A
+/// body that is not UTF-8 fails: the provider broke the character encoding rule.
 pub fn body_as_json(exchange: &Exchange) -> Result<Value, String> {
     let r = response(exchange)?;
+    if let Some(cut) = &r.truncated {
+        return Err(Problem::error(cut.describe()).to_string());
+    }
+    if let Some(finding) = Finding::invalid_utf8(r) {
+        return Err(format!("{} ({})", finding.message, finding.location));
+    }
     if r.body.trim().is_empty() {
         return Err(format!("the response (status {}) has no body", r.status));
     }
@@ -139,6 +151,12 @@ pub fn body_as_json(exchange: &Exchange) -> Result<Value, String> {
             snippet(&r.body)
         )
     })
+}
+
+/// Put `context` before a check's message, keeping its kind: a harness error (a body cut by the
+/// harness) stays an error rather than turning into a broken rule.
+pub fn in_context(context: impl std::fmt::Display, message: String) -> String {
+    Problem::decode(&message).context(context).to_string()
 }
 
 /// The body is a resource of `resource_type`.
@@ -212,6 +230,59 @@ mod tests {
         assert_fails!(
             body_as_json(&exchange(200, &[ct], "not json")),
             "not FHIR JSON or XML"
+        );
+    }
+
+    #[test]
+    fn a_body_cut_by_the_harness_is_an_error_not_the_providers_failure() {
+        use crate::http::evidence::{CutStage, Truncation};
+        use crate::verdict::Outcome;
+        let ct = ("Content-Type", "application/fhir+json;charset=utf-8");
+        let mut x = exchange(200, &[ct], r#"{"resourceType":"Pati"#);
+        x.response.as_mut().unwrap().truncated = Some(Truncation {
+            at_bytes: 1024,
+            stage: CutStage::Receiving,
+        });
+        assert_fails!(
+            body_as_json(&x),
+            "cut at 1024 bytes by the harness (http.max_response_bytes)"
+        );
+        let message = body_as_json(&x).unwrap_err();
+        assert!(!message.contains("not FHIR JSON"), "{message}");
+        assert_eq!(Problem::decode(&message).outcome, Outcome::Error);
+        // Context put before it by a check keeps it an error.
+        let wrapped = in_context("expected an OperationOutcome", message);
+        let p = Problem::decode(&wrapped);
+        assert_eq!(p.outcome, Outcome::Error);
+        assert!(p
+            .message
+            .starts_with("expected an OperationOutcome: the body was cut"));
+        // A plain failure stays a failure.
+        assert_eq!(
+            Problem::decode(&in_context("x", "status 500".into())).outcome,
+            Outcome::Failed
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_fails_at_its_offset() {
+        use crate::http::RecordedResponse;
+        let mut x = exchange(200, &[], "");
+        x.response = Some(RecordedResponse::new(
+            200,
+            vec![(
+                "Content-Type".into(),
+                "application/fhir+json;charset=utf-8".into(),
+            )],
+            b"{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"Ren\xE9\"}]}".to_vec(),
+            None,
+        ));
+        assert_fails!(body_as_json(&x), "not valid UTF-8: byte 0xE9");
+        let message = body_as_json(&x).unwrap_err();
+        assert!(message.contains("body, byte 46"), "{message}");
+        assert_eq!(
+            Problem::decode(&message).outcome,
+            crate::verdict::Outcome::Failed
         );
     }
 

@@ -144,6 +144,7 @@ async fn run_into(
         max_duration: Some(max_duration),
         stop,
         out: Some(out.to_path_buf()),
+        evidence_sidecar: Some(out.join(report::EVIDENCE_FILE)),
     };
     let progress = if args.quiet {
         Progress::Silent
@@ -178,8 +179,9 @@ async fn run_into(
         println!("STOPPED ({}): {}", stopped.reason, stopped.message);
     }
     println!(
-        "Reports: {} (also junit.xml, results.json)",
-        written.html.display()
+        "Reports: {} (also junit.xml, results.json, {})",
+        written.html.display(),
+        report::EVIDENCE_FILE
     );
     Ok(report.verdict().exit_code())
 }

@@ -200,6 +200,10 @@ pub struct HttpConfig {
     /// Time limit of a whole run, e.g. `90s`, `30m`, `1h` (`--max-duration` overrides it).
     #[serde(deserialize_with = "duration::text_or_seconds")]
     pub max_duration: String,
+    /// Bytes of each request and response body that results.json and index.html keep once a scenario
+    /// has ended (scenarios that passed keep at most 4 KiB); every body is kept whole in the evidence
+    /// file `evidence.jsonl.gz` beside them.
+    pub evidence_body_bytes: usize,
 }
 
 impl Default for HttpConfig {
@@ -209,6 +213,7 @@ impl Default for HttpConfig {
             max_response_bytes: 16 * 1024 * 1024,
             concurrency: 4,
             max_duration: "30m".into(),
+            evidence_body_bytes: 64 * 1024,
         }
     }
 }
@@ -348,6 +353,9 @@ impl Config {
         }
         parse_duration(&self.http.max_duration)
             .map_err(|message| invalid("http.max_duration", &message))?;
+        if self.http.evidence_body_bytes < 256 {
+            return Err(invalid("http.evidence_body_bytes", "must be at least 256"));
+        }
         match (&self.tls.client_cert, &self.tls.client_key) {
             (Some(_), None) => {
                 return Err(invalid(

@@ -6,7 +6,9 @@ use crate::config::{Config, HttpConfig, TlsConfig};
 use crate::gpconnect::headers::AUTHORIZATION;
 use crate::gpconnect::jwt;
 
-use super::evidence::{Exchange, RecordedRequest, RecordedResponse, Role};
+use super::evidence::{
+    BodyInfo, CutStage, Exchange, Finding, RecordedRequest, RecordedResponse, Role, Truncation,
+};
 use super::request::{Body, RequestSpec};
 
 /// The client could not be built from the configuration.
@@ -98,6 +100,7 @@ impl Client {
             method: spec.method.clone(),
             url: url.clone(),
             headers: recorded_headers,
+            body_info: body.as_deref().map(|b| BodyInfo::of(b.as_bytes())),
             body: body.clone(),
             jwt_claims,
         };
@@ -136,10 +139,14 @@ impl Client {
                 interaction,
                 role: Role::default(),
                 request,
+                // A body that is not UTF-8 breaks a rule whichever step reads it.
+                findings: Finding::invalid_utf8(&response)
+                    .filter(|_| carries_text(response.header("content-type")))
+                    .into_iter()
+                    .collect(),
                 response: Some(response),
                 error: None,
                 elapsed_ms,
-                findings: vec![],
             },
             Err(error) => Exchange {
                 interaction,
@@ -166,30 +173,57 @@ impl Client {
                 )
             })
             .collect();
+        let cap = self.max_response_bytes;
         let mut body = Vec::new();
-        let mut truncated = false;
+        let mut truncated = None;
         while let Some(chunk) = response.chunk().await.map_err(describe_error)? {
-            let room = self.max_response_bytes.saturating_sub(body.len());
+            let room = cap.saturating_sub(body.len());
             if chunk.len() > room {
+                // Stop reading: a provider sending gigabytes must not fill the harness's memory.
                 body.extend_from_slice(&chunk[..room]);
-                truncated = true;
+                truncated = Some(Truncation {
+                    at_bytes: cap,
+                    stage: CutStage::Receiving,
+                });
                 break;
             }
             body.extend_from_slice(&chunk);
         }
-        let gzipped = response_is_gzip(&headers);
-        if gzipped {
-            body = gunzip(&body, self.max_response_bytes).map_err(|e| {
+        if response_is_gzip(&headers) {
+            let (plain, cut) = gunzip(&body, cap, truncated.is_some()).map_err(|e| {
                 format!("the body says Content-Encoding: gzip but does not decompress: {e}")
             })?;
+            body = plain;
+            if cut && truncated.is_none() {
+                truncated = Some(Truncation {
+                    at_bytes: cap,
+                    stage: CutStage::Ungzipping,
+                });
+            }
         }
-        Ok(RecordedResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-            truncated,
-        })
+        Ok(RecordedResponse::new(status, headers, body, truncated))
     }
+}
+
+/// Whether a body of this Content-Type is text, so must be UTF-8 (every GP Connect body is FHIR JSON or
+/// XML; a declared binary type is left to the format checks).
+fn carries_text(content_type: Option<&str>) -> bool {
+    let Some(ct) = content_type else {
+        return true;
+    };
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    !(mime.starts_with("image/")
+        || mime.starts_with("audio/")
+        || mime.starts_with("video/")
+        || matches!(
+            mime.as_str(),
+            "application/octet-stream" | "application/pdf" | "application/zip"
+        ))
 }
 
 fn response_is_gzip(headers: &[(String, String)]) -> bool {
@@ -198,14 +232,26 @@ fn response_is_gzip(headers: &[(String, String)]) -> bool {
     })
 }
 
-/// Decompress a gzip body (reqwest's own decompression is off so the evidence shows what was sent).
-fn gunzip(body: &[u8], cap: usize) -> std::io::Result<Vec<u8>> {
+/// Decompress a gzip body (reqwest's own decompression is off so the evidence shows what was sent), to
+/// at most `cap` bytes; the flag says the output was cut there. When the compressed bytes were
+/// themselves cut (`wire_cut`), what they decompress to is kept: the stream is unfinished by our doing.
+fn gunzip(body: &[u8], cap: usize, wire_cut: bool) -> std::io::Result<(Vec<u8>, bool)> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(body)
-        .take(cap as u64)
-        .read_to_end(&mut out)?;
-    Ok(out)
+    let mut reader = flate2::read::GzDecoder::new(body).take(cap as u64 + 1);
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) if wire_cut => break,
+            Err(e) => return Err(e),
+        }
+    }
+    let cut = out.len() > cap;
+    out.truncate(cap);
+    Ok((out, cut))
 }
 
 fn render_body(body: &Body, content_type: Option<&str>) -> String {
@@ -283,4 +329,47 @@ fn apply_tls(
         builder = builder.identity(identity);
     }
     Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn a_body_that_ungzips_past_the_cap_is_marked_cut() {
+        let plain = vec![b'a'; 10_000];
+        let (out, cut) = gunzip(&gzip(&plain), 4096, false).unwrap();
+        assert_eq!(out.len(), 4096);
+        assert!(cut, "cut while un-gzipping must be marked");
+        let (out, cut) = gunzip(&gzip(&plain), 10_000, false).unwrap();
+        assert_eq!(out, plain);
+        assert!(!cut, "exactly the cap is whole");
+    }
+
+    #[test]
+    fn a_gzip_stream_cut_on_the_wire_keeps_what_it_decodes() {
+        let plain: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let packed = gzip(&plain);
+        let half = &packed[..packed.len() / 2];
+        let (out, _) = gunzip(half, usize::MAX / 2, true).unwrap();
+        assert!(!out.is_empty() && plain.starts_with(&out));
+        // The same broken stream, not cut by us, is the provider's broken gzip.
+        assert!(gunzip(half, usize::MAX / 2, false).is_err());
+    }
+
+    #[test]
+    fn binary_content_types_are_not_held_to_utf8() {
+        assert!(carries_text(Some("application/fhir+json;charset=utf-8")));
+        assert!(carries_text(Some("text/html")));
+        assert!(carries_text(None));
+        assert!(!carries_text(Some("application/pdf")));
+        assert!(!carries_text(Some("image/png")));
+    }
 }

@@ -25,9 +25,11 @@
 //! # Size
 //!
 //! A full run is ~1000 scenarios and ~2000 exchanges. Each body appears once in the page (no JSON
-//! data island duplicating it for the script), bodies over [`BODY_DISPLAY_LIMIT`] are cut (the full
-//! body is in results.json), and the escape function does not escape `/`, which FHIR bodies are full
-//! of.
+//! data island duplicating it for the script). The record of a finished scenario keeps only the start
+//! of each body (`http.evidence_body_bytes`; the whole body is in the evidence sidecar,
+//! `evidence.jsonl.gz`), and the page shows at most [`BODY_DISPLAY_LIMIT`] of it, saying how much of
+//! how many bytes it shows and the body's SHA-256. The escape function does not escape `/`, which FHIR
+//! bodies are full of.
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -37,18 +39,18 @@ use super::model::{
     RunStopped, ScenarioResult, Status, TargetSummary, Totals, Verdict,
 };
 use crate::gpconnect::requirements::{is_spec_url, spec_page, Level};
-use crate::http::evidence::{Exchange, Finding, RecordedResponse};
+use crate::http::evidence::{BodyInfo, Exchange, Finding, RecordedResponse, Truncation};
 
 const TEMPLATE: &str = include_str!("templates/index.html");
 const MACROS: &str = include_str!("templates/macros.html");
 const CSS: &str = include_str!("templates/report.css");
 const JS: &str = include_str!("templates/report.js");
 
-/// Bodies longer than this (in bytes) are shown cut, with a note; results.json has them in full.
+/// Bodies longer than this (in bytes) are shown cut, with a note saying where the whole body is.
 pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
 
-/// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and results.json
-/// keeps every one whole.
+/// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and the evidence
+/// file keeps every one whole.
 pub const PASSED_BODY_DISPLAY_LIMIT: usize = 4 * 1024;
 
 /// Render index.html.
@@ -122,7 +124,6 @@ struct View<'a> {
     requirement_counts: Vec<CoverageCount>,
     failures: Vec<FailureLink<'a>>,
     features: Vec<FeatureView<'a>>,
-    body_limit_kb: usize,
 }
 
 impl<'a> View<'a> {
@@ -244,7 +245,6 @@ impl<'a> View<'a> {
             requirements: requirements.iter().map(RequirementView::new).collect(),
             failures,
             features,
-            body_limit_kb: BODY_DISPLAY_LIMIT / 1024,
         }
     }
 }
@@ -552,7 +552,7 @@ impl<'a> ExchangeView<'a> {
                 .body
                 .as_deref()
                 .filter(|b| !b.is_empty())
-                .map(|b| BodyView::new(b, false, limit)),
+                .map(|b| BodyView::new(b, x.request.body_info.as_ref(), None, limit)),
             response: x
                 .response
                 .as_ref()
@@ -612,7 +612,8 @@ impl<'a> ResponseView<'a> {
                         .any(|f| location_names_header(&f.location, k)),
                 })
                 .collect(),
-            body: (!r.body.is_empty()).then(|| BodyView::new(&r.body, r.truncated, limit)),
+            body: (!r.body.is_empty())
+                .then(|| BodyView::new(&r.body, Some(&r.body_info), r.truncated.as_ref(), limit)),
         }
     }
 }
@@ -623,28 +624,64 @@ struct BodyView {
     text: String,
     /// It was JSON and has been re-indented for reading.
     reformatted: bool,
-    /// The display copy was cut at [`BODY_DISPLAY_LIMIT`].
-    cut: bool,
-    /// The capture itself was cut (over the configured cap), so even results.json lacks the rest.
-    capture_truncated: bool,
+    /// "cut: N of M bytes shown, sha256 ..., full body in evidence.jsonl.gz", when the page shows only
+    /// the start of the body (the record kept only its start, or the page cut it further).
+    cut_note: Option<String>,
+    /// The harness stopped reading the body (`http.max_response_bytes`): the provider sent more.
+    harness_note: Option<String>,
+    /// Bytes that are not UTF-8 are shown `\xNN`, from this offset.
+    encoding_note: Option<String>,
+    /// Size of the whole body.
     size: String,
-    /// Where the display copy is cut, in KB.
-    limit_kb: usize,
 }
 
 impl BodyView {
-    fn new(raw: &str, capture_truncated: bool, limit: usize) -> Self {
-        let pretty = pretty_json(raw);
+    fn new(
+        raw: &str,
+        info: Option<&BodyInfo>,
+        truncated: Option<&Truncation>,
+        limit: usize,
+    ) -> Self {
+        // Re-indented only when whole and short enough to show whole; otherwise shown as received so
+        // the bytes shown are the bytes of the body.
+        let pretty = pretty_json(raw).filter(|p| p.len() <= limit);
         let reformatted = pretty.is_some();
-        let full = pretty.unwrap_or_else(|| raw.to_string());
-        let (text, cut) = cut_at(full, limit);
+        let (text, page_cut) = match pretty {
+            Some(p) => (p, false),
+            None => cut_at(raw.to_string(), limit),
+        };
+        let total = info.map_or(raw.len(), |i| i.bytes);
+        let record_cut = info.and_then(|i| i.cut.as_ref());
+        let cut_note = (page_cut || record_cut.is_some()).then(|| {
+            let shown = if page_cut { text.len() } else { raw.len() };
+            let whole = match record_cut {
+                Some(c) => match &c.full_body_in {
+                    Some(file) => format!("full body in {file}"),
+                    None => "the full body was not kept (no evidence file for this run)".into(),
+                },
+                None => "full body in results.json".into(),
+            };
+            let sha = info
+                .map(|i| format!(", sha256 {}", i.sha256))
+                .unwrap_or_default();
+            format!("cut: {shown} of {total} bytes shown{sha}, {whole}")
+        });
         BodyView {
             text,
             reformatted,
-            cut,
-            capture_truncated,
-            size: human_size(raw.len()),
-            limit_kb: limit / 1024,
+            cut_note,
+            harness_note: truncated.map(|t| {
+                let d = t.describe();
+                let mut chars = d.chars();
+                let first = chars.next().map(|c| c.to_uppercase().to_string());
+                format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+            }),
+            encoding_note: info.and_then(|i| i.invalid_utf8_at).map(|at| {
+                format!(
+                    "The body is not UTF-8 from byte {at}: bytes that are not UTF-8 are shown as \\xNN, as received."
+                )
+            }),
+            size: human_size(total),
         }
     }
 }
@@ -848,10 +885,52 @@ mod tests {
     #[test]
     fn bodies_are_cut_on_char_boundaries() {
         let s = "é".repeat(BODY_DISPLAY_LIMIT); // 2 bytes each
-        let b = BodyView::new(&s, false, BODY_DISPLAY_LIMIT);
-        assert!(b.cut && b.text.len() <= BODY_DISPLAY_LIMIT && !b.reformatted);
-        let b = BodyView::new(r#"{"a":[1,2]}"#, false, BODY_DISPLAY_LIMIT);
-        assert!(b.reformatted && !b.cut && b.text.contains("\n  \"a\""));
+        let b = BodyView::new(&s, None, None, BODY_DISPLAY_LIMIT);
+        assert!(b.text.len() <= BODY_DISPLAY_LIMIT && !b.reformatted);
+        assert_eq!(
+            b.cut_note.as_deref(),
+            Some("cut: 65536 of 131072 bytes shown, full body in results.json")
+        );
+        let b = BodyView::new(r#"{"a":[1,2]}"#, None, None, BODY_DISPLAY_LIMIT);
+        assert!(b.reformatted && b.cut_note.is_none() && b.text.contains("\n  \"a\""));
+    }
+
+    #[test]
+    fn a_filed_body_says_how_much_is_shown_and_where_the_rest_is() {
+        use crate::http::evidence::{CutStage, RecordedResponse};
+        let body = format!(
+            "{{\"resourceType\":\"Bundle\",\"x\":\"{}\"}}",
+            "a".repeat(10_000)
+        );
+        let mut r = RecordedResponse::new(
+            200,
+            vec![],
+            body.into_bytes(),
+            Some(Truncation {
+                at_bytes: 10_032,
+                stage: CutStage::Receiving,
+            }),
+        );
+        let sha = r.body_info.sha256.clone();
+        let mut x = crate::checks::fixtures::exchange(200, &[], "");
+        x.response = Some(r.clone());
+        x.file(1000, Some("evidence.jsonl.gz"));
+        r = x.response.unwrap();
+        let b = BodyView::new(
+            &r.body,
+            Some(&r.body_info),
+            r.truncated.as_ref(),
+            BODY_DISPLAY_LIMIT,
+        );
+        assert_eq!(
+            b.cut_note.unwrap(),
+            format!("cut: 1000 of 10032 bytes shown, sha256 {sha}, full body in evidence.jsonl.gz")
+        );
+        assert!(b
+            .harness_note
+            .unwrap()
+            .contains("cut at 10032 bytes by the harness (http.max_response_bytes)"));
+        assert!(b.encoding_note.is_none() && !b.reformatted && b.size == "9.8 KB");
     }
 
     #[test]

@@ -6,8 +6,13 @@
 //! otherwise have to recompute (totals, the overall verdict, per-capability verdicts, requirement
 //! coverage) is included so that a gate can be a one-line `jq` expression such as `.passed`.
 //!
-//! Evidence is written in full, exactly as recorded (bodies are not reformatted or cut here, unlike
-//! the HTML report), so results.json is the authoritative copy of what went over the wire.
+//! Evidence is written as recorded, not reformatted; each body keeps only its start, at most
+//! `http.evidence_body_bytes` (4 KiB for scenarios that passed), so the file stays bounded whatever a
+//! provider sends. Each body's `body_info` gives its full length in bytes and its SHA-256, and `cut`
+//! when the start is all the record holds; the whole body is in the evidence sidecar beside it
+//! (`evidence.jsonl.gz`: one gzipped JSON line per scenario, the authoritative copy of what went over
+//! the wire). A response body's bytes that are not UTF-8 are written `\xNN` (`invalid_utf8_at` is the
+//! first one's offset); `truncated` says where the harness stopped reading (`http.max_response_bytes`).
 
 use serde::Serialize;
 
@@ -24,7 +29,9 @@ use crate::http::Exchange;
 /// scenario of the run checked included (`scenarios` 0, `status` not_applicable, `coverage` saying
 /// why), where it used to list only the ids scenarios carried. Each entry gained `coverage`,
 /// `catalogued`, `rule`, `level`, `spec`, `section`, `capability`, `versions`, `gap` and
-/// `scenario_refs`; features gained `description`.
+/// `scenario_refs`; features gained `description`. Evidence bodies keep only their start (`body_info.cut`), with `body_info` giving the full
+/// length and SHA-256; a response's `truncated` is an object (`at_bytes`, `stage`) or null, no longer
+/// a boolean; bytes that are not UTF-8 are written `\xNN` instead of being replaced.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Render results.json, pretty-printed (it is also read by people diffing two runs).

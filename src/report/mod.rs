@@ -20,6 +20,10 @@ pub use model::{
 
 use std::path::{Path, PathBuf};
 
+/// File name of the evidence sidecar in a report directory: every exchange of the run with its bodies
+/// whole, one gzipped JSON line per scenario (results.json and index.html keep the start of each body).
+pub const EVIDENCE_FILE: &str = "evidence.jsonl.gz";
+
 /// Where each report of a run was written.
 #[derive(Debug, Clone)]
 pub struct WrittenReports {

@@ -13,6 +13,7 @@ use cucumber::parser;
 use cucumber::{Event, Writer};
 
 use super::progress::Progress;
+use crate::http::evidence::Sidecar;
 use crate::report::{Failure, FeatureResult, ScenarioResult, Status, StepResult};
 use crate::steps::context::{Cut, ScenarioKey};
 use crate::steps::{Assurance, RunContext};
@@ -60,7 +61,14 @@ pub struct Collector {
     run_errors: Vec<String>,
     done: usize,
     failed: usize,
+    /// Where each finished scenario's exchanges are written whole before the record keeps only the
+    /// start of each body.
+    sidecar: Option<Sidecar>,
 }
+
+/// Bytes of each body a passing scenario's record keeps (at most): a full run holds thousands of
+/// them, and the evidence file keeps every one whole.
+pub const PASSED_EVIDENCE_BODY_BYTES: usize = 4 * 1024;
 
 impl Collector {
     pub fn new(ctx: Arc<RunContext>, root: PathBuf, progress: Progress) -> Collector {
@@ -74,12 +82,24 @@ impl Collector {
             run_errors: Vec::new(),
             done: 0,
             failed: 0,
+            sidecar: None,
         }
+    }
+
+    /// Write every finished scenario's exchanges whole to `sidecar` (see [`Sidecar`]).
+    pub fn with_sidecar(mut self, sidecar: Option<Sidecar>) -> Collector {
+        self.sidecar = sidecar;
+        self
     }
 
     /// The features (sorted by path, scenarios by line) and the errors that stopped part of the run.
     pub fn finish(mut self) -> (Vec<FeatureResult>, Vec<String>) {
         self.progress.done();
+        if let Some(sidecar) = self.sidecar.take() {
+            if let Err(e) = sidecar.finish() {
+                self.run_errors.push(e);
+            }
+        }
         // Scenarios that never finished (should not happen) are the harness's error.
         for ((path, _, _), (mut s, _)) in std::mem::take(&mut self.running) {
             conclude(&mut s, "", Problem::error("the scenario did not finish"));
@@ -179,6 +199,7 @@ impl Collector {
                 if let Some(cut) = cut {
                     super::apply_cut(&mut s, cut);
                 }
+                self.file_evidence(&k.0, &mut s);
                 if s.status != Status::Passed {
                     s.culprit = evidence.under_test;
                 }
@@ -204,6 +225,22 @@ impl Collector {
                 self.features[i].scenarios.push(s);
             }
             _ => {}
+        }
+    }
+
+    /// Write the scenario's exchanges whole to the sidecar, then keep only the start of each body in
+    /// the record (more of it when the scenario did not pass: that is the evidence read first).
+    fn file_evidence(&mut self, feature_path: &str, s: &mut ScenarioResult) {
+        let mut keep = self.ctx.config.http.evidence_body_bytes;
+        if s.status == Status::Passed {
+            keep = keep.min(PASSED_EVIDENCE_BODY_BYTES);
+        }
+        let sidecar_name = self.sidecar.as_mut().map(|sidecar| {
+            sidecar.write(feature_path, s.line, &s.name, s.status, &s.evidence);
+            sidecar.file_name()
+        });
+        for x in &mut s.evidence {
+            x.file(keep, sidecar_name.as_deref());
         }
     }
 

@@ -44,6 +44,9 @@ pub struct RunOptions {
     /// The report directory, claimed before the run starts (`None`: reports are not written to disk
     /// by the caller).
     pub out: Option<PathBuf>,
+    /// Where to write every exchange whole (`evidence.jsonl.gz` in the report directory); without it
+    /// the reports keep only the start of each body and the rest is not kept.
+    pub evidence_sidecar: Option<PathBuf>,
 }
 
 /// Why a run could not start (exit status 2).
@@ -57,6 +60,8 @@ pub enum RunError {
     Config(String),
     #[error("{0}")]
     Client(#[from] crate::http::TransportError),
+    #[error("cannot write the evidence: {0}")]
+    Evidence(String),
     #[error("cannot start the embedded reference provider: {0}")]
     EmbeddedProvider(String),
     #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url, that the provider is running, and the TLS settings.")]
@@ -168,6 +173,7 @@ pub async fn run_with(
         max_duration,
         stop,
         out: _,
+        evidence_sidecar,
     } = options;
     let clock = std::time::Instant::now();
     let started = chrono::Utc::now();
@@ -201,9 +207,15 @@ pub async fn run_with(
     let not_applicable = plan::not_applicable(&parsed, &features, filter.as_ref(), &config.target);
     let client = Client::new(&config)?;
     preflight(&config, &client, &roots, &stop).await?;
+    let sidecar = evidence_sidecar
+        .as_deref()
+        .map(crate::http::evidence::Sidecar::create)
+        .transpose()
+        .map_err(RunError::Evidence)?;
 
     let ctx = RunContext::with_stop(config.clone(), client, stop.clone());
-    let collector = Collector::new(Arc::clone(&ctx), features.clone(), progress);
+    let collector =
+        Collector::new(Arc::clone(&ctx), features.clone(), progress).with_sidecar(sidecar);
     let before_ctx = Arc::clone(&ctx);
     let after_ctx = Arc::clone(&ctx);
     let before_root = features.clone();

@@ -36,7 +36,12 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
     let Some(response) = &exchange.response else {
         return;
     };
-    if response.truncated || !is_fhir(response.header("content-type"), &response.body) {
+    // A body the harness cut cannot be judged (the steps that read it end in error), and a body that
+    // is not UTF-8 already carries its error finding (attached by the client to every response).
+    if response.truncated.is_some()
+        || response.body_info.invalid_utf8_at.is_some()
+        || !is_fhir(response.header("content-type"), &response.body)
+    {
         return;
     }
     attach_should_warnings(config, interaction, exchange);

@@ -54,7 +54,7 @@ pub(crate) async fn follow_up(
     let ex = w.send_follow_up(spec).await;
     Ok(response::status_is(ex, 200)
         .and_then(|_| response::body_as_json(ex))
-        .map_err(|e| format!("{what}: {e}"))?)
+        .map_err(|e| response::in_context(what, e))?)
 }
 
 /// Whether the target implements a GP Connect version before `(major, minor, patch)`.
