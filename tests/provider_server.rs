@@ -300,7 +300,10 @@ async fn huge_and_random_bodies_are_streamed_at_their_declared_size() {
         let body = res.bytes().await.unwrap();
         assert_eq!(Some(body.len() as u64), *lengths.last().unwrap());
     }
-    assert!(lengths[..3].iter().all(|l| *l < Some(100_000)), "{lengths:?}");
+    assert!(
+        lengths[..3].iter().all(|l| *l < Some(100_000)),
+        "{lengths:?}"
+    );
     assert_eq!(lengths[3], Some(chaos::RANDOM_BODY_BYTES));
     p.shutdown().await;
 }
@@ -355,7 +358,13 @@ async fn drop_mid_body_and_wrong_content_length_cut_the_body() {
     let p = provider_with(&[Chaos::WrongContentLength], quick_limits()).await;
     let full = {
         let plain = provider_with(&[], quick_limits()).await;
-        let n = read_patient(&plain).send().await.unwrap().bytes().await.unwrap();
+        let n = read_patient(&plain)
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
         plain.shutdown().await;
         n.len()
     };
@@ -389,7 +398,10 @@ async fn redirect_points_at_another_host() {
 #[tokio::test]
 async fn garbage_status_line_spares_metadata() {
     let p = provider_with(&[Chaos::GarbageStatusLine], quick_limits()).await;
-    let err = read_patient(&p).send().await.expect_err("garbage parsed as HTTP");
+    let err = read_patient(&p)
+        .send()
+        .await
+        .expect_err("garbage parsed as HTTP");
     assert!(!err.is_timeout(), "{err}");
     let mut s = TcpStream::connect(p.addr).await.unwrap();
     s.write_all(b"GET /B82617/STU3/1/gpconnect/Patient/1 HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -185,7 +185,10 @@ mod tests {
             .unwrap();
         let text = banner(&running);
         assert!(text.contains("  chaos: redirect, slow-drip\n"), "{text}");
-        assert!(text.contains("  redirect target: http://127.0.0."), "{text}");
+        assert!(
+            text.contains("  redirect target: http://127.0.0."),
+            "{text}"
+        );
         running.shutdown().await;
     }
 }

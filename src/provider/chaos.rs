@@ -79,9 +79,9 @@ pub enum Chaos {
     /// Every response is a gzip stream of about 2 MB that expands to 2 GiB of zero bytes. The harness
     /// must stop decompressing at its size cap and fail the scenario.
     GzipBomb,
-    /// Names and OperationOutcome diagnostics carry ANSI escape sequences (erase line, carriage return,
-    /// a fake PASS, an OSC window title). The harness must never print them raw to a terminal nor
-    /// write them into JUnit XML.
+    /// Names, OperationOutcome diagnostics and the gender code carry ANSI escape sequences (erase line,
+    /// carriage return, a fake PASS, an OSC window title). The harness must fail the scenarios on the
+    /// broken code and never print the sequences raw to a terminal nor write them into JUnit XML.
     TerminalEscapes,
     /// Every connection is closed half-way through the body that Content-Length announces. The harness
     /// must report a transport error for the request.
@@ -173,8 +173,9 @@ impl Chaos {
             Chaos::HugeBody | Chaos::GzipBomb | Chaos::GzipCut => (&[1, 3], FAILED_OR_ERROR),
             Chaos::RandomBytesEveryFourth => (&[1], FAILED),
             Chaos::Latin1AsUtf8 => (&[1], FAILED),
-            // Control characters in strings are a SHOULD NOT of FHIR: a warning at most.
-            Chaos::TerminalEscapes => (&[0, 1, 3], &[]),
+            // Control characters in names are a SHOULD NOT of FHIR, but a gender code that is not in
+            // its value set breaks the profile.
+            Chaos::TerminalEscapes => (&[1], FAILED),
             Chaos::DropMidBody | Chaos::GarbageStatusLine => (&[3], ERROR),
             Chaos::Redirect => (&[1], FAILED),
             Chaos::WrongContentLength => (&[1], FAILED),
@@ -258,14 +259,14 @@ impl ChaosSet {
         if !latin1 && !escapes {
             return;
         }
-        visit_text(body, &mut |text| {
-            if escapes {
-                text.insert_str(0, TERMINAL_ESCAPES);
-            }
-            if latin1 {
-                text.push('é');
-            }
-        });
+        if escapes {
+            visit_text(body, ESCAPED_KEYS, &mut |text| {
+                text.insert_str(0, TERMINAL_ESCAPES)
+            });
+        }
+        if latin1 {
+            visit_text(body, TEXT_KEYS, &mut |text| text.push('é'));
+        }
     }
 
     /// The bytes to send for a rendered body: Latin-1 instead of UTF-8 under [`Chaos::Latin1AsUtf8`].
@@ -288,27 +289,30 @@ pub const REDIRECT_LEAK: &str = "the redirect target received";
 
 /// Object keys whose string values (or arrays of strings) are names or diagnostics.
 const TEXT_KEYS: &[&str] = &["family", "given", "name", "diagnostics"];
+/// [`TEXT_KEYS`] and `gender`: a code the profiles bind, so the escapes also land in a validation
+/// failure's message, which a harness prints.
+const ESCAPED_KEYS: &[&str] = &["family", "given", "name", "diagnostics", "gender"];
 
-fn visit_text(value: &mut Value, f: &mut impl FnMut(&mut String)) {
+fn visit_text(value: &mut Value, keys: &[&str], f: &mut impl FnMut(&mut String)) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                let is_text = TEXT_KEYS.contains(&key.as_str());
+                let is_text = keys.contains(&key.as_str());
                 match v {
                     Value::String(s) if is_text => f(s),
                     Value::Array(items) if is_text => {
                         for item in items.iter_mut() {
                             match item {
                                 Value::String(s) => f(s),
-                                other => visit_text(other, f),
+                                other => visit_text(other, keys, f),
                             }
                         }
                     }
-                    other => visit_text(other, f),
+                    other => visit_text(other, keys, f),
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| visit_text(i, f)),
+        Value::Array(items) => items.iter_mut().for_each(|i| visit_text(i, keys, f)),
         _ => {}
     }
 }
@@ -607,11 +611,7 @@ fn huge_body(len: u64) -> Body {
     let head = futures::stream::iter([Bytes::from_static(PREFIX.as_bytes())]);
     let middle = futures::stream::iter(0..fillers).map(move |_| filler.clone());
     let end = futures::stream::iter([tail]);
-    Body::from_stream(
-        head.chain(middle)
-            .chain(end)
-            .map(Ok::<_, std::io::Error>),
-    )
+    Body::from_stream(head.chain(middle).chain(end).map(Ok::<_, std::io::Error>))
 }
 
 /// One byte every [`DRIP_INTERVAL`].
@@ -741,8 +741,10 @@ async fn request_line(stream: &TcpStream, within: Duration) -> Option<String> {
             return Some(String::from_utf8_lossy(&buf).into_owned());
         }
         // Only part of the line has arrived; `peek` would return the same bytes at once.
-        tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + Duration::from_millis(5)))
-            .await;
+        tokio::time::sleep_until(
+            deadline.min(tokio::time::Instant::now() + Duration::from_millis(5)),
+        )
+        .await;
     }
 }
 
@@ -880,7 +882,11 @@ mod tests {
         assert_eq!(json.matches('[').count(), JSON_DEPTH);
         let names = String::from_utf8(many_names_xml().to_vec()).unwrap();
         assert!(names.contains("<n-99999></n-99999>"));
-        assert!((1_800_000..2_100_000).contains(&names.len()), "{}", names.len());
+        assert!(
+            (1_800_000..2_100_000).contains(&names.len()),
+            "{}",
+            names.len()
+        );
     }
 
     #[test]
@@ -888,7 +894,7 @@ mod tests {
         let set = ChaosSet::new(&[Chaos::Latin1AsUtf8, Chaos::TerminalEscapes]);
         let mut body = serde_json::json!({
             "resourceType": "Bundle",
-            "entry": [{"resource": {"resourceType": "Patient", "id": "2",
+            "entry": [{"resource": {"resourceType": "Patient", "id": "2", "gender": "female",
                 "name": [{"family": "Smith", "given": ["Jo"]}]}}],
             "issue": [{"diagnostics": "bad"}]
         });
@@ -896,15 +902,26 @@ mod tests {
         let family = body.pointer("/entry/0/resource/name/0/family").unwrap();
         assert_eq!(family, &Value::from(format!("{TERMINAL_ESCAPES}Smithé")));
         assert_eq!(body.pointer("/entry/0/resource/id").unwrap(), "2");
-        assert!(body.pointer("/issue/0/diagnostics").unwrap().as_str().unwrap().starts_with('\u{1b}'));
+        let gender = body.pointer("/entry/0/resource/gender").unwrap();
+        assert_eq!(gender, &Value::from(format!("{TERMINAL_ESCAPES}female")));
+        assert!(body
+            .pointer("/issue/0/diagnostics")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .starts_with('\u{1b}'));
         let bytes = set.encode("Sméth ☃".as_bytes().to_vec());
         assert_eq!(bytes, b"Sm\xe9th ?");
     }
 
     #[test]
     fn metadata_lines_are_recognised() {
-        assert!(line_is_metadata("GET /B82617/STU3/1/gpconnect/metadata?_format=xml HTTP/1.1"));
-        assert!(!line_is_metadata("GET /B82617/STU3/1/gpconnect/Patient/2 HTTP/1.1"));
+        assert!(line_is_metadata(
+            "GET /B82617/STU3/1/gpconnect/metadata?_format=xml HTTP/1.1"
+        ));
+        assert!(!line_is_metadata(
+            "GET /B82617/STU3/1/gpconnect/Patient/2 HTTP/1.1"
+        ));
         assert!(!line_is_metadata("garbage"));
     }
 }

@@ -5,7 +5,8 @@
 //! unresponsive. This loop serves each connection with hyper directly and bounds what a client can hold:
 //! - the request head must arrive within [`ServerLimits::header_read_timeout`] (this also closes
 //!   keep-alive connections idle for that long);
-//! - the request body must arrive within [`ServerLimits::body_read_timeout`] of the head, else 408;
+//! - the request body must arrive within [`ServerLimits::body_read_timeout`] of the head, else 408
+//!   (and the connection is closed);
 //! - at most [`ServerLimits::max_connections`] connections are served at once; one more is answered
 //!   `503` and closed at once, so the ones being served stay responsive.
 //!
@@ -18,8 +19,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::CONNECTION;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -71,9 +71,8 @@ pub(crate) enum Route {
 }
 
 /// A hook that may take a connection over before hyper serves it (the chaos catalogue's raw cases).
-pub(crate) type Classify = Arc<
-    dyn Fn(TcpStream) -> futures::future::BoxFuture<'static, Route> + Send + Sync + 'static,
->;
+pub(crate) type Classify =
+    Arc<dyn Fn(TcpStream) -> futures::future::BoxFuture<'static, Route> + Send + Sync + 'static>;
 
 /// Serve `app` on `listener` until `shutdown` turns true (or its sender is dropped).
 pub(crate) async fn serve(
@@ -156,7 +155,9 @@ async fn refuse(mut stream: TcpStream) {
 
 /// Middleware: read the whole request body within [`ServerLimits::body_read_timeout`] and at most
 /// [`negotiate::MAX_BODY_BYTES`] of it, so a client dripping a body cannot hold a handler. The
-/// handler then gets the body from memory. 408 (and `Connection: close`) when late, 413 when too large.
+/// handler then gets the body from memory. 408 when late, 413 when too large (the response finaliser
+/// gives both an OperationOutcome); the connection is then closed, since the body was not read to its
+/// end.
 pub(crate) async fn read_body_in_time(
     State(state): State<Arc<ProviderState>>,
     req: Request,
@@ -171,18 +172,10 @@ pub(crate) async fn read_body_in_time(
             next.run(req).await
         }
         Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            closing(StatusCode::PAYLOAD_TOO_LARGE)
+            StatusCode::PAYLOAD_TOO_LARGE.into_response()
         }
         // The client went away or sent a broken body: nobody is left to read an answer.
-        Ok(Err(_)) => closing(StatusCode::BAD_REQUEST),
-        Err(_) => closing(StatusCode::REQUEST_TIMEOUT),
+        Ok(Err(_)) => StatusCode::BAD_REQUEST.into_response(),
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     }
-}
-
-/// An error status whose connection is closed after it (the unread rest of the body is discarded).
-fn closing(status: StatusCode) -> Response {
-    let mut res = status.into_response();
-    res.headers_mut()
-        .insert(CONNECTION, HeaderValue::from_static("close"));
-    res
 }
