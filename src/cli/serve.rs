@@ -1,5 +1,6 @@
 //! `gpc-assure serve`: run the embedded reference provider until Ctrl-C, so a user can point curl, Postman
-//! or another harness at it, or start it with faults to see what a broken provider looks like.
+//! or another harness at it, or start it with faults to see what a broken provider looks like, or with
+//! chaos cases to see how a consumer copes with a hostile one.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use crate::gpconnect::headers::{
 use crate::gpconnect::interactions::Capability;
 use crate::gpconnect::jwt::{Claims, REASON_DIRECT_CARE};
 use crate::gpconnect::Interaction;
-use crate::provider::{self, Fault, ProviderSettings};
+use crate::provider::{self, Chaos, Fault, ProviderSettings};
 
 /// Options of `gpc-assure serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -27,6 +28,10 @@ pub struct ServeArgs {
     /// Break one rule on purpose (repeatable), to see the harness catch it.
     #[arg(long = "fault", value_enum)]
     pub faults: Vec<Fault>,
+    /// Play one hostile-provider behaviour (repeatable), to see how a consumer copes. Metadata keeps
+    /// answering normally, except under metadata-stall.
+    #[arg(long = "chaos", value_enum)]
+    pub chaos: Vec<Chaos>,
 }
 
 /// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
@@ -54,6 +59,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         ods_code: args.ods_code,
         asid: args.asid,
         faults: args.faults,
+        chaos: args.chaos,
         ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
@@ -96,6 +102,13 @@ fn banner(running: &provider::RunningProvider) -> String {
         let names: Vec<&str> = settings.faults.iter().map(|f| f.name()).collect();
         out.push_str(&format!("  faults: {}\n", names.join(", ")));
     }
+    if !settings.chaos.is_empty() {
+        let names: Vec<&str> = settings.chaos.iter().map(|c| c.name()).collect();
+        out.push_str(&format!("  chaos: {}\n", names.join(", ")));
+    }
+    if let Some(target) = running.state.chaos.redirect_target() {
+        out.push_str(&format!("  redirect target: {target}\n"));
+    }
     let metadata = Interaction::Metadata.spec();
     let iat = chrono::Utc::now().timestamp();
     let root = config.service_root(Capability::Foundations);
@@ -129,6 +142,7 @@ mod tests {
             ods_code: "B82617".into(),
             asid: "1".into(),
             faults: vec![],
+            chaos: vec![],
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -142,6 +156,7 @@ mod tests {
             ods_code: "B82617".into(),
             asid: "918999198738".into(),
             faults: vec![],
+            chaos: vec![],
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -155,6 +170,25 @@ mod tests {
         assert!(text.contains("/B82617/STU3/1/gpconnect/structured"));
         assert!(text.contains("curl -s"));
         assert!(text.contains("urn:nhs:names:services:gpconnect:fhir:rest:read:metadata-1"));
+        assert!(!text.contains("chaos"));
+        running.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn banner_names_the_chaos_played_and_the_redirect_target() {
+        let settings = ProviderSettings {
+            chaos: vec![Chaos::Redirect, Chaos::SlowDrip],
+            ..ProviderSettings::default()
+        };
+        let running = provider::start(settings, "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let text = banner(&running);
+        assert!(text.contains("  chaos: redirect, slow-drip\n"), "{text}");
+        assert!(
+            text.contains("  redirect target: http://127.0.0."),
+            "{text}"
+        );
         running.shutdown().await;
     }
 }

@@ -7,6 +7,7 @@
 //! [`structured`] on its own root (see [`router`]).
 
 pub mod appointments;
+pub mod chaos;
 pub mod faults;
 pub mod foundations;
 pub mod guard;
@@ -16,6 +17,7 @@ pub mod pds;
 mod query;
 pub mod respond;
 pub mod seed;
+pub mod server;
 pub mod state;
 pub mod structured;
 
@@ -24,11 +26,13 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
 
+pub use chaos::Chaos;
 pub use faults::Fault;
+pub use server::ServerLimits;
 pub use state::ProviderState;
 
 use crate::config::{Config, DataAliases, TargetConfig};
@@ -53,6 +57,10 @@ pub struct ProviderSettings {
     pub asid: String,
     /// Rules to break on purpose.
     pub faults: Vec<Fault>,
+    /// Hostile behaviours to play (see [`chaos`]).
+    pub chaos: Vec<Chaos>,
+    /// Timeouts and the connection limit of the server.
+    pub limits: ServerLimits,
     /// The Access Record Structured version played on the structured root (e.g. "1.2.7", "1.6.2").
     pub structured_version: String,
 }
@@ -65,6 +73,8 @@ impl Default for ProviderSettings {
             ods_code: target.provider_ods_code,
             asid: target.provider_asid,
             faults: Vec::new(),
+            chaos: Vec::new(),
+            limits: ServerLimits::default(),
             structured_version: target.structured_version,
         }
     }
@@ -107,7 +117,8 @@ impl RunningProvider {
         config
     }
 
-    /// Stop accepting connections, let in-flight requests finish, and wait for the server to end.
+    /// Stop accepting connections, let in-flight requests finish (for at most
+    /// [`ServerLimits::shutdown_grace`]), and wait for the server to end.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -126,7 +137,9 @@ impl Drop for RunningProvider {
     }
 }
 
-/// Bind `addr` (port 0 picks a free port) and serve in a background task.
+/// Bind `addr` (port 0 picks a free port) and serve in a background task, within the settings'
+/// [`ServerLimits`]. Under [`Chaos::Redirect`] a second listener (the redirect target) is bound on
+/// 127.0.0.2 when the system allows, else on the same address; it stops with the provider.
 pub async fn start(
     settings: ProviderSettings,
     addr: SocketAddr,
@@ -134,15 +147,43 @@ pub async fn start(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let foundations_url = format!("http://{addr}{}", settings.foundations_path());
+    let limits = settings.limits;
     let state = Arc::new(ProviderState::new(settings));
+    let redirect_target = if state.chaos.has(Chaos::Redirect) {
+        let other_host = SocketAddr::from(([127, 0, 0, 2], 0));
+        let listener = match tokio::net::TcpListener::bind(other_host).await {
+            Ok(l) => l,
+            Err(_) => tokio::net::TcpListener::bind(SocketAddr::new(addr.ip(), 0)).await?,
+        };
+        state
+            .chaos
+            .set_redirect_target(format!("http://{}", listener.local_addr()?));
+        Some(listener)
+    } else {
+        None
+    };
     let app = router(state.clone());
+    let classify = chaos::raw_classifier(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let stop = async move {
+            // A dropped sender (the RunningProvider dropped) stops the server too.
+            let _ = rx.await;
+            let _ = stop_tx.send(true);
+        };
+        let main = server::serve(listener, app, limits, classify, stop_rx.clone());
+        let side = async move {
+            match redirect_target {
+                Some(l) => {
+                    let app = chaos::redirect_target_router();
+                    server::serve(l, app, limits, None, stop_rx).await
+                }
+                None => Ok(()),
+            }
+        };
+        let ((), main, side) = tokio::join!(stop, main, side);
+        main.and(side)
     });
     Ok(RunningProvider {
         addr,
@@ -169,13 +210,22 @@ pub fn router(state: Arc<ProviderState>) -> Router {
         .layer(DefaultBodyLimit::max(negotiate::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            server::read_body_in_time,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             respond::finalise,
         ))
         .with_state(state.clone());
-    if state.faults.has(Fault::NoGzip) {
+    let app = if state.faults.has(Fault::NoGzip) {
         app
     } else {
         app.layer(CompressionLayer::new())
+    };
+    if state.chaos.is_empty() {
+        app
+    } else {
+        app.layer(axum::middleware::from_fn_with_state(state, chaos::play))
     }
 }
 

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use futures::FutureExt;
 use serde_json::Value;
 
+use super::chaos::ChaosSet;
 use super::faults::{Fault, FaultSet};
 use super::negotiate::{self, Format};
 use super::outcome::ApiError;
@@ -114,7 +115,9 @@ pub async fn finalise(
         }
         None => None,
     };
-    finish(res, payload, format, &state.faults)
+    // Metadata answers normally whatever chaos is played, so a run's preflight passes.
+    let chaos = (!path.ends_with("/metadata")).then_some(&state.chaos);
+    finish(res, payload, format, &state.faults, chaos)
 }
 
 /// An OperationOutcome for a response the router produced without one.
@@ -147,10 +150,14 @@ fn finish(
     payload: Option<Value>,
     format: Format,
     faults: &FaultSet,
+    chaos: Option<&ChaosSet>,
 ) -> Response {
     let is_error = res.status().is_client_error() || res.status().is_server_error();
     if let Some(mut body) = payload {
         apply_body_faults(&mut body, faults);
+        if let Some(chaos) = chaos {
+            chaos.alter_value(&mut body);
+        }
         let format = if faults.has(Fault::IgnoreFormat) {
             Format::Json
         } else {
@@ -165,7 +172,11 @@ fn finish(
         if omit_body {
             res.headers_mut().remove(CONTENT_TYPE);
         } else {
-            *res.body_mut() = Body::from(negotiate::render(&body, format));
+            let mut rendered = negotiate::render(&body, format);
+            if let Some(chaos) = chaos {
+                rendered = chaos.encode(rendered);
+            }
+            *res.body_mut() = Body::from(rendered);
             res.headers_mut()
                 .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }

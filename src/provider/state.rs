@@ -9,6 +9,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::Value;
 
+use super::chaos::ChaosSet;
 use super::faults::FaultSet;
 use super::pds::Pds;
 use super::seed;
@@ -153,6 +154,8 @@ impl Store {
 pub struct ProviderState {
     pub settings: ProviderSettings,
     pub faults: FaultSet,
+    /// The hostile behaviours played (empty for a normal provider).
+    pub chaos: ChaosSet,
     pub pds: Pds,
     store: RwLock<Store>,
 }
@@ -164,6 +167,7 @@ impl ProviderState {
         let pds = seed::pds();
         ProviderState {
             faults: FaultSet::new(&settings.faults),
+            chaos: ChaosSet::new(&settings.chaos),
             settings,
             pds,
             store: RwLock::new(store),
