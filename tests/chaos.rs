@@ -57,40 +57,8 @@ const AWAITING: &[(&str, &str)] = &[
         "bounds in the XML reader or validator: the run does not finish within the bounds",
     ),
     (
-        "stall-after-first",
-        "the run's deadline (--max-duration): each request waits out its own timeout",
-    ),
-    (
-        "stall-mid-body",
-        "the run's deadline (--max-duration): each request waits out its own timeout",
-    ),
-    (
-        "slow-drip",
-        "the run's deadline (--max-duration): each request waits out its own timeout",
-    ),
-    (
-        "huge-body",
-        "evidence capping: every body read up to the 16 MiB cap is kept and written into the reports",
-    ),
-    (
         "random-bytes-every-fourth",
         "evidence capping (memory) and terminal sanitising (the bytes reach the terminal)",
-    ),
-    (
-        "latin1-as-utf8",
-        "the invalid UTF-8 finding: bodies are decoded lossily and the scenarios pass",
-    ),
-    (
-        "gzip-bomb",
-        "evidence capping: 16 MiB of decompressed zeros per response are kept (GiBs at peak)",
-    ),
-    (
-        "drop-mid-body",
-        "a Given step whose setup request gets no response ends failed instead of error",
-    ),
-    (
-        "garbage-status-line",
-        "a Given step whose setup request gets no response ends failed instead of error",
     ),
 ];
 

@@ -7,10 +7,12 @@ use crate::http::evidence::Finding;
 use crate::http::{Exchange, RecordedResponse};
 use crate::verdict::Problem;
 
-/// The response, or why there is none (connection refused, timeout...).
+/// The response, or why there is none (connection refused, timeout...). No response is a transport
+/// failure, not a broken rule: the message carries the error kind, so a check that needed the response
+/// ends in error rather than failed.
 pub fn response(exchange: &Exchange) -> Result<&RecordedResponse, String> {
     exchange.response.as_ref().ok_or_else(|| {
-        format!(
+        Problem::error(format!(
             "no response from {} {}: {}",
             exchange.request.method,
             exchange.request.url,
@@ -18,7 +20,8 @@ pub fn response(exchange: &Exchange) -> Result<&RecordedResponse, String> {
                 .error
                 .as_deref()
                 .unwrap_or("unknown transport error")
-        )
+        ))
+        .to_string()
     })
 }
 
@@ -216,6 +219,14 @@ mod tests {
         assert_fails!(status_is(&e, 200), "could not connect");
         assert_fails!(response(&e), "no response from GET http://p/metadata");
         assert!(response(&exchange(200, &[], "")).is_ok());
+        // A transport failure is the harness's error, never the provider's broken rule, even when a
+        // step adds its own context to the message.
+        let kind = |r: CheckResult| Problem::decode(&r.unwrap_err()).outcome;
+        assert_eq!(kind(status_is(&e, 200)), crate::verdict::Outcome::Error);
+        assert_eq!(
+            kind(status_is(&e, 200).map_err(|m| in_context("finding a patient", m))),
+            crate::verdict::Outcome::Error
+        );
     }
 
     #[test]

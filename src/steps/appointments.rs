@@ -747,7 +747,9 @@ async fn booking_two_schedules(w: &mut Assurance, alias: String) -> StepResult {
     let patient = w.logical_id(Subject::Patient, &alias).await?;
     let spec = days_search(w, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1);
     let ex = w.send_aside(spec).await;
-    response::status_is(ex, 200).map_err(|e| format!("searching for free slots to book: {e}"))?;
+    response::status_is(ex, 200).map_err(|e| {
+        crate::checks::response::in_context(format_args!("searching for free slots to book"), e)
+    })?;
     let b = response::body_as_json(ex)?;
     let slots: Vec<&Value> = bundle::entries(&b)
         .into_iter()
@@ -1158,7 +1160,9 @@ async fn check_slots_offered(w: &mut Assurance, expected: bool) -> StepResult {
     };
     let spec = slot_search(w, &format!("ge{first}"), &format!("le{last}"));
     let ex = w.send_follow_up(spec).await;
-    response::status_is(ex, 200).map_err(|e| format!("searching the slots' day again: {e}"))?;
+    response::status_is(ex, 200).map_err(|e| {
+        crate::checks::response::in_context(format_args!("searching the slots' day again"), e)
+    })?;
     let b = response::body_as_json(ex)?;
     let offered: Vec<&str> = bundle::entries(&b)
         .iter()
@@ -1426,8 +1430,12 @@ async fn slots_recall(w: &mut Assurance) -> super::StepResult {
             &format!("le{}", to.format("%Y-%m-%d")),
         );
         let ex = w.send_aside(spec).await;
-        response::status_is(ex, 200)
-            .map_err(|e| format!("the wider search {from} – {to} (the oracle): {e}"))?;
+        response::status_is(ex, 200).map_err(|e| {
+            crate::checks::response::in_context(
+                format_args!("the wider search {from} – {to} (the oracle)"),
+                e,
+            )
+        })?;
         wide.push(response::body_as_json(ex)?);
         if from == first {
             break;

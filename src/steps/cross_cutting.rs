@@ -71,8 +71,9 @@ impl Assurance {
             &format!("{}|{nhs_number}", systems::NHS_NUMBER),
         );
         let exchange = self.send_aside(spec).await;
-        checks::response::status_is(exchange, 200)
-            .map_err(|e| format!("finding {alias} ({nhs_number}): {e}"))?;
+        checks::response::status_is(exchange, 200).map_err(|e| {
+            crate::checks::response::in_context(format_args!("finding {alias} ({nhs_number})"), e)
+        })?;
         let bundle = checks::response::body_as_json(exchange)?;
         let found = checks::bundle::entries(&bundle)
             .first()

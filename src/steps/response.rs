@@ -65,8 +65,12 @@ async fn error_or_else(
     if checks::outcome::is_error(ex, code).is_ok() {
         return Ok(());
     }
-    checks::outcome::is_error(ex, otherwise)
-        .map_err(|e| format!("expected the error {code}, or else {otherwise}: {e}"))?;
+    checks::outcome::is_error(ex, otherwise).map_err(|e| {
+        crate::checks::response::in_context(
+            format_args!("expected the error {code}, or else {otherwise}"),
+            e,
+        )
+    })?;
     let note = format!("the request was answered with {otherwise} rather than refused with {code}");
     super::validation::warn(w, "(response status)", &note)
 }

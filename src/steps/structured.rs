@@ -826,8 +826,12 @@ async fn confidential_withheld(w: &mut Assurance, alias: String) -> StepResult {
         .take()
         .ok_or_else(|| Problem::error("no migrate request was built"))?;
     let ex = w.send_aside(spec).await;
-    checks::response::status_is(ex, 200)
-        .map_err(|e| format!("migrating {alias} with sensitive information (the oracle): {e}"))?;
+    checks::response::status_is(ex, 200).map_err(|e| {
+        crate::checks::response::in_context(
+            format_args!("migrating {alias} with sensitive information (the oracle)"),
+            e,
+        )
+    })?;
     let migrated = checks::response::body_as_json(ex)?;
     let confidential = cs::labelled_confidential(&migrated);
     cs::confidential_not_returned(&confidential, &answer)?;

@@ -28,6 +28,10 @@ async fn managing_organisation_resolves(w: &mut Assurance) -> StepResult {
         &format!("reading the managing organisation Organization/{id}"),
     )
     .await?;
-    Ok(checks::organisation::conforms(&org, None)
-        .map_err(|e| format!("the managing organisation Organization/{id}: {e}"))?)
+    Ok(checks::organisation::conforms(&org, None).map_err(|e| {
+        crate::checks::response::in_context(
+            format_args!("the managing organisation Organization/{id}"),
+            e,
+        )
+    })?)
 }

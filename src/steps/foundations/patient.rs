@@ -43,8 +43,14 @@ async fn managing_organisation(w: &mut Assurance) -> StepResult {
     )
     .await?;
     let ods = w.ctx.config.target.provider_ods_code.clone();
-    Ok(checks::organisation::conforms(&org, Some(&ods))
-        .map_err(|e| format!("the managing organisation Organization/{id}: {e}"))?)
+    Ok(
+        checks::organisation::conforms(&org, Some(&ods)).map_err(|e| {
+            crate::checks::response::in_context(
+                format_args!("the managing organisation Organization/{id}"),
+                e,
+            )
+        })?,
+    )
 }
 
 /// `registrationDetails.preferredBranchSurgery` is populated and is a Location of the patient's practice.
@@ -67,8 +73,12 @@ async fn preferred_branch(w: &mut Assurance) -> StepResult {
         &format!("reading the preferred branch surgery Location/{id}"),
     )
     .await?;
-    checks::location::conforms(&location)
-        .map_err(|e| format!("the preferred branch surgery Location/{id}: {e}"))?;
+    checks::location::conforms(&location).map_err(|e| {
+        crate::checks::response::in_context(
+            format_args!("the preferred branch surgery Location/{id}"),
+            e,
+        )
+    })?;
     let managing = checks::location::managing_organisation(&location)?;
     Ok(checks::ensure(managing == org, || {
         format!("the preferred branch surgery Location/{id} is managed by Organization/{managing}, not the patient's practice Organization/{org}")

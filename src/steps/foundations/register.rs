@@ -97,7 +97,8 @@ async fn for_registered_patient(w: &mut Assurance, alias: String) -> StepResult 
     let mut spec = w.new_request(Interaction::FindPatient, None);
     spec.add_query("identifier", &format!("{}|{nhs}", systems::NHS_NUMBER));
     let ex = w.send_aside(spec).await;
-    response::status_is(ex, 200).map_err(|e| format!("finding {alias}: {e}"))?;
+    response::status_is(ex, 200)
+        .map_err(|e| crate::checks::response::in_context(format_args!("finding {alias}"), e))?;
     let found = bundle::entries(&response::body_as_json(ex)?)
         .first()
         .map(|p| (*p).clone());
@@ -206,6 +207,12 @@ async fn find_returns_it(w: &mut Assurance) -> StepResult {
     checks::ensure(entries.len() == 1, || {
         format!("after registration, Find a patient for {nhs} returned {} patients; expected the one registered", entries.len())
     })?;
-    Ok(checks::resource::has_id(entries[0], Some(&id))
-        .map_err(|e| format!("after registration, Find a patient for {nhs}: {e}"))?)
+    Ok(
+        checks::resource::has_id(entries[0], Some(&id)).map_err(|e| {
+            crate::checks::response::in_context(
+                format_args!("after registration, Find a patient for {nhs}"),
+                e,
+            )
+        })?,
+    )
 }
