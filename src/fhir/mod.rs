@@ -132,7 +132,7 @@ pub mod issue;
 pub mod profile;
 pub mod schema;
 
-pub use issue::{Issue, Severity};
+pub use issue::{Issue, Severity, MAX_ISSUES_OF_A_KIND};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -341,6 +341,7 @@ impl Validator {
             ));
         }
         dedupe(&mut issues);
+        issue::cap_per_kind(&mut issues);
         issues
     }
 

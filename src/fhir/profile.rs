@@ -209,6 +209,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             profile: Some(prof.url.clone()),
             element: Some(node.id.clone()),
             message: msg,
+            omitted: None,
         });
     }
 
@@ -403,6 +404,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                         "meta.profile declares {} but this interaction must return a {exp_c} resource",
                         declared.join(", ")
                     ),
+                    omitted: None,
                 });
             }
             match self.profile(exp_c) {
@@ -446,6 +448,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                 "Profile {} constrains {} resources, but this is a {rt}",
                 p.name, p.ty
             ),
+            omitted: None,
         });
     }
 
