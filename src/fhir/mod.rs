@@ -32,6 +32,56 @@ pub enum WireError {
     WrongNamespace(String),
     #[error("body is not UTF-8: {0}")]
     Encoding(String),
+    /// Elements nested deeper than [`MAX_NESTING`] levels.
+    #[error("{0}")]
+    TooDeep(String),
+}
+
+/// The deepest nesting accepted anywhere a FHIR body is read, converted or validated: JSON objects
+/// and arrays (counted as JSON text nests them), and XML elements.
+///
+/// Why 127: `serde_json` stops parsing JSON text at 128 levels, so 127 is the deepest JSON body
+/// that can be read at all, and XML bodies (and values built in code) are held to the same limit,
+/// so a resource behaves the same in either wire format. The deepest real GP Connect payload (a
+/// structured record Bundle with contained resources and nested extensions) stays under 30
+/// levels. Bounded nesting is what keeps the recursive conversion and validation within a small
+/// thread stack: an unbounded document (a few kilobytes of nested tags) would overflow it and
+/// abort the whole process.
+pub const MAX_NESTING: usize = 127;
+
+/// The error for a document nested deeper than [`MAX_NESTING`]; `what` says which and where.
+pub(crate) fn too_deep(what: &str) -> WireError {
+    WireError::TooDeep(format!(
+        "{what} nests more than {MAX_NESTING} levels deep; FHIR resources nest far less, so it was \
+         not read (check what generated it)"
+    ))
+}
+
+/// How deeply a JSON value nests (objects and arrays, as in [`MAX_NESTING`]); stops counting at
+/// `MAX_NESTING + 1`. Walks with its own stack, so any value can be measured without recursion.
+pub fn nesting_depth(v: &Value) -> usize {
+    fn nests(v: &Value) -> bool {
+        matches!(v, Value::Object(_) | Value::Array(_))
+    }
+    if !nests(v) {
+        return 0;
+    }
+    let mut deepest = 0;
+    let mut stack: Vec<(&Value, usize)> = vec![(v, 1)];
+    while let Some((v, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        if deepest > MAX_NESTING {
+            break;
+        }
+        match v {
+            Value::Object(m) => {
+                stack.extend(m.values().filter(|x| nests(x)).map(|x| (x, level + 1)))
+            }
+            Value::Array(a) => stack.extend(a.iter().filter(|x| nests(x)).map(|x| (x, level + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Reads a response body as FHIR JSON or FHIR XML (detected from the content type, else from
@@ -54,7 +104,18 @@ pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Result<Value, Wir
     if is_xml {
         xml::from_xml(text)
     } else {
-        let v: Value = serde_json::from_str(text).map_err(|e| WireError::Json(e.to_string()))?;
+        let v: Value = serde_json::from_str(text).map_err(|e| {
+            // serde_json stops at its recursion limit (the same 128 levels as MAX_NESTING)
+            if e.to_string().starts_with("recursion limit exceeded") {
+                too_deep(&format!(
+                    "the JSON body (at line {}, column {})",
+                    e.line(),
+                    e.column()
+                ))
+            } else {
+                WireError::Json(e.to_string())
+            }
+        })?;
         match v.get("resourceType") {
             Some(Value::String(_)) => Ok(v),
             _ if !v.is_object() => Err(WireError::WrongRoot(
@@ -71,7 +132,7 @@ pub mod issue;
 pub mod profile;
 pub mod schema;
 
-pub use issue::{Issue, Severity};
+pub use issue::{Issue, Severity, MAX_ISSUES_OF_A_KIND};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -245,6 +306,11 @@ impl Validator {
             .and_then(serde_json::Value::as_str)
             .unwrap_or("Resource")
             .to_string();
+        // the walks below recurse as deep as the value nests: a value built in code (or a parsed
+        // body, already bounded) deeper than the limit is refused, never walked
+        if nesting_depth(resource) > MAX_NESTING {
+            return vec![Issue::error(rt, format!("{}", too_deep("the resource")))];
+        }
         let walk = |defer: bool| {
             let mut w = profile::Walker::new(self, version);
             // top-level Bundle entries are validated in parallel, issues kept in walk order
@@ -275,6 +341,7 @@ impl Validator {
             ));
         }
         dedupe(&mut issues);
+        issue::cap_per_kind(&mut issues);
         issues
     }
 

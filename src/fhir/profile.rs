@@ -21,7 +21,10 @@ use super::{ProfileSet, Validator};
 /// Invariants evaluated natively (structurally) by this module or the base schema.
 const NATIVE_INVARIANTS: &[&str] = &["ele-1", "ext-1", "dom-1", "dom-2", "dom-3", "dom-4"];
 
-const MAX_DEPTH: usize = 48;
+/// `depth` of the walk is the nesting level of the object being checked (arrays and the
+/// resource's own profiles add none), so it never exceeds the value's nesting, which
+/// [`Validator::validate`] bounds by this before walking; the checks below are a second guard.
+const MAX_DEPTH: usize = super::MAX_NESTING;
 
 /// Fewest deferred Bundle entries worth spreading over threads.
 const PARALLEL_MIN_JOBS: usize = 8;
@@ -206,6 +209,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             profile: Some(prof.url.clone()),
             element: Some(node.id.clone()),
             message: msg,
+            omitted: None,
         });
     }
 
@@ -285,6 +289,10 @@ impl<'v, 'i> Walker<'v, 'i> {
     }
 
     /// Validates a resource at `loc` (the resource's own location).
+    ///
+    /// This and [`Walker::complex`] and [`Walker::item`] recurse once per nesting level of the
+    /// instance: they keep to the walk and leave each check to a helper, so their frames (what
+    /// every level costs on the stack) stay small.
     pub fn resource(
         &mut self,
         res: &'i Value,
@@ -295,19 +303,37 @@ impl<'v, 'i> Walker<'v, 'i> {
         if depth > MAX_DEPTH {
             return;
         }
+        let Some((obj, rt)) = self.resource_checks(res, loc) else {
+            return;
+        };
+        for p in self.profiles_to_apply(obj, rt, loc, expected) {
+            if p.ty == rt {
+                self.complex(p, 0, obj, loc, depth);
+            } else {
+                self.wrong_resource_type(p, rt, loc);
+            }
+        }
+        self.contained.pop();
+    }
+
+    /// The base schema of a resource, and what it adds to reference resolution (Bundle fullUrls,
+    /// contained ids: pushed, popped by the caller). `None`: not a resource to walk.
+    fn resource_checks(
+        &mut self,
+        res: &'i Value,
+        loc: &Loc<'_>,
+    ) -> Option<(&'i Map<String, Value>, &'i str)> {
         let Some(obj) = res.as_object() else {
             self.issues.push(Issue::error(
                 loc.render(),
                 "A resource must be a JSON object",
             ));
-            return;
+            return None;
         };
         self.v
             .schema
             .validate_lazy(&self.v.wire, res, || loc.render(), &mut self.issues);
-        let Some(rt) = obj.get("resourceType").and_then(Value::as_str) else {
-            return;
-        };
+        let rt = obj.get("resourceType").and_then(Value::as_str)?;
         // Bundle: remember fullUrls for reference resolution
         if rt == "Bundle" {
             self.saw_bundle = true;
@@ -342,7 +368,18 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
         }
         self.contained.push(contained);
+        Some((obj, rt))
+    }
 
+    /// The profiles a resource is checked against: the expected one, those it declares, else its
+    /// type's core definition.
+    fn profiles_to_apply(
+        &mut self,
+        obj: &Map<String, Value>,
+        rt: &str,
+        loc: &Loc<'_>,
+        expected: Option<&str>,
+    ) -> Vec<&'v Profile> {
         let declared: Vec<String> = obj
             .get("meta")
             .and_then(|m| m.get("profile"))
@@ -367,6 +404,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                         "meta.profile declares {} but this interaction must return a {exp_c} resource",
                         declared.join(", ")
                     ),
+                    omitted: None,
                 });
             }
             match self.profile(exp_c) {
@@ -397,23 +435,21 @@ impl<'v, 'i> Walker<'v, 'i> {
                 to_apply.push(p);
             }
         }
-        for p in to_apply {
-            if p.ty != rt {
-                self.issues.push(Issue {
-                    severity: Severity::Error,
-                    location: loc.render(),
-                    profile: Some(p.url.clone()),
-                    element: None,
-                    message: format!(
-                        "Profile {} constrains {} resources, but this is a {rt}",
-                        p.name, p.ty
-                    ),
-                });
-                continue;
-            }
-            self.complex(p, 0, obj, loc, depth + 1);
-        }
-        self.contained.pop();
+        to_apply
+    }
+
+    fn wrong_resource_type(&mut self, p: &Profile, rt: &str, loc: &Loc<'_>) {
+        self.issues.push(Issue {
+            severity: Severity::Error,
+            location: loc.render(),
+            profile: Some(p.url.clone()),
+            element: None,
+            message: format!(
+                "Profile {} constrains {} resources, but this is a {rt}",
+                p.name, p.ty
+            ),
+            omitted: None,
+        });
     }
 
     /// Children of node `ni` of `p` against object `obj`.
@@ -438,39 +474,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         for &ci in children {
             let c = &p.nodes[ci as usize];
             let items = self.gather(p, c, obj, loc, has_ext_keys);
-            let count = items.len() as u32;
-            if count < c.min {
-                self.push(
-                    Severity::Error,
-                    loc,
-                    p,
-                    c,
-                    format!(
-                        "Missing '{}': {} requires at least {} (found {count}){}",
-                        c.name,
-                        p.name,
-                        c.min,
-                        describe(c)
-                    ),
-                );
-            }
-            if let Some(max) = c.max {
-                if count > max {
-                    let at = items.get(max as usize).map(|i| i.loc).unwrap_or(*loc);
-                    let msg = if max == 0 {
-                        format!(
-                            "'{}' must not be present: {} does not allow it (max 0)",
-                            c.name, p.name
-                        )
-                    } else {
-                        format!(
-                            "Too many '{}': {} allows at most {max}, found {count}",
-                            c.name, p.name
-                        )
-                    };
-                    self.push(Severity::Error, &at, p, c, msg);
-                }
-            }
+            self.cardinality(p, c, &items, loc);
             for it in &items {
                 self.item(p, ci as usize, it, depth);
             }
@@ -480,6 +484,43 @@ impl<'v, 'i> Walker<'v, 'i> {
                 for it in &items {
                     self.extension_unsliced(it, depth);
                 }
+            }
+        }
+    }
+
+    /// The number of items of child `c` against its min and max.
+    fn cardinality(&mut self, p: &Profile, c: &Node, items: &[Item<'i, '_>], loc: &Loc<'_>) {
+        let count = items.len() as u32;
+        if count < c.min {
+            self.push(
+                Severity::Error,
+                loc,
+                p,
+                c,
+                format!(
+                    "Missing '{}': {} requires at least {} (found {count}){}",
+                    c.name,
+                    p.name,
+                    c.min,
+                    describe(c)
+                ),
+            );
+        }
+        if let Some(max) = c.max {
+            if count > max {
+                let at = items.get(max as usize).map(|i| i.loc).unwrap_or(*loc);
+                let msg = if max == 0 {
+                    format!(
+                        "'{}' must not be present: {} does not allow it (max 0)",
+                        c.name, p.name
+                    )
+                } else {
+                    format!(
+                        "Too many '{}': {} allows at most {max}, found {count}",
+                        c.name, p.name
+                    )
+                };
+                self.push(Severity::Error, &at, p, c, msg);
             }
         }
     }
@@ -577,6 +618,37 @@ impl<'v, 'i> Walker<'v, 'i> {
 
     fn item(&mut self, p: &'v Profile, ni: usize, it: &Item<'i, '_>, depth: usize) {
         let c = &p.nodes[ni];
+        self.item_checks(p, c, it);
+        if let Some(ext) = it.ext.and_then(Value::as_object) {
+            if let Some(el) = self.type_profile("Element") {
+                self.complex(el, 0, ext, &it.loc, depth + 1);
+            }
+        }
+        let Some(val) = it.v else { return };
+        let Some(obj) = val.as_object() else { return };
+        if it.ty == "Resource" || obj.contains_key("resourceType") {
+            let rt = obj
+                .get("resourceType")
+                .and_then(Value::as_str)
+                .unwrap_or("Resource");
+            let expected = resource_profile(c);
+            let l = Loc::OfType(&it.loc, rt);
+            if self.defer {
+                self.defer_resource(val, &l, expected, depth + 1);
+            } else {
+                self.resource(val, &l, expected, depth + 1);
+            }
+            return;
+        }
+        if !c.children.is_empty() || c.content_ref.is_some() {
+            self.complex(p, ni, obj, &it.loc, depth + 1);
+        } else if let Some(tp) = self.item_type_profile(c, it.ty) {
+            self.complex(tp, 0, obj, &it.loc, depth + 1);
+        }
+    }
+
+    /// An item's value against its element: fixed value, pattern, binding, reference target.
+    fn item_checks(&mut self, p: &'v Profile, c: &'v Node, it: &Item<'i, '_>) {
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
                 self.push(
@@ -621,60 +693,39 @@ impl<'v, 'i> Walker<'v, 'i> {
                 self.reference(p, c, v, &it.loc);
             }
         }
-        if let Some(ext) = it.ext.and_then(Value::as_object) {
-            if let Some(el) = self.type_profile("Element") {
-                self.complex(el, 0, ext, &it.loc, depth + 1);
-            }
+    }
+
+    /// The definition an item of type `ty` is checked against: the profile its element names
+    /// for that type, else the type's core definition.
+    fn item_type_profile(&mut self, c: &'v Node, ty: &str) -> Option<&'v Profile> {
+        let named = c
+            .types
+            .iter()
+            .find(|t| t.code == ty)
+            .and_then(|t| t.profiles.first());
+        match named.and_then(|u| self.profile_v(u)) {
+            Some(tp) => Some(tp),
+            None if !ty.is_empty() => self.type_profile(ty),
+            None => None,
         }
-        let Some(val) = it.v else { return };
-        let Some(obj) = val.as_object() else { return };
-        if it.ty == "Resource" || obj.contains_key("resourceType") {
-            let rt = obj
-                .get("resourceType")
-                .and_then(Value::as_str)
-                .unwrap_or("Resource");
-            let expected = c
-                .types
-                .iter()
-                .find(|t| t.code == "Resource")
-                .and_then(|t| t.profiles.first())
-                .map(String::as_str);
-            let l = Loc::OfType(&it.loc, rt);
-            if self.defer {
-                self.jobs.push(Job {
-                    res: val,
-                    loc: l.render(),
-                    expected,
-                    depth: depth + 1,
-                    contained: self.contained.clone(),
-                    at: self.issues.len(),
-                });
-            } else {
-                self.resource(val, &l, expected, depth + 1);
-            }
-            return;
-        }
-        let has_children = !c.children.is_empty() || c.content_ref.is_some();
-        if has_children {
-            self.complex(p, ni, obj, &it.loc, depth + 1);
-        }
-        if has_children {
-            return;
-        }
-        let ty = c.types.iter().find(|t| t.code == it.ty);
-        let type_profile = ty
-            .and_then(|t| t.profiles.first())
-            .and_then(|u| self.profile_v(u));
-        match type_profile {
-            Some(tp) => self.complex(tp, 0, obj, &it.loc, depth + 1),
-            None => {
-                if !it.ty.is_empty() {
-                    if let Some(tp) = self.type_profile(it.ty) {
-                        self.complex(tp, 0, obj, &it.loc, depth + 1);
-                    }
-                }
-            }
-        }
+    }
+
+    /// Queues a nested resource for the parallel walk of a top-level Bundle.
+    fn defer_resource(
+        &mut self,
+        res: &'i Value,
+        loc: &Loc<'_>,
+        expected: Option<&'v str>,
+        depth: usize,
+    ) {
+        self.jobs.push(Job {
+            res,
+            loc: loc.render(),
+            expected,
+            depth,
+            contained: self.contained.clone(),
+            at: self.issues.len(),
+        });
     }
 
     fn extension_unsliced(&mut self, it: &Item<'i, '_>, depth: usize) {
@@ -1120,6 +1171,15 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
         }
     }
+}
+
+/// The profile an element of type `Resource` requires of its resource, if any.
+fn resource_profile(c: &Node) -> Option<&str> {
+    c.types
+        .iter()
+        .find(|t| t.code == "Resource")
+        .and_then(|t| t.profiles.first())
+        .map(String::as_str)
 }
 
 fn as_list(v: Option<&Value>) -> Vec<&Value> {

@@ -9,6 +9,8 @@
 //! when it is not available a small built-in list of repeating elements is used.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use quick_xml::events::{BytesStart, Event};
@@ -17,7 +19,7 @@ use quick_xml::NsReader;
 use serde_json::{Map, Value};
 
 use super::wire_model::{capitalise, JsonKind, WireElem, WireModel};
-use super::WireError;
+use super::{too_deep, WireError, MAX_NESTING};
 
 /// FHIR XML namespace.
 pub const FHIR_NS: &str = "http://hl7.org/fhir";
@@ -40,63 +42,24 @@ pub fn from_xml(xml: &str) -> Result<Value, WireError> {
 }
 
 /// [`from_xml`] with an explicit wire model (the generator uses the one it just built).
+///
+/// The document is converted as it is read, one element at a time, with an explicit stack of the
+/// open elements: no intermediate tree and no recursion, so the cost is linear in the document and
+/// the call stack stays flat however deep the elements nest (they are refused beyond
+/// [`MAX_NESTING`]).
 pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, WireError> {
-    let root = parse_tree(xml)?;
-    if root.ns.as_deref() != Some(FHIR_NS) {
-        return Err(WireError::WrongNamespace(format!(
-            "root element <{}> is in namespace {}, expected {FHIR_NS}",
-            root.name,
-            root.ns
-                .as_deref()
-                .map(|n| format!("'{n}'"))
-                .unwrap_or_else(|| "(none)".into())
-        )));
-    }
-    if let Some(m) = model {
-        if !m.is_resource(&root.name) {
-            return Err(WireError::WrongRoot(format!(
-                "root element <{}> is not a FHIR resource type",
-                root.name
-            )));
-        }
-    } else if !root.name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return Err(WireError::WrongRoot(format!(
-            "root element <{}> is not a FHIR resource type",
-            root.name
-        )));
-    }
-    Ok(Conv { model }.resource(root))
-}
-
-// ---------------------------------------------------------------------------------------------
-// A minimal DOM
-
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    /// Namespace URI (the FHIR and XHTML namespaces without allocating).
-    ns: Option<Cow<'static, str>>,
-    /// (local name, value); the common names (`value`, `url`, `id`) without allocating.
-    attrs: Vec<(Cow<'static, str>, String)>,
-    children: Vec<Node>,
-    /// Raw XHTML markup, for `div` elements in the XHTML namespace.
-    raw: Option<String>,
-}
-
-fn xml_err(e: impl std::fmt::Display, pos: u64) -> WireError {
-    WireError::Xml(format!("malformed XML at byte {pos}: {e}"))
-}
-
-fn parse_tree(xml: &str) -> Result<Node, WireError> {
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     if xml.trim().is_empty() {
         return Err(WireError::Empty);
     }
+    let conv = Conv { model };
     let mut reader = NsReader::from_str(xml);
     reader.config_mut().trim_text(true);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Node> = Vec::new();
-    let mut root: Option<Node> = None;
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Value> = None;
+    // a wrong root is reported after the whole document was read, as a malformed one is first
+    let mut root_error: Option<WireError> = None;
     loop {
         let pos = reader.buffer_position();
         let (res, ev) = reader.read_resolved_event().map_err(|e| xml_err(e, pos))?;
@@ -114,77 +77,125 @@ fn parse_tree(xml: &str) -> Result<Node, WireError> {
                 )))
             }
         };
-        match ev {
-            Event::Start(e) => {
-                let mut node = start_node(&e, ns, pos)?;
-                if node.name == "div" && node.ns.as_deref() == Some(XHTML_NS) {
-                    let name = e.name().as_ref().to_vec();
-                    let span = reader
-                        .read_to_end(quick_xml::name::QName(&name))
-                        .map_err(|err| xml_err(err, pos))?;
-                    let inner = xml
-                        .get(span.start as usize..span.end as usize)
-                        .unwrap_or_default();
-                    let tag = String::from_utf8_lossy(&name).into_owned();
-                    node.raw = Some(div_markup(&e, &tag, inner));
-                    push_child(&mut stack, &mut root, node)?;
-                } else {
-                    stack.push(node);
-                }
-            }
-            Event::Empty(e) => {
-                let mut node = start_node(&e, ns, pos)?;
-                if node.name == "div" && node.ns.as_deref() == Some(XHTML_NS) {
-                    let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                    node.raw = Some(div_markup(&e, &tag, ""));
-                }
-                push_child(&mut stack, &mut root, node)?;
-            }
+        let (e, empty) = match ev {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
             Event::End(_) => {
-                let node = stack
+                let frame = stack
                     .pop()
                     .ok_or_else(|| xml_err("unexpected end tag", pos))?;
-                push_child(&mut stack, &mut root, node)?;
+                conv.close(frame, &mut stack, &mut root)?;
+                continue;
             }
             Event::Text(t) => {
                 if stack.is_empty() && !t.iter().all(u8::is_ascii_whitespace) {
                     return Err(xml_err("text outside the root element", pos));
                 }
+                continue;
             }
-            Event::CData(_) | Event::GeneralRef(_) => {}
+            Event::CData(_) | Event::GeneralRef(_) => continue,
             Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
+        };
+        // one more element than JSON levels: an innermost primitive is an element in XML but a
+        // plain value in JSON (the JSON form is measured exactly once the document is read)
+        if stack.len() > MAX_NESTING {
+            return Err(too_deep(&format!(
+                "the XML document (at byte {pos}, inside <{}>)",
+                stack.last().map(|f| f.name.as_str()).unwrap_or("?")
+            )));
         }
-    }
-    if !stack.is_empty() {
-        return Err(WireError::Xml(format!(
-            "malformed XML: document ends inside <{}>",
-            stack.last().map(|n| n.name.as_str()).unwrap_or("?")
-        )));
-    }
-    root.ok_or(WireError::Empty)
-}
-
-fn push_child(stack: &mut [Node], root: &mut Option<Node>, node: Node) -> Result<(), WireError> {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(node),
-        None => {
+        let (name, attrs) = start_element(&e, pos)?;
+        let Some(parent) = stack.last_mut() else {
             if root.is_some() {
                 return Err(WireError::Xml(
                     "malformed XML: more than one root element".into(),
                 ));
             }
-            *root = Some(node);
+            root_error = root_problem(model, &name, ns.as_deref());
+            let frame = conv.frame(name, Role::Resource, attrs, false);
+            if empty {
+                conv.close(frame, &mut stack, &mut root)?;
+            } else {
+                stack.push(frame);
+            }
+            continue;
+        };
+        let (role, repeats) = conv.place(parent, &name);
+        parent.children += 1;
+        // narrative: the XHTML `div` is kept as markup, a string in the JSON form
+        if name == "div" && ns.as_deref() == Some(XHTML_NS) {
+            let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+            let raw = if empty {
+                div_markup(&e, &tag, "")
+            } else {
+                let span = reader
+                    .read_to_end(e.name())
+                    .map_err(|err| xml_err(err, pos))?;
+                let inner = xml
+                    .get(span.start as usize..span.end as usize)
+                    .unwrap_or_default();
+                div_markup(&e, &tag, inner)
+            };
+            if parent.role == Role::Container {
+                // where a resource belongs: a (wrong) resource named `div`, its markup dropped
+                let frame = conv.frame(name, role, attrs, repeats);
+                conv.close(frame, &mut stack, &mut root)?;
+            } else {
+                parent.add(name, repeats, Slot::Prim(Some(Value::String(raw)), None));
+            }
+            continue;
+        }
+        let frame = conv.frame(name, role, attrs, repeats);
+        if empty {
+            conv.close(frame, &mut stack, &mut root)?;
+        } else {
+            stack.push(frame);
         }
     }
-    Ok(())
+    if let Some(open) = stack.last() {
+        return Err(WireError::Xml(format!(
+            "malformed XML: document ends inside <{}>",
+            open.name
+        )));
+    }
+    if let Some(e) = root_error {
+        return Err(e);
+    }
+    let value = root.ok_or(WireError::Empty)?;
+    // repeating elements become arrays: the JSON form can nest deeper than the XML did
+    if super::nesting_depth(&value) > MAX_NESTING {
+        return Err(too_deep("the XML document, in its FHIR JSON form,"));
+    }
+    Ok(value)
 }
 
-fn start_node(
-    e: &BytesStart<'_>,
-    ns: Option<Cow<'static, str>>,
-    pos: u64,
-) -> Result<Node, WireError> {
+/// Why the root element cannot be a FHIR resource, if it cannot.
+fn root_problem(model: Option<&WireModel>, name: &str, ns: Option<&str>) -> Option<WireError> {
+    if ns != Some(FHIR_NS) {
+        return Some(WireError::WrongNamespace(format!(
+            "root element <{name}> is in namespace {}, expected {FHIR_NS}",
+            ns.map(|n| format!("'{n}'"))
+                .unwrap_or_else(|| "(none)".into())
+        )));
+    }
+    let known = match model {
+        Some(m) => m.is_resource(name),
+        None => name.starts_with(|c: char| c.is_ascii_uppercase()),
+    };
+    (!known)
+        .then(|| WireError::WrongRoot(format!("root element <{name}> is not a FHIR resource type")))
+}
+
+fn xml_err(e: impl std::fmt::Display, pos: u64) -> WireError {
+    WireError::Xml(format!("malformed XML at byte {pos}: {e}"))
+}
+
+/// An element's local name and attributes (namespace declarations left out; the common names
+/// `value`, `url` and `id` without allocating).
+type Attrs = Vec<(Cow<'static, str>, String)>;
+
+fn start_element(e: &BytesStart<'_>, pos: u64) -> Result<(String, Attrs), WireError> {
     let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
     let mut attrs = Vec::new();
     for a in e.attributes() {
@@ -202,12 +213,7 @@ fn start_node(
         let v = a.unescape_value().map_err(|err| xml_err(err, pos))?;
         attrs.push((k, v.into_owned()));
     }
-    Ok(Node {
-        name: local,
-        ns,
-        attrs,
-        ..Default::default()
-    })
+    Ok((local, attrs))
 }
 
 fn div_markup(e: &BytesStart<'_>, tag: &str, inner: &str) -> String {
@@ -229,7 +235,7 @@ fn div_markup(e: &BytesStart<'_>, tag: &str, inner: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// DOM -> JSON
+// Elements -> JSON
 
 struct Conv<'m> {
     model: Option<&'m WireModel>,
@@ -261,184 +267,290 @@ const FALLBACK_REPEATING: &[&str] = &[
     "part",
 ];
 
+/// Distinct child names of one element above which they are looked up in a hash map.
+const INDEX_SLOTS_ABOVE: usize = 16;
+
 enum Slot {
     Prim(Option<Value>, Option<Map<String, Value>>),
     Complex(Value),
 }
 
-impl Conv<'_> {
-    fn resource(&self, node: Node) -> Value {
-        let mut obj = Map::new();
-        let Node {
-            name,
-            attrs,
-            children,
-            ..
-        } = node;
-        obj.insert("resourceType".into(), Value::String(name.clone()));
-        self.fill(attrs, children, Some(&name), &mut obj);
-        Value::Object(obj)
-    }
+/// What an open element becomes in the JSON form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role<'m> {
+    /// A resource (the root, or inside a container): `resourceType` and its elements.
+    Resource,
+    /// An element of type `Resource` (`entry.resource`, `contained`): its first child is the
+    /// resource, the element itself disappears.
+    Container,
+    /// An element of a known FHIR type.
+    Typed(&'m str),
+    /// An element the wire model does not know (or no model): typed from what it holds.
+    Untyped,
+}
 
-    /// Converts the children (and attributes) of a node, in context `ctx`, into `obj`.
-    fn fill(
-        &self,
-        attrs: Vec<(Cow<'static, str>, String)>,
-        children: Vec<Node>,
-        ctx: Option<&str>,
-        obj: &mut Map<String, Value>,
-    ) {
-        for (k, v) in attrs {
-            obj.insert(k.into_owned(), Value::String(v));
+/// An open element: its attributes and its children converted so far, grouped by name.
+struct Frame<'m> {
+    name: String,
+    role: Role<'m>,
+    /// JSON kind of its `value` attribute, for primitives.
+    kind: Option<JsonKind>,
+    attrs: Attrs,
+    /// Its wire-model children, to type its own children.
+    elems: Option<&'m [WireElem]>,
+    /// Whether it repeats in its parent.
+    repeats: bool,
+    /// Child elements met so far (for container detection).
+    children: usize,
+    /// (name, repeats, first item, further items): most elements occur once
+    slots: Vec<(String, bool, Slot, Vec<Slot>)>,
+    /// Slot index by name, built only for elements with many distinct children: a scan of the
+    /// slots per child is fastest for the usual handful but quadratic for thousands.
+    index: Option<HashMap<String, usize>>,
+    /// For a container: the first child's resource.
+    resource: Option<Value>,
+}
+
+impl Frame<'_> {
+    /// Adds a converted child.
+    fn add(&mut self, name: String, repeats: bool, slot: Slot) {
+        if self.role == Role::Container {
+            // only the first child is the resource (the schema has no room for more)
+            if self.resource.is_none() {
+                self.resource = Some(match slot {
+                    Slot::Complex(v) => v,
+                    Slot::Prim(..) => Value::Object(Map::new()),
+                });
+            }
+            return;
         }
-        self.fill_children(children, ctx, obj);
+        let found = match &self.index {
+            Some(ix) => ix.get(&name).copied(),
+            None => self.slots.iter().position(|(n, ..)| *n == name),
+        };
+        match found {
+            Some(i) => self.slots[i].3.push(slot),
+            None => {
+                if let Some(ix) = &mut self.index {
+                    ix.insert(name.clone(), self.slots.len());
+                }
+                self.slots.push((name, repeats, slot, Vec::new()));
+                if self.index.is_none() && self.slots.len() > INDEX_SLOTS_ABOVE {
+                    let ix = self.slots.iter().enumerate();
+                    self.index = Some(ix.map(|(i, (n, ..))| (n.clone(), i)).collect());
+                }
+            }
+        }
     }
+}
 
-    /// Converts one child: its name, whether it repeats, and its value.
-    fn child(&self, child: Node, elems: Option<&[WireElem]>) -> (String, bool, Slot) {
-        let info = elems.and_then(|e| WireModel::child_in(e, &child.name));
+impl<'m> Conv<'m> {
+    /// Where a child named `name` of `parent` belongs: its role and whether it repeats.
+    fn place(&self, parent: &Frame<'m>, name: &str) -> (Role<'m>, bool) {
+        if parent.role == Role::Container {
+            return (Role::Resource, false);
+        }
+        let info = parent.elems.and_then(|e| WireModel::child_in(e, name));
         let repeats = match info {
             Some(i) => i.elem.repeats,
-            None => FALLBACK_REPEATING.contains(&child.name.as_str()),
+            None => FALLBACK_REPEATING.contains(&name),
         };
-        let ty = info.map(|i| i.ty);
-        let mut child = child;
-        let name = std::mem::take(&mut child.name);
-        let slot = self.convert(child, ty);
-        (name, repeats, slot)
+        let role = match info.map(|i| i.ty) {
+            Some("Resource") => Role::Container,
+            Some(t) => Role::Typed(t),
+            // the only child of an unknown element without attributes, named like a resource:
+            // the element is a container (decided when it closes)
+            None if parent.role == Role::Untyped
+                && parent.attrs.is_empty()
+                && parent.children == 0
+                && name.starts_with(|c: char| c.is_ascii_uppercase()) =>
+            {
+                Role::Resource
+            }
+            None => Role::Untyped,
+        };
+        (role, repeats)
     }
 
-    fn fill_children(&self, children: Vec<Node>, ctx: Option<&str>, obj: &mut Map<String, Value>) {
-        // (name, repeats, first item, further items): most elements occur once
-        let mut slots: Vec<(String, bool, Slot, Vec<Slot>)> = Vec::with_capacity(children.len());
+    fn frame(&self, name: String, role: Role<'m>, attrs: Attrs, repeats: bool) -> Frame<'m> {
+        let kind = match (role, self.model) {
+            (Role::Typed(t), Some(m)) => m.primitive(t),
+            (Role::Untyped, _) | (Role::Typed(_), None) => attrs
+                .iter()
+                .any(|(k, _)| k == "value")
+                .then_some(JsonKind::String),
+            (Role::Resource | Role::Container, _) => None,
+        };
+        let ctx = match role {
+            _ if kind.is_some() => Some("Element"),
+            Role::Resource => Some(name.as_str()),
+            Role::Typed(t) => Some(t),
+            Role::Container | Role::Untyped => None,
+        };
         let elems = match (self.model, ctx) {
             (Some(m), Some(c)) => m.contexts.get(c).map(Vec::as_slice),
             _ => None,
         };
-        for child in children {
-            let (name, repeats, slot) = self.child(child, elems);
-            match slots.iter_mut().find(|(n, ..)| *n == name) {
-                Some((_, _, _, more)) => more.push(slot),
-                None => slots.push((name, repeats, slot, Vec::new())),
-            }
-        }
-        for (name, repeats, first, more) in slots {
-            if !repeats && more.is_empty() {
-                match first {
-                    Slot::Complex(v) => {
-                        obj.insert(name, v);
-                    }
-                    Slot::Prim(v, x) => {
-                        let v = v.filter(|v| !v.is_null());
-                        let x = x.map(Value::Object);
-                        match (v, x) {
-                            (Some(v), Some(x)) => {
-                                let ext_key = format!("_{name}");
-                                obj.insert(name, v);
-                                obj.insert(ext_key, x);
-                            }
-                            (Some(v), None) => {
-                                obj.insert(name, v);
-                            }
-                            (None, Some(x)) => {
-                                obj.insert(format!("_{name}"), x);
-                            }
-                            (None, None) => {}
-                        }
-                    }
-                }
-                continue;
-            }
-            let mut items = Vec::with_capacity(1 + more.len());
-            items.push(first);
-            items.extend(more);
-            let is_prim = items.iter().any(|s| matches!(s, Slot::Prim(..)));
-            if !is_prim {
-                let vals: Vec<Value> = items
-                    .into_iter()
-                    .map(|s| match s {
-                        Slot::Complex(v) => v,
-                        Slot::Prim(..) => Value::Null,
-                    })
-                    .collect();
-                obj.insert(name, collapse(vals, repeats));
-                continue;
-            }
-            let mut values = Vec::with_capacity(items.len());
-            let mut extras = Vec::with_capacity(items.len());
-            for s in items {
-                match s {
-                    Slot::Prim(v, x) => {
-                        values.push(v.unwrap_or(Value::Null));
-                        extras.push(x.map(Value::Object).unwrap_or(Value::Null));
-                    }
-                    Slot::Complex(v) => {
-                        values.push(v);
-                        extras.push(Value::Null);
-                    }
-                }
-            }
-            if values.iter().any(|v| !v.is_null()) {
-                obj.insert(name.clone(), collapse(values, repeats));
-            }
-            if extras.iter().any(|v| !v.is_null()) {
-                obj.insert(format!("_{name}"), collapse(extras, repeats));
-            }
+        Frame {
+            name,
+            role,
+            kind,
+            attrs,
+            elems,
+            repeats,
+            children: 0,
+            slots: Vec::new(),
+            index: None,
+            resource: None,
         }
     }
 
-    fn convert(&self, node: Node, ty: Option<&str>) -> Slot {
-        if let Some(raw) = node.raw {
-            return Slot::Prim(Some(Value::String(raw)), None);
-        }
-        // Resource containers: <resource><Patient>..</Patient></resource>
-        if ty == Some("Resource") || ty.is_none() && is_container(&node) {
-            if let Some(inner) = node.children.into_iter().next() {
-                return Slot::Complex(self.resource(inner));
+    /// Closes an element: converts it and hands it to its parent (or makes it the root).
+    fn close(
+        &self,
+        frame: Frame<'m>,
+        stack: &mut [Frame<'m>],
+        root: &mut Option<Value>,
+    ) -> Result<(), WireError> {
+        let (name, repeats) = (frame.name.clone(), frame.repeats);
+        let slot = self.finish(frame);
+        match stack.last_mut() {
+            Some(parent) => parent.add(name, repeats, slot),
+            None => {
+                if root.is_some() {
+                    return Err(WireError::Xml(
+                        "malformed XML: more than one root element".into(),
+                    ));
+                }
+                *root = Some(match slot {
+                    Slot::Complex(v) => v,
+                    Slot::Prim(..) => Value::Object(Map::new()),
+                });
             }
-            return Slot::Complex(Value::Object(Map::new()));
         }
-        let kind = match (self.model, ty) {
-            (Some(m), Some(t)) => m.primitive(t),
-            (None, _) | (_, None) => {
-                if node.attrs.iter().any(|(k, _)| k == "value") {
-                    Some(JsonKind::String)
-                } else {
-                    None
+        Ok(())
+    }
+
+    /// The JSON form of a closed element.
+    fn finish(&self, mut frame: Frame<'m>) -> Slot {
+        match frame.role {
+            Role::Container => {
+                return Slot::Complex(frame.resource.unwrap_or_else(|| Value::Object(Map::new())))
+            }
+            Role::Resource => {
+                let mut obj = Map::new();
+                obj.insert("resourceType".into(), Value::String(frame.name));
+                for (k, v) in frame.attrs {
+                    obj.insert(k.into_owned(), Value::String(v));
+                }
+                assemble(frame.slots, &mut obj);
+                return Slot::Complex(Value::Object(obj));
+            }
+            Role::Untyped if frame.attrs.is_empty() && frame.children == 1 => {
+                // a container of a resource: <resource><Patient>..</Patient></resource>
+                if let [(name, _, Slot::Complex(v), more)] = frame.slots.as_mut_slice() {
+                    if more.is_empty()
+                        && name.starts_with(|c: char| c.is_ascii_uppercase())
+                        && v.get("resourceType").is_some()
+                    {
+                        return Slot::Complex(std::mem::take(v));
+                    }
                 }
             }
-        };
-        match kind {
+            Role::Typed(_) | Role::Untyped => {}
+        }
+        match frame.kind {
             Some(kind) => {
                 let mut value = None;
                 let mut extra = Map::new();
-                for (k, v) in node.attrs {
+                for (k, v) in frame.attrs {
                     if k == "value" {
                         value = Some(typed(kind, v));
                     } else {
                         extra.insert(k.into_owned(), Value::String(v));
                     }
                 }
-                if !node.children.is_empty() {
-                    self.fill_children(node.children, Some("Element"), &mut extra);
-                }
+                assemble(frame.slots, &mut extra);
                 Slot::Prim(value, (!extra.is_empty()).then_some(extra))
             }
             None => {
                 let mut obj = Map::new();
-                self.fill(node.attrs, node.children, ty, &mut obj);
+                for (k, v) in frame.attrs {
+                    obj.insert(k.into_owned(), Value::String(v));
+                }
+                assemble(frame.slots, &mut obj);
                 Slot::Complex(Value::Object(obj))
             }
         }
     }
 }
 
-fn is_container(node: &Node) -> bool {
-    node.attrs.is_empty()
-        && node.children.len() == 1
-        && node.children[0]
-            .name
-            .starts_with(|c: char| c.is_ascii_uppercase())
+/// Writes grouped children into their parent's JSON object: a single non-repeating element as
+/// its value, repeating ones as arrays, and the `_name` parts of primitives.
+fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, Value>) {
+    for (name, repeats, first, more) in slots {
+        if !repeats && more.is_empty() {
+            match first {
+                Slot::Complex(v) => {
+                    obj.insert(name, v);
+                }
+                Slot::Prim(v, x) => {
+                    let v = v.filter(|v| !v.is_null());
+                    let x = x.map(Value::Object);
+                    match (v, x) {
+                        (Some(v), Some(x)) => {
+                            let ext_key = format!("_{name}");
+                            obj.insert(name, v);
+                            obj.insert(ext_key, x);
+                        }
+                        (Some(v), None) => {
+                            obj.insert(name, v);
+                        }
+                        (None, Some(x)) => {
+                            obj.insert(format!("_{name}"), x);
+                        }
+                        (None, None) => {}
+                    }
+                }
+            }
+            continue;
+        }
+        let mut items = Vec::with_capacity(1 + more.len());
+        items.push(first);
+        items.extend(more);
+        let is_prim = items.iter().any(|s| matches!(s, Slot::Prim(..)));
+        if !is_prim {
+            let vals: Vec<Value> = items
+                .into_iter()
+                .map(|s| match s {
+                    Slot::Complex(v) => v,
+                    Slot::Prim(..) => Value::Null,
+                })
+                .collect();
+            obj.insert(name, collapse(vals, repeats));
+            continue;
+        }
+        let mut values = Vec::with_capacity(items.len());
+        let mut extras = Vec::with_capacity(items.len());
+        for s in items {
+            match s {
+                Slot::Prim(v, x) => {
+                    values.push(v.unwrap_or(Value::Null));
+                    extras.push(x.map(Value::Object).unwrap_or(Value::Null));
+                }
+                Slot::Complex(v) => {
+                    values.push(v);
+                    extras.push(Value::Null);
+                }
+            }
+        }
+        if values.iter().any(|v| !v.is_null()) {
+            obj.insert(name.clone(), collapse(values, repeats));
+        }
+        if extras.iter().any(|v| !v.is_null()) {
+            obj.insert(format!("_{name}"), collapse(extras, repeats));
+        }
+    }
 }
 
 fn collapse(mut vals: Vec<Value>, repeats: bool) -> Value {
@@ -480,7 +592,8 @@ fn typed(kind: JsonKind, v: String) -> Value {
 /// Converts a FHIR JSON resource to FHIR XML text (with an XML declaration).
 ///
 /// Elements are written in definition order when the wire model is available. Anything that
-/// is not a JSON object with a `resourceType` produces an (empty) `<Unknown>` root.
+/// is not a JSON object with a `resourceType` produces an (empty) `<Unknown>` root. The value is
+/// walked with an explicit stack, not recursion, so any value can be written whatever its depth.
 pub fn to_xml(resource: &Value) -> String {
     to_xml_with(wire_model(), resource)
 }
@@ -489,14 +602,13 @@ pub fn to_xml(resource: &Value) -> String {
 pub fn to_xml_with(model: Option<&WireModel>, resource: &Value) -> String {
     let mut out = String::with_capacity(1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let w = Writer { model };
     match resource.as_object() {
         Some(obj) => {
             let rt = obj
                 .get("resourceType")
                 .and_then(Value::as_str)
                 .unwrap_or("Unknown");
-            w.resource(rt, obj, true, &mut out);
+            Writer { model }.write(rt, obj, &mut out);
         }
         None => out.push_str(&format!("<Unknown xmlns=\"{FHIR_NS}\"/>")),
     }
@@ -507,8 +619,53 @@ struct Writer<'m> {
     model: Option<&'m WireModel>,
 }
 
-impl Writer<'_> {
-    fn resource(&self, rt: &str, obj: &Map<String, Value>, root: bool, out: &mut String) {
+/// What is left to write, last first.
+enum Work<'a, 'm> {
+    /// A nested resource (`<resource>` or `<contained>` already open).
+    Resource(&'a str, &'a Map<String, Value>),
+    /// One element: its name, its value and `_name` part, its type, and its parent's context.
+    Element {
+        name: &'a str,
+        value: Option<&'a Value>,
+        extra: Option<&'a Value>,
+        ty: Option<&'m str>,
+        ctx: Option<Rc<str>>,
+    },
+    /// The end tag of an element whose content was written.
+    Close(String),
+}
+
+impl<'m> Writer<'m> {
+    fn write<'a>(&self, rt: &str, obj: &'a Map<String, Value>, out: &mut String) {
+        let mut todo: Vec<Work<'a, 'm>> = Vec::new();
+        self.open_resource(rt, obj, true, &mut todo, out);
+        while let Some(work) = todo.pop() {
+            match work {
+                Work::Close(tag) => {
+                    out.push_str("</");
+                    out.push_str(&tag);
+                    out.push('>');
+                }
+                Work::Resource(rt, obj) => self.open_resource(rt, obj, false, &mut todo, out),
+                Work::Element {
+                    name,
+                    value,
+                    extra,
+                    ty,
+                    ctx,
+                } => self.element(name, (value, extra), ty, ctx, &mut todo, out),
+            }
+        }
+    }
+
+    fn open_resource<'a>(
+        &self,
+        rt: &str,
+        obj: &'a Map<String, Value>,
+        root: bool,
+        todo: &mut Vec<Work<'a, 'm>>,
+        out: &mut String,
+    ) {
         let rt = sanitize_name(rt);
         out.push('<');
         out.push_str(&rt);
@@ -516,20 +673,26 @@ impl Writer<'_> {
             out.push_str(&format!(" xmlns=\"{FHIR_NS}\""));
         }
         out.push('>');
-        self.children(obj, Some(&rt), true, false, out);
-        out.push_str(&format!("</{rt}>"));
+        let ctx: Rc<str> = Rc::from(rt.as_str());
+        todo.push(Work::Close(rt));
+        self.children(obj, Some(ctx), true, false, todo);
     }
 
-    /// Writes the child elements of `obj` (attributes are written by the caller).
-    fn children(
+    /// Queues the child elements of `obj` (attributes are written by the caller), in the order
+    /// they are to be written.
+    fn children<'a>(
         &self,
-        obj: &Map<String, Value>,
-        ctx: Option<&str>,
+        obj: &'a Map<String, Value>,
+        ctx: Option<Rc<str>>,
         is_resource: bool,
         is_ext: bool,
-        out: &mut String,
+        todo: &mut Vec<Work<'a, 'm>>,
     ) {
-        let mut keys: Vec<(usize, &String, &Value)> = Vec::new();
+        let info = |name: &str| match (self.model, ctx.as_deref()) {
+            (Some(m), Some(c)) => m.child(c, name),
+            _ => None,
+        };
+        let mut keys: Vec<(usize, &'a str, &'a Value)> = Vec::new();
         for (k, v) in obj {
             if k == "resourceType" || (!is_resource && k == "id") || k == "url" && is_ext {
                 continue;
@@ -543,55 +706,52 @@ impl Writer<'_> {
                 }
                 None => k.as_str(),
             };
-            let idx = match (self.model, ctx) {
-                (Some(m), Some(c)) => m.child(c, name).map(|i| i.index).unwrap_or(usize::MAX),
-                _ => usize::MAX,
-            };
+            let idx = info(name).map(|i| i.index).unwrap_or(usize::MAX);
             keys.push((idx, k, v));
         }
         keys.sort_by_key(|(i, _, _)| *i);
+        let first = todo.len();
         for (_, k, v) in keys {
-            let name = k.strip_prefix('_').unwrap_or(k);
-            let extra = if k.starts_with('_') {
-                Some(v)
-            } else {
-                obj.get(&format!("_{k}"))
+            let (name, value, extra) = match k.strip_prefix('_') {
+                Some(name) => (name, None, Some(v)),
+                None => (k, Some(v), obj.get(&format!("_{k}"))),
             };
-            let value = if k.starts_with('_') { None } else { Some(v) };
-            let ty = match (self.model, ctx) {
-                (Some(m), Some(c)) => m.child(c, name).map(|i| i.ty.to_string()),
-                _ => None,
+            let ty = info(name).map(|i| i.ty);
+            let len = |v: Option<&Value>| match v {
+                Some(Value::Array(a)) => a.len(),
+                Some(_) => 1,
+                None => 0,
             };
-            let n = value
-                .map(|v| if let Value::Array(a) = v { a.len() } else { 1 })
-                .unwrap_or(0)
-                .max(
-                    extra
-                        .map(|v| if let Value::Array(a) = v { a.len() } else { 1 })
-                        .unwrap_or(0),
-                );
-            let arr = |v: Option<&Value>, i: usize| -> Option<Value> {
+            let item = |v: Option<&'a Value>, i: usize| -> Option<&'a Value> {
                 match v {
-                    Some(Value::Array(a)) => a.get(i).cloned(),
-                    Some(x) if i == 0 => Some(x.clone()),
+                    Some(Value::Array(a)) => a.get(i),
+                    Some(x) if i == 0 => Some(x),
                     _ => None,
                 }
+                .filter(|v| !v.is_null())
             };
-            for i in 0..n {
-                let val = arr(value, i).filter(|v| !v.is_null());
-                let ext = arr(extra, i).filter(|v| !v.is_null());
-                self.element(name, val.as_ref(), ext.as_ref(), ty.as_deref(), ctx, out);
+            for i in 0..len(value).max(len(extra)) {
+                todo.push(Work::Element {
+                    name,
+                    value: item(value, i),
+                    extra: item(extra, i),
+                    ty,
+                    ctx: ctx.clone(),
+                });
             }
         }
+        // last first: the first child is popped first
+        todo[first..].reverse();
     }
 
-    fn element(
+    /// Writes one element, queueing what it contains.
+    fn element<'a>(
         &self,
-        name: &str,
-        value: Option<&Value>,
-        extra: Option<&Value>,
-        ty: Option<&str>,
-        ctx: Option<&str>,
+        name: &'a str,
+        (value, extra): (Option<&'a Value>, Option<&'a Value>),
+        ty: Option<&'m str>,
+        ctx: Option<Rc<str>>,
+        todo: &mut Vec<Work<'a, 'm>>,
         out: &mut String,
     ) {
         let name = sanitize_name(name);
@@ -609,8 +769,8 @@ impl Writer<'_> {
                     .and_then(Value::as_str)
                     .unwrap_or("Unknown");
                 out.push_str(&format!("<{name}>"));
-                self.resource(rt, o, false, out);
-                out.push_str(&format!("</{name}>"));
+                todo.push(Work::Close(name));
+                todo.push(Work::Resource(rt, o));
             }
             Some(Value::Object(o)) => {
                 out.push('<');
@@ -626,11 +786,13 @@ impl Writer<'_> {
                     }
                 }
                 out.push('>');
-                let child_ctx = ty
-                    .map(str::to_string)
-                    .or_else(|| ctx.map(|c| format!("{c}.{name}")));
-                self.children(o, child_ctx.as_deref(), false, is_ext, out);
-                out.push_str(&format!("</{name}>"));
+                let child_ctx: Option<Rc<str>> = match (ty, ctx) {
+                    (Some(t), _) => Some(Rc::from(t)),
+                    (None, Some(c)) => Some(Rc::from(format!("{c}.{name}"))),
+                    (None, None) => None,
+                };
+                todo.push(Work::Close(name));
+                self.children(o, child_ctx, false, is_ext, todo);
             }
             _ => {
                 // primitive (possibly with only an extra part)
@@ -644,16 +806,19 @@ impl Writer<'_> {
                     Some(Value::String(s)) => out.push_str(&format!(" value=\"{}\"", escape(s))),
                     Some(Value::Number(n)) => out.push_str(&format!(" value=\"{n}\"")),
                     Some(Value::Bool(b)) => out.push_str(&format!(" value=\"{b}\"")),
-                    Some(other) => {
+                    // an array or object where a primitive belongs: written as its JSON text
+                    // (serialised recursively, so only when it nests within the limit)
+                    Some(other) if super::nesting_depth(other) <= MAX_NESTING => {
                         out.push_str(&format!(" value=\"{}\"", escape(&other.to_string())))
                     }
+                    Some(_) => {}
                     None => {}
                 }
                 match eo {
                     Some(o) if o.keys().any(|k| k != "id") => {
                         out.push('>');
-                        self.children(o, Some("Element"), false, false, out);
-                        out.push_str(&format!("</{name}>"));
+                        todo.push(Work::Close(name));
+                        self.children(o, Some(Rc::from("Element")), false, false, todo);
                     }
                     _ => out.push_str("/>"),
                 }

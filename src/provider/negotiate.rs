@@ -233,6 +233,54 @@ mod tests {
         assert_eq!(response_format(None, &h), Ok(Format::Xml));
     }
 
+    /// Reads `body` as the handlers do.
+    fn read_body(body: Vec<u8>, content_type: Option<&str>) -> Result<FhirBody, ApiError> {
+        let mut req = axum::http::Request::builder().method("POST").uri("/x");
+        if let Some(ct) = content_type {
+            req = req.header(CONTENT_TYPE, ct);
+        }
+        let req = req.body(axum::body::Body::from(body)).expect("request");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(FhirBody::from_request(req, &()))
+    }
+
+    #[test]
+    fn a_body_nested_too_deep_is_a_bad_request() {
+        let deep = format!(
+            "<Parameters xmlns=\"http://hl7.org/fhir\">{}{}</Parameters>",
+            "<parameter>".repeat(5_000),
+            "</parameter>".repeat(5_000)
+        );
+        let e = read_body(deep.into_bytes(), Some("application/fhir+xml")).unwrap_err();
+        assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(e.code, ErrorCode::BadRequest);
+        assert!(e.diagnostics.contains("levels deep"), "{}", e.diagnostics);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Whatever arrives, the body is read or refused with a client error, never a panic.
+        #[test]
+        fn any_request_body_is_read_or_refused(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            prefix in proptest::sample::select(&["", "<", "{", "<Parameters xmlns=\"http://hl7.org/fhir\">", "{\"resourceType\":"][..]),
+            ct in proptest::sample::select(&[None, Some("application/fhir+json"), Some("application/fhir+xml"), Some("application/xml;charset=utf-8"), Some("text/html")][..]),
+        ) {
+            let mut body = prefix.as_bytes().to_vec();
+            body.extend(bytes);
+            match read_body(body, ct) {
+                Ok(FhirBody(v)) => proptest::prop_assert!(v.get("resourceType").is_some()),
+                Err(e) => proptest::prop_assert!(
+                    matches!(e.status().as_u16(), 400 | 415 | 422),
+                    "{}: {}", e.status(), e.diagnostics
+                ),
+            }
+        }
+    }
+
     #[test]
     fn unsupported_is_415() {
         let e = response_format(Some("_format=text/plain"), &HeaderMap::new()).unwrap_err();
