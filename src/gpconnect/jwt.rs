@@ -134,7 +134,11 @@ impl Claims {
         let mut m = Map::new();
         m.insert("iss".into(), json!(identity.issuer));
         m.insert("sub".into(), json!(identity.practitioner_id));
-        m.insert("aud".into(), json!(audience));
+        // Credentials in a service root are for reaching it, never for the provider to read in a claim.
+        m.insert(
+            "aud".into(),
+            json!(crate::redact::without_userinfo(audience)),
+        );
         m.insert("exp".into(), json!(iat + LIFETIME_SECONDS));
         m.insert("iat".into(), json!(iat));
         m.insert("reason_for_request".into(), json!(reason));

@@ -98,7 +98,8 @@ impl Client {
         }
         let request = RecordedRequest {
             method: spec.method.clone(),
-            url: url.clone(),
+            // The evidence is read by many: credentials in the service root are sent, never recorded.
+            url: crate::redact::userinfo(&url).into_owned(),
             headers: recorded_headers,
             body_info: body.as_deref().map(|b| BodyInfo::of(b.as_bytes())),
             body: body.clone(),

@@ -80,15 +80,17 @@ pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation
 /// Summary of the target for the report.
 pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
     use crate::gpconnect::Capability;
+    let shown = |c| crate::redact::userinfo(&config.service_root(c)).into_owned();
     TargetSummary {
-        foundations_url: config.service_root(Capability::Foundations),
-        structured_url: config.service_root(Capability::Structured),
-        documents_url: config.service_root(Capability::Documents),
+        foundations_url: shown(Capability::Foundations),
+        structured_url: shown(Capability::Structured),
+        documents_url: shown(Capability::Documents),
         provider_asid: config.target.provider_asid.clone(),
         provider_ods_code: config.target.provider_ods_code.clone(),
         gpconnect_version: config.target.gpconnect_version.clone(),
         structured_version: config.target.structured_version.clone(),
         embedded,
+        tls_verify: config.tls.verify,
     }
 }
 
@@ -115,7 +117,7 @@ pub async fn preflight(
         let problem = match (&exchange.response, &exchange.error) {
             (_, Some(message)) => Some(format!("no answer: {message}")),
             (Some(r), None) if r.status != 200 => {
-                Some(format!("HTTP {} to GET {}", r.status, spec.url()))
+                Some(format!("HTTP {} to GET {}", r.status, exchange.request.url))
             }
             (Some(_), None) => crate::checks::response::body_as_json(&exchange)
                 .and_then(|b| crate::checks::response::resource_type_is(&b, "CapabilityStatement"))
@@ -125,7 +127,7 @@ pub async fn preflight(
         };
         if let Some(message) = problem {
             return Err(RunError::Unreachable {
-                url: spec.url(),
+                url: exchange.request.url.clone(),
                 message,
             });
         }
