@@ -542,6 +542,7 @@ fn found_words(found: &str) -> String {
 mod env;
 mod tls;
 pub use env::environment;
+pub use tls::check as check_tls;
 
 #[cfg(test)]
 mod tests;

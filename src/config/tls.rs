@@ -132,8 +132,9 @@ fn private_key(path: &Path, pem: &[u8]) -> Result<PrivateKeyDer<'static>, Config
     })
 }
 
-/// Check every TLS file the configuration names.
-pub(super) fn check(tls: &TlsConfig) -> Result<(), ConfigError> {
+/// Check every TLS file the configuration names: each exists, is a readable file, holds PEM of the
+/// right kind, and the client key belongs to the client certificate.
+pub fn check(tls: &TlsConfig) -> Result<(), ConfigError> {
     match (&tls.client_cert, &tls.client_key) {
         (Some(_), None) => {
             return Err(invalid(

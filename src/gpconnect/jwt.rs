@@ -268,6 +268,22 @@ mod tests {
     }
 
     #[test]
+    fn the_audience_never_carries_url_credentials() {
+        let c = Claims::new(
+            &ConsumerIdentity::default(),
+            "https://user:pa55@p.example/B82617/STU3/1/gpconnect",
+            "patient/*.read",
+            REASON_DIRECT_CARE,
+            1000,
+        );
+        assert_eq!(
+            c.get("aud").unwrap(),
+            "https://p.example/B82617/STU3/1/gpconnect"
+        );
+        assert!(!c.encode().contains("pa55"));
+    }
+
+    #[test]
     fn rejects_malformed_tokens() {
         assert_eq!(
             decode_authorization("Basic abc"),

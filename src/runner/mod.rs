@@ -56,6 +56,13 @@ pub enum RunError {
     BadTags { expr: String, message: String },
     #[error("cannot read the features at {path}: {message}")]
     Features { path: PathBuf, message: String },
+    /// A feature file that is not valid Gherkin, or a scenario that could not run as written.
+    #[error("{}:{line}: {message}", path.display())]
+    FeatureSyntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("invalid configuration: {0}")]
     Config(String),
     #[error("{0}")]
@@ -496,5 +503,32 @@ mod version_tests {
         assert!(sel(&["foundations", "until:1.2.7"], "1.6.2"));
         assert!(!sel(&["foundations", "since:1.5.0"], "1.6.2"));
         assert!(sel(&["foundations"], "1.6.2"));
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::target_summary;
+    use crate::config::Config;
+
+    #[test]
+    fn the_summary_masks_url_credentials_and_records_tls_verification() {
+        let mut config = Config::default();
+        config.target.foundations_url = "https://gw:pa55@p.example/B82617/STU3/1/gpconnect".into();
+        config.target.documents_url = Some("https://token@d.example/documents".into());
+        config.tls.verify = false;
+        let s = target_summary(&config, false);
+        assert_eq!(
+            s.foundations_url,
+            "https://***:***@p.example/B82617/STU3/1/gpconnect"
+        );
+        assert_eq!(
+            s.structured_url,
+            "https://***:***@p.example/B82617/STU3/1/gpconnect/structured"
+        );
+        assert_eq!(s.documents_url, "https://***@d.example/documents");
+        assert!(!s.tls_verify);
+        config.tls.verify = true;
+        assert!(target_summary(&config, false).tls_verify);
     }
 }
