@@ -371,8 +371,14 @@ mod summary_tests {
             scenarios: vec![],
         });
         let lines = summary_lines(&report);
-        assert!(lines[0].contains("evil\\x1b]0;title\\x07.feature"), "{lines:?}");
-        assert_eq!(lines[1], "ERROR the provider said \\x1b[2K\\rPASS\nand more");
+        assert!(
+            lines[0].contains("evil\\x1b]0;title\\x07.feature"),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[1],
+            "ERROR the provider said \\x1b[2K\\rPASS\nand more"
+        );
         for line in &lines {
             assert!(
                 !line.chars().any(|c| c.is_control() && c != '\n'),

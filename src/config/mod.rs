@@ -425,20 +425,34 @@ fn check_url(key: &str, url: &str) -> Result<(), ConfigError> {
     if url.is_empty() {
         return Err(invalid(key, "is required (the provider's service root URL, e.g. https://provider.example/B82617/STU3/1/gpconnect)"));
     }
+    // Messages show the URL with any credentials masked: they end up in terminals and CI logs.
+    let shown = crate::redact::userinfo(url);
     let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid {
         key: key.into(),
-        message: format!("{url:?} is not a URL: {e}"),
+        message: format!("{shown:?} is not a URL: {e}"),
     })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // The HTTP client would turn them into an `Authorization: Basic` header beside the JWT's
+        // `Authorization: Bearer`: a request no GP Connect provider accepts.
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            message: format!(
+                "{shown:?} carries credentials (user:password@); GP Connect requests carry the JWT in \
+                 the Authorization header, so they cannot carry Basic credentials too. Remove them \
+                 from the URL: a consumer authenticates with mutual TLS (tls.client_cert, tls.client_key)"
+            ),
+        });
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("{url:?} must use http or https"),
+            message: format!("{shown:?} must use http or https"),
         });
     }
     if url.ends_with('/') {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("{url:?}: a GP Connect service root SHALL NOT end with '/'"),
+            message: format!("{shown:?}: a GP Connect service root SHALL NOT end with '/'"),
         });
     }
     Ok(())

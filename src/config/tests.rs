@@ -507,3 +507,22 @@ fn versions_parse() {
     assert_eq!(parse_version("1.2.4-beta"), Some((1, 2, 4)));
     assert_eq!(parse_version("x"), None);
 }
+
+#[test]
+fn service_roots_with_credentials_are_refused_without_showing_them() {
+    let mut c = Config::default();
+    c.target.foundations_url = "https://gw:pa55word@p.example/B82617/STU3/1/gpconnect".into();
+    let e = c.validate().unwrap_err().to_string();
+    assert!(
+        e.starts_with("target.foundations_url: \"https://***:***@p.example/B82617/STU3/1/gpconnect\" carries credentials"),
+        "{e}"
+    );
+    assert!(!e.contains("pa55word"), "{e}");
+    c.target.foundations_url = "https://p.example/gpconnect".into();
+    c.target.structured_url = Some("ftp://gw:pa55word@p.example/structured".into());
+    let e = c.validate().unwrap_err().to_string();
+    assert!(
+        e.starts_with("target.structured_url: ") && !e.contains("pa55word"),
+        "{e}"
+    );
+}

@@ -69,7 +69,7 @@ fn load_feature(path: &Path) -> Result<gherkin::Feature, RunError> {
             ),
         )
     })?;
-    if let Some((line, message)) = syntax::stepless_scenario(&feature) {
+    if let Some((line, message)) = syntax::misspelt_first_step(&feature) {
         return Err(at(line, message));
     }
     Ok(feature)
@@ -227,35 +227,46 @@ mod syntax {
         None
     }
 
-    /// A scenario with no steps of its own passes without testing anything: most often a misspelt
-    /// first step the parser took for description text.
-    pub(super) fn stepless_scenario(feature: &gherkin::Feature) -> Option<(usize, String)> {
+    /// The step keyword `word` is a slip of (`Givn`, `given`), if it is one.
+    fn step_keyword_meant(word: &str) -> Option<&'static str> {
+        STEP_KEYWORDS.iter().copied().find(|k| {
+            word != *k
+                && (word.eq_ignore_ascii_case(k)
+                    || strsim::osa_distance(&word.to_lowercase(), &k.to_lowercase())
+                        <= (k.len() / 3).max(1))
+        })
+    }
+
+    /// A scenario with no steps whose description starts like a step: its first step has a misspelt
+    /// keyword, which the parser took for description text. (A scenario with no steps at all is
+    /// reported as an error of its own when the run gets to it.)
+    pub(super) fn misspelt_first_step(feature: &gherkin::Feature) -> Option<(usize, String)> {
         let scenarios = feature
             .scenarios
             .iter()
             .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
-        for s in scenarios {
-            if !s.steps.is_empty() {
-                continue;
-            }
-            let mut message = format!("scenario {:?} has no steps", s.name);
-            let mut line = s.position.line;
-            if let Some(first) = s
+        for s in scenarios.filter(|s| s.steps.is_empty()) {
+            let Some(first) = s
                 .description
                 .as_deref()
                 .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
-            {
-                line = super::line_of(feature, first).unwrap_or(line);
-                message = format!(
-                    "{message}: {:?} was read as its description{}",
-                    first.trim(),
-                    not_gherkin(first)
-                        .split_once(" is not Gherkin here")
-                        .map(|(_, why)| why.to_string())
-                        .unwrap_or_default()
-                );
-            }
-            return Some((line, message));
+            else {
+                continue;
+            };
+            let word = first.split_whitespace().next().unwrap_or_default();
+            let Some(meant) = step_keyword_meant(word) else {
+                continue;
+            };
+            let line = super::line_of(feature, first).unwrap_or(s.position.line);
+            return Some((
+                line,
+                format!(
+                    "scenario {:?} has no steps: {:?} was read as its description; did you mean {meant}? \
+                     (a step starts with Given, When, Then, And, But or *, spelt exactly so)",
+                    s.name,
+                    first.trim()
+                ),
+            ));
         }
         None
     }
@@ -385,8 +396,18 @@ mod tests {
             ),
             "{e}"
         );
-        let e = error_of("Feature: x\n  Scenario: empty\n");
-        assert_eq!(e, "broken.feature:2: scenario \"empty\" has no steps");
+        let e = error_of("Feature: x\n  Scenario: a\n    given a thing\n");
+        assert!(e.contains("did you mean Given?"), "{e}");
+        // Prose before the steps, or no steps at all, is not a parse error (a scenario without steps
+        // is an error outcome of the run).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ok.feature");
+        std::fs::write(
+            &path,
+            "Feature: x\n  Scenario: empty\n\n  Scenario: b\n    The reason for b.\n    Given b\n",
+        )
+        .unwrap();
+        assert!(load_features(&path).is_ok());
     }
 
     #[test]
