@@ -413,3 +413,215 @@ fn earlier_reports_are_kept() {
     let dirs = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(dirs, 2, "the second run must write beside the first");
 }
+
+/// A feature whose names and step text carry terminal control sequences: a scenario that erases its own
+/// line and prints a fake PASS, and a window-title sequence.
+const HOSTILE_FEATURE: &str = "Feature: hostile \u{1b}]0;owned\u{7}\n  Scenario: fake \u{1b}[2K\rPASS\n    Given a step no definition matches \u{1b}[2K\rPASS everything\n";
+
+fn assert_inert(what: &str, text: &str) {
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "a control character reached the terminal on {what}: {text:?}"
+    );
+}
+
+#[test]
+fn provider_and_feature_text_reaches_the_terminal_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let feature = dir.path().join("hostile.feature");
+    std::fs::write(&feature, HOSTILE_FEATURE).unwrap();
+    let out = dir.path().join("r");
+    // Progress on (no -q): the failing scenario is announced as it ends.
+    let (code, stdout, err) = run(&[
+        "run",
+        "--features",
+        feature.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stdout}\n{err}");
+    assert_no_panic(&err);
+    assert_inert("stdout", &stdout);
+    assert_inert("stderr", &err);
+    assert!(err.contains("fake \\x1b[2K\\rPASS"), "{err}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_printing_not_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let feature = dir.path().join("hostile.feature");
+    std::fs::write(&feature, HOSTILE_FEATURE).unwrap();
+    // As `gpc-assure run ... | head -0`: the reader is gone before anything is printed.
+    let mut child = bin()
+        .args([
+            "run",
+            "--features",
+            feature.to_str().unwrap(),
+            "--out",
+            dir.path().join("r").to_str().unwrap(),
+            "-q",
+        ])
+        .env_remove("RUST_BACKTRACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_no_panic(&err);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the exit status is the run's verdict: {err}"
+    );
+    assert!(dir.path().join("r/results.json").exists());
+}
+
+#[test]
+fn misspelt_variables_and_mistyped_values_stop_the_run_with_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let output = bin()
+        .args([
+            "run",
+            "--features",
+            &features(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("GPC_ASSURE_TSL_VERIFY", "false")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "GPC_ASSURE_TSL_VERIFY: is not a setting; did you mean GPC_ASSURE_TLS_VERIFY?"
+        ),
+        "{err}"
+    );
+    let output = bin()
+        .args([
+            "run",
+            "--features",
+            &features(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("GPC_ASSURE_HTTP_CONCURRENCY", "four")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("GPC_ASSURE_HTTP_CONCURRENCY=four: expected a whole number"),
+        "{err}"
+    );
+
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[target]\nfoundations_url = \"https://p.example/gpconnect\"\n[http]\nconcurrency = \"four\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["run", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: http.concurrency: expected an integer of 0 or more, found a string \"four\" (line 4)",
+            cfg.display()
+        )),
+        "{err}"
+    );
+    assert_no_panic(&err);
+}
+
+#[test]
+fn tls_mistakes_name_the_setting_the_file_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[target]\nfoundations_url = \"https://p.example/gpconnect\"\n[tls]\nca_file = {:?}\n",
+            dir.path().display().to_string()
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["run", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("tls.ca_file: ") && err.contains("is a directory"),
+        "{err}"
+    );
+    assert!(!err.contains("builder error"), "{err}");
+
+    let fixtures = format!("{}/tests/fixtures/tls", env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(
+        &cfg,
+        format!(
+            "[target]\nfoundations_url = \"https://p.example/gpconnect\"\n[tls]\nclient_cert = \"{fixtures}/client.pem\"\nclient_key = \"{fixtures}/other-key.pem\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["run", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("tls.client_key: the private key in")
+            && err.contains("does not belong to the certificate"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_malformed_feature_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.feature");
+    std::fs::write(
+        &bad,
+        "Feature: x\n  Scenario: a\n    Given a thing\n    Thn another\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&[
+        "run",
+        "--features",
+        bad.to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("bad.feature:4: \"Thn another\" is not Gherkin here; did you mean Then?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_service_root_with_credentials_is_refused_without_printing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, err) = run(&[
+        "run",
+        "--target",
+        "http://gateway:pa55word@127.0.0.1:9/B82617/STU3/1/gpconnect",
+        "--features",
+        &features(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, 2, "{stdout}\n{err}");
+    assert_no_panic(&err);
+    assert!(
+        err.contains("target.foundations_url: \"http://***:***@127.0.0.1:9/B82617/STU3/1/gpconnect\" carries credentials"),
+        "{err}"
+    );
+    for text in [&stdout, &err] {
+        assert!(
+            !text.contains("pa55word") && !text.contains("gateway"),
+            "{text}"
+        );
+    }
+}

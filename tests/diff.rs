@@ -162,3 +162,28 @@ fn cli_exits_2_with_a_sentence_for_unreadable_input() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn scenario_names_from_the_reports_reach_the_terminal_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("results.json");
+    let text = std::fs::read_to_string(fixture("new").join("results.json")).unwrap();
+    std::fs::write(
+        &hostile,
+        text.replace(
+            "\"Reading a patient by logical id\"",
+            "\"Reading a patient by logical id\\u001b[2K\\rPASS\"",
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(&[fixture("old").as_os_str(), hostile.as_os_str()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("Reading a patient by logical id\\x1b[2K\\rPASS"),
+        "{out}"
+    );
+    assert!(
+        !out.chars().any(|c| c.is_control() && c != '\n'),
+        "a control character reached the terminal: {out:?}"
+    );
+}

@@ -22,6 +22,7 @@ fn target() -> TargetSummary {
         gpconnect_version: "1.2.7".into(),
         structured_version: "1.6.0".into(),
         embedded: false,
+        tls_verify: true,
     }
 }
 
@@ -1022,4 +1023,66 @@ fn json_requirements_carry_rule_level_citation_and_coverage() {
     assert_eq!(get("STR-MIG-01")["coverage"], "not_run");
     assert_eq!(get("STR-MIG-01")["versions"]["since"], "1.6.0");
     assert_eq!(get("XC-JWT-07")["level"], "should");
+}
+
+// ------------------------------------------------------------------------------------------------
+// Weaker evidence: the provider's certificate not verified
+// ------------------------------------------------------------------------------------------------
+
+/// `(name, value)` of every `<property>` in junit.xml, in document order.
+fn junit_properties(xml: &str) -> Vec<(String, String)> {
+    let mut reader = Reader::from_str(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().expect("junit.xml is well-formed XML") {
+            Event::Eof => break,
+            Event::Empty(e) | Event::Start(e) if e.name().as_ref() == b"property" => {
+                let a = attrs(&e);
+                out.push((attr(&a, "name").to_string(), attr(&a, "value").to_string()));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn unverified_tls_is_flagged_in_every_report() {
+    let mut r = mixed_report();
+    r.target.tls_verify = false;
+
+    let html = report::html::render(&r).unwrap();
+    let header = &html[..html.find("<main>").expect("a main element")];
+    assert!(
+        header.contains("TLS not verified") && header.contains("tls.verify = false"),
+        "the page header must warn that the certificate was not checked"
+    );
+    assert!(html.contains("not verified</span>"));
+
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(v["target"]["tls_verify"], false);
+
+    let xml = report::junit::render(&r);
+    let props = junit_properties(&xml);
+    let tls: Vec<&str> = props
+        .iter()
+        .filter(|(k, _)| k == "tls.verify")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(tls, ["false", "false"], "one per feature suite: {xml}");
+}
+
+#[test]
+fn verified_tls_raises_no_warning() {
+    let r = mixed_report();
+    let html = report::html::render(&r).unwrap();
+    assert!(!html.contains("TLS not verified"));
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(v["target"]["tls_verify"], true);
+    let props = junit_properties(&report::junit::render(&r));
+    assert!(props.contains(&("tls.verify".to_string(), "true".to_string())));
+    assert!(props.contains(&(
+        "target.foundations_url".to_string(),
+        "https://provider.example/B82617/STU3/1/gpconnect/fhir".to_string()
+    )));
 }

@@ -37,7 +37,13 @@ pub fn run(args: DiffArgs) -> ExitCode {
         Err(e) => return unreadable("NEW", &e),
     };
     let d = diff::compare(old, new);
-    print!("{}", diff::render_text(&d));
+    // Scenario names and messages come from the reports compared: printed inert, and a closed pipe
+    // ends the printing, not the command.
+    let text = diff::render_text(&d);
+    crate::terminal::outln(format_args!(
+        "{}",
+        crate::terminal::inert(text.trim_end_matches('\n'))
+    ));
     if let Some(path) = &args.html {
         if let Err(e) = std::fs::write(path, diff::render_html(&d)) {
             eprintln!(
@@ -46,7 +52,10 @@ pub fn run(args: DiffArgs) -> ExitCode {
             );
             return ExitCode::from(2);
         }
-        println!("HTML comparison written to {}", path.display());
+        crate::terminal::outln(format_args!(
+            "HTML comparison written to {}",
+            path.display()
+        ));
     }
     ExitCode::from(d.exit_code())
 }

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::proof::{self, ProofOptions};
+use crate::proof::{self, FaultVerdict, ProofOptions};
 use crate::provider::Fault;
 use crate::runner::{self, Stop};
+use crate::terminal::{inert, inert_line, outln};
 
 /// Arguments of `prove`.
 #[derive(Debug, clap::Args)]
@@ -73,24 +74,7 @@ pub async fn run(args: ProveArgs) -> ExitCode {
     );
     let result = proof::prove_until(&options, &stop, |v| {
         if !json {
-            let mark = if v.caught() { "caught" } else { "MISSED" };
-            let mut line = format!(
-                "{mark:<7} {:<42} {:>4} scenarios red  by {}",
-                v.fault,
-                v.failed_scenarios,
-                if v.caught_by.is_empty() {
-                    "-".to_string()
-                } else {
-                    v.caught_by.join(" ")
-                }
-            );
-            if !v.missed_requirements.is_empty() {
-                line.push_str(&format!("  NOT BY {}", v.missed_requirements.join(" ")));
-            }
-            if !v.collateral.is_empty() {
-                line.push_str(&format!("  (collateral: {})", v.collateral.join(" ")));
-            }
-            println!("{line}");
+            outln(format_args!("{}", verdict_line(v)));
         }
     })
     .await;
@@ -98,13 +82,14 @@ pub async fn run(args: ProveArgs) -> ExitCode {
     let proof = match result {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", inert(&e.to_string()));
             return ExitCode::from(2);
         }
     };
     if json {
+        // JSON escapes every control character itself.
         match serde_json::to_string_pretty(&proof) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln(format_args!("{s}")),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
@@ -112,18 +97,18 @@ pub async fn run(args: ProveArgs) -> ExitCode {
         }
     } else {
         for f in &proof.baseline_failures {
-            println!("BASELINE FAIL {f}");
+            outln(format_args!("BASELINE FAIL {}", inert_line(f)));
         }
         let caught = proof.verdicts.iter().filter(|v| v.caught()).count();
         if let Some(reason) = proof.stopped {
-            println!(
+            outln(format_args!(
                 "PROOF INCOMPLETE ({reason}): {} of {} faults tried ({caught} caught) before the proof was stopped",
                 proof.verdicts.len(),
                 options.faults.len(),
-            );
+            ));
             return ExitCode::from(EXIT_INTERRUPTED);
         }
-        println!(
+        outln(format_args!(
             "{}: {} of {} faults caught by every requirement they declare; {} scenarios green against the conformant provider",
             if proof.holds() {
                 "PROOF HOLDS"
@@ -133,10 +118,53 @@ pub async fn run(args: ProveArgs) -> ExitCode {
             caught,
             proof.verdicts.len(),
             proof.baseline_scenarios - proof.baseline_failures.len()
-        );
+        ));
     }
     if proof.stopped.is_some() {
         return ExitCode::from(EXIT_INTERRUPTED);
     }
     ExitCode::from(if proof.holds() { 0 } else { 1 })
+}
+
+/// One fault's line of the proof table. Requirement ids come from feature tags: made inert.
+fn verdict_line(v: &FaultVerdict) -> String {
+    let mark = if v.caught() { "caught" } else { "MISSED" };
+    let mut line = format!(
+        "{mark:<7} {:<42} {:>4} scenarios red  by {}",
+        v.fault,
+        v.failed_scenarios,
+        if v.caught_by.is_empty() {
+            "-".to_string()
+        } else {
+            v.caught_by.join(" ")
+        }
+    );
+    if !v.missed_requirements.is_empty() {
+        line.push_str(&format!("  NOT BY {}", v.missed_requirements.join(" ")));
+    }
+    if !v.collateral.is_empty() {
+        line.push_str(&format!("  (collateral: {})", v.collateral.join(" ")));
+    }
+    inert_line(&line).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirement_ids_from_features_are_printed_inert() {
+        let v = FaultVerdict {
+            fault: "patient-read-500".into(),
+            declared: vec!["FND-PAT-READ-01".into()],
+            failed_scenarios: 1,
+            caught_by: vec!["FND-PAT-READ-01\u{1b}[2K\rcaught".into()],
+            missed_requirements: vec![],
+            collateral: vec!["X\u{7}".into()],
+        };
+        let line = verdict_line(&v);
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+        assert!(line.contains("FND-PAT-READ-01\\x1b[2K\\rcaught"), "{line}");
+        assert!(line.contains("(collateral: X\\x07)"), "{line}");
+    }
 }

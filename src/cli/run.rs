@@ -62,15 +62,15 @@ pub async fn run(args: RunArgs) -> ExitCode {
     match execute(args).await {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", crate::terminal::inert(&message));
             ExitCode::from(EXIT_NOT_RUN)
         }
     }
 }
 
 async fn execute(args: RunArgs) -> Result<u8, String> {
-    let mut config =
-        Config::load(args.config.as_deref(), std::env::vars()).map_err(|e| e.to_string())?;
+    let env = crate::config::environment().map_err(|e| e.to_string())?;
+    let mut config = Config::load(args.config.as_deref(), env).map_err(|e| e.to_string())?;
     if let Some(url) = &args.target {
         config.target.foundations_url = url.trim_end_matches('/').to_string();
     }
@@ -176,13 +176,17 @@ async fn run_into(
         .map_err(|e| format!("cannot write the reports to {}: {e}", out.display()))?;
     print_summary(&report);
     if let Some(stopped) = &report.stopped {
-        println!("STOPPED ({}): {}", stopped.reason, stopped.message);
+        crate::terminal::outln(format_args!(
+            "STOPPED ({}): {}",
+            stopped.reason,
+            crate::terminal::inert(&stopped.message)
+        ));
     }
-    println!(
+    crate::terminal::outln(format_args!(
         "Reports: {} (also junit.xml, results.json, {})",
         written.html.display(),
         report::EVIDENCE_FILE
-    );
+    ));
     Ok(report.verdict().exit_code())
 }
 
@@ -289,8 +293,19 @@ fn try_claim(dir: &Path) -> std::io::Result<Option<ClaimedDir>> {
     }
 }
 
-/// One line per feature and a total.
+/// One line per feature and a total, on standard output (a closed pipe ends the printing, not the
+/// command).
 pub fn print_summary(report: &RunReport) {
+    for line in summary_lines(report) {
+        crate::terminal::outln(format_args!("{line}"));
+    }
+}
+
+/// The lines of [`print_summary`]. Feature paths and run errors can carry feature or provider text:
+/// their control characters are spelt out.
+pub fn summary_lines(report: &RunReport) -> Vec<String> {
+    use crate::terminal::{inert, inert_line};
+    let mut out = Vec::new();
     for f in &report.features {
         let verdict = match f.verdict() {
             Status::Passed => "PASS",
@@ -309,18 +324,18 @@ pub fn print_summary(report: &RunReport) {
                 others.push_str(&format!(" {n:>4} {what}"));
             }
         }
-        println!(
+        out.push(format!(
             "{verdict}  {:<44} {:>4} passed {:>4} failed{others}",
-            f.path,
+            inert_line(&f.path),
             f.passed(),
             f.failed()
-        );
+        ));
     }
     for e in &report.run_errors {
-        println!("ERROR {e}");
+        out.push(format!("ERROR {}", inert(e)));
     }
     let t = report.totals();
-    println!(
+    out.push(format!(
         "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable; {} requests in {:.2}s",
         report.verdict().label(),
         t.scenarios,
@@ -331,5 +346,44 @@ pub fn print_summary(report: &RunReport) {
         t.not_applicable,
         t.requests,
         report.duration_ms / 1000.0
-    );
+    ));
+    out
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+    use crate::report::FeatureResult;
+
+    #[test]
+    fn feature_paths_and_run_errors_are_printed_inert() {
+        let config = Config::default();
+        let mut report = RunReport::not_run(
+            runner::target_summary(&config, false),
+            None,
+            "the provider said \u{1b}[2K\rPASS\nand more".into(),
+        );
+        report.features.push(FeatureResult {
+            name: "x".into(),
+            path: "evil\u{1b}]0;title\u{7}.feature".into(),
+            tags: vec![],
+            description: None,
+            scenarios: vec![],
+        });
+        let lines = summary_lines(&report);
+        assert!(
+            lines[0].contains("evil\\x1b]0;title\\x07.feature"),
+            "{lines:?}"
+        );
+        assert_eq!(
+            lines[1],
+            "ERROR the provider said \\x1b[2K\\rPASS\nand more"
+        );
+        for line in &lines {
+            assert!(
+                !line.chars().any(|c| c.is_control() && c != '\n'),
+                "{line:?}"
+            );
+        }
+    }
 }

@@ -246,65 +246,91 @@ impl Default for TlsConfig {
 /// A configuration problem, worded for the user.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read the config file {path}: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("config file {path}: {message}")]
+    /// A file (or the file merged with the environment) that does not parse or has a key of the wrong
+    /// type; `message` names the key.
+    #[error("{path}: {message}")]
     Parse { path: String, message: String },
-    #[error("environment variable {var}: {message}")]
-    Env { var: String, message: String },
+    /// `GPC_ASSURE_*` variable with an unknown name or a value of the wrong kind.
+    #[error("{var}{}: {message}", value.as_deref().map(|v| format!("={v}")).unwrap_or_default())]
+    Env {
+        var: String,
+        /// The value, shown when it is the problem (never for a name that is unknown: it could be a
+        /// secret meant for another setting).
+        value: Option<String>,
+        message: String,
+    },
     #[error("{key}: {message}")]
     Invalid { key: String, message: String },
 }
 
 impl Config {
-    /// Parse TOML text (named `origin` in errors), without environment overrides.
+    /// Parse TOML text (named `origin` in errors), without environment overrides. A key of the wrong
+    /// type is named with its section and line: `t.toml: http.concurrency: expected an integer, found
+    /// a string "four" (line 3)`.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        let value: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError::Parse {
+        let parsed = toml::Deserializer::parse(text).map_err(|e| ConfigError::Parse {
+            path: origin.into(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        serde_path_to_error::deserialize(parsed).map_err(|e| {
+            let line = e
+                .inner()
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let mut message = describe(&e.path().to_string(), e.inner().message());
+            if let Some(line) = line {
+                message.push_str(&format!(" (line {line})"));
+            }
+            ConfigError::Parse {
                 path: origin.into(),
-                message: e.to_string(),
-            })?;
-        Self::from_table(value, origin)
+                message,
+            }
+        })
     }
 
-    fn from_table(table: toml::Table, origin: &str) -> Result<Config, ConfigError> {
-        let config: Config =
-            toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| ConfigError::Parse {
-                    path: origin.into(),
-                    message: e.message().to_string(),
-                })?;
-        Ok(config)
-    }
-
-    /// Load from an optional file, then apply `GPC_ASSURE_*` variables from `env`.
+    /// Load from an optional file, then apply `GPC_ASSURE_*` variables from `env` (see
+    /// [`environment`] for the process's own).
     pub fn load(
         path: Option<&Path>,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let (mut table, origin) = match path {
+        let (from_file, mut table, origin) = match path {
             Some(p) => {
                 let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
                     path: p.to_path_buf(),
                     source,
                 })?;
-                let t: toml::Table =
+                let origin = p.display().to_string();
+                // The file alone first, so its mistakes are reported with their lines.
+                let config = Config::from_toml_str(&text, &origin)?;
+                let table: toml::Table =
                     text.parse()
                         .map_err(|e: toml::de::Error| ConfigError::Parse {
-                            path: p.display().to_string(),
-                            message: e.to_string(),
+                            path: origin.clone(),
+                            message: e.to_string().trim_end().to_string(),
                         })?;
-                (t, p.display().to_string())
+                (config, table, origin)
             }
-            None => (toml::Table::new(), "defaults".to_string()),
+            None => (
+                Config::default(),
+                toml::Table::new(),
+                "the default configuration".to_string(),
+            ),
         };
-        apply_env(&mut table, env)?;
-        Self::from_table(table, &origin)
+        if env::apply(&mut table, env)? == 0 {
+            return Ok(from_file);
+        }
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            ConfigError::Parse {
+                path: format!("{origin} with the {ENV_PREFIX}* variables"),
+                message: describe(&e.path().to_string(), e.inner().message()),
+            }
+        })
     }
 
     /// Check values that TOML types alone cannot.
@@ -356,35 +382,7 @@ impl Config {
         if self.http.evidence_body_bytes < 256 {
             return Err(invalid("http.evidence_body_bytes", "must be at least 256"));
         }
-        match (&self.tls.client_cert, &self.tls.client_key) {
-            (Some(_), None) => {
-                return Err(invalid(
-                    "tls.client_key",
-                    "is required when tls.client_cert is set",
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(invalid(
-                    "tls.client_cert",
-                    "is required when tls.client_key is set",
-                ))
-            }
-            _ => {}
-        }
-        for (key, p) in [
-            ("tls.ca_file", &self.tls.ca_file),
-            ("tls.client_cert", &self.tls.client_cert),
-            ("tls.client_key", &self.tls.client_key),
-        ] {
-            if let Some(p) = p {
-                if !p.is_file() {
-                    return Err(ConfigError::Invalid {
-                        key: key.into(),
-                        message: format!("file {} does not exist", p.display()),
-                    });
-                }
-            }
-        }
+        tls::check(&self.tls)?;
         Ok(())
     }
 
@@ -405,12 +403,14 @@ impl Config {
         }
     }
 
-    /// The JWT audience for a capability.
+    /// The JWT audience for a capability: the service root without any credentials it carries.
     pub fn audience(&self, capability: Capability) -> String {
-        self.target
+        let audience = self
+            .target
             .jwt_audience
             .clone()
-            .unwrap_or_else(|| self.service_root(capability))
+            .unwrap_or_else(|| self.service_root(capability));
+        crate::redact::without_userinfo(&audience).into_owned()
     }
 }
 
@@ -425,20 +425,34 @@ fn check_url(key: &str, url: &str) -> Result<(), ConfigError> {
     if url.is_empty() {
         return Err(invalid(key, "is required (the provider's service root URL, e.g. https://provider.example/B82617/STU3/1/gpconnect)"));
     }
+    // Messages show the URL with any credentials masked: they end up in terminals and CI logs.
+    let shown = crate::redact::userinfo(url);
     let parsed = reqwest::Url::parse(url).map_err(|e| ConfigError::Invalid {
         key: key.into(),
-        message: format!("{url:?} is not a URL: {e}"),
+        message: format!("{shown:?} is not a URL: {e}"),
     })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // The HTTP client would turn them into an `Authorization: Basic` header beside the JWT's
+        // `Authorization: Bearer`: a request no GP Connect provider accepts.
+        return Err(ConfigError::Invalid {
+            key: key.into(),
+            message: format!(
+                "{shown:?} carries credentials (user:password@); GP Connect requests carry the JWT in \
+                 the Authorization header, so they cannot carry Basic credentials too. Remove them \
+                 from the URL: a consumer authenticates with mutual TLS (tls.client_cert, tls.client_key)"
+            ),
+        });
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("{url:?} must use http or https"),
+            message: format!("{shown:?} must use http or https"),
         });
     }
     if url.ends_with('/') {
         return Err(ConfigError::Invalid {
             key: key.into(),
-            message: format!("{url:?}: a GP Connect service root SHALL NOT end with '/'"),
+            message: format!("{shown:?}: a GP Connect service root SHALL NOT end with '/'"),
         });
     }
     Ok(())
@@ -450,73 +464,99 @@ pub use duration::parse_duration;
 /// Versions are a protocol fact; re-exported here for the settings that name one.
 pub use crate::gpconnect::version::parse_version;
 
-/// Apply `GPC_ASSURE_<SECTION>_<KEY>=value` overrides. Section and key are matched case-insensitively
-/// against the known sections; `data` takes `GPC_ASSURE_DATA_<KIND>_<ALIAS>`.
-fn apply_env(
-    table: &mut toml::Table,
-    env: impl IntoIterator<Item = (String, String)>,
-) -> Result<(), ConfigError> {
-    const SECTIONS: [&str; 5] = ["target", "consumer", "data", "http", "tls"];
-    let mut vars: Vec<(String, String)> = env
-        .into_iter()
-        .filter(|(k, _)| k.starts_with(ENV_PREFIX))
-        .collect();
-    vars.sort();
-    for (var, value) in vars {
-        let rest = var[ENV_PREFIX.len()..].to_ascii_lowercase();
-        let Some(section) = SECTIONS.iter().find(|s| rest.starts_with(&format!("{s}_"))) else {
-            continue;
+/// A serde message about the key at `path`, in the words of a config file: `expected an integer,
+/// found a string "four"` rather than `invalid type: string "four", expected usize`.
+fn describe(path: &str, message: &str) -> String {
+    let at = if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!("{path}: ")
+    };
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (name, known) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let name = name.trim_matches('`');
+        let known: Vec<&str> = known
+            .trim_start_matches("one of ")
+            .split(", ")
+            .map(|k| k.trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let section = path
+            .rsplit_once('.')
+            .map(|(section, _)| section)
+            .unwrap_or(if path.ends_with(name) { "" } else { path });
+        let place = if section.is_empty() || section == "." {
+            "at the top level".to_string()
+        } else {
+            format!("in [{section}]")
         };
-        let key = rest[section.len() + 1..].to_string();
-        let entry = table
-            .entry(section.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        let Some(section_table) = entry.as_table_mut() else {
-            return Err(ConfigError::Env {
-                var,
-                message: format!("[{section}] in the config file is not a table"),
-            });
-        };
-        if *section == "data" {
-            let kinds = ["patients", "organizations", "practitioners", "locations"];
-            let Some(kind) = kinds.iter().find(|k| key.starts_with(&format!("{k}_"))) else {
-                return Err(ConfigError::Env {
-                    var,
-                    message: format!(
-                        "expected GPC_ASSURE_DATA_<{}>_<ALIAS>",
-                        kinds.join("|").to_uppercase()
-                    ),
-                });
-            };
-            // Aliases keep the case the user wrote in the variable name after the kind.
-            let alias = var[ENV_PREFIX.len() + "data_".len() + kind.len() + 1..].to_string();
-            let kind_table = section_table
-                .entry(kind.to_string())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            if let Some(t) = kind_table.as_table_mut() {
-                t.insert(alias, toml::Value::String(value));
-            }
-            continue;
-        }
-        section_table.insert(key, env_value(&value));
+        let guess = known
+            .iter()
+            .map(|k| (strsim::osa_distance(name, k), *k))
+            .filter(|(d, k)| *d <= (k.len() / 4).max(2))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, k)| format!("did you mean {k}? "))
+            .unwrap_or_default();
+        return format!(
+            "unknown key {name:?} {place}; {guess}known keys: {}",
+            known.join(", ")
+        );
     }
-    Ok(())
+    let kind_error = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "));
+    if let Some((found, expected)) = kind_error.and_then(|m| m.rsplit_once(", expected ")) {
+        return format!(
+            "{at}expected {}, found {}",
+            expected_words(expected),
+            found_words(found)
+        );
+    }
+    format!("{at}{message}")
 }
 
-/// Environment values are strings; numbers and booleans are typed so they land in numeric/boolean keys.
-fn env_value(raw: &str) -> toml::Value {
-    if let Ok(i) = raw.parse::<i64>() {
-        // ASIDs are digit strings: keep long digit runs as strings.
-        if raw.len() < 10 {
-            return toml::Value::Integer(i);
-        }
-    }
-    match raw {
-        "true" => toml::Value::Boolean(true),
-        "false" => toml::Value::Boolean(false),
-        _ => toml::Value::String(raw.to_string()),
+fn expected_words(expected: &str) -> &str {
+    match expected {
+        "usize" | "u8" | "u16" | "u32" | "u64" => "an integer of 0 or more",
+        "isize" | "i8" | "i16" | "i32" | "i64" => "an integer",
+        "a boolean" => "true or false",
+        "a string" | "path string" => "a string in quotes",
+        "a sequence" => "an array",
+        e if e.starts_with("struct ") || e == "a map" => "a table",
+        e => e,
     }
 }
+
+fn found_words(found: &str) -> String {
+    let (kind, value) = match found.split_once(' ') {
+        Some((kind, value)) => (kind, value.trim_matches('`')),
+        None => (found, ""),
+    };
+    let kind = match kind {
+        "string" => "a string",
+        "integer" => "an integer",
+        "boolean" => "a boolean",
+        "floating" => {
+            return format!(
+                "a decimal number {}",
+                value.trim_start_matches("point ").trim_matches('`')
+            )
+        }
+        "map" => "a table",
+        "sequence" => "an array",
+        other => other,
+    };
+    if value.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} {value}")
+    }
+}
+
+mod env;
+mod tls;
+pub use env::environment;
+pub use tls::check as check_tls;
 
 #[cfg(test)]
 mod tests;

@@ -134,7 +134,11 @@ impl Claims {
         let mut m = Map::new();
         m.insert("iss".into(), json!(identity.issuer));
         m.insert("sub".into(), json!(identity.practitioner_id));
-        m.insert("aud".into(), json!(audience));
+        // Credentials in a service root are for reaching it, never for the provider to read in a claim.
+        m.insert(
+            "aud".into(),
+            json!(crate::redact::without_userinfo(audience)),
+        );
         m.insert("exp".into(), json!(iat + LIFETIME_SECONDS));
         m.insert("iat".into(), json!(iat));
         m.insert("reason_for_request".into(), json!(reason));
@@ -261,6 +265,22 @@ mod tests {
             300
         );
         assert_eq!(decoded["sub"], decoded["requesting_practitioner"]["id"]);
+    }
+
+    #[test]
+    fn the_audience_never_carries_url_credentials() {
+        let c = Claims::new(
+            &ConsumerIdentity::default(),
+            "https://user:pa55@p.example/B82617/STU3/1/gpconnect",
+            "patient/*.read",
+            REASON_DIRECT_CARE,
+            1000,
+        );
+        assert_eq!(
+            c.get("aud").unwrap(),
+            "https://p.example/B82617/STU3/1/gpconnect"
+        );
+        assert!(!c.encode().contains("pa55"));
     }
 
     #[test]

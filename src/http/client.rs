@@ -28,6 +28,9 @@ pub enum TransportError {
     },
     #[error("cannot build the HTTP client: {0}")]
     Build(String),
+    /// A TLS setting that cannot be used (the sentence names the setting, the file and the fix).
+    #[error("{0}")]
+    Tls(String),
 }
 
 /// Sends requests to one provider.
@@ -52,9 +55,16 @@ impl Client {
             .no_proxy()
             .pool_max_idle_per_host(32);
         builder = apply_tls(builder, &config.tls)?;
-        let inner = builder
-            .build()
-            .map_err(|e| TransportError::Build(e.to_string()))?;
+        let inner = builder.build().map_err(|e| {
+            // reqwest says only "builder error"; the cause is in its sources.
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            TransportError::Build(message)
+        })?;
         Ok(Client {
             inner,
             max_response_bytes,
@@ -98,7 +108,8 @@ impl Client {
         }
         let request = RecordedRequest {
             method: spec.method.clone(),
-            url: url.clone(),
+            // The evidence is read by many: credentials in the service root are sent, never recorded.
+            url: crate::redact::userinfo(&url).into_owned(),
             headers: recorded_headers,
             body_info: body.as_deref().map(|b| BodyInfo::of(b.as_bytes())),
             body: body.clone(),
@@ -297,6 +308,9 @@ fn apply_tls(
     mut builder: reqwest::ClientBuilder,
     tls: &TlsConfig,
 ) -> Result<reqwest::ClientBuilder, TransportError> {
+    // The files are checked as the configuration is (exists, is a file, PEM of the right kind, the key
+    // belongs to the certificate) so every caller gets a sentence naming the setting and the fix.
+    crate::config::check_tls(tls).map_err(|e| TransportError::Tls(e.to_string()))?;
     if !tls.verify {
         builder = builder.danger_accept_invalid_certs(true);
     }
@@ -334,6 +348,7 @@ fn apply_tls(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gpconnect::Interaction;
     use std::io::Write;
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -371,5 +386,37 @@ mod tests {
         assert!(carries_text(None));
         assert!(!carries_text(Some("application/pdf")));
         assert!(!carries_text(Some("image/png")));
+    }
+
+    #[tokio::test]
+    async fn credentials_in_the_service_root_are_not_recorded_nor_sent_in_the_token() {
+        let mut config = Config::default();
+        // Nothing listens on the discard port: the exchange is recorded with its transport error.
+        config.target.foundations_url = "http://alice:s3cret@127.0.0.1:9/gpconnect".into();
+        config.http.timeout_seconds = 2;
+        let client = Client::new(&config).unwrap();
+        let spec = RequestSpec::new(&config, Interaction::Metadata, None);
+        let exchange = client.send(&spec).await;
+        assert_eq!(
+            exchange.request.url,
+            "http://***:***@127.0.0.1:9/gpconnect/metadata"
+        );
+        let claims = exchange.request.jwt_claims.as_ref().unwrap();
+        assert_eq!(claims["aud"], "http://127.0.0.1:9/gpconnect");
+        let everything = serde_json::to_string(&exchange).unwrap();
+        assert!(!everything.contains("s3cret"), "{everything}");
+        assert!(!everything.contains("alice"), "{everything}");
+    }
+
+    #[test]
+    fn tls_mistakes_are_sentences_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::default();
+        config.tls.ca_file = Some(dir.path().to_path_buf());
+        let e = Client::new(&config).unwrap_err().to_string();
+        assert!(
+            e.starts_with("tls.ca_file: ") && e.contains("is a directory"),
+            "{e}"
+        );
     }
 }

@@ -40,8 +40,9 @@ pub fn render(report: &RunReport) -> String {
         seconds(report.duration_ms),
         escape_attr(&report.started_at),
     );
+    let properties = suite_properties(report);
     if !report.run_errors.is_empty() {
-        write_run_errors(&mut out, report);
+        write_run_errors(&mut out, report, &properties);
     }
     if let Some(stopped) = &report.stopped {
         let _ = writeln!(
@@ -56,20 +57,31 @@ pub fn render(report: &RunReport) -> String {
         );
     }
     for feature in &report.features {
-        write_feature(&mut out, feature, &report.started_at);
+        write_feature(&mut out, feature, &report.started_at, &properties);
     }
     out.push_str("</testsuites>\n");
     out
 }
 
+/// The `<properties>` of every suite: how the target was reached. `tls.verify` is `false` when the
+/// provider's certificate was not checked, which a CI gate may refuse as evidence.
+fn suite_properties(report: &RunReport) -> String {
+    format!(
+        "    <properties>\n      <property name=\"target.foundations_url\" value=\"{}\"/>\n      <property name=\"tls.verify\" value=\"{}\"/>\n    </properties>\n",
+        escape_attr(&report.target.foundations_url),
+        report.target.tls_verify,
+    )
+}
+
 /// Run errors as one suite of `<error>` test cases.
-fn write_run_errors(out: &mut String, report: &RunReport) {
+fn write_run_errors(out: &mut String, report: &RunReport, properties: &str) {
     let n = report.run_errors.len();
     let _ = writeln!(
         out,
         "  <testsuite name=\"run errors\" tests=\"{n}\" failures=\"0\" errors=\"{n}\" skipped=\"0\" time=\"0\" timestamp=\"{}\">",
         escape_attr(&report.started_at),
     );
+    out.push_str(properties);
     for (i, e) in report.run_errors.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -83,7 +95,7 @@ fn write_run_errors(out: &mut String, report: &RunReport) {
     out.push_str("  </testsuite>\n");
 }
 
-fn write_feature(out: &mut String, f: &FeatureResult, timestamp: &str) {
+fn write_feature(out: &mut String, f: &FeatureResult, timestamp: &str, properties: &str) {
     let skipped = f.count(Status::Inconclusive) + f.count(Status::NotApplicable);
     let errors = f.count(Status::Error);
     // Scenarios may run concurrently, so the suite time is the sum of its scenarios' times (the
@@ -101,6 +113,7 @@ fn write_feature(out: &mut String, f: &FeatureResult, timestamp: &str) {
         escape_attr(timestamp),
         escape_attr(&f.path),
     );
+    out.push_str(properties);
     for (s, name) in f.scenarios.iter().zip(names::of_feature(f)) {
         write_scenario(out, f, s, &name);
     }

@@ -114,6 +114,10 @@ pub struct TargetSummary {
     pub structured_version: String,
     /// Whether the target was the embedded reference provider.
     pub embedded: bool,
+    /// Whether the provider's TLS certificate was verified (`tls.verify`). A run that did not verify it
+    /// cannot tell the provider from anything answering in its place: weaker evidence, flagged in every
+    /// report.
+    pub tls_verify: bool,
 }
 
 /// Scenario counts, one per outcome.

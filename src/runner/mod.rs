@@ -56,6 +56,13 @@ pub enum RunError {
     BadTags { expr: String, message: String },
     #[error("cannot read the features at {path}: {message}")]
     Features { path: PathBuf, message: String },
+    /// A feature file that is not valid Gherkin, or a scenario that could not run as written.
+    #[error("{}:{line}: {message}", path.display())]
+    FeatureSyntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("invalid configuration: {0}")]
     Config(String),
     #[error("{0}")]
@@ -80,15 +87,17 @@ pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation
 /// Summary of the target for the report.
 pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
     use crate::gpconnect::Capability;
+    let shown = |c| crate::redact::userinfo(&config.service_root(c)).into_owned();
     TargetSummary {
-        foundations_url: config.service_root(Capability::Foundations),
-        structured_url: config.service_root(Capability::Structured),
-        documents_url: config.service_root(Capability::Documents),
+        foundations_url: shown(Capability::Foundations),
+        structured_url: shown(Capability::Structured),
+        documents_url: shown(Capability::Documents),
         provider_asid: config.target.provider_asid.clone(),
         provider_ods_code: config.target.provider_ods_code.clone(),
         gpconnect_version: config.target.gpconnect_version.clone(),
         structured_version: config.target.structured_version.clone(),
         embedded,
+        tls_verify: config.tls.verify,
     }
 }
 
@@ -115,7 +124,7 @@ pub async fn preflight(
         let problem = match (&exchange.response, &exchange.error) {
             (_, Some(message)) => Some(format!("no answer: {message}")),
             (Some(r), None) if r.status != 200 => {
-                Some(format!("HTTP {} to GET {}", r.status, spec.url()))
+                Some(format!("HTTP {} to GET {}", r.status, exchange.request.url))
             }
             (Some(_), None) => crate::checks::response::body_as_json(&exchange)
                 .and_then(|b| crate::checks::response::resource_type_is(&b, "CapabilityStatement"))
@@ -125,7 +134,7 @@ pub async fn preflight(
         };
         if let Some(message) = problem {
             return Err(RunError::Unreachable {
-                url: spec.url(),
+                url: exchange.request.url.clone(),
                 message,
             });
         }
@@ -494,5 +503,32 @@ mod version_tests {
         assert!(sel(&["foundations", "until:1.2.7"], "1.6.2"));
         assert!(!sel(&["foundations", "since:1.5.0"], "1.6.2"));
         assert!(sel(&["foundations"], "1.6.2"));
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::target_summary;
+    use crate::config::Config;
+
+    #[test]
+    fn the_summary_masks_url_credentials_and_records_tls_verification() {
+        let mut config = Config::default();
+        config.target.foundations_url = "https://gw:pa55@p.example/B82617/STU3/1/gpconnect".into();
+        config.target.documents_url = Some("https://token@d.example/documents".into());
+        config.tls.verify = false;
+        let s = target_summary(&config, false);
+        assert_eq!(
+            s.foundations_url,
+            "https://***:***@p.example/B82617/STU3/1/gpconnect"
+        );
+        assert_eq!(
+            s.structured_url,
+            "https://***:***@p.example/B82617/STU3/1/gpconnect/structured"
+        );
+        assert_eq!(s.documents_url, "https://***@d.example/documents");
+        assert!(!s.tls_verify);
+        config.tls.verify = true;
+        assert!(target_summary(&config, false).tls_verify);
     }
 }

@@ -35,19 +35,250 @@ pub fn load_features(path: &Path) -> Result<Vec<gherkin::Feature>, RunError> {
         });
     }
     files.sort();
-    files
-        .into_iter()
-        .map(|f| {
-            let bad = |message: String| RunError::Features {
-                path: f.clone(),
-                message,
-            };
-            gherkin::Feature::parse_path(&f, gherkin::GherkinEnv::default())
-                .map_err(|e| bad(e.to_string()))?
-                .expand_examples()
-                .map_err(|e| bad(e.to_string()))
+    files.into_iter().map(|f| load_feature(&f)).collect()
+}
+
+/// One feature file, parsed and expanded; a mistake is named with its line and what to write instead
+/// (the parser itself reports a set of grammar tokens and a position that is often a line late).
+fn load_feature(path: &Path) -> Result<gherkin::Feature, RunError> {
+    let at = |line: usize, message: String| RunError::FeatureSyntax {
+        path: path.into(),
+        line,
+        message,
+    };
+    let feature = gherkin::Feature::parse_path(path, gherkin::GherkinEnv::default()).map_err(
+        |e| match e {
+            gherkin::ParseFileError::Reading { source, .. } => RunError::Features {
+                path: path.into(),
+                message: source.to_string(),
+            },
+            gherkin::ParseFileError::Parsing { error, source, .. } => {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                let (line, message) = syntax::describe(&text, error.as_ref(), &source);
+                at(line, message)
+            }
+        },
+    )?;
+    let feature = feature.expand_examples().map_err(|e| {
+        at(
+            e.pos.line,
+            format!(
+                "the step uses <{0}> but its Examples have no column \"{0}\"; add the column or correct \
+                 the name",
+                e.name
+            ),
+        )
+    })?;
+    if let Some((line, message)) = syntax::misspelt_first_step(&feature) {
+        return Err(at(line, message));
+    }
+    Ok(feature)
+}
+
+/// Plain-language descriptions of Gherkin mistakes.
+mod syntax {
+    use cucumber::gherkin::{self, EnvError};
+
+    const STEP_KEYWORDS: [&str; 5] = ["Given", "When", "Then", "And", "But"];
+    const BLOCK_KEYWORDS: [&str; 7] = [
+        "Feature:",
+        "Rule:",
+        "Background:",
+        "Scenario:",
+        "Scenario Outline:",
+        "Examples:",
+        "Scenarios:",
+    ];
+    const WHAT_GHERKIN_IS: &str = "a step starts with Given, When, Then, And, But or *; a block with \
+         Feature:, Rule:, Background:, Scenario:, Scenario Outline: or Examples:; a tag with @; a comment \
+         with #";
+
+    /// The (1-based) line and description of a parse error of `text`.
+    pub(super) fn describe(
+        text: &str,
+        env_error: Option<&EnvError>,
+        error: &gherkin::ParseError,
+    ) -> (usize, String) {
+        let lines: Vec<&str> = text.lines().collect();
+        // The parser's position ("Error at 5:8") is where it gave up, often the line after the culprit.
+        let reported = reported_line(&error.to_string()).clamp(1, lines.len().max(1));
+        if lines
+            .iter()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return (
+                1,
+                "the file has no feature: it must start with `Feature: <name>` (after any tags and \
+                 comments)"
+                    .into(),
+            );
+        }
+        if !lines.iter().any(|l| l.trim_start().starts_with("Feature:")) {
+            let first = lines
+                .iter()
+                .position(|l| {
+                    let t = l.trim_start();
+                    !t.is_empty() && !t.starts_with('#') && !t.starts_with('@')
+                })
+                .unwrap_or(0);
+            return (
+                first + 1,
+                format!(
+                    "expected `Feature: <name>` before {:?}: a feature file starts with its Feature line \
+                     (after any tags and comments)",
+                    lines[first].trim()
+                ),
+            );
+        }
+        match env_error {
+            Some(EnvError::UnsupportedLanguage(language)) => {
+                let line = find(&lines, |l| {
+                    l.trim_start().starts_with('#') && l.contains("language")
+                })
+                .unwrap_or(reported);
+                (
+                    line,
+                    format!("`# language: {language}` names a language Gherkin does not know; use a code such as en"),
+                )
+            }
+            Some(EnvError::InconsistentCellCount(_)) => uneven_table_row(&lines).unwrap_or((
+                reported,
+                "the rows of a table have different numbers of cells".into(),
+            )),
+            Some(EnvError::UnknownKeyword(word)) => {
+                let word = word.trim();
+                let line = find(&lines, |l| l.trim_start().starts_with(word))
+                    .or_else(|| find(&lines, |l| l.contains(word)))
+                    .unwrap_or(reported);
+                (line, not_gherkin(lines[line - 1]))
+            }
+            None => {
+                // Where the parser gave up, or the line before it when that one is not blank.
+                let line = (1..=reported)
+                    .rev()
+                    .find(|&n| !lines[n - 1].trim().is_empty())
+                    .unwrap_or(reported);
+                (line, not_gherkin(lines[line - 1]))
+            }
+        }
+    }
+
+    fn reported_line(message: &str) -> usize {
+        message
+            .strip_prefix("Error at ")
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(1)
+    }
+
+    fn find(lines: &[&str], mut pred: impl FnMut(&str) -> bool) -> Option<usize> {
+        lines.iter().position(|l| pred(l)).map(|i| i + 1)
+    }
+
+    /// Why a line is not Gherkin, with the keyword it probably meant.
+    fn not_gherkin(line: &str) -> String {
+        let text = line.trim();
+        if text.starts_with('@') && text.split_whitespace().any(|w| !w.starts_with('@')) {
+            return format!(
+                "{text:?}: every tag is one word starting with @ (write `@one @two`, not words without @)"
+            );
+        }
+        let first = text.split_whitespace().next().unwrap_or_default();
+        let meant = STEP_KEYWORDS
+            .iter()
+            .chain(BLOCK_KEYWORDS.iter())
+            .map(|k| (strsim::osa_distance(first, k), *k))
+            .filter(|(d, k)| *d > 0 && *d <= (k.len() / 3).max(1))
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, k)| format!("; did you mean {k}?"))
+            .unwrap_or_default();
+        format!("{text:?} is not Gherkin here{meant} ({WHAT_GHERKIN_IS})")
+    }
+
+    /// The first table row whose cell count differs from the row above it.
+    fn uneven_table_row(lines: &[&str]) -> Option<(usize, String)> {
+        let cells = |l: &str| {
+            l.trim()
+                .replace("\\|", "")
+                .matches('|')
+                .count()
+                .saturating_sub(1)
+        };
+        let mut previous: Option<(usize, usize)> = None;
+        for (i, line) in lines.iter().enumerate() {
+            if !line.trim_start().starts_with('|') {
+                previous = None;
+                continue;
+            }
+            let n = cells(line);
+            if let Some((above, line_above)) = previous {
+                if n != above {
+                    return Some((
+                        i + 1,
+                        format!(
+                            "this table row has {n} cell{} but the row above it (line {line_above}) has {above}; every row of a table has the same number of cells",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                    ));
+                }
+            }
+            previous = Some((n, i + 1));
+        }
+        None
+    }
+
+    /// The step keyword `word` is a slip of (`Givn`, `given`), if it is one.
+    fn step_keyword_meant(word: &str) -> Option<&'static str> {
+        STEP_KEYWORDS.iter().copied().find(|k| {
+            word != *k
+                && (word.eq_ignore_ascii_case(k)
+                    || strsim::osa_distance(&word.to_lowercase(), &k.to_lowercase())
+                        <= (k.len() / 3).max(1))
         })
-        .collect()
+    }
+
+    /// A scenario with no steps whose description starts like a step: its first step has a misspelt
+    /// keyword, which the parser took for description text. (A scenario with no steps at all is
+    /// reported as an error of its own when the run gets to it.)
+    pub(super) fn misspelt_first_step(feature: &gherkin::Feature) -> Option<(usize, String)> {
+        let scenarios = feature
+            .scenarios
+            .iter()
+            .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
+        for s in scenarios.filter(|s| s.steps.is_empty()) {
+            let Some(first) = s
+                .description
+                .as_deref()
+                .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
+            else {
+                continue;
+            };
+            let word = first.split_whitespace().next().unwrap_or_default();
+            let Some(meant) = step_keyword_meant(word) else {
+                continue;
+            };
+            let line = super::line_of(feature, first).unwrap_or(s.position.line);
+            return Some((
+                line,
+                format!(
+                    "scenario {:?} has no steps: {:?} was read as its description; did you mean {meant}? \
+                     (a step starts with Given, When, Then, And, But or *, spelt exactly so)",
+                    s.name,
+                    first.trim()
+                ),
+            ));
+        }
+        None
+    }
+}
+
+/// The line of `feature`'s file that holds `text`, if the file can be read again.
+fn line_of(feature: &gherkin::Feature, text: &str) -> Option<usize> {
+    let source = std::fs::read_to_string(feature.path.as_ref()?).ok()?;
+    source
+        .lines()
+        .position(|l| l.trim() == text.trim())
+        .map(|i| i + 1)
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -128,4 +359,126 @@ pub fn not_applicable(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::load_features;
+
+    /// The error loading `text` as a feature file, with the file's directory taken out.
+    fn error_of(text: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.feature");
+        std::fs::write(&path, text).unwrap();
+        let e = load_features(&path).expect_err("the feature must be refused");
+        e.to_string()
+            .replace(&format!("{}/", dir.path().display()), "")
+    }
+
+    #[test]
+    fn a_misspelt_step_keyword_is_named_with_its_line() {
+        let e =
+            error_of("Feature: x\n  Scenario: a\n    Given a thing\n    Thn other\n    And more\n");
+        assert!(
+            e.starts_with(
+                "broken.feature:4: \"Thn other\" is not Gherkin here; did you mean Then?"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_first_step_is_not_a_silent_empty_scenario() {
+        let e = error_of("Feature: x\n  Scenario: a\n    Given a\n  Scenario: b\n    Givn x\n");
+        assert!(
+            e.starts_with(
+                "broken.feature:5: scenario \"b\" has no steps: \"Givn x\" was read as its description; did you mean Given?"
+            ),
+            "{e}"
+        );
+        let e = error_of("Feature: x\n  Scenario: a\n    given a thing\n");
+        assert!(e.contains("did you mean Given?"), "{e}");
+        // Prose before the steps, or no steps at all, is not a parse error (a scenario without steps
+        // is an error outcome of the run).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ok.feature");
+        std::fs::write(
+            &path,
+            "Feature: x\n  Scenario: empty\n\n  Scenario: b\n    The reason for b.\n    Given b\n",
+        )
+        .unwrap();
+        assert!(load_features(&path).is_ok());
+    }
+
+    #[test]
+    fn a_misspelt_block_keyword_is_named() {
+        let e = error_of("Feature: x\n  Scenario: a\n    Given a\n  Sceanrio: b\n    Given b\n");
+        assert!(
+            e.starts_with(
+                "broken.feature:4: \"Sceanrio: b\" is not Gherkin here; did you mean Scenario:?"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_uneven_table_row_is_named() {
+        let e = error_of(
+            "Feature: x\n  Scenario: a\n    Given a thing\n      | a | b |\n      | c |\n",
+        );
+        assert_eq!(
+            e,
+            "broken.feature:5: this table row has 1 cell but the row above it (line 4) has 2; every row \
+             of a table has the same number of cells"
+        );
+    }
+
+    #[test]
+    fn a_missing_feature_line_and_an_empty_file_are_explained() {
+        let e = error_of("@tag\nScenario: a\n  Given x\n");
+        assert!(
+            e.starts_with("broken.feature:2: expected `Feature: <name>` before \"Scenario: a\""),
+            "{e}"
+        );
+        let e = error_of("# nothing here\n\n");
+        assert!(
+            e.starts_with("broken.feature:1: the file has no feature"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_tag_with_spaces_and_an_unknown_language_are_explained() {
+        let e = error_of("Feature: x\n  Scenario: a\n    Given a\n  @bad tag here\n");
+        assert!(
+            e.starts_with("broken.feature:4: \"@bad tag here\": every tag is one word"),
+            "{e}"
+        );
+        let e = error_of("# language: xx\nFeature: x\n");
+        assert!(
+            e.starts_with(
+                "broken.feature:1: `# language: xx` names a language Gherkin does not know"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_outline_placeholder_without_a_column_is_named() {
+        let e = error_of(
+            "Feature: x\n  Scenario Outline: a\n    Given <thing>\n    Examples:\n      | other |\n      | 1 |\n",
+        );
+        assert!(
+            e.starts_with(
+                "broken.feature:3: the step uses <thing> but its Examples have no column \"thing\""
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_features_load() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+        assert!(!load_features(&dir).unwrap().is_empty());
+    }
 }
