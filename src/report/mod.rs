@@ -1,5 +1,6 @@
 //! Reports of a run: the evidence model and its writers (self-contained HTML, JUnit XML, JSON).
 
+pub mod curl;
 pub mod html;
 pub mod json;
 pub mod junit;
