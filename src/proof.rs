@@ -143,6 +143,7 @@ async fn run_tagged(
         max_duration: None,
         stop: stop.clone(),
         out: None,
+        selection: Default::default(),
     };
     let result = runner::run_with(run, Progress::Silent, fail_fast).await;
     running.shutdown().await;

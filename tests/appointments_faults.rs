@@ -40,6 +40,7 @@ async fn run(p: &RunningProvider, tags: Option<&str>, concurrency: usize) -> Run
         max_duration: None,
         stop: Default::default(),
         out: None,
+        selection: Default::default(),
     };
     runner::run(options, Progress::Silent)
         .await

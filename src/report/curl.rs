@@ -204,6 +204,26 @@ pub fn command_for(request: &RecordedRequest, tls: CurlTls) -> String {
     command(&Request::from(request), tls)
 }
 
+/// The command line as one string a POSIX shell reads back as the same arguments (the program named
+/// by its file name).
+pub fn command_line(argv: &[String]) -> String {
+    argv.iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let a = if i == 0 {
+                std::path::Path::new(a)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| a.clone())
+            } else {
+                a.clone()
+            };
+            quote(&a)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// One shell word: as it is when it holds only characters no shell treats specially, else in single
 /// quotes, each `'` written `'\''` (close the quote, an escaped quote, reopen).
 pub fn quote(s: &str) -> String {
@@ -214,8 +234,7 @@ pub fn quote(s: &str) -> String {
                     b,
                     b'-' | b'_' | b'.' | b'/' | b':' | b',' | b'+' | b'@' | b'%' | b'='
                 )
-        })
-        && !s.starts_with('-');
+        });
     if plain {
         return s.to_string();
     }
@@ -426,10 +445,23 @@ mod tests {
     }
 
     #[test]
+    fn command_lines_read_back_as_the_same_arguments() {
+        assert_eq!(
+            command_line(&[
+                "/opt/bin/gpc-assure".into(),
+                "--tags".into(),
+                "@a and not @b".into()
+            ]),
+            "gpc-assure --tags '@a and not @b'"
+        );
+    }
+
+    #[test]
     fn a_quote_is_closed_escaped_and_reopened() {
         assert_eq!(quote("it's"), r"'it'\''s'");
         assert_eq!(quote(""), "''");
-        assert_eq!(quote("-X"), "'-X'");
+        assert_eq!(quote("-X"), "-X");
+        assert_eq!(quote("~/x"), "'~/x'");
         assert_eq!(
             quote("https://a.example/b?c=d"),
             "'https://a.example/b?c=d'"

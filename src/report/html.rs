@@ -30,6 +30,7 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::curl;
 use super::model::{
     CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, RunStopped,
     ScenarioResult, Status, TargetSummary, Totals, Verdict,
@@ -117,6 +118,8 @@ struct View<'a> {
     failures: Vec<FailureLink<'a>>,
     features: Vec<FeatureView<'a>>,
     body_limit_kb: usize,
+    /// "Reproduce this run": command, configuration, feature files, selection.
+    reproduce: ReproduceView<'a>,
 }
 
 impl<'a> View<'a> {
@@ -153,12 +156,13 @@ impl<'a> View<'a> {
             format!("All {} applicable scenarios passed.", totals.passed)
         };
         let requirements = report.requirements();
-        let features: Vec<FeatureView> = report
+        let mut features: Vec<FeatureView> = report
             .features
             .iter()
             .enumerate()
             .map(|(i, f)| FeatureView::new(i, f))
             .collect();
+        attach_curl(&mut features, report);
         let failures = report
             .features
             .iter()
@@ -229,6 +233,7 @@ impl<'a> View<'a> {
             failures,
             features,
             body_limit_kb: BODY_DISPLAY_LIMIT / 1024,
+            reproduce: ReproduceView::new(report),
         }
     }
 }
@@ -376,6 +381,8 @@ struct ExchangeView<'a> {
     error: Option<&'a str>,
     findings: Vec<FindingView<'a>>,
     findings_errors: usize,
+    /// A curl command repeating the request (set by [`attach_curl`]).
+    curl: Option<String>,
 }
 
 impl<'a> ExchangeView<'a> {
@@ -436,6 +443,64 @@ impl<'a> ExchangeView<'a> {
                 .iter()
                 .filter(|f| severity_class(&f.severity) == "error")
                 .count(),
+            curl: None,
+        }
+    }
+}
+
+/// Give every exchange its "Repeat with curl" command. A request body longer than the page shows
+/// is not put in the command cut: it is read from a file, and a comment says where the whole body is.
+fn attach_curl(features: &mut [FeatureView], report: &RunReport) {
+    let tls = report.meta.tls;
+    for (fv, f) in features.iter_mut().zip(&report.features) {
+        for (sv, s) in fv.scenarios.iter_mut().zip(&f.scenarios) {
+            for (xv, x) in sv.exchanges.iter_mut().zip(&s.evidence) {
+                let mut request = curl::Request::from(&x.request);
+                if let Some(body) = x.request.body.as_deref() {
+                    if body.len() > BODY_DISPLAY_LIMIT {
+                        request.body = Some(curl::Body::Elsewhere {
+                            bytes: Some(body.len()),
+                            file: curl::BODY_FILE_PLACEHOLDER,
+                            whole_body_is:
+                                "results.json has it whole (this exchange's request.body)",
+                        });
+                    }
+                }
+                xv.curl = Some(curl::command(&request, tls));
+            }
+        }
+    }
+}
+
+/// The "Reproduce this run" section.
+#[derive(Serialize)]
+struct ReproduceView<'a> {
+    /// The command line as a shell reads it, or `None` when the run was not started from one.
+    command: Option<String>,
+    working_dir: &'a str,
+    hostname: &'a str,
+    env_overrides: &'a [String],
+    config_toml: &'a str,
+    features: &'a super::model::FeatureSet,
+    selection: &'a super::model::SelectionMeta,
+    /// Whether anything beyond tags limited the run.
+    selected_beyond_tags: bool,
+}
+
+impl<'a> ReproduceView<'a> {
+    fn new(report: &'a RunReport) -> Self {
+        let m = &report.meta;
+        ReproduceView {
+            command: (!m.argv.is_empty()).then(|| curl::command_line(&m.argv)),
+            working_dir: &m.working_dir,
+            hostname: &m.hostname,
+            env_overrides: &m.env_overrides,
+            config_toml: &m.config_toml,
+            features: &m.features,
+            selection: &m.selection,
+            selected_beyond_tags: !m.selection.names.is_empty()
+                || !m.selection.locations.is_empty()
+                || m.selection.rerun_failed.is_some(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub use model::{
     worst, Failure, FeatureResult, RunReport, RunStopped, ScenarioResult, Status, StepResult,
     StopReason, TargetSummary, Verdict,
 };
+pub use model::{FeatureFileHash, FeatureSet, RerunMeta, RunMeta, SelectionMeta};
 
 use std::path::{Path, PathBuf};
 
