@@ -37,6 +37,7 @@ async fn run(version: &str, faults: &[Fault]) -> RunReport {
         max_duration: None,
         stop: Default::default(),
         out: None,
+        selection: Default::default(),
     };
     let report = runner::run(options, Progress::Silent)
         .await

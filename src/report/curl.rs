@@ -120,8 +120,12 @@ pub fn command(request: &Request, tls: CurlTls) -> String {
     let method = request.method;
     if method.eq_ignore_ascii_case("HEAD") && !has_body {
         args.push("--head".into());
-    } else if !(method == "GET" && !has_body) && !(method == "POST" && has_body) {
-        args.push(format!("-X {}", quote(method)));
+    } else {
+        // curl's own method: GET without a body, POST with one.
+        let implied = if has_body { "POST" } else { "GET" };
+        if method != implied {
+            args.push(format!("-X {}", quote(method)));
+        }
     }
     let has = |name: &str| {
         request
