@@ -28,7 +28,8 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A feature with a plain scenario (line 3) and an outline whose Examples rows are lines 16 and 17.
+/// A feature with a plain scenario (line 3), an outline whose Examples rows are lines 16 and 17, and a
+/// scenario (line 20) the default target's version (1.2.7) excludes.
 const FEATURE: &str = "\
 @foundations @metadata
 Feature: Metadata, a few ways
@@ -47,6 +48,11 @@ Feature: Metadata, a few ways
       | accept                | format |
       | application/fhir+json | JSON   |
       | application/fhir+xml  | XML    |
+
+  @until:1.0.0
+  Scenario: only for old providers
+    When a \"metadata\" request is sent
+    Then the response status is 200
 ";
 
 fn features(dir: &Path) -> PathBuf {
@@ -168,7 +174,7 @@ fn a_feature_line_runs_that_examples_row_alone_and_the_report_says_how_to_repeat
         "-q",
     ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("3, 16, 17"), "{err}");
+    assert!(err.contains("3, 16, 17, 20"), "{err}");
 }
 
 #[test]
@@ -375,4 +381,104 @@ async fn the_curl_command_sends_what_the_harness_sent() {
     );
     let by_curl = received.recv().unwrap();
     assert_eq!(by_curl, by_harness, "{command}");
+}
+
+/// A report of one scenario whose two requests carry hostile values (and one a body too long for the
+/// page), from a run with unverified TLS and a client certificate.
+fn hostile_report() -> gpc_assure::report::RunReport {
+    use gpc_assure::http::{Exchange, RecordedRequest, Role};
+    use gpc_assure::report::{FeatureResult, RunMeta, RunReport, ScenarioResult, Status};
+    let request = |body: Option<String>| Exchange {
+        interaction: None,
+        role: Role::UnderTest,
+        request: RecordedRequest {
+            method: "POST".into(),
+            url: "https://p.example/gpconnect/Appointment?x=</pre><script>alert(1)</script>".into(),
+            headers: vec![
+                (
+                    "Ssp-TraceID".into(),
+                    "t'</pre><script>alert(2)</script>".into(),
+                ),
+                ("Content-Type".into(), "application/fhir+json".into()),
+            ],
+            body,
+            jwt_claims: None,
+        },
+        response: None,
+        error: Some("could not connect".into()),
+        elapsed_ms: 1.0,
+        findings: vec![],
+    };
+    let mut meta = RunMeta {
+        argv: vec![
+            "/opt/gpc-assure".into(),
+            "run".into(),
+            "--tags".into(),
+            "<script>alert(3)</script>".into(),
+        ],
+        config_toml: "[target]\nfoundations_url = \"</pre><script>alert(4)</script>\"\n".into(),
+        ..RunMeta::default()
+    };
+    meta.tls.insecure = true;
+    meta.tls.client_certificate = true;
+    RunReport {
+        tool: "gpc-assure".into(),
+        tool_version: "0.1.0".into(),
+        started_at: "2025-01-01T10:00:00Z".into(),
+        finished_at: "2025-01-01T10:00:01Z".into(),
+        duration_ms: 1000.0,
+        target: gpc_assure::runner::target_summary(&Config::default(), false),
+        tag_filter: None,
+        meta,
+        concurrency: 1,
+        features: vec![FeatureResult {
+            name: "f".into(),
+            path: "f.feature".into(),
+            tags: vec![],
+            scenarios: vec![ScenarioResult {
+                name: "s".into(),
+                line: 3,
+                tags: vec![],
+                requirements: vec![],
+                status: Status::Error,
+                steps: vec![],
+                failure: None,
+                evidence: vec![
+                    request(Some("{\"a\": \"</pre><script>alert(5)</script>'\"}".into())),
+                    request(Some(format!("{{\"long\": \"{}\"}}", "x".repeat(70_000)))),
+                ],
+                culprit: None,
+                duration_ms: 1.0,
+            }],
+        }],
+        run_errors: vec![],
+        stopped: None,
+    }
+}
+
+#[test]
+fn the_html_repeats_each_exchange_with_curl_and_escapes_what_it_shows() {
+    let report = hostile_report();
+    let html = gpc_assure::report::html::render(&report).unwrap();
+    assert_eq!(html.matches("<details class=\"curl\">").count(), 2);
+    assert!(
+        !html.contains("<script>alert("),
+        "provider text must be escaped"
+    );
+    assert!(html.contains("-H &#39;Ssp-TraceID: t&#39;\\&#39;&#39;&lt;/pre&gt;&lt;script&gt;"));
+    assert!(html.contains("--cert CLIENT.pem --key CLIENT.key") && html.contains("\n  -k"));
+    // The long body is not put in the command cut: it is read from a file, and the command says so.
+    assert!(html.contains("--data-binary @BODY.txt"));
+    assert!(html.contains("# the request body (70012 bytes) is not shown whole here"));
+    // The run's command line, shell-quoted, and its configuration, both escaped.
+    assert!(html.contains(
+        "<pre class=\"cmd\">gpc-assure run --tags &#39;&lt;script&gt;alert(3)&lt;/script&gt;&#39;</pre>"
+    ));
+    assert!(html.contains("foundations_url = &quot;&lt;/pre&gt;&lt;script&gt;alert(4)"));
+    // results.json carries the metadata but no curl commands.
+    let json = gpc_assure::report::json::render(&report).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["meta"]["tls"]["client_certificate"], true);
+    assert_eq!(doc["meta"]["argv"][3], "<script>alert(3)</script>");
+    assert!(!json.contains("--data-binary"));
 }

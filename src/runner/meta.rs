@@ -114,7 +114,6 @@ fn secret_name(name: &str) -> bool {
         "sig",
         "auth",
         "authorization",
-        "session",
         "cookie",
     ]
     .iter()

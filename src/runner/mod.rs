@@ -211,10 +211,9 @@ pub async fn run_with(
     let features = std::fs::canonicalize(&features).unwrap_or(features);
     let parsed = plan::load_features(&features)?;
     let chosen = Arc::new(selection.resolve(&features, &parsed)?);
-    if progress != Progress::Silent {
-        for note in &chosen.notes {
-            eprintln!("warning: {note}");
-        }
+    // Said even with --quiet: a scenario asked for and not run must not go unnoticed.
+    for note in &chosen.notes {
+        eprintln!("warning: {note}");
     }
     let admitted = |f: &cucumber::gherkin::Feature, s: &cucumber::gherkin::Scenario| {
         chosen.admits(&collector::key(&features, f, s))
