@@ -144,6 +144,7 @@ async fn run_tagged(
         stop: stop.clone(),
         out: None,
         evidence_sidecar: None,
+        selection: Default::default(),
     };
     let result = runner::run_with(run, Progress::Silent, fail_fast).await;
     running.shutdown().await;

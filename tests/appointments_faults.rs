@@ -41,6 +41,7 @@ async fn run(p: &RunningProvider, tags: Option<&str>, concurrency: usize) -> Run
         stop: Default::default(),
         out: None,
         evidence_sidecar: None,
+        selection: Default::default(),
     };
     runner::run(options, Progress::Silent)
         .await

@@ -101,6 +101,7 @@ async fn run_against_hostile_provider(dir: &Path) -> RunReport {
         max_duration: None,
         stop: Default::default(),
         out: None,
+        selection: Default::default(),
         evidence_sidecar: Some(dir.join("out").join(report::EVIDENCE_FILE)),
     };
     runner::run(options, Progress::Silent)

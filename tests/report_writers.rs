@@ -163,6 +163,7 @@ fn report(features: Vec<FeatureResult>) -> RunReport {
         duration_ms: 3000.0,
         target: target(),
         tag_filter: Some("@foundations or @structured".into()),
+        meta: Default::default(),
         concurrency: 4,
         features,
         run_errors: vec![],

@@ -38,6 +38,7 @@ async fn run(version: &str, faults: &[Fault]) -> RunReport {
         stop: Default::default(),
         out: None,
         evidence_sidecar: None,
+        selection: Default::default(),
     };
     let report = runner::run(options, Progress::Silent)
         .await

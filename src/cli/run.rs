@@ -31,9 +31,26 @@ pub struct RunArgs {
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
 
-    /// Directory (or single file) of Gherkin features.
+    /// Directory (or single file) of Gherkin features. A file may end in :LINE to run only the
+    /// scenario or Examples row at that line (as with the positional FEATURE:LINE).
     #[arg(long, value_name = "DIR", default_value = "features")]
     pub features: PathBuf,
+
+    /// Run only these: a feature file or directory inside --features, optionally with the line of a
+    /// scenario or of an Examples row, e.g. features/foundations/read_patient.feature:23 (several
+    /// lines: :23:41). A line in a scenario selects it; an outline's line all its rows; an Examples
+    /// row's line that row.
+    #[arg(value_name = "FEATURE[:LINE]")]
+    pub scenarios: Vec<String>,
+
+    /// Run only scenarios whose name matches this regular expression (repeat for any of several).
+    #[arg(long = "name", value_name = "REGEX")]
+    pub names: Vec<String>,
+
+    /// Run again only the scenarios an earlier run did not pass (failed, inconclusive or error): its
+    /// report directory or its results.json. Prints "nothing to rerun" and exits 0 when it passed.
+    #[arg(long, value_name = "PREV")]
+    pub rerun_failed: Option<PathBuf>,
 
     /// Directory for the reports, claimed (created, and checked writable) before any request. An
     /// existing non-empty directory, or one another run claimed first, is kept: the new reports go to
@@ -69,6 +86,28 @@ pub async fn run(args: RunArgs) -> ExitCode {
 }
 
 async fn execute(args: RunArgs) -> Result<u8, String> {
+    // What an earlier run left to do is known before anything else is claimed or started.
+    let rerun = match &args.rerun_failed {
+        Some(prev) => {
+            let set = runner::plan::RerunSet::load(prev).map_err(|e| e.to_string())?;
+            if set.scenarios.is_empty() {
+                println!(
+                    "Nothing to rerun: {} lists no failed, inconclusive or errored scenario ({} scenario{} in all).",
+                    set.source.display(),
+                    set.total,
+                    if set.total == 1 { "" } else { "s" }
+                );
+                return Ok(0);
+            }
+            Some(set)
+        }
+        None => None,
+    };
+    let selection = runner::plan::Selection {
+        names: args.names.clone(),
+        locations: args.scenarios.clone(),
+        rerun,
+    };
     let env = crate::config::environment().map_err(|e| e.to_string())?;
     let mut config = Config::load(args.config.as_deref(), env).map_err(|e| e.to_string())?;
     if let Some(url) = &args.target {
@@ -102,7 +141,7 @@ async fn execute(args: RunArgs) -> Result<u8, String> {
             claimed.path.display()
         ),
     );
-    let result = run_into(args, config, max_duration, &claimed.path, stop).await;
+    let result = run_into(args, config, max_duration, &claimed.path, stop, selection).await;
     watcher.abort();
     claimed.close();
     result
@@ -115,6 +154,7 @@ async fn run_into(
     max_duration: Duration,
     out: &Path,
     stop: Stop,
+    selection: runner::plan::Selection,
 ) -> Result<u8, String> {
     let embedded =
         args.config.is_none() && args.target.is_none() && config.target.foundations_url.is_empty();
@@ -145,7 +185,10 @@ async fn run_into(
         stop,
         out: Some(out.to_path_buf()),
         evidence_sidecar: Some(out.join(report::EVIDENCE_FILE)),
+        selection,
     };
+    let config_toml = runner::meta::config_toml(&options.config);
+    let tls = report::curl::CurlTls::of(&options.config.tls);
     let progress = if args.quiet {
         Progress::Silent
     } else {
@@ -160,7 +203,11 @@ async fn run_into(
         Err(e @ RunError::Unreachable { .. }) => {
             // Nothing ran, but a CI gate still gets a report saying why.
             let message = e.to_string();
-            let report = RunReport::not_run(summary, args.tags.clone(), message.clone());
+            let mut report = RunReport::not_run(summary, args.tags.clone(), message.clone());
+            report.meta.config_toml = config_toml;
+            report.meta.tls = tls;
+            report.meta.selection.tags = args.tags.clone();
+            record_invocation(&mut report);
             if let Err(w) = report::write_all(&report, out) {
                 eprintln!(
                     "warning: cannot write the reports to {}: {w}",
@@ -172,6 +219,8 @@ async fn run_into(
         }
         Err(e) => return Err(e.to_string()),
     };
+    let mut report = report;
+    record_invocation(&mut report);
     let written = report::write_all(&report, out)
         .map_err(|e| format!("cannot write the reports to {}: {e}", out.display()))?;
     print_summary(&report);
@@ -188,6 +237,26 @@ async fn run_into(
         report::EVIDENCE_FILE
     ));
     Ok(report.verdict().exit_code())
+}
+
+/// Record how the run was started (command line, secrets redacted) in its report.
+fn record_invocation(report: &mut RunReport) {
+    report.meta.argv =
+        runner::meta::redact_args(std::env::args_os().map(|a| a.to_string_lossy().into_owned()));
+    report.meta.env_overrides = runner::meta::env_overrides(std::env::vars_os().map(|(k, v)| {
+        (
+            k.to_string_lossy().into_owned(),
+            v.to_string_lossy().into_owned(),
+        )
+    }));
+    if report.meta.hostname.is_empty() {
+        report.meta.hostname = runner::meta::hostname();
+    }
+    if report.meta.working_dir.is_empty() {
+        report.meta.working_dir = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+    }
 }
 
 /// The file that marks a report directory as taken by a run while it goes on (and proves the

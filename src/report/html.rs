@@ -34,6 +34,7 @@
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use super::curl;
 use super::model::{
     CapabilityVerdict, Coverage, Failure, FeatureResult, RequirementCoverage, RunReport,
     RunStopped, ScenarioResult, Status, TargetSummary, Totals, Verdict,
@@ -124,6 +125,8 @@ struct View<'a> {
     requirement_counts: Vec<CoverageCount>,
     failures: Vec<FailureLink<'a>>,
     features: Vec<FeatureView<'a>>,
+    /// "Reproduce this run": command, configuration, feature files, selection.
+    reproduce: ReproduceView<'a>,
 }
 
 impl<'a> View<'a> {
@@ -169,12 +172,13 @@ impl<'a> View<'a> {
             })
             .filter(|c| c.n > 0)
             .collect();
-        let features: Vec<FeatureView> = report
+        let mut features: Vec<FeatureView> = report
             .features
             .iter()
             .enumerate()
             .map(|(i, f)| FeatureView::new(i, f))
             .collect();
+        attach_curl(&mut features, report);
         let failures = report
             .features
             .iter()
@@ -245,6 +249,7 @@ impl<'a> View<'a> {
             requirements: requirements.iter().map(RequirementView::new).collect(),
             failures,
             features,
+            reproduce: ReproduceView::new(report),
         }
     }
 }
@@ -513,6 +518,8 @@ struct ExchangeView<'a> {
     error: Option<&'a str>,
     findings: Vec<FindingView<'a>>,
     findings_errors: usize,
+    /// A curl command repeating the request (set by [`attach_curl`]).
+    curl: Option<String>,
 }
 
 impl<'a> ExchangeView<'a> {
@@ -573,6 +580,72 @@ impl<'a> ExchangeView<'a> {
                 .iter()
                 .filter(|f| severity_class(&f.severity) == "error")
                 .count(),
+            curl: None,
+        }
+    }
+}
+
+/// Give every exchange its "Repeat with curl" command. A request body longer than the page shows
+/// is not put in the command cut: it is read from a file, and a comment says where the whole body is.
+fn attach_curl(features: &mut [FeatureView], report: &RunReport) {
+    let tls = report.meta.tls;
+    for (fv, f) in features.iter_mut().zip(&report.features) {
+        for (sv, s) in fv.scenarios.iter_mut().zip(&f.scenarios) {
+            for (xv, x) in sv.exchanges.iter_mut().zip(&s.evidence) {
+                let mut request = curl::Request::from(&x.request);
+                // A body the report keeps only the start of is never sent cut: the command reads it
+                // from a file, and says where the whole body is.
+                if let Some(info) = x.request.body_info.as_ref().filter(|i| i.cut.is_some()) {
+                    request.body = Some(curl::Body::Elsewhere {
+                        bytes: Some(info.bytes),
+                        file: curl::BODY_FILE_PLACEHOLDER,
+                        whole_body_is: "evidence.jsonl.gz has it whole (this scenario's line)",
+                    });
+                } else if let Some(body) = x.request.body.as_deref() {
+                    if body.len() > BODY_DISPLAY_LIMIT {
+                        request.body = Some(curl::Body::Elsewhere {
+                            bytes: Some(body.len()),
+                            file: curl::BODY_FILE_PLACEHOLDER,
+                            whole_body_is:
+                                "results.json has it whole (this exchange's request.body)",
+                        });
+                    }
+                }
+                xv.curl = Some(curl::command(&request, tls));
+            }
+        }
+    }
+}
+
+/// The "Reproduce this run" section.
+#[derive(Serialize)]
+struct ReproduceView<'a> {
+    /// The command line as a shell reads it, or `None` when the run was not started from one.
+    command: Option<String>,
+    working_dir: &'a str,
+    hostname: &'a str,
+    env_overrides: &'a [String],
+    config_toml: &'a str,
+    features: &'a super::model::FeatureSet,
+    selection: &'a super::model::SelectionMeta,
+    /// Whether anything beyond tags limited the run.
+    selected_beyond_tags: bool,
+}
+
+impl<'a> ReproduceView<'a> {
+    fn new(report: &'a RunReport) -> Self {
+        let m = &report.meta;
+        ReproduceView {
+            command: (!m.argv.is_empty()).then(|| curl::command_line(&m.argv)),
+            working_dir: &m.working_dir,
+            hostname: &m.hostname,
+            env_overrides: &m.env_overrides,
+            config_toml: &m.config_toml,
+            features: &m.features,
+            selection: &m.selection,
+            selected_beyond_tags: !m.selection.names.is_empty()
+                || !m.selection.locations.is_empty()
+                || m.selection.rerun_failed.is_some(),
         }
     }
 }

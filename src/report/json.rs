@@ -16,6 +16,7 @@
 
 use serde::Serialize;
 
+use super::model::RunMeta;
 use super::model::{
     CapabilityVerdict, Failure, FeatureResult, RequirementCoverage, RunReport, RunStopped,
     ScenarioResult, Status, StepResult, TargetSummary, Totals, Verdict,
@@ -53,6 +54,10 @@ struct Document<'a> {
     concurrency: usize,
     tag_filter: Option<&'a str>,
     target: &'a TargetSummary,
+    /// What it takes to repeat the run: command line and configuration (secrets redacted), host,
+    /// feature files and their SHA-256, the selection. Each exchange's curl command is not stored:
+    /// it follows from the exchange's request and `meta.tls` (see `report::curl`).
+    meta: &'a RunMeta,
     /// Whether every applicable scenario passed ([`RunReport::passed`]).
     passed: bool,
     /// passed, failed or incomplete, and the exit status it gives ([`RunReport::verdict`]).
@@ -81,6 +86,7 @@ impl<'a> Document<'a> {
             concurrency: report.concurrency,
             tag_filter: report.tag_filter.as_deref(),
             target: &report.target,
+            meta: &report.meta,
             passed: report.passed(),
             verdict: report.verdict(),
             exit_code: report.verdict().exit_code(),

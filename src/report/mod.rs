@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod cucumber;
+pub mod curl;
 pub mod diff;
 pub mod groups;
 pub mod html;
@@ -17,6 +18,7 @@ pub use model::{
     worst, Failure, FeatureResult, RunReport, RunStopped, ScenarioResult, Status, StepResult,
     StopReason, TargetSummary, Verdict,
 };
+pub use model::{FeatureFileHash, FeatureSet, RerunMeta, RunMeta, SelectionMeta};
 
 use std::path::{Path, PathBuf};
 

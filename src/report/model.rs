@@ -282,6 +282,8 @@ pub struct RunReport {
     pub duration_ms: f64,
     pub target: TargetSummary,
     pub tag_filter: Option<String>,
+    /// What it takes to repeat the run: command line, configuration, feature files, selection.
+    pub meta: RunMeta,
     pub concurrency: usize,
     pub features: Vec<FeatureResult>,
     /// Problems that stopped part of the run (e.g. unparsable feature), shown first.
@@ -302,6 +304,82 @@ pub struct RunStopped {
     pub not_run: usize,
     /// Scenarios cut short (reported as errors "stopped: <reason>").
     pub cut: usize,
+}
+
+/// What it takes to repeat a run exactly: how it was started, with which settings, on which feature
+/// files, and which scenarios it was limited to. Secrets are redacted from the command line and the
+/// configuration (a password or token in a URL, a value of a key named like a secret).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct RunMeta {
+    /// The command line, one item per argument, secrets redacted (empty when not started from the
+    /// command line).
+    pub argv: Vec<String>,
+    /// The directory the run was started in (relative paths on the command line are relative to it).
+    pub working_dir: String,
+    /// The host the run ran on.
+    pub hostname: String,
+    /// Names of the `GPC_ASSURE_*` environment variables that overrode the configuration (their
+    /// effect is in `config_toml`; values are not repeated here).
+    pub env_overrides: Vec<String>,
+    /// The configuration as used (file, environment overrides, command-line options, the embedded
+    /// provider's settings), rendered as TOML, secrets redacted.
+    pub config_toml: String,
+    /// The feature files the run read.
+    pub features: FeatureSet,
+    /// Which scenarios the run was limited to.
+    pub selection: SelectionMeta,
+    /// TLS of the connection (for the curl commands that repeat each exchange).
+    pub tls: crate::report::curl::CurlTls,
+}
+
+/// The feature files a run read, and a fingerprint of them.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct FeatureSet {
+    /// The features directory or file (`--features`), as the run resolved it.
+    pub root: String,
+    /// How many `.feature` files it holds.
+    pub files: usize,
+    /// SHA-256 of the manifest: one line `<sha256 of the file>  <path>` per file, paths relative to
+    /// `root` with `/`, sorted, each line ending in a newline (what `sha256sum` prints).
+    pub sha256: String,
+    /// Each file and its own SHA-256, in manifest order.
+    pub manifest: Vec<FeatureFileHash>,
+}
+
+/// One feature file of a [`FeatureSet`].
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct FeatureFileHash {
+    pub path: String,
+    pub sha256: String,
+}
+
+/// The selection a run was limited to, beyond the target's version (all kinds given must hold; within
+/// a kind, any value).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct SelectionMeta {
+    /// `--tags`.
+    pub tags: Option<String>,
+    /// `--name` regular expressions.
+    pub names: Vec<String>,
+    /// `FEATURE[:LINE...]` locations (positional arguments, or `--features` with a line).
+    pub locations: Vec<String>,
+    /// `--rerun-failed`: the earlier run and what was taken from it.
+    pub rerun_failed: Option<RerunMeta>,
+    /// Scenarios selected (those that ran and those listed not applicable).
+    pub selected: usize,
+}
+
+/// What `--rerun-failed` took from an earlier run.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct RerunMeta {
+    /// The results.json read.
+    pub from: String,
+    /// Scenarios it lists as failed, inconclusive or in error.
+    pub listed: usize,
+    /// Those found again in the features (some by name alone when their line moved).
+    pub found: usize,
+    /// `path:line name` of those no longer in the features.
+    pub not_found: Vec<String>,
 }
 
 /// What a run adds up to, and its exit status. A run stopped early (deadline, Ctrl-C) is never passed.
@@ -362,6 +440,7 @@ impl RunReport {
             duration_ms: 0.0,
             target,
             tag_filter,
+            meta: RunMeta::default(),
             concurrency: 0,
             features: Vec::new(),
             run_errors: vec![error],

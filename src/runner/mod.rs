@@ -2,8 +2,10 @@
 //! written or how the command line looks (see `cli::run`).
 
 mod collector;
+pub mod meta;
 pub mod plan;
 pub mod progress;
+mod selection;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,6 +49,9 @@ pub struct RunOptions {
     /// Where to write every exchange whole (`evidence.jsonl.gz` in the report directory); without it
     /// the reports keep only the start of each body and the rest is not kept.
     pub evidence_sidecar: Option<PathBuf>,
+    /// Which scenarios to run beyond the tag expression: by name, by `feature:LINE`, or those an
+    /// earlier run did not pass. `features` may itself end in `:LINE`.
+    pub selection: plan::Selection,
 }
 
 /// Why a run could not start (exit status 2).
@@ -71,6 +76,8 @@ pub enum RunError {
     Evidence(String),
     #[error("cannot start the embedded reference provider: {0}")]
     EmbeddedProvider(String),
+    #[error("{0}")]
+    Selection(String),
     #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url, that the provider is running, and the TLS settings.")]
     Unreachable { url: String, message: String },
 }
@@ -183,6 +190,7 @@ pub async fn run_with(
         stop,
         out: _,
         evidence_sidecar,
+        selection,
     } = options;
     let clock = std::time::Instant::now();
     let started = chrono::Utc::now();
@@ -205,15 +213,62 @@ pub async fn run_with(
         .validate()
         .map_err(|e| RunError::Config(e.to_string()))?;
     let filter = tags.as_deref().map(parse_tags).transpose()?;
+    // `--features path/to.feature:LINE` is a features root narrowed to a line.
+    let (features, root_lines) = plan::split_location(&features);
+    let mut selection = selection;
+    if !root_lines.is_empty() {
+        let lines: Vec<String> = root_lines.iter().map(usize::to_string).collect();
+        selection
+            .locations
+            .push(format!("{}:{}", features.display(), lines.join(":")));
+    }
     // cucumber reports absolute paths; an absolute root lets results name features relative to it.
     let features = std::fs::canonicalize(&features).unwrap_or(features);
     let parsed = plan::load_features(&features)?;
-    let selected = plan::scenarios(&parsed).filter(|(_, _, tags)| {
-        version_selected(tags, &config.target)
+    let chosen = Arc::new(selection.resolve(&features, &parsed)?);
+    // Said even with --quiet: a scenario asked for and not run must not go unnoticed.
+    for note in &chosen.notes {
+        eprintln!("warning: {note}");
+    }
+    let admitted = |f: &cucumber::gherkin::Feature, s: &cucumber::gherkin::Scenario| {
+        chosen.admits(&collector::key(&features, f, s))
+    };
+    let selected_count = plan::scenarios(&parsed)
+        .filter(|(f, s, tags)| {
+            admitted(f, s) && filter.as_ref().is_none_or(|e| e.eval(tags.iter().copied()))
+        })
+        .count();
+    let selected = plan::scenarios(&parsed).filter(|(f, s, tags)| {
+        admitted(f, s)
+            && version_selected(tags, &config.target)
             && filter.as_ref().is_none_or(|e| e.eval(tags.iter().copied()))
     });
     let roots = roots_used(selected.map(|(_, _, tags)| tags));
-    let not_applicable = plan::not_applicable(&parsed, &features, filter.as_ref(), &config.target);
+    let mut not_applicable =
+        plan::not_applicable(&parsed, &features, filter.as_ref(), &config.target);
+    // Scenarios the selection left out are not listed at all, not even as not applicable.
+    for f in &mut not_applicable {
+        let path = f.path.clone();
+        f.scenarios
+            .retain(|s| chosen.admits(&(path.clone(), s.line, s.name.clone())));
+    }
+    not_applicable.retain(|f| !f.scenarios.is_empty());
+    let mut meta = crate::report::RunMeta {
+        working_dir: std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
+        hostname: meta::hostname(),
+        config_toml: meta::config_toml(&config),
+        features: meta::feature_set(&features).map_err(|e| RunError::Features {
+            path: features.clone(),
+            message: e.to_string(),
+        })?,
+        selection: chosen.meta.clone(),
+        tls: crate::report::curl::CurlTls::of(&config.tls),
+        ..Default::default()
+    };
+    meta.selection.tags = tags.clone();
+    meta.selection.selected = selected_count;
     let client = Client::new(&config)?;
     preflight(&config, &client, &roots, &stop).await?;
     let sidecar = evidence_sidecar
@@ -286,6 +341,8 @@ pub async fn run_with(
         cucumber
     };
     let versions = config.target.clone();
+    let filter_root = features.clone();
+    let filter_chosen = Arc::clone(&chosen);
     let run = cucumber.filter_run(features.clone(), move |feature, rule, scenario| {
         let tags: Vec<&String> = feature
             .tags
@@ -293,7 +350,8 @@ pub async fn run_with(
             .chain(rule.iter().flat_map(|r| &r.tags))
             .chain(scenario.tags.iter())
             .collect();
-        version_selected(&tags, &versions)
+        filter_chosen.admits(&collector::key(&filter_root, feature, scenario))
+            && version_selected(&tags, &versions)
             && match &filter {
                 None => true,
                 Some(expr) => expr.eval(tags.iter().copied()),
@@ -316,6 +374,7 @@ pub async fn run_with(
         duration_ms: clock.elapsed().as_secs_f64() * 1000.0,
         target: target_summary(&config, embedded),
         tag_filter: tags,
+        meta,
         concurrency,
         features: features_out,
         run_errors,

@@ -12,6 +12,8 @@ use super::{collector, version_selected, RunError};
 use crate::config::TargetConfig;
 use crate::report::{FeatureResult, ScenarioResult, Status};
 
+pub use super::selection::{split_location, RerunSet, RerunTarget, Resolved, Selection};
+
 /// Every `.feature` file at `path` (a directory, searched recursively, or one file), parsed, with
 /// scenario outlines expanded into one scenario per Examples row (as cucumber runs them).
 pub fn load_features(path: &Path) -> Result<Vec<gherkin::Feature>, RunError> {

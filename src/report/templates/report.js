@@ -63,6 +63,39 @@
     scenarios.forEach(function (s) { if (s.classList.contains("failed")) s.open = true; });
   });
 
+  // A copy button on each curl command and on the command line (the text stays selectable without
+  // script). Copies the element's text, never anything interpreted.
+  function copyText(pre, button) {
+    var text = pre.textContent;
+    function done(ok) {
+      button.textContent = ok ? "Copied" : "Select and copy";
+      setTimeout(function () { button.textContent = "Copy"; }, 1500);
+    }
+    function fallback() {
+      var range = document.createRange();
+      range.selectNodeContents(pre);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      done(ok);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("pre.curl-cmd, pre.cmd"), function (pre) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    button.addEventListener("click", function () { copyText(pre, button); });
+    pre.parentNode.insertBefore(button, pre);
+  });
+
   if (bar && q && only) {
     bar.hidden = false;
     q.addEventListener("input", apply);
