@@ -265,3 +265,30 @@ fn values_built_in_code_deeper_than_the_limit_are_refused_not_walked() {
     std::mem::forget(arrays);
     std::mem::forget(extensions);
 }
+
+#[test]
+fn checks_walk_the_deepest_accepted_body_on_a_small_stack() {
+    use gpc_assure::checks::{patient, structured};
+    // checks see only parsed bodies, which are bounded: the deepest one, objects all the way
+    let levels = MAX_NESTING - 5;
+    let mut inner = object([("reference", json!("Patient/missing"))]);
+    for _ in 0..levels {
+        inner = object([("a", inner)]);
+    }
+    let patient_value = object([
+        ("resourceType", json!("Patient")),
+        ("id", json!("p")),
+        ("x", inner),
+    ]);
+    let entry = object([("resource", patient_value.clone())]);
+    let bundle = object([
+        ("resourceType", json!("Bundle")),
+        ("entry", Value::Array(vec![entry])),
+    ]);
+    assert_eq!(nesting_depth(&bundle), MAX_NESTING);
+    on_small_stack(|| {
+        patient::no_empty_elements(&patient_value, "Patient").expect("nothing empty");
+        let e = structured::references_resolve(&bundle).unwrap_err();
+        assert!(e.contains("Patient/missing"), "{e}");
+    });
+}

@@ -431,7 +431,12 @@ fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
                 pending = Some((name, attr(&attrs(&e), "message").to_string()));
                 text.clear();
             }
-            Event::Empty(e) if e.name().as_ref() == b"property" => {
+            // A suite's own properties (how the target was reached) come before its first test case;
+            // `junit_properties` reads those.
+            Event::Empty(e)
+                if e.name().as_ref() == b"property"
+                    && suites.last().is_some_and(|s| !s.cases.is_empty()) =>
+            {
                 let a = attrs(&e);
                 let p = (attr(&a, "name").to_string(), attr(&a, "value").to_string());
                 suites
