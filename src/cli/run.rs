@@ -297,6 +297,7 @@ pub fn print_summary(report: &RunReport) {
             Status::Failed => "FAIL",
             Status::Inconclusive => "INCO",
             Status::Error => "ERR ",
+            Status::Warning => "WARN",
             _ => "N/A ",
         };
         let mut others = String::new();
@@ -304,6 +305,7 @@ pub fn print_summary(report: &RunReport) {
             (f.count(Status::Inconclusive), "inconclusive"),
             (f.count(Status::Error), "error"),
             (f.count(Status::NotApplicable), "not applicable"),
+            (f.count(Status::Warning), "warning"),
         ] {
             if n > 0 {
                 others.push_str(&format!(" {n:>4} {what}"));
@@ -321,7 +323,7 @@ pub fn print_summary(report: &RunReport) {
     }
     let t = report.totals();
     println!(
-        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable; {} requests in {:.2}s",
+        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable, {} warning; {} requests in {:.2}s",
         report.verdict().label(),
         t.scenarios,
         t.passed,
@@ -329,6 +331,7 @@ pub fn print_summary(report: &RunReport) {
         t.inconclusive,
         t.error,
         t.not_applicable,
+        t.warning,
         t.requests,
         report.duration_ms / 1000.0
     );

@@ -10,7 +10,7 @@ use crate::gpconnect::headers::{
 use crate::gpconnect::interactions::Capability;
 use crate::gpconnect::jwt::{Claims, REASON_DIRECT_CARE};
 use crate::gpconnect::Interaction;
-use crate::provider::{self, Fault, ProviderSettings};
+use crate::provider::{self, Departure, Fault, ProviderSettings};
 
 /// Options of `gpc-assure serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// Break one rule on purpose (repeatable), to see the harness catch it.
     #[arg(long = "fault", value_enum)]
     pub faults: Vec<Fault>,
+    /// Leave a SHOULD or MAY unfollowed (repeatable), e.g. `json-only`: not a fault, the provider
+    /// stays conformant and a run against it ends the scenarios of that rule as warnings.
+    #[arg(long = "departure", value_enum)]
+    pub departures: Vec<Departure>,
 }
 
 /// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
@@ -54,6 +58,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         ods_code: args.ods_code,
         asid: args.asid,
         faults: args.faults,
+        departures: args.departures,
         ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
@@ -129,6 +134,7 @@ mod tests {
             ods_code: "B82617".into(),
             asid: "1".into(),
             faults: vec![],
+            departures: vec![],
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -142,6 +148,7 @@ mod tests {
             ods_code: "B82617".into(),
             asid: "918999198738".into(),
             faults: vec![],
+            departures: vec![],
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }

@@ -35,6 +35,7 @@ impl Progress {
             let word = match outcome {
                 Outcome::Failed => "FAIL",
                 Outcome::Inconclusive => "INCONCLUSIVE",
+                Outcome::Warning => "WARN",
                 _ => "ERROR",
             };
             let _ = writeln!(err, "  {word:<5} {feature}: {scenario}");
