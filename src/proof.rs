@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::provider::{self, Fault, ProviderSettings};
+use crate::provider::{self, Departure, Fault, ProviderSettings};
 use crate::report::RunReport;
 use crate::runner::{self, Progress, RunError, RunOptions, Stop};
 use crate::verdict::StopReason;
@@ -115,7 +115,24 @@ pub async fn run_with_faults(
     options: &ProofOptions,
     faults: &[Fault],
 ) -> Result<RunReport, RunError> {
-    run_tagged(options, faults, options.tags.clone(), false, &Stop::new()).await
+    let settings = ProviderSettings {
+        faults: faults.to_vec(),
+        ..ProviderSettings::default()
+    };
+    run_against(options, settings, options.tags.clone(), false, &Stop::new()).await
+}
+
+/// Run the features against the reference provider departing from `departures` (SHOULDs and MAYs it
+/// does not follow): the scenarios of those rules must end as warnings, and the run must still pass.
+pub async fn run_with_departures(
+    options: &ProofOptions,
+    departures: &[Departure],
+) -> Result<RunReport, RunError> {
+    let settings = ProviderSettings {
+        departures: departures.to_vec(),
+        ..ProviderSettings::default()
+    };
+    run_against(options, settings, options.tags.clone(), false, &Stop::new()).await
 }
 
 async fn run_tagged(
@@ -129,6 +146,16 @@ async fn run_tagged(
         faults: faults.to_vec(),
         ..ProviderSettings::default()
     };
+    run_against(options, settings, tags, fail_fast, stop).await
+}
+
+async fn run_against(
+    options: &ProofOptions,
+    settings: ProviderSettings,
+    tags: Option<String>,
+    fail_fast: bool,
+    stop: &Stop,
+) -> Result<RunReport, RunError> {
     let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
         .await
         .map_err(|e| RunError::EmbeddedProvider(e.to_string()))?;

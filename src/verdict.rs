@@ -1,5 +1,6 @@
 //! Outcomes: how a step, a scenario or a requirement ended, and why a step did not pass, typed (the
-//! provider broke a rule, a precondition was missing, or the harness or the transport failed).
+//! provider broke a rule, a precondition was missing, or the harness or the transport failed), and the
+//! outcome of a scenario that only checks a SHOULD or a MAY (a warning, never a failure).
 //!
 //! cucumber turns a step's `Err` into a panic carrying the error's `Display` text, so the kind travels
 //! as a short prefix of that text (`INCONCLUSIVE: `, `ERROR: `), written by [`Problem`]'s `Display` and
@@ -14,6 +15,10 @@ use std::fmt;
 pub enum Outcome {
     /// Every check held.
     Passed,
+    /// The provider did not follow a SHOULD or a MAY (or offers no XML, which GP Connect says servers
+    /// SHOULD support): reported, never a failure. Only a whole scenario ends so, when every rule it
+    /// checks is of level should/may (see `runner::advisory`); steps never do.
+    Warning,
     /// The provider broke a rule.
     Failed,
     /// A precondition was missing (test data not mapped or not found, no free slot), so the rule could
@@ -32,6 +37,7 @@ impl Outcome {
     pub fn label(self) -> &'static str {
         match self {
             Outcome::Passed => "passed",
+            Outcome::Warning => "warning",
             Outcome::Failed => "failed",
             Outcome::Inconclusive => "inconclusive",
             Outcome::Error => "error",
@@ -42,13 +48,15 @@ impl Outcome {
 
     /// How bad an outcome is, for combining steps into a scenario: the first step that does not pass
     /// decides, but a later failure is never hidden behind an earlier inconclusive (a check that ran
-    /// and found a broken rule is the stronger evidence).
+    /// and found a broken rule is the stronger evidence). A warning is the mildest of the outcomes
+    /// that are not a pass: it never hides anything else.
     pub fn severity(self) -> u8 {
         match self {
             Outcome::Passed | Outcome::Skipped | Outcome::NotApplicable => 0,
-            Outcome::Inconclusive => 1,
-            Outcome::Error => 2,
-            Outcome::Failed => 3,
+            Outcome::Warning => 1,
+            Outcome::Inconclusive => 2,
+            Outcome::Error => 3,
+            Outcome::Failed => 4,
         }
     }
 }
@@ -206,6 +214,7 @@ mod tests {
     fn a_failure_outweighs_an_inconclusive_which_outweighs_a_pass() {
         assert!(Outcome::Failed.severity() > Outcome::Error.severity());
         assert!(Outcome::Error.severity() > Outcome::Inconclusive.severity());
-        assert!(Outcome::Inconclusive.severity() > Outcome::Passed.severity());
+        assert!(Outcome::Inconclusive.severity() > Outcome::Warning.severity());
+        assert!(Outcome::Warning.severity() > Outcome::Passed.severity());
     }
 }

@@ -491,3 +491,103 @@ fn diff_reads_the_results_json_a_run_writes() {
         0
     );
 }
+
+// ------------------------------------------------------------------------------------------------
+// Warnings: a SHOULD or MAY not followed, and XML a provider does not offer
+// ------------------------------------------------------------------------------------------------
+
+/// A passed scenario, a SHOULD not followed (its step carries the warning) and an XML scenario not
+/// sent (no step ran).
+fn warnings() -> RunReport {
+    let mut not_sent = scenario(
+        "Reading a patient in XML",
+        30,
+        Status::Warning,
+        &["XC-FMT-01"],
+    );
+    not_sent.steps.clear();
+    not_sent.failure = Some(Failure {
+        step: String::new(),
+        message: "SHOULD not followed: not sent: the provider does not offer XML".into(),
+    });
+    report(vec![FeatureResult {
+        description: None,
+        name: "F".into(),
+        path: "f.feature".into(),
+        tags: vec![],
+        scenarios: vec![
+            scenario("Read by id", 3, Status::Passed, &["R-1"]),
+            stopped(
+                "A future iat is accepted",
+                20,
+                Status::Warning,
+                "SHOULD not followed: status 400; expected 200",
+                &["XC-JWT-07"],
+            ),
+            not_sent,
+        ],
+    }])
+}
+
+#[test]
+fn cucumber_json_shows_warnings_as_passed_with_the_warning_in_the_output() {
+    let r = warnings();
+    let v = cucumber(&r);
+    let iat = element(&v, "A future iat is accepted", 0);
+    // The step after the warning was not run: it stays skipped, as after any stop.
+    assert_eq!(statuses(iat), ["passed", "passed", "passed", "skipped"]);
+    let warned = &iat["steps"][2];
+    assert!(warned["result"].get("error_message").is_none());
+    assert_eq!(
+        warned["output"][0],
+        "warning: SHOULD not followed: status 400; expected 200"
+    );
+    assert!(iat.get("after").is_none());
+    // No step ran: the warning is in a passed after hook.
+    let xml = element(&v, "Reading a patient in XML", 0);
+    assert_eq!(xml["after"][0]["result"]["status"], "passed");
+    assert!(xml["after"][0]["output"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("warning: SHOULD not followed: not sent"));
+    // Nothing anywhere is failed.
+    assert!(!report::cucumber::render(&r).unwrap().contains("\"failed\""));
+}
+
+#[test]
+fn summary_csv_and_diff_treat_a_warning_as_no_failure() {
+    let r = warnings();
+    let md = report::summary::render(&r);
+    assert!(md.starts_with("## ✅ GP Connect assurance: PASSED"), "{md}");
+    assert!(md.contains("| passed | failed | inconclusive | error | not applicable | warning |"));
+    assert!(md.contains("| 1 | 0 | 0 | 0 | 0 | 2 |"), "{md}");
+    assert!(md.contains("2 ended in a warning"), "{md}");
+    assert!(md.contains("### Warnings (a SHOULD or MAY not followed; not failures): 2 scenarios"));
+    assert!(!md.contains("### Failures") && !md.contains("### Not proven"));
+
+    let rows = rows(&report::csv::scenarios(&r).unwrap());
+    assert_eq!(rows[2][3], "warning");
+    assert_eq!(rows[2][5], "SHOULD not followed: status 400; expected 200");
+    let reqs = rows_of(&report::csv::requirements(&r).unwrap(), "XC-JWT-07");
+    assert_eq!(reqs[1], "warning");
+    assert_eq!(reqs[3], "0");
+
+    // Passed before, a warning now: not newly failing, so the CI gate stays green.
+    let mut old = r.clone();
+    for s in &mut old.features[0].scenarios {
+        s.status = Status::Passed;
+    }
+    let parse = |r: &RunReport, n: &str| {
+        diff::parse(&report::json::render(r).unwrap(), n).expect("our own results.json reads")
+    };
+    let d = diff::compare(parse(&old, "old"), parse(&r, "new"));
+    assert_eq!(d.count(diff::Change::NewlyFailing), 0);
+    assert_eq!(d.count(diff::Change::Other), 2);
+}
+
+fn rows_of(text: &str, id: &str) -> Vec<String> {
+    rows(text)
+        .into_iter()
+        .find(|r| r[0] == id)
+        .unwrap_or_else(|| panic!("no row {id}"))
+}

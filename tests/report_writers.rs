@@ -382,6 +382,8 @@ struct Case {
     skipped_reason: Option<(String, String)>,
     /// `(name, value)` of each `<property>`.
     properties: Vec<(String, String)>,
+    /// The text of `<system-out>`.
+    system_out: Option<String>,
 }
 
 fn attrs(e: &quick_xml::events::BytesStart) -> Vec<(String, String)> {
@@ -425,6 +427,15 @@ fn parse_junit(xml: &str) -> (Vec<(String, String)>, Vec<Suite>) {
                     attrs: attrs(&e),
                     ..Default::default()
                 })
+            }
+            Event::Start(e) if e.name().as_ref() == b"system-out" => {
+                pending = Some(("system-out".into(), String::new()));
+                text.clear();
+            }
+            Event::End(e) if e.name().as_ref() == b"system-out" => {
+                pending = None;
+                let case = suites.last_mut().unwrap().cases.last_mut().unwrap();
+                case.system_out = Some(std::mem::take(&mut text));
             }
             Event::Start(e) if matches!(e.name().as_ref(), b"failure" | b"error" | b"skipped") => {
                 let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
@@ -855,6 +866,108 @@ fn html_counts_and_filters_every_outcome() {
     assert!(list.contains("<span class=\"badge inconclusive\">INCONCLUSIVE</span>"));
     assert!(list.contains("<span class=\"badge error\">ERROR</span>"));
     assert!(!list.contains("badge not-applicable"));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Warnings: a SHOULD or MAY not followed is shown everywhere and fails nothing
+// ------------------------------------------------------------------------------------------------
+
+/// A passed scenario and a warning (the provider validated iat, a SHOULD NOT).
+fn warning_report() -> RunReport {
+    let mut warning = failed_scenario(50);
+    let message = "SHOULD not followed: status 400; expected 200";
+    warning.status = Status::Warning;
+    warning.requirements = vec!["XC-JWT-07".into()];
+    warning.steps[2].status = Status::Warning;
+    warning.steps[2].message = Some(message.into());
+    warning.steps.truncate(3);
+    warning.failure = Some(Failure {
+        step: "Then the response status is 200".into(),
+        message: message.into(),
+    });
+    report(vec![FeatureResult {
+        name: "JWT".into(),
+        path: "cross-cutting/jwt.feature".into(),
+        tags: vec!["jwt".into()],
+        description: None,
+        scenarios: vec![passed_scenario(), warning],
+    }])
+}
+
+#[test]
+fn warnings_leave_the_verdict_passed_with_exit_0() {
+    let r = warning_report();
+    let t = r.totals();
+    assert_eq!((t.passed, t.warning, t.failed), (1, 1, 0));
+    assert_eq!(r.verdict(), Verdict::Passed);
+    assert_eq!(r.verdict().exit_code(), 0);
+    assert!(r.failure_lines().is_empty());
+    // Only warnings, and nothing passed: still no rule broken, the run passes.
+    let mut only = r.clone();
+    only.features[0].scenarios.remove(0);
+    assert_eq!(only.verdict(), Verdict::Passed);
+    // The requirement stands at warning, below every outcome that is not a pass.
+    let req = r
+        .requirements()
+        .into_iter()
+        .find(|q| q.id == "XC-JWT-07")
+        .unwrap();
+    assert_eq!(req.status, Status::Warning);
+    assert_eq!(req.coverage, report::model::Coverage::Warning);
+    assert_eq!(req.failed, 0);
+    assert_eq!(
+        report::worst([Status::Passed, Status::Warning]),
+        Status::Warning
+    );
+    assert_eq!(
+        report::worst([Status::Warning, Status::Inconclusive]),
+        Status::Inconclusive
+    );
+    // A failure still fails the run.
+    let mut failed = r.clone();
+    failed.features[0].scenarios.push(failed_scenario(60));
+    assert_eq!(failed.verdict(), Verdict::Failed);
+}
+
+#[test]
+fn junit_shows_a_warning_as_a_passing_test_case_that_says_so() {
+    let xml = report::junit::render(&warning_report());
+    let (root, suites) = parse_junit(&xml);
+    assert_eq!(attr(&root, "failures"), "0");
+    assert_eq!(attr(&root, "errors"), "0");
+    assert_eq!(attr(&root, "skipped"), "0");
+    let case = &suites[0].cases[1];
+    assert!(case.failure.is_none() && case.error.is_none() && !case.skipped);
+    assert!(case
+        .properties
+        .contains(&("outcome".to_string(), "warning".to_string())));
+    assert!(case
+        .properties
+        .contains(&("requirement".to_string(), "XC-JWT-07".to_string())));
+    let out = case.system_out.as_deref().expect("<system-out>");
+    assert!(
+        out.starts_with("warning (not a failure): SHOULD not followed: status 400"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_and_html_count_and_show_warnings() {
+    let r = warning_report();
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    assert_eq!(v["totals"]["warning"], 1);
+    assert_eq!(v["verdict"], "passed");
+    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["features"][0]["scenarios"][1]["status"], "warning");
+
+    let html = report::html::render(&r).unwrap();
+    assert!(html.contains("<header class=\"top pass\">"), "verdict PASS");
+    assert!(html.contains("<span class=\"num\">1</span><span class=\"lbl\">warning</span>"));
+    assert!(html.contains("<details class=\"scenario warning\""));
+    assert!(html.contains("<option value=\"warning\">warning</option>"));
+    let list = &html[html.find("id=\"failures\"").unwrap()..html.find("id=\"results\"").unwrap()];
+    assert!(list.contains("<span class=\"badge warning\">WARNING</span>"));
+    assert!(list.contains("SHOULD not followed: status 400"));
 }
 
 // ------------------------------------------------------------------------------------------------

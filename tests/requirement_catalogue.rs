@@ -8,6 +8,7 @@ use std::path::Path;
 
 use gpc_assure::gpconnect::requirements::{Catalogue, Level, SOURCES};
 use gpc_assure::gpconnect::version::parse_version;
+use gpc_assure::provider::departures::Departure;
 use gpc_assure::provider::faults::Fault;
 use gpc_assure::runner::plan;
 
@@ -187,6 +188,91 @@ fn every_requirement_a_fault_declares_is_catalogued_and_testable() {
             );
         }
     }
+}
+
+#[test]
+fn no_scenario_mixes_a_must_with_a_should_or_may() {
+    // A scenario whose rules are all SHOULD or MAY ends as a warning when it fails; one mixing levels
+    // would either hide a MUST or fail a SHOULD, so the features keep the levels apart.
+    let catalogue = Catalogue::embedded();
+    let mut problems = Vec::new();
+    for s in scenarios() {
+        let levels: BTreeSet<&str> = s
+            .requirements
+            .iter()
+            .filter_map(|id| catalogue.get(id))
+            .map(|r| {
+                if r.level == Level::Must {
+                    "MUST"
+                } else {
+                    "SHOULD/MAY"
+                }
+            })
+            .collect();
+        if levels.len() > 1 {
+            problems.push(format!(
+                "{} checks {} of both levels: split it so each scenario tests one",
+                s.place,
+                s.requirements.join(" ")
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_requirement_a_departure_declares_is_a_should_or_may() {
+    let catalogue = Catalogue::embedded();
+    for d in Departure::ALL {
+        for id in d.warns() {
+            let r = catalogue
+                .get(id)
+                .unwrap_or_else(|| panic!("departure {d} declares {id}, which is not catalogued"));
+            assert_ne!(
+                r.level,
+                Level::Must,
+                "departure {d} declares {id}, a MUST: not following it is a fault, not a departure"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_scenarios_that_ask_for_or_send_xml_and_only_they_are_tagged_xml() {
+    // XML is a SHOULD: a provider that does not declare it must not fail these scenarios, and every
+    // other scenario must run whatever the provider declares.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    let features = plan::load_features(&root).expect("the features parse");
+    let mut problems = Vec::new();
+    let mut tagged = 0;
+    for (feature, scenario, tags) in plan::scenarios(&features) {
+        let uses_xml = scenario.steps.iter().any(|st| {
+            st.value.contains("sent as XML")
+                || (st.value.contains("FHIR XML") && !st.value.contains("DSTU2"))
+        });
+        let is_tagged = tags.iter().any(|t| t.as_str() == "xml");
+        tagged += usize::from(is_tagged);
+        if uses_xml != is_tagged {
+            problems.push(format!(
+                "{}:{} {}: {}",
+                feature
+                    .path
+                    .as_deref()
+                    .and_then(|p| p.strip_prefix(&root).ok())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                scenario.position.line,
+                scenario.name,
+                if uses_xml {
+                    "asks for or sends XML but is not tagged @xml"
+                } else {
+                    "is tagged @xml but neither asks for nor sends XML"
+                }
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(tagged > 100, "only {tagged} @xml scenarios");
 }
 
 #[test]

@@ -146,6 +146,10 @@ Feature: Amend an appointment
     Examples:
       | accept                | format |
       | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | accept                | format |
       | application/fhir+xml  | XML    |
 
   @req:APT-AMEND-09

@@ -247,6 +247,10 @@ Feature: Book an appointment
     Examples:
       | body | accept                | format |
       | JSON | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | body | accept                | format |
       | JSON | application/fhir+xml  | XML    |
       | XML  | application/fhir+xml  | XML    |
       | XML  | application/fhir+json | JSON   |

@@ -116,6 +116,10 @@ Feature: Cancel an appointment
     Examples:
       | accept                | format |
       | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | accept                | format |
       | application/fhir+xml  | XML    |
 
   @req:APT-CANCEL-07

@@ -143,6 +143,10 @@ Feature: Retrieve a patient's appointments
     Examples:
       | accept                | format |
       | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | accept                | format |
       | application/fhir+xml  | XML    |
 
   @req:APT-RETR-08

@@ -23,8 +23,12 @@ Feature: GP Connect error responses on Foundations
     Examples:
       | interaction      | header        | format parameter      | format |
       | metadata         | Ssp-TraceID   | application/fhir+json | JSON   |
-      | metadata         | Ssp-TraceID   | application/fhir+xml  | XML    |
       | read patient     | Authorization | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | interaction      | header        | format parameter      | format |
+      | metadata         | Ssp-TraceID   | application/fhir+xml  | XML    |
       | read patient     | Authorization | application/fhir+xml  | XML    |
       | register patient | Ssp-To        | application/fhir+xml  | XML    |
 
@@ -41,10 +45,14 @@ Feature: GP Connect error responses on Foundations
     Examples:
       | interaction       | identifier                                      | format parameter      | format |
       | find patient      | 9690937286                                      | application/fhir+json | JSON   |
-      | find patient      | 9690937286                                      | application/fhir+xml  | XML    |
       | find patient      | https://fhir.nhs.uk/Id/nhs-number\|             | application/fhir+json | JSON   |
-      | find practitioner | \|G13579135                                     | application/fhir+xml  | XML    |
       | find organisation | https://fhir.nhs.uk/Id/ods-organization-code\|  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | interaction       | identifier                                      | format parameter      | format |
+      | find patient      | 9690937286                                      | application/fhir+xml  | XML    |
+      | find practitioner | \|G13579135                                     | application/fhir+xml  | XML    |
 
   @req:XC-ERR-03
   Scenario Outline: INVALID_IDENTIFIER_SYSTEM is a 400 OperationOutcome in <format> (<interaction>)
@@ -58,8 +66,12 @@ Feature: GP Connect error responses on Foundations
     Examples:
       | interaction       | identifier                                             | format parameter      | format |
       | find patient      | https://fhir.nhs.uk/Id/ods-organization-code\|B82617   | application/fhir+json | JSON   |
-      | find patient      | http://fhir.nhs.net/Id/nhs-number\|9690937286          | application/fhir+xml  | XML    |
       | find practitioner | https://fhir.nhs.uk/Id/nhs-number\|9690937286          | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | interaction       | identifier                                             | format parameter      | format |
+      | find patient      | http://fhir.nhs.net/Id/nhs-number\|9690937286          | application/fhir+xml  | XML    |
       | find organisation | https://fhir.nhs.uk/Id/sds-user-id\|G13579135          | application/fhir+xml  | XML    |
 
   @req:XC-ERR-04
@@ -74,10 +86,14 @@ Feature: GP Connect error responses on Foundations
     Examples:
       | nhs number  | format parameter      | format |
       | 1234567890  | application/fhir+json | JSON   |
-      | 9690937287  | application/fhir+xml  | XML    |
       | 969093728   | application/fhir+json | JSON   |
-      | 96909372860 | application/fhir+xml  | XML    |
       | 969093728A  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | nhs number  | format parameter      | format |
+      | 9690937287  | application/fhir+xml  | XML    |
+      | 96909372860 | application/fhir+xml  | XML    |
 
   @req:XC-ERR-05
   Scenario Outline: Reading an unknown <interaction> id is <error>, a 404 OperationOutcome in <format>
@@ -90,12 +106,16 @@ Feature: GP Connect error responses on Foundations
     Examples:
       | interaction       | error                  | format parameter      | format |
       | read patient      | PATIENT_NOT_FOUND      | application/fhir+json | JSON   |
-      | read patient      | PATIENT_NOT_FOUND      | application/fhir+xml  | XML    |
       | read practitioner | PRACTITIONER_NOT_FOUND | application/fhir+json | JSON   |
-      | read practitioner | PRACTITIONER_NOT_FOUND | application/fhir+xml  | XML    |
       | read organisation | ORGANISATION_NOT_FOUND | application/fhir+json | JSON   |
-      | read organisation | ORGANISATION_NOT_FOUND | application/fhir+xml  | XML    |
       | read location     | NO_RECORD_FOUND        | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | interaction       | error                  | format parameter      | format |
+      | read patient      | PATIENT_NOT_FOUND      | application/fhir+xml  | XML    |
+      | read practitioner | PRACTITIONER_NOT_FOUND | application/fhir+xml  | XML    |
+      | read organisation | ORGANISATION_NOT_FOUND | application/fhir+xml  | XML    |
       | read location     | NO_RECORD_FOUND        | application/fhir+xml  | XML    |
 
   @req:XC-ERR-06
@@ -111,6 +131,10 @@ Feature: GP Connect error responses on Foundations
       | JSON        | truncated               | {"resourceType":"Parameters","parameter":[{"name":"registerPatient" |
       | JSON        | not JSON at all         | resourceType=Parameters                                     |
       | JSON        | trailing comma          | {"resourceType":"Parameters","parameter":[],}                |
+
+    @xml
+    Examples:
+      | body format | what                    | body                                                        |
       | XML         | unclosed element        | <Parameters xmlns="http://hl7.org/fhir"><parameter><name value="registerPatient"/></parameter> |
       | XML         | mismatched end tag      | <Parameters xmlns="http://hl7.org/fhir"></Patient>          |
       | XML         | not XML at all          | <<Parameters>>                                               |
@@ -129,4 +153,8 @@ Feature: GP Connect error responses on Foundations
     Examples:
       | what                         | body                                                      | format parameter      | format |
       | a Patient, not Parameters    | {"resourceType":"Patient","birthDate":"1950-01-01"}        | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | what                         | body                                                      | format parameter      | format |
       | a Bundle, not Parameters     | {"resourceType":"Bundle","type":"collection"}              | application/fhir+xml  | XML    |

@@ -1,7 +1,10 @@
 @format @foundations
 Feature: Content negotiation on Foundations requests
-  Servers SHALL support JSON (application/fhir+json) and support XML (application/fhir+xml: SHOULD in the
-  general guidance, but every CapabilityStatement example declares it and the official suite requires it).
+  Servers SHALL support JSON (application/fhir+json) and SHOULD support XML (application/fhir+xml), and
+  SHALL declare the formats they support in CapabilityStatement.format. Scenarios tagged @xml ask for XML
+  or send it: against a provider whose CapabilityStatement declares XML they are judged like any other
+  (a provider claiming XML must serve it); against one that does not, they are not sent and end as a
+  warning, since XML is only a SHOULD.
   The _format query parameter wins over the Accept header; with neither, a request body's Content-Type
   decides; with none of the three, JSON. A format the server does not support is 415 Unsupported Media Type.
   Every response body declares charset=utf-8, and gzip is used when the consumer asks for it. Each "the
@@ -27,20 +30,24 @@ Feature: Content negotiation on Foundations requests
     Examples:
       | interaction       | accept                | format | resource            |
       | metadata          | application/fhir+json | JSON   | CapabilityStatement |
-      | metadata          | application/fhir+xml  | XML    | CapabilityStatement |
       | read patient      | application/fhir+json | JSON   | Patient             |
-      | read patient      | application/fhir+xml  | XML    | Patient             |
       | find patient      | application/fhir+json | JSON   | Bundle              |
-      | find patient      | application/fhir+xml  | XML    | Bundle              |
       | read practitioner | application/fhir+json | JSON   | Practitioner        |
-      | read practitioner | application/fhir+xml  | XML    | Practitioner        |
       | find practitioner | application/fhir+json | JSON   | Bundle              |
-      | find practitioner | application/fhir+xml  | XML    | Bundle              |
       | read organisation | application/fhir+json | JSON   | Organization        |
-      | read organisation | application/fhir+xml  | XML    | Organization        |
       | find organisation | application/fhir+json | JSON   | Bundle              |
-      | find organisation | application/fhir+xml  | XML    | Bundle              |
       | read location     | application/fhir+json | JSON   | Location            |
+
+    @xml
+    Examples:
+      | interaction       | accept                | format | resource            |
+      | metadata          | application/fhir+xml  | XML    | CapabilityStatement |
+      | read patient      | application/fhir+xml  | XML    | Patient             |
+      | find patient      | application/fhir+xml  | XML    | Bundle              |
+      | read practitioner | application/fhir+xml  | XML    | Practitioner        |
+      | find practitioner | application/fhir+xml  | XML    | Bundle              |
+      | read organisation | application/fhir+xml  | XML    | Organization        |
+      | find organisation | application/fhir+xml  | XML    | Bundle              |
       | read location     | application/fhir+xml  | XML    | Location            |
 
   @req:XC-FMT-02
@@ -56,20 +63,24 @@ Feature: Content negotiation on Foundations requests
     Examples:
       | interaction       | format parameter      | format | resource            |
       | metadata          | application/fhir+json | JSON   | CapabilityStatement |
-      | metadata          | application/fhir+xml  | XML    | CapabilityStatement |
       | read patient      | application/fhir+json | JSON   | Patient             |
-      | read patient      | application/fhir+xml  | XML    | Patient             |
       | find patient      | application/fhir+json | JSON   | Bundle              |
-      | find patient      | application/fhir+xml  | XML    | Bundle              |
       | read practitioner | application/fhir+json | JSON   | Practitioner        |
-      | read practitioner | application/fhir+xml  | XML    | Practitioner        |
       | find practitioner | application/fhir+json | JSON   | Bundle              |
-      | find practitioner | application/fhir+xml  | XML    | Bundle              |
       | read organisation | application/fhir+json | JSON   | Organization        |
-      | read organisation | application/fhir+xml  | XML    | Organization        |
       | find organisation | application/fhir+json | JSON   | Bundle              |
-      | find organisation | application/fhir+xml  | XML    | Bundle              |
       | read location     | application/fhir+json | JSON   | Location            |
+
+    @xml
+    Examples:
+      | interaction       | format parameter      | format | resource            |
+      | metadata          | application/fhir+xml  | XML    | CapabilityStatement |
+      | read patient      | application/fhir+xml  | XML    | Patient             |
+      | find patient      | application/fhir+xml  | XML    | Bundle              |
+      | read practitioner | application/fhir+xml  | XML    | Practitioner        |
+      | find practitioner | application/fhir+xml  | XML    | Bundle              |
+      | read organisation | application/fhir+xml  | XML    | Organization        |
+      | find organisation | application/fhir+xml  | XML    | Bundle              |
       | read location     | application/fhir+xml  | XML    | Location            |
 
   @req:XC-FMT-03
@@ -85,20 +96,24 @@ Feature: Content negotiation on Foundations requests
     Examples:
       | interaction       | accept                | format parameter      | format | resource            |
       | metadata          | application/fhir+xml  | application/fhir+json | JSON   | CapabilityStatement |
-      | metadata          | application/fhir+json | application/fhir+xml  | XML    | CapabilityStatement |
       | read patient      | application/fhir+xml  | application/fhir+json | JSON   | Patient             |
-      | read patient      | application/fhir+json | application/fhir+xml  | XML    | Patient             |
       | find patient      | application/fhir+xml  | application/fhir+json | JSON   | Bundle              |
-      | find patient      | application/fhir+json | application/fhir+xml  | XML    | Bundle              |
       | read practitioner | application/fhir+xml  | application/fhir+json | JSON   | Practitioner        |
-      | read practitioner | application/fhir+json | application/fhir+xml  | XML    | Practitioner        |
       | find practitioner | application/fhir+xml  | application/fhir+json | JSON   | Bundle              |
-      | find practitioner | application/fhir+json | application/fhir+xml  | XML    | Bundle              |
       | read organisation | application/fhir+xml  | application/fhir+json | JSON   | Organization        |
-      | read organisation | application/fhir+json | application/fhir+xml  | XML    | Organization        |
       | find organisation | application/fhir+xml  | application/fhir+json | JSON   | Bundle              |
-      | find organisation | application/fhir+json | application/fhir+xml  | XML    | Bundle              |
       | read location     | application/fhir+xml  | application/fhir+json | JSON   | Location            |
+
+    @xml
+    Examples:
+      | interaction       | accept                | format parameter      | format | resource            |
+      | metadata          | application/fhir+json | application/fhir+xml  | XML    | CapabilityStatement |
+      | read patient      | application/fhir+json | application/fhir+xml  | XML    | Patient             |
+      | find patient      | application/fhir+json | application/fhir+xml  | XML    | Bundle              |
+      | read practitioner | application/fhir+json | application/fhir+xml  | XML    | Practitioner        |
+      | find practitioner | application/fhir+json | application/fhir+xml  | XML    | Bundle              |
+      | read organisation | application/fhir+json | application/fhir+xml  | XML    | Organization        |
+      | find organisation | application/fhir+json | application/fhir+xml  | XML    | Bundle              |
       | read location     | application/fhir+json | application/fhir+xml  | XML    | Location            |
 
   @req:XC-FMT-04
@@ -113,12 +128,16 @@ Feature: Content negotiation on Foundations requests
 
     Examples:
       | interaction       | accept                | format parameter      | format |
-      | find patient      | application/fhir+json | application/fhir+xml  | XML    |
       | find patient      | application/fhir+xml  | application/fhir+json | JSON   |
-      | find practitioner | application/fhir+json | application/fhir+xml  | XML    |
       | find practitioner | application/fhir+xml  | application/fhir+json | JSON   |
-      | find organisation | application/fhir+json | application/fhir+xml  | XML    |
       | find organisation | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | interaction       | accept                | format parameter      | format |
+      | find patient      | application/fhir+json | application/fhir+xml  | XML    |
+      | find practitioner | application/fhir+json | application/fhir+xml  | XML    |
+      | find organisation | application/fhir+json | application/fhir+xml  | XML    |
 
   @req:XC-FMT-04
   Scenario Outline: _format is honoured after the other query parameters (<interaction>, <format>)
@@ -132,12 +151,16 @@ Feature: Content negotiation on Foundations requests
 
     Examples:
       | interaction       | accept                | format parameter      | format |
-      | find patient      | application/fhir+json | application/fhir+xml  | XML    |
       | find patient      | application/fhir+xml  | application/fhir+json | JSON   |
-      | find practitioner | application/fhir+json | application/fhir+xml  | XML    |
       | find practitioner | application/fhir+xml  | application/fhir+json | JSON   |
-      | find organisation | application/fhir+json | application/fhir+xml  | XML    |
       | find organisation | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | interaction       | accept                | format parameter      | format |
+      | find patient      | application/fhir+json | application/fhir+xml  | XML    |
+      | find practitioner | application/fhir+json | application/fhir+xml  | XML    |
+      | find organisation | application/fhir+json | application/fhir+xml  | XML    |
 
   @req:XC-FMT-05
   Scenario Outline: A request stating no format preference is served in JSON, the default (<interaction>)
@@ -177,6 +200,10 @@ Feature: Content negotiation on Foundations requests
     Examples:
       | body format |
       | JSON        |
+
+    @xml
+    Examples:
+      | body format |
       | XML         |
 
   @req:XC-FMT-06
@@ -188,12 +215,13 @@ Feature: Content negotiation on Foundations requests
     Then the response is the error "DUPLICATE_REJECTED"
     And the response body is FHIR <format>
 
+    @xml
     Examples:
       | body format | accept                | format |
       | JSON        | application/fhir+xml  | XML    |
       | XML         | application/fhir+json | JSON   |
 
-  @req:XC-FMT-06
+  @req:XC-FMT-06 @xml
   Scenario: _format beats both Accept and the request body's format on Register
     Given a complete "register patient" request
     And the request body is sent as XML
@@ -203,7 +231,7 @@ Feature: Content negotiation on Foundations requests
     Then the response is the error "DUPLICATE_REJECTED"
     And the response body is FHIR JSON
 
-  @req:XC-FMT-06
+  @req:XC-FMT-06 @xml
   Scenario: A patient registered with an XML body is registered and returned as FHIR
     Given a "register patient" request for a new person from the register pool
     And the request body is sent as XML
@@ -212,6 +240,15 @@ Feature: Content negotiation on Foundations requests
     Then the response status is 200
     And the response body is FHIR JSON or XML
     And the response is a searchset Bundle of Patient resources
+
+  @req:XC-FMT-12
+  Scenario: The capability statement declares XML among its formats
+    XML is a SHOULD: a provider that does not offer it gets a warning here, never a failure.
+    Given a complete "metadata" request
+    When the request is sent
+    Then the response status is 200
+    And the response body is FHIR JSON
+    And the CapabilityStatement declares the XML format
 
   @req:XC-FMT-07
   Scenario Outline: The _format <format parameter> is refused with 415 (<interaction>)
@@ -284,10 +321,14 @@ Feature: Content negotiation on Foundations requests
     Examples:
       | interaction       | accept                              | format |
       | metadata          | application/fhir+json;charset=utf-8 | JSON   |
-      | metadata          | application/fhir+xml;charset=utf-8  | XML    |
       | read organisation | application/fhir+json;charset=utf-8 | JSON   |
-      | read organisation | application/fhir+xml;charset=utf-8  | XML    |
       | find practitioner | application/fhir+json;charset=utf-8 | JSON   |
+
+    @xml
+    Examples:
+      | interaction       | accept                              | format |
+      | metadata          | application/fhir+xml;charset=utf-8  | XML    |
+      | read organisation | application/fhir+xml;charset=utf-8  | XML    |
       | find practitioner | application/fhir+xml;charset=utf-8  | XML    |
 
   @req:XC-FMT-10

@@ -59,8 +59,12 @@ Feature: Read a location
     Examples:
       | accept                | _format               | format |
       | application/fhir+json | application/fhir+json | JSON   |
-      | application/fhir+json | application/fhir+xml  | XML    |
       | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | accept                | _format               | format |
+      | application/fhir+json | application/fhir+xml  | XML    |
       | application/fhir+xml  | application/fhir+xml  | XML    |
 
   @req:FND-LOC-READ-03
@@ -78,6 +82,10 @@ Feature: Read a location
     Examples:
       | _format               | format |
       | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | _format               | format |
       | application/fhir+xml  | XML    |
 
   @req:FND-LOC-READ-04

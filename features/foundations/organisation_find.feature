@@ -116,8 +116,12 @@ Feature: Find an organisation
     Examples:
       | accept                | _format               | format |
       | application/fhir+json | application/fhir+json | JSON   |
-      | application/fhir+json | application/fhir+xml  | XML    |
       | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | accept                | _format               | format |
+      | application/fhir+json | application/fhir+xml  | XML    |
       | application/fhir+xml  | application/fhir+xml  | XML    |
 
   @req:FND-ORG-FIND-08
@@ -137,8 +141,12 @@ Feature: Find an organisation
     Examples:
       | format | where  | first      | first value                                       | second     | second value                                      |
       | JSON   | before | _format    | application/fhir+json                             | identifier | https://fhir.nhs.uk/Id/ods-organization-code\|R1A14 |
-      | XML    | before | _format    | application/fhir+xml                              | identifier | https://fhir.nhs.uk/Id/ods-organization-code\|R1A14 |
       | JSON   | after  | identifier | https://fhir.nhs.uk/Id/ods-organization-code\|R1A14 | _format    | application/fhir+json                             |
+
+    @xml
+    Examples:
+      | format | where  | first      | first value                                       | second     | second value                                      |
+      | XML    | before | _format    | application/fhir+xml                              | identifier | https://fhir.nhs.uk/Id/ods-organization-code\|R1A14 |
       | XML    | after  | identifier | https://fhir.nhs.uk/Id/ods-organization-code\|R1A14 | _format    | application/fhir+xml                              |
 
   @req:FND-ORG-FIND-09

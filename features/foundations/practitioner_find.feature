@@ -118,8 +118,12 @@ Feature: Find a practitioner
     Examples:
       | accept                | _format               | format |
       | application/fhir+json | application/fhir+json | JSON   |
-      | application/fhir+json | application/fhir+xml  | XML    |
       | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | accept                | _format               | format |
+      | application/fhir+json | application/fhir+xml  | XML    |
       | application/fhir+xml  | application/fhir+xml  | XML    |
 
   @req:FND-PRA-FIND-08
@@ -138,6 +142,10 @@ Feature: Find a practitioner
     Examples:
       | _format               | format |
       | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | _format               | format |
       | application/fhir+xml  | XML    |
 
   @req:FND-PRA-FIND-09

@@ -221,6 +221,10 @@ Feature: Get structured record - request parameters
     Examples:
       | body | accept                | format |
       | JSON | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | body | accept                | format |
       | JSON | application/fhir+xml  | XML    |
       | XML  | application/fhir+xml  | XML    |
       | XML  | application/fhir+json | JSON   |

@@ -18,8 +18,9 @@ pub use crate::gpconnect::capability::{
     FHIR_VERSION, FOUNDATIONS_NAME, FOUNDATIONS_PROFILES as LISTED_PROFILES,
 };
 
-/// The fixed elements: kind, status, fhirVersion, acceptUnknown, both formats, software, one server
-/// `rest` with `security.cors` the boolean `true` (1.2.4+).
+/// The fixed elements: kind, status, fhirVersion, acceptUnknown, the JSON format, software, one server
+/// `rest` with `security.cors` the boolean `true` (1.2.4+). XML is a SHOULD (General API guidance,
+/// Content types), so whether it is declared is [`declares_xml`]'s question, not this one's.
 pub fn fixed_elements(cs: &Value) -> CheckResult {
     resource_type_is(cs, "CapabilityStatement")?;
     for (element, expected) in [
@@ -34,21 +35,14 @@ pub fn fixed_elements(cs: &Value) -> CheckResult {
             format!("CapabilityStatement.{element} is {actual:?}; expected {expected:?}")
         })?;
     }
-    let formats: Vec<&str> = cs
-        .get("format")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    for f in [mime::FHIR_JSON, mime::FHIR_XML] {
-        ensure(
-            formats
-                .iter()
-                .any(|x| x.split(';').next().map(str::trim) == Some(f)),
-            || format!("CapabilityStatement.format is {formats:?}; it must declare {f}"),
-        )?;
-    }
+    let formats = formats(cs);
+    let f = mime::FHIR_JSON;
+    ensure(
+        formats
+            .iter()
+            .any(|x| x.split(';').next().map(str::trim) == Some(f)),
+        || format!("CapabilityStatement.format is {formats:?}; it must declare {f}"),
+    )?;
     for part in ["name", "version"] {
         ensure(
             cs.pointer(&format!("/software/{part}"))
@@ -61,6 +55,46 @@ pub fn fixed_elements(cs: &Value) -> CheckResult {
     let cors = rest.pointer("/security/cors");
     ensure(cors == Some(&Value::Bool(true)), || {
         format!("CapabilityStatement.rest.security.cors is {cors:?}; it must be the boolean true")
+    })
+}
+
+/// The values of `CapabilityStatement.format`.
+pub fn formats(cs: &Value) -> Vec<&str> {
+    cs.get("format")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// Whether a `CapabilityStatement.format` value names XML: FHIR's code `xml` or an XML media type
+/// (`application/fhir+xml`, the DSTU2 `application/xml+fhir`, `application/xml`, `text/xml`), with or
+/// without parameters.
+pub fn is_xml_format(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "xml" | mime::FHIR_XML | "application/xml+fhir" | "application/xml" | "text/xml"
+    )
+}
+
+/// The statement declares XML among its formats: servers SHOULD support XML and SHALL declare the
+/// formats they support (General API guidance, Content types:
+/// <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>).
+pub fn declares_xml(cs: &Value) -> CheckResult {
+    resource_type_is(cs, "CapabilityStatement")?;
+    let formats = formats(cs);
+    ensure(formats.iter().any(|f| is_xml_format(f)), || {
+        format!(
+            "CapabilityStatement.format is {formats:?}: the provider does not offer XML ({}), which GP Connect says servers SHOULD support",
+            mime::FHIR_XML
+        )
     })
 }
 
@@ -266,6 +300,7 @@ mod tests {
     fn good_statement_passes() {
         let cs = good();
         fixed_elements(&cs).unwrap();
+        declares_xml(&cs).unwrap();
         version_is(&cs, "1.2.7").unwrap();
         has_interaction(&cs, "Patient", "search-type").unwrap();
         has_search_param(&cs, "Patient", "identifier", "token").unwrap();
@@ -276,6 +311,31 @@ mod tests {
             has_operation(&cs, op, c, p).unwrap();
         }
         lists_profile(&cs, listed_profile("CareConnect-GPC-Patient-1").unwrap()).unwrap();
+    }
+
+    #[test]
+    fn xml_is_recognised_under_each_of_its_names() {
+        for yes in [
+            "xml",
+            "application/fhir+xml",
+            "application/fhir+xml;charset=utf-8",
+            " Application/FHIR+XML ",
+            "application/xml+fhir",
+            "text/xml",
+        ] {
+            assert!(is_xml_format(yes), "{yes}");
+        }
+        for no in [
+            "json",
+            "application/fhir+json",
+            "application/xhtml+xml",
+            "",
+            "ttl",
+        ] {
+            assert!(!is_xml_format(no), "{no}");
+        }
+        let cs = json!({"resourceType": "CapabilityStatement", "format": ["json", "xml"]});
+        declares_xml(&cs).unwrap();
     }
 
     #[test]
@@ -295,8 +355,12 @@ mod tests {
         cs["rest"][0]["security"]["cors"] = json!("true");
         assert_fails!(fixed_elements(&cs), "cors");
         let mut cs = good();
+        cs["format"] = json!(["application/fhir+xml"]);
+        assert_fails!(fixed_elements(&cs), "application/fhir+json");
+        let mut cs = good();
         cs["format"] = json!(["application/fhir+json"]);
-        assert_fails!(fixed_elements(&cs), "xml");
+        fixed_elements(&cs).unwrap();
+        assert_fails!(declares_xml(&cs), "does not offer XML");
         let mut cs = good();
         cs["fhirVersion"] = json!("1.0.2");
         assert_fails!(fixed_elements(&cs), "fhirVersion");

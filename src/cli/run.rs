@@ -381,6 +381,7 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
             Status::Failed => "FAIL",
             Status::Inconclusive => "INCO",
             Status::Error => "ERR ",
+            Status::Warning => "WARN",
             _ => "N/A ",
         };
         let mut others = String::new();
@@ -388,6 +389,7 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
             (f.count(Status::Inconclusive), "inconclusive"),
             (f.count(Status::Error), "error"),
             (f.count(Status::NotApplicable), "not applicable"),
+            (f.count(Status::Warning), "warning"),
         ] {
             if n > 0 {
                 others.push_str(&format!(" {n:>4} {what}"));
@@ -405,7 +407,7 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
     }
     let t = report.totals();
     out.push(format!(
-        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable; {} requests in {:.2}s",
+        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable, {} warning; {} requests in {:.2}s",
         report.verdict().label(),
         t.scenarios,
         t.passed,
@@ -413,6 +415,7 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
         t.inconclusive,
         t.error,
         t.not_applicable,
+        t.warning,
         t.requests,
         report.duration_ms / 1000.0
     ));

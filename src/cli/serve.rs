@@ -11,7 +11,7 @@ use crate::gpconnect::headers::{
 use crate::gpconnect::interactions::Capability;
 use crate::gpconnect::jwt::{Claims, REASON_DIRECT_CARE};
 use crate::gpconnect::Interaction;
-use crate::provider::{self, Chaos, Fault, ProviderSettings};
+use crate::provider::{self, Chaos, Departure, Fault, ProviderSettings};
 
 /// Options of `gpc-assure serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -32,6 +32,10 @@ pub struct ServeArgs {
     /// answering normally, except under metadata-stall.
     #[arg(long = "chaos", value_enum)]
     pub chaos: Vec<Chaos>,
+    /// Leave a SHOULD or MAY unfollowed (repeatable), e.g. `json-only`: not a fault, the provider
+    /// stays conformant and a run against it ends the scenarios of that rule as warnings.
+    #[arg(long = "departure", value_enum)]
+    pub departures: Vec<Departure>,
 }
 
 /// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
@@ -60,6 +64,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         asid: args.asid,
         faults: args.faults,
         chaos: args.chaos,
+        departures: args.departures,
         ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
@@ -143,6 +148,7 @@ mod tests {
             asid: "1".into(),
             faults: vec![],
             chaos: vec![],
+            departures: vec![],
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -157,6 +163,7 @@ mod tests {
             asid: "918999198738".into(),
             faults: vec![],
             chaos: vec![],
+            departures: vec![],
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }

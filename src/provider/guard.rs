@@ -16,6 +16,7 @@ use axum::response::IntoResponse;
 use axum::routing::MethodRouter;
 use serde_json::{Map, Value};
 
+use super::departures::{Departure, IAT_LEEWAY_SECONDS};
 use super::faults::Fault;
 use super::outcome::ApiError;
 use super::state::ProviderState;
@@ -160,7 +161,14 @@ fn check_jwt(
             jwt::LIFETIME_SECONDS
         )));
     }
-    if exp < chrono::Utc::now().timestamp() && !state.faults.has(Fault::AcceptExpiredJwt) {
+    let now = chrono::Utc::now().timestamp();
+    if state.settings.departs(Departure::ValidateIat) && iat > now + IAT_LEEWAY_SECONDS {
+        return Err(ApiError::bad_request(format!(
+            "the JWT was issued at {iat}, {} seconds in the future",
+            iat - now
+        )));
+    }
+    if exp < now && !state.faults.has(Fault::AcceptExpiredJwt) {
         return Err(ApiError::bad_request(format!(
             "the JWT expired at {exp} (exp is in the past)"
         )));

@@ -8,6 +8,7 @@
 
 pub mod appointments;
 pub mod chaos;
+pub mod departures;
 pub mod faults;
 pub mod foundations;
 pub mod guard;
@@ -31,6 +32,7 @@ use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
 
 pub use chaos::Chaos;
+pub use departures::Departure;
 pub use faults::Fault;
 pub use server::ServerLimits;
 pub use state::ProviderState;
@@ -63,6 +65,9 @@ pub struct ProviderSettings {
     pub limits: ServerLimits,
     /// The Access Record Structured version played on the structured root (e.g. "1.2.7", "1.6.2").
     pub structured_version: String,
+    /// SHOULDs and MAYs not to follow (JSON only, `iat` validated...): unlike faults, they leave the
+    /// provider conformant, and the scenarios of their rules end as warnings.
+    pub departures: Vec<Departure>,
 }
 
 impl Default for ProviderSettings {
@@ -76,11 +81,27 @@ impl Default for ProviderSettings {
             chaos: Vec::new(),
             limits: ServerLimits::default(),
             structured_version: target.structured_version,
+            departures: Vec::new(),
         }
     }
 }
 
 impl ProviderSettings {
+    /// Whether `departure` is on.
+    pub fn departs(&self, departure: Departure) -> bool {
+        self.departures.contains(&departure)
+    }
+
+    /// The formats the CapabilityStatements declare: JSON, and XML unless [`Departure::JsonOnly`].
+    pub fn formats(&self) -> Vec<&'static str> {
+        use crate::gpconnect::systems::mime;
+        if self.departs(Departure::JsonOnly) {
+            vec![mime::FHIR_JSON]
+        } else {
+            vec![mime::FHIR_JSON, mime::FHIR_XML]
+        }
+    }
+
     /// Path of the Foundations+Appointments service root, e.g. `/B82617/STU3/1/gpconnect`.
     pub fn foundations_path(&self) -> String {
         format!(

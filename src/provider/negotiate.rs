@@ -3,6 +3,8 @@
 //!
 //! Precedence: `_format` beats `Accept`; with neither, the request's `Content-Type`; else JSON. A format
 //! the provider does not speak is a 415 with an OperationOutcome (in JSON, since no format was agreed).
+//! A JSON-only provider (servers SHALL support JSON and SHOULD support XML) speaks no XML: a request
+//! for XML, or with an XML body, is a 415 too.
 //!
 //! General API guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html>
 
@@ -62,37 +64,63 @@ fn media(value: &str) -> Media {
     }
 }
 
-fn unsupported(what: &str, value: &str) -> ApiError {
+/// [`media`], for a provider that offers XML or not.
+fn offered_media(value: &str, xml: bool) -> Media {
+    match media(value) {
+        Media::Exact(Format::Xml) if !xml => Media::Unsupported,
+        m => m,
+    }
+}
+
+fn unsupported(what: &str, value: &str, xml: bool) -> ApiError {
     // 415 with BAD_REQUEST: UNSUPPORTED_MEDIA_TYPE only entered the Spine code system in 1.6.0, so a
     // 1.2.x provider's OperationOutcome could not carry it and stay valid against its profile.
+    let supported = if xml {
+        format!("use {} or {}", mime::FHIR_JSON, mime::FHIR_XML)
+    } else {
+        format!("this provider offers only {}", mime::FHIR_JSON)
+    };
     ApiError::new(
         ErrorCode::BadRequest,
-        format!(
-            "{what} {value:?} is not a supported format; use {} or {}",
-            mime::FHIR_JSON,
-            mime::FHIR_XML
-        ),
+        format!("{what} {value:?} is not a supported format; {supported}"),
     )
     .with_status(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE)
 }
 
 /// The format to answer in, or a 415 error.
 pub fn response_format(raw_query: Option<&str>, headers: &HeaderMap) -> Result<Format, ApiError> {
+    response_format_offering(raw_query, headers, true)
+}
+
+/// As [`response_format`], for a provider that offers XML (`xml`) or JSON alone: a JSON-only one
+/// refuses a request for XML, and a request body in XML, with 415.
+pub fn response_format_offering(
+    raw_query: Option<&str>,
+    headers: &HeaderMap,
+    xml: bool,
+) -> Result<Format, ApiError> {
+    if !xml {
+        if let Some(ct) = header_str(headers, CONTENT_TYPE.as_str()) {
+            if media(ct) == Media::Exact(Format::Xml) {
+                return Err(unsupported("Content-Type", ct, xml));
+            }
+        }
+    }
     let pairs = query::pairs(raw_query);
     if let Some(f) = query::values(&pairs, "_format").first() {
-        return match media(f) {
+        return match offered_media(f, xml) {
             Media::Exact(format) => Ok(format),
-            Media::Any | Media::Unsupported => Err(unsupported("_format", f)),
+            Media::Any | Media::Unsupported => Err(unsupported("_format", f, xml)),
         };
     }
     // An Accept of only wildcards (`*/*`, which many clients send by default) states no preference, so
     // the request's own Content-Type still decides.
     let mut accepted = None;
     if let Some(accept) = header_str(headers, ACCEPT.as_str()).filter(|a| !a.trim().is_empty()) {
-        match from_accept(accept) {
+        match from_accept(accept, xml) {
             Media::Exact(format) => accepted = Some(format),
             Media::Any => {}
-            Media::Unsupported => return Err(unsupported("Accept", accept)),
+            Media::Unsupported => return Err(unsupported("Accept", accept, xml)),
         }
     }
     if let Some(format) = accepted {
@@ -108,7 +136,7 @@ pub fn response_format(raw_query: Option<&str>, headers: &HeaderMap) -> Result<F
 
 /// The preferred supported media of an `Accept` list: the highest-`q` exact format (first on ties), else
 /// [`Media::Any`] when only wildcards are acceptable, else [`Media::Unsupported`].
-fn from_accept(accept: &str) -> Media {
+fn from_accept(accept: &str, xml: bool) -> Media {
     let mut best: Option<(f32, Format)> = None;
     let mut any = false;
     for range in accept.split(',') {
@@ -121,7 +149,7 @@ fn from_accept(accept: &str) -> Media {
         if q <= 0.0 {
             continue;
         }
-        match media(range) {
+        match offered_media(range, xml) {
             Media::Exact(f) if best.is_none_or(|(bq, _)| q > bq) => best = Some((q, f)),
             Media::Exact(_) | Media::Unsupported => {}
             Media::Any => any = true,
@@ -157,7 +185,7 @@ impl<S: Send + Sync> FromRequest<S> for FhirBody {
         let content_type = header_str(req.headers(), CONTENT_TYPE.as_str()).map(str::to_string);
         if let Some(ct) = &content_type {
             if media(ct) == Media::Unsupported {
-                return Err(unsupported("Content-Type", ct));
+                return Err(unsupported("Content-Type", ct, true));
             }
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
@@ -279,6 +307,45 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn a_json_only_provider_refuses_xml_with_415_and_still_serves_json() {
+        let none = HeaderMap::new();
+        for query in ["_format=application/fhir+xml", "_format=xml"] {
+            let e = response_format_offering(Some(query), &none, false).unwrap_err();
+            assert_eq!(e.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{query}");
+        }
+        let h = headers(&[("accept", "application/fhir+xml")]);
+        let e = response_format_offering(None, &h, false).unwrap_err();
+        assert_eq!(e.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(e
+            .outcome()
+            .to_string()
+            .contains("only application/fhir+json"));
+        let h = headers(&[("content-type", "application/fhir+xml;charset=utf-8")]);
+        assert_eq!(
+            response_format_offering(None, &h, false)
+                .unwrap_err()
+                .status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        // _format wins over an Accept asking for XML; a list naming JSON too is answered in JSON.
+        let h = headers(&[("accept", "application/fhir+xml")]);
+        assert_eq!(
+            response_format_offering(Some("_format=application/fhir+json"), &h, false),
+            Ok(Format::Json)
+        );
+        let h = headers(&[(
+            "accept",
+            "application/fhir+xml, application/fhir+json;q=0.5",
+        )]);
+        assert_eq!(response_format_offering(None, &h, false), Ok(Format::Json));
+        assert_eq!(response_format(None, &h), Ok(Format::Xml));
+        assert_eq!(
+            response_format_offering(None, &none, false),
+            Ok(Format::Json)
+        );
     }
 
     #[test]

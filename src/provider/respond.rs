@@ -2,7 +2,8 @@
 //!
 //! Handlers return [`Fhir`]: a status, a FHIR JSON value and an optional version for the ETag. The
 //! [`finalise`] middleware, wrapped around the whole router, then:
-//! 1. negotiates the response format (415 before anything else runs);
+//! 1. negotiates the response format (415 before anything else runs; a JSON-only provider also
+//!    refuses XML, asked for or sent, here);
 //! 2. turns every non-FHIR error (axum's 404/405, body-limit 413, a panic) into an OperationOutcome;
 //! 3. applies the response-level faults;
 //! 4. serialises as JSON or XML with the exact `Content-Type`, and adds `Cache-Control: no-store`.
@@ -90,22 +91,26 @@ pub async fn finalise(
 ) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let (format, mut res) = match negotiate::response_format(req.uri().query(), req.headers()) {
-        Err(e) => (Format::Json, e.into_response()),
-        Ok(format) => {
-            let res = AssertUnwindSafe(next.run(req))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| {
-                    ApiError::new(
-                        ErrorCode::InternalServerError,
-                        "the provider failed unexpectedly",
-                    )
-                    .into_response()
-                });
-            (format, res)
-        }
-    };
+    let xml = !state
+        .settings
+        .departs(super::departures::Departure::JsonOnly);
+    let (format, mut res) =
+        match negotiate::response_format_offering(req.uri().query(), req.headers(), xml) {
+            Err(e) => (Format::Json, e.into_response()),
+            Ok(format) => {
+                let res = AssertUnwindSafe(next.run(req))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| {
+                        ApiError::new(
+                            ErrorCode::InternalServerError,
+                            "the provider failed unexpectedly",
+                        )
+                        .into_response()
+                    });
+                (format, res)
+            }
+        };
     let payload = match res.extensions_mut().remove::<Payload>() {
         Some(Payload(v)) => Some(v),
         None if res.status().is_client_error() || res.status().is_server_error() => {

@@ -7,12 +7,12 @@
 //! included, and each step with a `result`: `status`, `duration` in nanoseconds and `error_message`.
 //! Tags carry their `@`. Ids are unique within a feature (names that slug alike are numbered).
 //!
-//! Our five outcomes map onto Cucumber's statuses so that a Cucumber tool counts them as the report
-//! does:
+//! Our outcomes map onto Cucumber's statuses so that a Cucumber tool counts them as the report does:
 //!
 //! | Our outcome | Cucumber status | `error_message` |
 //! |---|---|---|
 //! | passed | `passed` | – |
+//! | warning | `passed` | –; the step's `output` says `warning: SHOULD not followed: ...` |
 //! | failed | `failed` | the broken rule, and the exchange it judged |
 //! | error, a step no definition matches | `undefined` | the step is not defined |
 //! | error, any other | `failed` | `error (harness or transport): ...` |
@@ -26,6 +26,12 @@
 //! tool counts. Steps are not timed one by one: the scenario's time is given to its last step, so a
 //! scenario's total is right. Problems that stopped part of the run become a feature of their own
 //! with one failed scenario each, so the run is red in a Cucumber tool as it is in junit.xml.
+//!
+//! A warning (a SHOULD or MAY the provider does not follow, or XML it does not offer) is never a
+//! failure, so it is `passed`, not `skipped`: several Cucumber tools count skipped steps as failing
+//! by default, which would turn a warning red. The warning is kept in the `output` of the step that
+//! found it (the lines a step logs, which the tools show beside it), or, when no step ran (the XML
+//! scenarios of a provider that offers no XML are not sent), of a `passed` `after` hook.
 
 use serde::Serialize;
 
@@ -83,6 +89,9 @@ struct Step {
     keyword: String,
     name: String,
     result: Outcome,
+    /// What the step logged: a warning's text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    output: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -90,6 +99,8 @@ struct Hook {
     #[serde(rename = "match")]
     location: Match,
     result: Outcome,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    output: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -144,15 +155,17 @@ fn element(feature_id: &str, s: &ScenarioResult, name: &StableName) -> Element {
                     "not applicable: excluded by @since/@until for the target's version".into(),
                 ),
             },
+            output: Vec::new(),
         });
     }
     let after = stopping_reason_outside_steps(s)
-        .map(|result| {
+        .map(|(result, output)| {
             vec![Hook {
                 location: Match {
                     location: "after the scenario's steps",
                 },
                 result,
+                output,
             }]
         })
         .unwrap_or_default();
@@ -178,8 +191,13 @@ fn element(feature_id: &str, s: &ScenarioResult, name: &StableName) -> Element {
 
 fn step(s: &ScenarioResult, st: &StepResult) -> Step {
     let message = st.message.clone();
+    let mut output = Vec::new();
     let (status, error_message) = match st.status {
         Status::Passed => ("passed", None),
+        Status::Warning => {
+            output.push(format!("warning: {}", message.unwrap_or_default()));
+            ("passed", None)
+        }
         Status::Failed => ("failed", Some(with_exchange(s, message))),
         Status::Error if message.as_deref() == Some(UNDEFINED_STEP) => ("undefined", message),
         Status::Error => (
@@ -203,15 +221,18 @@ fn step(s: &ScenarioResult, st: &StepResult) -> Step {
             duration: 0,
             error_message,
         },
+        output,
     }
 }
 
-/// The scenario's outcome as an `after` hook, when no step carries it (see the module doc).
-fn stopping_reason_outside_steps(s: &ScenarioResult) -> Option<Outcome> {
+/// The scenario's outcome as an `after` hook (its result and output), when no step carries it (see
+/// the module doc).
+fn stopping_reason_outside_steps(s: &ScenarioResult) -> Option<(Outcome, Vec<String>)> {
     let status = match s.status {
         Status::Passed | Status::NotApplicable | Status::Skipped => return None,
         Status::Failed | Status::Error => "failed",
         Status::Inconclusive => "skipped",
+        Status::Warning => "passed",
     };
     if s.steps.iter().any(|st| st.status == s.status) {
         return None;
@@ -227,16 +248,25 @@ fn stopping_reason_outside_steps(s: &ScenarioResult) -> Option<Outcome> {
             }
         })
         .unwrap_or_else(|| format!("the scenario ended {}", s.status));
+    if s.status == Status::Warning {
+        let result = Outcome {
+            status,
+            duration: 0,
+            error_message: None,
+        };
+        return Some((result, vec![format!("warning: {why}")]));
+    }
     let prefix = match s.status {
         Status::Error => "error (harness or transport): ",
         Status::Inconclusive => "inconclusive: ",
         _ => "",
     };
-    Some(Outcome {
+    let result = Outcome {
         status,
         duration: 0,
         error_message: Some(format!("{prefix}{}", with_exchange(s, Some(why)))),
-    })
+    };
+    Some((result, Vec::new()))
 }
 
 /// The message, followed by the exchange the failing check judged when there is one.
@@ -291,6 +321,7 @@ fn run_errors(errors: &[String]) -> Feature {
                         duration: 0,
                         error_message: Some(e.clone()),
                     },
+                    output: Vec::new(),
                 }],
                 after: vec![],
             })

@@ -18,7 +18,10 @@
 //! | no longer error or inconclusive | error or inconclusive | passed or not applicable |
 //! | added | absent | not failed |
 //! | removed | present | absent |
-//! | other change | e.g. passed | not applicable |
+//! | other change | e.g. passed | not applicable, or warning |
+//!
+//! A warning (a SHOULD or MAY the provider does not follow) is never a failure: a scenario that ends
+//! in one is never newly failing, and one that failed before and warns now is an other change.
 //!
 //! A scenario that is new and fails is newly failing (a CI gate must not let it through as merely
 //! "added"). Run errors of NEW that OLD did not have count as newly failing too: a run that could not
@@ -162,6 +165,7 @@ pub fn parse(text: &str, source: &str) -> Result<Run, String> {
 fn outcome(label: &str) -> Option<Status> {
     Some(match label {
         "passed" => Status::Passed,
+        "warning" => Status::Warning,
         "failed" => Status::Failed,
         "inconclusive" => Status::Inconclusive,
         "error" => Status::Error,
@@ -521,6 +525,11 @@ mod tests {
             (Some(Failed), None, Some(Change::Removed)),
             (Some(Passed), Some(NotApplicable), Some(Change::Other)),
             (Some(Failed), Some(NotApplicable), Some(Change::Other)),
+            (Some(Passed), Some(Warning), Some(Change::Other)),
+            (None, Some(Warning), Some(Change::Added)),
+            (Some(Failed), Some(Warning), Some(Change::Other)),
+            (Some(Warning), Some(Failed), Some(Change::NewlyFailing)),
+            (Some(Warning), Some(Warning), None),
             (Some(Passed), Some(Passed), None),
             (Some(Inconclusive), Some(Inconclusive), None),
         ];

@@ -58,8 +58,9 @@ pub struct GroupMember {
     pub scenario_index: usize,
 }
 
-/// Every failed, errored and inconclusive scenario of the run, grouped: failed groups first, then
-/// error, then inconclusive; within an outcome the largest group first, then by check and message.
+/// Every failed, errored, inconclusive and warning scenario of the run, grouped: failed groups first,
+/// then error, then inconclusive, then warning; within an outcome the largest group first, then by
+/// check and message.
 pub fn failure_groups(report: &RunReport) -> Vec<FailureGroup> {
     let mut groups: BTreeMap<(Status, String, String), FailureGroup> = BTreeMap::new();
     for (fi, feature) in report.features.iter().enumerate() {
@@ -67,7 +68,7 @@ pub fn failure_groups(report: &RunReport) -> Vec<FailureGroup> {
         for (si, s) in feature.scenarios.iter().enumerate() {
             if !matches!(
                 s.status,
-                Status::Failed | Status::Error | Status::Inconclusive
+                Status::Failed | Status::Error | Status::Inconclusive | Status::Warning
             ) {
                 continue;
             }

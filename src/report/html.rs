@@ -159,6 +159,11 @@ impl<'a> View<'a> {
                 totals.inconclusive,
                 totals.error
             )
+        } else if totals.warning > 0 {
+            format!(
+                "No scenario failed: {} passed; {} ended in a warning (a SHOULD or MAY the provider does not follow, which is never a failure).",
+                totals.passed, totals.warning
+            )
         } else {
             format!("All {} applicable scenarios passed.", totals.passed)
         };
@@ -179,7 +184,7 @@ impl<'a> View<'a> {
             .map(|(i, f)| FeatureView::new(i, f))
             .collect();
         attach_curl(&mut features, report);
-        let failures = report
+        let mut failures: Vec<FailureLink> = report
             .features
             .iter()
             .enumerate()
@@ -190,7 +195,7 @@ impl<'a> View<'a> {
                     .filter(|(_, s)| {
                         matches!(
                             s.status,
-                            Status::Failed | Status::Inconclusive | Status::Error
+                            Status::Failed | Status::Inconclusive | Status::Error | Status::Warning
                         )
                     })
                     .map(move |(si, s)| {
@@ -216,6 +221,8 @@ impl<'a> View<'a> {
                     })
             })
             .collect();
+        // Warnings last: what failed or could not be judged is read first.
+        failures.sort_by_key(|f| f.status == status_class(Status::Warning));
         View {
             tool: &report.tool,
             tool_version: &report.tool_version,
@@ -342,6 +349,7 @@ struct ScenarioLink {
 fn coverage_class(c: Coverage) -> &'static str {
     match c {
         Coverage::Passed => "passed",
+        Coverage::Warning => "warning",
         Coverage::Failed => "failed",
         Coverage::Inconclusive => "inconclusive",
         Coverage::Error => "error",
@@ -355,6 +363,7 @@ fn coverage_class(c: Coverage) -> &'static str {
 fn coverage_label(c: Coverage) -> &'static str {
     match c {
         Coverage::Passed => "PASS",
+        Coverage::Warning => "WARNING",
         Coverage::Failed => "FAIL",
         Coverage::Inconclusive => "INCONCLUSIVE",
         Coverage::Error => "ERROR",
@@ -392,6 +401,7 @@ struct FeatureView<'a> {
     inconclusive: usize,
     error: usize,
     not_applicable: usize,
+    warning: usize,
     scenarios: Vec<ScenarioView<'a>>,
 }
 
@@ -417,6 +427,7 @@ impl<'a> FeatureView<'a> {
             inconclusive: f.count(Status::Inconclusive),
             error: f.count(Status::Error),
             not_applicable: f.count(Status::NotApplicable),
+            warning: f.count(Status::Warning),
             scenarios: f
                 .scenarios
                 .iter()
@@ -778,6 +789,7 @@ fn scenario_id(fi: usize, si: usize) -> String {
 fn status_class(s: Status) -> &'static str {
     match s {
         Status::Passed => "passed",
+        Status::Warning => "warning",
         Status::Failed => "failed",
         Status::Inconclusive => "inconclusive",
         Status::Error => "error",
@@ -789,6 +801,7 @@ fn status_class(s: Status) -> &'static str {
 fn status_label(s: Status) -> &'static str {
     match s {
         Status::Passed => "PASS",
+        Status::Warning => "WARNING",
         Status::Failed => "FAIL",
         Status::Inconclusive => "INCONCLUSIVE",
         Status::Error => "ERROR",
@@ -800,6 +813,7 @@ fn status_label(s: Status) -> &'static str {
 fn status_icon(s: Status) -> &'static str {
     match s {
         Status::Passed => "✓",
+        Status::Warning => "⚠",
         Status::Failed => "✗",
         Status::Inconclusive => "?",
         Status::Error => "!",

@@ -5,7 +5,10 @@
 //! when Examples rows of an outline share it, its row (`Amending the description [row 2]`, see
 //! [`names`](super::names)); never the line, which moves whenever the file is edited (it is kept in
 //! the `file` and `line` attributes). Each requirement id a scenario checks is a
-//! `<property name="requirement" value="..."/>` of its test case. Problems that stopped part of the
+//! `<property name="requirement" value="..."/>` of its test case. A warning (a SHOULD or MAY the
+//! provider does not follow, or XML it does not offer) is never a failure: its test case passes, with
+//! `<property name="outcome" value="warning"/>` and the warning in `<system-out>`, so a CI gate stays
+//! green and a reader still sees it. Problems that stopped part of the
 //! run become `<error>` test cases in a separate suite, so that a run which could not even parse a
 //! feature is red in CI instead of silently reporting fewer tests.
 //!
@@ -136,10 +139,21 @@ fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult, name:
     }
     out.push_str(">\n");
     out.push_str(&properties);
+    if s.status == Status::Warning {
+        let (step, message) = failing_step(s);
+        let _ = write!(
+            out,
+            "      <system-out>{}</system-out>\n    </testcase>\n",
+            escape_text(&format!(
+                "warning (not a failure): {message}\nStep: {step}\n"
+            )),
+        );
+        return;
+    }
     // failed -> <failure> (the provider broke a rule), error -> <error> (the harness or the
     // connection failed), inconclusive and not applicable -> <skipped> with the reason.
     let element = match s.status {
-        Status::Passed => return out.push_str("    </testcase>\n"),
+        Status::Passed | Status::Warning => return out.push_str("    </testcase>\n"),
         Status::Skipped => return out.push_str("      <skipped/>\n    </testcase>\n"),
         Status::NotApplicable => {
             return out.push_str("      <skipped message=\"not applicable to the target's version\"/>\n    </testcase>\n")
@@ -167,12 +181,17 @@ fn write_scenario(out: &mut String, f: &FeatureResult, s: &ScenarioResult, name:
     );
 }
 
-/// `<properties>` with one `requirement` property per requirement id; empty when there are none.
+/// `<properties>` with one `requirement` property per requirement id, and `outcome` `warning` for a
+/// warning; empty when there are none.
 fn properties(s: &ScenarioResult) -> String {
-    if s.requirements.is_empty() {
+    let warning = s.status == Status::Warning;
+    if s.requirements.is_empty() && !warning {
         return String::new();
     }
     let mut out = String::from("      <properties>\n");
+    if warning {
+        out.push_str("        <property name=\"outcome\" value=\"warning\"/>\n");
+    }
     for id in &s.requirements {
         let _ = writeln!(
             out,

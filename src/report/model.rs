@@ -81,7 +81,8 @@ impl FeatureResult {
 }
 
 /// The outcome a set of scenarios adds up to: failed if any failed, else error if any errored, else
-/// inconclusive if any was, else passed if any passed, else not applicable.
+/// inconclusive if any was, else warning if any was (a SHOULD or MAY not followed), else passed if any
+/// passed, else not applicable.
 pub fn worst(outcomes: impl IntoIterator<Item = Status>) -> Status {
     let mut seen_passed = false;
     let mut worst = Status::NotApplicable;
@@ -126,6 +127,8 @@ pub struct Totals {
     /// Every scenario listed, not-applicable ones included.
     pub scenarios: usize,
     pub passed: usize,
+    /// Scenarios of SHOULD/MAY rules the provider did not follow: reported, never a failure.
+    pub warning: usize,
     pub failed: usize,
     pub inconclusive: usize,
     pub error: usize,
@@ -139,6 +142,7 @@ impl Totals {
         self.scenarios += 1;
         match outcome {
             Status::Passed => self.passed += 1,
+            Status::Warning => self.warning += 1,
             Status::Failed => self.failed += 1,
             Status::Inconclusive => self.inconclusive += 1,
             Status::Error => self.error += 1,
@@ -166,6 +170,9 @@ pub struct CapabilityVerdict {
 pub enum Coverage {
     /// Every scenario that ran passed.
     Passed,
+    /// None failed or could not be judged, but the provider did not follow the rule, a SHOULD or a MAY
+    /// (or offers no XML): a warning, never a failure.
+    Warning,
     /// A scenario failed: the provider broke the rule.
     Failed,
     /// None failed, but one could not be judged (a precondition was missing).
@@ -189,6 +196,7 @@ impl Coverage {
         Coverage::Failed,
         Coverage::Error,
         Coverage::Inconclusive,
+        Coverage::Warning,
         Coverage::Passed,
         Coverage::NotApplicable,
         Coverage::NotRun,
@@ -200,6 +208,7 @@ impl Coverage {
     pub fn of_outcome(outcome: Status) -> Coverage {
         match outcome {
             Status::Passed => Coverage::Passed,
+            Status::Warning => Coverage::Warning,
             Status::Failed => Coverage::Failed,
             Status::Inconclusive => Coverage::Inconclusive,
             Status::Error => Coverage::Error,
@@ -219,6 +228,7 @@ impl Coverage {
     pub fn label(self) -> &'static str {
         match self {
             Coverage::Passed => "passed",
+            Coverage::Warning => "warning",
             Coverage::Failed => "failed",
             Coverage::Inconclusive => "inconclusive",
             Coverage::Error => "error",
@@ -386,7 +396,8 @@ pub struct RerunMeta {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Every applicable scenario passed (exit 0).
+    /// Every applicable scenario passed, or ended in a warning (a SHOULD or MAY not followed), and at
+    /// least one ran (exit 0).
     Passed,
     /// At least one scenario failed: the provider broke a rule (exit 1).
     Failed,
@@ -496,8 +507,8 @@ impl RunReport {
         ids
     }
 
-    /// Whether the run passed: every applicable scenario passed, at least one ran, and nothing stopped
-    /// the run.
+    /// Whether the run passed: every applicable scenario passed (or ended in a warning), at least one
+    /// ran, and nothing stopped the run.
     pub fn passed(&self) -> bool {
         self.verdict() == Verdict::Passed
     }
@@ -508,7 +519,7 @@ impl RunReport {
         if t.failed > 0 {
             Verdict::Failed
         } else if t.inconclusive + t.error > 0
-            || t.passed == 0
+            || t.passed + t.warning == 0
             || !self.run_errors.is_empty()
             || self.stopped.is_some()
         {

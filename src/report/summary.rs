@@ -4,8 +4,9 @@
 //! It holds the verdict, the count of each outcome, what was tested, the problems that stopped part
 //! of the run, and the scenarios that did not pass grouped by root cause ([`failure_groups`]): the
 //! largest [`MAX_FAILED_GROUPS`] failed groups, then the largest [`MAX_NOT_PROVEN_GROUPS`] error and
-//! inconclusive groups, each with its count, its check, its message and the requirement ids it
-//! concerns; the rest is counted in one line. The evidence is in index.html, linked relatively.
+//! inconclusive groups, then the largest [`MAX_NOT_PROVEN_GROUPS`] warning groups (a SHOULD or MAY the
+//! provider does not follow: never a failure), each with its count, its check, its message and the
+//! requirement ids it concerns; the rest is counted in one line. The evidence is in index.html, linked relatively.
 //!
 //! Scenario names, messages and requirement ids come from feature authors and from the provider under
 //! test: messages and checks are written as code spans (which Markdown renders as text, never as
@@ -37,12 +38,17 @@ pub fn render(report: &RunReport) -> String {
     };
     let _ = writeln!(out, "## {icon} GP Connect assurance: {}\n", verdict.label());
     let _ = writeln!(out, "{}\n", verdict_sentence(report));
-    out.push_str("| passed | failed | inconclusive | error | not applicable |\n");
-    out.push_str("|---:|---:|---:|---:|---:|\n");
+    out.push_str("| passed | failed | inconclusive | error | not applicable | warning |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|\n");
     let _ = writeln!(
         out,
-        "| {} | {} | {} | {} | {} |\n",
-        totals.passed, totals.failed, totals.inconclusive, totals.error, totals.not_applicable
+        "| {} | {} | {} | {} | {} | {} |\n",
+        totals.passed,
+        totals.failed,
+        totals.inconclusive,
+        totals.error,
+        totals.not_applicable,
+        totals.warning
     );
     let t = &report.target;
     let mut tested = format!(
@@ -78,8 +84,11 @@ pub fn render(report: &RunReport) -> String {
     }
 
     let groups = failure_groups(report);
-    let (failed, not_proven): (Vec<&FailureGroup>, Vec<&FailureGroup>) =
-        groups.iter().partition(|g| g.outcome == Status::Failed);
+    let (warnings, groups): (Vec<&FailureGroup>, Vec<&FailureGroup>) =
+        groups.iter().partition(|g| g.outcome == Status::Warning);
+    let (failed, not_proven): (Vec<&FailureGroup>, Vec<&FailureGroup>) = groups
+        .into_iter()
+        .partition(|g| g.outcome == Status::Failed);
     if !failed.is_empty() {
         let _ = writeln!(
             out,
@@ -102,6 +111,17 @@ pub fn render(report: &RunReport) -> String {
         );
         table(&mut out, &not_proven, MAX_NOT_PROVEN_GROUPS, true);
     }
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Warnings (a SHOULD or MAY not followed; not failures): {} {} in {} {}\n",
+            totals.warning,
+            plural(totals.warning, "scenario", "scenarios"),
+            warnings.len(),
+            plural(warnings.len(), "group", "groups"),
+        );
+        table(&mut out, &warnings, MAX_NOT_PROVEN_GROUPS, false);
+    }
     out.push_str(
         "Full report with the evidence of every request: [index.html](index.html) \
          (also junit.xml, cucumber.json, results.json, scenarios.csv, requirements.csv).\n",
@@ -114,6 +134,12 @@ fn verdict_sentence(report: &RunReport) -> String {
     let t = report.totals();
     let applicable = t.applicable();
     match report.verdict() {
+        Verdict::Passed if t.warning > 0 => format!(
+            "No scenario failed: {} passed and {} ended in a warning, a SHOULD or MAY the \
+             provider does not follow, which is never a failure ({applicable} applicable). Exit \
+             status 0.",
+            t.passed, t.warning
+        ),
         Verdict::Passed if t.not_applicable > 0 => format!(
             "Every applicable scenario passed ({applicable}; {} not applicable to the target's \
              version). Exit status 0.",

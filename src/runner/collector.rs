@@ -13,6 +13,7 @@ use cucumber::parser;
 use cucumber::{Event, Writer};
 
 use super::progress::Progress;
+use crate::gpconnect::requirements::Catalogue;
 use crate::http::evidence::Sidecar;
 use crate::report::{Failure, FeatureResult, ScenarioResult, Status, StepResult};
 use crate::steps::context::{Cut, ScenarioKey};
@@ -58,6 +59,9 @@ pub struct Collector {
     features: Vec<FeatureResult>,
     feature_index: HashMap<String, usize>,
     running: HashMap<ScenarioKey, (ScenarioResult, std::time::Instant)>,
+    /// Scenarios with a response that broke the FHIR profiles (the validation after the steps), and
+    /// that failure: a MUST, whatever level of rule the scenario checks.
+    invalid_fhir: HashMap<ScenarioKey, Failure>,
     run_errors: Vec<String>,
     done: usize,
     failed: usize,
@@ -79,6 +83,7 @@ impl Collector {
             features: Vec::new(),
             feature_index: HashMap::new(),
             running: HashMap::new(),
+            invalid_fhir: HashMap::new(),
             run_errors: Vec::new(),
             done: 0,
             failed: 0,
@@ -169,14 +174,21 @@ impl Collector {
             }
             event::Scenario::Background(step, ev) => self.on_step(&k, &step, ev, true),
             event::Scenario::Step(step, ev) => self.on_step(&k, &step, ev, false),
-            event::Scenario::Hook(_, event::Hook::Failed(_, info)) => {
+            event::Scenario::Hook(kind, event::Hook::Failed(_, info)) => {
                 if let Some((s, _)) = self.running.get_mut(&k) {
                     // The after hook fails only on invalid FHIR in a response: a broken rule.
-                    conclude(
-                        s,
-                        "(every response is validated against the FHIR profiles)",
-                        Problem::failed(panic_message(&info)),
-                    );
+                    let step = "(every response is validated against the FHIR profiles)";
+                    let message = panic_message(&info);
+                    if matches!(kind, event::HookType::After) {
+                        self.invalid_fhir.insert(
+                            k.clone(),
+                            Failure {
+                                step: step.to_string(),
+                                message: message.clone(),
+                            },
+                        );
+                    }
+                    conclude(s, step, Problem::failed(message));
                 }
             }
             event::Scenario::Finished => {
@@ -196,8 +208,12 @@ impl Collector {
                 s.evidence = evidence.exchanges;
                 // A scenario the stop (deadline, Ctrl-C) kept from running or cut short.
                 let cut = self.ctx.take_cut(&k);
+                let invalid_fhir = self.invalid_fhir.remove(&k);
                 if let Some(cut) = cut {
                     super::apply_cut(&mut s, cut);
+                } else {
+                    // A failed scenario of SHOULD/MAY rules only is a warning (see `advisory`).
+                    super::advisory::judge(&mut s, invalid_fhir, Catalogue::embedded());
                 }
                 self.file_evidence(&k.0, &mut s);
                 if s.status != Status::Passed {

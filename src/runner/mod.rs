@@ -1,6 +1,7 @@
 //! Runs the features against a target and produces the [`RunReport`]. Knows nothing of how reports are
 //! written or how the command line looks (see `cli::run`).
 
+pub mod advisory;
 mod collector;
 pub mod meta;
 pub mod plan;
@@ -114,29 +115,44 @@ pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
 ///
 /// A run stopped meanwhile (deadline, Ctrl-C) skips the rest of the check: its scenarios are then all
 /// reported "not run".
+///
+/// Returns the formats each root's CapabilityStatement declares (`format`), which decide whether its
+/// XML scenarios run (see [`advisory`]).
 pub async fn preflight(
     config: &Config,
     client: &Client,
     roots: &[Interaction],
     stop: &Stop,
-) -> Result<(), RunError> {
+) -> Result<Vec<(Interaction, Vec<String>)>, RunError> {
+    let mut formats = Vec::new();
     for &metadata in roots {
         let spec = RequestSpec::new(config, metadata, None);
         let exchange = client
             .send_until(&spec, stop.stopped().map(|r| r.to_string()))
             .await;
         if stop.reason().is_some() {
-            return Ok(());
+            return Ok(formats);
         }
         let problem = match (&exchange.response, &exchange.error) {
             (_, Some(message)) => Some(format!("no answer: {message}")),
             (Some(r), None) if r.status != 200 => {
                 Some(format!("HTTP {} to GET {}", r.status, exchange.request.url))
             }
-            (Some(_), None) => crate::checks::response::body_as_json(&exchange)
-                .and_then(|b| crate::checks::response::resource_type_is(&b, "CapabilityStatement"))
-                .err()
-                .map(|e| format!("the answer is not a CapabilityStatement: {e}")),
+            (Some(_), None) => {
+                match crate::checks::response::body_as_json(&exchange).and_then(|b| {
+                    crate::checks::response::resource_type_is(&b, "CapabilityStatement").map(|()| b)
+                }) {
+                    Ok(cs) => {
+                        let declared = crate::checks::capability::formats(&cs)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect();
+                        formats.push((metadata, declared));
+                        None
+                    }
+                    Err(e) => Some(format!("the answer is not a CapabilityStatement: {e}")),
+                }
+            }
             (None, None) => Some("no answer".into()),
         };
         if let Some(message) = problem {
@@ -146,20 +162,25 @@ pub async fn preflight(
             });
         }
     }
-    Ok(())
+    Ok(formats)
+}
+
+/// The metadata interaction of the service root a scenario (by its tags) uses.
+pub fn root_of(tags: &[&String]) -> Interaction {
+    if tags.iter().any(|t| t.as_str() == "structured") {
+        Interaction::StructuredMetadata
+    } else if tags.iter().any(|t| t.as_str() == "documents") {
+        Interaction::DocumentsMetadata
+    } else {
+        Interaction::Metadata
+    }
 }
 
 /// The metadata interaction of each service root the selected scenarios use.
 fn roots_used<'a>(scenarios: impl Iterator<Item = Vec<&'a String>>) -> Vec<Interaction> {
     let mut roots = Vec::new();
     for tags in scenarios {
-        let root = if tags.iter().any(|t| t.as_str() == "structured") {
-            Interaction::StructuredMetadata
-        } else if tags.iter().any(|t| t.as_str() == "documents") {
-            Interaction::DocumentsMetadata
-        } else {
-            Interaction::Metadata
-        };
+        let root = root_of(&tags);
         if !roots.contains(&root) {
             roots.push(root);
         }
@@ -270,7 +291,7 @@ pub async fn run_with(
     meta.selection.tags = tags.clone();
     meta.selection.selected = selected_count;
     let client = Client::new(&config)?;
-    preflight(&config, &client, &roots, &stop).await?;
+    let formats = preflight(&config, &client, &roots, &stop).await?;
     let sidecar = evidence_sidecar
         .as_deref()
         .map(crate::http::evidence::Sidecar::create)
@@ -278,6 +299,30 @@ pub async fn run_with(
         .map_err(RunError::Evidence)?;
 
     let ctx = RunContext::with_stop(config.clone(), client, stop.clone());
+    for (root, declared) in formats {
+        ctx.set_formats(root, declared);
+    }
+    // XML scenarios of a root whose provider declares no XML are not sent: they end as warnings.
+    let xml_ctx = Arc::clone(&ctx);
+    let xml_config = config.clone();
+    let withhold_xml = move |tags: &[&String]| -> Option<String> {
+        let root = root_of(tags);
+        if !advisory::is_xml(tags) || xml_ctx.offers_xml(root) {
+            return None;
+        }
+        let url = RequestSpec::new(&xml_config, root, None).url();
+        Some(advisory::xml_not_offered(
+            &url,
+            &xml_ctx.formats_of(root).unwrap_or_default(),
+        ))
+    };
+    let xml_withheld = advisory::withheld(
+        &parsed,
+        &features,
+        filter.as_ref(),
+        &config.target,
+        &withhold_xml,
+    );
     let collector =
         Collector::new(Arc::clone(&ctx), features.clone(), progress).with_sidecar(sidecar);
     let before_ctx = Arc::clone(&ctx);
@@ -356,12 +401,14 @@ pub async fn run_with(
                 None => true,
                 Some(expr) => expr.eval(tags.iter().copied()),
             }
+            && withhold_xml(&tags).is_none()
     });
     let collector = with_quiet_panics(CONTEXT.scope(Arc::clone(&ctx), run)).await;
     // Every scenario and its teardown are done: a deadline passing now stops nothing.
     drop(deadline);
     let (mut features_out, run_errors) = collector.finish();
     merge_not_applicable(&mut features_out, not_applicable);
+    merge_not_applicable(&mut features_out, xml_withheld);
     let stopped = stop
         .reason()
         .map(|reason| stop_summary(reason, max_duration, &features_out));

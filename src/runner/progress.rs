@@ -61,6 +61,7 @@ fn lines(
         let word = match outcome {
             Outcome::Failed => "FAIL",
             Outcome::Inconclusive => "INCONCLUSIVE",
+            Outcome::Warning => "WARN",
             _ => "ERROR",
         };
         out.push(format!(

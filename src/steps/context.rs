@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 use crate::config::Config;
+use crate::gpconnect::Interaction;
 use crate::http::{Client, Exchange, RequestSpec};
 use crate::verdict::StopReason;
 
@@ -39,6 +40,9 @@ pub struct RunContext {
     pub stop: Stop,
     /// Scenarios a stop kept from running or cut short, for the collector to report as errors.
     pub cuts: Mutex<HashMap<ScenarioKey, Cut>>,
+    /// The formats each service root's CapabilityStatement declares (`format`), keyed by the root's
+    /// metadata interaction: read once per run, before any scenario, by the check of the service roots.
+    pub formats: Mutex<HashMap<Interaction, Vec<String>>>,
 }
 
 /// How a stop touched one scenario.
@@ -154,6 +158,34 @@ impl RunContext {
             claimed: Mutex::default(),
             stop,
             cuts: Mutex::default(),
+            formats: Mutex::default(),
+        })
+    }
+
+    /// Record the formats the CapabilityStatement of `root` (a metadata interaction) declares.
+    pub fn set_formats(&self, root: Interaction, formats: Vec<String>) {
+        self.formats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(root, formats);
+    }
+
+    /// The formats the CapabilityStatement of `root` declares, when it was read.
+    pub fn formats_of(&self, root: Interaction) -> Option<Vec<String>> {
+        self.formats
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&root)
+            .cloned()
+    }
+
+    /// Whether the provider at `root` offers XML: its CapabilityStatement declares it, or was not read
+    /// (the run was stopped first), in which case its XML scenarios are judged as any other.
+    pub fn offers_xml(&self, root: Interaction) -> bool {
+        self.formats_of(root).is_none_or(|formats| {
+            formats
+                .iter()
+                .any(|f| crate::checks::capability::is_xml_format(f))
         })
     }
 

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 
 use super::Fhir;
 use crate::gpconnect::capability as cap;
-use crate::gpconnect::systems::mime;
 use crate::provider::state::ProviderState;
 
 /// The GP Connect version this provider implements.
@@ -38,7 +37,7 @@ fn capability_statement(state: &ProviderState) -> Value {
         },
         "fhirVersion": cap::FHIR_VERSION,
         "acceptUnknown": "both",
-        "format": [mime::FHIR_JSON, mime::FHIR_XML],
+        "format": state.settings.formats(),
         "profile": profile_list(),
         "rest": [{
             "mode": "server",

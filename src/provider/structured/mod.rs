@@ -32,7 +32,7 @@ use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS};
 use crate::gpconnect::capability as cap;
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
 use crate::gpconnect::structured::{self as gs, since, systems as ss, Version};
-use crate::gpconnect::systems::{self, mime, profiles};
+use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::{jwt, ErrorCode, Interaction};
 
 /// Logical id of the usual GP's PractitionerRole.
@@ -90,7 +90,7 @@ async fn metadata(State(state): State<Arc<ProviderState>>) -> Fhir {
         "software": {"name": "gpc-assure reference provider", "version": env!("CARGO_PKG_VERSION")},
         "fhirVersion": cap::FHIR_VERSION,
         "acceptUnknown": "both",
-        "format": [mime::FHIR_JSON, mime::FHIR_XML],
+        "format": state.settings.formats(),
         "profile": listed_profiles,
         "rest": [{"mode": "server", "security": {"cors": true}, "operation": operations}],
     }))

@@ -13,6 +13,11 @@ async fn fixed(w: &mut Assurance) -> StepResult {
     Ok(capability::fixed_elements(&w.resource()?)?)
 }
 
+#[then("the CapabilityStatement declares the XML format")]
+async fn declares_xml(w: &mut Assurance) -> StepResult {
+    Ok(capability::declares_xml(&w.resource()?)?)
+}
+
 #[then("the CapabilityStatement version is the GP Connect version of the target")]
 async fn version(w: &mut Assurance) -> StepResult {
     let expected = w.ctx.config.target.gpconnect_version.clone();
