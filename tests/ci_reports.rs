@@ -1,4 +1,4 @@
-//! The files for CI against a hand-built run: cucumber.json (structure and the mapping of our five
+//! The files for CI against a hand-built run: cucumber.json (structure and the mapping of our
 //! outcomes), summary.md (verdict, counts, failures grouped by root cause), scenarios.csv and
 //! requirements.csv (quoting, formula injection), that `report::write_all` writes them beside
 //! index.html, and that `gpc-assure diff` reads the results.json a run writes.

@@ -33,6 +33,9 @@ use crate::http::Exchange;
 /// `scenario_refs`; features gained `description`. Evidence bodies keep only their start (`body_info.cut`), with `body_info` giving the full
 /// length and SHA-256; a response's `truncated` is an object (`at_bytes`, `stage`) or null, no longer
 /// a boolean; bytes that are not UTF-8 are written `\xNN` instead of being replaced.
+///
+/// Additions within 3: the outcome `warning` (a SHOULD or MAY the provider does not follow, or XML it
+/// does not offer; never a failure) wherever an outcome appears, and `totals.warning`.
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Render results.json, pretty-printed (it is also read by people diffing two runs).
