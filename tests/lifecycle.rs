@@ -180,7 +180,16 @@ fn two_runs_started_together_on_one_out_write_two_complete_reports() {
         names.sort();
         assert_eq!(
             names,
-            ["index.html", "junit.xml", "results.json"],
+            [
+                "cucumber.json",
+                "evidence.jsonl.gz",
+                "index.html",
+                "junit.xml",
+                "requirements.csv",
+                "results.json",
+                "scenarios.csv",
+                "summary.md"
+            ],
             "{} holds exactly one run's reports, no claim or temporary file",
             d.display()
         );

@@ -666,7 +666,18 @@ fn write_all_replaces_files_whole_and_leaves_no_temporary_file() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["index.html", "junit.xml", "results.json"]);
+    assert_eq!(
+        names,
+        [
+            "cucumber.json",
+            "index.html",
+            "junit.xml",
+            "requirements.csv",
+            "results.json",
+            "scenarios.csv",
+            "summary.md"
+        ]
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&written.json).unwrap()).unwrap();
     assert_eq!(
