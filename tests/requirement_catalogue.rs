@@ -248,6 +248,7 @@ fn the_scenarios_that_ask_for_or_send_xml_and_only_they_are_tagged_xml() {
     for (feature, scenario, tags) in plan::scenarios(&features) {
         let uses_xml = scenario.steps.iter().any(|st| {
             st.value.contains("sent as XML")
+                || st.value.contains(r#""_format" is "application/fhir+xml""#)
                 || (st.value.contains("FHIR XML") && !st.value.contains("DSTU2"))
         });
         let is_tagged = tags.iter().any(|t| t.as_str() == "xml");
