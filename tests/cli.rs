@@ -1,29 +1,11 @@
 //! The command line: exit statuses, messages for bad input, reports written even when a target is broken.
 
+mod common;
+
+use common::{bin, features, run};
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::Command;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gpc-assure"))
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = bin()
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn features() -> String {
-    format!("{}/features", env!("CARGO_MANIFEST_DIR"))
-}
 
 fn assert_no_panic(stderr: &str) {
     assert!(

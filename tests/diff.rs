@@ -2,8 +2,10 @@
 //! field this version does not know), matched by feature and name rather than line, each scenario in
 //! the right category, and the exit statuses.
 
+mod common;
+
+use std::ffi::OsStr;
 use std::path::PathBuf;
-use std::process::Command;
 
 use gpc_assure::report::diff::{self, Change};
 
@@ -11,18 +13,10 @@ fn fixture(side: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/diff/{side}"))
 }
 
-fn run(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gpc-assure"))
-        .arg("diff")
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+fn run(args: &[&OsStr]) -> (i32, String, String) {
+    let mut all = vec![OsStr::new("diff")];
+    all.extend_from_slice(args);
+    common::run(&all)
 }
 
 fn names(d: &diff::RunDiff, change: Change) -> Vec<String> {

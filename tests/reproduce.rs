@@ -1,6 +1,10 @@
 //! Repeating a run: the curl command of an exchange sends what the harness sent; a scenario picked by
 //! `feature:LINE`, by `--name` or by `--rerun-failed` runs alone; the report says how to run it again.
 
+mod common;
+
+use common::run;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -10,23 +14,6 @@ use gpc_assure::config::Config;
 use gpc_assure::gpconnect::Interaction;
 use gpc_assure::http::{Body, Client, RequestSpec};
 use gpc_assure::report::curl::{self, CurlTls};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_gpc-assure"))
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = bin()
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A feature with a plain scenario (line 3), an outline whose Examples rows are lines 16 and 17, and a
 /// scenario (line 20) the default target's version (1.2.7) excludes.

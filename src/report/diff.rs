@@ -33,6 +33,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::html::escape_html;
 use super::model::Status;
 use super::names::{stable_names, StableName};
 
@@ -479,24 +480,6 @@ pub fn render_html(d: &RunDiff) -> String {
         out.push_str("</table>\n");
     }
     out.push_str("</body>\n</html>\n");
-    out
-}
-
-/// Escape for HTML element text and double-quoted attributes; controls HTML forbids are replaced.
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
     out
 }
 

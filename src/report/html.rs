@@ -75,7 +75,7 @@ pub fn render(report: &RunReport) -> Result<String, tera::Error> {
 /// alone (not needed in those contexts, and it would bloat every URL in every FHIR body six-fold).
 /// Characters that HTML forbids in text (NUL and other C0 controls bar whitespace) are replaced so a
 /// hostile body cannot confuse the parser either.
-fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     for c in input.chars() {
         match c {

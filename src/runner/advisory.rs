@@ -21,9 +21,8 @@
 use std::path::Path;
 
 use cucumber::gherkin::{self, tagexpr::TagOperation};
-use cucumber::tag::Ext as _;
 
-use super::{collector, plan, version_selected};
+use super::{plan, version_selected};
 use crate::config::TargetConfig;
 use crate::gpconnect::requirements::{Catalogue, Level};
 use crate::report::{Failure, FeatureResult, ScenarioResult, Status};
@@ -110,48 +109,12 @@ pub fn withheld(
     target: &TargetConfig,
     withhold: impl Fn(&[&String]) -> Option<String>,
 ) -> Vec<FeatureResult> {
-    let mut out: Vec<FeatureResult> = Vec::new();
-    for (feature, scenario, tags) in plan::scenarios(features) {
-        let selected = filter.is_none_or(|e| e.eval(tags.iter().copied()));
-        if !selected || !version_selected(&tags, target) {
-            continue;
+    plan::unrun(features, root, filter, |tags| {
+        if !version_selected(tags, target) {
+            return None;
         }
-        let Some(message) = withhold(&tags) else {
-            continue;
-        };
-        let (path, line, name) = collector::key(root, feature, scenario);
-        let tags: Vec<String> = tags.into_iter().cloned().collect();
-        let result = ScenarioResult {
-            name,
-            line,
-            requirements: tags
-                .iter()
-                .filter_map(|t| t.strip_prefix("req:"))
-                .map(str::to_string)
-                .collect(),
-            tags,
-            status: Status::Warning,
-            steps: Vec::new(),
-            failure: Some(Failure {
-                step: String::new(),
-                message,
-            }),
-            evidence: Vec::new(),
-            culprit: None,
-            duration_ms: 0.0,
-        };
-        match out.iter_mut().find(|f| f.path == path) {
-            Some(f) => f.scenarios.push(result),
-            None => out.push(FeatureResult {
-                name: feature.name.clone(),
-                path,
-                tags: feature.tags.clone(),
-                description: collector::feature_description(feature),
-                scenarios: vec![result],
-            }),
-        }
-    }
-    out
+        withhold(tags).map(|message| (Status::Warning, Some(message)))
+    })
 }
 
 #[cfg(test)]

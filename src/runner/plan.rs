@@ -10,7 +10,7 @@ use cucumber::tag::Ext as _;
 
 use super::{collector, version_selected, RunError};
 use crate::config::TargetConfig;
-use crate::report::{FeatureResult, ScenarioResult, Status};
+use crate::report::{Failure, FeatureResult, ScenarioResult, Status};
 
 pub use super::selection::{split_location, RerunSet, RerunTarget, Resolved, Selection};
 
@@ -325,12 +325,28 @@ pub fn not_applicable(
     filter: Option<&TagOperation>,
     target: &TargetConfig,
 ) -> Vec<FeatureResult> {
+    unrun(features, root, filter, |tags| {
+        (!version_selected(tags, target)).then_some((Status::NotApplicable, None))
+    })
+}
+
+/// Results for scenarios that are reported without being run: each scenario the tag filter selects
+/// and `decide` gives an outcome (and optionally a message) becomes a result with no steps, grouped
+/// by feature and named as the collector names them (paths relative to `root`).
+pub(crate) fn unrun(
+    features: &[gherkin::Feature],
+    root: &Path,
+    filter: Option<&TagOperation>,
+    decide: impl Fn(&[&String]) -> Option<(Status, Option<String>)>,
+) -> Vec<FeatureResult> {
     let mut out: Vec<FeatureResult> = Vec::new();
     for (feature, scenario, tags) in scenarios(features) {
-        let selected = filter.is_none_or(|e| e.eval(tags.iter().copied()));
-        if !selected || version_selected(&tags, target) {
+        if !filter.is_none_or(|e| e.eval(tags.iter().copied())) {
             continue;
         }
+        let Some((status, message)) = decide(&tags) else {
+            continue;
+        };
         let (path, line, name) = collector::key(root, feature, scenario);
         let tags: Vec<String> = tags.into_iter().cloned().collect();
         let result = ScenarioResult {
@@ -342,9 +358,12 @@ pub fn not_applicable(
                 .map(str::to_string)
                 .collect(),
             tags,
-            status: Status::NotApplicable,
+            status,
             steps: Vec::new(),
-            failure: None,
+            failure: message.map(|message| Failure {
+                step: String::new(),
+                message,
+            }),
             evidence: Vec::new(),
             culprit: None,
             duration_ms: 0.0,
