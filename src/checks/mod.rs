@@ -56,6 +56,7 @@ pub mod register;
 pub mod resource;
 pub mod response;
 pub mod slot;
+pub mod transport;
 pub mod structured;
 
 /// A check passes, or fails with a message.
