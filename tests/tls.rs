@@ -44,11 +44,14 @@ async fn the_conformant_provider_passes_every_tls_scenario_and_the_evidence_name
     // The negotiated version and suite are in the evidence of the scenario that judges them.
     let negotiated = scenarios
         .iter()
-        .find(|s| s.name.contains("approved cipher suite") && s.name.starts_with("TLS 1.2 or later"))
+        .find(|s| {
+            s.name.contains("approved cipher suite") && s.name.starts_with("TLS 1.2 or later")
+        })
         .expect("the negotiation scenario");
     let evidence = serde_json::to_string(&negotiated.evidence).unwrap();
     assert!(
-        evidence.contains("negotiated TLS 1.3, TLS_AES_") || evidence.contains("negotiated TLS 1.2, TLS_ECDHE_"),
+        evidence.contains("negotiated TLS 1.3, TLS_AES_")
+            || evidence.contains("negotiated TLS 1.2, TLS_ECDHE_"),
         "{evidence}"
     );
 }
@@ -105,28 +108,32 @@ fn serve_tls(certs: &Path) -> (Child, String) {
         .expect("serve starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    loop {
+    let mut root = None;
+    while root.is_none() {
         line.clear();
         if lines.read_line(&mut line).unwrap_or(0) == 0 {
-            let _ = child.kill();
-            panic!("serve --tls printed no Foundations root");
+            break;
         }
         if line.contains("Foundations/Appointments") {
-            let root = line
+            root = line
                 .split_whitespace()
                 .find(|w| w.starts_with("https://"))
-                .expect("an https root")
-                .to_string();
-            // Keep reading the rest of the banner in the background so serve never blocks on it.
-            std::thread::spawn(move || {
-                let mut sink = String::new();
-                while lines.read_line(&mut sink).unwrap_or(0) > 0 {
-                    sink.clear();
-                }
-            });
-            return (child, root);
+                .map(str::to_string);
         }
     }
+    let Some(root) = root else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("serve --tls printed no https Foundations root");
+    };
+    // Keep reading the rest of the banner in the background so serve never blocks on it.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while lines.read_line(&mut sink).unwrap_or(0) > 0 {
+            sink.clear();
+        }
+    });
+    (child, root)
 }
 
 fn results(out: &Path) -> serde_json::Value {
@@ -138,8 +145,18 @@ fn certs_serve_tls_and_a_run_by_url_work_together_and_missing_settings_are_named
     let dir = temp_dir("kit");
     let kit = dir.join("kit");
     let out = bin().arg("certs").arg(&kit).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for name in ["ca.pem", "server.pem", "client.pem", "expired-client.key", "README.txt"] {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in [
+        "ca.pem",
+        "server.pem",
+        "client.pem",
+        "expired-client.key",
+        "README.txt",
+    ] {
         assert!(kit.join(name).is_file(), "{name} not written");
     }
     // A directory that already holds a set is never overwritten.

@@ -56,8 +56,8 @@ pub mod register;
 pub mod resource;
 pub mod response;
 pub mod slot;
-pub mod transport;
 pub mod structured;
+pub mod transport;
 
 /// A check passes, or fails with a message.
 pub type CheckResult = Result<(), String>;

@@ -34,9 +34,7 @@ pub fn accepted(probe: &Probe, what: &str) -> CheckResult {
             "the provider answered HTTP {} to a connection {what}; it must serve it (200)",
             r.status
         )),
-        Outcome::Refused(why) => Err(format!(
-            "the provider refused a connection {what}: {why}"
-        )),
+        Outcome::Refused(why) => Err(format!("the provider refused a connection {what}: {why}")),
         Outcome::Unreachable(why) => Err(format!("the provider could not be reached: {why}")),
     }
 }
@@ -71,7 +69,9 @@ pub fn server_certificate_trusted(probe: &Probe) -> CheckResult {
         ServerCert::Untrusted(why) => Err(format!(
             "the provider's certificate is not valid for this connection: {why}"
         )),
-        ServerCert::NotJudged(why) => Err(format!("the provider's certificate was not judged: {why}")),
+        ServerCert::NotJudged(why) => {
+            Err(format!("the provider's certificate was not judged: {why}"))
+        }
     }
 }
 
@@ -177,7 +177,10 @@ mod tests {
             accepted(&probe(Outcome::Refused("bad certificate".into())), what),
             "refused a connection presenting the valid client certificate"
         );
-        assert_fails!(accepted(&probe(answer(403, &[])), what), "answered HTTP 403");
+        assert_fails!(
+            accepted(&probe(answer(403, &[])), what),
+            "answered HTTP 403"
+        );
         assert!(accepted(&probe(answer(200, &[])), what).is_ok());
     }
 
@@ -203,16 +206,30 @@ mod tests {
     fn an_untrusted_server_certificate_fails() {
         let mut p = probe(answer(200, &[]));
         assert!(server_certificate_trusted(&p).is_ok());
-        p.server_cert = ServerCert::Untrusted("certificate not valid for name \"localhost\"".into());
+        p.server_cert =
+            ServerCert::Untrusted("certificate not valid for name \"localhost\"".into());
         assert_fails!(server_certificate_trusted(&p), "not valid for name");
     }
 
     #[test]
     fn hsts_must_be_there_with_a_max_age() {
-        let r = |v: &str| RecordedResponse::new(200, vec![(STRICT_TRANSPORT_SECURITY.into(), v.into())], vec![], None);
+        let r = |v: &str| {
+            RecordedResponse::new(
+                200,
+                vec![(STRICT_TRANSPORT_SECURITY.into(), v.into())],
+                vec![],
+                None,
+            )
+        };
         assert!(strict_transport_security(&r("max-age=31536000")).is_ok());
-        assert_fails!(strict_transport_security(&r("max-age=0")), "switches HSTS off");
-        assert_fails!(strict_transport_security(&r("includeSubDomains")), "no max-age");
+        assert_fails!(
+            strict_transport_security(&r("max-age=0")),
+            "switches HSTS off"
+        );
+        assert_fails!(
+            strict_transport_security(&r("includeSubDomains")),
+            "no max-age"
+        );
         let none = RecordedResponse::new(200, vec![], vec![], None);
         assert_fails!(
             strict_transport_security(&none),

@@ -70,11 +70,13 @@ pub async fn run(args: ServeArgs) -> ExitCode {
     }
     if !args.tls {
         if let Some(f) = args.faults.iter().find(|f| f.needs_tls()) {
-            eprintln!("error: --fault {f} breaks a rule of the TLS layer; add --tls to serve over TLS");
+            eprintln!(
+                "error: --fault {f} breaks a rule of the TLS layer; add --tls to serve over TLS"
+            );
             return ExitCode::from(2);
         }
     }
-    let tls = args.tls.then(|| match args.certs {
+    let tls = args.tls.then_some(match args.certs {
         Some(dir) => provider::CertSource::Dir(dir),
         None => provider::CertSource::Fresh,
     });

@@ -122,7 +122,9 @@ mod tests {
     #[test]
     fn approved_suites_are_aes_with_ephemeral_key_exchange() {
         assert!(approved_suite("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
-        assert!(!approved_suite("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
+        assert!(!approved_suite(
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
+        ));
         assert!(!approved_suite("TLS_RSA_WITH_AES_128_CBC_SHA256"));
         for s in APPROVED_CIPHER_SUITES {
             assert!(s.contains("AES"), "{s}");

@@ -345,7 +345,10 @@ fn parts(url: &str) -> Result<(String, u16, String), String> {
 }
 
 /// The request as bytes, and as the evidence records it.
-fn request_bytes(url: &str, headers: &[(String, String)]) -> Result<(Vec<u8>, RecordedRequest), String> {
+fn request_bytes(
+    url: &str,
+    headers: &[(String, String)],
+) -> Result<(Vec<u8>, RecordedRequest), String> {
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
     let (_, _, target) = parts(url)?;
     let host = match parsed.port() {
@@ -377,9 +380,7 @@ fn request_bytes(url: &str, headers: &[(String, String)]) -> Result<(Vec<u8>, Re
 }
 
 /// Read an HTTP answer: `Ok(None)` when the connection ended before any byte.
-async fn read_answer<S: AsyncRead + Unpin>(
-    stream: &mut S,
-) -> std::io::Result<Option<Vec<u8>>> {
+async fn read_answer<S: AsyncRead + Unpin>(stream: &mut S) -> std::io::Result<Option<Vec<u8>>> {
     let mut got = Vec::new();
     let mut buf = [0u8; 16 * 1024];
     loop {
@@ -476,9 +477,9 @@ async fn send_and_read<S: AsyncRead + AsyncWrite + Unpin>(
 }
 
 async fn connect(host: &str, port: u16) -> Result<TcpStream, Outcome> {
-    TcpStream::connect((host, port)).await.map_err(|e| {
-        Outcome::Unreachable(format!("could not connect to {host}:{port}: {e}"))
-    })
+    TcpStream::connect((host, port))
+        .await
+        .map_err(|e| Outcome::Unreachable(format!("could not connect to {host}:{port}: {e}")))
 }
 
 /// Make one TLS probe.

@@ -107,7 +107,8 @@ pub fn server_config(dir: &Path, faults: &FaultSet) -> Result<Arc<rustls::Server
             .add(cert)
             .map_err(|e| format!("{} is not a usable CA: {e}", ca_path.display()))?;
     }
-    let mut verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
+    let mut verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
     if faults.has(Fault::AcceptNoClientCert) {
         verifier = verifier.allow_unauthenticated();
     }

@@ -81,7 +81,8 @@ impl FromStr for FormatName {
 pub struct ClientCertName(pub ClientCert);
 
 impl cucumber::Parameter for ClientCertName {
-    const REGEX: &'static str = r#""(?:valid|expired|not yet valid|from another authority|not for client authentication)""#;
+    const REGEX: &'static str =
+        r#""(?:valid|expired|not yet valid|from another authority|not for client authentication)""#;
     const NAME: &'static str = "certificate";
 }
 
@@ -122,7 +123,10 @@ mod tests {
     #[test]
     fn the_client_certificate_and_protocol_vocabularies_are_their_tables() {
         let mut listed = alternatives(ClientCertName::REGEX);
-        let mut table: Vec<String> = ClientCert::ALL.iter().map(|c| c.phrase().to_string()).collect();
+        let mut table: Vec<String> = ClientCert::ALL
+            .iter()
+            .map(|c| c.phrase().to_string())
+            .collect();
         listed.sort();
         table.sort();
         assert_eq!(listed, table);
@@ -130,7 +134,10 @@ mod tests {
             .into_iter()
             .map(|a| a.replace("\\.", "."))
             .collect();
-        let mut table: Vec<String> = ProtocolVersion::ALL.iter().map(|v| v.name().to_string()).collect();
+        let mut table: Vec<String> = ProtocolVersion::ALL
+            .iter()
+            .map(|v| v.name().to_string())
+            .collect();
         listed.sort();
         table.sort();
         assert_eq!(listed, table);

@@ -114,7 +114,11 @@ impl Assurance {
                 Ok(Identity::Pem {
                     cert: read(&cert)?,
                     key: read(&key)?,
-                    label: format!("the {} client certificate ({})", which.phrase(), cert.display()),
+                    label: format!(
+                        "the {} client certificate ({})",
+                        which.phrase(),
+                        cert.display()
+                    ),
                 })
             }
             None => {
