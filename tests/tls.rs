@@ -215,3 +215,39 @@ fn a_tls_fault_without_tls_is_refused_with_the_reason() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --tls"));
 }
+
+#[test]
+fn a_run_through_the_ssp_sends_to_the_proxy_and_the_report_says_so() {
+    // Nothing listens at the proxy: the run cannot start, but its report names the route.
+    let dir = temp_dir("ssp");
+    let out = bin()
+        .args([
+            "run",
+            "-q",
+            "--target",
+            "https://provider.invalid/B82617/STU3/1/gpconnect",
+            "--out",
+        ])
+        .arg(dir.join("r"))
+        .env("GPC_ASSURE_TARGET_SSP_URL", "https://127.0.0.1:9")
+        .env("GPC_ASSURE_HTTP_TIMEOUT_SECONDS", "2")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "https://127.0.0.1:9/https://provider.invalid/B82617/STU3/1/gpconnect/metadata"
+        ),
+        "{err}"
+    );
+    let json = results(&dir.join("r"));
+    assert_eq!(json["target"]["ssp_url"], "https://127.0.0.1:9");
+    assert_eq!(
+        json["target"]["foundations_url"],
+        "https://provider.invalid/B82617/STU3/1/gpconnect"
+    );
+    let html = std::fs::read_to_string(dir.join("r").join("index.html")).unwrap();
+    assert!(html.contains("through the Spine Secure Proxy at <code>https://127.0.0.1:9</code>"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
