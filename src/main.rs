@@ -39,6 +39,12 @@ enum Command {
     /// Validate FHIR resources (JSON or XML files, or - for stdin) against FHIR STU3 and the GP Connect
     /// profiles. Exit status 1 if any error is found.
     Validate(cli::validate::ValidateArgs),
+    /// Write a throwaway set of mutual-TLS certificates (a CA, a server certificate for localhost,
+    /// client certificates that are valid, expired, not yet valid, from another authority, or for the
+    /// wrong purpose) as PEM files, for testing a provider's TLS or for `serve --tls --certs DIR`.
+    ///
+    /// Exit status 2 when they cannot be written (the directory already holds a set, or is not writable).
+    Certs(cli::certs::CertsArgs),
     /// Compile FHIR definitions into the validator's schemas/ (maintainers; `--features generator`).
     #[cfg(feature = "generator")]
     Schemas(cli::schemas::SchemasArgs),
@@ -63,6 +69,7 @@ fn main() -> ExitCode {
             Command::Prove(args) => cli::prove::run(args).await,
             Command::Validate(args) => cli::validate::run(args),
             Command::Diff(args) => cli::diff::run(args),
+            Command::Certs(args) => cli::certs::run(args),
             #[cfg(feature = "generator")]
             Command::Schemas(args) => cli::schemas::run(args),
         }

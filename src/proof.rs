@@ -156,6 +156,12 @@ async fn run_against(
     fail_fast: bool,
     stop: &Stop,
 ) -> Result<RunReport, RunError> {
+    // Over TLS with mutual authentication, as a provider behind the SSP is reached (and as the
+    // transport faults need).
+    let settings = ProviderSettings {
+        tls: Some(provider::CertSource::Fresh),
+        ..settings
+    };
     let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
         .await
         .map_err(|e| RunError::EmbeddedProvider(e.to_string()))?;

@@ -23,6 +23,7 @@ fn target() -> TargetSummary {
         structured_version: "1.6.0".into(),
         embedded: false,
         tls_verify: true,
+        ssp_url: None,
     }
 }
 

@@ -119,7 +119,7 @@ fn a_feature_line_runs_that_examples_row_alone_and_the_report_says_how_to_repeat
     assert!(meta["config_toml"]
         .as_str()
         .unwrap()
-        .contains("foundations_url = \"http://127.0.0.1:"));
+        .contains("foundations_url = \"https://127.0.0.1:"));
     assert!(!meta["hostname"].as_str().unwrap().is_empty());
     // The HTML shows how to repeat the run and each exchange.
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();

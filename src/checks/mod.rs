@@ -57,6 +57,7 @@ pub mod resource;
 pub mod response;
 pub mod slot;
 pub mod structured;
+pub mod transport;
 
 /// A check passes, or fails with a message.
 pub type CheckResult = Result<(), String>;
@@ -123,6 +124,7 @@ mod proven {
         ("response", include_str!("response.rs")),
         ("slot", include_str!("slot.rs")),
         ("structured", include_str!("structured.rs")),
+        ("transport", include_str!("transport.rs")),
     ];
 
     /// The code of a module (before its first `#[cfg(test)]` line) and its tests (after).

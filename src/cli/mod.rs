@@ -1,5 +1,6 @@
 //! Command-line subcommands.
 
+pub mod certs;
 pub mod diff;
 pub mod prove;
 pub mod run;

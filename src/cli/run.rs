@@ -160,9 +160,11 @@ async fn run_into(
         args.config.is_none() && args.target.is_none() && config.target.foundations_url.is_empty();
     let mut provider = None;
     if embedded {
-        // The embedded provider plays the structured version the configuration names (default 1.6.2).
+        // The embedded provider plays the structured version the configuration names (default 1.6.2),
+        // over TLS with mutual authentication, with certificates made for this run.
         let settings = ProviderSettings {
             structured_version: config.target.structured_version.clone(),
+            tls: Some(provider::CertSource::Fresh),
             ..ProviderSettings::default()
         };
         let running = provider::start(settings, ([127, 0, 0, 1], 0).into())

@@ -36,6 +36,15 @@ pub struct ServeArgs {
     /// stays conformant and a run against it ends the scenarios of that rule as warnings.
     #[arg(long = "departure", value_enum)]
     pub departures: Vec<Departure>,
+    /// Serve over TLS with mutual authentication (TLS 1.2 and 1.3, the approved cipher suites, a
+    /// client certificate from the CA required, Strict-Transport-Security on every response).
+    #[arg(long)]
+    pub tls: bool,
+    /// With --tls: the certificates to serve with, a directory written by `gpc-assure certs DIR` (a
+    /// set is made there when it holds none). Default: a set made at start-up in a temporary
+    /// directory, removed on exit; the banner names its files.
+    #[arg(long, value_name = "DIR", requires = "tls")]
+    pub certs: Option<std::path::PathBuf>,
 }
 
 /// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
@@ -59,18 +68,31 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         eprintln!("error: --asid {:?} must be numeric", args.asid);
         return ExitCode::from(2);
     }
+    if !args.tls {
+        if let Some(f) = args.faults.iter().find(|f| f.needs_tls()) {
+            eprintln!(
+                "error: --fault {f} breaks a rule of the TLS layer; add --tls to serve over TLS"
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let tls = args.tls.then_some(match args.certs {
+        Some(dir) => provider::CertSource::Dir(dir),
+        None => provider::CertSource::Fresh,
+    });
     let settings = ProviderSettings {
         ods_code: args.ods_code,
         asid: args.asid,
         faults: args.faults,
         chaos: args.chaos,
         departures: args.departures,
+        tls,
         ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot listen on {addr}: {e}");
+            eprintln!("error: cannot start the provider on {addr}: {e}");
             return ExitCode::from(2);
         }
     };
@@ -114,6 +136,20 @@ fn banner(running: &provider::RunningProvider) -> String {
     if let Some(target) = running.state.chaos.redirect_target() {
         out.push_str(&format!("  redirect target: {target}\n"));
     }
+    let mut curl_tls = String::new();
+    if let Some(kit) = &running.kit {
+        let (cert, key) = kit.client(crate::certs::ClientCert::Valid);
+        out.push_str(&format!(
+            "  TLS with mutual authentication; certificates in {} (ca.pem, client.pem, client.key; README.txt says what each is)\n",
+            kit.path.display()
+        ));
+        curl_tls = format!(
+            " \\\n    --cacert '{}' --cert '{}' --key '{}'",
+            kit.ca().display(),
+            cert.display(),
+            key.display()
+        );
+    }
     let metadata = Interaction::Metadata.spec();
     let iat = chrono::Utc::now().timestamp();
     let root = config.service_root(Capability::Foundations);
@@ -126,7 +162,7 @@ fn banner(running: &provider::RunningProvider) -> String {
     )
     .encode();
     out.push_str(&format!(
-        "\nTry (the token is valid for 5 minutes):\n  curl -s '{root}{path}' \\\n    -H '{SSP_TRACE_ID}: {trace}' -H '{SSP_FROM}: {from}' -H '{SSP_TO}: {to}' \\\n    -H '{SSP_INTERACTION_ID}: {id}' \\\n    -H '{AUTHORIZATION}: Bearer {token}'\n\nPress Ctrl-C to stop.\n",
+        "\nTry (the token is valid for 5 minutes):\n  curl -s '{root}{path}'{curl_tls} \\\n    -H '{SSP_TRACE_ID}: {trace}' -H '{SSP_FROM}: {from}' -H '{SSP_TO}: {to}' \\\n    -H '{SSP_INTERACTION_ID}: {id}' \\\n    -H '{AUTHORIZATION}: Bearer {token}'\n\nPress Ctrl-C to stop.\n",
         path = metadata.path,
         trace = uuid::Uuid::new_v4(),
         from = config.target.consumer_asid,
@@ -149,6 +185,8 @@ mod tests {
             faults: vec![],
             chaos: vec![],
             departures: vec![],
+            tls: false,
+            certs: None,
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -164,6 +202,8 @@ mod tests {
             faults: vec![],
             chaos: vec![],
             departures: vec![],
+            tls: false,
+            certs: None,
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }

@@ -47,6 +47,10 @@ pub struct TargetConfig {
     pub gpconnect_version: String,
     /// Version of Access Record Structured the provider implements.
     pub structured_version: String,
+    /// The Spine Secure Proxy to send every request through, e.g. `https://proxy.example`: requests go
+    /// to `<ssp_url>/<service root><path>`, as a consumer behind the SSP sends them; the JWT audience
+    /// stays the provider's service root. Unset: requests go to the service roots directly.
+    pub ssp_url: Option<String>,
 }
 
 impl Default for TargetConfig {
@@ -61,6 +65,7 @@ impl Default for TargetConfig {
             jwt_audience: None,
             gpconnect_version: "1.2.7".into(),
             structured_version: "1.6.2".into(),
+            ssp_url: None,
         }
     }
 }
@@ -230,6 +235,11 @@ pub struct TlsConfig {
     pub client_key: Option<PathBuf>,
     /// Verify the provider's certificate. Turn off only for a throwaway test provider.
     pub verify: bool,
+    /// A directory of client certificates the @tls scenarios present to check the provider refuses
+    /// them: `expired-client.pem`/`.key`, `not-yet-valid-client`, `wrong-usage-client` (issued by the
+    /// CA the provider trusts), as `gpc-assure certs DIR` writes them. Unset: those scenarios are
+    /// inconclusive.
+    pub test_certs_dir: Option<PathBuf>,
 }
 
 impl Default for TlsConfig {
@@ -239,6 +249,7 @@ impl Default for TlsConfig {
             client_cert: None,
             client_key: None,
             verify: true,
+            test_certs_dir: None,
         }
     }
 }
@@ -343,6 +354,15 @@ impl Config {
         if let Some(u) = &t.documents_url {
             check_url("target.documents_url", u)?;
         }
+        if let Some(u) = &t.ssp_url {
+            check_url("target.ssp_url", u)?;
+            if !u.starts_with("https://") {
+                return Err(invalid(
+                    "target.ssp_url",
+                    "the Spine Secure Proxy is reached over https (e.g. https://proxy.example)",
+                ));
+            }
+        }
         for (key, v) in [
             ("target.consumer_asid", &t.consumer_asid),
             ("target.provider_asid", &t.provider_asid),
@@ -400,6 +420,17 @@ impl Config {
                 .documents_url
                 .clone()
                 .unwrap_or_else(|| format!("{base}/documents")),
+        }
+    }
+
+    /// Where a capability's requests are sent: its service root, behind the Spine Secure Proxy when
+    /// `target.ssp_url` is set (`https://proxy.example/https://provider.example/B82617/STU3/1/gpconnect`:
+    /// the provider's URL appended verbatim, as GP Connect's SSP guidance has it).
+    pub fn request_root(&self, capability: Capability) -> String {
+        let root = self.service_root(capability);
+        match &self.target.ssp_url {
+            Some(ssp) => format!("{}/{root}", ssp.trim_end_matches('/')),
+            None => root,
         }
     }
 

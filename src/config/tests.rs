@@ -376,8 +376,51 @@ fn usable_tls_files_pass() {
         client_cert: Some(fixture("client.pem")),
         client_key: Some(fixture("client-key.pem")),
         verify: true,
+        test_certs_dir: None,
     };
     c.validate().unwrap();
+}
+
+#[test]
+fn a_test_certs_dir_must_be_a_directory() {
+    let mut c = Config::default();
+    c.target.foundations_url = "https://p.example/gpconnect".into();
+    c.tls.test_certs_dir = Some(fixture("ca.pem"));
+    let e = c.validate().unwrap_err().to_string();
+    assert!(
+        e.starts_with("tls.test_certs_dir: ") && e.contains("is not a directory"),
+        "{e}"
+    );
+    c.tls.test_certs_dir = Some(fixture(""));
+    c.validate().unwrap();
+}
+
+#[test]
+fn requests_go_through_the_ssp_with_the_provider_root_appended_and_the_audience_unchanged() {
+    let mut c = Config::default();
+    c.target.foundations_url = "https://p.example/B82617/STU3/1/gpconnect".into();
+    assert_eq!(
+        c.request_root(Capability::Structured),
+        "https://p.example/B82617/STU3/1/gpconnect/structured"
+    );
+    c.target.ssp_url = Some("https://proxy.example".into());
+    c.validate().unwrap();
+    assert_eq!(
+        c.request_root(Capability::Structured),
+        "https://proxy.example/https://p.example/B82617/STU3/1/gpconnect/structured"
+    );
+    assert_eq!(
+        c.audience(Capability::Foundations),
+        "https://p.example/B82617/STU3/1/gpconnect"
+    );
+    c.target.ssp_url = Some("http://proxy.example".into());
+    let e = c.validate().unwrap_err().to_string();
+    assert!(
+        e.starts_with("target.ssp_url: ") && e.contains("https"),
+        "{e}"
+    );
+    c.target.ssp_url = Some("https://proxy.example/".into());
+    assert!(c.validate().is_err(), "a trailing / is refused");
 }
 
 #[test]

@@ -150,6 +150,18 @@ pub fn check(tls: &TlsConfig) -> Result<(), ConfigError> {
         }
         _ => {}
     }
+    if let Some(dir) = &tls.test_certs_dir {
+        if !dir.is_dir() {
+            return Err(invalid(
+                "tls.test_certs_dir",
+                format!(
+                    "{} is not a directory; set it to a directory of test client certificates, as \
+                     `gpc-assure certs DIR` writes one",
+                    dir.display()
+                ),
+            ));
+        }
+    }
     if let Some(path) = &tls.ca_file {
         const KEY: &str = "tls.ca_file";
         let pem = read(

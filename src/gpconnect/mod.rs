@@ -15,6 +15,7 @@ pub mod register;
 pub mod requirements;
 pub mod systems;
 pub mod test_data;
+pub mod transport;
 pub mod version;
 
 pub use errors::ErrorCode;

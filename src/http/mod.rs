@@ -4,6 +4,7 @@
 pub mod client;
 pub mod evidence;
 pub mod request;
+pub mod tls_probe;
 
 pub use client::{Client, TransportError};
 pub use evidence::{Exchange, RecordedRequest, RecordedResponse, Role};

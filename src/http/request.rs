@@ -82,7 +82,7 @@ impl RequestSpec {
         RequestSpec {
             interaction: Some(interaction),
             method: spec.method.as_str().to_string(),
-            base: config.service_root(spec.capability),
+            base: config.request_root(spec.capability),
             path: interaction.path_for(id),
             query: Vec::new(),
             headers,

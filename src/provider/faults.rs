@@ -145,6 +145,16 @@ pub enum Fault {
     /// Breaks: a read returns the current version (§10). A cancelled appointment is read as it was before
     /// the cancel.
     StaleReadAfterCancel,
+    /// Breaks: the SSP is authenticated by its client certificate before anything is served (Security
+    /// guidance, Secure connection negotiation). Served over TLS (`serve --tls`), the provider asks for a
+    /// client certificate but serves connections that present none.
+    AcceptNoClientCert,
+    /// Breaks: client certificates must be in date (Security guidance, Client certificates (TLSMA)).
+    /// Served over TLS, the provider accepts a client certificate from its CA that has expired.
+    AcceptExpiredClientCert,
+    /// Breaks: HTTP Strict Transport Security is employed (Security guidance). Served over TLS, responses
+    /// carry no Strict-Transport-Security header.
+    NoHsts,
 }
 
 impl Fault {
@@ -199,6 +209,9 @@ impl Fault {
         Fault::RetrieveOmitsNewBooking,
         Fault::RetrieveOmitsCancelled,
         Fault::StaleReadAfterCancel,
+        Fault::AcceptNoClientCert,
+        Fault::AcceptExpiredClientCert,
+        Fault::NoHsts,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -255,6 +268,9 @@ impl Fault {
             Fault::RetrieveOmitsNewBooking => "retrieve-omits-new-booking",
             Fault::RetrieveOmitsCancelled => "retrieve-omits-cancelled",
             Fault::StaleReadAfterCancel => "stale-read-after-cancel",
+            Fault::AcceptNoClientCert => "accept-no-client-cert",
+            Fault::AcceptExpiredClientCert => "accept-expired-client-cert",
+            Fault::NoHsts => "no-hsts",
         }
     }
 
@@ -319,7 +335,18 @@ impl Fault {
             Fault::RetrieveOmitsNewBooking => &["APT-RETR-01", "APT-RETR-04"],
             Fault::RetrieveOmitsCancelled => &["APT-RETR-03"],
             Fault::StaleReadAfterCancel => &["APT-READ-04"],
+            Fault::AcceptNoClientCert => &["XC-TLS-02"],
+            Fault::AcceptExpiredClientCert => &["XC-TLS-04"],
+            Fault::NoHsts => &["XC-TLS-05"],
         }
+    }
+
+    /// Whether the fault concerns the TLS layer, so shows only when the provider is served over TLS.
+    pub fn needs_tls(self) -> bool {
+        matches!(
+            self,
+            Fault::AcceptNoClientCert | Fault::AcceptExpiredClientCert | Fault::NoHsts
+        )
     }
 
     /// The tag expression selecting the scenarios of [`breaks`](Fault::breaks).

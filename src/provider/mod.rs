@@ -21,6 +21,7 @@ pub mod seed;
 pub mod server;
 pub mod state;
 pub mod structured;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub use departures::Departure;
 pub use faults::Fault;
 pub use server::ServerLimits;
 pub use state::ProviderState;
+pub use tls::CertSource;
 
 use crate::config::{Config, DataAliases, TargetConfig};
 
@@ -68,6 +70,8 @@ pub struct ProviderSettings {
     /// SHOULDs and MAYs not to follow (JSON only, `iat` validated...): unlike faults, they leave the
     /// provider conformant, and the scenarios of their rules end as warnings.
     pub departures: Vec<Departure>,
+    /// Serve over TLS with mutual authentication (certificates from this source), instead of plain HTTP.
+    pub tls: Option<CertSource>,
 }
 
 impl Default for ProviderSettings {
@@ -82,6 +86,7 @@ impl Default for ProviderSettings {
             limits: ServerLimits::default(),
             structured_version: target.structured_version,
             departures: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -115,9 +120,11 @@ impl ProviderSettings {
 #[derive(Debug)]
 pub struct RunningProvider {
     pub addr: SocketAddr,
-    /// e.g. `http://127.0.0.1:PORT/B82617/STU3/1/gpconnect`.
+    /// e.g. `http://127.0.0.1:PORT/B82617/STU3/1/gpconnect` (`https://` over TLS).
     pub foundations_url: String,
     pub state: Arc<ProviderState>,
+    /// Over TLS: the certificate kit it serves from (the CA, its own certificate, the clients').
+    pub kit: Option<tls::KitDir>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -135,6 +142,13 @@ impl RunningProvider {
         data.organizations
             .insert("ORG1".into(), settings.ods_code.clone());
         config.data = data;
+        if let Some(kit) = &self.kit {
+            let (cert, key) = kit.client(crate::certs::ClientCert::Valid);
+            config.tls.ca_file = Some(kit.ca());
+            config.tls.client_cert = Some(cert);
+            config.tls.client_key = Some(key);
+            config.tls.test_certs_dir = Some(kit.path.clone());
+        }
         config
     }
 
@@ -165,9 +179,19 @@ pub async fn start(
     settings: ProviderSettings,
     addr: SocketAddr,
 ) -> std::io::Result<RunningProvider> {
+    let (kit, acceptor) = match &settings.tls {
+        Some(source) => {
+            let kit = tls::KitDir::prepare(source).map_err(std::io::Error::other)?;
+            let config = tls::server_config(&kit.path, &faults::FaultSet::new(&settings.faults))
+                .map_err(std::io::Error::other)?;
+            (Some(kit), Some(tokio_rustls::TlsAcceptor::from(config)))
+        }
+        None => (None, None),
+    };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let foundations_url = format!("http://{addr}{}", settings.foundations_path());
+    let scheme = if kit.is_some() { "https" } else { "http" };
+    let foundations_url = format!("{scheme}://{addr}{}", settings.foundations_path());
     let limits = settings.limits;
     let state = Arc::new(ProviderState::new(settings));
     let redirect_target = if state.chaos.has(Chaos::Redirect) {
@@ -193,12 +217,12 @@ pub async fn start(
             let _ = rx.await;
             let _ = stop_tx.send(true);
         };
-        let main = server::serve(listener, app, limits, classify, stop_rx.clone());
+        let main = server::serve(listener, app, limits, classify, acceptor, stop_rx.clone());
         let side = async move {
             match redirect_target {
                 Some(l) => {
                     let app = chaos::redirect_target_router();
-                    server::serve(l, app, limits, None, stop_rx).await
+                    server::serve(l, app, limits, None, None, stop_rx).await
                 }
                 None => Ok(()),
             }
@@ -210,6 +234,7 @@ pub async fn start(
         addr,
         foundations_url,
         state,
+        kit,
         shutdown: Some(tx),
         task: Some(task),
     })
@@ -242,6 +267,11 @@ pub fn router(state: Arc<ProviderState>) -> Router {
         app
     } else {
         app.layer(CompressionLayer::new())
+    };
+    let app = if state.settings.tls.is_some() && !state.faults.has(Fault::NoHsts) {
+        app.layer(axum::middleware::map_response(tls::add_hsts))
+    } else {
+        app
     };
     if state.chaos.is_empty() {
         app

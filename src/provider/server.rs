@@ -74,12 +74,15 @@ pub(crate) enum Route {
 pub(crate) type Classify =
     Arc<dyn Fn(TcpStream) -> futures::future::BoxFuture<'static, Route> + Send + Sync + 'static>;
 
-/// Serve `app` on `listener` until `shutdown` turns true (or its sender is dropped).
+/// Serve `app` on `listener` until `shutdown` turns true (or its sender is dropped). With `tls`, each
+/// connection must complete a TLS handshake (within [`ServerLimits::header_read_timeout`]) before
+/// hyper sees it; one that does not is closed.
 pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ServerLimits,
     classify: Option<Classify>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -115,6 +118,8 @@ pub(crate) async fn serve(
         let service = TowerToHyperService::new(app.clone());
         let watcher = graceful.watcher();
         let classify = classify.clone();
+        let tls = tls.clone();
+        let handshake_within = limits.header_read_timeout;
         tasks.spawn(async move {
             let stream = match classify {
                 Some(classify) => match classify(stream).await {
@@ -123,8 +128,23 @@ pub(crate) async fn serve(
                 },
                 None => stream,
             };
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
-            let _ = watcher.watch(conn).await;
+            match tls {
+                Some(acceptor) => {
+                    // A failed handshake (no or refused client certificate, plain HTTP, an
+                    // unapproved suite) ends the connection: rustls has sent its alert.
+                    let Ok(Ok(stream)) =
+                        tokio::time::timeout(handshake_within, acceptor.accept(stream)).await
+                    else {
+                        return;
+                    };
+                    let conn = builder.serve_connection(TokioIo::new(stream), service);
+                    let _ = watcher.watch(conn).await;
+                }
+                None => {
+                    let conn = builder.serve_connection(TokioIo::new(stream), service);
+                    let _ = watcher.watch(conn).await;
+                }
+            }
             drop(permit);
         });
     }

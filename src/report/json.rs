@@ -35,7 +35,9 @@ use crate::http::Exchange;
 /// a boolean; bytes that are not UTF-8 are written `\xNN` instead of being replaced.
 ///
 /// Additions within 3: the outcome `warning` (a SHOULD or MAY the provider does not follow, or XML it
-/// does not offer; never a failure) wherever an outcome appears, and `totals.warning`.
+/// does not offer; never a failure) wherever an outcome appears, and `totals.warning`; `target.ssp_url`,
+/// the Spine Secure Proxy the requests went through (`null` when they went to the service roots
+/// directly).
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Render results.json, pretty-printed (it is also read by people diffing two runs).

@@ -119,6 +119,9 @@ pub struct TargetSummary {
     /// cannot tell the provider from anything answering in its place: weaker evidence, flagged in every
     /// report.
     pub tls_verify: bool,
+    /// The Spine Secure Proxy every request went through (`target.ssp_url`), or `None` when the run
+    /// went to the service roots directly.
+    pub ssp_url: Option<String>,
 }
 
 /// Scenario counts, one per outcome.
@@ -437,6 +440,7 @@ pub const CAPABILITY_TAGS: &[&str] = &[
     "errors",
     "format",
     "caching",
+    "tls",
 ];
 
 impl RunReport {

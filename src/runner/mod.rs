@@ -106,6 +106,11 @@ pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
         structured_version: config.target.structured_version.clone(),
         embedded,
         tls_verify: config.tls.verify,
+        ssp_url: config
+            .target
+            .ssp_url
+            .as_deref()
+            .map(|u| crate::redact::userinfo(u).into_owned()),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod params;
 pub mod request;
 pub mod response;
 pub mod structured;
+pub mod transport;
 pub mod validation;
 
 pub use crate::verdict::{Outcome, Problem, StepResult};
@@ -57,6 +58,8 @@ pub struct Memory {
     pub structured_alias: Option<String>,
     /// The appointment a scenario is working with.
     pub appointments: appointments::AppointmentMemory,
+    /// The probe connection a transport-security scenario made.
+    pub tls_probe: Option<crate::http::tls_probe::Probe>,
 }
 
 impl Assurance {

@@ -8,7 +8,9 @@
 
 use std::str::FromStr;
 
+use crate::certs::ClientCert;
 use crate::checks::response::Format;
+use crate::gpconnect::transport::ProtocolVersion;
 use crate::gpconnect::{ErrorCode, Interaction};
 
 /// The text between the quotes of a quoted parameter.
@@ -74,10 +76,74 @@ impl FromStr for FormatName {
     }
 }
 
+/// A client certificate of the test kit named in a feature, quoted: `"expired"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientCertName(pub ClientCert);
+
+impl cucumber::Parameter for ClientCertName {
+    const REGEX: &'static str =
+        r#""(?:valid|expired|not yet valid|from another authority|not for client authentication)""#;
+    const NAME: &'static str = "certificate";
+}
+
+impl FromStr for ClientCertName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let phrase = unquote(s);
+        ClientCert::from_phrase(phrase)
+            .map(ClientCertName)
+            .ok_or_else(|| format!("unknown client certificate {phrase:?}"))
+    }
+}
+
+/// A TLS or SSL protocol version named in a feature, quoted: `"TLS 1.1"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtocolName(pub ProtocolVersion);
+
+impl cucumber::Parameter for ProtocolName {
+    const REGEX: &'static str = r#""(?:SSLv2|SSLv3|TLS 1\.0|TLS 1\.1|TLS 1\.2|TLS 1\.3)""#;
+    const NAME: &'static str = "protocol";
+}
+
+impl FromStr for ProtocolName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let name = unquote(s);
+        ProtocolVersion::from_name(name)
+            .map(ProtocolName)
+            .ok_or_else(|| format!("unknown protocol version {name:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use cucumber::Parameter;
+
+    #[test]
+    fn the_client_certificate_and_protocol_vocabularies_are_their_tables() {
+        let mut listed = alternatives(ClientCertName::REGEX);
+        let mut table: Vec<String> = ClientCert::ALL
+            .iter()
+            .map(|c| c.phrase().to_string())
+            .collect();
+        listed.sort();
+        table.sort();
+        assert_eq!(listed, table);
+        let mut listed: Vec<String> = alternatives(ProtocolName::REGEX)
+            .into_iter()
+            .map(|a| a.replace("\\.", "."))
+            .collect();
+        let mut table: Vec<String> = ProtocolVersion::ALL
+            .iter()
+            .map(|v| v.name().to_string())
+            .collect();
+        listed.sort();
+        table.sort();
+        assert_eq!(listed, table);
+        assert!("\"TLS 1.0\"".parse::<ProtocolName>().is_ok());
+        assert!("\"expired\"".parse::<ClientCertName>().is_ok());
+    }
 
     /// The alternatives of a parameter regex, quotes and group removed.
     fn alternatives(regex: &str) -> Vec<String> {
