@@ -4,11 +4,12 @@
 //! Layout: [`guard`] (SSP headers, JWT, interaction id), [`negotiate`] (formats), [`respond`] (rendering,
 //! error bodies, response faults), [`outcome`] (OperationOutcome), [`state`] + [`seed`] + [`pds`] (data),
 //! and one module per capability: [`foundations`] and [`appointments`] on the Foundations service root,
-//! [`structured`] on its own root (see [`router`]).
+//! [`structured`] and [`documents`] on their own roots (see [`router`]).
 
 pub mod appointments;
 pub mod chaos;
 pub mod departures;
+pub mod documents;
 pub mod faults;
 pub mod foundations;
 pub mod guard;
@@ -68,6 +69,9 @@ pub struct ProviderSettings {
     /// SHOULDs and MAYs not to follow (JSON only, `iat` validated...): unlike faults, they leave the
     /// provider conformant, and the scenarios of their rules end as warnings.
     pub departures: Vec<Departure>,
+    /// The practice's Access Document switch: when off, the direct-care documents interactions answer
+    /// ACCESS DENIED (Migrate a document ignores it).
+    pub documents_enabled: bool,
 }
 
 impl Default for ProviderSettings {
@@ -82,6 +86,7 @@ impl Default for ProviderSettings {
             limits: ServerLimits::default(),
             structured_version: target.structured_version,
             departures: Vec::new(),
+            documents_enabled: true,
         }
     }
 }
@@ -218,13 +223,15 @@ pub async fn start(
 /// The whole HTTP application for `state`.
 pub fn router(state: Arc<ProviderState>) -> Router {
     let root = state.settings.foundations_path();
-    // Appointments share the Foundations root; Structured nests under `/{STRUCTURED_SEGMENT}`.
+    // Appointments share the Foundations root; Structured and Access Document nest under
+    // `/{STRUCTURED_SEGMENT}` and `/{DOCUMENTS_SEGMENT}`.
     let capabilities = foundations::routes(&state)
         .merge(appointments::routes(&state))
         .nest(
             &format!("/{STRUCTURED_SEGMENT}"),
             structured::routes(&state),
-        );
+        )
+        .nest(&format!("/{DOCUMENTS_SEGMENT}"), documents::routes(&state));
     let app = Router::new()
         .nest(&root, capabilities)
         .fallback(not_found)

@@ -8,6 +8,7 @@
 pub mod appointments;
 pub mod context;
 pub mod cross_cutting;
+pub mod documents;
 pub mod foundations;
 pub mod params;
 pub mod request;
@@ -57,6 +58,8 @@ pub struct Memory {
     pub structured_alias: Option<String>,
     /// The appointment a scenario is working with.
     pub appointments: appointments::AppointmentMemory,
+    /// The documents a scenario searched for and asked for.
+    pub documents: documents::DocumentMemory,
 }
 
 impl Assurance {
