@@ -445,3 +445,58 @@ async fn migrated_urls(w: &mut Assurance) -> StepResult {
     }
     Ok(())
 }
+
+/// The Patient a Register a patient answered with (the response under test): its NHS number and
+/// logical id.
+fn registered(w: &Assurance) -> Result<(String, String), Problem> {
+    let b = w.documents_answer()?;
+    let p = checks::bundle::entries(&b)
+        .into_iter()
+        .find(|r| r.get("resourceType").and_then(Value::as_str) == Some("Patient"))
+        .cloned()
+        .ok_or_else(|| Problem::failed("the registration answer holds no Patient"))?;
+    let nhs = checks::patient::nhs_number_of(&p)
+        .ok_or_else(|| Problem::failed("the registered Patient has no NHS number"))?
+        .to_string();
+    let id = p
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| Problem::failed("the registered Patient has no id"))?
+        .to_string();
+    Ok((nhs, id))
+}
+
+/// A temporary registration is not Regular/GMS: Find a patient on the documents root leaves it out.
+#[then("a documents find for the registered patient returns no patient")]
+async fn registered_not_found(w: &mut Assurance) -> StepResult {
+    let (nhs, _) = registered(w)?;
+    let mut spec = w.new_request(Interaction::DocumentsFindPatient, None);
+    spec.add_query("identifier", &format!("{}|{nhs}", systems::NHS_NUMBER));
+    let found = super::foundations::follow_up(
+        w,
+        spec,
+        &format!("finding the temporarily registered NHS number {nhs} on the documents root"),
+    )
+    .await?;
+    checks::bundle::is_searchset(&found)?;
+    Ok(checks::bundle::entry_count_is(&found, 0).map_err(|e| {
+        checks::response::in_context(
+            format_args!("a temporary registration ({nhs}) is not Regular/GMS, so Find a patient on the documents root must not return it"),
+            e,
+        )
+    })?)
+}
+
+/// A temporary registration is not Regular/GMS: a search for its documents is PATIENT_NOT_FOUND.
+#[then("a documents search for the registered patient is PATIENT_NOT_FOUND")]
+async fn registered_search_refused(w: &mut Assurance) -> StepResult {
+    let (_, id) = registered(w)?;
+    let spec = w.documents_search_request(&id);
+    let ex = w.send_follow_up(spec).await;
+    Ok(checks::outcome::is_error(ex, crate::gpconnect::ErrorCode::PatientNotFound).map_err(|e| {
+        checks::response::in_context(
+            format_args!("a search of the documents of the temporarily registered patient {id}"),
+            e,
+        )
+    })?)
+}
