@@ -495,8 +495,10 @@ async fn binary(
             && !confidentiality::is_restricted(scope)
             && !state.faults.has(Fault::DocumentsConfidentialWithoutScope)
         {
+            // The page names NOT_AUTHORISED, which Spine-ErrorOrWarningCode-1 (a required binding of
+            // GPConnect-OperationOutcome-1) does not hold: the code system's ACCESS DENIED is sent.
             return Err(ApiError::new(
-                ErrorCode::NotAuthorised,
+                ErrorCode::AccessDenied,
                 format!("the document is confidential and requested_scope {scope:?} lacks {}", confidentiality::RESTRICTED),
             ));
         }
@@ -516,8 +518,9 @@ async fn binary(
             .cloned()
             .unwrap_or_default();
         if ods != new_practice {
+            // NOT_AUTHORISED on the page; NO_RELATIONSHIP in the code system (as Migrate structured record).
             return Err(ApiError::new(
-                ErrorCode::NotAuthorised,
+                ErrorCode::NoRelationship,
                 format!("the requesting organisation {ods:?} is not the patient's registered practice on PDS"),
             ));
         }
