@@ -36,6 +36,10 @@ pub struct ServeArgs {
     /// stays conformant and a run against it ends the scenarios of that rule as warnings.
     #[arg(long = "departure", value_enum)]
     pub departures: Vec<Departure>,
+    /// Start with the practice's Access Document switch off: Find a patient, Search and Retrieve on the
+    /// documents root answer ACCESS DENIED (Migrate a document still answers).
+    #[arg(long)]
+    pub documents_disabled: bool,
 }
 
 /// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
@@ -65,6 +69,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         faults: args.faults,
         chaos: args.chaos,
         departures: args.departures,
+        documents_enabled: !args.documents_disabled,
         ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
@@ -106,6 +111,9 @@ fn banner(running: &provider::RunningProvider) -> String {
     } else {
         let names: Vec<&str> = settings.faults.iter().map(|f| f.name()).collect();
         out.push_str(&format!("  faults: {}\n", names.join(", ")));
+    }
+    if !settings.documents_enabled {
+        out.push_str("  Access Document switch: off (ACCESS DENIED)\n");
     }
     if !settings.chaos.is_empty() {
         let names: Vec<&str> = settings.chaos.iter().map(|c| c.name()).collect();

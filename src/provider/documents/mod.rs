@@ -620,3 +620,6 @@ pub fn add_to_migrate(
         entries.push(json!({"resource": library::document_reference(&d, &ids, Some(&url), d.confidential)}));
     }
 }
+
+#[cfg(test)]
+mod tests;
