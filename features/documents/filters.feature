@@ -1,4 +1,4 @@
-@documents @search @filters
+@documents @search @filters @since:1.5.0
 Feature: Access Document - the created, author and description filters
   The optional search parameters select documents, and a filter is checked for recall as well as
   precision: the same search without the filter (a setup request) is the oracle, the documents the filter

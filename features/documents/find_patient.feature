@@ -1,4 +1,4 @@
-@documents @patient
+@documents @patient @since:1.5.0
 Feature: Access Document - find a patient
   GET [documents root]/Patient?identifier=https://fhir.nhs.uk/Id/nhs-number|{NHS number}, with the Access
   Document interaction id. Unlike Foundations' Find a patient, only active patients with a Regular/GMS

@@ -1,4 +1,4 @@
-@documents @metadata
+@documents @metadata @since:1.5.0
 Feature: Access Document - the capability statement
   GET [documents root]/metadata answers 200 with a CapabilityStatement of its own: FHIR 3.0.1, the JSON
   format (XML is a SHOULD: the @xml rows run only when the provider declares it), Patient read and

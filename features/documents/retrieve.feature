@@ -1,4 +1,4 @@
-@documents @retrieve
+@documents @retrieve @since:1.5.0
 Feature: Access Document - retrieve a document
   GET the url a DocumentReference gives (an absolute URL of [documents root]/Binary/{id}) with the Retrieve a
   document interaction id. The answer is a Binary: the id asked for, its current meta.versionId, the

@@ -1,4 +1,4 @@
-@documents @search
+@documents @search @since:1.5.0
 Feature: Access Document - search for a patient's documents
   GET [documents root]/Patient/{id}/DocumentReference with the five mandatory parameters
   _include=DocumentReference:subject:Patient, :custodian:Organization, :author:Organization,

@@ -157,6 +157,7 @@ mod tests {
             faults: vec![],
             chaos: vec![],
             departures: vec![],
+            documents_disabled: false,
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -172,6 +173,7 @@ mod tests {
             faults: vec![],
             chaos: vec![],
             departures: vec![],
+            documents_disabled: false,
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
