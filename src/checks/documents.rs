@@ -98,9 +98,10 @@ pub fn capability_fixed(cs: &Value) -> CheckResult {
         },
     )?;
     for part in ["name", "version"] {
-        ensure(!s(cs, &format!("/software/{part}")).trim().is_empty(), || {
-            format!("CapabilityStatement.software.{part} is missing")
-        })?;
+        ensure(
+            !s(cs, &format!("/software/{part}")).trim().is_empty(),
+            || format!("CapabilityStatement.software.{part} is missing"),
+        )?;
     }
     Ok(())
 }
@@ -118,7 +119,9 @@ pub fn lists_profile_any_version(cs: &Value, url: &str) -> CheckResult {
     ensure(
         refs.iter()
             .any(|r| r.split("/_history/").next() == Some(url)),
-        || format!("CapabilityStatement.profile does not list {url} (at any version); it lists {refs:?}"),
+        || {
+            format!("CapabilityStatement.profile does not list {url} (at any version); it lists {refs:?}")
+        },
     )
 }
 
@@ -183,10 +186,15 @@ pub fn full_urls_absolute(bundle: &Value) -> CheckResult {
         let r = e.get("resource").unwrap_or(&Value::Null);
         let tail = format!("/{}", label(r));
         ensure(!url.is_empty(), || {
-            format!("Bundle.entry[{i}] ({}) has no fullUrl; it MUST carry an absolute URL", label(r))
+            format!(
+                "Bundle.entry[{i}] ({}) has no fullUrl; it MUST carry an absolute URL",
+                label(r)
+            )
         })?;
         ensure(is_absolute_url(url) && url.ends_with(&tail), || {
-            format!("Bundle.entry[{i}].fullUrl is {url:?}; it MUST be an absolute URL ending in {tail}")
+            format!(
+                "Bundle.entry[{i}].fullUrl is {url:?}; it MUST be an absolute URL ending in {tail}"
+            )
         })?;
     }
     Ok(())
@@ -216,7 +224,10 @@ pub fn document_reference(bundle: &Value, doc: &Value) -> CheckResult {
         format!("{l} has no identifier with a system and a value")
     })?;
     ensure(s(doc, "/status") == "current", || {
-        format!("{l}.status is {:?}; expected \"current\"", s(doc, "/status"))
+        format!(
+            "{l}.status is {:?}; expected \"current\"",
+            s(doc, "/status")
+        )
     })?;
     let coded = doc
         .pointer("/type/coding")
@@ -232,7 +243,9 @@ pub fn document_reference(bundle: &Value, doc: &Value) -> CheckResult {
         subject.starts_with("Patient/") && resolve(bundle, subject).is_some(),
         || format!("{l}.subject is {subject:?}; it must reference the Patient in the Bundle"),
     )?;
-    ensure(!s(doc, "/indexed").is_empty(), || format!("{l}.indexed is missing"))?;
+    ensure(!s(doc, "/indexed").is_empty(), || {
+        format!("{l}.indexed is missing")
+    })?;
     for element in gd::DOCUMENT_REFERENCE_NOT_IN_USE {
         ensure(doc.get(*element).is_none(), || {
             format!("{l}.{element} must not be populated")
@@ -260,7 +273,9 @@ pub fn document_reference(bundle: &Value, doc: &Value) -> CheckResult {
         let url = s(a, "/url");
         if url.is_empty() {
             ensure(!s(a, "/title").is_empty(), || {
-                format!("{at} has neither a url nor a title saying why the document is not available")
+                format!(
+                    "{at} has neither a url nor a title saying why the document is not available"
+                )
             })?;
         } else {
             ensure(is_absolute_url(url), || {
@@ -278,7 +293,10 @@ pub fn documents_search(bundle: &Value, nhs_number: &str) -> CheckResult {
     searchset_rules(bundle)?;
     let patients = of_type(bundle, "Patient");
     ensure(patients.len() == 1, || {
-        format!("expected one Patient in the Bundle, found {}", patients.len())
+        format!(
+            "expected one Patient in the Bundle, found {}",
+            patients.len()
+        )
     })?;
     let p = patients[0];
     let has_nhs = p
@@ -334,7 +352,10 @@ pub fn documents_search(bundle: &Value, nhs_number: &str) -> CheckResult {
         );
         for r in refs.into_iter().filter(|r| !r.is_empty()) {
             ensure(resolve(bundle, r).is_some(), || {
-                format!("{} references {r}, which is not in the Bundle (its _include was asked for)", label(d))
+                format!(
+                    "{} references {r}, which is not in the Bundle (its _include was asked for)",
+                    label(d)
+                )
             })?;
         }
     }
@@ -424,7 +445,10 @@ pub fn oversize_placeholders(bundle: &Value) -> Result<usize, String> {
                 )
             })?;
             ensure(!s(a, "/title").is_empty(), || {
-                format!("{} is a placeholder without a title saying why the document is not available", label(d))
+                format!(
+                    "{} is a placeholder without a title saying why the document is not available",
+                    label(d)
+                )
             })?;
         }
     }
@@ -484,7 +508,10 @@ pub fn filter_of(query: &[(String, String)]) -> Result<Option<DocumentFilter>, S
 }
 
 /// The documents of `unfiltered` the filter must return, and those it may return or not.
-pub fn expected_documents(unfiltered: &Value, filter: &DocumentFilter) -> (Vec<String>, Vec<String>) {
+pub fn expected_documents(
+    unfiltered: &Value,
+    filter: &DocumentFilter,
+) -> (Vec<String>, Vec<String>) {
     let mut must = Vec::new();
     let mut may = Vec::new();
     for d in document_references(unfiltered) {
@@ -520,17 +547,28 @@ pub fn filter_complete(
             parts.push(format!(
                 "missing {} the filter selects in the unfiltered answer: {}",
                 missing.len(),
-                missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if !extra.is_empty() {
             parts.push(format!(
                 "{} returned that the filter excludes: {}",
                 extra.len(),
-                extra.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                extra
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
-        format!("the filtered search is not exactly what {filter:?} selects: {}", parts.join("; "))
+        format!(
+            "the filtered search is not exactly what {filter:?} selects: {}",
+            parts.join("; ")
+        )
     })
 }
 
@@ -752,7 +790,10 @@ mod tests {
         d["content"][0]["attachment"]["url"] = json!("Binary/b1");
         assert_fails!(document_reference(&b, &d), "full URL");
         let mut d = doc("1", "2020-01-01T10:00:00+00:00", "Organization/2");
-        d["content"][0]["attachment"].as_object_mut().unwrap().remove("url");
+        d["content"][0]["attachment"]
+            .as_object_mut()
+            .unwrap()
+            .remove("url");
         assert_fails!(document_reference(&b, &d), "title");
         let mut d = doc("1", "2020-01-01T10:00:00+00:00", "Organization/2");
         d["subject"] = json!({"reference": "Patient/99"});
@@ -763,8 +804,14 @@ mod tests {
     fn oversize_documents_must_be_placeholders() {
         let mut big = doc("3", "2020-01-01T10:00:00+00:00", "Organization/2");
         big["content"][0]["attachment"]["size"] = json!(gd::MAX_RETRIEVE_BYTES + 1);
-        assert_fails!(oversize_placeholders(&bundle(vec![big.clone()])), "placeholder");
-        big["content"][0]["attachment"].as_object_mut().unwrap().remove("url");
+        assert_fails!(
+            oversize_placeholders(&bundle(vec![big.clone()])),
+            "placeholder"
+        );
+        big["content"][0]["attachment"]
+            .as_object_mut()
+            .unwrap()
+            .remove("url");
         assert_fails!(oversize_placeholders(&bundle(vec![big.clone()])), "title");
         big["content"][0]["attachment"]["title"] = json!("too big");
         assert_eq!(oversize_placeholders(&bundle(vec![big])), Ok(1));
@@ -776,13 +823,23 @@ mod tests {
         let all = sample();
         let q = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
         let created = filter_of(&q("created", "ge2021-01-01")).unwrap().unwrap();
-        let only_2 = bundle(vec![doc("2", "2022-06-01T10:00:00+00:00", "Practitioner/1")]);
+        let only_2 = bundle(vec![doc(
+            "2",
+            "2022-06-01T10:00:00+00:00",
+            "Practitioner/1",
+        )]);
         assert!(filter_complete(&all, &only_2, &created).is_ok());
         assert_fails!(filter_complete(&all, &all, &created), "filter excludes");
-        assert_fails!(filter_complete(&all, &bundle(vec![]), &created), "missing 1");
-        let author = filter_of(&q("author", "https://fhir.nhs.uk/Id/ods-organization-code|R1A"))
-            .unwrap()
-            .unwrap();
+        assert_fails!(
+            filter_complete(&all, &bundle(vec![]), &created),
+            "missing 1"
+        );
+        let author = filter_of(&q(
+            "author",
+            "https://fhir.nhs.uk/Id/ods-organization-code|R1A",
+        ))
+        .unwrap()
+        .unwrap();
         assert_eq!(expected_documents(&all, &author).0, vec!["https://x/doc|1"]);
         assert_fails!(filter_complete(&all, &only_2, &author), "missing 1");
         let description = filter_of(&q("description", "letter 2")).unwrap().unwrap();

@@ -190,7 +190,9 @@ pub fn parse_created_bounds(values: &[&str]) -> Result<Vec<CreatedBound>, String
         .collect::<Result<Vec<_>, _>>()?;
     if let [a, b] = bounds.as_slice() {
         if a.prefix == b.prefix {
-            return Err("created is given twice with the same prefix; send one ge and one le".into());
+            return Err(
+                "created is given twice with the same prefix; send one ge and one le".into(),
+            );
         }
     }
     Ok(bounds)
@@ -303,12 +305,24 @@ mod tests {
 
     #[test]
     fn bad_created_values_are_refused_with_a_reason() {
-        for bad in ["2020-01-01", "gt2020-01-01", "ge2020-1-1", "ge2020", "le2020-06-01T12:00:00", "ge"] {
+        for bad in [
+            "2020-01-01",
+            "gt2020-01-01",
+            "ge2020-1-1",
+            "ge2020",
+            "le2020-06-01T12:00:00",
+            "ge",
+        ] {
             assert!(parse_created(bad).is_err(), "{bad}");
         }
         assert!(parse_created_bounds(&["ge2020-01-01", "ge2021-01-01"]).is_err());
         assert!(parse_created_bounds(&["ge2020-01-01", "le2021-01-01", "le2022-01-01"]).is_err());
-        assert_eq!(parse_created_bounds(&["ge2020-01-01", "le2021-01-01"]).unwrap().len(), 2);
+        assert_eq!(
+            parse_created_bounds(&["ge2020-01-01", "le2021-01-01"])
+                .unwrap()
+                .len(),
+            2
+        );
     }
 
     #[test]
@@ -332,10 +346,17 @@ mod tests {
 
     #[test]
     fn a_document_is_dated_by_created_else_indexed() {
-        let created = json!({"created": "2020-05-01T10:00:00+00:00", "indexed": "2021-01-01T00:00:00+00:00"});
+        let created =
+            json!({"created": "2020-05-01T10:00:00+00:00", "indexed": "2021-01-01T00:00:00+00:00"});
         let indexed = json!({"indexed": "2021-01-01T00:00:00+00:00"});
-        assert_eq!(document_date(&created), Some(at("2020-05-01T10:00:00+00:00")));
-        assert_eq!(document_date(&indexed), Some(at("2021-01-01T00:00:00+00:00")));
+        assert_eq!(
+            document_date(&created),
+            Some(at("2020-05-01T10:00:00+00:00"))
+        );
+        assert_eq!(
+            document_date(&indexed),
+            Some(at("2021-01-01T00:00:00+00:00"))
+        );
         assert_eq!(document_date(&json!({"created": "2020"})), None);
         assert!(confidentiality::is_restricted("patient/*.read conf/R"));
         assert!(!confidentiality::is_restricted("patient/*.read"));

@@ -48,7 +48,9 @@ impl Assurance {
         };
         let ex = self.send_aside(spec).await;
         if let Some(e) = &ex.error {
-            return Err(Problem::error(format!("setup: finding {alias} got no response: {e}")));
+            return Err(Problem::error(format!(
+                "setup: finding {alias} got no response: {e}"
+            )));
         }
         checks::response::status_is(ex, 200).map_err(setup)?;
         let b = checks::response::body_as_json(ex).map_err(setup)?;
@@ -56,7 +58,9 @@ impl Assurance {
             .first()
             .and_then(|p| p.get("id"))
             .and_then(Value::as_str)
-            .ok_or_else(|| setup("no patient was returned: is this test data on the provider?".into()))?
+            .ok_or_else(|| {
+                setup("no patient was returned: is this test data on the provider?".into())
+            })?
             .to_string();
         self.memory.logical_ids.insert(key, id.clone());
         Ok(id)
@@ -121,7 +125,10 @@ impl Assurance {
     /// A Migrate a document request for `a`, as the patient's new practice, with `scope`.
     fn migrate_document_request(&mut self, a: Attachment, scope: &str) -> StepResult {
         self.binary_request(Interaction::MigrateDocument, a)?;
-        let ods = self.alias(Subject::Organization, crate::config::MIGRATION_PRACTICE_ALIAS)?;
+        let ods = self.alias(
+            Subject::Organization,
+            crate::config::MIGRATION_PRACTICE_ALIAS,
+        )?;
         self.request_mut()?
             .claims_mut()
             .ok_or("the request has no JWT claims")?
@@ -197,7 +204,9 @@ async fn leave_out(w: &mut Assurance, pair: String) -> StepResult {
     let before = spec.query.len();
     spec.query.retain(|(k, v)| !(k == name && v == value));
     if spec.query.len() == before {
-        return Err(Problem::error(format!("the search has no parameter {pair}")));
+        return Err(Problem::error(format!(
+            "the search has no parameter {pair}"
+        )));
     }
     Ok(())
 }
@@ -284,7 +293,12 @@ async fn migrate_confidential(w: &mut Assurance, alias: String, scope: String) -
     let confidential: Vec<String> = cd::document_references(&record)
         .into_iter()
         .filter(|d| checks::structured::has_nopat(d))
-        .map(|d| format!("DocumentReference/{}", d.get("id").and_then(Value::as_str).unwrap_or_default()))
+        .map(|d| {
+            format!(
+                "DocumentReference/{}",
+                d.get("id").and_then(Value::as_str).unwrap_or_default()
+            )
+        })
         .collect();
     let a = pick(&record, "confidential document", &alias, |a| {
         confidential.contains(&a.document)
@@ -493,10 +507,16 @@ async fn registered_search_refused(w: &mut Assurance) -> StepResult {
     let (_, id) = registered(w)?;
     let spec = w.documents_search_request(&id);
     let ex = w.send_follow_up(spec).await;
-    Ok(checks::outcome::is_error(ex, crate::gpconnect::ErrorCode::PatientNotFound).map_err(|e| {
-        checks::response::in_context(
-            format_args!("a search of the documents of the temporarily registered patient {id}"),
-            e,
-        )
-    })?)
+    Ok(
+        checks::outcome::is_error(ex, crate::gpconnect::ErrorCode::PatientNotFound).map_err(
+            |e| {
+                checks::response::in_context(
+                    format_args!(
+                        "a search of the documents of the temporarily registered patient {id}"
+                    ),
+                    e,
+                )
+            },
+        )?,
+    )
 }

@@ -314,7 +314,9 @@ pub struct Ids<'a> {
 /// The reference of a document's author.
 pub fn author_reference(d: &Document, ids: &Ids<'_>) -> Option<String> {
     match d.author {
-        Author::Organization(alias) => (ids.organization)(alias).map(|id| format!("Organization/{id}")),
+        Author::Organization(alias) => {
+            (ids.organization)(alias).map(|id| format!("Organization/{id}"))
+        }
         Author::Practitioner(id) => Some(format!("Practitioner/{id}")),
     }
 }
@@ -331,12 +333,10 @@ pub fn document_reference(
     let mut attachment = json!({"contentType": d.content_type, "size": d.size});
     match binary_url {
         Some(url) => attachment["url"] = json!(url),
-        None => {
-            attachment["title"] = json!(format!(
-                "This document is larger than {} MB and cannot be retrieved here; it can be migrated",
-                gd::MAX_RETRIEVE_BYTES / (1024 * 1024)
-            ))
-        }
+        None => attachment["title"] = json!(format!(
+            "This document is larger than {} MB and cannot be retrieved here; it can be migrated",
+            gd::MAX_RETRIEVE_BYTES / (1024 * 1024)
+        )),
     }
     let mut r = json!({
         "resourceType": "DocumentReference",

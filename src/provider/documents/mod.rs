@@ -49,7 +49,11 @@ pub fn routes(state: &Arc<ProviderState>) -> Router<Arc<ProviderState>> {
         )
         .route(
             Interaction::DocumentsFindPatient.spec().path,
-            guarded(state, &[Interaction::DocumentsFindPatient], get(find_patient)),
+            guarded(
+                state,
+                &[Interaction::DocumentsFindPatient],
+                get(find_patient),
+            ),
         )
         .route(
             Interaction::SearchDocuments.spec().path,
@@ -182,7 +186,11 @@ fn searchset(state: &ProviderState, headers: &HeaderMap, resources: Vec<Value>) 
                     r["resourceType"].as_str().unwrap_or_default(),
                     r["id"].as_str().unwrap_or_default()
                 );
-                let full_url = if relative { path } else { format!("{root}/{path}") };
+                let full_url = if relative {
+                    path
+                } else {
+                    format!("{root}/{path}")
+                };
                 json!({"fullUrl": full_url, "resource": r})
             })
             .collect();
@@ -270,8 +278,13 @@ fn search_query(state: &ProviderState, raw: Option<&str>) -> Result<Search, ApiE
         let known = gd::MANDATORY_INCLUDES
             .iter()
             .any(|(name, value)| k == name && v == value)
-            || [param::CREATED, param::AUTHOR, param::DESCRIPTION, param::FORMAT]
-                .contains(&k.as_str());
+            || [
+                param::CREATED,
+                param::AUTHOR,
+                param::DESCRIPTION,
+                param::FORMAT,
+            ]
+            .contains(&k.as_str());
         if !known {
             return Err(ApiError::invalid_parameter(format!(
                 "{k}={v} is not a parameter of Search for a patient's documents"
@@ -341,20 +354,18 @@ async fn search(
     let v = version(&state);
     let today = today();
     let store = state.read();
-    let patient = store
-        .patients
-        .iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::PatientNotFound,
-                format!("no patient with logical id {id:?}"),
-            )
-        })?;
+    let patient = store.patients.iter().find(|p| p.id == id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::PatientNotFound,
+            format!("no patient with logical id {id:?}"),
+        )
+    })?;
     if !documents_shareable(patient, v, today) {
         return Err(ApiError::new(
             ErrorCode::PatientNotFound,
-            format!("patient {id} is not an active, regular, non-sensitive patient of this practice"),
+            format!(
+                "patient {id} is not an active, regular, non-sensitive patient of this practice"
+            ),
         ));
     }
     dissent_check(&patient.nhs_number, today)?;
@@ -363,16 +374,31 @@ async fn search(
         .iter()
         .find(|o| o.ods_code == state.settings.ods_code)
         .or_else(|| store.organizations.first())
-        .ok_or_else(|| ApiError::new(ErrorCode::InternalServerError, "the practice has no Organization"))?;
-    let gp = store
-        .practitioners
-        .first()
-        .ok_or_else(|| ApiError::new(ErrorCode::InternalServerError, "the practice has no Practitioner"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InternalServerError,
+                "the practice has no Organization",
+            )
+        })?;
+    let gp = store.practitioners.first().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InternalServerError,
+            "the practice has no Practitioner",
+        )
+    })?;
     let aliases = DataAliases::default();
     let org_id = |alias: &str| -> Option<String> {
         let ods = aliases.organizations.get(alias)?;
-        let ods = if alias == "ORG1" { &state.settings.ods_code } else { ods };
-        store.organizations.iter().find(|o| &o.ods_code == ods).map(|o| o.id.clone())
+        let ods = if alias == "ORG1" {
+            &state.settings.ods_code
+        } else {
+            ods
+        };
+        store
+            .organizations
+            .iter()
+            .find(|o| &o.ods_code == ods)
+            .map(|o| o.id.clone())
     };
     let identifier_system = library::identifier_system(&state.settings.ods_code);
     let ids = Ids {
@@ -388,9 +414,11 @@ async fn search(
         if d.confidential {
             continue;
         }
-        let oversize = d.size > gd::MAX_RETRIEVE_BYTES && !state.faults.has(Fault::DocumentsOversizeServed);
+        let oversize =
+            d.size > gd::MAX_RETRIEVE_BYTES && !state.faults.has(Fault::DocumentsOversizeServed);
         let url = format!("{root}/Binary/{}", d.binary_id);
-        let rendered = library::document_reference(&d, &ids, (!oversize).then_some(url.as_str()), false);
+        let rendered =
+            library::document_reference(&d, &ids, (!oversize).then_some(url.as_str()), false);
         if selected(&state, &search, &d, &rendered) {
             if let Some(a) = library::author_reference(&d, &ids) {
                 if !authors.contains(&a) {
@@ -411,20 +439,35 @@ async fn search(
     };
     let mut patient_json = super::foundations::patient::to_fhir(patient);
     patient_json["generalPractitioner"] = json!([{"reference": format!("Practitioner/{}", gp.id)}]);
-    patient_json["managingOrganization"] = json!({"reference": format!("Organization/{}", practice.id)});
+    patient_json["managingOrganization"] =
+        json!({"reference": format!("Organization/{}", practice.id)});
     let role = json!({"resourceType": "PractitionerRole", "id": PRACTITIONER_ROLE_ID, "meta": {"versionId": "1", "profile": [profiles::PRACTITIONER_ROLE]},
         "practitioner": {"reference": format!("Practitioner/{}", gp.id)}, "organization": {"reference": format!("Organization/{}", practice.id)},
         "code": [{"coding": [{"system": ss::SDS_JOB_ROLE_NAME_SYSTEM, "code": "R0260", "display": "General Medical Practitioner"}]}]});
     let mut resources = vec![patient_json, organization(practice), practitioner(gp), role];
     for a in &authors {
         let (ty, aid) = a.split_once('/').unwrap_or_default();
-        let already = resources.iter().any(|r| r["resourceType"] == ty && r["id"] == aid);
+        let already = resources
+            .iter()
+            .any(|r| r["resourceType"] == ty && r["id"] == aid);
         if already {
             continue;
         }
         match ty {
-            "Organization" => resources.extend(store.organizations.iter().filter(|o| o.id == aid).map(organization)),
-            "Practitioner" => resources.extend(store.practitioners.iter().filter(|p| p.id == aid).map(practitioner)),
+            "Organization" => resources.extend(
+                store
+                    .organizations
+                    .iter()
+                    .filter(|o| o.id == aid)
+                    .map(organization),
+            ),
+            "Practitioner" => resources.extend(
+                store
+                    .practitioners
+                    .iter()
+                    .filter(|p| p.id == aid)
+                    .map(practitioner),
+            ),
             _ => {}
         }
     }
@@ -499,7 +542,10 @@ async fn binary(
             // GPConnect-OperationOutcome-1) does not hold: the code system's ACCESS DENIED is sent.
             return Err(ApiError::new(
                 ErrorCode::AccessDenied,
-                format!("the document is confidential and requested_scope {scope:?} lacks {}", confidentiality::RESTRICTED),
+                format!(
+                    "the document is confidential and requested_scope {scope:?} lacks {}",
+                    confidentiality::RESTRICTED
+                ),
             ));
         }
         let ods = claims
@@ -508,7 +554,9 @@ async fn binary(
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .find(|i| i.get("system").and_then(Value::as_str) == Some(systems::ODS_ORGANIZATION_CODE))
+            .find(|i| {
+                i.get("system").and_then(Value::as_str) == Some(systems::ODS_ORGANIZATION_CODE)
+            })
             .and_then(|i| i.get("value").and_then(Value::as_str))
             .unwrap_or_default()
             .to_string();
@@ -582,8 +630,16 @@ pub fn add_to_migrate(
     let aliases = DataAliases::default();
     let org_id = |alias: &str| -> Option<String> {
         let ods = aliases.organizations.get(alias)?;
-        let ods = if alias == "ORG1" { &state.settings.ods_code } else { ods };
-        store.organizations.iter().find(|o| &o.ods_code == ods).map(|o| o.id.clone())
+        let ods = if alias == "ORG1" {
+            &state.settings.ods_code
+        } else {
+            ods
+        };
+        store
+            .organizations
+            .iter()
+            .find(|o| &o.ods_code == ods)
+            .map(|o| o.id.clone())
     };
     let identifier_system = library::identifier_system(&state.settings.ods_code);
     let ids = Ids {
@@ -597,9 +653,10 @@ pub fn add_to_migrate(
         return;
     };
     let present = |entries: &Vec<Value>, ty: &str, id: &str| {
-        entries
-            .iter()
-            .any(|e| e.pointer("/resource/resourceType") == Some(&json!(ty)) && e.pointer("/resource/id") == Some(&json!(id)))
+        entries.iter().any(|e| {
+            e.pointer("/resource/resourceType") == Some(&json!(ty))
+                && e.pointer("/resource/id") == Some(&json!(id))
+        })
     };
     for d in library::of_patient(&patient.nhs_number, today) {
         if d.confidential && !include_sensitive {
@@ -617,7 +674,9 @@ pub fn add_to_migrate(
             }
         }
         let url = format!("{root}/Binary/{}", d.binary_id);
-        entries.push(json!({"resource": library::document_reference(&d, &ids, Some(&url), d.confidential)}));
+        entries.push(
+            json!({"resource": library::document_reference(&d, &ids, Some(&url), d.confidential)}),
+        );
     }
 }
 
