@@ -168,7 +168,7 @@ pub enum Fault {
     /// Breaks: the Binary of a document carries its `contentType` (Binary). It is left out.
     DocumentsBinaryWithoutContentType,
     /// Breaks: Migrate a document serves a confidential document only with the `conf/R` scope, else
-    /// NOT_AUTHORISED (Migrate a document). It is served with `conf/N`.
+    /// refuses it with 403 (Migrate a document). It is served with `conf/N`.
     DocumentsConfidentialWithoutScope,
 }
 

@@ -605,6 +605,8 @@ mod version_tests {
         assert!(sel(&["structured", "since:1.3.0", "until:1.6.1"], "1.5.0"));
         assert!(!sel(&["structured", "since:1.3.0", "until:1.6.1"], "1.6.2"));
         assert!(!sel(&["structured", "since:1.x"], "1.6.2"));
+        assert!(sel(&["documents", "since:1.6.0"], "1.6.2"));
+        assert!(!sel(&["documents", "since:1.6.0"], "1.5.0"));
     }
 
     #[test]

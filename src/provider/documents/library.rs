@@ -333,10 +333,12 @@ pub fn document_reference(
     let mut attachment = json!({"contentType": d.content_type, "size": d.size});
     match binary_url {
         Some(url) => attachment["url"] = json!(url),
-        None => attachment["title"] = json!(format!(
+        None => {
+            attachment["title"] = json!(format!(
             "This document is larger than {} MB and cannot be retrieved here; it can be migrated",
             gd::MAX_RETRIEVE_BYTES / (1024 * 1024)
-        )),
+        ))
+        }
     }
     let mut r = json!({
         "resourceType": "DocumentReference",

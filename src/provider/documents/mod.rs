@@ -91,7 +91,8 @@ fn enabled(state: &ProviderState) -> Result<(), ApiError> {
     }
 }
 
-/// The absolute URL of the documents service root, as the consumer addressed it.
+/// The absolute URL of the documents service root, as the consumer addressed it (its Host header);
+/// the reference provider serves plain HTTP.
 fn public_root(state: &ProviderState, headers: &HeaderMap) -> String {
     let host = headers
         .get(axum::http::header::HOST)
