@@ -45,7 +45,7 @@ pub struct TargetConfig {
     pub jwt_audience: Option<String>,
     /// GP Connect version of Foundations/Appointments the provider implements.
     pub gpconnect_version: String,
-    /// Version of Access Record Structured the provider implements.
+    /// Version of Access Record Structured the provider implements (Access Document follows it).
     pub structured_version: String,
 }
 
