@@ -75,7 +75,13 @@ fn the_embedded_catalogue_parses_and_is_sound() {
     let problems = parsed.problems();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(parsed.len() > 250, "only {} requirements", parsed.len());
-    for area in ["cross-cutting", "foundations", "appointments", "structured"] {
+    for area in [
+        "cross-cutting",
+        "foundations",
+        "appointments",
+        "structured",
+        "documents",
+    ] {
         assert!(
             parsed.iter().any(|r| r.capability == area),
             "no requirement of {area}"
@@ -88,6 +94,7 @@ fn the_embedded_catalogue_parses_and_is_sound() {
             Some("FND") => "foundations",
             Some("APT") => "appointments",
             Some("STR") => "structured",
+            Some("DOC") => "documents",
             other => panic!("{}: unknown area prefix {other:?}", r.id),
         };
         assert_eq!(

@@ -44,6 +44,7 @@ macro_rules! assert_fails {
 pub mod appointment;
 pub mod bundle;
 pub mod capability;
+pub mod documents;
 pub mod headers;
 pub mod location;
 pub mod negotiation;
@@ -111,6 +112,7 @@ mod proven {
         ("appointment", include_str!("appointment.rs")),
         ("bundle", include_str!("bundle.rs")),
         ("capability", include_str!("capability.rs")),
+        ("documents", include_str!("documents.rs")),
         ("headers", include_str!("headers.rs")),
         ("location", include_str!("location.rs")),
         ("negotiation", include_str!("negotiation.rs")),

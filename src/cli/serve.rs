@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// directory, removed on exit; the banner names its files.
     #[arg(long, value_name = "DIR", requires = "tls")]
     pub certs: Option<std::path::PathBuf>,
+    /// Start with the practice's Access Document switch off: Find a patient, Search and Retrieve on the
+    /// documents root answer ACCESS DENIED (Migrate a document still answers).
+    #[arg(long)]
+    pub documents_disabled: bool,
 }
 
 /// Start the provider, print how to reach it, and serve until Ctrl-C. Exit code 2 for a bad address or
@@ -87,6 +91,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         chaos: args.chaos,
         departures: args.departures,
         tls,
+        documents_enabled: !args.documents_disabled,
         ..ProviderSettings::default()
     };
     let running = match provider::start(settings, addr).await {
@@ -128,6 +133,9 @@ fn banner(running: &provider::RunningProvider) -> String {
     } else {
         let names: Vec<&str> = settings.faults.iter().map(|f| f.name()).collect();
         out.push_str(&format!("  faults: {}\n", names.join(", ")));
+    }
+    if !settings.documents_enabled {
+        out.push_str("  Access Document switch: off (ACCESS DENIED)\n");
     }
     if !settings.chaos.is_empty() {
         let names: Vec<&str> = settings.chaos.iter().map(|c| c.name()).collect();
@@ -187,6 +195,7 @@ mod tests {
             departures: vec![],
             tls: false,
             certs: None,
+            documents_disabled: false,
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }
@@ -204,6 +213,7 @@ mod tests {
             departures: vec![],
             tls: false,
             certs: None,
+            documents_disabled: false,
         };
         assert_eq!(run(args).await, ExitCode::from(2));
     }

@@ -45,7 +45,7 @@ pub struct TargetConfig {
     pub jwt_audience: Option<String>,
     /// GP Connect version of Foundations/Appointments the provider implements.
     pub gpconnect_version: String,
-    /// Version of Access Record Structured the provider implements.
+    /// Version of Access Record Structured the provider implements (Access Document follows it).
     pub structured_version: String,
     /// The Spine Secure Proxy to send every request through, e.g. `https://proxy.example`: requests go
     /// to `<ssp_url>/<service root><path>`, as a consumer behind the SSP sends them; the JWT audience

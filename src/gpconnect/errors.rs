@@ -40,6 +40,8 @@ error_codes! {
     NoOrganisationalConsent => ("NO_ORGANISATIONAL_CONSENT", 403, "forbidden", "Organisation has not provided consent to share data"),
     AccessDenied => ("ACCESS DENIED", 403, "forbidden", "Access has been denied to process this request"),
     NoRelationship => ("NO_RELATIONSHIP", 403, "forbidden", "No legitimate relationship exists with this patient"),
+    // Migrate a document (1.6.x) names this code; Spine-ErrorOrWarningCode-1 does not hold it.
+    NotAuthorised => ("NOT_AUTHORISED", 403, "forbidden", "Not authorised"),
     DuplicateRejected => ("DUPLICATE_REJECTED", 409, "duplicate", "Create would lead to creation of a duplicate resource"),
     FhirConstraintViolation => ("FHIR_CONSTRAINT_VIOLATION", 409, "invalid", "FHIR constraint violated"),
     InvalidResource => ("INVALID_RESOURCE", 422, "invalid", "Invalid validation of resource"),

@@ -6,6 +6,7 @@
 
 pub mod appointments;
 pub mod capability;
+pub mod documents;
 pub mod errors;
 pub mod headers;
 pub mod interactions;

@@ -37,6 +37,10 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../requirements/appointments.toml"),
     ),
     (
+        "requirements/documents.toml",
+        include_str!("../../requirements/documents.toml"),
+    ),
+    (
         "requirements/structured.toml",
         include_str!("../../requirements/structured.toml"),
     ),

@@ -16,7 +16,9 @@
 //! <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>; the Foundations and
 //! Appointment Management use-case pages (Find a patient, Register a patient, Book, Cancel, Search for free
 //! slots) under <https://developer.nhs.uk/apis/gpconnect-1-2-7/>; and for Access Record Structured,
-//! Retrieve a patient's structured record and List under <https://developer.nhs.uk/apis/gpconnect-1-6-0/>.
+//! Retrieve a patient's structured record and List under <https://developer.nhs.uk/apis/gpconnect-1-6-0/>; for
+//! Access Document, Search for a patient's documents, Retrieve a document, Binary and Migrate a document
+//! under the same 1.6.0 root (`access_documents_development_*.html`).
 
 /// One deliberately broken rule. The doc comment of each variant names the rule it breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -155,6 +157,29 @@ pub enum Fault {
     /// Breaks: HTTP Strict Transport Security is employed (Security guidance). Served over TLS, responses
     /// carry no Strict-Transport-Security header.
     NoHsts,
+    /// Breaks: every entry of an Access Document searchset carries an absolute `fullUrl` (Search for a
+    /// patient's documents, Bundle). The `fullUrl`s are relative (`Type/id`).
+    DocumentsRelativeFullUrl,
+    /// Breaks: an Access Document searchset's `Bundle.id` is the request's Ssp-TraceID (Search for a
+    /// patient's documents). A fresh id is sent.
+    DocumentsBundleIdNotTraceId,
+    /// Breaks: a search without the five mandatory `_include`/`_revinclude` parameters is INVALID_PARAMETER
+    /// (Search for a patient's documents, Error handling). It is answered as if they were there.
+    DocumentsIncludesNotRequired,
+    /// Breaks: `author` returns only the documents that organisation wrote (Search for a patient's
+    /// documents). The ODS code is ignored and every document comes back.
+    DocumentsAuthorFilterIgnored,
+    /// Breaks: a `created` search compares `indexed` where a document has no `created` (Search for a
+    /// patient's documents, response). Such documents are dropped from every `created` search.
+    DocumentsCreatedFilterDropsIndexed,
+    /// Breaks: Retrieve a document refuses a document over 5 MB with NO_RECORD_FOUND, and searches list it
+    /// as a placeholder without URL (Retrieve a document). It is listed with its URL and served.
+    DocumentsOversizeServed,
+    /// Breaks: the Binary of a document carries its `contentType` (Binary). It is left out.
+    DocumentsBinaryWithoutContentType,
+    /// Breaks: Migrate a document serves a confidential document only with the `conf/R` scope, else
+    /// refuses it with 403 (Migrate a document). It is served with `conf/N`.
+    DocumentsConfidentialWithoutScope,
 }
 
 impl Fault {
@@ -212,6 +237,14 @@ impl Fault {
         Fault::AcceptNoClientCert,
         Fault::AcceptExpiredClientCert,
         Fault::NoHsts,
+        Fault::DocumentsRelativeFullUrl,
+        Fault::DocumentsBundleIdNotTraceId,
+        Fault::DocumentsIncludesNotRequired,
+        Fault::DocumentsAuthorFilterIgnored,
+        Fault::DocumentsCreatedFilterDropsIndexed,
+        Fault::DocumentsOversizeServed,
+        Fault::DocumentsBinaryWithoutContentType,
+        Fault::DocumentsConfidentialWithoutScope,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -271,6 +304,14 @@ impl Fault {
             Fault::AcceptNoClientCert => "accept-no-client-cert",
             Fault::AcceptExpiredClientCert => "accept-expired-client-cert",
             Fault::NoHsts => "no-hsts",
+            Fault::DocumentsRelativeFullUrl => "documents-relative-full-url",
+            Fault::DocumentsBundleIdNotTraceId => "documents-bundle-id-not-trace-id",
+            Fault::DocumentsIncludesNotRequired => "documents-includes-not-required",
+            Fault::DocumentsAuthorFilterIgnored => "documents-author-filter-ignored",
+            Fault::DocumentsCreatedFilterDropsIndexed => "documents-created-filter-drops-indexed",
+            Fault::DocumentsOversizeServed => "documents-oversize-served",
+            Fault::DocumentsBinaryWithoutContentType => "documents-binary-without-content-type",
+            Fault::DocumentsConfidentialWithoutScope => "documents-confidential-without-scope",
         }
     }
 
@@ -338,6 +379,14 @@ impl Fault {
             Fault::AcceptNoClientCert => &["XC-TLS-02"],
             Fault::AcceptExpiredClientCert => &["XC-TLS-04"],
             Fault::NoHsts => &["XC-TLS-05"],
+            Fault::DocumentsRelativeFullUrl => &["DOC-SEARCH-02"],
+            Fault::DocumentsBundleIdNotTraceId => &["DOC-SEARCH-03"],
+            Fault::DocumentsIncludesNotRequired => &["DOC-SEARCH-05"],
+            Fault::DocumentsAuthorFilterIgnored => &["DOC-SEARCH-07"],
+            Fault::DocumentsCreatedFilterDropsIndexed => &["DOC-SEARCH-06"],
+            Fault::DocumentsOversizeServed => &["DOC-RETR-03"],
+            Fault::DocumentsBinaryWithoutContentType => &["DOC-RETR-01"],
+            Fault::DocumentsConfidentialWithoutScope => &["DOC-MIG-03"],
         }
     }
 

@@ -4,11 +4,12 @@
 //! Layout: [`guard`] (SSP headers, JWT, interaction id), [`negotiate`] (formats), [`respond`] (rendering,
 //! error bodies, response faults), [`outcome`] (OperationOutcome), [`state`] + [`seed`] + [`pds`] (data),
 //! and one module per capability: [`foundations`] and [`appointments`] on the Foundations service root,
-//! [`structured`] on its own root (see [`router`]).
+//! [`structured`] and [`documents`] on their own roots (see [`router`]).
 
 pub mod appointments;
 pub mod chaos;
 pub mod departures;
+pub mod documents;
 pub mod faults;
 pub mod foundations;
 pub mod guard;
@@ -72,6 +73,9 @@ pub struct ProviderSettings {
     pub departures: Vec<Departure>,
     /// Serve over TLS with mutual authentication (certificates from this source), instead of plain HTTP.
     pub tls: Option<CertSource>,
+    /// The practice's Access Document switch: when off, the direct-care documents interactions answer
+    /// ACCESS DENIED (Migrate a document ignores it).
+    pub documents_enabled: bool,
 }
 
 impl Default for ProviderSettings {
@@ -87,6 +91,7 @@ impl Default for ProviderSettings {
             structured_version: target.structured_version,
             departures: Vec::new(),
             tls: None,
+            documents_enabled: true,
         }
     }
 }
@@ -243,13 +248,15 @@ pub async fn start(
 /// The whole HTTP application for `state`.
 pub fn router(state: Arc<ProviderState>) -> Router {
     let root = state.settings.foundations_path();
-    // Appointments share the Foundations root; Structured nests under `/{STRUCTURED_SEGMENT}`.
+    // Appointments share the Foundations root; Structured and Access Document nest under
+    // `/{STRUCTURED_SEGMENT}` and `/{DOCUMENTS_SEGMENT}`.
     let capabilities = foundations::routes(&state)
         .merge(appointments::routes(&state))
         .nest(
             &format!("/{STRUCTURED_SEGMENT}"),
             structured::routes(&state),
-        );
+        )
+        .nest(&format!("/{DOCUMENTS_SEGMENT}"), documents::routes(&state));
     let app = Router::new()
         .nest(&root, capabilities)
         .fallback(not_found)

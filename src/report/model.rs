@@ -622,7 +622,7 @@ impl RunReport {
         let Some(r) = entry else {
             return Coverage::NotRun;
         };
-        let version = if r.capability == "structured" {
+        let version = if r.capability == "structured" || r.capability == "documents" {
             &self.target.structured_version
         } else {
             &self.target.gpconnect_version

@@ -534,14 +534,17 @@ fn merge_not_applicable(features: &mut Vec<FeatureResult>, not_applicable: Vec<F
 }
 
 /// Whether a scenario's version tags admit the target: `@since:X.Y.Z` (target ≥ X.Y.Z) and
-/// `@until:X.Y.Z` (target ≤ X.Y.Z), on the feature, rule, scenario or Examples. `@structured` scenarios
-/// compare with `target.structured_version`, others with `target.gpconnect_version`, so one feature set
+/// `@until:X.Y.Z` (target ≤ X.Y.Z), on the feature, rule, scenario or Examples. `@structured` and
+/// `@documents` scenarios compare with `target.structured_version`, others with `target.gpconnect_version`, so one feature set
 /// serves every version and a run executes exactly the expectations of the version configured.
 /// Untagged scenarios always run; a tag whose version does not parse deselects (a typo must not pass
 /// silently as "runs everywhere").
 pub fn version_selected(tags: &[&String], target: &crate::config::TargetConfig) -> bool {
     use crate::config::parse_version;
-    let structured = tags.iter().any(|t| t.as_str() == "structured");
+    // Access Document ships with Access Record Structured (1.5.0+) and follows its version.
+    let structured = tags
+        .iter()
+        .any(|t| t.as_str() == "structured" || t.as_str() == "documents");
     let configured = if structured {
         &target.structured_version
     } else {
@@ -607,6 +610,8 @@ mod version_tests {
         assert!(sel(&["structured", "since:1.3.0", "until:1.6.1"], "1.5.0"));
         assert!(!sel(&["structured", "since:1.3.0", "until:1.6.1"], "1.6.2"));
         assert!(!sel(&["structured", "since:1.x"], "1.6.2"));
+        assert!(sel(&["documents", "since:1.6.0"], "1.6.2"));
+        assert!(!sel(&["documents", "since:1.6.0"], "1.5.0"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod appointments;
 pub mod context;
 pub mod cross_cutting;
+pub mod documents;
 pub mod foundations;
 pub mod params;
 pub mod request;
@@ -60,6 +61,8 @@ pub struct Memory {
     pub appointments: appointments::AppointmentMemory,
     /// The probe connection a transport-security scenario made.
     pub tls_probe: Option<crate::http::tls_probe::Probe>,
+    /// The documents a scenario searched for and asked for.
+    pub documents: documents::DocumentMemory,
 }
 
 impl Assurance {

@@ -144,7 +144,7 @@ impl Assurance {
     }
 
     /// Build a Migrate request for `alias` (see the migrate step) as the request under construction.
-    fn migrate_request(&mut self, alias: &str, sensitive: bool) -> StepResult {
+    pub(crate) fn migrate_request(&mut self, alias: &str, sensitive: bool) -> StepResult {
         self.structured_request(Interaction::MigrateStructuredRecord, alias)?;
         self.parameter_mut(param::INCLUDE_FULL_RECORD)?["part"] =
             json!([{"name": param::INCLUDE_SENSITIVE_INFORMATION, "valueBoolean": sensitive}]);
@@ -163,7 +163,7 @@ impl Assurance {
     }
 
     /// The JWT's requesting organisation is the organisation with ODS code `ods`.
-    fn set_requesting_organisation(&mut self, ods: &str) -> StepResult {
+    pub(crate) fn set_requesting_organisation(&mut self, ods: &str) -> StepResult {
         let claims = self
             .request_mut()?
             .claims_mut()

@@ -178,14 +178,23 @@ async fn migrate(
             format!("the requesting organisation {org_ods:?} is not the patient's registered practice on PDS"),
         ));
     }
-    respond(
+    let mut answer = respond(
         &state,
         &headers,
         &query,
         &patient,
         v,
         query.include_sensitive,
-    )
+    )?;
+    // The patient's documents come with the record, each with the URL Migrate a document fetches.
+    super::documents::add_to_migrate(
+        &state,
+        &headers,
+        &patient,
+        &mut answer.body,
+        query.include_sensitive,
+    );
+    Ok(answer)
 }
 
 /// The practice's patient for `nhs`, if structured data may be shared (migrate also serves inactive
