@@ -183,15 +183,22 @@ pub fn root_of(tags: &[&String]) -> Interaction {
 
 /// The metadata interaction of each service root the selected scenarios use.
 fn roots_used<'a>(scenarios: impl Iterator<Item = Vec<&'a String>>) -> Vec<Interaction> {
-    let mut roots = Vec::new();
+    let mut used = Vec::new();
     for tags in scenarios {
         let root = root_of(&tags);
-        if !roots.contains(&root) {
-            roots.push(root);
+        if !used.contains(&root) {
+            used.push(root);
         }
     }
-    roots.sort_by_key(|i| i.spec().name);
-    roots
+    // Foundations first: when nothing answers, the message names the root every consumer starts from.
+    [
+        Interaction::Metadata,
+        Interaction::StructuredMetadata,
+        Interaction::DocumentsMetadata,
+    ]
+    .into_iter()
+    .filter(|root| used.contains(root))
+    .collect()
 }
 
 /// Run the features. Scenario failures are in the report; only problems that stop the run are errors.
