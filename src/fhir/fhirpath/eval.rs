@@ -440,6 +440,27 @@ fn compare(a: &Item<'_>, b: &Item<'_>) -> Option<Ordering> {
     }
 }
 
+/// Order of two Quantities (objects with a numeric `value`) of the same unit; quantities in
+/// different units would need unit conversion, which this evaluator does not do.
+fn compare_quantities(a: &Item<'_>, b: &Item<'_>) -> Result<Option<Ordering>, Unsupported> {
+    let (Some(x), Some(y)) = (a.object(), b.object()) else {
+        return Ok(None);
+    };
+    let (Some(vx), Some(vy)) = (
+        x.get("value").and_then(Value::as_f64),
+        y.get("value").and_then(Value::as_f64),
+    ) else {
+        return Ok(None);
+    };
+    let unit = |o: &Map<String, Value>| o.get("code").or_else(|| o.get("unit")).cloned();
+    if unit(x) != unit(y) {
+        return Err(Unsupported(
+            "comparison of quantities in different units".into(),
+        ));
+    }
+    Ok(vx.partial_cmp(&vy))
+}
+
 fn item_eq(a: &Item<'_>, b: &Item<'_>) -> bool {
     match (a.prim(), b.prim()) {
         (Some(Prim::Str(x)), Some(Prim::Str(y))) => {
@@ -634,17 +655,17 @@ impl<'a> Env<'a> {
             }
             Op::Eq | Op::Ne | Op::Equiv | Op::NotEquiv => {
                 if a.is_empty() || b.is_empty() {
-                    if matches!(op, Op::Equiv | Op::NotEquiv) {
-                        let same = a.is_empty() && b.is_empty();
-                        return Ok(vec![Item::Bool(same == (op == Op::Equiv))]);
+                    if a.is_empty() && b.is_empty() && matches!(op, Op::Eq | Op::Ne) {
+                        return Ok(vec![]);
                     }
-                    return Ok(vec![]);
+                    let same = a.is_empty() && b.is_empty();
+                    return Ok(vec![Item::Bool(same == matches!(op, Op::Eq | Op::Equiv))]);
                 }
                 let same = a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| item_eq(x, y));
                 vec![Item::Bool(same == matches!(op, Op::Eq | Op::Equiv))]
             }
             Op::Lt | Op::Gt | Op::Le | Op::Ge => match (a.as_slice(), b.as_slice()) {
-                ([x], [y]) => match compare(x, y) {
+                ([x], [y]) => match compare(x, y).or(compare_quantities(x, y)?) {
                     Some(o) => vec![Item::Bool(match op {
                         Op::Lt => o == Ordering::Less,
                         Op::Gt => o == Ordering::Greater,
@@ -810,7 +831,7 @@ impl<'a> Env<'a> {
             },
             ("startsWith" | "endsWith" | "contains" | "matches", 1) => {
                 let Some(s) = single_string(&input, name)? else {
-                    return Ok(vec![]);
+                    return Ok(vec![Item::Bool(false)]);
                 };
                 let a = self.arg(args, 0, &vec![])?;
                 let Some(p) = single_string(&a, name)? else {

@@ -9,8 +9,10 @@
 //! startsWith endsWith contains matches substring length iif`.
 //!
 //! Semantics kept deliberately simple where the specification leaves room:
-//! * an invariant fails only when its expression evaluates to `false`; an empty result (a value
-//!   it needs is absent) is not a failure;
+//! * as in the FHIR reference validator, an invariant holds when its expression evaluates to
+//!   `true` (or to any non-empty collection that is not `false`), and fails when it is `false` or
+//!   empty; `startsWith`, `endsWith`, `contains` and `matches` of nothing are `false`, and `=`
+//!   between one item and nothing is `false` (`!=`: `true`), as FHIRPath 1.0 compared collections;
 //! * dates and times of different precision that agree as far as both go compare as equal;
 //! * `resolve()` finds contained resources (`#id`); any other reference resolves to a resource
 //!   known by its type only (from the Bundle's fullUrl or the reference's `Type/id`), enough
@@ -74,8 +76,9 @@ pub fn check(
     };
     match env.eval(expr, &vec![eval::Item::Obj(focus)]) {
         Ok(c) => match c.as_slice() {
-            [eval::Item::Bool(false)] => Verdict::Fails,
-            [eval::Item::Node(Value::Bool(false), _)] => Verdict::Fails,
+            [] | [eval::Item::Bool(false)] | [eval::Item::Node(Value::Bool(false), _)] => {
+                Verdict::Fails
+            }
             _ => Verdict::Holds,
         },
         Err(u) => Verdict::NotEvaluable(u.0),

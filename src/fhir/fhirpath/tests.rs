@@ -171,6 +171,38 @@ fn appointment_and_coded_invariants() {
 }
 
 #[test]
+fn empty_results_fail_and_quantities_compare() {
+    // an empty result is a failure (the code is missing where a value is given)
+    fails("code.exists() and value.empty() or {}", json!({}));
+    let rng2 = "low.empty() or high.empty() or (low <= high)";
+    holds(
+        rng2,
+        json!({"low": {"value": 1, "code": "mg"}, "high": {"value": 5, "code": "mg"}}),
+    );
+    fails(
+        rng2,
+        json!({"low": {"value": 9, "code": "mg"}, "high": {"value": 5, "code": "mg"}}),
+    );
+    assert!(matches!(
+        verdict(
+            rng2,
+            &json!({"low": {"value": 1, "code": "g"}, "high": {"value": 5, "code": "mg"}})
+        ),
+        Verdict::NotEvaluable(_)
+    ));
+    // a value and no component: the value's code differs from no code at all
+    let obs7 = "value.empty() or code!=component.code";
+    holds(
+        obs7,
+        json!({"code": {"text": "Weight"}, "valueQuantity": {"value": 70}}),
+    );
+    fails(
+        obs7,
+        json!({"code": {"text": "BP"}, "valueQuantity": {"value": 1}, "component": [{"code": {"text": "BP"}}]}),
+    );
+}
+
+#[test]
 fn descendants_and_distinct() {
     let que2 = "descendants().linkId.isDistinct()";
     holds(
