@@ -758,8 +758,18 @@ impl<'v, 'i> Walker<'v, 'i> {
         }
     }
 
-    /// An item's value against its element: fixed value, pattern, binding, reference target.
+    /// An item's value against its element: fixed value, pattern, binding, reference target, and
+    /// the invariants of a primitive element (those of complex ones run in [`Walker::complex`]).
     fn item_checks(&mut self, p: &'v Profile, c: &'v Node, it: &Item<'i, '_>) {
+        if let Some(v) = it.v.filter(|v| !v.is_object()) {
+            for k in &c.constraints {
+                if let (false, Some(expr)) =
+                    (NATIVE_INVARIANTS.contains(&k.key.as_str()), &k.expression)
+                {
+                    self.invariant(p, c, k, expr, fhirpath::Focus::Primitive(v), &it.loc);
+                }
+            }
+        }
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
                 self.push(
@@ -1287,7 +1297,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         node: &Node,
         k: &'v Constraint,
         expr: &'v str,
-        obj: &Map<String, Value>,
+        focus: fhirpath::Focus<'_>,
         loc: &Loc<'_>,
     ) {
         let compiled = self
@@ -1296,7 +1306,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             .or_insert_with(|| fhirpath::compile(expr))
             .clone();
         let verdict = match (&compiled, self.resources.last()) {
-            (Ok(e), Some(res)) => fhirpath::check(e, obj, res, Some(&self.full_urls)),
+            (Ok(e), Some(res)) => fhirpath::check(e, focus, res, Some(&self.full_urls)),
             (Ok(_), None) => return,
             (Err(u), _) => Verdict::NotEvaluable(u.0.clone()),
         };
@@ -1333,7 +1343,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         for k in &node.constraints {
             if !NATIVE_INVARIANTS.contains(&k.key.as_str()) {
                 if let Some(expr) = &k.expression {
-                    self.invariant(p, node, k, expr, obj, loc);
+                    self.invariant(p, node, k, expr, fhirpath::Focus::Object(obj), loc);
                 }
                 continue;
             }

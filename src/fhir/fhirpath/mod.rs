@@ -50,7 +50,83 @@ pub enum Verdict {
     NotEvaluable(String),
 }
 
+/// The functions the evaluator implements (name, argument counts).
+const FUNCTIONS: &[(&str, &[usize])] = &[
+    ("empty", &[0]),
+    ("exists", &[0, 1]),
+    ("not", &[0]),
+    ("count", &[0]),
+    ("first", &[0]),
+    ("last", &[0]),
+    ("tail", &[0]),
+    ("trace", &[1, 2]),
+    ("hasValue", &[0]),
+    ("isDistinct", &[0]),
+    ("distinct", &[0]),
+    ("where", &[1]),
+    ("select", &[1]),
+    ("all", &[1]),
+    ("children", &[0]),
+    ("descendants", &[0]),
+    ("is", &[1]),
+    ("as", &[1]),
+    ("ofType", &[1]),
+    ("extension", &[1]),
+    ("resolve", &[0]),
+    ("toInteger", &[0]),
+    ("toString", &[0]),
+    ("startsWith", &[1]),
+    ("endsWith", &[1]),
+    ("contains", &[1]),
+    ("matches", &[1]),
+    ("substring", &[1, 2]),
+    ("length", &[0]),
+    ("iif", &[2, 3]),
+];
+
+/// The variables the evaluator knows.
+const VARIABLES: &[&str] = &[
+    "resource",
+    "rootResource",
+    "context",
+    "ucum",
+    "sct",
+    "loinc",
+];
+
+/// The first part of `e` outside the supported subset, if any: an expression is judged
+/// not evaluable before it runs, whichever branch its data would take.
+pub fn unsupported(e: &Expr) -> Option<Unsupported> {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Var(v) if !VARIABLES.contains(&v.as_str()) => {
+                return Some(Unsupported(format!("variable %{v}")))
+            }
+            Expr::Member(t, _) => stack.extend(t.as_deref()),
+            Expr::Call(t, name, args) => {
+                let known = FUNCTIONS
+                    .iter()
+                    .any(|(f, n)| f == name && n.contains(&args.len()));
+                if !known {
+                    return Some(Unsupported(format!("function {name}()")));
+                }
+                stack.extend(t.as_deref());
+                stack.extend(args.iter());
+            }
+            Expr::Index(a, b) | Expr::Bin(_, a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            Expr::Neg(a) | Expr::Is(a, _) | Expr::As(a, _) => stack.push(a),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A parsed expression, shared: parsing happens once per distinct expression text per process.
+/// An expression outside the subset is refused here, with what it lacks.
 pub fn compile(src: &str) -> Result<Arc<Expr>, Unsupported> {
     type Cache = Mutex<HashMap<String, Result<Arc<Expr>, Unsupported>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -58,15 +134,30 @@ pub fn compile(src: &str) -> Result<Arc<Expr>, Unsupported> {
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
     cache
         .entry(src.to_string())
-        .or_insert_with(|| parse(src).map(Arc::new).map_err(Unsupported))
+        .or_insert_with(|| {
+            let e = parse(src).map_err(|e| Unsupported(format!("cannot parse: {e}")))?;
+            match unsupported(&e) {
+                Some(u) => Err(u),
+                None => Ok(Arc::new(e)),
+            }
+        })
         .clone()
+}
+
+/// The element an invariant is evaluated on.
+#[derive(Clone, Copy)]
+pub enum Focus<'a> {
+    /// A complex element or resource.
+    Object(&'a Map<String, Value>),
+    /// A primitive element's value.
+    Primitive(&'a Value),
 }
 
 /// Evaluates invariant `expr` on the element `focus` of `resource`; `full_urls` (Bundle fullUrl ->
 /// resource type) lets `resolve()` see the Bundle's entries.
 pub fn check(
     expr: &Expr,
-    focus: &Map<String, Value>,
+    focus: Focus<'_>,
     resource: &Value,
     full_urls: Option<&HashMap<String, String>>,
 ) -> Verdict {
@@ -74,7 +165,11 @@ pub fn check(
         resource,
         full_urls,
     };
-    match env.eval(expr, &vec![eval::Item::Obj(focus)]) {
+    let item = match focus {
+        Focus::Object(o) => eval::Item::Obj(o),
+        Focus::Primitive(v) => eval::Item::Node(v, None),
+    };
+    match env.eval(expr, &vec![item]) {
         Ok(c) => match c.as_slice() {
             [] | [eval::Item::Bool(false)] | [eval::Item::Node(Value::Bool(false), _)] => {
                 Verdict::Fails
@@ -85,13 +180,14 @@ pub fn check(
     }
 }
 
-/// Evaluates `src` on `focus` (an object) inside `resource`: the verdict, parse errors included.
+/// Evaluates `src` on `focus` inside `resource`: the verdict, parse errors included.
 pub fn check_str(src: &str, focus: &Value, resource: &Value) -> Verdict {
-    let Some(obj) = focus.as_object() else {
-        return Verdict::NotEvaluable("the focus is not an object".into());
+    let focus = match focus.as_object() {
+        Some(o) => Focus::Object(o),
+        None => Focus::Primitive(focus),
     };
     match compile(src) {
-        Ok(e) => check(&e, obj, resource, None),
+        Ok(e) => check(&e, focus, resource, None),
         Err(u) => Verdict::NotEvaluable(u.0),
     }
 }

@@ -274,3 +274,38 @@ fn outside_the_subset_is_not_evaluable() {
     assert!(parse("name.(").is_err());
     assert!(parse("'unterminated").is_err());
 }
+
+#[test]
+fn every_invariant_of_the_definitions_compiles_but_the_narrative_checks() {
+    use std::collections::BTreeSet;
+    let v = crate::fhir::validator().expect("embedded schemas load");
+    let mut refused: BTreeSet<String> = BTreeSet::new();
+    let mut total = 0;
+    for set in [
+        crate::fhir::ProfileSet::V1_2,
+        crate::fhir::ProfileSet::Latest,
+    ] {
+        let profiles = v.set(set).profiles.values().chain(v.base.profiles.values());
+        for p in profiles {
+            for n in &p.nodes {
+                for k in &n.constraints {
+                    let Some(e) = &k.expression else { continue };
+                    total += 1;
+                    if let Err(u) = super::compile(e) {
+                        refused.insert(format!("{}: {u}", k.key));
+                    }
+                }
+            }
+        }
+    }
+    assert!(total > 1000, "{total}");
+    let keys: BTreeSet<&str> = refused
+        .iter()
+        .map(|r| r.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        keys,
+        BTreeSet::from(["txt-1", "txt-2"]),
+        "refused: {refused:#?}"
+    );
+}
