@@ -116,3 +116,22 @@ fn invariants_outside_the_evaluator_are_named_once() {
         .iter()
         .any(|k| k.starts_with("txt-1")));
 }
+
+#[test]
+fn the_report_lists_invariants_not_checked_once() {
+    use gpc_assure::report::{html, json, RunReport, TargetSummary};
+    let mut r = RunReport::not_run(TargetSummary::default(), None, String::new());
+    r.run_errors.clear();
+    r.not_evaluated = vec!["txt-1 (function htmlchecks())".into()];
+    let doc: Value = serde_json::from_str(&json::render(&r).expect("json")).expect("parses");
+    assert_eq!(
+        doc["not_evaluated"],
+        serde_json::json!(["txt-1 (function htmlchecks())"])
+    );
+    let page = html::render(&r).expect("html");
+    assert_eq!(page.matches("id=\"not-evaluated\"").count(), 1);
+    assert!(page.contains("txt-1 (function htmlchecks())"));
+    // nothing to say, no section
+    r.not_evaluated.clear();
+    assert!(!html::render(&r).expect("html").contains("not-evaluated"));
+}
