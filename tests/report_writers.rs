@@ -168,6 +168,7 @@ fn report(features: Vec<FeatureResult>) -> RunReport {
         features,
         run_errors: vec![],
         stopped: None,
+        not_evaluated: Vec::new(),
     }
 }
 
