@@ -9,7 +9,17 @@ fn patient() -> Value {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/fhir/patient-valid.json"
     );
-    serde_json::from_slice(&std::fs::read(p).expect("fixture")).expect("json")
+    let mut v: Value = serde_json::from_slice(&std::fs::read(p).expect("fixture")).expect("json");
+    // complex extensions (sub-extensions checked against their definitions) and a Period (per-1)
+    let c = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/validator/valid-patient-complex-extensions.json"
+    );
+    let with_ext: Value =
+        serde_json::from_slice(&std::fs::read(c).expect("fixture")).expect("json");
+    v["extension"] = with_ext["extension"].clone();
+    v["name"][0]["period"] = json!({"start": "1934-09-22"});
+    v
 }
 
 /// A structured-record style collection Bundle of `n` profiled entries.

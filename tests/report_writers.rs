@@ -169,6 +169,7 @@ fn report(features: Vec<FeatureResult>) -> RunReport {
         features,
         run_errors: vec![],
         stopped: None,
+        not_evaluated: Vec::new(),
     }
 }
 

@@ -164,6 +164,17 @@ fn set_pointer(v: &mut Value, ptr: &str, new: Value) {
     }
 }
 
+/// (case, message part): a second error some PATIENT_CASES also produce, rightly.
+const ALSO_EXPECTED: &[(&str, &str)] = &[
+    // a ContactPoint value without its system breaks cpt-2 too
+    ("min 1 inside datatype", "Invariant cpt-2 does not hold"),
+    // the changed url is in the NHS space and no definition has it
+    (
+        "fixed value in slice",
+        "Unknown extension https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-2",
+    ),
+];
+
 #[test]
 fn each_patient_check_catches_its_broken_variant() {
     let base = fixture("patient-valid.json");
@@ -172,7 +183,16 @@ fn each_patient_check_catches_its_broken_variant() {
         let mut v = base.clone();
         set_pointer(&mut v, ptr, serde_json::from_str(new).unwrap());
         let issues = validate(&v);
-        let errs = errors(&issues);
+        // a few breaks also break an invariant or name an unknown extension: those errors are
+        // expected beside the one the case is about
+        let errs: Vec<&Issue> = errors(&issues)
+            .into_iter()
+            .filter(|e| {
+                !ALSO_EXPECTED
+                    .iter()
+                    .any(|(case, part)| case == name && e.message.contains(part))
+            })
+            .collect();
         let ok = errs.len() == 1 && errs[0].location == *loc && errs[0].message.contains(msg);
         if !ok {
             failures.push(format!(

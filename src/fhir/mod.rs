@@ -8,6 +8,7 @@
 //!   compiles the official definitions into the compact files under `schemas/` that are embedded in
 //!   the binary.
 
+pub mod fhirpath;
 #[cfg(feature = "generator")]
 pub mod generator;
 pub mod model;
@@ -287,6 +288,19 @@ impl Validator {
         v
     }
 
+    /// The known profile (of the set, else core) of type `ty` whose url is closest to `url`, when
+    /// one is close enough to be what was meant.
+    pub fn nearest_profile(&self, set: ProfileSet, url: &str, ty: &str) -> Option<&str> {
+        let urls = self
+            .set(set)
+            .profiles
+            .values()
+            .chain(self.base.profiles.values())
+            .filter(|p| p.ty == ty)
+            .map(|p| p.url.as_str());
+        profile::nearest(url, urls)
+    }
+
     /// The wire model (used for XML conversion).
     pub fn wire(&self) -> &WireModel {
         &self.wire
@@ -329,6 +343,10 @@ impl Validator {
         }
         let mut issues = std::mem::take(&mut w.issues);
         if !w.unchecked.is_empty() {
+            not_evaluated()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(w.unchecked.iter().cloned());
             let keys: Vec<&str> = w.unchecked.iter().map(String::as_str).collect();
             issues.push(Issue::new(
                 Severity::Information,
@@ -379,6 +397,22 @@ fn dedupe(issues: &mut Vec<Issue>) {
 pub fn validator() -> Result<&'static Validator, &'static LoadError> {
     static V: OnceLock<Result<Validator, LoadError>> = OnceLock::new();
     V.get_or_init(Validator::load_default).as_ref()
+}
+
+fn not_evaluated() -> &'static std::sync::Mutex<std::collections::BTreeSet<String>> {
+    static SET: OnceLock<std::sync::Mutex<std::collections::BTreeSet<String>>> = OnceLock::new();
+    SET.get_or_init(Default::default)
+}
+
+/// Every invariant this process met and could not evaluate (`key (what it lacks)`), sorted: a run
+/// lists them once in its report.
+pub fn not_evaluated_invariants() -> Vec<String> {
+    not_evaluated()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .cloned()
+        .collect()
 }
 
 /// Whether any issue is an error.

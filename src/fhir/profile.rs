@@ -9,11 +9,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::fhirpath::{self, Expr, Unsupported, Verdict};
 use super::issue::{Issue, Severity};
-use super::model::{canonical, Node, Profile, Strength, ValueSetExp};
+use super::model::{canonical, Constraint, Node, Profile, Strength, ValueSetExp};
 use super::schema::BASE_URL;
 use super::wire_model::type_suffix_matches;
 use super::{ProfileSet, Validator};
@@ -136,6 +138,10 @@ pub(crate) struct Walker<'v, 'i> {
     url_cache: PtrMap<Option<&'v Profile>>,
     vs_cache: PtrMap<Option<&'v ValueSetExp>>,
     type_cache: HashMap<String, Option<&'v Profile>>,
+    /// Parsed invariant expressions, by the address of their text in the definitions.
+    expr_cache: PtrMap<Result<Arc<Expr>, Unsupported>>,
+    /// The resources being walked, innermost last (`%resource` of the invariants).
+    resources: Vec<&'i Value>,
 }
 
 struct Item<'i, 'l> {
@@ -163,6 +169,8 @@ impl<'v, 'i> Walker<'v, 'i> {
             url_cache: PtrMap::default(),
             vs_cache: PtrMap::default(),
             type_cache: HashMap::new(),
+            expr_cache: PtrMap::default(),
+            resources: Vec::new(),
         }
     }
 
@@ -306,6 +314,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         let Some((obj, rt)) = self.resource_checks(res, loc) else {
             return;
         };
+        self.resources.push(res);
         for p in self.profiles_to_apply(obj, rt, loc, expected) {
             if p.ty == rt {
                 self.complex(p, 0, obj, loc, depth);
@@ -313,6 +322,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                 self.wrong_resource_type(p, rt, loc);
             }
         }
+        self.resources.pop();
         self.contained.pop();
     }
 
@@ -423,11 +433,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
             match self.profile(dc) {
                 Some(p) => to_apply.push(p),
-                None => self.issues.push(Issue::new(
-                    Severity::Warning,
-                    loc.with(".meta.profile"),
-                    format!("Declared profile {dc} is not known to this validator; checked against the base {rt} definition only"),
-                )),
+                None => self.unknown_declared_profile(dc, rt, loc),
             }
         }
         if to_apply.is_empty() {
@@ -436,6 +442,29 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
         }
         to_apply
+    }
+
+    /// A `meta.profile` no loaded definition knows: an error for a GP Connect / CareConnect url
+    /// (misspelt, or of another version), a warning for anyone else's.
+    fn unknown_declared_profile(&mut self, url: &str, rt: &str, loc: &Loc<'_>) {
+        let hint = self
+            .v
+            .nearest_profile(self.set, url, rt)
+            .map(|g| format!(" (did you mean {g}?)"))
+            .unwrap_or_default();
+        let (severity, message) = if in_known_space(url) {
+            (
+                Severity::Error,
+                format!("Declared profile {url} is not a known GP Connect, CareConnect or FHIR STU3 profile{hint}; checked against the base {rt} definition only"),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!("Declared profile {url} is not known to this validator; checked against the base {rt} definition only{hint}"),
+            )
+        };
+        self.issues
+            .push(Issue::new(severity, loc.with(".meta.profile"), message));
     }
 
     fn wrong_resource_type(&mut self, p: &Profile, rt: &str, loc: &Loc<'_>) {
@@ -482,8 +511,55 @@ impl<'v, 'i> Walker<'v, 'i> {
                 self.slicing(p, ci as usize, &items, loc, depth);
             } else if c.base_name() == "extension" || c.base_name() == "modifierExtension" {
                 for it in &items {
-                    self.extension_unsliced(it, depth);
+                    self.extension_unsliced(it, p, c, depth);
                 }
+            }
+        }
+        if p.ty == "Extension" {
+            self.extension_value_type(p, node, children, obj, loc);
+        }
+    }
+
+    /// An extension (or sub-extension) whose definition names its value element by type
+    /// (`valuePeriod`, not `value[x]`) allows that value only: any other `value...` is an error.
+    fn extension_value_type(
+        &mut self,
+        p: &Profile,
+        node: &Node,
+        children: &[u32],
+        obj: &Map<String, Value>,
+        loc: &Loc<'_>,
+    ) {
+        let mut allowed: Vec<&str> = Vec::new();
+        for &ci in children {
+            let c = &p.nodes[ci as usize];
+            if c.base_name() == "value" {
+                return; // value[x]: its types are checked by gather
+            }
+            if is_value_name(&c.name) && c.max != Some(0) {
+                allowed.push(&c.name);
+                if let Some((name, _)) = known_value_type_defect(&p.url, &c.id) {
+                    allowed.push(name);
+                }
+            }
+        }
+        if allowed.is_empty() {
+            return;
+        }
+        for k in obj.keys() {
+            let k = k.trim_start_matches('_');
+            if is_value_name(k) && !allowed.contains(&k) {
+                self.push(
+                    Severity::Error,
+                    &Loc::Field(loc, k),
+                    p,
+                    node,
+                    format!(
+                        "'{k}' is not allowed here by {}: the value must be {}",
+                        p.name,
+                        allowed.join(" or ")
+                    ),
+                );
             }
         }
     }
@@ -612,6 +688,9 @@ impl<'v, 'i> Walker<'v, 'i> {
         } else {
             let ty = c.types.first().map(|t| t.code.as_str()).unwrap_or("");
             push_named(&c.name, ty, &mut out);
+            if let Some((name, ty)) = known_value_type_defect(&p.url, &c.id) {
+                push_named(name, ty, &mut out);
+            }
         }
         out
     }
@@ -640,15 +719,57 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
             return;
         }
-        if !c.children.is_empty() || c.content_ref.is_some() {
+        if let Some(ep) = self.extension_definition(c) {
+            self.complex(ep, 0, obj, &it.loc, depth + 1);
+        } else if !c.children.is_empty() || c.content_ref.is_some() {
             self.complex(p, ni, obj, &it.loc, depth + 1);
+        } else if self.judged_by_own_definition(c, obj) {
+            // the extension's own definition (through its slice or its url) checks all of it
         } else if let Some(tp) = self.item_type_profile(c, it.ty) {
             self.complex(tp, 0, obj, &it.loc, depth + 1);
         }
     }
 
-    /// An item's value against its element: fixed value, pattern, binding, reference target.
+    /// The definition of the extension an extension slice requires, when it is loaded: a profile's
+    /// snapshot inlines only the core Extension structure there, the definition has its
+    /// sub-extensions and value type.
+    fn extension_definition(&mut self, c: &'v Node) -> Option<&'v Profile> {
+        if c.slice.is_none() || !matches!(c.base_name(), "extension" | "modifierExtension") {
+            return None;
+        }
+        let url = c
+            .types
+            .iter()
+            .find(|t| t.code == "Extension")
+            .and_then(|t| t.profiles.first())?;
+        self.profile_v(url).filter(|ep| ep.ty == "Extension")
+    }
+
+    /// Whether an extension in an `extension` element is walked against its own definition (a slice
+    /// of the element names it, or its url is known), which includes everything the core
+    /// Extension definition would check.
+    fn judged_by_own_definition(&self, c: &Node, obj: &Map<String, Value>) -> bool {
+        if c.slice.is_some() || !matches!(c.base_name(), "extension" | "modifierExtension") {
+            return false;
+        }
+        match obj.get("url").and_then(Value::as_str) {
+            Some(url) if is_absolute(url) => self.profile(url).is_some(),
+            _ => false,
+        }
+    }
+
+    /// An item's value against its element: fixed value, pattern, binding, reference target, and
+    /// the invariants of a primitive element (those of complex ones run in [`Walker::complex`]).
     fn item_checks(&mut self, p: &'v Profile, c: &'v Node, it: &Item<'i, '_>) {
+        if let Some(v) = it.v.filter(|v| !v.is_object()) {
+            for k in &c.constraints {
+                if let (false, Some(expr)) =
+                    (NATIVE_INVARIANTS.contains(&k.key.as_str()), &k.expression)
+                {
+                    self.invariant(p, c, k, expr, fhirpath::Focus::Primitive(v), &it.loc);
+                }
+            }
+        }
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
                 self.push(
@@ -728,26 +849,89 @@ impl<'v, 'i> Walker<'v, 'i> {
         });
     }
 
-    fn extension_unsliced(&mut self, it: &Item<'i, '_>, depth: usize) {
+    /// An extension no slice of its element claims, in element `node` of `owner`: checked against
+    /// the definition its url names. A relative url is a sub-extension: an error unless `owner`
+    /// (an extension definition) defines it.
+    fn extension_unsliced(
+        &mut self,
+        it: &Item<'i, '_>,
+        owner: &'v Profile,
+        node: &'v Node,
+        depth: usize,
+    ) {
         let Some(url) = it.v.and_then(|v| v.get("url")).and_then(Value::as_str) else {
             return;
         };
-        let found = self.profile(url);
-        if url.starts_with("http://hl7.org/fhir/StructureDefinition/") && found.is_none() {
-            return; // core extensions not compiled: not flagged
+        if !is_absolute(url) {
+            if !inside_extension(owner, node) {
+                self.push(
+                    Severity::Error,
+                    &it.loc,
+                    owner,
+                    node,
+                    format!("Extension url '{url}' is not absolute: only a sub-extension (inside a complex extension) has a relative url"),
+                );
+            } else if owner.ty == "Extension" && !owner.core {
+                self.unknown_sub_extension(owner, node, url, it);
+            }
+            // under the core Extension definition, or a copy of it inlined in a profile whose
+            // extension definition is not loaded: nothing says which sub-extensions it has
+            return;
         }
-        match found {
+        match self.profile(url) {
             Some(ep) => {
                 if let Some(obj) = it.v.and_then(Value::as_object) {
                     self.complex(ep, 0, obj, &it.loc, depth + 1);
                 }
             }
-            None => self.issues.push(Issue::new(
-                Severity::Warning,
-                it.loc.render(),
-                format!("Unknown extension {url}: it is not defined by the GP Connect / CareConnect profiles, so its content was not checked"),
-            )),
+            None => self.unknown_extension(url, it),
         }
+    }
+
+    /// A sub-extension url (relative) its parent extension does not define: an error.
+    fn unknown_sub_extension(&mut self, p: &Profile, node: &Node, url: &str, it: &Item<'i, '_>) {
+        let defined: Vec<&str> = node
+            .slices
+            .iter()
+            .filter_map(|s| p.nodes[*s as usize].slice.as_deref())
+            .collect();
+        let hint = match nearest(url, defined.iter().copied()) {
+            Some(n) => format!(" (did you mean '{n}'?)"),
+            None if defined.is_empty() => " (it defines none)".to_string(),
+            None => format!(" (it defines {})", defined.join(", ")),
+        };
+        self.push(
+            Severity::Error,
+            &it.loc,
+            p,
+            node,
+            format!(
+                "Unknown sub-extension '{url}': {} does not define it{hint}",
+                p.name
+            ),
+        );
+    }
+
+    /// An extension url no loaded definition knows: an error in the NHS, HL7 UK and HL7 spaces
+    /// (a misspelt url of a known definition), a warning elsewhere.
+    fn unknown_extension(&mut self, url: &str, it: &Item<'i, '_>) {
+        let guess = self.v.nearest_profile(self.set, url, "Extension");
+        let hint = guess
+            .map(|g| format!(" (did you mean {g}?)"))
+            .unwrap_or_default();
+        let (severity, message) = if in_known_space(url) {
+            (
+                Severity::Error,
+                format!("Unknown extension {url}: no GP Connect, CareConnect or FHIR STU3 definition has this url{hint}"),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!("Unknown extension {url}: it is not defined by the GP Connect / CareConnect profiles, so its content was not checked{hint}"),
+            )
+        };
+        self.issues
+            .push(Issue::new(severity, it.loc.render(), message));
     }
 
     fn slicing(
@@ -791,7 +975,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                             ),
                         );
                     } else if is_ext {
-                        self.extension_unsliced(it, depth);
+                        self.extension_unsliced(it, p, c, depth);
                     }
                 }
             }
@@ -1105,11 +1289,63 @@ impl<'v, 'i> Walker<'v, 'i> {
         self.push_at(severity, loc.with(".reference"), p, c, message);
     }
 
-    /// Native invariants (ext-1, dom-*) and the "not checked" bookkeeping for the rest.
-    fn constraints(&mut self, p: &Profile, node: &Node, obj: &Map<String, Value>, loc: &Loc<'_>) {
+    /// A FHIRPath invariant on `obj`: an issue when it does not hold, a "not checked" entry when
+    /// it cannot be evaluated.
+    fn invariant(
+        &mut self,
+        p: &Profile,
+        node: &Node,
+        k: &'v Constraint,
+        expr: &'v str,
+        focus: fhirpath::Focus<'_>,
+        loc: &Loc<'_>,
+    ) {
+        let compiled = self
+            .expr_cache
+            .entry(key(expr))
+            .or_insert_with(|| fhirpath::compile(expr))
+            .clone();
+        let verdict = match (&compiled, self.resources.last()) {
+            (Ok(e), Some(res)) => fhirpath::check(e, focus, res, Some(&self.full_urls)),
+            (Ok(_), None) => return,
+            (Err(u), _) => Verdict::NotEvaluable(u.0.clone()),
+        };
+        match verdict {
+            Verdict::Holds => {}
+            Verdict::Fails => {
+                let severity = if k.severity == "error" {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                self.push(
+                    severity,
+                    loc,
+                    p,
+                    node,
+                    format!("Invariant {} does not hold: {} ({})", k.key, k.human, expr),
+                );
+            }
+            Verdict::NotEvaluable(why) => {
+                self.unchecked.insert(format!("{} ({why})", k.key));
+            }
+        }
+    }
+
+    /// Invariants: native ones (ext-1, dom-*), the rest through the FHIRPath evaluator.
+    fn constraints(
+        &mut self,
+        p: &Profile,
+        node: &'v Node,
+        obj: &Map<String, Value>,
+        loc: &Loc<'_>,
+    ) {
         for k in &node.constraints {
-            if !NATIVE_INVARIANTS.contains(&k.key.as_str()) && k.expression.is_some() {
-                self.unchecked.insert(k.key.clone());
+            if !NATIVE_INVARIANTS.contains(&k.key.as_str()) {
+                if let Some(expr) = &k.expression {
+                    self.invariant(p, node, k, expr, fhirpath::Focus::Object(obj), loc);
+                }
+                continue;
             }
             match k.key.as_str() {
                 "ext-1" => {
@@ -1263,6 +1499,59 @@ pub fn matches_pattern(v: &Value, pat: &Value) -> bool {
     }
 }
 
+/// `valueQuantity`, `valueString`: a value element named by its type.
+fn is_value_name(k: &str) -> bool {
+    k.strip_prefix("value")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// Whether element `node` of `owner` is the `extension` element of an extension (where urls are
+/// relative) rather than of a resource or datatype.
+fn inside_extension(owner: &Profile, node: &Node) -> bool {
+    if owner.ty == "Extension" {
+        return true;
+    }
+    let parent = node.id.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+    let last = parent.rsplit('.').next().unwrap_or("");
+    let last = last.split(':').next().unwrap_or("");
+    matches!(last, "extension" | "modifierExtension")
+}
+
+/// Whether a url is absolute (`https://...`, `urn:...`), as extension urls are; a sub-extension's
+/// url is a bare name relative to its parent.
+fn is_absolute(url: &str) -> bool {
+    url.contains("://") || url.starts_with("urn:")
+}
+
+/// Hosts whose definitions the validator loads: an url there that it does not know is a mistake
+/// (`http://` for `https://`, a misspelt name), not someone else's extension.
+const KNOWN_SPACES: &[&str] = &["fhir.nhs.uk", "fhir.hl7.org.uk", "hl7.org"];
+
+pub(crate) fn in_known_space(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.to_ascii_lowercase();
+    KNOWN_SPACES
+        .iter()
+        .any(|s| host == *s || host.strip_prefix("www.") == Some(s))
+}
+
+/// The candidate closest to `word` (edit distance, case ignored), when it is close enough to be
+/// a likely intent.
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w = word.to_ascii_lowercase();
+    let (best, dist) = candidates
+        .map(|c| (c, strsim::levenshtein(&w, &c.to_ascii_lowercase())))
+        .min_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)))?;
+    let limit = (word.chars().count() / 4).clamp(2, 12);
+    (dist <= limit && best != word).then_some(best)
+}
+
 /// Reference targets a published profile forbids although the specification requires them: the
 /// profile is out of date, so a provider following the specification gets a warning, not an error.
 /// (profile URL, element id prefix, allowed target types, reason)
@@ -1273,6 +1562,35 @@ const KNOWN_TARGET_DEFECTS: &[(&str, &str, &[&str], &str)] = &[(
     "Access Record Structured 1.3+ links problems to medications, referrals and investigations, which the \
      profile's target list omits",
 )];
+
+/// Value types a published extension definition gets wrong: the specification's type is accepted
+/// as well as the definition's. (extension url, element id, the specification's value element,
+/// its type, reason)
+const KNOWN_VALUE_TYPE_DEFECTS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationRepeatInformation-1",
+        "Extension.extension:numberOfRepeatPrescriptionsAllowed.valuePositiveInt:valuePositiveInt",
+        "valueUnsignedInt",
+        "unsignedInt",
+        "Access Record Structured 1.2.6 and 1.3.2 made the repeat counts unsignedInt; the definition still says positiveInt",
+    ),
+    (
+        "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationRepeatInformation-1",
+        "Extension.extension:numberOfRepeatPrescriptionsIssued.valuePositiveInt:valuePositiveInt",
+        "valueUnsignedInt",
+        "unsignedInt",
+        "Access Record Structured 1.2.6 and 1.3.2 made the repeat counts unsignedInt (0 when none was issued); the definition still says positiveInt",
+    ),
+];
+
+/// The value element (and its type) the specification allows in place of element `element` of
+/// extension definition `profile`, when the definition is known to be out of date there.
+fn known_value_type_defect(profile: &str, element: &str) -> Option<(&'static str, &'static str)> {
+    KNOWN_VALUE_TYPE_DEFECTS
+        .iter()
+        .find(|(p, e, ..)| *p == profile && *e == element)
+        .map(|(_, _, name, ty, _)| (*name, *ty))
+}
 
 fn known_target_defect(profile: &str, element: &str, target: &str) -> Option<&'static str> {
     KNOWN_TARGET_DEFECTS
@@ -1289,6 +1607,22 @@ mod known_defect_tests {
 
     const PROBLEM: &str =
         "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-ProblemHeader-Condition-1";
+
+    #[test]
+    fn only_the_listed_value_types_are_excused() {
+        use super::known_value_type_defect;
+        let ext = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationRepeatInformation-1";
+        let el = "Extension.extension:numberOfRepeatPrescriptionsIssued.valuePositiveInt:valuePositiveInt";
+        assert_eq!(
+            known_value_type_defect(ext, el),
+            Some(("valueUnsignedInt", "unsignedInt"))
+        );
+        assert_eq!(
+            known_value_type_defect(ext, "Extension.extension:x.valueString"),
+            None
+        );
+        assert_eq!(known_value_type_defect("https://x/Other", el), None);
+    }
 
     #[test]
     fn only_the_listed_targets_of_the_listed_element_are_excused() {

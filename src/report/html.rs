@@ -117,6 +117,8 @@ struct View<'a> {
     run_errors: &'a [String],
     /// Why the run was stopped early (deadline, Ctrl-C), shown at the top.
     stopped: Option<&'a RunStopped>,
+    /// FHIRPath invariants the validator could not evaluate (listed once, under the run errors).
+    not_evaluated: &'a [String],
     capabilities: Vec<CapabilityVerdict>,
     requirements: Vec<RequirementView>,
     /// Requirements tested and not shown to hold (failed, error, inconclusive).
@@ -247,6 +249,7 @@ impl<'a> View<'a> {
             totals,
             run_errors: &report.run_errors,
             stopped: report.stopped.as_ref(),
+            not_evaluated: &report.not_evaluated,
             capabilities: report.capabilities(),
             requirements_failed: requirements
                 .iter()

@@ -74,6 +74,9 @@ struct Document<'a> {
     /// `null`, or why the run was stopped early (`reason`: deadline or interrupted), with a message
     /// and how many scenarios were not run or cut short.
     stopped: Option<&'a RunStopped>,
+    /// FHIRPath invariants met in the run that the validator cannot evaluate, each once, as
+    /// `key (what it lacks)`: not checked, so not part of any verdict.
+    not_evaluated: &'a [String],
     capabilities: Vec<CapabilityVerdict>,
     requirements: Vec<RequirementCoverage>,
     features: Vec<FeatureDoc<'a>>,
@@ -98,6 +101,7 @@ impl<'a> Document<'a> {
             totals: report.totals(),
             run_errors: &report.run_errors,
             stopped: report.stopped.as_ref(),
+            not_evaluated: &report.not_evaluated,
             capabilities: report.capabilities(),
             requirements: report.requirements(),
             features: report.features.iter().map(FeatureDoc::new).collect(),

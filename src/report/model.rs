@@ -304,6 +304,10 @@ pub struct RunReport {
     /// Set when the run was stopped before every scenario had run (deadline, Ctrl-C): the verdict
     /// is then never passed.
     pub stopped: Option<RunStopped>,
+    /// FHIRPath invariants of the definitions met during the run that the validator cannot
+    /// evaluate, each once (`key (what it lacks)`): listed so that a pass is not read as having
+    /// checked them.
+    pub not_evaluated: Vec<String>,
 }
 
 /// Why and how a run was stopped early.
@@ -460,6 +464,7 @@ impl RunReport {
             features: Vec::new(),
             run_errors: vec![error],
             stopped: None,
+            not_evaluated: Vec::new(),
         }
     }
 

@@ -438,6 +438,7 @@ pub async fn run_with(
         features: features_out,
         run_errors,
         stopped,
+        not_evaluated: crate::fhir::not_evaluated_invariants(),
     })
 }
 
