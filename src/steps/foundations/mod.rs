@@ -119,17 +119,18 @@ async fn either_error(w: &mut Assurance, a: String, b: String) -> StepResult {
 }
 
 /// The response validates against the StructureDefinitions of the profiles its resources declare
-/// (`crate::fhir` validator, profile set chosen by the target's GP Connect version). Findings are attached
+/// (`crate::fhir` validator, profile set chosen by the version of the capability that answered). Findings are attached
 /// to the exchange as evidence; errors fail the step.
 #[then("the response is valid against the profiles it declares")]
 async fn valid_against_declared_profiles(w: &mut Assurance) -> StepResult {
     let validator = crate::fhir::validator()
         .map_err(|e| format!("the FHIR validator is not available: {e}"))?;
-    let set = if version_before(w, (1, 5, 0)) {
-        crate::fhir::ProfileSet::V1_2
-    } else {
-        crate::fhir::ProfileSet::Latest
-    };
+    let interaction = w
+        .response()?
+        .interaction
+        .as_deref()
+        .and_then(crate::gpconnect::Interaction::from_name);
+    let set = crate::steps::validation::profile_set(&w.ctx.config, interaction);
     let resource = w.resource()?;
     let issues = validator.validate(&resource, None, set);
     let errors: Vec<String> = issues
