@@ -23,6 +23,8 @@ pub struct Config {
     pub data: DataAliases,
     pub http: HttpConfig,
     pub tls: TlsConfig,
+    /// The report's cover sheet: supplier, product, assessor, sign-off (all optional).
+    pub report: ReportConfig,
 }
 
 /// Where the provider is and which versions it implements.
@@ -383,6 +385,7 @@ impl Config {
             return Err(invalid("http.evidence_body_bytes", "must be at least 256"));
         }
         tls::check(&self.tls)?;
+        self.report.validate()?;
         Ok(())
     }
 
@@ -554,7 +557,9 @@ fn found_words(found: &str) -> String {
 }
 
 mod env;
+mod report;
 mod tls;
+pub use report::{ReportConfig, SignOff};
 pub use env::environment;
 pub use tls::check as check_tls;
 
