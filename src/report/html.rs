@@ -52,8 +52,23 @@ const JS: &str = include_str!("templates/report.js");
 pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
 
 /// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and the evidence
-/// file keeps every one whole.
+/// file keeps every one whole. So are the bodies of a scenario's other exchanges when one is known to
+/// be the exchange its failing step judged.
 pub const PASSED_BODY_DISPLAY_LIMIT: usize = 4 * 1024;
+
+/// Passing scenarios show their exchanges in full (headers, bodies, curl) while they hold at most this
+/// many; beyond it (a full run holds thousands) each of their exchanges is one line (role, request,
+/// status, time, findings), which keeps the page within its size budget. Their headers and bodies
+/// are in results.json and evidence.jsonl.gz.
+pub const PASSING_EVIDENCE_IN_FULL: usize = 200;
+
+/// Passed or not applicable: nothing for the reader to look into.
+fn passing(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Passed | Status::NotApplicable | Status::Skipped
+    )
+}
 
 /// Render index.html.
 pub fn render(report: &RunReport) -> Result<String, tera::Error> {
@@ -139,6 +154,8 @@ struct View<'a> {
     features: Vec<FeatureView<'a>>,
     /// "Reproduce this run": command, configuration, feature files, selection.
     reproduce: ReproduceView<'a>,
+    /// The exchanges of passing scenarios are listed one line each (a large run).
+    brief_passing: bool,
 }
 
 impl<'a> View<'a> {
@@ -189,11 +206,19 @@ impl<'a> View<'a> {
             })
             .filter(|c| c.n > 0)
             .collect();
+        let passing_exchanges: usize = report
+            .features
+            .iter()
+            .flat_map(|f| &f.scenarios)
+            .filter(|s| passing(s.status))
+            .map(|s| s.evidence.len())
+            .sum();
+        let brief_passing = passing_exchanges > PASSING_EVIDENCE_IN_FULL;
         let mut features: Vec<FeatureView> = report
             .features
             .iter()
             .enumerate()
-            .map(|(i, f)| FeatureView::new(i, f))
+            .map(|(i, f)| FeatureView::new(i, f, brief_passing))
             .collect();
         attach_curl(&mut features, report);
         let (warning_groups, groups): (Vec<GroupView>, Vec<GroupView>) = failure_groups(report)
@@ -241,6 +266,7 @@ impl<'a> View<'a> {
             finding_warnings_total,
             features,
             reproduce: ReproduceView::new(report),
+            brief_passing,
         }
     }
 }
@@ -534,7 +560,7 @@ struct FeatureView<'a> {
 }
 
 impl<'a> FeatureView<'a> {
-    fn new(fi: usize, f: &'a FeatureResult) -> Self {
+    fn new(fi: usize, f: &'a FeatureResult, brief_passing: bool) -> Self {
         FeatureView {
             id: format!("f{fi}"),
             name: &f.name,
@@ -560,7 +586,7 @@ impl<'a> FeatureView<'a> {
                 .scenarios
                 .iter()
                 .enumerate()
-                .map(|(si, s)| ScenarioView::new(fi, si, s))
+                .map(|(si, s)| ScenarioView::new(fi, si, s, brief_passing && passing(s.status)))
                 .collect(),
         }
     }
@@ -588,18 +614,14 @@ struct ScenarioView<'a> {
     exchange_count: usize,
     /// The Ssp-TraceID of each request, so a search by trace id finds the scenario.
     traces: Vec<&'a str>,
+    /// Its exchanges are one line each ([`PASSING_EVIDENCE_IN_FULL`]).
+    brief: bool,
 }
 
 impl<'a> ScenarioView<'a> {
-    fn new(fi: usize, si: usize, s: &'a ScenarioResult) -> Self {
-        let failed = s.status != Status::Passed;
+    fn new(fi: usize, si: usize, s: &'a ScenarioResult, brief: bool) -> Self {
         let step_has_message = s.steps.iter().any(|st| st.message.is_some());
-        let limit = if failed {
-            BODY_DISPLAY_LIMIT
-        } else {
-            PASSED_BODY_DISPLAY_LIMIT
-        };
-        let (exchanges, aside) = arrange_evidence(s, limit);
+        let (exchanges, aside) = arrange_evidence(s, brief);
         ScenarioView {
             id: scenario_id(fi, si),
             name: &s.name,
@@ -636,33 +658,75 @@ impl<'a> ScenarioView<'a> {
                         .map(|(_, v)| v.as_str())
                 })
                 .collect(),
+            brief,
         }
     }
 }
 
-/// The scenario's exchanges as the page shows them: the one the failing step judged first (open),
-/// then the others of the scenario itself in the order they were sent; setup and teardown exchanges
-/// apart, to be folded. Each keeps its number (`#n`), the order it was sent in.
-fn arrange_evidence(
-    s: &ScenarioResult,
-    limit: usize,
-) -> (Vec<ExchangeView<'_>>, Vec<ExchangeView<'_>>) {
+/// The scenario's exchanges as the page shows them: the one the failing step judged first, opened,
+/// with up to [`BODY_DISPLAY_LIMIT`] of each body; then the others of the scenario itself in the
+/// order they were sent, one line each; setup and teardown exchanges apart, to be folded. Each keeps
+/// its number (`#n`), the order it was sent in; one with a validation error is shown in full, with
+/// up to [`PASSED_BODY_DISPLAY_LIMIT`] of each body. A scenario that did not pass and has no judged
+/// exchange shows every exchange in full; a passing one shows each in full with up to
+/// [`PASSED_BODY_DISPLAY_LIMIT`] of each body, or, `brief`, one line each in the order they were sent.
+/// Every header and body is in results.json (the start of each) and evidence.jsonl.gz (whole).
+fn arrange_evidence(s: &ScenarioResult, brief: bool) -> (Vec<ExchangeView<'_>>, Vec<ExchangeView<'_>>) {
+    if brief {
+        let lines = s
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, x)| ExchangeView::new(i, x, Detail::Line))
+            .collect();
+        return (lines, Vec::new());
+    }
+    let culprit = s.culprit.filter(|&c| c < s.evidence.len());
+    let others = match culprit {
+        Some(_) => Detail::Line,
+        None if passing(s.status) => Detail::Full(PASSED_BODY_DISPLAY_LIMIT),
+        None => Detail::Full(BODY_DISPLAY_LIMIT),
+    };
     let mut main = Vec::new();
     let mut aside = Vec::new();
-    if let Some(c) = s.culprit.filter(|&c| c < s.evidence.len()) {
-        main.push(ExchangeView::new(c, &s.evidence[c], true, limit));
+    if let Some(c) = culprit {
+        main.push(ExchangeView::new(
+            c,
+            &s.evidence[c],
+            Detail::Judged(BODY_DISPLAY_LIMIT),
+        ));
     }
     for (i, x) in s.evidence.iter().enumerate() {
-        if s.culprit == Some(i) {
+        if culprit == Some(i) {
             continue;
         }
-        let view = ExchangeView::new(i, x, false, limit);
+        // An exchange with a validation error is evidence of the failure too: shown in full.
+        let has_error = x
+            .findings
+            .iter()
+            .any(|f| severity_class(&f.severity) == "error");
+        let detail = match others {
+            Detail::Line if has_error => Detail::Full(PASSED_BODY_DISPLAY_LIMIT),
+            d => d,
+        };
+        let view = ExchangeView::new(i, x, detail);
         match x.role {
             Role::Setup | Role::Teardown => aside.push(view),
             Role::UnderTest | Role::FollowUp => main.push(view),
         }
     }
     (main, aside)
+}
+
+/// How much of an exchange the page shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Detail {
+    /// The exchange the failing step judged: opened and marked, bodies up to the limit.
+    Judged(usize),
+    /// Headers, JWT claims, bodies up to the limit, curl.
+    Full(usize),
+    /// One line: role, request, status, time, findings.
+    Line,
 }
 
 #[derive(Serialize)]
@@ -678,6 +742,8 @@ struct StepView<'a> {
 #[derive(Serialize)]
 struct ExchangeView<'a> {
     n: usize,
+    /// Shown as one line (an exchange of a passing scenario in a large run).
+    line: bool,
     /// The exchange the scenario's failing check was about: opened and marked.
     open: bool,
     /// What it was for: under test, setup, follow-up, teardown.
@@ -707,7 +773,12 @@ struct ExchangeView<'a> {
 }
 
 impl<'a> ExchangeView<'a> {
-    fn new(i: usize, x: &'a Exchange, culprit: bool, limit: usize) -> Self {
+    fn new(i: usize, x: &'a Exchange, detail: Detail) -> Self {
+        let (culprit, limit, full) = match detail {
+            Detail::Judged(limit) => (true, limit, true),
+            Detail::Full(limit) => (false, limit, true),
+            Detail::Line => (false, 0, false),
+        };
         let (outcome, outcome_class) = match (&x.response, &x.error) {
             (Some(r), _) => (r.status.to_string(), http_status_class(r.status)),
             (None, Some(_)) => ("error".to_string(), "bad"),
@@ -723,10 +794,12 @@ impl<'a> ExchangeView<'a> {
             elapsed: human_duration(x.elapsed_ms),
             outcome,
             outcome_class,
+            line: !full,
             request_headers: x
                 .request
                 .headers
                 .iter()
+                .filter(|_| full)
                 .map(|(k, v)| HeaderView {
                     name: k,
                     value: v,
@@ -737,17 +810,24 @@ impl<'a> ExchangeView<'a> {
                 .request
                 .jwt_claims
                 .as_ref()
-                .map(|c| serde_json::to_string_pretty(c).unwrap_or_else(|_| c.to_string())),
-            jwt_times: x.request.jwt_claims.as_ref().map_or_else(Vec::new, jwt_times),
+                .filter(|_| full)
+                .map(claims_text),
+            jwt_times: x
+                .request
+                .jwt_claims
+                .as_ref()
+                .filter(|_| full)
+                .map_or_else(Vec::new, jwt_times),
             request_body: x
                 .request
                 .body
                 .as_deref()
-                .filter(|b| !b.is_empty())
+                .filter(|b| full && !b.is_empty())
                 .map(|b| BodyView::new(b, x.request.body_info.as_ref(), None, limit)),
             response: x
                 .response
                 .as_ref()
+                .filter(|_| full)
                 .map(|r| ResponseView::new(r, &x.findings, limit)),
             error: x.error.as_deref(),
             findings: finding_views(&x.findings, |level| level == "error"),
@@ -778,6 +858,19 @@ fn finding_views(findings: &[Finding], keep: impl Fn(&str) -> bool) -> Vec<Findi
             message: &f.message,
         })
         .collect()
+}
+
+/// The JWT claims one per line, each value compact (the requesting_* objects on their line): as
+/// readable as fully indented JSON in a third of the lines.
+fn claims_text(claims: &serde_json::Value) -> String {
+    let Some(object) = claims.as_object() else {
+        return claims.to_string();
+    };
+    let lines: Vec<String> = object
+        .iter()
+        .map(|(k, v)| format!("  {}: {v}", serde_json::Value::from(k.as_str())))
+        .collect();
+    format!("{{\n{}\n}}", lines.join(",\n"))
 }
 
 /// A time claim of the JWT, as sent and as a reader reads it.
@@ -823,6 +916,9 @@ fn attach_curl(features: &mut [FeatureView], report: &RunReport) {
         for (sv, s) in fv.scenarios.iter_mut().zip(&f.scenarios) {
             for xv in sv.exchanges.iter_mut().chain(sv.aside.iter_mut()) {
                 let x = &s.evidence[xv.n - 1];
+                if xv.line {
+                    continue;
+                }
                 let mut request = curl::Request::from(&x.request);
                 // A body the report keeps only the start of is never sent cut: the command reads it
                 // from a file, and says where the whole body is.
@@ -1240,6 +1336,18 @@ mod tests {
             .unwrap()
             .contains("cut at 10032 bytes by the harness (http.max_response_bytes)"));
         assert!(b.encoding_note.is_none() && !b.reformatted && b.size == "9.8 KB");
+    }
+
+    #[test]
+    fn jwt_claims_are_one_per_line() {
+        let claims = serde_json::json!({"iss": "https://c.example", "requesting_device": {"id": "d", "n": 1}, "iat": 5});
+        assert_eq!(
+            claims_text(&claims),
+            "{\n  \"iss\": \"https://c.example\",\n  \"requesting_device\": {\"id\":\"d\",\"n\":1},\n  \"iat\": 5\n}"
+        );
+        let times = jwt_times(&claims);
+        assert_eq!(times.len(), 1);
+        assert_eq!(times[0].iso, "1970-01-01T00:00:05Z");
     }
 
     #[test]

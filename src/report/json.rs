@@ -38,11 +38,19 @@ use crate::http::Exchange;
 /// does not offer; never a failure) wherever an outcome appears, and `totals.warning`.
 pub const SCHEMA_VERSION: u32 = 3;
 
-/// Render results.json, pretty-printed (it is also read by people diffing two runs).
+/// Render results.json: one value per line, so that two runs compare line by line with `diff`, but
+/// without indentation, which would otherwise make up a third of a full run's file (jq or any JSON
+/// viewer indents it again).
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
-    let mut out = serde_json::to_string_pretty(&Document::new(report))?;
-    out.push('\n');
-    Ok(out)
+    let mut out = Vec::new();
+    let mut writer = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b""),
+    );
+    Document::new(report).serialize(&mut writer)?;
+    out.push(b'\n');
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The top-level object.

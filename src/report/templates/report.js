@@ -30,7 +30,7 @@
   function outcomeMatches(s, want) {
     if (want === "") return true;
     if (want === "not-passed") return !s.classList.contains("passed") && !s.classList.contains("not-applicable");
-    if (want === "has-warnings") return s.querySelector("li.finding.warning") !== null;
+    if (want === "has-warnings") return s.querySelector("li.finding.warning, .xline .badge.warning") !== null;
     return s.classList.contains(want);
   }
 
