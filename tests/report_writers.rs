@@ -274,12 +274,15 @@ fn html_evidence_open_for_failures_with_findings_highlighted() {
     let html = report::html::render(&mixed_report()).unwrap();
     let failed = &html[html.find("id=\"f1-s0\"").unwrap()..html.find("id=\"f1-s1\"").unwrap()];
     // Two exchanges: the one the failing step judged (the culprit) shown first, open and marked,
-    // then the other one closed.
+    // then the other one as a line.
     let opens: Vec<bool> = failed
         .match_indices("<details class=\"exchange")
         .map(|(i, _)| failed[i..].starts_with("<details class=\"exchange culprit\" open>"))
         .collect();
-    assert_eq!(opens, vec![true, false]);
+    assert_eq!(opens, vec![true]);
+    let culprit_at = failed.find("exchange culprit").unwrap();
+    let line_at = failed.find("<div class=\"xline\"><span class=\"muted\">#1</span>").expect("#1 as a line");
+    assert!(culprit_at < line_at);
     assert!(failed.contains("the response the failing step judged"));
     assert!(failed.contains("<details class=\"evidence\" open>"));
     // The finding is listed, its location marked, and the header it names highlighted.
@@ -1350,26 +1353,66 @@ fn html_folds_setup_and_teardown_and_shows_the_judged_exchange_first() {
     s.culprit = Some(1);
     let html = report::html::render(&r).unwrap();
     let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
-    let exchanges: Vec<&str> = scenario
-        .match_indices("<details class=\"exchange")
-        .map(|(i, _)| &scenario[i..i + scenario[i..].find("</summary>").unwrap()])
-        .collect();
-    assert_eq!(exchanges.len(), 4);
-    // The judged exchange first, open and marked; its number says it was sent second.
-    assert!(exchanges[0].starts_with("<details class=\"exchange culprit\" open>"));
-    assert!(exchanges[0].contains("#2</span> <span class=\"role\">under test</span>"));
-    assert!(exchanges[1].contains("follow-up-read") && !exchanges[1].contains(" open>"));
+    // The judged exchange first, open and marked, in full; its number says it was sent second.
+    let judged_at = scenario
+        .find("<details class=\"exchange culprit\" open>\n<summary><span class=\"muted\">#2</span> <span class=\"role\">under test</span>")
+        .expect("the judged exchange, open");
+    assert_eq!(scenario.matches("<details class=\"exchange").count(), 1);
+    assert!(scenario.contains("Repeat with curl"));
+    // The follow-up as a line, after it and outside the fold.
+    let follow_at = scenario
+        .find("<div class=\"xline\"><span class=\"muted\">#3</span> <span class=\"role\">follow-up</span>")
+        .expect("follow-up line");
     // Setup and teardown in a fold of their own, closed, after the scenario's own exchanges.
     let fold = scenario
         .find("<details class=\"aside\">\n<summary>Setup and teardown · 2 exchanges")
         .expect("setup and teardown folded");
-    let setup_at = scenario.find("setup-find-slot").unwrap();
-    let teardown_at = scenario.find("teardown-cancel").unwrap();
-    assert!(fold < setup_at && setup_at < teardown_at);
-    assert!(scenario.find("follow-up-read").unwrap() < fold);
-    assert!(exchanges[2].contains("<span class=\"role\">setup</span>"));
-    assert!(exchanges[3].contains("<span class=\"role\">teardown</span>"));
+    let setup_at = scenario
+        .find("<span class=\"muted\">#1</span> <span class=\"role\">setup</span>")
+        .unwrap();
+    let teardown_at = scenario
+        .find("<span class=\"muted\">#4</span> <span class=\"role\">teardown</span>")
+        .unwrap();
+    assert!(judged_at < follow_at && follow_at < fold && fold < setup_at && setup_at < teardown_at);
     assert!(scenario.contains("Evidence · 4 exchanges"));
+
+    // An exchange with a validation error is evidence too: in full, even in the fold.
+    let mut r2 = r.clone();
+    r2.features[1].scenarios[0].evidence[0].findings = vec![Finding {
+        severity: "error".into(),
+        location: "Slot.status".into(),
+        message: "not a code".into(),
+    }];
+    let html = report::html::render(&r2).unwrap();
+    let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    let fold = scenario.find("<details class=\"aside\">").unwrap();
+    assert!(scenario[fold..].contains("<details class=\"exchange\">\n<summary><span class=\"muted\">#1</span> <span class=\"role\">setup</span>"));
+}
+
+#[test]
+fn a_large_run_lists_the_exchanges_of_passing_scenarios_one_line_each() {
+    let mut r = mixed_report();
+    let passed = r.features[0].scenarios[0].clone();
+    r.features[0].scenarios = (0..=report::html::PASSING_EVIDENCE_IN_FULL)
+        .map(|i| {
+            let mut s = passed.clone();
+            s.line = i + 1;
+            s
+        })
+        .collect();
+    let html = report::html::render(&r).unwrap();
+    let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
+    assert!(scenario.contains("<div class=\"xline\"><span class=\"muted\">#1</span> <span class=\"role\">under test</span> <span class=\"method\">GET</span>"));
+    assert!(!scenario.contains("<table class=\"headers\">") && !scenario.contains("Repeat with curl"));
+    assert!(html.contains("those of passing scenarios are listed one line each"));
+    // The failed ones keep their judged exchange in full.
+    let failed = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    assert!(failed.contains("<details class=\"exchange culprit\" open>") && failed.contains("Repeat with curl"));
+    // One passing exchange fewer, and they are shown in full.
+    r.features[0].scenarios.pop();
+    let html = report::html::render(&r).unwrap();
+    let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
+    assert!(scenario.contains("<table class=\"headers\">") && scenario.contains("Repeat with curl"));
 }
 
 #[test]
