@@ -64,6 +64,8 @@ function send(method, params = {}, sessionId) {
   ws.send(JSON.stringify({ id, method, params, sessionId }));
   return new Promise((ok, fail) => pending.set(id, { ok, fail }));
 }
+const t0 = Date.now();
+function step(what) { console.error(`report-check: ${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`); }
 function once(method) {
   return new Promise((ok) => waiters.push({ method, ok }));
 }
@@ -72,6 +74,7 @@ try {
   const { targetId } = await send("Target.createTarget", { url: "about:blank" });
   const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
   const page = (method, params) => send(method, params, sessionId);
+  step("browser ready");
   await page("Page.enable");
   await page("Emulation.setDeviceMetricsOverride", { width: 1280, height: 900, deviceScaleFactor: 1, mobile: false });
 
@@ -81,6 +84,7 @@ try {
   await page("Page.navigate", { url });
   await loaded;
   const loadMs = Date.now() - started;
+  step(`loaded ${html}`);
   const evaluate = async (expression) =>
     (await page("Runtime.evaluate", { expression, returnByValue: true, awaitPromise: true })).result.value;
   const domLoadMs = await evaluate("Math.round(performance.getEntriesByType('navigation')[0].loadEventEnd)");
@@ -94,6 +98,7 @@ try {
     const file = `${prefix}-${name}.png`;
     writeFileSync(file, Buffer.from(data, "base64"));
     shots.push(file);
+    step(`screenshot ${file}`);
   }
   await shot("top", "window.scrollTo(0, 0); return true;");
   await shot("failure-group", "var g = document.querySelector('#failures .group') || document.querySelector('#failures'); g.scrollIntoView(); return true;");
@@ -111,15 +116,25 @@ try {
   await evaluate("location.hash = ''; window.scrollTo(0, 0); window.dispatchEvent(new Event('beforeprint')); true");
   const printStarted = Date.now();
   const pdf = await page("Page.printToPDF", {
+    transferMode: "ReturnAsStream",
     printBackground: true,
     preferCSSPageSize: true,
     displayHeaderFooter: true,
     headerTemplate: "<span></span>",
     footerTemplate: "<div style=\"font-size:8px;width:100%;text-align:right;padding:0 12mm;font-family:sans-serif\">page <span class=\"pageNumber\"></span> of <span class=\"totalPages\"></span></div>",
   });
-  const printMs = Date.now() - printStarted;
+  step("printed");
+  // A long report is a large PDF: read it from a stream in pieces rather than as one message.
+  const chunks = [];
+  for (;;) {
+    const piece = await page("IO.read", { handle: pdf.stream, size: 256 << 10 });
+    chunks.push(Buffer.from(piece.data, piece.base64Encoded ? "base64" : "utf8"));
+    if (piece.eof) break;
+  }
+  await page("IO.close", { handle: pdf.stream });
   const pdfFile = `${prefix}.pdf`;
-  writeFileSync(pdfFile, Buffer.from(pdf.data, "base64"));
+  writeFileSync(pdfFile, Buffer.concat(chunks));
+  const printMs = Date.now() - printStarted;
   console.log(JSON.stringify({ load_ms: loadMs, dom_load_ms: domLoadMs, pdf: pdfFile, print_ms: printMs, screenshots: shots }));
   clearTimeout(watchdog);
   ws.close();

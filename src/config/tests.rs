@@ -546,7 +546,7 @@ fn the_report_section_fills_the_cover_sheet() {
         "t.toml",
     )
     .unwrap();
-    c.validate().unwrap();
+    c.report.validate().unwrap();
     assert_eq!(c.report.supplier.as_deref(), Some("Example Systems Ltd"));
     assert_eq!(c.report.sign_off.len(), 2);
     assert_eq!(c.report.sign_off[1].name, None);
@@ -587,6 +587,7 @@ fn report_values_are_checked() {
     let check = |toml: &str| {
         Config::from_toml_str(toml, "t.toml")
             .unwrap()
+            .report
             .validate()
             .map_err(|e| e.to_string())
     };
