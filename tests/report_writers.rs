@@ -281,7 +281,9 @@ fn html_evidence_open_for_failures_with_findings_highlighted() {
         .collect();
     assert_eq!(opens, vec![true]);
     let culprit_at = failed.find("exchange culprit").unwrap();
-    let line_at = failed.find("<div class=\"xline\"><span class=\"muted\">#1</span>").expect("#1 as a line");
+    let line_at = failed
+        .find("<div class=\"xline\"><span class=\"muted\">#1</span>")
+        .expect("#1 as a line");
     assert!(culprit_at < line_at);
     assert!(failed.contains("the response the failing step judged"));
     assert!(failed.contains("<details class=\"evidence\" open>"));
@@ -1229,7 +1231,10 @@ fn verified_tls_raises_no_warning() {
 /// The part of the page between two markers.
 fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
     let start = html.find(from).unwrap_or_else(|| panic!("{from} missing"));
-    let end = start + html[start..].find(to).unwrap_or_else(|| panic!("{to} missing"));
+    let end = start
+        + html[start..]
+            .find(to)
+            .unwrap_or_else(|| panic!("{to} missing"));
     &html[start..end]
 }
 
@@ -1264,7 +1269,9 @@ fn html_lists_every_failure_group_with_its_count_requirements_and_scenarios() {
     assert!(first.contains("<div class=\"gcheck\">the response status is 200</div>"));
     assert!(first.contains("<details class=\"gmembers\" open>"));
     assert!(first.contains("<a href=\"#f1-s0\">") && first.contains("<a href=\"#f1-s1\">"));
-    let second = &section[section.find("the body is not a Bundle").expect("second group")..];
+    let second = &section[section
+        .find("the body is not a Bundle")
+        .expect("second group")..];
     assert!(second.contains("<a href=\"#f0-s1\">"));
     assert!(section.contains("<code class=\"reqid\">GPC-FND-009</code>"));
     // Failures come before the evidence, after the matrix.
@@ -1329,7 +1336,10 @@ fn html_folds_an_exchanges_warnings_below_its_errors() {
     let warning = scenario
         .find("<li class=\"finding warning\">")
         .expect("warning finding");
-    assert!(error < fold && fold < warning, "errors, then the fold, then warnings");
+    assert!(
+        error < fold && fold < warning,
+        "errors, then the fold, then warnings"
+    );
     assert!(scenario.contains("<span class=\"badge failed\">1 error</span>"));
     assert!(scenario.contains("<span class=\"badge warning\">2 warnings</span>"));
 }
@@ -1403,16 +1413,23 @@ fn a_large_run_lists_the_exchanges_of_passing_scenarios_one_line_each() {
     let html = report::html::render(&r).unwrap();
     let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
     assert!(scenario.contains("<div class=\"xline\"><span class=\"muted\">#1</span> <span class=\"role\">under test</span> <span class=\"method\">GET</span>"));
-    assert!(!scenario.contains("<table class=\"headers\">") && !scenario.contains("Repeat with curl"));
+    assert!(
+        !scenario.contains("<table class=\"headers\">") && !scenario.contains("Repeat with curl")
+    );
     assert!(html.contains("those of passing scenarios are listed one line each"));
     // The failed ones keep their judged exchange in full.
     let failed = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
-    assert!(failed.contains("<details class=\"exchange culprit\" open>") && failed.contains("Repeat with curl"));
+    assert!(
+        failed.contains("<details class=\"exchange culprit\" open>")
+            && failed.contains("Repeat with curl")
+    );
     // One passing exchange fewer, and they are shown in full.
     r.features[0].scenarios.pop();
     let html = report::html::render(&r).unwrap();
     let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
-    assert!(scenario.contains("<table class=\"headers\">") && scenario.contains("Repeat with curl"));
+    assert!(
+        scenario.contains("<table class=\"headers\">") && scenario.contains("Repeat with curl")
+    );
 }
 
 #[test]
@@ -1455,7 +1472,10 @@ fn html_cover_sheet_shows_every_configured_field() {
         "gpc-assure 0.1.0",
         "<strong class=\"cover-verdict fail\">FAIL</strong>",
     ] {
-        assert!(cover.contains(field), "the cover sheet lacks {field}: {cover}");
+        assert!(
+            cover.contains(field),
+            "the cover sheet lacks {field}: {cover}"
+        );
     }
     assert_eq!(cover.matches("<div class=\"signbox\">").count(), 2);
     // The cover comes right after the verdict, before the counts.
@@ -1463,8 +1483,7 @@ fn html_cover_sheet_shows_every_configured_field() {
     // Printed on page 1 of A4.
     assert!(html.contains("@page { size: A4;"));
     assert!(html.contains(".cover { break-after: page;"));
-    let v: serde_json::Value =
-        serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
     let c = &v["target"]["cover"];
     assert_eq!(c["supplier"], "Example <Systems> Ltd");
     assert_eq!(c["product_version"], "4.2.1");
@@ -1492,8 +1511,14 @@ fn html_durations_are_readable_and_jwt_times_have_an_iso_time() {
     }));
     let html = report::html::render(&r).unwrap();
     let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
-    assert!(scenario.contains("line 20 · 2 min 5 s"), "scenario duration");
-    assert!(scenario.contains("<span class=\"muted\">1.5 s</span>"), "elapsed");
+    assert!(
+        scenario.contains("line 20 · 2 min 5 s"),
+        "scenario duration"
+    );
+    assert!(
+        scenario.contains("<span class=\"muted\">1.5 s</span>"),
+        "elapsed"
+    );
     assert!(!scenario.contains("1534") && !scenario.contains("125000"));
     assert!(scenario.contains("<span class=\"muted\">42 ms</span>"));
     assert!(scenario.contains(
@@ -1510,5 +1535,6 @@ fn html_makes_trace_ids_searchable_and_keeps_the_title_clear_of_the_sticky_bar()
     ));
     assert!(html.contains("var traces = s.querySelector(\".sbody > .traces\");"));
     assert!(html.contains("scroll-margin-top"));
-    assert!(html.contains(".finding .loc, .finding .fmsg, .url, .line code { overflow-wrap: anywhere; }"));
+    assert!(html
+        .contains(".finding .loc, .finding .fmsg, .url, .line code { overflow-wrap: anywhere; }"));
 }

@@ -559,8 +559,8 @@ fn found_words(found: &str) -> String {
 mod env;
 mod report;
 mod tls;
-pub use report::{ReportConfig, SignOff};
 pub use env::environment;
+pub use report::{ReportConfig, SignOff};
 pub use tls::check as check_tls;
 
 #[cfg(test)]

@@ -579,7 +579,10 @@ fn unknown_report_keys_are_refused_with_the_key_meant() {
     let e = Config::load(None, env(&[("GPC_ASSURE_REPORT_SUPLIER", "x")]))
         .unwrap_err()
         .to_string();
-    assert!(e.contains("did you mean GPC_ASSURE_REPORT_SUPPLIER?"), "{e}");
+    assert!(
+        e.contains("did you mean GPC_ASSURE_REPORT_SUPPLIER?"),
+        "{e}"
+    );
 }
 
 #[test]

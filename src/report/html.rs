@@ -37,7 +37,7 @@ use tera::{Context, Tera};
 use super::curl;
 use super::groups::{failure_groups, normalise, FailureGroup};
 use super::model::{
-    CapabilityVerdict, Coverage, CoverSheet, Failure, FeatureResult, RequirementCoverage,
+    CapabilityVerdict, CoverSheet, Coverage, Failure, FeatureResult, RequirementCoverage,
     RunReport, RunStopped, ScenarioResult, SignOffBox, Status, TargetSummary, Totals, Verdict,
 };
 use crate::gpconnect::requirements::{is_spec_url, spec_page, Level};
@@ -536,7 +536,11 @@ fn count_warning_findings(report: &RunReport) -> (Vec<FindingCount>, usize) {
                 .collect(),
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.message.cmp(&b.message)));
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.message.cmp(&b.message))
+    });
     (out, total)
 }
 
@@ -671,7 +675,10 @@ impl<'a> ScenarioView<'a> {
 /// exchange shows every exchange in full; a passing one shows each in full with up to
 /// [`PASSED_BODY_DISPLAY_LIMIT`] of each body, or, `brief`, one line each in the order they were sent.
 /// Every header and body is in results.json (the start of each) and evidence.jsonl.gz (whole).
-fn arrange_evidence(s: &ScenarioResult, brief: bool) -> (Vec<ExchangeView<'_>>, Vec<ExchangeView<'_>>) {
+fn arrange_evidence(
+    s: &ScenarioResult,
+    brief: bool,
+) -> (Vec<ExchangeView<'_>>, Vec<ExchangeView<'_>>) {
     if brief {
         let lines = s
             .evidence

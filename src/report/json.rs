@@ -50,7 +50,8 @@ pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
     Document::new(report).serialize(&mut writer)?;
     out.push(b'\n');
     // serde_json writes UTF-8 only.
-    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The top-level object.
