@@ -6,20 +6,29 @@
 # poppler-utils, when present), and screenshots: the top, a failure group, a failed scenario with
 # its culprit exchange, the requirement matrix.
 #
-#   scripts/report-check.sh [OUT_DIR]        (default target/report-check)
+#   scripts/report-check.sh [--debug] [OUT_DIR]        (default target/report-check)
+#
+# --debug uses the debug binary (target/debug, built if missing) instead of building a release one:
+# the report is the same, the runs take a little longer.
 #
 # Budgets (README, "Reading the report"): all-pass index.html <= 5 MB; five-fault index.html <= 8 MB
 # and loaded in < 2 s; results.json <= 20 MB; the five-fault PDF <= 150 pages, printed in < 30 s.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+PROFILE=release
+if [ "${1:-}" = "--debug" ]; then PROFILE=debug; shift; fi
 OUT="${1:-target/report-check}"
 FAULTS=(missing-meta-profile wrong-content-type slot-search-drops-last-day structured-filter-returns-nothing omit-etag)
 mkdir -p "$OUT"
 
-echo "== building the release binary"
-cargo build --release --locked --quiet
-BIN="$PWD/target/release/gpc-assure"
+echo "== building the $PROFILE binary"
+if [ "$PROFILE" = release ]; then
+  cargo build --release --locked --quiet
+elif [ ! -x target/debug/gpc-assure ]; then
+  cargo build --locked --quiet
+fi
+BIN="$PWD/target/$PROFILE/gpc-assure"
 
 SERVE_PID=""
 cleanup() { if [ -n "$SERVE_PID" ]; then kill "$SERVE_PID" 2>/dev/null || true; fi; }

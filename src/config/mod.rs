@@ -203,8 +203,9 @@ pub struct HttpConfig {
     #[serde(deserialize_with = "duration::text_or_seconds")]
     pub max_duration: String,
     /// Bytes of each request and response body that results.json and index.html keep once a scenario
-    /// has ended (scenarios that passed keep at most 4 KiB); every body is kept whole in the evidence
-    /// file `evidence.jsonl.gz` beside them.
+    /// has ended, for the exchange its failing step judged (the other exchanges, and those of scenarios
+    /// that passed, keep at most 2 KiB); every body is kept whole in the evidence file
+    /// `evidence.jsonl.gz` beside them.
     pub evidence_body_bytes: usize,
 }
 

@@ -7,8 +7,8 @@
 //! coverage) is included so that a gate can be a one-line `jq` expression such as `.passed`.
 //!
 //! Evidence is written as recorded, not reformatted; each body keeps only its start, at most
-//! `http.evidence_body_bytes` (4 KiB for scenarios that passed), so the file stays bounded whatever a
-//! provider sends. Each body's `body_info` gives its full length in bytes and its SHA-256, and `cut`
+//! `http.evidence_body_bytes` for the exchange a failing step judged (2 KiB for the other exchanges
+//! and for scenarios that passed), so the file stays bounded whatever a provider sends. Each body's `body_info` gives its full length in bytes and its SHA-256, and `cut`
 //! when the start is all the record holds; the whole body is in the evidence sidecar beside it
 //! (`evidence.jsonl.gz`: one gzipped JSON line per scenario, the authoritative copy of what went over
 //! the wire). A response body's bytes that are not UTF-8 are written `\xNN` (`invalid_utf8_at` is the
@@ -35,7 +35,9 @@ use crate::http::Exchange;
 /// a boolean; bytes that are not UTF-8 are written `\xNN` instead of being replaced.
 ///
 /// Additions within 3: the outcome `warning` (a SHOULD or MAY the provider does not follow, or XML it
-/// does not offer; never a failure) wherever an outcome appears, and `totals.warning`.
+/// does not offer; never a failure) wherever an outcome appears, and `totals.warning`; the cover
+/// sheet `target.cover` (supplier, product, product_version, ods_code, asid, assessor, sign_off,
+/// notes; from `[report]`).
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Render results.json: one value per line, so that two runs compare line by line with `diff`, but
