@@ -2,8 +2,11 @@
 //!
 //! The page is rendered with tera from `templates/index.html` (CSS and JS are separate templates
 //! included inline, so the file works offline, from an e-mail attachment or printed). Layout is
-//! verdict first: overall verdict, per-capability verdicts, the list of failures, then every feature
-//! with its scenarios, steps and evidence.
+//! verdict first: overall verdict, the cover sheet (`[report]`), counts and per-capability verdicts,
+//! the requirement matrix, the failures grouped by root cause ([`failure_groups`]), the warnings
+//! counted (folded), how to reproduce the run, then every feature with its scenarios, steps and
+//! evidence. Printed, it is an A4 evidence pack: the cover on page 1, then the verdict, the matrix
+//! and each failure with the exchange its failing step judged.
 //!
 //! # Safety of provider content
 //!
@@ -29,7 +32,9 @@
 //! of each body (`http.evidence_body_bytes`; the whole body is in the evidence sidecar,
 //! `evidence.jsonl.gz`), and the page shows at most [`BODY_DISPLAY_LIMIT`] of it, saying how much of
 //! how many bytes it shows and the body's SHA-256. The escape function does not escape `/`, which FHIR
-//! bodies are full of.
+//! bodies are full of. Only the exchange a failing step judged is shown in full; a scenario's other
+//! exchanges, and those of passing scenarios in a large run ([`PASSING_EVIDENCE_IN_FULL`]), are one
+//! line each (README, "Reading the report", states the budgets this keeps).
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -52,8 +57,8 @@ const JS: &str = include_str!("templates/report.js");
 pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
 
 /// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and the evidence
-/// file keeps every one whole. So are the bodies of a scenario's other exchanges when one is known to
-/// be the exchange its failing step judged.
+/// file keeps every one whole. So are those of an exchange a failing step did not judge but that a
+/// validation error shows in full.
 pub const PASSED_BODY_DISPLAY_LIMIT: usize = 4 * 1024;
 
 /// Passing scenarios show their exchanges in full (headers, bodies, curl) while they hold at most this

@@ -8,8 +8,9 @@
 //!
 //! Evidence is written as recorded, not reformatted; each body keeps only its start, at most
 //! `http.evidence_body_bytes` for the exchange a failing step judged (2 KiB for the other exchanges
-//! and for scenarios that passed), so the file stays bounded whatever a provider sends. Each body's `body_info` gives its full length in bytes and its SHA-256, and `cut`
-//! when the start is all the record holds; the whole body is in the evidence sidecar beside it
+//! and for scenarios that passed), so the file stays bounded whatever a provider sends. Each body's
+//! `body_info` gives its full length in bytes and its SHA-256, and `cut` when the start is all the
+//! record holds; the whole body is in the evidence sidecar beside it
 //! (`evidence.jsonl.gz`: one gzipped JSON line per scenario, the authoritative copy of what went over
 //! the wire). A response body's bytes that are not UTF-8 are written `\xNN` (`invalid_utf8_at` is the
 //! first one's offset); `truncated` says where the harness stopped reading (`http.max_response_bytes`).
