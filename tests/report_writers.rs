@@ -24,6 +24,7 @@ fn target() -> TargetSummary {
         embedded: false,
         tls_verify: true,
         ssp_url: None,
+        cover: Default::default(),
     }
 }
 
@@ -274,13 +275,18 @@ fn html_is_verdict_first_and_self_contained() {
 fn html_evidence_open_for_failures_with_findings_highlighted() {
     let html = report::html::render(&mixed_report()).unwrap();
     let failed = &html[html.find("id=\"f1-s0\"").unwrap()..html.find("id=\"f1-s1\"").unwrap()];
-    // Two exchanges: the setup one closed, the one the failing step judged (the culprit) open and
-    // marked.
+    // Two exchanges: the one the failing step judged (the culprit) shown first, open and marked,
+    // then the other one as a line.
     let opens: Vec<bool> = failed
         .match_indices("<details class=\"exchange")
         .map(|(i, _)| failed[i..].starts_with("<details class=\"exchange culprit\" open>"))
         .collect();
-    assert_eq!(opens, vec![false, true]);
+    assert_eq!(opens, vec![true]);
+    let culprit_at = failed.find("exchange culprit").unwrap();
+    let line_at = failed
+        .find("<div class=\"xline\"><span class=\"muted\">#1</span>")
+        .expect("#1 as a line");
+    assert!(culprit_at < line_at);
     assert!(failed.contains("the response the failing step judged"));
     assert!(failed.contains("<details class=\"evidence\" open>"));
     // The finding is listed, its location marked, and the header it names highlighted.
@@ -1217,4 +1223,320 @@ fn verified_tls_raises_no_warning() {
         "target.foundations_url".to_string(),
         "https://provider.example/B82617/STU3/1/gpconnect/fhir".to_string()
     )));
+}
+
+// ------------------------------------------------------------------------------------------------
+// The evidence pack: failures grouped, warnings counted and folded, setup and teardown folded,
+// the cover sheet, readable durations and times
+// ------------------------------------------------------------------------------------------------
+
+/// The part of the page between two markers.
+fn between<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
+    let start = html.find(from).unwrap_or_else(|| panic!("{from} missing"));
+    let end = start
+        + html[start..]
+            .find(to)
+            .unwrap_or_else(|| panic!("{to} missing"));
+    &html[start..end]
+}
+
+#[test]
+fn html_lists_every_failure_group_with_its_count_requirements_and_scenarios() {
+    let mut r = mixed_report();
+    // A third failure with another cause, in another feature.
+    let mut other = failed_scenario(40);
+    other.requirements = vec!["GPC-FND-009".into()];
+    other.failure = Some(Failure {
+        step: "Then the response is a Bundle".into(),
+        message: "the body is not a Bundle".into(),
+    });
+    r.features[0].scenarios.push(other);
+    let groups: Vec<_> = report::groups::failure_groups(&r)
+        .into_iter()
+        .filter(|g| g.outcome != Status::Warning)
+        .collect();
+    assert_eq!(groups.len(), 2);
+    let html = report::html::render(&r).unwrap();
+    let section = between(&html, "<section id=\"failures\">", "</section>");
+    assert_eq!(
+        section.matches("<li class=\"group ").count(),
+        groups.len(),
+        "one entry per group: {section}"
+    );
+    assert!(section.contains("2 root causes, 3 scenarios"));
+    // The largest group first: the two rows of the outline, with their requirement and both links.
+    let first = between(section, "<li class=\"group failed\">", "</li>\n");
+    assert!(first.contains("<strong class=\"gcount\">2 scenarios</strong>"));
+    assert!(first.contains("<code class=\"reqid\">GPC-STR-010</code>"));
+    assert!(first.contains("<div class=\"gcheck\">the response status is 200</div>"));
+    assert!(first.contains("<details class=\"gmembers\" open>"));
+    assert!(first.contains("<a href=\"#f1-s0\">") && first.contains("<a href=\"#f1-s1\">"));
+    let second = &section[section
+        .find("the body is not a Bundle")
+        .expect("second group")..];
+    assert!(second.contains("<a href=\"#f0-s1\">"));
+    assert!(section.contains("<code class=\"reqid\">GPC-FND-009</code>"));
+    // Failures come before the evidence, after the matrix.
+    assert!(html.find("<section id=\"requirements\">") < html.find("<section id=\"failures\">"));
+    assert!(html.find("<section id=\"failures\">") < html.find("<section id=\"results\">"));
+}
+
+/// A passed scenario whose response carries two validator warnings and an error finding, and a
+/// scenario that ended in a warning.
+fn warned_report() -> RunReport {
+    let mut r = warning_report();
+    let warn = |message: &str| Finding {
+        severity: "warning".into(),
+        location: "Bundle.entry[0].resource.extension[3].valueCodeableConcept.coding[0]".into(),
+        message: message.into(),
+    };
+    let x = &mut r.features[0].scenarios[0].evidence[0];
+    x.findings = vec![
+        warn("code 'x1' is not in the extensible value set"),
+        Finding {
+            severity: "error".into(),
+            location: "Bundle.type".into(),
+            message: "expected searchset".into(),
+        },
+        warn("code 'x2' is not in the extensible value set"),
+    ];
+    r
+}
+
+#[test]
+fn html_counts_warnings_in_a_folded_section_linked_to_the_filter() {
+    let html = report::html::render(&warned_report()).unwrap();
+    let section = between(&html, "<section id=\"warnings\">", "</section>");
+    assert!(
+        section.starts_with("<section id=\"warnings\">\n<details class=\"warnings\">\n"),
+        "folded: {section}"
+    );
+    assert!(section.contains("1 scenario ended in a warning · 2 validator warnings"));
+    // The warning scenario's group, its count linked to the outcome filter.
+    assert!(section.contains("<td class=\"n\"><a href=\"#only-warning\">1</a></td>"));
+    assert!(section.contains("<span class=\"badge warning\">WARNING</span>"));
+    // The two validator warnings differ only in a number, set aside: one kind, counted twice.
+    assert!(section.contains("<td class=\"n\"><a href=\"#only-has-warnings\">2</a></td>"));
+    assert!(section.contains("In 1 scenario</summary>"));
+    // The filter offers what the links ask for, and the anchors exist without script.
+    assert!(html.contains("<option value=\"warning\">warning</option>"));
+    assert!(html.contains("<option value=\"has-warnings\">with validator warnings</option>"));
+    assert!(html.contains("id=\"only-warning\"") && html.contains("id=\"only-has-warnings\""));
+    assert!(html.contains("id=\"expand-all\"") && html.contains("id=\"collapse-all\""));
+}
+
+#[test]
+fn html_folds_an_exchanges_warnings_below_its_errors() {
+    let html = report::html::render(&warned_report()).unwrap();
+    let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
+    let error = scenario
+        .find("<li class=\"finding error\">")
+        .expect("error finding");
+    let fold = scenario
+        .find("<details class=\"minor-findings\">\n<summary>2 warnings and notes")
+        .expect("warnings folded");
+    let warning = scenario
+        .find("<li class=\"finding warning\">")
+        .expect("warning finding");
+    assert!(
+        error < fold && fold < warning,
+        "errors, then the fold, then warnings"
+    );
+    assert!(scenario.contains("<span class=\"badge failed\">1 error</span>"));
+    assert!(scenario.contains("<span class=\"badge warning\">2 warnings</span>"));
+}
+
+#[test]
+fn html_folds_setup_and_teardown_and_shows_the_judged_exchange_first() {
+    use gpc_assure::http::Role;
+    let mut r = mixed_report();
+    let s = &mut r.features[1].scenarios[0];
+    let mut setup = s.evidence[0].clone();
+    setup.role = Role::Setup;
+    setup.request.url = "https://provider.example/setup-find-slot".into();
+    let mut teardown = s.evidence[0].clone();
+    teardown.role = Role::Teardown;
+    teardown.request.url = "https://provider.example/teardown-cancel".into();
+    let mut follow = s.evidence[0].clone();
+    follow.role = Role::FollowUp;
+    follow.request.url = "https://provider.example/follow-up-read".into();
+    let judged = s.evidence[1].clone();
+    s.evidence = vec![setup, judged, follow, teardown];
+    s.culprit = Some(1);
+    let html = report::html::render(&r).unwrap();
+    let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    // The judged exchange first, open and marked, in full; its number says it was sent second.
+    let judged_at = scenario
+        .find("<details class=\"exchange culprit\" open>\n<summary><span class=\"muted\">#2</span> <span class=\"role\">under test</span>")
+        .expect("the judged exchange, open");
+    assert_eq!(scenario.matches("<details class=\"exchange").count(), 1);
+    assert!(scenario.contains("Repeat with curl"));
+    // The follow-up as a line, after it and outside the fold.
+    let follow_at = scenario
+        .find("<div class=\"xline\"><span class=\"muted\">#3</span> <span class=\"role\">follow-up</span>")
+        .expect("follow-up line");
+    // Setup and teardown in a fold of their own, closed, after the scenario's own exchanges.
+    let fold = scenario
+        .find("<details class=\"aside\">\n<summary>Setup and teardown · 2 exchanges")
+        .expect("setup and teardown folded");
+    let setup_at = scenario
+        .find("<span class=\"muted\">#1</span> <span class=\"role\">setup</span>")
+        .unwrap();
+    let teardown_at = scenario
+        .find("<span class=\"muted\">#4</span> <span class=\"role\">teardown</span>")
+        .unwrap();
+    assert!(judged_at < follow_at && follow_at < fold && fold < setup_at && setup_at < teardown_at);
+    assert!(scenario.contains("Evidence · 4 exchanges"));
+
+    // An exchange with a validation error is evidence too: in full, even in the fold.
+    let mut r2 = r.clone();
+    r2.features[1].scenarios[0].evidence[0].findings = vec![Finding {
+        severity: "error".into(),
+        location: "Slot.status".into(),
+        message: "not a code".into(),
+    }];
+    let html = report::html::render(&r2).unwrap();
+    let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    let fold = scenario.find("<details class=\"aside\">").unwrap();
+    assert!(scenario[fold..].contains("<details class=\"exchange\">\n<summary><span class=\"muted\">#1</span> <span class=\"role\">setup</span>"));
+}
+
+#[test]
+fn a_large_run_lists_the_exchanges_of_passing_scenarios_one_line_each() {
+    let mut r = mixed_report();
+    let passed = r.features[0].scenarios[0].clone();
+    r.features[0].scenarios = (0..=report::html::PASSING_EVIDENCE_IN_FULL)
+        .map(|i| {
+            let mut s = passed.clone();
+            s.line = i + 1;
+            s
+        })
+        .collect();
+    let html = report::html::render(&r).unwrap();
+    let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
+    assert!(scenario.contains("<div class=\"xline\"><span class=\"muted\">#1</span> <span class=\"role\">under test</span> <span class=\"method\">GET</span>"));
+    assert!(
+        !scenario.contains("<table class=\"headers\">") && !scenario.contains("Repeat with curl")
+    );
+    assert!(html.contains("those of passing scenarios are listed one line each"));
+    // The failed ones keep their judged exchange in full.
+    let failed = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    assert!(
+        failed.contains("<details class=\"exchange culprit\" open>")
+            && failed.contains("Repeat with curl")
+    );
+    // One passing exchange fewer, and they are shown in full.
+    r.features[0].scenarios.pop();
+    let html = report::html::render(&r).unwrap();
+    let scenario = between(&html, "id=\"f0-s0\"", "id=\"f0-s1\"");
+    assert!(
+        scenario.contains("<table class=\"headers\">") && scenario.contains("Repeat with curl")
+    );
+}
+
+#[test]
+fn html_cover_sheet_shows_every_configured_field() {
+    use gpc_assure::report::{CoverSheet, SignOffBox};
+    let mut r = mixed_report();
+    r.target.cover = CoverSheet {
+        supplier: Some("Example <Systems> Ltd".into()),
+        product: Some("Example GP".into()),
+        product_version: Some("4.2.1".into()),
+        ods_code: "A99999".into(),
+        asid: "123456789012".into(),
+        assessor: Some("A. Analyst".into()),
+        sign_off: vec![
+            SignOffBox {
+                role: "Clinical Safety Officer".into(),
+                name: Some("Dr B. Safe".into()),
+            },
+            SignOffBox {
+                role: "Assurance lead".into(),
+                name: None,
+            },
+        ],
+        notes: Some("Scope: Foundations.\nTest environment.".into()),
+    };
+    let html = report::html::render(&r).unwrap();
+    let cover = between(&html, "<section id=\"cover\"", "</section>");
+    for field in [
+        "Example &lt;Systems&gt; Ltd",
+        "Example GP",
+        "4.2.1",
+        "<code>A99999</code>",
+        "<code>123456789012</code>",
+        "A. Analyst",
+        "Clinical Safety Officer",
+        "Dr B. Safe",
+        "Assurance lead",
+        "Scope: Foundations.\nTest environment.",
+        "2025-01-01 10:00:00 UTC",
+        "gpc-assure 0.1.0",
+        "<strong class=\"cover-verdict fail\">FAIL</strong>",
+    ] {
+        assert!(
+            cover.contains(field),
+            "the cover sheet lacks {field}: {cover}"
+        );
+    }
+    assert_eq!(cover.matches("<div class=\"signbox\">").count(), 2);
+    // The cover comes right after the verdict, before the counts.
+    assert!(html.find("<section id=\"cover\"") < html.find("class=\"summary\""));
+    // Printed on page 1 of A4.
+    assert!(html.contains("@page { size: A4;"));
+    assert!(html.contains(".cover { break-after: page;"));
+    let v: serde_json::Value = serde_json::from_str(&report::json::render(&r).unwrap()).unwrap();
+    let c = &v["target"]["cover"];
+    assert_eq!(c["supplier"], "Example <Systems> Ltd");
+    assert_eq!(c["product_version"], "4.2.1");
+    assert_eq!(c["asid"], "123456789012");
+    assert_eq!(c["sign_off"][1]["role"], "Assurance lead");
+    assert_eq!(c["notes"], "Scope: Foundations.\nTest environment.");
+
+    // Nothing configured: the identifiers are the target's, the rest says what to set.
+    let html = report::html::render(&mixed_report()).unwrap();
+    let cover = between(&html, "<section id=\"cover\"", "</section>");
+    assert!(cover.contains("<dt>ODS code</dt><dd><code>B82617</code>"));
+    assert!(cover.contains("<dt>ASID</dt><dd><code>918999198738</code>"));
+    assert!(cover.contains("<code>report.supplier</code>"));
+    assert!(!cover.contains("signbox"));
+}
+
+#[test]
+fn html_durations_are_readable_and_jwt_times_have_an_iso_time() {
+    let mut r = mixed_report();
+    let s = &mut r.features[1].scenarios[0];
+    s.duration_ms = 125_000.0;
+    s.evidence[1].elapsed_ms = 1_534.0;
+    s.evidence[1].request.jwt_claims = Some(serde_json::json!({
+        "iat": 1_735_725_600, "exp": 1_735_725_900, "reason_for_request": "directcare"
+    }));
+    let html = report::html::render(&r).unwrap();
+    let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    assert!(
+        scenario.contains("line 20 · 2 min 5 s"),
+        "scenario duration"
+    );
+    assert!(
+        scenario.contains("<span class=\"muted\">1.5 s</span>"),
+        "elapsed"
+    );
+    assert!(!scenario.contains("1534") && !scenario.contains("125000"));
+    assert!(scenario.contains("<span class=\"muted\">42 ms</span>"));
+    assert!(scenario.contains(
+        "<code>iat</code> 1735725600 = <time>2025-01-01T10:00:00Z</time></span><span><code>exp</code> 1735725900 = <time>2025-01-01T10:05:00Z</time>"
+    ));
+}
+
+#[test]
+fn html_makes_trace_ids_searchable_and_keeps_the_title_clear_of_the_sticky_bar() {
+    let html = report::html::render(&mixed_report()).unwrap();
+    let scenario = between(&html, "id=\"f1-s0\"", "id=\"f1-s1\"");
+    assert!(scenario.contains(
+        "<p class=\"traces muted\">Ssp-TraceID <code>09a01679-2564-0fb4-5129-aecc81ea2706</code>"
+    ));
+    assert!(html.contains("var traces = s.querySelector(\".sbody > .traces\");"));
+    assert!(html.contains("scroll-margin-top"));
+    assert!(html
+        .contains(".finding .loc, .finding .fmsg, .url, .line code { overflow-wrap: anywhere; }"));
 }

@@ -171,8 +171,11 @@ async fn run_into(
             .await
             .map_err(|e| format!("cannot start the embedded reference provider: {e}"))?;
         let concurrency = config.http.concurrency;
+        // The cover sheet (from GPC_ASSURE_REPORT_* variables) describes the run, not the provider.
+        let cover = config.report.clone();
         config = running.config();
         config.http.concurrency = concurrency;
+        config.report = cover;
         eprintln!("Embedded reference provider at {}", running.foundations_url);
         provider = Some(running);
     }

@@ -74,6 +74,7 @@ fn section_fields(section: &str) -> &'static [&'static str] {
         "consumer" => fields_of::<ConsumerIdentity>(),
         "http" => fields_of::<super::HttpConfig>(),
         "tls" => fields_of::<super::TlsConfig>(),
+        "report" => fields_of::<super::ReportConfig>(),
         _ => &[],
     }
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub data: DataAliases,
     pub http: HttpConfig,
     pub tls: TlsConfig,
+    /// The report's cover sheet: supplier, product, assessor, sign-off (all optional).
+    pub report: ReportConfig,
 }
 
 /// Where the provider is and which versions it implements.
@@ -206,8 +208,9 @@ pub struct HttpConfig {
     #[serde(deserialize_with = "duration::text_or_seconds")]
     pub max_duration: String,
     /// Bytes of each request and response body that results.json and index.html keep once a scenario
-    /// has ended (scenarios that passed keep at most 4 KiB); every body is kept whole in the evidence
-    /// file `evidence.jsonl.gz` beside them.
+    /// has ended, for the exchange its failing step judged (the other exchanges, and those of scenarios
+    /// that passed, keep at most 2 KiB); every body is kept whole in the evidence file
+    /// `evidence.jsonl.gz` beside them.
     pub evidence_body_bytes: usize,
 }
 
@@ -403,6 +406,7 @@ impl Config {
             return Err(invalid("http.evidence_body_bytes", "must be at least 256"));
         }
         tls::check(&self.tls)?;
+        self.report.validate()?;
         Ok(())
     }
 
@@ -585,8 +589,10 @@ fn found_words(found: &str) -> String {
 }
 
 mod env;
+mod report;
 mod tls;
 pub use env::environment;
+pub use report::{ReportConfig, SignOff};
 pub use tls::check as check_tls;
 
 #[cfg(test)]

@@ -569,3 +569,94 @@ fn service_roots_with_credentials_are_refused_without_showing_them() {
         "{e}"
     );
 }
+
+#[test]
+fn the_report_section_fills_the_cover_sheet() {
+    let c = Config::from_toml_str(
+        r#"
+        [report]
+        supplier = "Example Systems Ltd"
+        product = "Example GP"
+        product_version = "4.2.1"
+        assessor = "A. Analyst"
+        notes = "Scope: Foundations and Appointments.\nCaveat: test environment."
+        [[report.sign_off]]
+        role = "Clinical Safety Officer"
+        name = "Dr B. Safe"
+        [[report.sign_off]]
+        role = "Assurance lead"
+        "#,
+        "t.toml",
+    )
+    .unwrap();
+    c.report.validate().unwrap();
+    assert_eq!(c.report.supplier.as_deref(), Some("Example Systems Ltd"));
+    assert_eq!(c.report.sign_off.len(), 2);
+    assert_eq!(c.report.sign_off[1].name, None);
+    assert_eq!(c.report.ods_code, None, "defaults to the target's");
+    // Every key can come from the environment too.
+    let c = Config::load(None, env(&[("GPC_ASSURE_REPORT_SUPPLIER", "Example")])).unwrap();
+    assert_eq!(c.report.supplier.as_deref(), Some("Example"));
+}
+
+#[test]
+fn unknown_report_keys_are_refused_with_the_key_meant() {
+    let e = Config::from_toml_str("[report]\nsuplier = \"x\"\n", "t.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("unknown key \"suplier\" in [report]; did you mean supplier?"),
+        "{e}"
+    );
+    let e = Config::from_toml_str(
+        "[[report.sign_off]]\nrole = \"CSO\"\nsignature = \"x\"\n",
+        "t.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("signature"), "{e}");
+    let e = Config::from_toml_str("[[report.sign_off]]\nname = \"B\"\n", "t.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("role"), "a box without a role: {e}");
+    let e = Config::load(None, env(&[("GPC_ASSURE_REPORT_SUPLIER", "x")]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("did you mean GPC_ASSURE_REPORT_SUPPLIER?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn report_values_are_checked() {
+    let check = |toml: &str| {
+        Config::from_toml_str(toml, "t.toml")
+            .unwrap()
+            .report
+            .validate()
+            .map_err(|e| e.to_string())
+    };
+    assert!(check("[report]\nasid = \"91899919873\"\n").is_ok());
+    let e = check("[report]\nasid = \"A123\"\n").unwrap_err();
+    assert!(e.starts_with("report.asid: an ASID is numeric"), "{e}");
+    let e = check("[report]\nsupplier = \"  \"\n").unwrap_err();
+    assert!(e.starts_with("report.supplier: must not be empty"), "{e}");
+    let e = check("[report]\nproduct = \"a\\nb\"\n").unwrap_err();
+    assert!(e.starts_with("report.product: must be one line"), "{e}");
+    let e = check(&format!("[report]\nassessor = \"{}\"\n", "a".repeat(201))).unwrap_err();
+    assert!(e.contains("longer than 200"), "{e}");
+    let boxes = "[[report.sign_off]]\nrole = \"R\"\n".repeat(13);
+    let e = check(&boxes).unwrap_err();
+    assert!(e.contains("at most 12"), "{e}");
+    let e = check("[[report.sign_off]]\nrole = \"\"\n").unwrap_err();
+    assert!(e.starts_with("report.sign_off[0].role"), "{e}");
+}
+
+#[test]
+fn the_example_configuration_is_valid_and_fills_the_cover_sheet() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/target.toml");
+    let c = Config::load(Some(&path), Vec::<(String, String)>::new()).unwrap();
+    c.validate().unwrap();
+    assert!(c.report.supplier.is_some() && !c.report.sign_off.is_empty());
+}

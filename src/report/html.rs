@@ -2,8 +2,11 @@
 //!
 //! The page is rendered with tera from `templates/index.html` (CSS and JS are separate templates
 //! included inline, so the file works offline, from an e-mail attachment or printed). Layout is
-//! verdict first: overall verdict, per-capability verdicts, the list of failures, then every feature
-//! with its scenarios, steps and evidence.
+//! verdict first: overall verdict, the cover sheet (`[report]`), counts and per-capability verdicts,
+//! the requirement matrix, the failures grouped by root cause ([`failure_groups`]), the warnings
+//! counted (folded), how to reproduce the run, then every feature with its scenarios, steps and
+//! evidence. Printed, it is an A4 evidence pack: the cover on page 1, then the verdict, the matrix
+//! and each failure with the exchange its failing step judged.
 //!
 //! # Safety of provider content
 //!
@@ -29,18 +32,21 @@
 //! of each body (`http.evidence_body_bytes`; the whole body is in the evidence sidecar,
 //! `evidence.jsonl.gz`), and the page shows at most [`BODY_DISPLAY_LIMIT`] of it, saying how much of
 //! how many bytes it shows and the body's SHA-256. The escape function does not escape `/`, which FHIR
-//! bodies are full of.
+//! bodies are full of. Only the exchange a failing step judged is shown in full; a scenario's other
+//! exchanges, and those of passing scenarios in a large run ([`PASSING_EVIDENCE_IN_FULL`]), are one
+//! line each (README, "Reading the report", states the budgets this keeps).
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::curl;
+use super::groups::{failure_groups, normalise, FailureGroup};
 use super::model::{
-    CapabilityVerdict, Coverage, Failure, FeatureResult, RequirementCoverage, RunReport,
-    RunStopped, ScenarioResult, Status, TargetSummary, Totals, Verdict,
+    CapabilityVerdict, CoverSheet, Coverage, Failure, FeatureResult, RequirementCoverage,
+    RunReport, RunStopped, ScenarioResult, SignOffBox, Status, TargetSummary, Totals, Verdict,
 };
 use crate::gpconnect::requirements::{is_spec_url, spec_page, Level};
-use crate::http::evidence::{BodyInfo, Exchange, Finding, RecordedResponse, Truncation};
+use crate::http::evidence::{BodyInfo, Exchange, Finding, RecordedResponse, Role, Truncation};
 
 const TEMPLATE: &str = include_str!("templates/index.html");
 const MACROS: &str = include_str!("templates/macros.html");
@@ -51,8 +57,23 @@ const JS: &str = include_str!("templates/report.js");
 pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
 
 /// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and the evidence
-/// file keeps every one whole.
+/// file keeps every one whole. So are those of an exchange a failing step did not judge but that a
+/// validation error shows in full.
 pub const PASSED_BODY_DISPLAY_LIMIT: usize = 4 * 1024;
+
+/// Passing scenarios show their exchanges in full (headers, bodies, curl) while they hold at most this
+/// many; beyond it (a full run holds thousands) each of their exchanges is one line (role, request,
+/// status, time, findings), which keeps the page within its size budget. Their headers and bodies
+/// are in results.json and evidence.jsonl.gz.
+pub const PASSING_EVIDENCE_IN_FULL: usize = 200;
+
+/// Passed or not applicable: nothing for the reader to look into.
+fn passing(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Passed | Status::NotApplicable | Status::Skipped
+    )
+}
 
 /// Render index.html.
 pub fn render(report: &RunReport) -> Result<String, tera::Error> {
@@ -125,10 +146,23 @@ struct View<'a> {
     requirements_failed: usize,
     /// How many requirements stand where, for each coverage some requirement has.
     requirement_counts: Vec<CoverageCount>,
-    failures: Vec<FailureLink<'a>>,
+    /// The cover sheet: what was assessed, by whom, and who signs it off.
+    cover: CoverView<'a>,
+    /// Failed, errored and inconclusive scenarios grouped by root cause ([`failure_groups`]).
+    groups: Vec<GroupView>,
+    /// How many scenarios those groups hold.
+    not_proven: usize,
+    /// Scenarios that ended in a warning, grouped the same way.
+    warning_groups: Vec<GroupView>,
+    /// Validator warnings (findings of severity warning), counted per normalised message.
+    finding_warnings: Vec<FindingCount>,
+    /// How many warning findings the run's responses carry in all.
+    finding_warnings_total: usize,
     features: Vec<FeatureView<'a>>,
     /// "Reproduce this run": command, configuration, feature files, selection.
     reproduce: ReproduceView<'a>,
+    /// The exchanges of passing scenarios are listed one line each (a large run).
+    brief_passing: bool,
 }
 
 impl<'a> View<'a> {
@@ -179,52 +213,31 @@ impl<'a> View<'a> {
             })
             .filter(|c| c.n > 0)
             .collect();
+        let passing_exchanges: usize = report
+            .features
+            .iter()
+            .flat_map(|f| &f.scenarios)
+            .filter(|s| passing(s.status))
+            .map(|s| s.evidence.len())
+            .sum();
+        let brief_passing = passing_exchanges > PASSING_EVIDENCE_IN_FULL;
         let mut features: Vec<FeatureView> = report
             .features
             .iter()
             .enumerate()
-            .map(|(i, f)| FeatureView::new(i, f))
+            .map(|(i, f)| FeatureView::new(i, f, brief_passing))
             .collect();
         attach_curl(&mut features, report);
-        let mut failures: Vec<FailureLink> = report
-            .features
+        let (warning_groups, groups): (Vec<GroupView>, Vec<GroupView>) = failure_groups(report)
             .iter()
-            .enumerate()
-            .flat_map(|(fi, f)| {
-                f.scenarios
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| {
-                        matches!(
-                            s.status,
-                            Status::Failed | Status::Inconclusive | Status::Error | Status::Warning
-                        )
-                    })
-                    .map(move |(si, s)| {
-                        let (step, message) = match &s.failure {
-                            Some(Failure { step, message }) => (step.as_str(), message.as_str()),
-                            None => s
-                                .steps
-                                .iter()
-                                .find(|st| st.message.is_some())
-                                .map(|st| (st.text.as_str(), st.message.as_deref().unwrap_or("")))
-                                .unwrap_or(("", "")),
-                        };
-                        FailureLink {
-                            id: scenario_id(fi, si),
-                            status: status_class(s.status),
-                            label: status_label(s.status),
-                            feature: &f.name,
-                            name: &s.name,
-                            line: s.line,
-                            step,
-                            message: clip(message, 600),
-                        }
-                    })
-            })
-            .collect();
-        // Warnings last: what failed or could not be judged is read first.
-        failures.sort_by_key(|f| f.status == status_class(Status::Warning));
+            .map(|g| GroupView::new(g, report))
+            .partition(|g| g.status == status_class(Status::Warning));
+        let (finding_warnings, finding_warnings_total) = count_warning_findings(report);
+        let verdict_label = match verdict {
+            Verdict::Passed => "PASS",
+            Verdict::Failed => "FAIL",
+            Verdict::Incomplete => "INCOMPLETE",
+        };
         View {
             tool: &report.tool,
             tool_version: &report.tool_version,
@@ -235,11 +248,7 @@ impl<'a> View<'a> {
             tag_filter: report.tag_filter.as_deref(),
             target: &report.target,
             passed,
-            verdict_label: match verdict {
-                Verdict::Passed => "PASS",
-                Verdict::Failed => "FAIL",
-                Verdict::Incomplete => "INCOMPLETE",
-            },
+            verdict_label,
             verdict_class: match verdict {
                 Verdict::Passed => "pass",
                 Verdict::Failed => "fail",
@@ -257,9 +266,15 @@ impl<'a> View<'a> {
                 .count(),
             requirement_counts,
             requirements: requirements.iter().map(RequirementView::new).collect(),
-            failures,
+            cover: CoverView::new(report, verdict_label),
+            not_proven: totals.failed + totals.error + totals.inconclusive,
+            groups,
+            warning_groups,
+            finding_warnings,
+            finding_warnings_total,
             features,
             reproduce: ReproduceView::new(report),
+            brief_passing,
         }
     }
 }
@@ -377,16 +392,164 @@ fn coverage_label(c: Coverage) -> &'static str {
     }
 }
 
+/// The cover sheet, with the identifiers defaulted from the target when the run did not set them.
 #[derive(Serialize)]
-struct FailureLink<'a> {
-    id: String,
+struct CoverView<'a> {
+    supplier: Option<&'a str>,
+    product: Option<&'a str>,
+    product_version: Option<&'a str>,
+    ods_code: &'a str,
+    asid: &'a str,
+    assessor: Option<&'a str>,
+    sign_off: &'a [SignOffBox],
+    notes: Option<&'a str>,
+    /// The day and time the run started, in UTC.
+    date: String,
+    harness: String,
+    verdict: &'static str,
+}
+
+impl<'a> CoverView<'a> {
+    fn new(report: &'a RunReport, verdict: &'static str) -> Self {
+        let c: &CoverSheet = &report.target.cover;
+        let or_target = |own: &'a str, target: &'a str| if own.is_empty() { target } else { own };
+        CoverView {
+            supplier: c.supplier.as_deref(),
+            product: c.product.as_deref(),
+            product_version: c.product_version.as_deref(),
+            ods_code: or_target(&c.ods_code, &report.target.provider_ods_code),
+            asid: or_target(&c.asid, &report.target.provider_asid),
+            assessor: c.assessor.as_deref(),
+            sign_off: &c.sign_off,
+            notes: c.notes.as_deref(),
+            date: readable_time(&report.started_at),
+            harness: format!("{} {}", report.tool, report.tool_version),
+            verdict,
+        }
+    }
+}
+
+/// One root cause: the scenarios that stopped at the same check with the same message.
+#[derive(Serialize)]
+struct GroupView {
     status: &'static str,
     label: &'static str,
-    feature: &'a str,
-    name: &'a str,
-    line: usize,
-    step: &'a str,
+    /// The check (the step without its keyword), normalised.
+    check: String,
+    /// Why, normalised (ids, dates and numbers set aside).
     message: String,
+    /// One scenario's message as it was, when it differs from the normalised one.
+    example: Option<String>,
+    count: usize,
+    requirements: Vec<String>,
+    scenarios: Vec<GroupMemberLink>,
+}
+
+#[derive(Serialize)]
+struct GroupMemberLink {
+    id: String,
+    feature: String,
+    name: String,
+    line: usize,
+}
+
+impl GroupView {
+    fn new(g: &FailureGroup, report: &RunReport) -> Self {
+        let example = clip(&g.example, 600);
+        GroupView {
+            status: status_class(g.outcome),
+            label: status_label(g.outcome),
+            check: g.check.clone(),
+            example: (g.example != g.message).then_some(example),
+            message: clip(&g.message, 600),
+            count: g.count(),
+            requirements: g.requirements.clone(),
+            scenarios: g
+                .scenarios
+                .iter()
+                .map(|m| GroupMemberLink {
+                    id: scenario_id(m.feature_index, m.scenario_index),
+                    feature: report
+                        .features
+                        .get(m.feature_index)
+                        .map_or_else(|| m.feature.clone(), |f| f.name.clone()),
+                    name: m.name.clone(),
+                    line: m.line,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Validator warnings of one kind: the same normalised message.
+#[derive(Serialize)]
+struct FindingCount {
+    message: String,
+    /// How many responses carry it.
+    count: usize,
+    /// How many scenarios, and links to the first few.
+    scenario_count: usize,
+    scenarios: Vec<GroupMemberLink>,
+    /// Scenarios not linked.
+    more: usize,
+}
+
+/// Scenarios linked per kind of validator warning; the rest are counted.
+const FINDING_LINKS: usize = 10;
+
+/// Every warning finding of the run counted per normalised message, the most frequent first, and how
+/// many there are in all.
+fn count_warning_findings(report: &RunReport) -> (Vec<FindingCount>, usize) {
+    let mut kinds: std::collections::BTreeMap<String, (usize, Vec<(usize, usize)>)> =
+        Default::default();
+    let mut total = 0;
+    for (fi, f) in report.features.iter().enumerate() {
+        for (si, s) in f.scenarios.iter().enumerate() {
+            for x in &s.evidence {
+                for finding in x
+                    .findings
+                    .iter()
+                    .filter(|f| severity_class(&f.severity) == "warning")
+                {
+                    total += 1;
+                    let entry = kinds.entry(normalise(&finding.message)).or_default();
+                    entry.0 += 1;
+                    if entry.1.last() != Some(&(fi, si)) {
+                        entry.1.push((fi, si));
+                    }
+                }
+            }
+        }
+    }
+    let mut out: Vec<FindingCount> = kinds
+        .into_iter()
+        .map(|(message, (count, scenarios))| FindingCount {
+            message: clip(&message, 400),
+            count,
+            scenario_count: scenarios.len(),
+            more: scenarios.len().saturating_sub(FINDING_LINKS),
+            scenarios: scenarios
+                .iter()
+                .take(FINDING_LINKS)
+                .map(|&(fi, si)| {
+                    let f = &report.features[fi];
+                    let s = &f.scenarios[si];
+                    GroupMemberLink {
+                        id: scenario_id(fi, si),
+                        feature: f.name.clone(),
+                        name: s.name.clone(),
+                        line: s.line,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    (out, total)
 }
 
 #[derive(Serialize)]
@@ -409,7 +572,7 @@ struct FeatureView<'a> {
 }
 
 impl<'a> FeatureView<'a> {
-    fn new(fi: usize, f: &'a FeatureResult) -> Self {
+    fn new(fi: usize, f: &'a FeatureResult, brief_passing: bool) -> Self {
         FeatureView {
             id: format!("f{fi}"),
             name: &f.name,
@@ -435,7 +598,7 @@ impl<'a> FeatureView<'a> {
                 .scenarios
                 .iter()
                 .enumerate()
-                .map(|(si, s)| ScenarioView::new(fi, si, s))
+                .map(|(si, s)| ScenarioView::new(fi, si, s, brief_passing && passing(s.status)))
                 .collect(),
         }
     }
@@ -454,13 +617,23 @@ struct ScenarioView<'a> {
     steps: Vec<StepView<'a>>,
     /// The scenario's failure when no step carries it (e.g. a hook failed), shown above the steps.
     unattached_failure: Option<&'a Failure>,
+    /// The exchange the failing step judged first, then the others of the scenario itself (under
+    /// test, follow-up) in the order they were sent.
     exchanges: Vec<ExchangeView<'a>>,
+    /// Setup and teardown exchanges (other than the one judged), folded below.
+    aside: Vec<ExchangeView<'a>>,
+    /// Every exchange, for the evidence count.
+    exchange_count: usize,
+    /// The Ssp-TraceID of each request, so a search by trace id finds the scenario.
+    traces: Vec<&'a str>,
+    /// Its exchanges are one line each ([`PASSING_EVIDENCE_IN_FULL`]).
+    brief: bool,
 }
 
 impl<'a> ScenarioView<'a> {
-    fn new(fi: usize, si: usize, s: &'a ScenarioResult) -> Self {
-        let failed = s.status != Status::Passed;
+    fn new(fi: usize, si: usize, s: &'a ScenarioResult, brief: bool) -> Self {
         let step_has_message = s.steps.iter().any(|st| st.message.is_some());
+        let (exchanges, aside) = arrange_evidence(s, brief);
         ScenarioView {
             id: scenario_id(fi, si),
             name: &s.name,
@@ -483,22 +656,92 @@ impl<'a> ScenarioView<'a> {
                 })
                 .collect(),
             unattached_failure: s.failure.as_ref().filter(|_| !step_has_message),
-            exchanges: s
+            exchanges,
+            aside,
+            exchange_count: s.evidence.len(),
+            traces: s
                 .evidence
                 .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    let limit = if failed {
-                        BODY_DISPLAY_LIMIT
-                    } else {
-                        PASSED_BODY_DISPLAY_LIMIT
-                    };
-                    let culprit = s.culprit == Some(i);
-                    ExchangeView::new(i, x, culprit, limit)
+                .filter_map(|x| {
+                    x.request
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("Ssp-TraceID"))
+                        .map(|(_, v)| v.as_str())
                 })
                 .collect(),
+            brief,
         }
     }
+}
+
+/// The scenario's exchanges as the page shows them: the one the failing step judged first, opened,
+/// with up to [`BODY_DISPLAY_LIMIT`] of each body; then the others of the scenario itself in the
+/// order they were sent, one line each; setup and teardown exchanges apart, to be folded. Each keeps
+/// its number (`#n`), the order it was sent in; one with a validation error is shown in full, with
+/// up to [`PASSED_BODY_DISPLAY_LIMIT`] of each body. A scenario that did not pass and has no judged
+/// exchange shows every exchange in full; a passing one shows each in full with up to
+/// [`PASSED_BODY_DISPLAY_LIMIT`] of each body, or, `brief`, one line each in the order they were sent.
+/// Every header and body is in results.json (the start of each) and evidence.jsonl.gz (whole).
+fn arrange_evidence(
+    s: &ScenarioResult,
+    brief: bool,
+) -> (Vec<ExchangeView<'_>>, Vec<ExchangeView<'_>>) {
+    if brief {
+        let lines = s
+            .evidence
+            .iter()
+            .enumerate()
+            .map(|(i, x)| ExchangeView::new(i, x, Detail::Line))
+            .collect();
+        return (lines, Vec::new());
+    }
+    let culprit = s.culprit.filter(|&c| c < s.evidence.len());
+    let others = match culprit {
+        Some(_) => Detail::Line,
+        None if passing(s.status) => Detail::Full(PASSED_BODY_DISPLAY_LIMIT),
+        None => Detail::Full(BODY_DISPLAY_LIMIT),
+    };
+    let mut main = Vec::new();
+    let mut aside = Vec::new();
+    if let Some(c) = culprit {
+        main.push(ExchangeView::new(
+            c,
+            &s.evidence[c],
+            Detail::Judged(BODY_DISPLAY_LIMIT),
+        ));
+    }
+    for (i, x) in s.evidence.iter().enumerate() {
+        if culprit == Some(i) {
+            continue;
+        }
+        // An exchange with a validation error is evidence of the failure too: shown in full.
+        let has_error = x
+            .findings
+            .iter()
+            .any(|f| severity_class(&f.severity) == "error");
+        let detail = match others {
+            Detail::Line if has_error => Detail::Full(PASSED_BODY_DISPLAY_LIMIT),
+            d => d,
+        };
+        let view = ExchangeView::new(i, x, detail);
+        match x.role {
+            Role::Setup | Role::Teardown => aside.push(view),
+            Role::UnderTest | Role::FollowUp => main.push(view),
+        }
+    }
+    (main, aside)
+}
+
+/// How much of an exchange the page shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Detail {
+    /// The exchange the failing step judged: opened and marked, bodies up to the limit.
+    Judged(usize),
+    /// Headers, JWT claims, bodies up to the limit, curl.
+    Full(usize),
+    /// One line: role, request, status, time, findings.
+    Line,
 }
 
 #[derive(Serialize)]
@@ -514,6 +757,8 @@ struct StepView<'a> {
 #[derive(Serialize)]
 struct ExchangeView<'a> {
     n: usize,
+    /// Shown as one line (an exchange of a passing scenario in a large run).
+    line: bool,
     /// The exchange the scenario's failing check was about: opened and marked.
     open: bool,
     /// What it was for: under test, setup, follow-up, teardown.
@@ -527,17 +772,28 @@ struct ExchangeView<'a> {
     outcome_class: &'static str,
     request_headers: Vec<HeaderView<'a>>,
     jwt_claims: Option<String>,
+    /// `iat`, `exp` (and `nbf`) of the JWT as epoch seconds and as an ISO time.
+    jwt_times: Vec<JwtTime>,
     request_body: Option<BodyView>,
     response: Option<ResponseView<'a>>,
     error: Option<&'a str>,
+    /// Error findings, shown first.
     findings: Vec<FindingView<'a>>,
+    /// Warning and information findings, folded below the errors.
+    findings_minor: Vec<FindingView<'a>>,
     findings_errors: usize,
+    findings_warnings: usize,
     /// A curl command repeating the request (set by [`attach_curl`]).
     curl: Option<String>,
 }
 
 impl<'a> ExchangeView<'a> {
-    fn new(i: usize, x: &'a Exchange, culprit: bool, limit: usize) -> Self {
+    fn new(i: usize, x: &'a Exchange, detail: Detail) -> Self {
+        let (culprit, limit, full) = match detail {
+            Detail::Judged(limit) => (true, limit, true),
+            Detail::Full(limit) => (false, limit, true),
+            Detail::Line => (false, 0, false),
+        };
         let (outcome, outcome_class) = match (&x.response, &x.error) {
             (Some(r), _) => (r.status.to_string(), http_status_class(r.status)),
             (None, Some(_)) => ("error".to_string(), "bad"),
@@ -550,13 +806,15 @@ impl<'a> ExchangeView<'a> {
             interaction: x.interaction.as_deref(),
             method: &x.request.method,
             url: &x.request.url,
-            elapsed: format!("{:.0} ms", x.elapsed_ms),
+            elapsed: human_duration(x.elapsed_ms),
             outcome,
             outcome_class,
+            line: !full,
             request_headers: x
                 .request
                 .headers
                 .iter()
+                .filter(|_| full)
                 .map(|(k, v)| HeaderView {
                     name: k,
                     value: v,
@@ -567,36 +825,102 @@ impl<'a> ExchangeView<'a> {
                 .request
                 .jwt_claims
                 .as_ref()
-                .map(|c| serde_json::to_string_pretty(c).unwrap_or_else(|_| c.to_string())),
+                .filter(|_| full)
+                .map(claims_text),
+            jwt_times: x
+                .request
+                .jwt_claims
+                .as_ref()
+                .filter(|_| full)
+                .map_or_else(Vec::new, jwt_times),
             request_body: x
                 .request
                 .body
                 .as_deref()
-                .filter(|b| !b.is_empty())
+                .filter(|b| full && !b.is_empty())
                 .map(|b| BodyView::new(b, x.request.body_info.as_ref(), None, limit)),
             response: x
                 .response
                 .as_ref()
+                .filter(|_| full)
                 .map(|r| ResponseView::new(r, &x.findings, limit)),
             error: x.error.as_deref(),
-            findings: x
-                .findings
-                .iter()
-                .map(|f| FindingView {
-                    severity: &f.severity,
-                    level: severity_class(&f.severity),
-                    location: &f.location,
-                    message: &f.message,
-                })
-                .collect(),
+            findings: finding_views(&x.findings, |level| level == "error"),
+            findings_minor: finding_views(&x.findings, |level| level != "error"),
             findings_errors: x
                 .findings
                 .iter()
                 .filter(|f| severity_class(&f.severity) == "error")
                 .count(),
+            findings_warnings: x
+                .findings
+                .iter()
+                .filter(|f| severity_class(&f.severity) == "warning")
+                .count(),
             curl: None,
         }
     }
+}
+
+fn finding_views(findings: &[Finding], keep: impl Fn(&str) -> bool) -> Vec<FindingView<'_>> {
+    findings
+        .iter()
+        .filter(|f| keep(severity_class(&f.severity)))
+        .map(|f| FindingView {
+            severity: &f.severity,
+            level: severity_class(&f.severity),
+            location: &f.location,
+            message: &f.message,
+        })
+        .collect()
+}
+
+/// The JWT claims one per line, each value compact (the requesting_* objects on their line): as
+/// readable as fully indented JSON in a third of the lines.
+fn claims_text(claims: &serde_json::Value) -> String {
+    let Some(object) = claims.as_object() else {
+        return claims.to_string();
+    };
+    let lines: Vec<String> = object
+        .iter()
+        .map(|(k, v)| format!("  {}: {v}", serde_json::Value::from(k.as_str())))
+        .collect();
+    format!("{{\n{}\n}}", lines.join(",\n"))
+}
+
+/// A time claim of the JWT, as sent and as a reader reads it.
+#[derive(Serialize)]
+struct JwtTime {
+    claim: &'static str,
+    epoch: i64,
+    iso: String,
+}
+
+/// `iat`, `nbf` and `exp` when they are whole numbers of seconds (as GP Connect's JWT carries them).
+fn jwt_times(claims: &serde_json::Value) -> Vec<JwtTime> {
+    ["iat", "nbf", "exp"]
+        .into_iter()
+        .filter_map(|claim| {
+            let epoch = claims.get(claim)?.as_i64()?;
+            let at = chrono::DateTime::from_timestamp(epoch, 0)?;
+            Some(JwtTime {
+                claim,
+                epoch,
+                iso: at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            })
+        })
+        .collect()
+}
+
+/// An RFC 3339 time as `2025-01-01 10:00:00 UTC` (as given when it does not parse).
+fn readable_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| rfc3339.to_string())
 }
 
 /// Give every exchange its "Repeat with curl" command. A request body longer than the page shows
@@ -605,7 +929,11 @@ fn attach_curl(features: &mut [FeatureView], report: &RunReport) {
     let tls = report.meta.tls;
     for (fv, f) in features.iter_mut().zip(&report.features) {
         for (sv, s) in fv.scenarios.iter_mut().zip(&f.scenarios) {
-            for (xv, x) in sv.exchanges.iter_mut().zip(&s.evidence) {
+            for xv in sv.exchanges.iter_mut().chain(sv.aside.iter_mut()) {
+                let x = &s.evidence[xv.n - 1];
+                if xv.line {
+                    continue;
+                }
                 let mut request = curl::Request::from(&x.request);
                 // A body the report keeps only the start of is never sent cut: the command reads it
                 // from a file, and says where the whole body is.
@@ -908,9 +1236,11 @@ fn human_duration(ms: f64) -> String {
     if !ms.is_finite() || ms < 0.0 {
         return "–".to_string();
     }
-    if ms < 1000.0 {
+    if ms < 1.0 {
+        format!("{ms:.1} ms")
+    } else if ms < 999.5 {
         format!("{ms:.0} ms")
-    } else if ms < 60_000.0 {
+    } else if ms < 59_950.0 {
         format!("{:.1} s", ms / 1000.0)
     } else {
         let secs = (ms / 1000.0).round() as u64;
@@ -1024,9 +1354,24 @@ mod tests {
     }
 
     #[test]
+    fn jwt_claims_are_one_per_line() {
+        let claims = serde_json::json!({"iss": "https://c.example", "requesting_device": {"id": "d", "n": 1}, "iat": 5});
+        assert_eq!(
+            claims_text(&claims),
+            "{\n  \"iss\": \"https://c.example\",\n  \"requesting_device\": {\"id\":\"d\",\"n\":1},\n  \"iat\": 5\n}"
+        );
+        let times = jwt_times(&claims);
+        assert_eq!(times.len(), 1);
+        assert_eq!(times[0].iso, "1970-01-01T00:00:05Z");
+    }
+
+    #[test]
     fn durations_read_well() {
         assert_eq!(human_duration(850.0), "850 ms");
         assert_eq!(human_duration(12_340.0), "12.3 s");
         assert_eq!(human_duration(184_000.0), "3 min 4 s");
+        assert_eq!(human_duration(0.34), "0.3 ms");
+        assert_eq!(human_duration(999.7), "1.0 s");
+        assert_eq!(human_duration(59_990.0), "1 min 0 s");
     }
 }

@@ -7,9 +7,10 @@
 //! coverage) is included so that a gate can be a one-line `jq` expression such as `.passed`.
 //!
 //! Evidence is written as recorded, not reformatted; each body keeps only its start, at most
-//! `http.evidence_body_bytes` (4 KiB for scenarios that passed), so the file stays bounded whatever a
-//! provider sends. Each body's `body_info` gives its full length in bytes and its SHA-256, and `cut`
-//! when the start is all the record holds; the whole body is in the evidence sidecar beside it
+//! `http.evidence_body_bytes` for the exchange a failing step judged (2 KiB for the other exchanges
+//! and for scenarios that passed), so the file stays bounded whatever a provider sends. Each body's
+//! `body_info` gives its full length in bytes and its SHA-256, and `cut` when the start is all the
+//! record holds; the whole body is in the evidence sidecar beside it
 //! (`evidence.jsonl.gz`: one gzipped JSON line per scenario, the authoritative copy of what went over
 //! the wire). A response body's bytes that are not UTF-8 are written `\xNN` (`invalid_utf8_at` is the
 //! first one's offset); `truncated` says where the harness stopped reading (`http.max_response_bytes`).
@@ -37,14 +38,24 @@ use crate::http::Exchange;
 /// Additions within 3: the outcome `warning` (a SHOULD or MAY the provider does not follow, or XML it
 /// does not offer; never a failure) wherever an outcome appears, and `totals.warning`; `target.ssp_url`,
 /// the Spine Secure Proxy the requests went through (`null` when they went to the service roots
-/// directly).
+/// directly); the cover sheet `target.cover` (supplier, product, product_version, ods_code, asid,
+/// assessor, sign_off, notes; from `[report]`).
 pub const SCHEMA_VERSION: u32 = 3;
 
-/// Render results.json, pretty-printed (it is also read by people diffing two runs).
+/// Render results.json: one value per line, so that two runs compare line by line with `diff`, but
+/// without indentation, which would otherwise make up a third of a full run's file (jq or any JSON
+/// viewer indents it again).
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
-    let mut out = serde_json::to_string_pretty(&Document::new(report))?;
-    out.push('\n');
-    Ok(out)
+    let mut out = Vec::new();
+    let mut writer = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b""),
+    );
+    Document::new(report).serialize(&mut writer)?;
+    out.push(b'\n');
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The top-level object.

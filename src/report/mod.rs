@@ -18,6 +18,7 @@ pub use model::{
     worst, Failure, FeatureResult, RunReport, RunStopped, ScenarioResult, Status, StepResult,
     StopReason, TargetSummary, Verdict,
 };
+pub use model::{CoverSheet, SignOffBox};
 pub use model::{FeatureFileHash, FeatureSet, RerunMeta, RunMeta, SelectionMeta};
 
 use std::path::{Path, PathBuf};

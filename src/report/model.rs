@@ -122,6 +122,32 @@ pub struct TargetSummary {
     /// The Spine Secure Proxy every request went through (`target.ssp_url`), or `None` when the run
     /// went to the service roots directly.
     pub ssp_url: Option<String>,
+    /// The cover sheet: who and what was assessed, and who signs the report off (`[report]`).
+    pub cover: CoverSheet,
+}
+
+/// The report's cover sheet (`[report]` in the configuration): the supplier, the product and its
+/// version, the practice and system identifiers, the assessor, the sign-off boxes and free notes.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct CoverSheet {
+    pub supplier: Option<String>,
+    pub product: Option<String>,
+    pub product_version: Option<String>,
+    /// ODS code of the practice (`target.provider_ods_code` unless `report.ods_code` says otherwise).
+    pub ods_code: String,
+    /// ASID of the provider system (`target.provider_asid` unless `report.asid` says otherwise).
+    pub asid: String,
+    pub assessor: Option<String>,
+    /// A box each: the role signed as, and the name when known in advance.
+    pub sign_off: Vec<SignOffBox>,
+    pub notes: Option<String>,
+}
+
+/// One sign-off box of the cover sheet.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct SignOffBox {
+    pub role: String,
+    pub name: Option<String>,
 }
 
 /// Scenario counts, one per outcome.

@@ -70,9 +70,10 @@ pub struct Collector {
     sidecar: Option<Sidecar>,
 }
 
-/// Bytes of each body a passing scenario's record keeps (at most): a full run holds thousands of
-/// them, and the evidence file keeps every one whole.
-pub const PASSED_EVIDENCE_BODY_BYTES: usize = 4 * 1024;
+/// Bytes of each body a passing scenario's record keeps (at most), and the record of the exchanges of
+/// a scenario that did not pass other than the one its failing step judged: a full run holds
+/// thousands of them, and the evidence file keeps every one whole.
+pub const PASSED_EVIDENCE_BODY_BYTES: usize = 2 * 1024;
 
 impl Collector {
     pub fn new(ctx: Arc<RunContext>, root: PathBuf, progress: Progress) -> Collector {
@@ -215,10 +216,10 @@ impl Collector {
                     // A failed scenario of SHOULD/MAY rules only is a warning (see `advisory`).
                     super::advisory::judge(&mut s, invalid_fhir, Catalogue::embedded());
                 }
-                self.file_evidence(&k.0, &mut s);
                 if s.status != Status::Passed {
                     s.culprit = evidence.under_test;
                 }
+                self.file_evidence(&k.0, &mut s);
                 if matches!(cut, Some(Cut::NotRun(_))) {
                     // Listed in the report; not announced one by one on the terminal.
                     let i = self.feature_slot(feature);
@@ -245,18 +246,21 @@ impl Collector {
     }
 
     /// Write the scenario's exchanges whole to the sidecar, then keep only the start of each body in
-    /// the record (more of it when the scenario did not pass: that is the evidence read first).
+    /// the record: more of it for the exchange the failing step judged, the evidence read first (for
+    /// every exchange of a scenario that did not pass when none is known to be judged).
     fn file_evidence(&mut self, feature_path: &str, s: &mut ScenarioResult) {
-        let mut keep = self.ctx.config.http.evidence_body_bytes;
-        if s.status == Status::Passed {
-            keep = keep.min(PASSED_EVIDENCE_BODY_BYTES);
-        }
+        let full = self.ctx.config.http.evidence_body_bytes;
+        let short = full.min(PASSED_EVIDENCE_BODY_BYTES);
         let sidecar_name = self.sidecar.as_mut().map(|sidecar| {
             sidecar.write(feature_path, s.line, &s.name, s.status, &s.evidence);
             sidecar.file_name()
         });
-        for x in &mut s.evidence {
-            x.file(keep, sidecar_name.as_deref());
+        for (i, x) in s.evidence.iter_mut().enumerate() {
+            let judged = match s.culprit {
+                Some(c) => c == i,
+                None => s.status != Status::Passed,
+            };
+            x.file(if judged { full } else { short }, sidecar_name.as_deref());
         }
     }
 

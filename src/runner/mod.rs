@@ -111,6 +111,35 @@ pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
             .ssp_url
             .as_deref()
             .map(|u| crate::redact::userinfo(u).into_owned()),
+        cover: cover_sheet(config),
+    }
+}
+
+/// The cover sheet from `[report]`, the practice and system identifiers defaulting to the target's.
+fn cover_sheet(config: &Config) -> crate::report::CoverSheet {
+    let r = &config.report;
+    crate::report::CoverSheet {
+        supplier: r.supplier.clone(),
+        product: r.product.clone(),
+        product_version: r.product_version.clone(),
+        ods_code: r
+            .ods_code
+            .clone()
+            .unwrap_or_else(|| config.target.provider_ods_code.clone()),
+        asid: r
+            .asid
+            .clone()
+            .unwrap_or_else(|| config.target.provider_asid.clone()),
+        assessor: r.assessor.clone(),
+        sign_off: r
+            .sign_off
+            .iter()
+            .map(|s| crate::report::SignOffBox {
+                role: s.role.clone(),
+                name: s.name.clone(),
+            })
+            .collect(),
+        notes: r.notes.clone(),
     }
 }
 

@@ -11,8 +11,8 @@
   var scenarios = Array.prototype.slice.call(document.querySelectorAll("details.scenario"));
   var index = null;
 
-  // Search text of a scenario: its header and steps (with messages), not the evidence bodies,
-  // which would make each keystroke scan megabytes.
+  // Search text of a scenario: its header, steps (with messages) and the Ssp-TraceID of each of its
+  // requests, not the evidence bodies, which would make each keystroke scan megabytes.
   function buildIndex() {
     index = scenarios.map(function (s) {
       var feature = s.closest("details.feature");
@@ -20,9 +20,18 @@
       var head = s.querySelector("summary");
       var steps = s.querySelector(".sbody > .steps");
       var fail = s.querySelector(".sbody > .failure");
-      parts.push(head ? head.textContent : "", steps ? steps.textContent : "", fail ? fail.textContent : "");
+      var traces = s.querySelector(".sbody > .traces");
+      parts.push(head ? head.textContent : "", steps ? steps.textContent : "", fail ? fail.textContent : "",
+        traces ? traces.textContent : "");
       return parts.join(" ").toLowerCase();
     });
+  }
+
+  function outcomeMatches(s, want) {
+    if (want === "") return true;
+    if (want === "not-passed") return !s.classList.contains("passed") && !s.classList.contains("not-applicable");
+    if (want === "has-warnings") return s.querySelector("li.finding.warning, .xline .badge.warning") !== null;
+    return s.classList.contains(want);
   }
 
   function apply() {
@@ -31,9 +40,7 @@
     if (term && !index) buildIndex();
     var shown = 0;
     scenarios.forEach(function (s, i) {
-      var outcomeOk = want === "" ||
-        (want === "not-passed" ? !s.classList.contains("passed") && !s.classList.contains("not-applicable") : s.classList.contains(want));
-      var ok = outcomeOk && (!term || index[i].indexOf(term) !== -1);
+      var ok = outcomeMatches(s, want) && (!term || index[i].indexOf(term) !== -1);
       s.classList.toggle("hidden-by-filter", !ok);
       if (ok) shown++;
     });
@@ -46,9 +53,17 @@
     count.textContent = active ? shown + " of " + scenarios.length + " scenarios shown" : "";
   }
 
-  // Following a link to a scenario inside closed <details> must open them.
+  // Following a link to a scenario inside closed <details> must open them. A link to #only-<outcome>
+  // (the warning counts) filters the results to that outcome.
   function reveal() {
     var id = decodeURIComponent(location.hash.slice(1));
+    if (id.indexOf("only-") === 0 && only && bar && !bar.hidden) {
+      var wanted = id.slice(5);
+      if (only.querySelector("option[value='" + wanted.replace(/[^a-z-]/g, "") + "']")) {
+        only.value = wanted;
+        apply();
+      }
+    }
     var el = id ? document.getElementById(id) : null;
     for (var e = el; e; e = e.parentElement) {
       if (e.tagName === "DETAILS") e.open = true;
@@ -58,10 +73,23 @@
 
   // On paper nothing can be clicked open: show every feature and failed scenario (evidence of
   // passing scenarios stays folded, or a full run would be thousands of pages).
+  // The requirement matrix is printed whole.
   window.addEventListener("beforeprint", function () {
     features.forEach(function (f) { f.open = true; });
     scenarios.forEach(function (s) { if (s.classList.contains("failed")) s.open = true; });
+    var matrix = document.querySelector("#requirements > details");
+    if (matrix) matrix.open = true;
   });
+
+  // Expand or collapse every feature and scenario the filter shows.
+  function setAll(open) {
+    features.forEach(function (f) { if (!f.classList.contains("hidden-by-filter")) f.open = open; });
+    scenarios.forEach(function (s) { if (!s.classList.contains("hidden-by-filter")) s.open = open; });
+  }
+  var expand = document.getElementById("expand-all");
+  var collapse = document.getElementById("collapse-all");
+  if (expand) expand.addEventListener("click", function () { setAll(true); });
+  if (collapse) collapse.addEventListener("click", function () { setAll(false); });
 
   // A copy button on each curl command and on the command line (the text stays selectable without
   // script). Copies the element's text, never anything interpreted.
@@ -102,6 +130,10 @@
     only.addEventListener("change", apply);
   }
   window.addEventListener("hashchange", reveal);
+  // Following the same filter link twice changes no hash: apply it anyway.
+  Array.prototype.forEach.call(document.querySelectorAll("a[href^='#only-']"), function (a) {
+    a.addEventListener("click", function () { if (location.hash === a.getAttribute("href")) reveal(); });
+  });
   if (location.hash) reveal();
 })();
 {% endraw %}
