@@ -11,8 +11,8 @@
 # --debug uses the debug binary (target/debug, built if missing) instead of building a release one:
 # the report is the same, the runs take a little longer.
 #
-# Budgets (README, "Reading the report"): all-pass index.html <= 5 MB; five-fault index.html <= 8 MB
-# and loaded in < 2 s; results.json <= 20 MB; the five-fault PDF <= 150 pages, printed in < 30 s.
+# Budgets (README, "Reading the report"): all-pass index.html <= 5 MiB; five-fault index.html <= 8 MiB
+# and loaded in < 2 s; results.json <= 20 MiB; the five-fault PDF <= 150 pages, printed in < 30 s.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -59,7 +59,7 @@ kill "$SERVE_PID" 2>/dev/null || true
 wait "$SERVE_PID" 2>/dev/null || true
 SERVE_PID=""
 
-mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1048576 }'; }
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }
 echo
 printf '%-12s %-14s %-14s\n' run index.html results.json
 for run in all-pass five-faults; do

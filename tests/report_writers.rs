@@ -1185,6 +1185,25 @@ fn junit_properties(xml: &str) -> Vec<(String, String)> {
 }
 
 #[test]
+fn a_plain_http_target_is_not_said_to_have_a_verified_certificate() {
+    let mut r = mixed_report();
+    let row = |html: &str| {
+        let at = html.find("Provider certificate").expect("the certificate row");
+        html[at..at + html[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row(&report::html::render(&r).unwrap()).contains("verified (<code>tls.verify = true"));
+
+    r.target.foundations_url = "http://127.0.0.1:8080/B82617/STU3/1/gpconnect".into();
+    let plain = row(&report::html::render(&r).unwrap());
+    assert!(plain.contains("plain HTTP, no TLS"), "{plain}");
+    assert!(!plain.contains("tls.verify"), "{plain}");
+
+    // Through a proxy, the first hop decides.
+    r.target.ssp_url = Some("https://ssp.example".into());
+    assert!(row(&report::html::render(&r).unwrap()).contains("tls.verify = true"));
+}
+
+#[test]
 fn unverified_tls_is_flagged_in_every_report() {
     let mut r = mixed_report();
     r.target.tls_verify = false;
