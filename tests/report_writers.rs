@@ -1188,7 +1188,9 @@ fn junit_properties(xml: &str) -> Vec<(String, String)> {
 fn a_plain_http_target_is_not_said_to_have_a_verified_certificate() {
     let mut r = mixed_report();
     let row = |html: &str| {
-        let at = html.find("Provider certificate").expect("the certificate row");
+        let at = html
+            .find("Provider certificate")
+            .expect("the certificate row");
         html[at..at + html[at..].find("</tr>").unwrap()].to_string()
     };
     assert!(row(&report::html::render(&r).unwrap()).contains("verified (<code>tls.verify = true"));

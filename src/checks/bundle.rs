@@ -19,13 +19,18 @@ pub fn entries(bundle: &Value) -> Vec<&Value> {
 /// resource guidance", Bundle.entry.fullUrl:
 /// https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_resource_guidance.html).
 pub fn is_searchset(bundle: &Value) -> CheckResult {
+    is_of_type(bundle, "searchset")
+}
+
+/// A Bundle of type `ty` whose entries each hold a resource.
+pub fn is_of_type(bundle: &Value, ty: &str) -> CheckResult {
     resource_type_is(bundle, "Bundle")?;
-    let ty = bundle
+    let actual = bundle
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or("(none)");
-    ensure(ty == "searchset", || {
-        format!("Bundle.type is {ty:?}; expected \"searchset\"")
+    ensure(actual == ty, || {
+        format!("Bundle.type is {actual:?}; expected {ty:?}")
     })?;
     if let Some(list) = bundle.get("entry").and_then(Value::as_array) {
         for (i, e) in list.iter().enumerate() {
@@ -33,6 +38,16 @@ pub fn is_searchset(bundle: &Value) -> CheckResult {
                 format!("Bundle.entry[{i}] has no resource")
             })?;
         }
+    }
+    Ok(())
+}
+
+/// None of the Bundle elements at these JSON pointers (`/meta/versionId`, `/total`...) is populated.
+pub fn not_populated(bundle: &Value, pointers: &[&str]) -> CheckResult {
+    for pointer in pointers {
+        ensure(bundle.pointer(pointer).is_none(), || {
+            format!("Bundle{} must not be populated", pointer.replace('/', "."))
+        })?;
     }
     Ok(())
 }
@@ -89,6 +104,19 @@ mod tests {
         assert_fails!(all_entries_are(&good, "Organization"), "Bundle.entry[0]");
         let collection = json!({"resourceType": "Bundle", "type": "collection"});
         assert_fails!(is_searchset(&collection), "collection");
+        is_of_type(&collection, "collection").unwrap();
+        assert_fails!(is_of_type(&good, "collection"), "expected \"collection\"");
+        let empty_entry = json!({"resourceType": "Bundle", "type": "collection", "entry": [{}]});
+        assert_fails!(
+            is_of_type(&empty_entry, "collection"),
+            "Bundle.entry[0] has no resource"
+        );
+        not_populated(&good, &["/total", "/meta/versionId"]).unwrap();
+        let versioned = json!({"resourceType": "Bundle", "meta": {"versionId": "1"}});
+        assert_fails!(
+            not_populated(&versioned, &["/total", "/meta/versionId"]),
+            "Bundle.meta.versionId must not be populated"
+        );
         let full_url = json!({"resourceType": "Bundle", "type": "searchset", "entry": [{"fullUrl": "http://x/Patient/1", "resource": {"resourceType": "Patient"}}]});
         // fullUrl is a SHOULD NOT: the Bundle passes and the warning names the entry.
         is_searchset(&full_url).unwrap();

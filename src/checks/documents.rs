@@ -16,7 +16,7 @@
 use base64::Engine;
 use serde_json::Value;
 
-use super::bundle::entries;
+use super::bundle::{entries, is_of_type, not_populated};
 use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
@@ -128,34 +128,9 @@ pub fn lists_profile_any_version(cs: &Value, url: &str) -> CheckResult {
 /// A GPConnect-Searchset-Bundle-1: type searchset, the profile declared, every entry a resource, no
 /// `meta.versionId` or `meta.lastUpdated`.
 pub fn searchset_rules(bundle: &Value) -> CheckResult {
-    resource_type_is(bundle, "Bundle")?;
-    ensure(s(bundle, "/type") == "searchset", || {
-        format!(
-            "Bundle.type is {:?}; expected \"searchset\"",
-            s(bundle, "/type")
-        )
-    })?;
+    is_of_type(bundle, "searchset")?;
     declares_profile(bundle, profiles::SEARCHSET_BUNDLE)?;
-    for forbidden in ["/meta/versionId", "/meta/lastUpdated"] {
-        ensure(bundle.pointer(forbidden).is_none(), || {
-            format!(
-                "Bundle{} must not be populated",
-                forbidden.replace('/', ".")
-            )
-        })?;
-    }
-    for (i, e) in bundle
-        .get("entry")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        ensure(e.get("resource").is_some(), || {
-            format!("Bundle.entry[{i}] has no resource")
-        })?;
-    }
-    Ok(())
+    not_populated(bundle, &["/meta/versionId", "/meta/lastUpdated"])
 }
 
 /// Whether `url` is absolute: `http://` or `https://` and a host.

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::bundle::entries;
+use super::bundle::{entries, is_of_type, not_populated};
 use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
@@ -53,28 +53,18 @@ pub fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
 /// The Bundle rules (Retrieve a patient's structured record: response Bundle): collection, profile, no versionId/lastUpdated/fullUrl/total/link/signature,
 /// `Bundle.id` equal to the trace id where the version requires it.
 pub fn bundle_rules(bundle: &Value, trace_id: &str, v: Version) -> CheckResult {
-    resource_type_is(bundle, "Bundle")?;
-    ensure(s(bundle, "/type") == "collection", || {
-        format!(
-            "Bundle.type is {:?}; expected \"collection\"",
-            s(bundle, "/type")
-        )
-    })?;
+    is_of_type(bundle, "collection")?;
     declares_profile(bundle, profiles::STRUCTURED_RECORD_BUNDLE)?;
-    for forbidden in [
-        "/meta/versionId",
-        "/meta/lastUpdated",
-        "/total",
-        "/link",
-        "/signature",
-    ] {
-        ensure(bundle.pointer(forbidden).is_none(), || {
-            format!(
-                "Bundle{} must not be populated",
-                forbidden.replace('/', ".")
-            )
-        })?;
-    }
+    not_populated(
+        bundle,
+        &[
+            "/meta/versionId",
+            "/meta/lastUpdated",
+            "/total",
+            "/link",
+            "/signature",
+        ],
+    )?;
     for (i, e) in bundle
         .get("entry")
         .and_then(Value::as_array)
@@ -82,9 +72,6 @@ pub fn bundle_rules(bundle: &Value, trace_id: &str, v: Version) -> CheckResult {
         .flatten()
         .enumerate()
     {
-        ensure(e.get("resource").is_some(), || {
-            format!("Bundle.entry[{i}] has no resource")
-        })?;
         for forbidden in ["fullUrl", "search", "request", "response"] {
             ensure(e.get(forbidden).is_none(), || {
                 format!("Bundle.entry[{i}].{forbidden} must not be populated")
