@@ -32,13 +32,10 @@ use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS};
 use crate::gpconnect::capability as cap;
 use crate::gpconnect::documents::{self as gd, confidentiality, param, since};
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
-use crate::gpconnect::structured::{systems as ss, Version};
+use crate::gpconnect::structured::Version;
 use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::{jwt, nhs_number, ErrorCode, Interaction};
 use library::{Document, Ids};
-
-/// Logical id of the usual GP's PractitionerRole.
-const PRACTITIONER_ROLE_ID: &str = "pr1";
 
 /// Routes relative to the documents service root.
 pub fn routes(state: &Arc<ProviderState>) -> Router<Arc<ProviderState>> {
@@ -434,10 +431,7 @@ async fn search(
             documents.push(rendered);
         }
     }
-    let organization = |o: &super::state::OrganizationRecord| {
-        json!({"resourceType": "Organization", "id": o.id, "meta": {"versionId": o.version_id, "profile": [profiles::ORGANIZATION]},
-            "identifier": [{"system": systems::ODS_ORGANIZATION_CODE, "value": o.ods_code}], "name": o.name, "telecom": o.telecom, "address": o.address})
-    };
+    let organization = super::foundations::organisation::to_fhir;
     let practitioner = |p: &super::state::PractitionerRecord| {
         json!({"resourceType": "Practitioner", "id": p.id, "meta": {"versionId": p.version_id, "profile": [profiles::PRACTITIONER]},
             "identifier": [{"system": systems::SDS_USER_ID, "value": p.sds_user_id}],
@@ -447,9 +441,7 @@ async fn search(
     patient_json["generalPractitioner"] = json!([{"reference": format!("Practitioner/{}", gp.id)}]);
     patient_json["managingOrganization"] =
         json!({"reference": format!("Organization/{}", practice.id)});
-    let role = json!({"resourceType": "PractitionerRole", "id": PRACTITIONER_ROLE_ID, "meta": {"versionId": "1", "profile": [profiles::PRACTITIONER_ROLE]},
-        "practitioner": {"reference": format!("Practitioner/{}", gp.id)}, "organization": {"reference": format!("Organization/{}", practice.id)},
-        "code": [{"coding": [{"system": ss::SDS_JOB_ROLE_NAME_SYSTEM, "code": "R0260", "display": "General Medical Practitioner"}]}]});
+    let role = super::foundations::practitioner::usual_gp_role(&gp.id, &practice.id);
     let mut resources = vec![patient_json, organization(practice), practitioner(gp), role];
     for a in &authors {
         let (ty, aid) = a.split_once('/').unwrap_or_default();

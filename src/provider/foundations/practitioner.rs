@@ -51,6 +51,26 @@ pub async fn read(
     })
 }
 
+/// Logical id of the usual GP's PractitionerRole, served beside the structured record and the documents.
+const USUAL_GP_ROLE_ID: &str = "pr1";
+
+/// The PractitionerRole of the usual GP `gp_id` at the practice `practice_id` (a General Medical
+/// Practitioner), as the structured record and the documents search include it.
+pub fn usual_gp_role(gp_id: &str, practice_id: &str) -> Value {
+    json!({
+        "resourceType": "PractitionerRole",
+        "id": USUAL_GP_ROLE_ID,
+        "meta": {"versionId": "1", "profile": [profiles::PRACTITIONER_ROLE]},
+        "practitioner": {"reference": format!("Practitioner/{gp_id}")},
+        "organization": {"reference": format!("Organization/{practice_id}")},
+        "code": [{"coding": [{
+            "system": crate::gpconnect::structured::systems::SDS_JOB_ROLE_NAME_SYSTEM,
+            "code": "R0260",
+            "display": "General Medical Practitioner",
+        }]}],
+    })
+}
+
 pub fn to_fhir(p: &PractitionerRecord) -> Value {
     let mut identifiers = vec![json!({"system": systems::SDS_USER_ID, "value": p.sds_user_id})];
     identifiers.extend(

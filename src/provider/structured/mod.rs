@@ -31,12 +31,9 @@ use super::state::{PatientRecord, ProviderState, RegistrationType};
 use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS};
 use crate::gpconnect::capability as cap;
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
-use crate::gpconnect::structured::{self as gs, since, systems as ss, Version};
+use crate::gpconnect::structured::{self as gs, since, Version};
 use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::{jwt, ErrorCode, Interaction};
-
-/// Logical id of the usual GP's PractitionerRole.
-const PRACTITIONER_ROLE_ID: &str = "pr1";
 
 /// Routes relative to the structured service root.
 pub fn routes(state: &Arc<ProviderState>) -> Router<Arc<ProviderState>> {
@@ -264,10 +261,7 @@ fn respond(
             "the practice has no Practitioner",
         )
     })?;
-    let organization = |o: &crate::provider::state::OrganizationRecord| {
-        json!({"resourceType": "Organization", "id": o.id, "meta": {"versionId": o.version_id, "profile": [profiles::ORGANIZATION]},
-            "identifier": [{"system": systems::ODS_ORGANIZATION_CODE, "value": o.ods_code}], "name": o.name, "telecom": o.telecom, "address": o.address})
-    };
+    let organization = super::foundations::organisation::to_fhir;
     let mut patient_json = super::foundations::patient::to_fhir(patient);
     patient_json["generalPractitioner"] = json!([{"reference": format!("Practitioner/{}", gp.id)}]);
     patient_json["managingOrganization"] =
@@ -275,9 +269,7 @@ fn respond(
     let practitioner = json!({"resourceType": "Practitioner", "id": gp.id, "meta": {"versionId": gp.version_id, "profile": [profiles::PRACTITIONER]},
         "identifier": [{"system": systems::SDS_USER_ID, "value": gp.sds_user_id}],
         "name": [{"use": "usual", "family": gp.name.family, "given": gp.name.given, "prefix": gp.name.prefix}]});
-    let role = json!({"resourceType": "PractitionerRole", "id": PRACTITIONER_ROLE_ID, "meta": {"versionId": "1", "profile": [profiles::PRACTITIONER_ROLE]},
-        "practitioner": {"reference": format!("Practitioner/{}", gp.id)}, "organization": {"reference": format!("Organization/{}", practice.id)},
-        "code": [{"coding": [{"system": ss::SDS_JOB_ROLE_NAME_SYSTEM, "code": "R0260", "display": "General Medical Practitioner"}]}]});
+    let role = super::foundations::practitioner::usual_gp_role(&gp.id, &practice.id);
     let mut base = vec![patient_json, organization(practice), practitioner, role];
     let branch = patient
         .preferred_branch
