@@ -14,6 +14,32 @@ pub fn entries(bundle: &Value) -> Vec<&Value> {
         .unwrap_or_default()
 }
 
+/// The string at the JSON pointer `ptr`, or "" where there is none.
+pub fn text<'a>(v: &'a Value, ptr: &str) -> &'a str {
+    v.pointer(ptr).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// `Type/id` of a resource, as a reference to it reads.
+pub fn label(r: &Value) -> String {
+    format!("{}/{}", text(r, "/resourceType"), text(r, "/id"))
+}
+
+/// Resources of `ty` among the entries.
+pub fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
+    entries(bundle)
+        .into_iter()
+        .filter(|r| text(r, "/resourceType") == ty)
+        .collect()
+}
+
+/// The entry resource `Type/id` refers to.
+pub fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
+    let (ty, id) = reference.split_once('/')?;
+    entries(bundle)
+        .into_iter()
+        .find(|r| text(r, "/resourceType") == ty && text(r, "/id") == id)
+}
+
 /// A Bundle of type searchset whose entries hold resources. `entry.fullUrl` is a SHOULD NOT in Foundations
 /// and Appointments (1.2.3+), so it is not a failure here: [`full_url_warnings`] reports it ("FHIR
 /// resource guidance", Bundle.entry.fullUrl:

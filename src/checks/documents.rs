@@ -16,37 +16,13 @@
 use base64::Engine;
 use serde_json::Value;
 
-use super::bundle::{entries, is_of_type, not_populated};
+use super::bundle::{is_of_type, label, not_populated, of_type, resolve, text as s};
 use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
 use crate::gpconnect::capability::FHIR_VERSION;
 use crate::gpconnect::documents::{self as gd, CreatedBound};
 use crate::gpconnect::systems::{mime, profiles};
-
-fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn label(r: &Value) -> String {
-    format!("{}/{}", s(r, "/resourceType"), s(r, "/id"))
-}
-
-/// Resources of `ty` among the entries.
-pub fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
-    entries(bundle)
-        .into_iter()
-        .filter(|r| s(r, "/resourceType") == ty)
-        .collect()
-}
-
-/// The entry resource `Type/id` refers to.
-fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
-    let (ty, id) = reference.split_once('/')?;
-    entries(bundle)
-        .into_iter()
-        .find(|r| s(r, "/resourceType") == ty && s(r, "/id") == id)
-}
 
 /// The DocumentReferences of a Bundle.
 pub fn document_references(bundle: &Value) -> Vec<&Value> {

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::bundle::{entries, is_of_type, not_populated};
+use super::bundle::{entries, is_of_type, label, not_populated, of_type, resolve, text as s};
 use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
@@ -25,30 +25,6 @@ use crate::gpconnect::structured::{
 };
 use crate::gpconnect::systems::{self, profiles, SPINE_ERROR_OR_WARNING_CODE};
 use crate::gpconnect::ErrorCode;
-
-fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn label(r: &Value) -> String {
-    format!("{}/{}", s(r, "/resourceType"), s(r, "/id"))
-}
-
-/// Resources of `ty` among the entries.
-pub fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
-    entries(bundle)
-        .into_iter()
-        .filter(|r| s(r, "/resourceType") == ty)
-        .collect()
-}
-
-/// The entry resource `Type/id` refers to.
-pub fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
-    let (ty, id) = reference.split_once('/')?;
-    entries(bundle)
-        .into_iter()
-        .find(|r| s(r, "/resourceType") == ty && s(r, "/id") == id)
-}
 
 /// The Bundle rules (Retrieve a patient's structured record: response Bundle): collection, profile, no versionId/lastUpdated/fullUrl/total/link/signature,
 /// `Bundle.id` equal to the trace id where the version requires it.

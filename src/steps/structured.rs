@@ -444,7 +444,7 @@ async fn list_warning(w: &mut Assurance, name: String, code: String) -> StepResu
 #[then("the Bundle has no OperationOutcome")]
 async fn no_outcome(w: &mut Assurance) -> StepResult {
     let b = w.structured_bundle()?;
-    let n = cs::of_type(&b, "OperationOutcome").len();
+    let n = crate::checks::bundle::of_type(&b, "OperationOutcome").len();
     Ok(ensure(n == 0, || {
         format!("the Bundle holds {n} OperationOutcome(s); none was expected")
     })?)
@@ -463,7 +463,7 @@ async fn warnings(w: &mut Assurance, names: String) -> StepResult {
 #[then(expr = "the Bundle holds no {word} resources")]
 async fn none_of(w: &mut Assurance, ty: String) -> StepResult {
     let b = w.structured_bundle()?;
-    let n = cs::of_type(&b, &ty).len();
+    let n = crate::checks::bundle::of_type(&b, &ty).len();
     Ok(ensure(n == 0, || {
         format!("the Bundle holds {n} {ty} resources; none was expected")
     })?)
@@ -472,9 +472,10 @@ async fn none_of(w: &mut Assurance, ty: String) -> StepResult {
 #[then(expr = "the Bundle holds {word} resources")]
 async fn some_of(w: &mut Assurance, ty: String) -> StepResult {
     let b = w.structured_bundle()?;
-    Ok(ensure(!cs::of_type(&b, &ty).is_empty(), || {
-        format!("the Bundle holds no {ty} resources")
-    })?)
+    Ok(ensure(
+        !crate::checks::bundle::of_type(&b, &ty).is_empty(),
+        || format!("the Bundle holds no {ty} resources"),
+    )?)
 }
 
 #[then(expr = "the allergies are valid, resolved allergies {word}")]
@@ -513,7 +514,7 @@ async fn medications_from(w: &mut Assurance, from: String) -> StepResult {
 async fn has_intent(w: &mut Assurance, intent: String) -> StepResult {
     let b = w.structured_bundle()?;
     Ok(ensure(
-        cs::of_type(&b, "MedicationRequest")
+        crate::checks::bundle::of_type(&b, "MedicationRequest")
             .iter()
             .any(|r| r["intent"] == intent.as_str()),
         || format!("no MedicationRequest with intent {intent}"),
@@ -615,7 +616,7 @@ async fn immunisation_not_given(w: &mut Assurance, value: String) -> StepResult 
     let b = w.structured_bundle()?;
     let want = value == "true";
     Ok(ensure(
-        cs::of_type(&b, "Immunization")
+        crate::checks::bundle::of_type(&b, "Immunization")
             .iter()
             .any(|r| r["notGiven"].as_bool() == Some(want)),
         || format!("no Immunization with notGiven {want}"),
