@@ -72,6 +72,10 @@ impl Default for TargetConfig {
     }
 }
 
+/// The organisation alias of the practice under test (its ODS code is `target.provider_ods_code` unless
+/// `[data]` maps it otherwise).
+pub const PRACTICE_ALIAS: &str = "ORG1";
+
 /// The organisation alias of the practice a migrating test patient has re-registered with on PDS: the only
 /// organisation a provider lets migrate that patient's structured record (NO_RELATIONSHIP for any other).
 /// The migrate scenarios send its ODS code as the requesting organisation; the embedded provider seeds it.

@@ -144,8 +144,10 @@ impl RunningProvider {
         config.target.provider_ods_code = settings.ods_code.clone();
         config.target.structured_version = settings.structured_version.clone();
         let mut data = DataAliases::default();
-        data.organizations
-            .insert("ORG1".into(), settings.ods_code.clone());
+        data.organizations.insert(
+            crate::config::PRACTICE_ALIAS.into(),
+            settings.ods_code.clone(),
+        );
         config.data = data;
         if let Some(kit) = &self.kit {
             let (cert, key) = kit.client(crate::certs::ClientCert::Valid);

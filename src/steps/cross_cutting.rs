@@ -27,7 +27,7 @@ fn default_alias(subject: Subject) -> &'static str {
     match subject {
         Subject::Patient => "patient2",
         Subject::Practitioner => "practitioner1",
-        Subject::Organization => "ORG1",
+        Subject::Organization => crate::config::PRACTICE_ALIAS,
         Subject::Location => "SIT1",
     }
 }

@@ -12,7 +12,7 @@ use base64::Engine;
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::config::DataAliases;
+use crate::config::{DataAliases, PRACTICE_ALIAS};
 use crate::gpconnect::documents::{
     self as gd, DOCUMENT_REFERENCE_PROFILE, NOPAT_CODE, NOPAT_DISPLAY, NOPAT_SYSTEM,
 };
@@ -174,7 +174,7 @@ pub fn all(today: NaiveDate) -> Vec<Document> {
             "Minor surgery procedure note",
             Some(fixed("2021-06-01T15:00:00+00:00")),
             fixed("2021-06-02T09:00:00+00:00"),
-            Author::Organization("ORG1"),
+            Author::Organization(PRACTICE_ALIAS),
             TEXT,
             1_544,
         ),
@@ -186,7 +186,7 @@ pub fn all(today: NaiveDate) -> Vec<Document> {
             "Scanned paper records, 1970 to 2005",
             Some(fixed("2015-09-09T09:09:00+00:00")),
             fixed("2015-09-10T10:00:00+00:00"),
-            Author::Organization("ORG1"),
+            Author::Organization(PRACTICE_ALIAS),
             PDF,
             gd::MAX_RETRIEVE_BYTES + 300 * 1024,
         ),

@@ -27,8 +27,8 @@ use super::guard::guarded;
 use super::outcome::ApiError;
 use super::query;
 use super::respond::Fhir;
-use super::state::{PatientRecord, ProviderState, RegistrationType};
-use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS};
+use super::state::{PatientRecord, ProviderState, RegistrationType, Store};
+use crate::config::{DataAliases, MIGRATION_PRACTICE_ALIAS, PRACTICE_ALIAS};
 use crate::gpconnect::capability as cap;
 use crate::gpconnect::documents::{self as gd, confidentiality, param, since};
 use crate::gpconnect::headers::{AUTHORIZATION, SSP_TRACE_ID};
@@ -86,6 +86,21 @@ fn enabled(state: &ProviderState) -> Result<(), ApiError> {
             "the Access Document capability is not enabled at this practice",
         ))
     }
+}
+
+/// The logical id of the organisation with the test-data alias `alias` (the practice under test is
+/// this provider's own ODS code).
+fn organization_id(state: &ProviderState, store: &Store, alias: &str) -> Option<String> {
+    let ods = if alias == PRACTICE_ALIAS {
+        state.settings.ods_code.clone()
+    } else {
+        DataAliases::default().organizations.remove(alias)?
+    };
+    store
+        .organizations
+        .iter()
+        .find(|o| o.ods_code == ods)
+        .map(|o| o.id.clone())
 }
 
 /// The absolute URL of the documents service root, as the consumer addressed it (its Host header),
@@ -389,20 +404,7 @@ async fn search(
             "the practice has no Practitioner",
         )
     })?;
-    let aliases = DataAliases::default();
-    let org_id = |alias: &str| -> Option<String> {
-        let ods = aliases.organizations.get(alias)?;
-        let ods = if alias == "ORG1" {
-            &state.settings.ods_code
-        } else {
-            ods
-        };
-        store
-            .organizations
-            .iter()
-            .find(|o| &o.ods_code == ods)
-            .map(|o| o.id.clone())
-    };
+    let org_id = |alias: &str| organization_id(&state, &store, alias);
     let identifier_system = library::identifier_system(&state.settings.ods_code);
     let ids = Ids {
         patient: &patient.id,
@@ -625,20 +627,7 @@ pub fn add_to_migrate(
     else {
         return;
     };
-    let aliases = DataAliases::default();
-    let org_id = |alias: &str| -> Option<String> {
-        let ods = aliases.organizations.get(alias)?;
-        let ods = if alias == "ORG1" {
-            &state.settings.ods_code
-        } else {
-            ods
-        };
-        store
-            .organizations
-            .iter()
-            .find(|o| &o.ods_code == ods)
-            .map(|o| o.id.clone())
-    };
+    let org_id = |alias: &str| organization_id(state, &store, alias);
     let identifier_system = library::identifier_system(&state.settings.ods_code);
     let ids = Ids {
         patient: &patient.id,
