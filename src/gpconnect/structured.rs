@@ -212,7 +212,7 @@ impl Area {
             Area::Investigations => row(
                 param::INCLUDE_INVESTIGATIONS,
                 "investigations",
-                (1, 5, 0),
+                (1, 4, 0),
                 "887191000000108",
                 "Investigations and results",
                 "investigations",
@@ -221,7 +221,7 @@ impl Area {
             Area::Referrals => row(
                 param::INCLUDE_REFERRALS,
                 "referrals",
-                (1, 5, 0),
+                (1, 4, 0),
                 "792931000000107",
                 "Outbound referral",
                 "outbound referrals",
@@ -413,7 +413,7 @@ pub const PARTS: &[PartSpec] = &[
         area: Area::Investigations,
         name: param::INVESTIGATION_SEARCH_PERIOD,
         kind: PartKind::Period,
-        since: (1, 5, 0),
+        since: (1, 4, 0),
         until: NOW,
         mandatory: None,
     },
@@ -421,7 +421,7 @@ pub const PARTS: &[PartSpec] = &[
         area: Area::Referrals,
         name: param::REFERRAL_SEARCH_PERIOD,
         kind: PartKind::Period,
-        since: (1, 5, 0),
+        since: (1, 4, 0),
         until: NOW,
         mandatory: None,
     },
@@ -455,26 +455,44 @@ pub fn part(area: Area, name: &str, v: Version) -> Option<&'static PartSpec> {
         .find(|p| p.area == area && p.name == name && p.supported(v))
 }
 
-/// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, Retrieve a patient's structured record: not-permitted parameter combinations).
-pub const NOT_WITH_CONSULTATIONS: &[(Area, &str)] = &[
-    (Area::Medication, param::MEDICATION_SEARCH_FROM_DATE),
-    (Area::Uncategorised, param::UNCATEGORISED_DATA_SEARCH_PERIOD),
-    (Area::Problems, param::FILTER_STATUS),
-    (Area::Problems, param::FILTER_SIGNIFICANCE),
-    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD),
-    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE),
-    (Area::Immunisations, param::INCLUDE_NOT_GIVEN),
-    (Area::Immunisations, param::INCLUDE_STATUS),
+/// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, Retrieve a patient's
+/// structured record: not-permitted parameter combinations), each with the version that added it to the
+/// list (1.5.0 extended it with the referral, diary and immunisation parts).
+pub const NOT_WITH_CONSULTATIONS: &[(Area, &str, Version)] = &[
+    (
+        Area::Medication,
+        param::MEDICATION_SEARCH_FROM_DATE,
+        (1, 3, 2),
+    ),
+    (
+        Area::Uncategorised,
+        param::UNCATEGORISED_DATA_SEARCH_PERIOD,
+        (1, 3, 2),
+    ),
+    (Area::Problems, param::FILTER_STATUS, (1, 3, 2)),
+    (Area::Problems, param::FILTER_SIGNIFICANCE, (1, 3, 2)),
+    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD, (1, 5, 0)),
+    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_NOT_GIVEN, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_STATUS, (1, 5, 0)),
 ];
 
-/// Parts that MUST NOT be sent together with `includeProblems` (1.3.2+).
-pub const NOT_WITH_PROBLEMS: &[(Area, &str)] = &[
-    (Area::Medication, param::MEDICATION_SEARCH_FROM_DATE),
-    (Area::Uncategorised, param::UNCATEGORISED_DATA_SEARCH_PERIOD),
-    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD),
-    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE),
-    (Area::Immunisations, param::INCLUDE_NOT_GIVEN),
-    (Area::Immunisations, param::INCLUDE_STATUS),
+/// Parts that MUST NOT be sent together with `includeProblems` (1.3.2+), as [`NOT_WITH_CONSULTATIONS`].
+pub const NOT_WITH_PROBLEMS: &[(Area, &str, Version)] = &[
+    (
+        Area::Medication,
+        param::MEDICATION_SEARCH_FROM_DATE,
+        (1, 3, 2),
+    ),
+    (
+        Area::Uncategorised,
+        param::UNCATEGORISED_DATA_SEARCH_PERIOD,
+        (1, 3, 2),
+    ),
+    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD, (1, 5, 0)),
+    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_NOT_GIVEN, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_STATUS, (1, 5, 0)),
 ];
 
 /// Days before today of the `medicationSearchFromDate` of the 1.6.2 predefined multi-area searches.
@@ -784,6 +802,12 @@ mod tests {
             list::CONSULTATION_CODE
         );
         assert_eq!(Area::Consultations.list_code(LATEST), "1149501000000101");
+        // Investigations and referrals arrived (as beta areas) with 1.4.x, diary entries with 1.5.0.
+        let v14 = Area::supported((1, 4, 0));
+        assert!(v14.contains(&Area::Investigations) && v14.contains(&Area::Referrals));
+        assert!(!v14.contains(&Area::Diary));
+        assert!(!Area::supported((1, 3, 2)).contains(&Area::Referrals));
+        assert!(part(Area::Referrals, param::REFERRAL_SEARCH_PERIOD, (1, 4, 0)).is_some());
     }
 
     #[test]

@@ -377,8 +377,8 @@ fn not_permitted(q: &Query, v: Version, today: NaiveDate) -> Result<(), ApiError
         if !q.areas.contains_key(&anchor) {
             continue;
         }
-        for (area, part) in table {
-            if q.areas.get(area).is_some_and(|a| a.has(part)) {
+        for (area, part, since) in table {
+            if v >= *since && q.areas.get(area).is_some_and(|a| a.has(part)) {
                 return Err(invalid_parameter(format!(
                     "{}.{part} may not be sent together with {}",
                     area.spec().parameter,
