@@ -45,6 +45,21 @@ pub const STRUCTURED_PROFILES: &[&str] = &[
     structured_profiles::MEDICATION_REQUEST,
 ];
 
+/// The profiles the Access Record Structured statement of version `v` lists: the Bundle, List and the
+/// clinical profiles of every area `v` has (GP Connect 1.6.0, Access Record Structured, "Get the FHIR
+/// capability statement": the statement lists the profiles the provider answers with).
+pub fn structured_statement_profiles(v: Version) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = STRUCTURED_PROFILES.to_vec();
+    for area in super::structured::Area::supported(v) {
+        for p in area.profiles() {
+            if !out.contains(p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// An operation a statement declares (`rest.operation`) and the OperationDefinition it references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
@@ -126,6 +141,28 @@ pub fn definition_reference(op: Operation, pin: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_structured_statement_lists_the_profiles_of_its_areas() {
+        let v127 = structured_statement_profiles((1, 2, 7));
+        assert_eq!(v127, STRUCTURED_PROFILES);
+        let v130 = structured_statement_profiles((1, 3, 0));
+        assert!(v130
+            .iter()
+            .any(|p| p.ends_with("CareConnect-GPC-Encounter-1")));
+        assert!(!v130
+            .iter()
+            .any(|p| p.ends_with("CareConnect-GPC-ReferralRequest-1")));
+        let v140 = structured_statement_profiles((1, 4, 0));
+        assert!(v140
+            .iter()
+            .any(|p| p.ends_with("CareConnect-GPC-ReferralRequest-1")));
+        let latest = structured_statement_profiles((1, 6, 2));
+        let mut unique = latest.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), latest.len(), "each profile once");
+    }
 
     #[test]
     fn operations_and_their_pins() {

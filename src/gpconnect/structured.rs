@@ -239,6 +239,31 @@ impl Area {
         }
     }
 
+    /// The clinical profiles of the resources the area returns (besides List and the Bundle's
+    /// Patient, Organization and Practitioner), as the structured capability statement lists them.
+    pub fn profiles(self) -> &'static [&'static str] {
+        match self {
+            Area::Allergies => &[profiles::ALLERGY_INTOLERANCE],
+            Area::Medication => &[
+                profiles::MEDICATION,
+                profiles::MEDICATION_STATEMENT,
+                profiles::MEDICATION_REQUEST,
+            ],
+            Area::Consultations => &[profiles::ENCOUNTER],
+            Area::Problems => &[profiles::PROBLEM_HEADER],
+            Area::Immunisations => &[profiles::IMMUNIZATION],
+            Area::Uncategorised => &[profiles::OBSERVATION],
+            Area::Investigations => &[
+                profiles::DIAGNOSTIC_REPORT,
+                profiles::SPECIMEN,
+                profiles::OBSERVATION,
+                profiles::PROCEDURE_REQUEST,
+            ],
+            Area::Referrals => &[profiles::REFERRAL_REQUEST],
+            Area::Diary => &[profiles::PROCEDURE_REQUEST],
+        }
+    }
+
     /// Look an area up by its feature-file name (`allergies`, `uncategorised data`...).
     pub fn from_name(name: &str) -> Option<Area> {
         let n = name.trim();

@@ -331,7 +331,7 @@ impl Fault {
             Fault::WrongErrorCodeSystem => &["XC-ERR-01"],
             Fault::WrongHttpStatusForErrors => &["XC-ERR-01"],
             Fault::NoOperationOutcomeBody => &["XC-ERR-01"],
-            Fault::IgnoreFormat => &["XC-FMT-01"],
+            Fault::IgnoreFormat => &["XC-FMT-01", "STR-MET-01"],
             Fault::WrongContentType => &["XC-FMT-01"],
             Fault::NoGzip => &["XC-FMT-10"],
             Fault::FindReturnsSensitive => &["FND-PAT-FIND-02"],

@@ -690,6 +690,22 @@ async fn structured_capability(w: &mut Assurance) -> StepResult {
     Ok(())
 }
 
+/// STR-MET-02: the fixed elements of the structured statement.
+#[then("the response is a structured CapabilityStatement with FHIR 3.0.1, the JSON format and its software")]
+async fn structured_capability_fixed(w: &mut Assurance) -> StepResult {
+    Ok(checks::capability::structured_fixed(&w.resource()?)?)
+}
+
+/// STR-MET-03: the structured statement lists the profiles of every area of the target's version.
+#[then("the structured CapabilityStatement lists the profiles of the target's version")]
+async fn structured_capability_profiles(w: &mut Assurance) -> StepResult {
+    let expected = crate::gpconnect::capability::structured_statement_profiles(version(w));
+    Ok(checks::capability::lists_profiles_any_version(
+        &w.resource()?,
+        &expected,
+    )?)
+}
+
 /// STR-MIG-03: the items this Migrate with sensitive information returns and the same Migrate without it
 /// withholds are the confidential ones; each MUST carry NOPAT.
 #[then("every item withheld without sensitive information carries the NOPAT security label")]
