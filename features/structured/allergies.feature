@@ -94,6 +94,25 @@ Feature: Get structured record - allergies and adverse reactions
     When the request is sent
     Then the response is the error "INVALID_PARAMETER"
 
+  @req:STR-ALG-05
+  Scenario Outline: includeAllergies without its mandatory part is INVALID_PARAMETER beside <others>
+    The other areas asked for are valid; the missing part still makes the whole request an error. NHS
+    Digital's provider suite (StructuredMultipleRequests.feature): "Structured request sent with three
+    parameters and no expected mandatory for includeResolvedAllergies - expected failure", "... with
+    multiple valid parameters but not including the mandatory part parameters ..." and "... with valid
+    partParameter for includeMedications and without the mandatory partParameter for includeAllergies ...".
+    Given a structured record request for "patient2"
+    And the parameter "includeAllergies" is added
+    And the part "<part>" of "includeMedication" is "<value>"
+    And the parameter "<other>" is included
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
+
+    Examples:
+      | others                               | part                      | value     | other             |
+      | medications from a date              | medicationSearchFromDate  | today-365 | includeMedication |
+      | medications without issues, problems | includePrescriptionIssues | false     | includeProblems   |
+
   @req:STR-ALG-06
   Scenario: includeResolvedAllergies with no value is INVALID_PARAMETER
     Given a structured record request for "patient2"
