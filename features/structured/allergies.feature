@@ -37,6 +37,17 @@ Feature: Get structured record - allergies and adverse reactions
       | patient16 |
       | patient17 |
 
+  @req:STR-ALG-14
+  Scenario: An allergy ended without a recorded reason (patient16) gives "No information available"
+    A legacy record may hold an ended allergy without the reason it ended; reasonEnded is still sent, with
+    the fixed text. NHS Digital's provider suite: "Check allergy legacy endReason" (StructuredAllergies and
+    AccessStructuredRecordAllergies), whose test data gives patient16 such an allergy.
+    Given a structured record request for "patient16"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient16"
+    And an ended allergy has the end reason "No information available"
+
   @req:STR-ALG-02
   Scenario Outline: Allergies of <patient> excluding resolved ones: no Ended allergies List, no resolved allergy
     Given a structured record request for "<patient>"

@@ -655,6 +655,42 @@ pub fn allergy(bundle: &Value, r: &Value) -> CheckResult {
     Ok(())
 }
 
+/// The `reasonEnded` texts of the resolved allergies contained in the "Ended allergies" List, one per
+/// allergy (empty text when the allergyEnd extension or its reason is missing).
+pub fn ended_allergy_reasons(bundle: &Value, v: Version) -> Result<Vec<String>, String> {
+    let l = find_list(bundle, &ListName::EndedAllergies, v)?;
+    Ok(l.get("contained")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| s(r, "/resourceType") == "AllergyIntolerance")
+        .map(|r| {
+            r.get("extension")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|e| s(e, "/url") == ss::ALLERGY_END_EXTENSION)
+                .flat_map(|e| {
+                    e.get("extension")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                })
+                .find(|p| s(p, "/url") == "reasonEnded")
+                .map(|p| s(p, "/valueString").to_string())
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// One of the ended allergies carries `expected` as its end reason (the text a legacy record without a
+/// reason must be given). `reasons` are those of [`ended_allergy_reasons`], which must not be empty.
+pub fn some_end_reason_is(reasons: &[String], expected: &str) -> CheckResult {
+    ensure(reasons.iter().any(|r| r == expected), || {
+        format!("no ended allergy has the end reason {expected:?}; their reasons are {reasons:?}")
+    })
+}
+
 /// The allergy area: the active List's entries are active AllergyIntolerances, valid; resolved
 /// allergies only contained in the "Ended allergies" List, and only when asked for.
 pub fn allergies(bundle: &Value, resolved_asked: bool, v: Version) -> CheckResult {
@@ -1355,6 +1391,18 @@ pub fn confidential_withheld(view: &Value, full: &Value, types: &[&str]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_legacy_end_reason_is_found_or_its_absence_named() {
+        let reasons = vec!["Outgrown".to_string(), String::new()];
+        let e = some_end_reason_is(&reasons, "No information available").unwrap_err();
+        assert!(e.contains("Outgrown"), "{e}");
+        some_end_reason_is(
+            &["No information available".to_string()],
+            "No information available",
+        )
+        .unwrap();
+    }
     use serde_json::json;
 
     fn bundle() -> Value {

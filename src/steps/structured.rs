@@ -706,6 +706,18 @@ async fn structured_capability_profiles(w: &mut Assurance) -> StepResult {
     )?)
 }
 
+/// STR-ALG-14: an ended allergy recorded without a reason (legacy data) says so with the fixed text.
+#[then(expr = "an ended allergy has the end reason {string}")]
+async fn legacy_end_reason(w: &mut Assurance, expected: String) -> StepResult {
+    let reasons = cs::ended_allergy_reasons(&w.structured_bundle()?, version(w))?;
+    if reasons.is_empty() {
+        return Err(Problem::inconclusive(
+            "the Ended allergies List holds no allergy: the test data needs an allergy ended without a recorded reason",
+        ));
+    }
+    Ok(cs::some_end_reason_is(&reasons, &expected)?)
+}
+
 /// STR-MIG-03: the items this Migrate with sensitive information returns and the same Migrate without it
 /// withholds are the confidential ones; each MUST carry NOPAT.
 #[then("every item withheld without sensitive information carries the NOPAT security label")]
