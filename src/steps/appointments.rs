@@ -445,6 +445,7 @@ pub fn apply_change(body: &mut Value, change: &str) -> StepResult {
         ["an", "appointmentType"] => body["appointmentType"] = json!({"text": "Routine"}),
         ["an", "unknown", "element"] => body["notAnElement"] = json!("not FHIR"),
         ["the", "resourceType", ty] => body["resourceType"] = json!(ty),
+        ["nothing", "but", "its", "resourceType"] => *body = json!({"resourceType": "Appointment"}),
         ["a", "start", "five", "minutes", "later"] => shift(body, "start", 5)?,
         ["an", "end", "five", "minutes", "later"] => shift(body, "end", 5)?,
         ["a", "start", "one", "day", "later"] => {
