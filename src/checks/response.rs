@@ -200,8 +200,7 @@ mod tests {
     #[test]
     fn a_body_where_none_was_asked_for_is_caught() {
         let full = exchange(201, &[], r#"{"resourceType":"Appointment","id":"1"}"#);
-        let e = body_is_empty(&full).unwrap_err();
-        assert!(e.contains("return=minimal"), "{e}");
+        assert_fails!(body_is_empty(&full), "return=minimal");
         body_is_empty(&exchange(201, &[], "")).unwrap();
     }
 

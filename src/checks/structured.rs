@@ -1391,18 +1391,6 @@ pub fn confidential_withheld(view: &Value, full: &Value, types: &[&str]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_legacy_end_reason_is_found_or_its_absence_named() {
-        let reasons = vec!["Outgrown".to_string(), String::new()];
-        let e = some_end_reason_is(&reasons, "No information available").unwrap_err();
-        assert!(e.contains("Outgrown"), "{e}");
-        some_end_reason_is(
-            &["No information available".to_string()],
-            "No information available",
-        )
-        .unwrap();
-    }
     use serde_json::json;
 
     fn bundle() -> Value {
@@ -1414,6 +1402,26 @@ mod tests {
             {"resource": {"resourceType": "List", "meta": {"profile": [gs::profiles::LIST]}, "status": "current", "mode": "snapshot", "title": "Allergies and adverse reactions",
                 "code": {"coding": [{"system": ss::SNOMED, "code": "886921000000105"}]}, "subject": {"reference": "Patient/1"},
                 "emptyReason": {"coding": [{"system": list::EMPTY_REASON_SYSTEM, "code": list::EMPTY_REASON_CODE}]}, "note": [{"text": list::EMPTY_NOTE}]}}]})
+    }
+
+    #[test]
+    fn a_legacy_end_reason_is_found_or_its_absence_named() {
+        let reasons = vec!["Outgrown".to_string(), String::new()];
+        assert_fails!(
+            some_end_reason_is(&reasons, "No information available"),
+            "Outgrown"
+        );
+        some_end_reason_is(
+            &["No information available".to_string()],
+            "No information available",
+        )
+        .unwrap();
+        // The reasons are read from the Ended allergies List; without it there is nothing to read.
+        let no_list = json!({"resourceType": "Bundle", "type": "collection", "entry": []});
+        assert_fails!(
+            ended_allergy_reasons(&no_list, gs::LATEST),
+            "Ended allergies"
+        );
     }
 
     #[test]
