@@ -345,9 +345,9 @@ fn service_root(state: &ProviderState, headers: &HeaderMap) -> String {
     format!("http://{host}{}", state.settings.foundations_path())
 }
 
-/// A 200/201 Appointment with its ETag, and for creates `Location` and `Last-Modified`.
-/// The answer to a book, read, amend or cancel. With `Prefer: return=minimal` (book, amend, cancel) the
-/// body is left out and the headers kept, as the General API guidance says a server SHOULD.
+/// A 200/201 Appointment with its ETag, and for creates `Location` and `Last-Modified`. With
+/// `Prefer: return=minimal` in `headers` (book, amend, cancel) the body is left out and the headers
+/// kept, as the General API guidance says a server SHOULD.
 fn appointment_response(
     status: StatusCode,
     resource: Value,
