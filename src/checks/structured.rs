@@ -2045,9 +2045,14 @@ pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
             )
         })
     };
+    // A code, as valueCode or (1.3.0 includeSignificance) as a CodeableConcept's code.
     let code = |name: &str| {
         part(&parts, name)
-            .and_then(|p| p.get("valueCode").and_then(Value::as_str))
+            .and_then(|p| {
+                p.get("valueCode")
+                    .or_else(|| p.pointer("/valueCodeableConcept/coding/0/code"))
+                    .and_then(Value::as_str)
+            })
             .map(str::to_string)
     };
     match area {
@@ -2081,8 +2086,10 @@ pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
         )
         .map(Filter::DiaryUntil),
         Area::Problems => {
-            let status = code(gs::param::FILTER_STATUS);
-            let significance = code(gs::param::FILTER_SIGNIFICANCE);
+            let status =
+                code(gs::param::FILTER_STATUS).or_else(|| code(gs::param::PROBLEMS_STATUS_1_3_0));
+            let significance = code(gs::param::FILTER_SIGNIFICANCE)
+                .or_else(|| code(gs::param::PROBLEMS_SIGNIFICANCE_1_3_0));
             (status.is_some() || significance.is_some()).then_some(Filter::Problems {
                 status,
                 significance,

@@ -57,6 +57,10 @@ pub mod param {
     pub const INCLUDE_PROBLEMS: &str = "includeProblems";
     pub const FILTER_STATUS: &str = "filterStatus";
     pub const FILTER_SIGNIFICANCE: &str = "filterSignificance";
+    /// The 1.3.0 name of `includeProblems.filterStatus`.
+    pub const PROBLEMS_STATUS_1_3_0: &str = "includeStatus";
+    /// The 1.3.0 name of `includeProblems.filterSignificance` (a CodeableConcept then).
+    pub const PROBLEMS_SIGNIFICANCE_1_3_0: &str = "includeSignificance";
     pub const INCLUDE_IMMUNISATIONS: &str = "includeImmunisations";
     pub const INCLUDE_NOT_GIVEN: &str = "includeNotGiven";
     pub const INCLUDE_STATUS: &str = "includeStatus";
@@ -316,6 +320,8 @@ pub enum PartKind {
     PositiveInt,
     /// `valueCode` from a fixed set.
     Code(&'static [&'static str]),
+    /// `valueCodeableConcept` whose coding's code is from a fixed set (1.3.0 `includeSignificance`).
+    Concept(&'static [&'static str]),
 }
 
 impl PartKind {
@@ -327,6 +333,7 @@ impl PartKind {
             PartKind::Period => &["valuePeriod"],
             PartKind::PositiveInt => &["valuePositiveInt", "valueInteger"],
             PartKind::Code(_) => &["valueCode"],
+            PartKind::Concept(_) => &["valueCodeableConcept"],
         }
     }
 }
@@ -392,6 +399,22 @@ pub const PARTS: &[PartSpec] = &[
         kind: PartKind::PositiveInt,
         since: (1, 3, 0),
         until: NOW,
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Problems,
+        name: param::PROBLEMS_STATUS_1_3_0,
+        kind: PartKind::Code(FILTER_STATUS_CODES),
+        since: (1, 3, 0),
+        until: Some((1, 3, 0)),
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Problems,
+        name: param::PROBLEMS_SIGNIFICANCE_1_3_0,
+        kind: PartKind::Concept(FILTER_SIGNIFICANCE_CODES),
+        since: (1, 3, 0),
+        until: Some((1, 3, 0)),
         mandatory: None,
     },
     PartSpec {
@@ -472,6 +495,21 @@ impl PartSpec {
             .is_some_and(|(from, to)| from <= v && v <= to)
     }
 }
+
+/// The name a part has from 1.3.1 on: the 1.3.0 problem parts `includeStatus` and
+/// `includeSignificance` became `filterStatus` and `filterSignificance`; other parts keep theirs.
+pub fn current_part_name(area: Area, name: &'static str) -> &'static str {
+    match (area, name) {
+        (Area::Problems, param::PROBLEMS_STATUS_1_3_0) => param::FILTER_STATUS,
+        (Area::Problems, param::PROBLEMS_SIGNIFICANCE_1_3_0) => param::FILTER_SIGNIFICANCE,
+        _ => name,
+    }
+}
+
+/// The code system of problem significance (`includeSignificance` in 1.3.0, the ProblemSignificance
+/// extension).
+pub const PROBLEM_SIGNIFICANCE_SYSTEM: &str =
+    "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ProblemSignificance-1";
 
 /// The part `name` of `area`, if `v` knows it.
 pub fn part(area: Area, name: &str, v: Version) -> Option<&'static PartSpec> {
@@ -822,6 +860,14 @@ mod tests {
         assert!(part(Area::Problems, param::FILTER_SIGNIFICANCE, (1, 6, 2)).is_none());
         assert!(part(Area::Problems, param::FILTER_SIGNIFICANCE, (1, 5, 0)).is_some());
         assert!(part(Area::Immunisations, param::INCLUDE_STATUS, (1, 3, 0)).is_none());
+        // The problem filters had other names in 1.3.0.
+        let status = part(Area::Problems, param::PROBLEMS_STATUS_1_3_0, (1, 3, 0)).unwrap();
+        assert_eq!(
+            current_part_name(Area::Problems, status.name),
+            param::FILTER_STATUS
+        );
+        assert!(part(Area::Problems, param::FILTER_STATUS, (1, 3, 0)).is_none());
+        assert!(part(Area::Problems, param::PROBLEMS_STATUS_1_3_0, (1, 3, 1)).is_none());
         assert_eq!(
             Area::Consultations.list_code((1, 4, 0)),
             list::CONSULTATION_CODE

@@ -84,6 +84,10 @@ fn part_json(area: Option<Area>, part: &str, value: &str) -> Value {
                 .unwrap_or_else(|_| raw()),
         ),
         Some(PartKind::Code(_)) => ("valueCode", raw()),
+        Some(PartKind::Concept(_)) => (
+            "valueCodeableConcept",
+            json!({"coding": [{"system": gs::PROBLEM_SIGNIFICANCE_SYSTEM, "code": raw()}]}),
+        ),
         Some(PartKind::Period) => {
             let mut period = serde_json::Map::new();
             let (start, end) = value.split_once("..").unwrap_or((value, ""));
