@@ -8,6 +8,13 @@ Feature: Book an appointment
   the slots then stop being offered. Invalid bodies are 422 INVALID_RESOURCE and book nothing; a slot that
   is no longer free is 409 DUPLICATE_REJECTED.
 
+  NHS Digital's provider suite (AppointmentBook.feature) maps here too: "Book appointment accept header and
+  _format parameter to request response format" and "Book appointment _format parameter only but varying
+  request content types" (APT-BOOK-12, the _format rows, the body sent in JSON and XML); "Book appointment and
+  send an invalid appointment resource" (APT-BOOK-04, the row "nothing but its resourceType"); "Book
+  Appointment with invalid url for booking appointment" is XC-HTTP-02 (http.feature, POST /Appointmentqq/!).
+  The Prefer scenarios are in prefer.feature.
+
   Specification:
   - GP Connect 1.2.7, Book an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html
 
@@ -105,6 +112,7 @@ Feature: Book an appointment
       | an identifier without a value            |
       | a cancellation reason                    |
       | an absolute slot reference               |
+      | nothing but its resourceType             |
 
   @req:APT-BOOK-05
   Scenario Outline: A booking whose start or end does not match its slot (<change>) is refused
@@ -254,6 +262,28 @@ Feature: Book an appointment
       | JSON | application/fhir+xml  | XML    |
       | XML  | application/fhir+xml  | XML    |
       | XML  | application/fhir+json | JSON   |
+
+  @req:APT-BOOK-12
+  Scenario Outline: A booking with _format <_format> (Accept <accept>) is answered in <format>
+    Given a booking for "patient3" in a free slot
+    And the request body is sent as <body>
+    And the "Accept" header is "<accept>"
+    And the query parameter "_format" is "<_format>"
+    When the booking is sent
+    Then the response status is 201
+    And the response body is FHIR <format>
+    And the response is a Appointment resource
+
+    Examples:
+      | body | accept                | _format               | format |
+      | JSON | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | body | accept                | _format               | format |
+      | JSON | application/fhir+json | application/fhir+xml  | XML    |
+      | XML  | application/fhir+json | application/fhir+xml  | XML    |
+      | XML  | application/fhir+xml  | application/fhir+json | JSON   |
 
   @req:APT-BOOK-13
   Scenario Outline: A booking with the interaction id of <other> is refused

@@ -6,6 +6,11 @@ Feature: Cancel an appointment
   and the slots are offered again. A missing or empty reason is INVALID_PARAMETER, any other change
   INVALID_RESOURCE; a refused cancel changes nothing.
 
+  NHS Digital's provider suite (AppointmentCancel.feature) maps here too: "Cancel appointment using the
+  _format parameter / the accept header / the accept header and _format parameter (and content-type) to
+  request response format" (APT-CANCEL-06, one row per Accept, _format and body format combination). The
+  Prefer scenarios are in prefer.feature.
+
   Specification:
   - GP Connect 1.2.7, Cancel an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html
 
@@ -121,6 +126,29 @@ Feature: Cancel an appointment
     Examples:
       | accept                | format |
       | application/fhir+xml  | XML    |
+
+  @req:APT-CANCEL-06
+  Scenario Outline: A cancel with _format <_format> (Accept <accept>) is answered in <format>
+    Given an appointment booked for "patient12"
+    And a "cancel appointment" request for the appointment
+    And the request body is sent as <body>
+    And the "Accept" header is "<accept>"
+    And the query parameter "_format" is "<_format>"
+    When the appointment request is sent
+    Then the response status is 200
+    And the response body is FHIR <format>
+    And the response has an ETag matching its meta.versionId
+
+    Examples:
+      | body | accept                | _format               | format |
+      | JSON | application/fhir+xml  | application/fhir+json | JSON   |
+
+    @xml
+    Examples:
+      | body | accept                | _format               | format |
+      | JSON | application/fhir+json | application/fhir+xml  | XML    |
+      | XML  | application/fhir+xml  | application/fhir+xml  | XML    |
+      | XML  | application/fhir+json | application/fhir+json | JSON   |
 
   @req:APT-CANCEL-07
   Scenario: A cancel sent with the amend interaction id is an amend, and an amend may not cancel

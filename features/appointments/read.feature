@@ -31,6 +31,17 @@ Feature: Read an appointment
     When the request is sent
     Then the response is the appointment
 
+  @req:APT-READ-01
+  Scenario: An appointment is read by an organisation other than the one that booked it
+    A read is answered whatever the booking organisation. NHS Digital's provider suite
+    (AppointmentRead.feature): "I perform a successful Read appointment with JWT Org Different".
+    Given an appointment booked for "patient2"
+    And a "read appointment" request for the appointment
+    And the JWT claim "requesting_organization" has "/identifier/0/value" set to "R1A14"
+    And the JWT claim "requesting_organization" has "/name" set to "Another organisation"
+    When the request is sent
+    Then the response is the appointment
+
   @req:APT-READ-02
   Scenario Outline: An appointment read in <format> (Accept <accept>, _format <_format>)
     Given an appointment booked for "patient6"

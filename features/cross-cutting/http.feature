@@ -6,6 +6,9 @@ Feature: HTTP verbs, paths and search parameters on the Foundations service root
   an OperationOutcome. URLs are case sensitive, and a path that does not exist is an error with an
   OperationOutcome (the code is not fixed by the spec). Unknown search parameters SHALL be ignored.
 
+  NHS Digital's provider suite: "Book Appointment with invalid url for booking appointment"
+  (AppointmentBook.feature) is the POST /Appointmentqq/! row of XC-HTTP-02.
+
   Specification:
   - GP Connect 1.2.7, General API guidance (Service Root URL; HTTP verbs; Inter-version compatibility): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_general_api_guidance.html
   - GP Connect 1.2.7, Error handling guidance (error codes and their HTTP statuses): https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html
@@ -76,6 +79,7 @@ Feature: HTTP verbs, paths and search parameters on the Foundations service root
       | GET    | /Patients            |
       | GET    | /Patient/2/Condition |
       | GET    | /HealthcareServices  |
+      | POST   | /Appointmentqq/!     |
 
   @req:XC-HTTP-03
   Scenario Outline: The wrongly-cased path <path> is an error with an OperationOutcome

@@ -7,6 +7,14 @@ Feature: Get the capability statement (Foundations and Appointment Management)
   and the unversioned profile list.
   Unlike NHS Digital's suite, each interaction is really looked up: a resource listed without it fails.
 
+  NHS Digital's provider suite (FHIR.feature) maps here too: "Foundations Fhir content type test where
+  Accept header is JSON and request payload is XML" and "... Accept header is XML and request payload is
+  JSON" (and the 1.2.7 "Fhir content type test ..." pair) are the Accept rows of FND-MET-01: a GET carries
+  no payload and the suite sends no Content-Type, so the "payload" varies nothing on the wire (the rule a
+  request body decides is XC-FMT-06, on Register patient). "Foundations CapabilityStatement returns correct
+  profile versions" is FND-MET-08 as the 1.2.7 statement states it (unversioned URLs); the suite's
+  versioned list is the one its 1.6.0 release branch pins.
+
   Specification:
   - GP Connect 1.2.7, Get the FHIR capability statement (the example CapabilityStatement): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html
 

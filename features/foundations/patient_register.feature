@@ -10,6 +10,12 @@ Feature: Register a patient
   INVALID_PATIENT_DEMOGRAPHICS, superseded numbers INVALID_NHS_NUMBER, and an already active patient
   DUPLICATE_REJECTED.
 
+  NHS Digital's provider suite (PatientRegister.feature): "Register patient with Address and Invalid
+  Telecom elements" is FND-PAT-REG-09 (its invalid telecoms are two of the same use, one row per use).
+  "Register patient and check preferred branch" has no counterpart: registrationDetails.preferredBranchSurgery
+  is populated where the practice holds it, so a provider without branch surgeries conforms without it
+  (see requirements/README.md).
+
   Specification:
   - GP Connect 1.2.7, Register a patient (request body, provider processing, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html
 

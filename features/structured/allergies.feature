@@ -37,6 +37,17 @@ Feature: Get structured record - allergies and adverse reactions
       | patient16 |
       | patient17 |
 
+  @req:STR-ALG-14
+  Scenario: An allergy ended without a recorded reason (patient16) gives "No information available"
+    A legacy record may hold an ended allergy without the reason it ended; reasonEnded is still sent, with
+    the fixed text. NHS Digital's provider suite: "Check allergy legacy endReason" (StructuredAllergies and
+    AccessStructuredRecordAllergies), whose test data gives patient16 such an allergy.
+    Given a structured record request for "patient16"
+    And the part "includeResolvedAllergies" of "includeAllergies" is "true"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient16"
+    And an ended allergy has the end reason "No information available"
+
   @req:STR-ALG-02
   Scenario Outline: Allergies of <patient> excluding resolved ones: no Ended allergies List, no resolved allergy
     Given a structured record request for "<patient>"
@@ -93,6 +104,25 @@ Feature: Get structured record - allergies and adverse reactions
     And the parameter "includeAllergies" is added
     When the request is sent
     Then the response is the error "INVALID_PARAMETER"
+
+  @req:STR-ALG-05
+  Scenario Outline: includeAllergies without its mandatory part is INVALID_PARAMETER beside <others>
+    The other areas asked for are valid; the missing part still makes the whole request an error. NHS
+    Digital's provider suite (StructuredMultipleRequests.feature): "Structured request sent with three
+    parameters and no expected mandatory for includeResolvedAllergies - expected failure", "... with
+    multiple valid parameters but not including the mandatory part parameters ..." and "... with valid
+    partParameter for includeMedications and without the mandatory partParameter for includeAllergies ...".
+    Given a structured record request for "patient2"
+    And the parameter "includeAllergies" is added
+    And the part "<part>" of "includeMedication" is "<value>"
+    And the parameter "<other>" is included
+    When the request is sent
+    Then the response is the error "INVALID_PARAMETER"
+
+    Examples:
+      | others                               | part                      | value     | other             |
+      | medications from a date              | medicationSearchFromDate  | today-365 | includeMedication |
+      | medications without issues, problems | includePrescriptionIssues | false     | includeProblems   |
 
   @req:STR-ALG-06
   Scenario: includeResolvedAllergies with no value is INVALID_PARAMETER

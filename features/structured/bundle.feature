@@ -77,11 +77,15 @@ Feature: Get structured record - the response Bundle and its Lists
       | immunisations      | includeImmunisations     |
       | uncategorised data | includeUncategorisedData |
 
-    @since:1.5.0
-    Examples: areas of 1.5.0
+    @since:1.4.0
+    Examples: areas of 1.4.0
       | area           | parameter             |
       | investigations | includeInvestigations |
       | referrals      | includeReferrals      |
+
+    @since:1.5.0
+    Examples: areas of 1.5.0
+      | area           | parameter             |
       | diary entries  | includeDiaryEntries   |
 
   @req:STR-BUNDLE-04
@@ -109,13 +113,17 @@ Feature: Get structured record - the response Bundle and its Lists
       | patient1 | consultations      | includeConsultations     |
       | patient1 | problems           | includeProblems          |
 
-    @since:1.5.0
-    Examples: areas of 1.5.0
+    @since:1.4.0
+    Examples: areas of 1.4.0
       | patient  | area           | parameter             |
       | patient4 | investigations | includeInvestigations |
       | patient4 | referrals      | includeReferrals      |
-      | patient4 | diary entries  | includeDiaryEntries   |
       | patient1 | investigations | includeInvestigations |
+
+    @since:1.5.0
+    Examples: areas of 1.5.0
+      | patient  | area           | parameter             |
+      | patient4 | diary entries  | includeDiaryEntries   |
 
   @req:STR-BUNDLE-05
   Scenario Outline: A record in transit carries data-in-transit on the <area> List
@@ -139,11 +147,15 @@ Feature: Get structured record - the response Bundle and its Lists
       | immunisations      | includeImmunisations     |
       | uncategorised data | includeUncategorisedData |
 
-    @since:1.5.0
-    Examples: areas of 1.5.0
+    @since:1.4.0
+    Examples: areas of 1.4.0
       | area           | parameter             |
       | investigations | includeInvestigations |
       | referrals      | includeReferrals      |
+
+    @since:1.5.0
+    Examples: areas of 1.5.0
+      | area           | parameter             |
       | diary entries  | includeDiaryEntries   |
 
   @req:STR-BUNDLE-06

@@ -6,6 +6,12 @@ Feature: Get structured record - consultations
   Lists (24781000000107), all with id, encounter, date and orderedBy; the items the headings hold are in
   the Bundle, and from 1.5.0 come with "Consultations - <area> contained in consultations" Lists.
 
+  NHS Digital's provider suite (StructuredConsultations.feature) maps here: "Verify Consultations structured
+  record for a Patient includeConsultation and consultationSearchPeriod partParameter", "Retrieve
+  consultations structured record with startDate only expected success" and "... with endDate value only
+  ..." (STR-CON-02: each period's answer is compared with the unfiltered record, so an empty List cannot
+  pass).
+
   Specification:
   - GP Connect 1.6.0, Consultations guidance: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_consultation_guidance.html
   - GP Connect 1.6.0, Encounter: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_encounter.html

@@ -1,6 +1,6 @@
-@structured @investigations @since:1.5.0
+@structured @investigations @since:1.4.0
 Feature: Get structured record - investigations
-  includeInvestigations (1.5.0+) with investigationSearchPeriod. The "Investigations and results" List
+  includeInvestigations (1.4.x as a beta area, 1.5.0+) with investigationSearchPeriod. The "Investigations and results" List
   (887191000000108) holds DiagnosticReports issued within the period, each with its test group, result and
   filing-comment Observations, Specimen and ProcedureRequest in the Bundle.
 
@@ -10,6 +10,10 @@ Feature: Get structured record - investigations
   Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
   section "Parameters"): investigationSearchPeriod returns *all* DiagnosticReports issued within the period (inclusive);
   compared both ways with the unfiltered record.
+
+  Versions: the area and its period arrived in 1.4.x; the period's error rules and the problems linked to
+  every area's items (with the "linked problems" List) are stated from 1.5.0, so those scenarios are
+  not applicable to a 1.4.x provider.
 
   @req:STR-INV-01
   Scenario Outline: Investigations of <patient> are valid with their results
@@ -42,7 +46,7 @@ Feature: Get structured record - investigations
       | today-1000..today-100 |
       | today-800..        |
 
-  @req:STR-INV-03
+  @req:STR-INV-03 @since:1.5.0
   Scenario Outline: investigationSearchPeriod "<period>" is INVALID_PARAMETER
     Given a structured record request for "patient2"
     And the part "investigationSearchPeriod" of "includeInvestigations" is "<period>"
@@ -68,7 +72,7 @@ Feature: Get structured record - investigations
     Then the response is a structured record Bundle for "patient2"
     And the Bundle has no OperationOutcome
 
-  @req:STR-INV-05
+  @req:STR-INV-05 @since:1.5.0
   Scenario: A problem of patient2 is linked to a DiagnosticReport
     Given a structured record request for "patient2"
     And the parameter "includeInvestigations" is added

@@ -6,6 +6,12 @@ Feature: Get structured record - medications and medical devices
   intent plan) and references its Medication; issues (intent order, basedOn the plan) only when asked; an
   acute prescription has at most one issue; with a search date, only medications active on or after it.
 
+  NHS Digital's provider suite (StructuredMedications.feature, AccessStructuredRecordMedications.feature)
+  maps here: "Retrieve the medication structured record section for a patient with medication prescribed
+  elsewhere" (STR-MED-01, the patient12 rows: every MedicationStatement carries its prescribingAgency
+  extension, and a medication prescribed elsewhere says so there); "... for a patient with a start date"
+  (STR-MED-03, compared with the unfiltered record).
+
   Specification:
   - GP Connect 1.6.0, MedicationStatement: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_medicationstatement.html
   - GP Connect 1.6.0, MedicationRequest: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_medicationrequest.html

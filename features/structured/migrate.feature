@@ -7,6 +7,10 @@ Feature: Migrate structured record
   for inactive patients too; confidential items are withheld with a warning unless sensitive information is
   asked for, and then carry the NOPAT label.
 
+  NHS Digital's provider suite (StructuredMigrate.feature) maps here too: "Structured Migrate request for
+  Patient2 inc Sensitive Data where JWT Requesting Practitioner is Not sent expect Success" and "... exc
+  Sensitive Data ..." (STR-MIG-13).
+
   Specification:
   - GP Connect 1.6.0, Migrate a patient's structured record: https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_migrate_patient_record.html
   - GP Connect 1.6.0, Cross-organisation audit and provenance (requested_scope and reason_for_request): https://developer.nhs.uk/apis/gpconnect-1-6-0/integration_cross_organisation_audit_and_provenance.html
@@ -150,3 +154,19 @@ Feature: Migrate structured record
     And the JWT requesting organisation is "ORG3"
     When the request is sent
     Then the response is the error "NO_RELATIONSHIP"
+
+  @req:STR-MIG-13
+  Scenario Outline: A migrate whose JWT has no requesting_practitioner succeeds (sensitive information <sensitive>)
+    A migration is made by a system, not on behalf of a person: the requesting_practitioner claim is a
+    SHOULD for Migrate structured record, so its absence is no reason to refuse (Cross-organisation audit
+    and provenance, 1.6.0: https://developer.nhs.uk/apis/gpconnect-1-6-0/integration_cross_organisation_audit_and_provenance.html).
+    Given a migrate structured record request for "patient2" with sensitive information <sensitive>
+    And the JWT claim "requesting_practitioner" is removed
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the Bundle has the "medications" List
+
+    Examples:
+      | sensitive |
+      | false     |
+      | true      |

@@ -5,6 +5,11 @@ Feature: Get structured record - request parameters
   parts present, unknown parameters answered with a 200 and a NOT_IMPLEMENTED warning (1.2.4+), duplicates
   and not-permitted combinations refused, and the patient must be a shareable, active, regular registration.
 
+  NHS Digital's provider suite (StructuredMultipleRequests.feature): "Structured request sent for
+  consultations and problems expect success" is a subset of STR-PARAM-18 (every area at once, each with
+  its List); the requests missing includeResolvedAllergies among other areas are STR-ALG-05
+  (allergies.feature).
+
   Specification:
   - GP Connect 1.6.0, Retrieve a patient's structured record (Payload request body; Error handling): https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html
 

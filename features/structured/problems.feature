@@ -14,6 +14,12 @@ Feature: Get structured record - problems
   section "Parameters"): filterStatus and filterSignificance return *all* problems with that clinicalStatus and
   significance; a filtered Problems List is compared both ways with the unfiltered one.
 
+  NHS Digital's provider suite (StructuredProblems.feature) maps here: "Retrieve problems structured record
+  with status partParameter expected success" (STR-PRB-04), "... with significance partParameter ..."
+  (STR-PRB-05), "... with status and significance partParameter ..." (both, on one request), each compared
+  with the unfiltered record so an empty List cannot pass; "... for a patient that has repeating pair
+  values ..." (STR-PRB-09: the repetitions are accepted; what a union of pairs must return is not compared).
+
   @req:STR-PRB-01
   Scenario Outline: Problems of <patient> are valid ProblemHeader Conditions
     Given a structured record request for "<patient>"
@@ -96,6 +102,48 @@ Feature: Get structured record - problems
       | significance |
       | major        |
       | minor        |
+
+  @req:STR-PRB-04 @req:STR-PRB-05 @since:1.3.1 @until:1.6.1
+  Scenario Outline: filterStatus <status> with filterSignificance <significance> returns only problems that are both
+    Given a structured record request for "patient2"
+    And the part "filterStatus" of "includeProblems" is "<status>"
+    And the part "filterSignificance" of "includeProblems" is "<significance>"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And every problem in the Problems List has status "<status>"
+    And every problem in the Problems List has significance "<significance>"
+    And the "problems" answer is complete against the unfiltered record
+
+    Examples:
+      | status   | significance |
+      | active   | major        |
+      | inactive | minor        |
+
+  @req:STR-PRB-13 @since:1.3.0 @until:1.3.0
+  Scenario Outline: In 1.3.0 includeStatus <status> with includeSignificance <significance> returns only problems that are both
+    1.3.0 named the problem filters includeStatus and includeSignificance (a CodeableConcept); 1.3.1
+    renamed them filterStatus and filterSignificance.
+    Given a structured record request for "patient2"
+    And the part "includeStatus" of "includeProblems" is "<status>"
+    And the part "includeSignificance" of "includeProblems" is "<significance>"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And every problem in the Problems List has status "<status>"
+    And every problem in the Problems List has significance "<significance>"
+    And the "problems" answer is complete against the unfiltered record
+
+    Examples:
+      | status   | significance |
+      | active   | major        |
+      | inactive | minor        |
+
+  @req:STR-PRB-13 @since:1.3.0 @until:1.3.0
+  Scenario: In 1.3.0 filterStatus is not yet a parameter and gets a NOT_IMPLEMENTED warning
+    Given a structured record request for "patient2"
+    And the part "filterStatus" of "includeProblems" is "active"
+    When the request is sent
+    Then the response is a structured record Bundle for "patient2"
+    And the Bundle has a NOT_IMPLEMENTED warning for each of "includeProblems.filterStatus"
 
   @req:STR-PRB-06 @since:1.6.2
   Scenario: filterSignificance is no longer a parameter in 1.6.2 and gets a NOT_IMPLEMENTED warning

@@ -1,6 +1,6 @@
-@structured @referrals @since:1.5.0
+@structured @referrals @since:1.4.0
 Feature: Get structured record - outbound referrals
-  includeReferrals (1.5.0+) with referralSearchPeriod. The "Outbound referral" List (792931000000107)
+  includeReferrals (1.4.x as a beta area, 1.5.0+) with referralSearchPeriod. The "Outbound referral" List (792931000000107)
   holds ReferralRequests authored within the period, never ones entered in error; the reason is coded in
   reasonCode; the requester and recipient are in the Bundle.
 
@@ -10,6 +10,9 @@ Feature: Get structured record - outbound referrals
   Completeness (https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_retrieve_patient_record.html,
   section "Parameters"): referralSearchPeriod returns *all* ReferralRequests authored within the period (inclusive);
   compared both ways with the unfiltered record.
+
+  Versions: the area and its period arrived in 1.4.x; the period's error rules and the problems linked to
+  every area's items are stated from 1.5.0, so those scenarios are not applicable to a 1.4.x provider.
 
   @req:STR-REF-01
   Scenario Outline: Referrals of <patient> are valid
@@ -41,7 +44,7 @@ Feature: Get structured record - outbound referrals
       | today-1000..today-50 |
       | ..today-10           |
 
-  @req:STR-REF-03
+  @req:STR-REF-03 @since:1.5.0
   Scenario Outline: referralSearchPeriod "<period>" is INVALID_PARAMETER
     Given a structured record request for "patient2"
     And the part "referralSearchPeriod" of "includeReferrals" is "<period>"
@@ -77,7 +80,7 @@ Feature: Get structured record - outbound referrals
     Then the response is a structured record Bundle for "patient16"
     And the confidential items of the "referrals" area are not in the Bundle
 
-  @req:STR-REF-05
+  @req:STR-REF-05 @since:1.5.0
   Scenario: A problem of patient2 is linked to a ReferralRequest
     Given a structured record request for "patient2"
     And the parameter "includeReferrals" is added

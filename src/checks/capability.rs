@@ -277,6 +277,40 @@ pub fn lists_profile(cs: &Value, url: &str) -> CheckResult {
     })
 }
 
+/// The fixed elements of the Access Record Structured statement (its own service root, GP Connect
+/// 1.6.0 "Get the FHIR capability statement"): a CapabilityStatement, status active, kind capability,
+/// fhirVersion 3.0.1, the JSON format declared, the supplier's software name and version.
+pub fn structured_fixed(cs: &Value) -> CheckResult {
+    crate::checks::documents::capability_fixed(cs)
+}
+
+/// The statement lists every profile of `urls`, each at any `_history` version (or none); the missing
+/// ones are named together.
+pub fn lists_profiles_any_version(cs: &Value, urls: &[&str]) -> CheckResult {
+    let refs: Vec<&str> = cs
+        .get("profile")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("reference").and_then(Value::as_str))
+        .collect();
+    let missing: Vec<&str> = urls
+        .iter()
+        .copied()
+        .filter(|u| {
+            !refs
+                .iter()
+                .any(|r| r.split("/_history/").next() == Some(*u))
+        })
+        .collect();
+    ensure(missing.is_empty(), || {
+        format!(
+            "CapabilityStatement.profile does not list {} (at any version)",
+            missing.join(", ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +328,39 @@ mod tests {
                     {"type": "Appointment", "interaction": [{"code": "read"}], "updateCreate": false}],
                 "operation": cap::FOUNDATIONS_OPERATIONS.iter().map(|o| json!({"name": o.name,
                     "definition": {"reference": cap::definition_reference(*o, cap::foundations_pin(*o, "1.2.7"))}})).collect::<Vec<_>>()}]})
+    }
+
+    fn structured(v: crate::gpconnect::structured::Version) -> Value {
+        json!({"resourceType": "CapabilityStatement", "version": "1.4.0", "status": "active", "kind": "capability",
+            "software": {"name": "s", "version": "1"}, "fhirVersion": "3.0.1", "acceptUnknown": "both",
+            "format": ["application/fhir+json"],
+            "profile": cap::structured_statement_profiles(v).iter().enumerate()
+                .map(|(i, p)| json!({"reference": if i % 2 == 0 { format!("{p}/_history/1.3") } else { p.to_string() }}))
+                .collect::<Vec<_>>(),
+            "rest": [{"mode": "server", "security": {"cors": true}}]})
+    }
+
+    #[test]
+    fn the_structured_statement_is_judged_by_its_version() {
+        let cs = structured((1, 4, 0));
+        structured_fixed(&cs).unwrap();
+        lists_profiles_any_version(&cs, &cap::structured_statement_profiles((1, 4, 0))).unwrap();
+        // A 1.2.x statement does not list what 1.4.0 returns.
+        let old = structured((1, 2, 7));
+        assert_fails!(
+            lists_profiles_any_version(&old, &cap::structured_statement_profiles((1, 4, 0))),
+            "CareConnect-GPC-Encounter-1"
+        );
+        for (pointer, value, says) in [
+            ("/fhirVersion", json!("1.0.2"), "fhirVersion"),
+            ("/format", json!(["application/fhir+xml"]), "format"),
+            ("/software/version", json!(""), "software.version"),
+            ("/kind", json!("instance"), "kind"),
+        ] {
+            let mut bad = cs.clone();
+            *bad.pointer_mut(pointer).unwrap() = value;
+            assert_fails!(structured_fixed(&bad), says);
+        }
     }
 
     #[test]

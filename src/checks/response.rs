@@ -51,6 +51,15 @@ pub fn status_in(exchange: &Exchange, allowed: &[u16]) -> CheckResult {
     })
 }
 
+/// The response has no body (what `Prefer: return=minimal` asks of a create or update).
+pub fn body_is_empty(exchange: &Exchange) -> CheckResult {
+    let r = response(exchange)?;
+    let n = r.body_info.bytes.max(r.body.len());
+    ensure(n == 0 && r.body.trim().is_empty(), || {
+        format!("the response has a body of {n} bytes; Prefer: return=minimal asks for none")
+    })
+}
+
 /// The status is a client or server error (4xx/5xx).
 pub fn status_is_error(exchange: &Exchange) -> CheckResult {
     let r = response(exchange)?;
@@ -187,6 +196,13 @@ pub fn snippet(body: &str) -> String {
 mod tests {
     use super::*;
     use crate::checks::fixtures::exchange;
+
+    #[test]
+    fn a_body_where_none_was_asked_for_is_caught() {
+        let full = exchange(201, &[], r#"{"resourceType":"Appointment","id":"1"}"#);
+        assert_fails!(body_is_empty(&full), "return=minimal");
+        body_is_empty(&exchange(201, &[], "")).unwrap();
+    }
 
     #[test]
     fn status_checks_catch_the_wrong_status() {

@@ -618,6 +618,42 @@ pub fn allergy(bundle: &Value, r: &Value) -> CheckResult {
     Ok(())
 }
 
+/// The `reasonEnded` texts of the resolved allergies contained in the "Ended allergies" List, one per
+/// allergy (empty text when the allergyEnd extension or its reason is missing).
+pub fn ended_allergy_reasons(bundle: &Value, v: Version) -> Result<Vec<String>, String> {
+    let l = find_list(bundle, &ListName::EndedAllergies, v)?;
+    Ok(l.get("contained")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| s(r, "/resourceType") == "AllergyIntolerance")
+        .map(|r| {
+            r.get("extension")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|e| s(e, "/url") == ss::ALLERGY_END_EXTENSION)
+                .flat_map(|e| {
+                    e.get("extension")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                })
+                .find(|p| s(p, "/url") == "reasonEnded")
+                .map(|p| s(p, "/valueString").to_string())
+                .unwrap_or_default()
+        })
+        .collect())
+}
+
+/// One of the ended allergies carries `expected` as its end reason (the text a legacy record without a
+/// reason must be given). `reasons` are those of [`ended_allergy_reasons`], which must not be empty.
+pub fn some_end_reason_is(reasons: &[String], expected: &str) -> CheckResult {
+    ensure(reasons.iter().any(|r| r == expected), || {
+        format!("no ended allergy has the end reason {expected:?}; their reasons are {reasons:?}")
+    })
+}
+
 /// The allergy area: the active List's entries are active AllergyIntolerances, valid; resolved
 /// allergies only contained in the "Ended allergies" List, and only when asked for.
 pub fn allergies(bundle: &Value, resolved_asked: bool, v: Version) -> CheckResult {
@@ -1332,6 +1368,26 @@ mod tests {
     }
 
     #[test]
+    fn a_legacy_end_reason_is_found_or_its_absence_named() {
+        let reasons = vec!["Outgrown".to_string(), String::new()];
+        assert_fails!(
+            some_end_reason_is(&reasons, "No information available"),
+            "Outgrown"
+        );
+        some_end_reason_is(
+            &["No information available".to_string()],
+            "No information available",
+        )
+        .unwrap();
+        // The reasons are read from the Ended allergies List; without it there is nothing to read.
+        let no_list = json!({"resourceType": "Bundle", "type": "collection", "entry": []});
+        assert_fails!(
+            ended_allergy_reasons(&no_list, gs::LATEST),
+            "Ended allergies"
+        );
+    }
+
+    #[test]
     fn good_bundle_passes() {
         let b = bundle();
         bundle_rules(&b, "trace", gs::LATEST).unwrap();
@@ -1952,9 +2008,14 @@ pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
             )
         })
     };
+    // A code, as valueCode or (1.3.0 includeSignificance) as a CodeableConcept's code.
     let code = |name: &str| {
         part(&parts, name)
-            .and_then(|p| p.get("valueCode").and_then(Value::as_str))
+            .and_then(|p| {
+                p.get("valueCode")
+                    .or_else(|| p.pointer("/valueCodeableConcept/coding/0/code"))
+                    .and_then(Value::as_str)
+            })
             .map(str::to_string)
     };
     match area {
@@ -1988,8 +2049,10 @@ pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
         )
         .map(Filter::DiaryUntil),
         Area::Problems => {
-            let status = code(gs::param::FILTER_STATUS);
-            let significance = code(gs::param::FILTER_SIGNIFICANCE);
+            let status =
+                code(gs::param::FILTER_STATUS).or_else(|| code(gs::param::PROBLEMS_STATUS_1_3_0));
+            let significance = code(gs::param::FILTER_SIGNIFICANCE)
+                .or_else(|| code(gs::param::PROBLEMS_SIGNIFICANCE_1_3_0));
             (status.is_some() || significance.is_some()).then_some(Filter::Problems {
                 status,
                 significance,

@@ -45,6 +45,21 @@ pub const STRUCTURED_PROFILES: &[&str] = &[
     structured_profiles::MEDICATION_REQUEST,
 ];
 
+/// The profiles the Access Record Structured statement of version `v` lists: the Bundle, List and the
+/// clinical profiles of every area `v` has (GP Connect 1.6.0, Access Record Structured, "Get the FHIR
+/// capability statement": the statement lists the profiles the provider answers with).
+pub fn structured_statement_profiles(v: Version) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = STRUCTURED_PROFILES.to_vec();
+    for area in super::structured::Area::supported(v) {
+        for p in area.profiles() {
+            if !out.contains(p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// An operation a statement declares (`rest.operation`) and the OperationDefinition it references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
@@ -97,9 +112,17 @@ pub fn foundations_pin(op: Operation, gpconnect_version: &str) -> Option<&'stati
 }
 
 /// The `_history` version of `op`'s OperationDefinition that the structured statement of `v` pins.
+/// 1.3.x and 1.4.x pin none the harness relies on: their pages and release notes disagree about the
+/// OperationDefinition version (1.8, 1.9, 1.11, 1.13), so any version is accepted there.
 pub fn structured_pin(op: Operation, v: Version) -> Option<&'static str> {
     if op == GET_STRUCTURED_RECORD {
-        Some(if v >= (1, 5, 0) { "1.16" } else { "1.12" })
+        if v >= (1, 5, 0) {
+            Some("1.16")
+        } else if v >= (1, 3, 0) {
+            None
+        } else {
+            Some("1.12")
+        }
     } else if op == MIGRATE_STRUCTURED_RECORD {
         Some("1.1")
     } else {
@@ -118,6 +141,28 @@ pub fn definition_reference(op: Operation, pin: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_structured_statement_lists_the_profiles_of_its_areas() {
+        let v127 = structured_statement_profiles((1, 2, 7));
+        assert_eq!(v127, STRUCTURED_PROFILES);
+        let v130 = structured_statement_profiles((1, 3, 0));
+        assert!(v130
+            .iter()
+            .any(|p| p.ends_with("CareConnect-GPC-Encounter-1")));
+        assert!(!v130
+            .iter()
+            .any(|p| p.ends_with("CareConnect-GPC-ReferralRequest-1")));
+        let v140 = structured_statement_profiles((1, 4, 0));
+        assert!(v140
+            .iter()
+            .any(|p| p.ends_with("CareConnect-GPC-ReferralRequest-1")));
+        let latest = structured_statement_profiles((1, 6, 2));
+        let mut unique = latest.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), latest.len(), "each profile once");
+    }
 
     #[test]
     fn operations_and_their_pins() {

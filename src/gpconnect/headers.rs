@@ -28,6 +28,21 @@ pub const IF_MATCH: &str = "If-Match";
 /// How a response asked for with `Accept-Encoding: gzip` is compressed.
 pub const CONTENT_ENCODING: &str = "Content-Encoding";
 
+/// How much of a created or updated resource the consumer wants back (optional; General API guidance,
+/// HTTP headers): servers SHALL default to the full resource and SHOULD honour the preference.
+pub const PREFER: &str = "Prefer";
+/// `Prefer` asking for no body.
+pub const RETURN_MINIMAL: &str = "return=minimal";
+/// `Prefer` asking for the full resource (the default).
+pub const RETURN_REPRESENTATION: &str = "return=representation";
+
+/// Whether a `Prefer` header value asks for [`RETURN_MINIMAL`] (among other preferences, any case).
+pub fn prefers_minimal(value: &str) -> bool {
+    value
+        .split([',', ';'])
+        .any(|p| p.trim().eq_ignore_ascii_case(RETURN_MINIMAL))
+}
+
 /// Format an ETag value for a version id: `W/"<versionId>"`.
 pub fn weak_etag(version_id: &str) -> String {
     format!("W/\"{version_id}\"")
@@ -43,6 +58,14 @@ pub fn parse_weak_etag(etag: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefer_minimal_is_recognised() {
+        assert!(prefers_minimal("return=minimal"));
+        assert!(prefers_minimal("respond-async, Return=Minimal"));
+        assert!(!prefers_minimal(RETURN_REPRESENTATION));
+        assert!(!prefers_minimal(""));
+    }
 
     #[test]
     fn weak_etag_round_trips() {

@@ -57,6 +57,10 @@ pub mod param {
     pub const INCLUDE_PROBLEMS: &str = "includeProblems";
     pub const FILTER_STATUS: &str = "filterStatus";
     pub const FILTER_SIGNIFICANCE: &str = "filterSignificance";
+    /// The 1.3.0 name of `includeProblems.filterStatus`.
+    pub const PROBLEMS_STATUS_1_3_0: &str = "includeStatus";
+    /// The 1.3.0 name of `includeProblems.filterSignificance` (a CodeableConcept then).
+    pub const PROBLEMS_SIGNIFICANCE_1_3_0: &str = "includeSignificance";
     pub const INCLUDE_IMMUNISATIONS: &str = "includeImmunisations";
     pub const INCLUDE_NOT_GIVEN: &str = "includeNotGiven";
     pub const INCLUDE_STATUS: &str = "includeStatus";
@@ -212,7 +216,7 @@ impl Area {
             Area::Investigations => row(
                 param::INCLUDE_INVESTIGATIONS,
                 "investigations",
-                (1, 5, 0),
+                (1, 4, 0),
                 "887191000000108",
                 "Investigations and results",
                 "investigations",
@@ -221,7 +225,7 @@ impl Area {
             Area::Referrals => row(
                 param::INCLUDE_REFERRALS,
                 "referrals",
-                (1, 5, 0),
+                (1, 4, 0),
                 "792931000000107",
                 "Outbound referral",
                 "outbound referrals",
@@ -236,6 +240,31 @@ impl Area {
                 "diary entries",
                 "Diary entry",
             ),
+        }
+    }
+
+    /// The clinical profiles of the resources the area returns (besides List and the Bundle's
+    /// Patient, Organization and Practitioner), as the structured capability statement lists them.
+    pub fn profiles(self) -> &'static [&'static str] {
+        match self {
+            Area::Allergies => &[profiles::ALLERGY_INTOLERANCE],
+            Area::Medication => &[
+                profiles::MEDICATION,
+                profiles::MEDICATION_STATEMENT,
+                profiles::MEDICATION_REQUEST,
+            ],
+            Area::Consultations => &[profiles::ENCOUNTER],
+            Area::Problems => &[profiles::PROBLEM_HEADER],
+            Area::Immunisations => &[profiles::IMMUNIZATION],
+            Area::Uncategorised => &[profiles::OBSERVATION],
+            Area::Investigations => &[
+                profiles::DIAGNOSTIC_REPORT,
+                profiles::SPECIMEN,
+                profiles::OBSERVATION,
+                profiles::PROCEDURE_REQUEST,
+            ],
+            Area::Referrals => &[profiles::REFERRAL_REQUEST],
+            Area::Diary => &[profiles::PROCEDURE_REQUEST],
         }
     }
 
@@ -291,6 +320,8 @@ pub enum PartKind {
     PositiveInt,
     /// `valueCode` from a fixed set.
     Code(&'static [&'static str]),
+    /// `valueCodeableConcept` whose coding's code is from a fixed set (1.3.0 `includeSignificance`).
+    Concept(&'static [&'static str]),
 }
 
 impl PartKind {
@@ -302,6 +333,7 @@ impl PartKind {
             PartKind::Period => &["valuePeriod"],
             PartKind::PositiveInt => &["valuePositiveInt", "valueInteger"],
             PartKind::Code(_) => &["valueCode"],
+            PartKind::Concept(_) => &["valueCodeableConcept"],
         }
     }
 }
@@ -371,6 +403,22 @@ pub const PARTS: &[PartSpec] = &[
     },
     PartSpec {
         area: Area::Problems,
+        name: param::PROBLEMS_STATUS_1_3_0,
+        kind: PartKind::Code(FILTER_STATUS_CODES),
+        since: (1, 3, 0),
+        until: Some((1, 3, 0)),
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Problems,
+        name: param::PROBLEMS_SIGNIFICANCE_1_3_0,
+        kind: PartKind::Concept(FILTER_SIGNIFICANCE_CODES),
+        since: (1, 3, 0),
+        until: Some((1, 3, 0)),
+        mandatory: None,
+    },
+    PartSpec {
+        area: Area::Problems,
         name: param::FILTER_STATUS,
         kind: PartKind::Code(FILTER_STATUS_CODES),
         since: (1, 3, 1),
@@ -413,7 +461,7 @@ pub const PARTS: &[PartSpec] = &[
         area: Area::Investigations,
         name: param::INVESTIGATION_SEARCH_PERIOD,
         kind: PartKind::Period,
-        since: (1, 5, 0),
+        since: (1, 4, 0),
         until: NOW,
         mandatory: None,
     },
@@ -421,7 +469,7 @@ pub const PARTS: &[PartSpec] = &[
         area: Area::Referrals,
         name: param::REFERRAL_SEARCH_PERIOD,
         kind: PartKind::Period,
-        since: (1, 5, 0),
+        since: (1, 4, 0),
         until: NOW,
         mandatory: None,
     },
@@ -448,6 +496,21 @@ impl PartSpec {
     }
 }
 
+/// The name a part has from 1.3.1 on: the 1.3.0 problem parts `includeStatus` and
+/// `includeSignificance` became `filterStatus` and `filterSignificance`; other parts keep theirs.
+pub fn current_part_name(area: Area, name: &'static str) -> &'static str {
+    match (area, name) {
+        (Area::Problems, param::PROBLEMS_STATUS_1_3_0) => param::FILTER_STATUS,
+        (Area::Problems, param::PROBLEMS_SIGNIFICANCE_1_3_0) => param::FILTER_SIGNIFICANCE,
+        _ => name,
+    }
+}
+
+/// The code system of problem significance (`includeSignificance` in 1.3.0, the ProblemSignificance
+/// extension).
+pub const PROBLEM_SIGNIFICANCE_SYSTEM: &str =
+    "https://fhir.hl7.org.uk/STU3/CodeSystem/CareConnect-ProblemSignificance-1";
+
 /// The part `name` of `area`, if `v` knows it.
 pub fn part(area: Area, name: &str, v: Version) -> Option<&'static PartSpec> {
     PARTS
@@ -455,26 +518,44 @@ pub fn part(area: Area, name: &str, v: Version) -> Option<&'static PartSpec> {
         .find(|p| p.area == area && p.name == name && p.supported(v))
 }
 
-/// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, Retrieve a patient's structured record: not-permitted parameter combinations).
-pub const NOT_WITH_CONSULTATIONS: &[(Area, &str)] = &[
-    (Area::Medication, param::MEDICATION_SEARCH_FROM_DATE),
-    (Area::Uncategorised, param::UNCATEGORISED_DATA_SEARCH_PERIOD),
-    (Area::Problems, param::FILTER_STATUS),
-    (Area::Problems, param::FILTER_SIGNIFICANCE),
-    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD),
-    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE),
-    (Area::Immunisations, param::INCLUDE_NOT_GIVEN),
-    (Area::Immunisations, param::INCLUDE_STATUS),
+/// Parts that MUST NOT be sent together with `includeConsultations` (1.3.2+, Retrieve a patient's
+/// structured record: not-permitted parameter combinations), each with the version that added it to the
+/// list (1.5.0 extended it with the referral, diary and immunisation parts).
+pub const NOT_WITH_CONSULTATIONS: &[(Area, &str, Version)] = &[
+    (
+        Area::Medication,
+        param::MEDICATION_SEARCH_FROM_DATE,
+        (1, 3, 2),
+    ),
+    (
+        Area::Uncategorised,
+        param::UNCATEGORISED_DATA_SEARCH_PERIOD,
+        (1, 3, 2),
+    ),
+    (Area::Problems, param::FILTER_STATUS, (1, 3, 2)),
+    (Area::Problems, param::FILTER_SIGNIFICANCE, (1, 3, 2)),
+    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD, (1, 5, 0)),
+    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_NOT_GIVEN, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_STATUS, (1, 5, 0)),
 ];
 
-/// Parts that MUST NOT be sent together with `includeProblems` (1.3.2+).
-pub const NOT_WITH_PROBLEMS: &[(Area, &str)] = &[
-    (Area::Medication, param::MEDICATION_SEARCH_FROM_DATE),
-    (Area::Uncategorised, param::UNCATEGORISED_DATA_SEARCH_PERIOD),
-    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD),
-    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE),
-    (Area::Immunisations, param::INCLUDE_NOT_GIVEN),
-    (Area::Immunisations, param::INCLUDE_STATUS),
+/// Parts that MUST NOT be sent together with `includeProblems` (1.3.2+), as [`NOT_WITH_CONSULTATIONS`].
+pub const NOT_WITH_PROBLEMS: &[(Area, &str, Version)] = &[
+    (
+        Area::Medication,
+        param::MEDICATION_SEARCH_FROM_DATE,
+        (1, 3, 2),
+    ),
+    (
+        Area::Uncategorised,
+        param::UNCATEGORISED_DATA_SEARCH_PERIOD,
+        (1, 3, 2),
+    ),
+    (Area::Referrals, param::REFERRAL_SEARCH_PERIOD, (1, 5, 0)),
+    (Area::Diary, param::DIARY_ENTRIES_SEARCH_DATE, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_NOT_GIVEN, (1, 5, 0)),
+    (Area::Immunisations, param::INCLUDE_STATUS, (1, 5, 0)),
 ];
 
 /// Days before today of the `medicationSearchFromDate` of the 1.6.2 predefined multi-area searches.
@@ -779,11 +860,25 @@ mod tests {
         assert!(part(Area::Problems, param::FILTER_SIGNIFICANCE, (1, 6, 2)).is_none());
         assert!(part(Area::Problems, param::FILTER_SIGNIFICANCE, (1, 5, 0)).is_some());
         assert!(part(Area::Immunisations, param::INCLUDE_STATUS, (1, 3, 0)).is_none());
+        // The problem filters had other names in 1.3.0.
+        let status = part(Area::Problems, param::PROBLEMS_STATUS_1_3_0, (1, 3, 0)).unwrap();
+        assert_eq!(
+            current_part_name(Area::Problems, status.name),
+            param::FILTER_STATUS
+        );
+        assert!(part(Area::Problems, param::FILTER_STATUS, (1, 3, 0)).is_none());
+        assert!(part(Area::Problems, param::PROBLEMS_STATUS_1_3_0, (1, 3, 1)).is_none());
         assert_eq!(
             Area::Consultations.list_code((1, 4, 0)),
             list::CONSULTATION_CODE
         );
         assert_eq!(Area::Consultations.list_code(LATEST), "1149501000000101");
+        // Investigations and referrals arrived (as beta areas) with 1.4.x, diary entries with 1.5.0.
+        let v14 = Area::supported((1, 4, 0));
+        assert!(v14.contains(&Area::Investigations) && v14.contains(&Area::Referrals));
+        assert!(!v14.contains(&Area::Diary));
+        assert!(!Area::supported((1, 3, 2)).contains(&Area::Referrals));
+        assert!(part(Area::Referrals, param::REFERRAL_SEARCH_PERIOD, (1, 4, 0)).is_some());
     }
 
     #[test]

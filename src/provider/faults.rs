@@ -180,6 +180,9 @@ pub enum Fault {
     /// Breaks: Migrate a document serves a confidential document only with the `conf/R` scope, else
     /// refuses it with 403 (Migrate a document). It is served with `conf/N`.
     DocumentsConfidentialWithoutScope,
+    /// Breaks: `requesting_practitioner` is a SHOULD for Migrate structured record (Cross-organisation
+    /// audit and provenance, 1.6.0). A migrate without it is refused with 400, as other interactions are.
+    MigrateRequiresPractitioner,
 }
 
 impl Fault {
@@ -245,6 +248,7 @@ impl Fault {
         Fault::DocumentsOversizeServed,
         Fault::DocumentsBinaryWithoutContentType,
         Fault::DocumentsConfidentialWithoutScope,
+        Fault::MigrateRequiresPractitioner,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -312,6 +316,7 @@ impl Fault {
             Fault::DocumentsOversizeServed => "documents-oversize-served",
             Fault::DocumentsBinaryWithoutContentType => "documents-binary-without-content-type",
             Fault::DocumentsConfidentialWithoutScope => "documents-confidential-without-scope",
+            Fault::MigrateRequiresPractitioner => "migrate-requires-practitioner",
         }
     }
 
@@ -331,7 +336,7 @@ impl Fault {
             Fault::WrongErrorCodeSystem => &["XC-ERR-01"],
             Fault::WrongHttpStatusForErrors => &["XC-ERR-01"],
             Fault::NoOperationOutcomeBody => &["XC-ERR-01"],
-            Fault::IgnoreFormat => &["XC-FMT-01"],
+            Fault::IgnoreFormat => &["XC-FMT-01", "STR-MET-01"],
             Fault::WrongContentType => &["XC-FMT-01"],
             Fault::NoGzip => &["XC-FMT-10"],
             Fault::FindReturnsSensitive => &["FND-PAT-FIND-02"],
@@ -387,6 +392,7 @@ impl Fault {
             Fault::DocumentsOversizeServed => &["DOC-RETR-03"],
             Fault::DocumentsBinaryWithoutContentType => &["DOC-RETR-01"],
             Fault::DocumentsConfidentialWithoutScope => &["DOC-MIG-03"],
+            Fault::MigrateRequiresPractitioner => &["STR-MIG-13"],
         }
     }
 

@@ -141,8 +141,15 @@ fn check_jwt(
 ) -> Result<(), ApiError> {
     let claims = jwt::decode_authorization(authorization)
         .map_err(|e| ApiError::bad_request(format!("the bearer token is invalid: {e}")))?;
+    // Migrate structured record (1.6.0+) is made by a system: requesting_practitioner is a SHOULD there.
+    let practitioner_optional = interaction == Interaction::MigrateStructuredRecord
+        && !state.faults.has(Fault::MigrateRequiresPractitioner);
+    let absent = |claim: &str| claims.get(claim).is_none_or(Value::is_null);
     for claim in REQUIRED_CLAIMS {
-        if claims.get(*claim).is_none_or(Value::is_null) {
+        if *claim == "requesting_practitioner" && practitioner_optional {
+            continue;
+        }
+        if absent(claim) {
             return Err(ApiError::bad_request(format!(
                 "the JWT claim {claim} is missing"
             )));
@@ -193,6 +200,9 @@ fn check_jwt(
         return Err(ApiError::invalid_resource(
             "JWT requesting_organization has no identifier with an ODS organisation code",
         ));
+    }
+    if practitioner_optional && absent("requesting_practitioner") {
+        return Ok(());
     }
     let practitioner = embedded(&claims, "requesting_practitioner", "Practitioner")?;
     let practitioner_id = practitioner

@@ -445,6 +445,7 @@ pub fn apply_change(body: &mut Value, change: &str) -> StepResult {
         ["an", "appointmentType"] => body["appointmentType"] = json!({"text": "Routine"}),
         ["an", "unknown", "element"] => body["notAnElement"] = json!("not FHIR"),
         ["the", "resourceType", ty] => body["resourceType"] = json!(ty),
+        ["nothing", "but", "its", "resourceType"] => *body = json!({"resourceType": "Appointment"}),
         ["a", "start", "five", "minutes", "later"] => shift(body, "start", 5)?,
         ["an", "end", "five", "minutes", "later"] => shift(body, "end", 5)?,
         ["a", "start", "one", "day", "later"] => {
@@ -546,6 +547,11 @@ fn note_booking(w: &mut Assurance) {
     } else {
         None
     };
+    let located = if ok {
+        booked_id_from_location(ex)
+    } else {
+        None
+    };
     if let Some(a) = body {
         if let Some(id) = a.get("id").and_then(Value::as_str).map(str::to_string) {
             if !w.cleanup.contains(&id) {
@@ -554,7 +560,22 @@ fn note_booking(w: &mut Assurance) {
             mem(w).booked_ids.push(id.clone());
             mem(w).track(&a);
         }
+    } else if let Some(id) = located {
+        // A booking answered without a body (`Prefer: return=minimal`) names the appointment in its
+        // Location header: it is still cancelled when the scenario ends.
+        if !w.cleanup.contains(&id) {
+            w.cleanup.push(id.clone());
+        }
+        mem(w).booked_ids.push(id);
     }
+}
+
+/// The logical id in a 201's `Location: [base]/Appointment/{id}/_history/{version}`.
+fn booked_id_from_location(ex: &Exchange) -> Option<String> {
+    let location = ex.response.as_ref()?.header("Location")?;
+    let path = location.split("/_history/").next()?;
+    let (_, id) = path.rsplit_once("/Appointment/")?;
+    (!id.is_empty() && !id.contains('/')).then(|| id.to_string())
 }
 
 fn book_request(w: &Assurance, body: Value) -> RequestSpec {

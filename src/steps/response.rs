@@ -91,6 +91,11 @@ async fn resource_type(w: &mut Assurance, ty: String) -> StepResult {
     Ok(checks::response::resource_type_is(&r, &ty)?)
 }
 
+#[then("the response has no body")]
+async fn no_body(w: &mut Assurance) -> StepResult {
+    Ok(checks::response::body_is_empty(w.response()?)?)
+}
+
 #[then("the response has an ETag matching its meta.versionId")]
 async fn etag(w: &mut Assurance) -> StepResult {
     let r = w.resource()?;

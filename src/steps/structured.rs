@@ -84,6 +84,10 @@ fn part_json(area: Option<Area>, part: &str, value: &str) -> Value {
                 .unwrap_or_else(|_| raw()),
         ),
         Some(PartKind::Code(_)) => ("valueCode", raw()),
+        Some(PartKind::Concept(_)) => (
+            "valueCodeableConcept",
+            json!({"coding": [{"system": gs::PROBLEM_SIGNIFICANCE_SYSTEM, "code": raw()}]}),
+        ),
         Some(PartKind::Period) => {
             let mut period = serde_json::Map::new();
             let (start, end) = value.split_once("..").unwrap_or((value, ""));
@@ -689,6 +693,34 @@ async fn structured_capability(w: &mut Assurance) -> StepResult {
         })?;
     }
     Ok(())
+}
+
+/// STR-MET-02: the fixed elements of the structured statement.
+#[then("the response is a structured CapabilityStatement with FHIR 3.0.1, the JSON format and its software")]
+async fn structured_capability_fixed(w: &mut Assurance) -> StepResult {
+    Ok(checks::capability::structured_fixed(&w.resource()?)?)
+}
+
+/// STR-MET-03: the structured statement lists the profiles of every area of the target's version.
+#[then("the structured CapabilityStatement lists the profiles of the target's version")]
+async fn structured_capability_profiles(w: &mut Assurance) -> StepResult {
+    let expected = crate::gpconnect::capability::structured_statement_profiles(version(w));
+    Ok(checks::capability::lists_profiles_any_version(
+        &w.resource()?,
+        &expected,
+    )?)
+}
+
+/// STR-ALG-14: an ended allergy recorded without a reason (legacy data) says so with the fixed text.
+#[then(expr = "an ended allergy has the end reason {string}")]
+async fn legacy_end_reason(w: &mut Assurance, expected: String) -> StepResult {
+    let reasons = cs::ended_allergy_reasons(&w.structured_bundle()?, version(w))?;
+    if reasons.is_empty() {
+        return Err(Problem::inconclusive(
+            "the Ended allergies List holds no allergy: the test data needs an allergy ended without a recorded reason",
+        ));
+    }
+    Ok(cs::some_end_reason_is(&reasons, &expected)?)
 }
 
 /// STR-MIG-03: the items this Migrate with sensitive information returns and the same Migrate without it

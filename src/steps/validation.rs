@@ -11,13 +11,22 @@ use crate::steps::Assurance;
 use crate::verdict::StepResult;
 
 /// The profile set a provider of the configured versions answers with.
+///
+/// Access Record Structured 1.3.x and 1.4.x have no profile release of their own among the published
+/// definitions (gpconnect-fhir has `release/1.2.7` and `release/1.5.0`): their clinical profiles
+/// (Encounter, ProblemHeader, Immunization, Observation, DiagnosticReport...) first appear in the
+/// 1.5.0 set, and the 1.2.7 set knows only allergies and medications. They are validated against the
+/// nearest set that defines what they return, the latest; the rules that differ between 1.3/1.4 and
+/// 1.5 (the consultations List code, `Bundle.id`, which areas and parameters exist) are scenarios.
 pub fn profile_set(config: &Config, interaction: Option<Interaction>) -> ProfileSet {
-    let version = match interaction.map(|i| i.spec().capability) {
-        Some(Capability::Structured | Capability::Documents) => &config.target.structured_version,
-        _ => &config.target.gpconnect_version,
+    let (version, first_latest_minor) = match interaction.map(|i| i.spec().capability) {
+        Some(Capability::Structured | Capability::Documents) => {
+            (&config.target.structured_version, 3)
+        }
+        _ => (&config.target.gpconnect_version, 5),
     };
     match parse_version(version) {
-        Some((1, minor, _)) if minor < 5 => ProfileSet::V1_2,
+        Some((1, minor, _)) if minor < first_latest_minor => ProfileSet::V1_2,
         _ => ProfileSet::Latest,
     }
 }
@@ -194,6 +203,19 @@ mod tests {
             profile_set(&c, Some(Interaction::GetStructuredRecord)),
             ProfileSet::V1_2
         );
+        // 1.3.x and 1.4.x return the clinical areas only the latest set defines.
+        for v in ["1.3.0", "1.3.2", "1.4.0", "1.4.1"] {
+            c.target.structured_version = v.into();
+            assert_eq!(
+                profile_set(&c, Some(Interaction::GetStructuredRecord)),
+                ProfileSet::Latest,
+                "{v}"
+            );
+            assert_eq!(
+                profile_set(&c, Some(Interaction::ReadPatient)),
+                ProfileSet::V1_2
+            );
+        }
     }
 
     #[test]

@@ -345,11 +345,34 @@ fn service_root(state: &ProviderState, headers: &HeaderMap) -> String {
     format!("http://{host}{}", state.settings.foundations_path())
 }
 
-/// A 200/201 Appointment with its ETag, and for creates `Location` and `Last-Modified`.
-fn appointment_response(status: StatusCode, resource: Value, location: Option<String>) -> Response {
+/// A 200/201 Appointment with its ETag, and for creates `Location` and `Last-Modified`. With
+/// `Prefer: return=minimal` in `headers` (book, amend, cancel) the body is left out and the headers
+/// kept, as the General API guidance says a server SHOULD.
+fn appointment_response(
+    status: StatusCode,
+    resource: Value,
+    location: Option<String>,
+    headers: Option<&HeaderMap>,
+) -> Response {
+    let minimal = headers
+        .and_then(|h| h.get(crate::gpconnect::headers::PREFER))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(crate::gpconnect::headers::prefers_minimal);
     let mut fhir = Fhir::resource(resource);
     fhir.status = status;
-    let mut res = fhir.into_response();
+    let mut res = if minimal {
+        let mut res = Response::new(axum::body::Body::empty());
+        *res.status_mut() = status;
+        if let Some(v) = fhir
+            .etag
+            .and_then(|v| HeaderValue::from_str(&crate::gpconnect::headers::weak_etag(&v)).ok())
+        {
+            res.headers_mut().insert(axum::http::header::ETAG, v);
+        }
+        res
+    } else {
+        fhir.into_response()
+    };
     if let Some(l) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         res.headers_mut().insert(LOCATION, l);
     }
@@ -494,6 +517,7 @@ pub async fn book(
         StatusCode::CREATED,
         resource,
         Some(location),
+        Some(&headers),
     ))
 }
 
@@ -517,7 +541,7 @@ pub async fn read(
     if a.is_cancelled() && state.faults.has(Fault::StaleReadAfterCancel) {
         stale_before_cancel(&mut resource);
     }
-    Ok(appointment_response(StatusCode::OK, resource, None))
+    Ok(appointment_response(StatusCode::OK, resource, None, None))
 }
 
 /// The appointment as it was before its cancel (the stale-read fault): booked, without the reason, the
@@ -664,7 +688,12 @@ pub async fn update(
         a.version_id = version;
         a.resource = resource.clone();
     }
-    Ok(appointment_response(StatusCode::OK, resource, None))
+    Ok(appointment_response(
+        StatusCode::OK,
+        resource,
+        None,
+        Some(&headers),
+    ))
 }
 
 /// Validate the two `start` bounds of a retrieve: `ge` and `le`, full dates, not in the past, in order.

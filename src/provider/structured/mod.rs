@@ -72,7 +72,7 @@ async fn metadata(State(state): State<Arc<ProviderState>>) -> Fhir {
         .into_iter()
         .map(|o| json!({"name": o.name, "definition": {"reference": cap::definition_reference(o, cap::structured_pin(o, v))}}))
         .collect();
-    let listed_profiles: Vec<Value> = cap::STRUCTURED_PROFILES
+    let listed_profiles: Vec<Value> = cap::structured_statement_profiles(v)
         .iter()
         .map(|p| json!({"reference": p}))
         .collect();

@@ -266,6 +266,13 @@ fn value_of(
                 "{what} {value} is not one of {allowed:?}"
             ))),
         },
+        PartKind::Concept(allowed) => match value.pointer("/coding/0/code").and_then(Value::as_str)
+        {
+            Some(c) if allowed.contains(&c) => Ok(PartValue::Code(c.to_string())),
+            _ => Err(invalid_parameter(format!(
+                "{what} {value} does not code one of {allowed:?}"
+            ))),
+        },
     }
 }
 
@@ -297,12 +304,14 @@ fn area_parts(
             continue;
         };
         let what = format!("{parent}.{n}");
-        if out.contains_key(spec.name) {
+        // Kept under the current name (a 1.3.0 problem filter works as its 1.3.1 successor).
+        let key = gs::current_part_name(area, spec.name);
+        if out.contains_key(key) {
             return Err(ApiError::invalid_resource(format!(
                 "{what} is sent more than once"
             )));
         }
-        out.insert(spec.name, value_of(spec.kind, part, &what, today)?);
+        out.insert(key, value_of(spec.kind, part, &what, today)?);
     }
     for spec in gs::PARTS
         .iter()
@@ -377,8 +386,8 @@ fn not_permitted(q: &Query, v: Version, today: NaiveDate) -> Result<(), ApiError
         if !q.areas.contains_key(&anchor) {
             continue;
         }
-        for (area, part) in table {
-            if q.areas.get(area).is_some_and(|a| a.has(part)) {
+        for (area, part, since) in table {
+            if v >= *since && q.areas.get(area).is_some_and(|a| a.has(part)) {
                 return Err(invalid_parameter(format!(
                     "{}.{part} may not be sent together with {}",
                     area.spec().parameter,
