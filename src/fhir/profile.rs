@@ -20,8 +20,11 @@ use super::schema::BASE_URL;
 use super::wire_model::type_suffix_matches;
 use super::{ProfileSet, Validator};
 
-/// Invariants evaluated natively (structurally) by this module or the base schema.
-const NATIVE_INVARIANTS: &[&str] = &["ele-1", "ext-1", "dom-1", "dom-2", "dom-3", "dom-4"];
+/// Invariants evaluated natively (structurally) by this module, the base schema or, for the
+/// narrative's XHTML (txt-1, txt-2), [`super::narrative`].
+const NATIVE_INVARIANTS: &[&str] = &[
+    "ele-1", "ext-1", "dom-1", "dom-2", "dom-3", "dom-4", "txt-1", "txt-2",
+];
 
 /// `depth` of the walk is the nesting level of the object being checked (arrays and the
 /// resource's own profiles add none), so it never exceeds the value's nesting, which
@@ -769,6 +772,9 @@ impl<'v, 'i> Walker<'v, 'i> {
                     self.invariant(p, c, k, expr, fhirpath::Focus::Primitive(v), &it.loc);
                 }
             }
+            if let Some(div) = v.as_str() {
+                self.narrative(p, c, div, &it.loc);
+            }
         }
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
@@ -1329,6 +1335,37 @@ impl<'v, 'i> Walker<'v, 'i> {
             Verdict::NotEvaluable(why) => {
                 self.unchecked.insert(format!("{} ({why})", k.key));
             }
+        }
+    }
+
+    /// The narrative's XHTML rules (txt-1, txt-2) on an element that declares them.
+    fn narrative(&mut self, p: &Profile, c: &Node, div: &str, loc: &Loc<'_>) {
+        if !c
+            .constraints
+            .iter()
+            .any(|k| k.key == "txt-1" || k.key == "txt-2")
+        {
+            return;
+        }
+        for f in super::narrative::check(div) {
+            let Some(k) = c.constraints.iter().find(|k| k.key == f.key) else {
+                continue;
+            };
+            let severity = if k.severity == "error" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.push(
+                severity,
+                loc,
+                p,
+                c,
+                format!(
+                    "Invariant {} does not hold: {} ({})",
+                    k.key, k.human, f.detail
+                ),
+            );
         }
     }
 
