@@ -12,6 +12,10 @@ struct Case {
     file: String,
     note: String,
     expect: Vec<Expected>,
+    /// The payload cannot be written as FHIR XML (a narrative that is not well-formed would make
+    /// the whole document ill-formed): validated as JSON only.
+    #[serde(default)]
+    json_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -83,11 +87,14 @@ fn every_case_produces_its_findings_at_its_location() {
     assert!(cases.len() >= 20, "the corpus lost cases");
     for case in &cases {
         let v = payload(&case.file);
-        let back = xml::from_xml(&xml::to_xml(&v)).expect("XML round trip");
+        let back = xml::from_xml(&xml::to_xml(&v));
+        assert_eq!(back.is_err(), case.json_only, "{}: {back:?}", case.file);
         // the definitions of GP Connect 1.2 and of the latest release agree on all of these
         for set in [ProfileSet::Latest, ProfileSet::V1_2] {
             check(case, &validate_in(&v, set), &format!("JSON, {set:?}"));
-            check(case, &validate_in(&back, set), &format!("XML, {set:?}"));
+            if let Ok(back) = &back {
+                check(case, &validate_in(back, set), &format!("XML, {set:?}"));
+            }
         }
     }
 }
