@@ -12,8 +12,9 @@ struct Case {
     file: String,
     note: String,
     expect: Vec<Expected>,
-    /// The payload cannot be written as FHIR XML (a narrative that is not well-formed would make
-    /// the whole document ill-formed): validated as JSON only.
+    /// The fault exists in JSON only (a narrative that is not well-formed would make a whole XML
+    /// document ill-formed; XML has no single value or array, no resource outside an element):
+    /// validated as JSON only.
     #[serde(default)]
     json_only: bool,
 }
@@ -87,12 +88,12 @@ fn every_case_produces_its_findings_at_its_location() {
     assert!(cases.len() >= 20, "the corpus lost cases");
     for case in &cases {
         let v = payload(&case.file);
-        let back = xml::from_xml(&xml::to_xml(&v));
-        assert_eq!(back.is_err(), case.json_only, "{}: {back:?}", case.file);
+        let back =
+            (!case.json_only).then(|| xml::from_xml(&xml::to_xml(&v)).expect("XML round trip"));
         // the definitions of GP Connect 1.2 and of the latest release agree on all of these
         for set in [ProfileSet::Latest, ProfileSet::V1_2] {
             check(case, &validate_in(&v, set), &format!("JSON, {set:?}"));
-            if let Ok(back) = &back {
+            if let Some(back) = &back {
                 check(case, &validate_in(back, set), &format!("XML, {set:?}"));
             }
         }

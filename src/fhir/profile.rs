@@ -890,7 +890,21 @@ impl<'v, 'i> Walker<'v, 'i> {
                     self.complex(ep, 0, obj, &it.loc, depth + 1);
                 }
             }
-            None => self.unknown_extension(url, it),
+            None => {
+                // the urls the element's slices name: the likeliest intent of a near miss
+                let prefix = format!("{}:", node.id);
+                let sliced: Vec<&str> = owner
+                    .nodes
+                    .iter()
+                    .filter(|n| {
+                        n.id.strip_prefix(&prefix)
+                            .is_some_and(|rest| !rest.contains('.'))
+                    })
+                    .flat_map(|n| n.types.iter().filter(|t| t.code == "Extension"))
+                    .flat_map(|t| t.profiles.iter().map(String::as_str))
+                    .collect();
+                self.unknown_extension(url, &sliced, it)
+            }
         }
     }
 
@@ -920,11 +934,20 @@ impl<'v, 'i> Walker<'v, 'i> {
 
     /// An extension url no loaded definition knows: an error in the NHS, HL7 UK and HL7 spaces
     /// (a misspelt url of a known definition), a warning elsewhere.
-    fn unknown_extension(&mut self, url: &str, it: &Item<'i, '_>) {
-        let guess = self.v.nearest_profile(self.set, url, "Extension");
-        let hint = guess
-            .map(|g| format!(" (did you mean {g}?)"))
-            .unwrap_or_default();
+    fn unknown_extension(&mut self, url: &str, sliced: &[&str], it: &Item<'i, '_>) {
+        // whitespace around a url (never part of one) is named first, then the nearest url
+        let trimmed = url.trim();
+        let known = |u: &str| self.profile(u).is_some() || sliced.contains(&u);
+        let mut hint = padded(url, known);
+        let guess = if known(trimmed) {
+            None
+        } else {
+            nearest(trimmed, sliced.iter().copied())
+                .or_else(|| self.v.nearest_profile(self.set, trimmed, "Extension"))
+        };
+        if let Some(g) = guess {
+            hint.push_str(&format!(" (did you mean {g}?)"));
+        }
         let (severity, message) = if in_known_space(url) {
             (
                 Severity::Error,
@@ -1208,15 +1231,33 @@ impl<'v, 'i> Walker<'v, 'i> {
             Strength::Preferred => "preferred",
             Strength::Example => "example",
         };
+        // a code the set has, under another system: the coding's system is what is wrong
+        let elsewhere: Vec<String> = codes
+            .iter()
+            .filter_map(|(s, code)| {
+                let s = s.as_deref()?;
+                let others = vs.systems_with(code);
+                (!others.is_empty() && !others.contains(&s)).then(|| {
+                    format!(
+                        "'{code}' is in it under system {}, not {s}",
+                        others.join(" or ")
+                    )
+                })
+            })
+            .collect();
+        let tail = if elsewhere.is_empty() {
+            format!("allowed codes: {}", vs.sample())
+        } else {
+            format!("{} (the coding's system is wrong)", elsewhere.join("; "))
+        };
         self.push(
             sev,
             loc,
             p,
             c,
             format!(
-                "Code {} is not in value set {vs_name} ({vs_url}, {strength_s} binding); allowed codes: {}",
+                "Code {} is not in value set {vs_name} ({vs_url}, {strength_s} binding); {tail}",
                 shown.join(", "),
-                vs.sample()
             ),
         );
     }
@@ -1573,6 +1614,19 @@ pub(crate) fn in_known_space(url: &str) -> bool {
     KNOWN_SPACES
         .iter()
         .any(|s| host == *s || host.strip_prefix("www.") == Some(s))
+}
+
+/// The hint for a url with whitespace around it (a uri has none, so it cannot be the url of a
+/// definition as it stands), saying whether it is a known url without it; empty when it has none.
+fn padded(url: &str, known: impl Fn(&str) -> bool) -> String {
+    let t = url.trim();
+    if t == url || t.is_empty() {
+        String::new()
+    } else if known(t) {
+        format!(" (it has whitespace around it: without it, it is the known url {t})")
+    } else {
+        " (it has whitespace around it, which no url has)".to_string()
+    }
 }
 
 /// The candidate closest to `word` (edit distance, case ignored), when it is close enough to be
