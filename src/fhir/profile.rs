@@ -455,7 +455,15 @@ impl<'v, 'i> Walker<'v, 'i> {
             .nearest_profile(self.set, url, rt)
             .map(|g| format!(" (did you mean {g}?)"))
             .unwrap_or_default();
-        let (severity, message) = if in_known_space(url) {
+        let unpublished = UNPUBLISHED_PROFILES
+            .iter()
+            .find(|(u, _)| *u == canonical(url));
+        let (severity, message) = if let Some((_, why)) = unpublished {
+            (
+                Severity::Warning,
+                format!("Declared profile {url} is named by the specification ({why}), but its definition was never published; checked against the base {rt} definition only"),
+            )
+        } else if in_known_space(url) {
             (
                 Severity::Error,
                 format!("Declared profile {url} is not a known GP Connect, CareConnect or FHIR STU3 profile{hint}; checked against the base {rt} definition only"),
@@ -1642,6 +1650,15 @@ pub(crate) fn nearest<'a>(
     let limit = (word.chars().count() / 4).clamp(2, 12);
     (dist <= limit && best != word).then_some(best)
 }
+
+/// Profiles the specification names whose StructureDefinitions were never published (in
+/// nhsconnect/gpconnect-fhir or the STU3 asset repositories): a resource declaring one is
+/// checked against its base definition, with a warning, not an error. (url, where it is named)
+const UNPUBLISHED_PROFILES: &[(&str, &str)] = &[(
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-HealthcareService-1",
+    "Foundations 1.2.8, Read and Find a healthcare service: \
+     https://developer.nhs.uk/apis/gpconnect-1-2-8/foundations_use_case_read_a_healthcareservice.html",
+)];
 
 /// Reference targets a published profile forbids although the specification requires them: the
 /// profile is out of date, so a provider following the specification gets a warning, not an error.
