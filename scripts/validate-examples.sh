@@ -46,7 +46,7 @@ done
 jq -n -r --slurpfile a "$WORK/1.2.json" --slurpfile b "$WORK/latest.json" '
   def count(s): [.issues[] | select(.severity == s)] | length;
   def cell: "\(count("error")) / \(count("warning"))";
-  def mask: gsub("`"; "'") | gsub("https?://[^ ,;)\"'"'"']+"; "URL")
+  def mask: gsub("`"; "\u0027") | gsub("https?://[^ ,;)\"'"'"']+"; "URL")
     | gsub("\"[^\"]*\""; "\"…\"") | gsub("'"'"'[^'"'"']*'"'"'"; "'"'"'…'"'"'")
     | gsub("\\{[^}]*\\}?(\\.\\.\\.)?"; "{…}")
     | gsub("\\b[0-9]+\\b"; "N");
