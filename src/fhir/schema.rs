@@ -102,7 +102,7 @@ impl BaseSchema {
                         let held = err
                             .instance()
                             .get("resourceType")
-                            .map(|t| short(t))
+                            .map(short)
                             .unwrap_or_default();
                         out.push(base_issue(
                             at.as_str(),
