@@ -2,7 +2,7 @@
 //! (<http://hl7.org/fhir/STU3/narrative.html>, "Narrative", rules for the XHTML content).
 //!
 //! Their FHIRPath expression is `htmlchecks()`, a function the FHIRPath evaluator does not have,
-//! so the validator checks them here, on a parsed tree of the `div`:
+//! so the validator checks them here, on the parsed XHTML of the `div` (read as XML events):
 //!
 //! * **txt-1**: the `div` is well-formed XHTML whose root is a `div` in the XHTML namespace, and
 //!   every element and attribute is one of the basic HTML 4.0 formatting ones the specification
