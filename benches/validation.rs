@@ -19,6 +19,15 @@ fn patient() -> Value {
         serde_json::from_slice(&std::fs::read(c).expect("fixture")).expect("json");
     v["extension"] = with_ext["extension"].clone();
     v["name"][0]["period"] = json!({"start": "1934-09-22"});
+    // a narrative, so every entry also goes through the XHTML rules (txt-1, txt-2)
+    v["text"] = json!({
+        "status": "generated",
+        "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><table class=\"patient\"><tbody>\
+                <tr><th>Name</th><td>Ada <b>FENWICK</b></td></tr>\
+                <tr><th>Born</th><td>14 March 1951</td></tr>\
+                <tr><th>NHS number</th><td><span style=\"white-space: nowrap\">969 093 7286</span></td></tr>\
+                </tbody></table></div>"
+    });
     v
 }
 

@@ -12,6 +12,11 @@ struct Case {
     file: String,
     note: String,
     expect: Vec<Expected>,
+    /// The fault exists in JSON only (a narrative that is not well-formed would make a whole XML
+    /// document ill-formed; XML has no single value or array, no resource outside an element):
+    /// validated as JSON only.
+    #[serde(default)]
+    json_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -83,11 +88,14 @@ fn every_case_produces_its_findings_at_its_location() {
     assert!(cases.len() >= 20, "the corpus lost cases");
     for case in &cases {
         let v = payload(&case.file);
-        let back = xml::from_xml(&xml::to_xml(&v)).expect("XML round trip");
+        let back =
+            (!case.json_only).then(|| xml::from_xml(&xml::to_xml(&v)).expect("XML round trip"));
         // the definitions of GP Connect 1.2 and of the latest release agree on all of these
         for set in [ProfileSet::Latest, ProfileSet::V1_2] {
             check(case, &validate_in(&v, set), &format!("JSON, {set:?}"));
-            check(case, &validate_in(&back, set), &format!("XML, {set:?}"));
+            if let Some(back) = &back {
+                check(case, &validate_in(back, set), &format!("XML, {set:?}"));
+            }
         }
     }
 }
@@ -108,20 +116,29 @@ fn every_fixture_is_listed() {
 }
 
 #[test]
-fn invariants_outside_the_evaluator_are_named_once() {
-    // a narrative's htmlchecks() is outside the FHIRPath subset: listed as not checked
+fn the_narrative_rules_are_checked_not_listed_as_unchecked() {
+    // txt-1 and txt-2 (htmlchecks(), outside the FHIRPath subset) are checked on the parsed
+    // XHTML: a narrative is judged, never reported as "Not checked"
     let mut v = payload("valid-patient-complex-extensions.json");
     v["text"] = serde_json::json!({"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">Ada</div>"});
     let issues = validate(&v);
-    let notes: Vec<&Issue> = issues
+    assert!(
+        !issues.iter().any(|i| i.message.starts_with("Not checked")),
+        "{issues:#?}"
+    );
+    assert!(issues.is_empty(), "{issues:#?}");
+    v["text"]["div"] =
+        Value::from("<div xmlns=\"http://www.w3.org/1999/xhtml\"><iframe src=\"x\"/>Ada</div>");
+    let issues = validate(&v);
+    assert!(
+        issues.iter().any(|i| i.severity == Severity::Error
+            && i.location == "Patient.text.div"
+            && i.message.contains("'iframe'")),
+        "{issues:#?}"
+    );
+    assert!(!fhir::not_evaluated_invariants()
         .iter()
-        .filter(|i| i.severity == Severity::Information && i.message.starts_with("Not checked"))
-        .collect();
-    assert_eq!(notes.len(), 1, "{issues:#?}");
-    assert!(notes[0].message.contains("txt-1"), "{}", notes[0].message);
-    assert!(fhir::not_evaluated_invariants()
-        .iter()
-        .any(|k| k.starts_with("txt-1")));
+        .any(|k| k.starts_with("txt-")));
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod fhirpath;
 #[cfg(feature = "generator")]
 pub mod generator;
 pub mod model;
+pub mod narrative;
 pub mod store;
 pub mod wire_model;
 pub mod xml;

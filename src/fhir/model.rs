@@ -184,6 +184,15 @@ impl ValueSetExp {
         }
     }
 
+    /// The systems of the set that have `code` (for a coding whose system is wrong).
+    pub fn systems_with(&self, code: &str) -> Vec<&str> {
+        self.codes
+            .iter()
+            .filter(|(_, c)| c.binary_search_by(|x| x.as_str().cmp(code)).is_ok())
+            .map(|(s, _)| s.as_str())
+            .collect()
+    }
+
     /// Whether nothing at all can be checked.
     pub fn is_unknown(&self) -> bool {
         self.codes.is_empty()

@@ -20,8 +20,11 @@ use super::schema::BASE_URL;
 use super::wire_model::type_suffix_matches;
 use super::{ProfileSet, Validator};
 
-/// Invariants evaluated natively (structurally) by this module or the base schema.
-const NATIVE_INVARIANTS: &[&str] = &["ele-1", "ext-1", "dom-1", "dom-2", "dom-3", "dom-4"];
+/// Invariants evaluated natively (structurally) by this module, the base schema or, for the
+/// narrative's XHTML (txt-1, txt-2), [`super::narrative`].
+const NATIVE_INVARIANTS: &[&str] = &[
+    "ele-1", "ext-1", "dom-1", "dom-2", "dom-3", "dom-4", "txt-1", "txt-2",
+];
 
 /// `depth` of the walk is the nesting level of the object being checked (arrays and the
 /// resource's own profiles add none), so it never exceeds the value's nesting, which
@@ -452,7 +455,15 @@ impl<'v, 'i> Walker<'v, 'i> {
             .nearest_profile(self.set, url, rt)
             .map(|g| format!(" (did you mean {g}?)"))
             .unwrap_or_default();
-        let (severity, message) = if in_known_space(url) {
+        let unpublished = UNPUBLISHED_PROFILES
+            .iter()
+            .find(|(u, _)| *u == canonical(url));
+        let (severity, message) = if let Some((_, why)) = unpublished {
+            (
+                Severity::Warning,
+                format!("Declared profile {url} is named by the specification ({why}), but its definition was never published; checked against the base {rt} definition only"),
+            )
+        } else if in_known_space(url) {
             (
                 Severity::Error,
                 format!("Declared profile {url} is not a known GP Connect, CareConnect or FHIR STU3 profile{hint}; checked against the base {rt} definition only"),
@@ -769,6 +780,9 @@ impl<'v, 'i> Walker<'v, 'i> {
                     self.invariant(p, c, k, expr, fhirpath::Focus::Primitive(v), &it.loc);
                 }
             }
+            if let Some(div) = v.as_str() {
+                self.narrative(p, c, div, &it.loc);
+            }
         }
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
@@ -884,7 +898,21 @@ impl<'v, 'i> Walker<'v, 'i> {
                     self.complex(ep, 0, obj, &it.loc, depth + 1);
                 }
             }
-            None => self.unknown_extension(url, it),
+            None => {
+                // the urls the element's slices name: the likeliest intent of a near miss
+                let prefix = format!("{}:", node.id);
+                let sliced: Vec<&str> = owner
+                    .nodes
+                    .iter()
+                    .filter(|n| {
+                        n.id.strip_prefix(&prefix)
+                            .is_some_and(|rest| !rest.contains('.'))
+                    })
+                    .flat_map(|n| n.types.iter().filter(|t| t.code == "Extension"))
+                    .flat_map(|t| t.profiles.iter().map(String::as_str))
+                    .collect();
+                self.unknown_extension(url, &sliced, it)
+            }
         }
     }
 
@@ -914,11 +942,20 @@ impl<'v, 'i> Walker<'v, 'i> {
 
     /// An extension url no loaded definition knows: an error in the NHS, HL7 UK and HL7 spaces
     /// (a misspelt url of a known definition), a warning elsewhere.
-    fn unknown_extension(&mut self, url: &str, it: &Item<'i, '_>) {
-        let guess = self.v.nearest_profile(self.set, url, "Extension");
-        let hint = guess
-            .map(|g| format!(" (did you mean {g}?)"))
-            .unwrap_or_default();
+    fn unknown_extension(&mut self, url: &str, sliced: &[&str], it: &Item<'i, '_>) {
+        // whitespace around a url (never part of one) is named first, then the nearest url
+        let trimmed = url.trim();
+        let known = |u: &str| self.profile(u).is_some() || sliced.contains(&u);
+        let mut hint = padded(url, known);
+        let guess = if known(trimmed) {
+            None
+        } else {
+            nearest(trimmed, sliced.iter().copied())
+                .or_else(|| self.v.nearest_profile(self.set, trimmed, "Extension"))
+        };
+        if let Some(g) = guess {
+            hint.push_str(&format!(" (did you mean {g}?)"));
+        }
         let (severity, message) = if in_known_space(url) {
             (
                 Severity::Error,
@@ -1202,15 +1239,33 @@ impl<'v, 'i> Walker<'v, 'i> {
             Strength::Preferred => "preferred",
             Strength::Example => "example",
         };
+        // a code the set has, under another system: the coding's system is what is wrong
+        let elsewhere: Vec<String> = codes
+            .iter()
+            .filter_map(|(s, code)| {
+                let s = s.as_deref()?;
+                let others = vs.systems_with(code);
+                (!others.is_empty() && !others.contains(&s)).then(|| {
+                    format!(
+                        "'{code}' is in it under system {}, not {s}",
+                        others.join(" or ")
+                    )
+                })
+            })
+            .collect();
+        let tail = if elsewhere.is_empty() {
+            format!("allowed codes: {}", vs.sample())
+        } else {
+            format!("{} (the coding's system is wrong)", elsewhere.join("; "))
+        };
         self.push(
             sev,
             loc,
             p,
             c,
             format!(
-                "Code {} is not in value set {vs_name} ({vs_url}, {strength_s} binding); allowed codes: {}",
+                "Code {} is not in value set {vs_name} ({vs_url}, {strength_s} binding); {tail}",
                 shown.join(", "),
-                vs.sample()
             ),
         );
     }
@@ -1329,6 +1384,37 @@ impl<'v, 'i> Walker<'v, 'i> {
             Verdict::NotEvaluable(why) => {
                 self.unchecked.insert(format!("{} ({why})", k.key));
             }
+        }
+    }
+
+    /// The narrative's XHTML rules (txt-1, txt-2) on an element that declares them.
+    fn narrative(&mut self, p: &Profile, c: &Node, div: &str, loc: &Loc<'_>) {
+        if !c
+            .constraints
+            .iter()
+            .any(|k| k.key == "txt-1" || k.key == "txt-2")
+        {
+            return;
+        }
+        for f in super::narrative::check(div) {
+            let Some(k) = c.constraints.iter().find(|k| k.key == f.key) else {
+                continue;
+            };
+            let severity = if k.severity == "error" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.push(
+                severity,
+                loc,
+                p,
+                c,
+                format!(
+                    "Invariant {} does not hold: {} ({})",
+                    k.key, k.human, f.detail
+                ),
+            );
         }
     }
 
@@ -1538,6 +1624,19 @@ pub(crate) fn in_known_space(url: &str) -> bool {
         .any(|s| host == *s || host.strip_prefix("www.") == Some(s))
 }
 
+/// The hint for a url with whitespace around it (a uri has none, so it cannot be the url of a
+/// definition as it stands), saying whether it is a known url without it; empty when it has none.
+fn padded(url: &str, known: impl Fn(&str) -> bool) -> String {
+    let t = url.trim();
+    if t == url || t.is_empty() {
+        String::new()
+    } else if known(t) {
+        format!(" (it has whitespace around it: without it, it is the known url {t})")
+    } else {
+        " (it has whitespace around it, which no url has)".to_string()
+    }
+}
+
 /// The candidate closest to `word` (edit distance, case ignored), when it is close enough to be
 /// a likely intent.
 pub(crate) fn nearest<'a>(
@@ -1551,6 +1650,15 @@ pub(crate) fn nearest<'a>(
     let limit = (word.chars().count() / 4).clamp(2, 12);
     (dist <= limit && best != word).then_some(best)
 }
+
+/// Profiles the specification names whose StructureDefinitions were never published (in
+/// nhsconnect/gpconnect-fhir or the STU3 asset repositories): a resource declaring one is
+/// checked against its base definition, with a warning, not an error. (url, where it is named)
+const UNPUBLISHED_PROFILES: &[(&str, &str)] = &[(
+    "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-HealthcareService-1",
+    "Foundations 1.2.8, Read and Find a healthcare service: \
+     https://developer.nhs.uk/apis/gpconnect-1-2-8/foundations_use_case_read_a_healthcareservice.html",
+)];
 
 /// Reference targets a published profile forbids although the specification requires them: the
 /// profile is out of date, so a provider following the specification gets a warning, not an error.

@@ -93,6 +93,24 @@ impl BaseSchema {
             let el = element_id(rt, &segs);
             match err.kind() {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    let parent = ty.as_deref().unwrap_or(rt);
+                    // a resource written straight into an element that holds one in 'resource'
+                    // (a Bundle entry): one finding, not one per element of the resource
+                    if unexpected.iter().any(|u| u == "resourceType")
+                        && wire.child(parent, "resource").is_some()
+                    {
+                        let held = err
+                            .instance()
+                            .get("resourceType")
+                            .map(short)
+                            .unwrap_or_default();
+                        out.push(base_issue(
+                            at.as_str(),
+                            &format!("{parent} holds the elements of a resource ({held}) directly: a resource goes inside '{parent}.resource' ({} element(s) misplaced)", unexpected.len()),
+                            Some(&el),
+                        ));
+                        continue;
+                    }
                     for u in unexpected {
                         let parent = ty.as_deref().unwrap_or(rt);
                         out.push(base_issue(
@@ -111,6 +129,11 @@ impl BaseSchema {
                         format!("'{}' does not repeat in FHIR STU3: expected a single {expected}, found an array", segs.last().map(String::as_str).unwrap_or(""))
                     } else if err.instance().is_null() {
                         "null is not allowed here (omit the element instead)".to_string()
+                    } else if repeats_at(wire, rt, &segs) {
+                        // a single value where the element repeats: the JSON type is right
+                        // for one item, the container is not
+                        let name = segs.last().map(String::as_str).unwrap_or("");
+                        format!("'{name}' repeats in FHIR STU3: expected a JSON array of {expected} (even for one), found a single value {shown}")
                     } else {
                         format!("Wrong JSON type: expected {} for FHIR type {expected}, found {shown}", json_kind_for(&expected, wire))
                     };
@@ -235,6 +258,21 @@ fn element_id(rt: &str, segs: &[String]) -> String {
 }
 
 /// The FHIR type at a path (type name of the last element), using the wire model.
+/// Whether the element a JSON pointer (already split) ends on repeats (is a JSON array in FHIR
+/// JSON); false when the pointer ends on an array item or names no known element.
+pub fn repeats_at(wire: &WireModel, rt: &str, segs: &[String]) -> bool {
+    let Some((last, parents)) = segs.split_last() else {
+        return false;
+    };
+    if last.parse::<usize>().is_ok() || last.starts_with('_') {
+        return false;
+    }
+    let Some(ctx) = type_at(wire, rt, parents) else {
+        return false;
+    };
+    wire.child(&ctx, last).is_some_and(|i| i.elem.repeats)
+}
+
 pub fn type_at(wire: &WireModel, rt: &str, segs: &[String]) -> Option<String> {
     let mut ctx = rt.to_string();
     let mut ty = Some(rt.to_string());

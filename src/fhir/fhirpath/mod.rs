@@ -19,7 +19,9 @@
 //!   for `resolve() is Practitioner`.
 //!
 //! An expression outside the subset (`htmlchecks()`, `conformsTo()`, ...) is reported as
-//! [`Unsupported`]: the validator lists its invariant as not checked, never as passed.
+//! [`Unsupported`]: the validator lists its invariant as not checked, never as passed. (The
+//! narrative rules txt-1 and txt-2, whose expression is `htmlchecks()`, never get here: the
+//! validator checks them natively, in [`crate::fhir::narrative`].)
 
 mod eval;
 mod parse;
