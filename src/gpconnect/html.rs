@@ -263,7 +263,12 @@ const MED_ISS_COLUMNS: &[&str] = &[
     "Days Duration",
     "Additional Information",
 ];
-const EMERGENCY_COLUMNS: &[&str] = &["Date", "Entry", "Details", "Location of further information"];
+const EMERGENCY_COLUMNS: &[&str] = &[
+    "Date",
+    "Entry",
+    "Details",
+    "Location of further information",
+];
 
 /// The mandatory content banner of Discontinued Repeat Medication.
 pub const DISCONTINUED_REPEAT_BANNER: &str = "All repeat medication ended by a clinician action";
@@ -686,7 +691,11 @@ mod tests {
     fn date_columns_lie_within_the_columns() {
         for s in Section::ALL {
             for t in s.all_tables() {
-                assert!(t.date_columns.iter().all(|&c| c < t.columns.len()), "{}", t.id);
+                assert!(
+                    t.date_columns.iter().all(|&c| c < t.columns.len()),
+                    "{}",
+                    t.id
+                );
                 assert!(t.columns[t.date_columns[0]].contains("Date"), "{}", t.id);
             }
         }
@@ -696,9 +705,18 @@ mod tests {
     fn partial_dates_widen_to_whole_days() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         assert_eq!(date_bounds("2016"), Some((d(2016, 1, 1), d(2016, 12, 31))));
-        assert_eq!(date_bounds("2016-02"), Some((d(2016, 2, 1), d(2016, 2, 29))));
-        assert_eq!(date_bounds("2016-12"), Some((d(2016, 12, 1), d(2016, 12, 31))));
-        assert_eq!(date_bounds("2015-10-23"), Some((d(2015, 10, 23), d(2015, 10, 23))));
+        assert_eq!(
+            date_bounds("2016-02"),
+            Some((d(2016, 2, 1), d(2016, 2, 29)))
+        );
+        assert_eq!(
+            date_bounds("2016-12"),
+            Some((d(2016, 12, 1), d(2016, 12, 31)))
+        );
+        assert_eq!(
+            date_bounds("2015-10-23"),
+            Some((d(2015, 10, 23), d(2015, 10, 23)))
+        );
         assert!(date_bounds("2015-10-23T11:08:32+00:00").is_some());
         for bad in ["abcd", "2015-10-23T11:08:32", "", "2015-13", " 2015"] {
             assert_eq!(date_bounds(bad), None, "{bad}");

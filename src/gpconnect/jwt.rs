@@ -115,11 +115,14 @@ impl ConsumerIdentity {
 
     /// The `requesting_practitioner` claim in `dialect`.
     pub fn practitioner_in(&self, dialect: &Dialect) -> Value {
-        let mut identifier = vec![json!({"system": dialect.sds_user_id, "value": self.practitioner_sds_user_id})];
+        let mut identifier =
+            vec![json!({"system": dialect.sds_user_id, "value": self.practitioner_sds_user_id})];
         if let Some(system) = dialect.sds_role_profile_id {
-            identifier.push(json!({"system": system, "value": self.practitioner_sds_role_profile_id}));
+            identifier
+                .push(json!({"system": system, "value": self.practitioner_sds_role_profile_id}));
         }
-        identifier.push(json!({"system": self.practitioner_local_system, "value": self.practitioner_id}));
+        identifier
+            .push(json!({"system": self.practitioner_local_system, "value": self.practitioner_id}));
         let name = if dialect.dstu2_names {
             // DSTU2: one HumanName, `family` a list.
             json!({
@@ -141,7 +144,8 @@ impl ConsumerIdentity {
             "name": name,
         });
         if let Some(system) = dialect.job_role {
-            p["practitionerRole"] = json!([{"role": {"coding": [{"system": system, "code": "UNK"}]}}]);
+            p["practitionerRole"] =
+                json!([{"role": {"coding": [{"system": system, "code": "UNK"}]}}]);
         }
         p
     }

@@ -77,7 +77,10 @@ impl RequestSpec {
             now,
         );
         if html {
-            crate::gpconnect::html::request_organisation(&mut claims, &config.target.provider_ods_code);
+            crate::gpconnect::html::request_organisation(
+                &mut claims,
+                &config.target.provider_ods_code,
+            );
         }
         let media = spec.capability.json_media_type();
         let mut headers = vec![
