@@ -4,9 +4,9 @@
 //! cells).
 //!
 //! Specification (GP Connect 0.7.2):
-//! - HTML view layout: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_design_html_view_layout.html>
-//! - HTML views of each section: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_design_html_view_definitions.html>
-//! - Get care record, response: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_development_operation.html>
+//! - HTML layout: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_html_layout.html>
+//! - HTML implementation guide (views of each section): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_development_html_implementation_guide.html>
+//! - Retrieve a care record section, response: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_use_case_retrieve_a_care_record_section.html>
 //! - FHIR DSTU2 Narrative (txt-1, txt-3): <https://hl7.org/fhir/DSTU2/narrative.html>
 
 use chrono::NaiveDate;

@@ -3,9 +3,9 @@
 //! record sections with their headings, table ids, columns and banners.
 //!
 //! Specification (GP Connect 0.7.2, by page):
-//! - Get care record (operation, parameters, sections): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_development_operation.html>
-//! - HTML view layout (headings, banners, ids, classes): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_design_html_view_layout.html>
-//! - HTML views of each section: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_design_html_view_definitions.html>
+//! - Retrieve a care record section (operation, parameters, sections): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_use_case_retrieve_a_care_record_section.html>
+//! - HTML view layout (headings, banners, ids, classes): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_html_layout.html>
+//! - HTML implementation guide (views of each section): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_development_html_implementation_guide.html>
 //! - Error handling: <https://developer.nhs.uk/apis/gpconnect-0-7-2/development_fhir_error_handling_guidance.html>
 //! - Cross-organisation audit and provenance (the 0.x JWT): <https://developer.nhs.uk/apis/gpconnect-0-7-2/integration_cross_organisation_audit_and_provenance.html>
 

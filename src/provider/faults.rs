@@ -18,7 +18,9 @@
 //! slots) under <https://developer.nhs.uk/apis/gpconnect-1-2-7/>; and for Access Record Structured,
 //! Retrieve a patient's structured record and List under <https://developer.nhs.uk/apis/gpconnect-1-6-0/>; for
 //! Access Document, Search for a patient's documents, Retrieve a document, Binary and Migrate a document
-//! under the same 1.6.0 root (`access_documents_development_*.html`).
+//! under the same 1.6.0 root (`access_documents_development_*.html`); for Access Record HTML, Retrieve a
+//! care record section, HTML layout and the HTML implementation guide under
+//! <https://developer.nhs.uk/apis/gpconnect-0-7-2/> (`accessrecord_*.html`).
 
 /// One deliberately broken rule. The doc comment of each variant names the rule it breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -180,6 +182,18 @@ pub enum Fault {
     /// Breaks: Migrate a document serves a confidential document only with the `conf/R` scope, else
     /// refuses it with 403 (Migrate a document). It is served with `conf/N`.
     DocumentsConfidentialWithoutScope,
+    /// Breaks: the section's HTML carries no script, style, frame, form or object (Access Record HTML,
+    /// HTML implementation guide). Every view carries a `<script>` element.
+    HtmlScriptInView,
+    /// Breaks: each filtered (sub)section shows its date banner (Access Record HTML, HTML layout). The
+    /// date banners are left out.
+    HtmlDateBannerMissing,
+    /// Breaks: table columns come in the view's order (Access Record HTML, HTML implementation guide).
+    /// The second and third columns of every table are swapped.
+    HtmlColumnsOutOfOrder,
+    /// Breaks: record section codes are case-sensitive, a lower-case code is INVALID_PARAMETER
+    /// (Retrieve a care record section). Any case is accepted.
+    HtmlSectionCodeCaseIgnored,
 }
 
 impl Fault {
@@ -245,6 +259,10 @@ impl Fault {
         Fault::DocumentsOversizeServed,
         Fault::DocumentsBinaryWithoutContentType,
         Fault::DocumentsConfidentialWithoutScope,
+        Fault::HtmlScriptInView,
+        Fault::HtmlDateBannerMissing,
+        Fault::HtmlColumnsOutOfOrder,
+        Fault::HtmlSectionCodeCaseIgnored,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -312,6 +330,10 @@ impl Fault {
             Fault::DocumentsOversizeServed => "documents-oversize-served",
             Fault::DocumentsBinaryWithoutContentType => "documents-binary-without-content-type",
             Fault::DocumentsConfidentialWithoutScope => "documents-confidential-without-scope",
+            Fault::HtmlScriptInView => "html-script-in-view",
+            Fault::HtmlDateBannerMissing => "html-date-banner-missing",
+            Fault::HtmlColumnsOutOfOrder => "html-columns-out-of-order",
+            Fault::HtmlSectionCodeCaseIgnored => "html-section-code-case-ignored",
         }
     }
 
@@ -387,6 +409,10 @@ impl Fault {
             Fault::DocumentsOversizeServed => &["DOC-RETR-03"],
             Fault::DocumentsBinaryWithoutContentType => &["DOC-RETR-01"],
             Fault::DocumentsConfidentialWithoutScope => &["DOC-MIG-03"],
+            Fault::HtmlScriptInView => &["HTML-SAFE-02"],
+            Fault::HtmlDateBannerMissing => &["HTML-BAN-01"],
+            Fault::HtmlColumnsOutOfOrder => &["HTML-TAB-02"],
+            Fault::HtmlSectionCodeCaseIgnored => &["HTML-REQ-04"],
         }
     }
 
