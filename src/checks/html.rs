@@ -799,6 +799,63 @@ pub fn transfer_banner(root: &Element) -> Result<(), String> {
     }
 }
 
+/// A DSTU2 Conformance for Access Record HTML: FHIR 1.0.2, both DSTU2 formats, the software named with
+/// its version, and the `gpc.getcarerecord` operation with its definition.
+pub fn conformance(body: &Value) -> Result<(), String> {
+    if body["resourceType"] != "Conformance" {
+        return Err(format!(
+            "the metadata answer is {}, not a Conformance (DSTU2)",
+            body["resourceType"]
+                .as_str()
+                .unwrap_or("not a FHIR resource")
+        ));
+    }
+    let mut problems = Vec::new();
+    if body["fhirVersion"] != gh::FHIR_VERSION {
+        problems.push(format!(
+            "fhirVersion is {}, not {}",
+            body["fhirVersion"],
+            gh::FHIR_VERSION
+        ));
+    }
+    let formats: Vec<&str> = body["format"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for (media, short) in [(gh::mime::JSON, "json"), (gh::mime::XML, "xml")] {
+        if !formats.iter().any(|f| *f == media || *f == short) {
+            problems.push(format!("format does not declare {media}"));
+        }
+    }
+    for field in ["name", "version"] {
+        if body["software"][field].as_str().is_none_or(str::is_empty) {
+            problems.push(format!("software.{field} is missing"));
+        }
+    }
+    let operation = body["rest"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["operation"].as_array().into_iter().flatten())
+        .find(|o| o["name"] == "gpc.getcarerecord");
+    match operation {
+        None => problems.push("rest.operation does not list gpc.getcarerecord".into()),
+        Some(o)
+            if o["definition"]["reference"]
+                .as_str()
+                .is_none_or(str::is_empty) =>
+        {
+            problems.push("the gpc.getcarerecord operation has no definition reference".into())
+        }
+        Some(_) => {}
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
 /// A 0.x error answer: the HTTP status `status`, and an OperationOutcome (declaring the 0.x profile)
 /// whose issue carries `code` (when given) in the 0.x error code system, with a display.
 pub fn error_0x(
@@ -1096,6 +1153,30 @@ mod tests {
             period_days(Some("abcd"), None),
             "\"abcd\" is not a FHIR date"
         );
+    }
+
+    #[test]
+    fn the_conformance_is_checked() {
+        let good = serde_json::json!({"resourceType": "Conformance", "fhirVersion": "1.0.2",
+            "format": ["application/json+fhir", "application/xml+fhir"],
+            "software": {"name": "x", "version": "1"},
+            "rest": [{"operation": [{"name": "gpc.getcarerecord", "definition": {"reference": "OperationDefinition/gpc.getcarerecord"}}]}]});
+        assert!(conformance(&good).is_ok());
+        assert_fails!(
+            conformance(&serde_json::json!({"resourceType": "CapabilityStatement"})),
+            "not a Conformance"
+        );
+        let mut stu3 = good.clone();
+        stu3["fhirVersion"] = "3.0.1".into();
+        stu3["format"] = serde_json::json!(["application/fhir+json"]);
+        assert_fails!(conformance(&stu3), "fhirVersion is \"3.0.1\"");
+        assert_fails!(
+            conformance(&stu3),
+            "format does not declare application/xml+fhir"
+        );
+        let mut no_op = good.clone();
+        no_op["rest"][0]["operation"] = serde_json::json!([]);
+        assert_fails!(conformance(&no_op), "does not list gpc.getcarerecord");
     }
 
     #[test]
