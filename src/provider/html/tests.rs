@@ -120,6 +120,7 @@ fn check_view(
     };
     ch::headings(&root, &expected)?;
     ch::tables(&root, &expected)?;
+    ch::columns(&root, &expected)?;
     ch::date_cells(&root, &expected)?;
     ch::banners(&root, &expected)
 }
@@ -315,7 +316,8 @@ async fn each_fault_breaks_its_check() {
         None,
     )
     .await;
-    assert!(ch::tables(&view(&body), &expected).is_err());
+    assert!(ch::columns(&view(&body), &expected).is_err());
+    assert!(ch::tables(&view(&body), &expected).is_ok());
     let (status, _) = care_record(
         &state(&[Fault::HtmlSectionCodeCaseIgnored]),
         "patient2",
