@@ -46,7 +46,8 @@ pub struct TargetConfig {
     pub provider_asid: String,
     /// ODS code of the practice the service root addresses.
     pub provider_ods_code: String,
-    /// JWT `aud`; defaults to the service root of the interaction's capability.
+    /// JWT `aud` of 1.x requests; defaults to the service root of the interaction's capability (0.x
+    /// requests always carry `https://authorize.fhir.nhs.net/token`).
     pub jwt_audience: Option<String>,
     /// GP Connect version of Foundations/Appointments the provider implements.
     pub gpconnect_version: String,
@@ -464,8 +465,8 @@ impl Config {
 
     /// The JWT audience for a capability: the service root without any credentials it carries.
     pub fn audience(&self, capability: Capability) -> String {
-        // 0.x tokens carry one fixed audience, whatever the service root.
-        if capability == Capability::Html && self.target.jwt_audience.is_none() {
+        // 0.x tokens carry one fixed audience, whatever the service root (`jwt_audience` is for 1.x).
+        if capability == Capability::Html {
             return crate::gpconnect::html::jwt::AUDIENCE.to_string();
         }
         let audience = self

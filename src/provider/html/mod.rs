@@ -244,7 +244,7 @@ fn guard(
             spec.id
         )));
     }
-    let authorization = header(AUTHORIZATION.as_ref())
+    let authorization = header(AUTHORIZATION)
         .ok_or_else(|| Error0::bad_request("the Authorization header is missing"))?;
     let claims =
         jwt::decode_authorization(authorization).map_err(|e| Error0::bad_request(e.to_string()))?;

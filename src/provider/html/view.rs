@@ -173,11 +173,7 @@ fn table_html(t: &Table, rows: &[Row], faults: &FaultSet) -> String {
 }
 
 /// The record's items of `area` that `keep` selects, newest first, noting confidential ones left out.
-fn pick<'a>(
-    record: &'a ClinicalRecord,
-    area: Area,
-    keep: impl Fn(&Item) -> bool,
-) -> (Vec<&'a Item>, bool) {
+fn pick(record: &ClinicalRecord, area: Area, keep: impl Fn(&Item) -> bool) -> (Vec<&Item>, bool) {
     let mut items: Vec<&Item> = record
         .items
         .iter()
@@ -185,7 +181,7 @@ fn pick<'a>(
         .collect();
     let excluded = items.iter().any(|i| i.confidential);
     items.retain(|i| !i.confidential);
-    items.sort_by(|a, b| b.date.cmp(&a.date));
+    items.sort_by_key(|i| std::cmp::Reverse(i.date));
     (items, excluded)
 }
 
@@ -356,7 +352,7 @@ fn row(table: &str, i: &Item) -> Row {
         ("all-tab-hist", Detail::Allergy { ended, .. }) => {
             let end = ended.map(|(e, _)| date(e)).unwrap_or_default();
             let reason = ended.and_then(|(_, r)| r).unwrap_or("");
-            cells(&[&d, &end, &format!("{name} {reason}").trim().to_string()])
+            cells(&[&d, &end, format!("{name} {reason}").trim()])
         }
         ("prb-tab-act", Detail::Problem { major, .. }) => {
             cells(&[&d, name, if *major { "Major" } else { "Minor" }, ""])
