@@ -9,7 +9,7 @@
 //! - Error handling: <https://developer.nhs.uk/apis/gpconnect-0-7-2/development_fhir_error_handling_guidance.html>
 //! - Cross-organisation audit and provenance (the 0.x JWT): <https://developer.nhs.uk/apis/gpconnect-0-7-2/integration_cross_organisation_audit_and_provenance.html>
 
-use crate::config::parse_version;
+use super::version::parse_version;
 
 /// The FHIR release of Access Record HTML (DSTU2).
 pub const FHIR_VERSION: &str = "1.0.2";

@@ -228,15 +228,6 @@ async fn error_0x(w: &mut Assurance, code: String) -> StepResult {
     Ok(())
 }
 
-#[then(expr = "the response is the 0.x error {word} with status {int}")]
-async fn error_0x_status(w: &mut Assurance, code: String, want: u16) -> StepResult {
-    let code = ErrorCode0::from_code(&code)
-        .ok_or_else(|| Problem::error(format!("{code} is not a 0.x error code")))?;
-    let status = crate::checks::response::response(w.response()?)?.status;
-    ch::error_0x(want, &w.resource()?, status, Some(code))?;
-    Ok(())
-}
-
 #[then(expr = "the response is a {int} error with an OperationOutcome")]
 async fn error_any(w: &mut Assurance, want: u16) -> StepResult {
     let status = crate::checks::response::response(w.response()?)?.status;
