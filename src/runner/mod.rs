@@ -79,7 +79,7 @@ pub enum RunError {
     EmbeddedProvider(String),
     #[error("{0}")]
     Selection(String),
-    #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url, that the provider is running, and the TLS settings.")]
+    #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url / html_url (the DSTU2 root answers with a Conformance), that the provider is running, and the TLS settings.")]
     Unreachable { url: String, message: String },
 }
 
