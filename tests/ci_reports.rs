@@ -67,6 +67,7 @@ fn report(features: Vec<FeatureResult>) -> RunReport {
         provider_ods_code: "B82617".into(),
         gpconnect_version: "1.2.7".into(),
         structured_version: "1.6.0".into(),
+        html_version: "0.7.4".into(),
         ..Default::default()
     };
     let mut r = RunReport::not_run(target, Some("@foundations".into()), String::new());

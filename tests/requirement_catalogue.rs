@@ -81,6 +81,7 @@ fn the_embedded_catalogue_parses_and_is_sound() {
         "appointments",
         "structured",
         "documents",
+        "html",
     ] {
         assert!(
             parsed.iter().any(|r| r.capability == area),
@@ -95,6 +96,7 @@ fn the_embedded_catalogue_parses_and_is_sound() {
             Some("APT") => "appointments",
             Some("STR") => "structured",
             Some("DOC") => "documents",
+            Some("HTML") => "html",
             other => panic!("{}: unknown area prefix {other:?}", r.id),
         };
         assert_eq!(

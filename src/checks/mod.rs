@@ -46,6 +46,7 @@ pub mod bundle;
 pub mod capability;
 pub mod documents;
 pub mod headers;
+pub mod html;
 pub mod location;
 pub mod negotiation;
 pub mod organisation;
@@ -113,6 +114,7 @@ mod proven {
         ("bundle", include_str!("bundle.rs")),
         ("capability", include_str!("capability.rs")),
         ("documents", include_str!("documents.rs")),
+        ("html", include_str!("html.rs")),
         ("headers", include_str!("headers.rs")),
         ("location", include_str!("location.rs")),
         ("negotiation", include_str!("negotiation.rs")),

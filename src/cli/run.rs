@@ -164,6 +164,7 @@ async fn run_into(
         // over TLS with mutual authentication, with certificates made for this run.
         let settings = ProviderSettings {
             structured_version: config.target.structured_version.clone(),
+            html_version: config.target.html_version.clone(),
             tls: Some(provider::CertSource::Fresh),
             ..ProviderSettings::default()
         };

@@ -121,6 +121,7 @@ fn banner(running: &provider::RunningProvider) -> String {
         ("Foundations/Appointments", Capability::Foundations),
         ("Access Record Structured", Capability::Structured),
         ("Access Document", Capability::Documents),
+        ("Access Record HTML (DSTU2)", Capability::Html),
     ] {
         out.push_str(&format!(
             "  {label:<26} {}\n",

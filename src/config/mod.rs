@@ -37,18 +37,24 @@ pub struct TargetConfig {
     pub structured_url: Option<String>,
     /// Service root of Access Document; defaults to `<foundations_url>/documents`.
     pub documents_url: Option<String>,
+    /// DSTU2 service root of Access Record HTML (GP Connect 0.x); defaults to `<foundations_url>`
+    /// with its `/STU3/1/` segments written `/DSTU2/0/` (else `<foundations_url>/dstu2`).
+    pub html_url: Option<String>,
     /// The consumer ASID sent in `Ssp-From`.
     pub consumer_asid: String,
     /// The provider ASID sent in `Ssp-To`.
     pub provider_asid: String,
     /// ODS code of the practice the service root addresses.
     pub provider_ods_code: String,
-    /// JWT `aud`; defaults to the service root of the interaction's capability.
+    /// JWT `aud` of 1.x requests; defaults to the service root of the interaction's capability (0.x
+    /// requests always carry `https://authorize.fhir.nhs.net/token`).
     pub jwt_audience: Option<String>,
     /// GP Connect version of Foundations/Appointments the provider implements.
     pub gpconnect_version: String,
     /// Version of Access Record Structured the provider implements (Access Document follows it).
     pub structured_version: String,
+    /// Version of Access Record HTML (0.5.x / 0.7.x) the provider implements.
+    pub html_version: String,
     /// The Spine Secure Proxy to send every request through, e.g. `https://proxy.example`: requests go
     /// to `<ssp_url>/<service root><path>`, as a consumer behind the SSP sends them; the JWT audience
     /// stays the provider's service root. Unset: requests go to the service roots directly.
@@ -61,12 +67,14 @@ impl Default for TargetConfig {
             foundations_url: String::new(),
             structured_url: None,
             documents_url: None,
+            html_url: None,
             consumer_asid: "200000000359".into(),
             provider_asid: "918999198738".into(),
             provider_ods_code: "B82617".into(),
             jwt_audience: None,
             gpconnect_version: "1.2.7".into(),
             structured_version: "1.6.2".into(),
+            html_version: crate::gpconnect::html::DEFAULT_VERSION.into(),
             ssp_url: None,
         }
     }
@@ -361,6 +369,9 @@ impl Config {
         if let Some(u) = &t.documents_url {
             check_url("target.documents_url", u)?;
         }
+        if let Some(u) = &t.html_url {
+            check_url("target.html_url", u)?;
+        }
         if let Some(u) = &t.ssp_url {
             check_url("target.ssp_url", u)?;
             if !u.starts_with("https://") {
@@ -387,6 +398,7 @@ impl Config {
         for (key, v) in [
             ("target.gpconnect_version", &t.gpconnect_version),
             ("target.structured_version", &t.structured_version),
+            ("target.html_version", &t.html_version),
         ] {
             if parse_version(v).is_none() {
                 return Err(ConfigError::Invalid {
@@ -394,6 +406,12 @@ impl Config {
                     message: format!("expected a version like 1.2.7, got {v:?}"),
                 });
             }
+        }
+        if parse_version(&t.html_version).is_some_and(|(major, _, _)| major != 0) {
+            return Err(invalid(
+                "target.html_version",
+                "Access Record HTML versions are 0.x (0.5.0 to 0.7.4)",
+            ));
         }
         if self.http.timeout_seconds == 0 {
             return Err(invalid("http.timeout_seconds", "must be at least 1"));
@@ -428,6 +446,13 @@ impl Config {
                 .documents_url
                 .clone()
                 .unwrap_or_else(|| format!("{base}/documents")),
+            Capability::Html => t.html_url.clone().unwrap_or_else(|| {
+                if base.contains("/STU3/1/") {
+                    base.replacen("/STU3/1/", "/DSTU2/0/", 1)
+                } else {
+                    format!("{base}/dstu2")
+                }
+            }),
         }
     }
 
@@ -444,6 +469,10 @@ impl Config {
 
     /// The JWT audience for a capability: the service root without any credentials it carries.
     pub fn audience(&self, capability: Capability) -> String {
+        // 0.x tokens carry one fixed audience, whatever the service root (`jwt_audience` is for 1.x).
+        if capability == Capability::Html {
+            return crate::gpconnect::html::jwt::AUDIENCE.to_string();
+        }
         let audience = self
             .target
             .jwt_audience

@@ -47,6 +47,56 @@ fn parses_a_full_file() {
 }
 
 #[test]
+fn the_access_record_html_root_and_version() {
+    let mut c = Config::default();
+    c.target.foundations_url = "https://p.example/B82617/STU3/1/gpconnect".into();
+    assert_eq!(
+        c.service_root(Capability::Html),
+        "https://p.example/B82617/DSTU2/0/gpconnect"
+    );
+    assert_eq!(
+        c.audience(Capability::Html),
+        "https://authorize.fhir.nhs.net/token"
+    );
+    c.target.jwt_audience = Some("https://p.example/aud".into());
+    assert_eq!(
+        c.audience(Capability::Html),
+        "https://authorize.fhir.nhs.net/token",
+        "jwt_audience is for 1.x requests"
+    );
+    c.target.foundations_url = "https://p.example/fhir".into();
+    assert_eq!(
+        c.service_root(Capability::Html),
+        "https://p.example/fhir/dstu2"
+    );
+    c.target.html_url = Some("https://p.example/B82617/DSTU2/0/x".into());
+    assert_eq!(
+        c.service_root(Capability::Html),
+        "https://p.example/B82617/DSTU2/0/x"
+    );
+    c.validate().unwrap();
+    c.target.html_version = "1.2.7".into();
+    let e = c.validate().unwrap_err().to_string();
+    assert!(
+        e.contains("target.html_version") && e.contains("0.x"),
+        "{e}"
+    );
+    c.target.html_version = "zero".into();
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("target.html_version"));
+    c.target.html_version = "0.7.2".into();
+    c.target.html_url = Some("not a url".into());
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("target.html_url"));
+}
+
+#[test]
 fn unknown_keys_are_named() {
     let e = Config::from_toml_str("[target]\nfoundation_url = \"x\"\n", "t.toml").unwrap_err();
     assert!(e.to_string().contains("foundation_url"), "{e}");

@@ -15,12 +15,23 @@ pub enum Capability {
     Appointments,
     Structured,
     Documents,
+    /// Access Record HTML (GP Connect 0.x, FHIR DSTU2), on a DSTU2 service root of its own.
+    Html,
 }
 
 impl Capability {
     /// Whether this capability is served from the Foundations/Appointments service root.
     pub fn uses_foundations_root(self) -> bool {
         matches!(self, Capability::Foundations | Capability::Appointments)
+    }
+
+    /// The JSON media type requests of this capability send and accept (DSTU2 names for Access Record
+    /// HTML).
+    pub fn json_media_type(self) -> &'static str {
+        match self {
+            Capability::Html => super::html::mime::JSON,
+            _ => super::systems::mime::FHIR_JSON_UTF8,
+        }
     }
 }
 
@@ -119,6 +130,10 @@ interactions! {
     SearchDocuments => { "search documents", Documents, Get, "/Patient/{id}/DocumentReference", "urn:nhs:names:services:gpconnect:documents:fhir:rest:search:documentreference-1", PATIENT_READ, "1.5.0" },
     RetrieveDocument => { "retrieve document", Documents, Get, "/Binary/{id}", "urn:nhs:names:services:gpconnect:documents:fhir:rest:read:binary-1", PATIENT_READ, "1.5.0" },
     MigrateDocument => { "migrate document", Documents, Get, "/Binary/{id}", "urn:nhs:names:services:gpconnect:documents:fhir:rest:migrate:binary-1", PATIENT_READ, "1.6.0" },
+    // Access Record HTML (0.x): interaction ids without the `-1` major version.
+    // https://developer.nhs.uk/apis/gpconnect-0-7-2/integration_interaction_ids.html
+    HtmlMetadata => { "html metadata", Html, Get, "/metadata", "urn:nhs:names:services:gpconnect:fhir:rest:read:metadata", ORGANIZATION_READ, "0.5.0" },
+    GetCareRecord => { "get care record", Html, Post, "/Patient/$gpc.getcarerecord", "urn:nhs:names:services:gpconnect:fhir:operation:gpc.getcarerecord", PATIENT_READ, "0.5.0" },
 }
 
 impl Interaction {
@@ -174,9 +189,14 @@ mod tests {
     }
 
     #[test]
-    fn every_id_carries_major_version_one() {
+    fn every_id_carries_its_major_version() {
         for i in Interaction::ALL {
             let s = i.spec();
+            if s.capability == Capability::Html {
+                // 0.x ids carry no version suffix.
+                assert!(!s.id.ends_with("-1"), "{}", s.id);
+                continue;
+            }
             assert!(
                 s.id.starts_with("urn:nhs:names:services:gpconnect:"),
                 "{}",

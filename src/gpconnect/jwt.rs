@@ -92,30 +92,109 @@ impl ConsumerIdentity {
 
     /// The `requesting_organization` claim.
     pub fn organization(&self) -> Value {
-        json!({
+        self.organization_in(&Dialect::STU3)
+    }
+
+    /// The `requesting_organization` claim in `dialect`.
+    pub fn organization_in(&self, dialect: &Dialect) -> Value {
+        let mut o = json!({
             "resourceType": "Organization",
-            "identifier": [{"system": systems::ODS_ORGANIZATION_CODE, "value": self.organization_ods_code}],
+            "identifier": [{"system": dialect.ods_code, "value": self.organization_ods_code}],
             "name": self.organization_name,
-        })
+        });
+        if dialect.resource_ids {
+            o["id"] = json!("1");
+        }
+        o
     }
 
     /// The `requesting_practitioner` claim.
     pub fn practitioner(&self) -> Value {
-        json!({
-            "resourceType": "Practitioner",
-            "id": self.practitioner_id,
-            "identifier": [
-                {"system": systems::SDS_USER_ID, "value": self.practitioner_sds_user_id},
-                {"system": systems::SDS_ROLE_PROFILE_ID, "value": self.practitioner_sds_role_profile_id},
-                {"system": self.practitioner_local_system, "value": self.practitioner_id},
-            ],
-            "name": [{
+        self.practitioner_in(&Dialect::STU3)
+    }
+
+    /// The `requesting_practitioner` claim in `dialect`.
+    pub fn practitioner_in(&self, dialect: &Dialect) -> Value {
+        let mut identifier =
+            vec![json!({"system": dialect.sds_user_id, "value": self.practitioner_sds_user_id})];
+        if let Some(system) = dialect.sds_role_profile_id {
+            identifier
+                .push(json!({"system": system, "value": self.practitioner_sds_role_profile_id}));
+        }
+        identifier
+            .push(json!({"system": self.practitioner_local_system, "value": self.practitioner_id}));
+        let name = if dialect.dstu2_names {
+            // DSTU2: one HumanName, `family` a list.
+            json!({
+                "family": [self.practitioner_family],
+                "given": [self.practitioner_given],
+                "prefix": [self.practitioner_prefix],
+            })
+        } else {
+            json!([{
                 "family": self.practitioner_family,
                 "given": [self.practitioner_given],
                 "prefix": [self.practitioner_prefix],
-            }],
-        })
+            }])
+        };
+        let mut p = json!({
+            "resourceType": "Practitioner",
+            "id": self.practitioner_id,
+            "identifier": identifier,
+            "name": name,
+        });
+        if let Some(system) = dialect.job_role {
+            p["practitionerRole"] =
+                json!([{"role": {"coding": [{"system": system, "code": "UNK"}]}}]);
+        }
+        p
     }
+
+    /// The `requesting_device` claim in `dialect`.
+    pub fn device_in(&self, dialect: &Dialect) -> Value {
+        let mut d = self.device();
+        if dialect.resource_ids {
+            d["id"] = json!("1");
+        }
+        d
+    }
+}
+
+/// How one generation of GP Connect writes the resources inside a token: the identifier systems, and the
+/// shapes that differ between FHIR STU3 (1.x) and DSTU2 (0.x).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    pub ods_code: &'static str,
+    pub sds_user_id: &'static str,
+    /// The SDS role profile identifier (1.x only).
+    pub sds_role_profile_id: Option<&'static str>,
+    /// The job-role coding system of `practitionerRole` (0.x only).
+    pub job_role: Option<&'static str>,
+    /// DSTU2 HumanName (`name` one object, `family` a list).
+    pub dstu2_names: bool,
+    /// The claim resources carry logical ids (0.x).
+    pub resource_ids: bool,
+}
+
+impl Dialect {
+    /// GP Connect 1.x (FHIR STU3).
+    pub const STU3: Dialect = Dialect {
+        ods_code: systems::ODS_ORGANIZATION_CODE,
+        sds_user_id: systems::SDS_USER_ID,
+        sds_role_profile_id: Some(systems::SDS_ROLE_PROFILE_ID),
+        job_role: None,
+        dstu2_names: false,
+        resource_ids: false,
+    };
+    /// GP Connect 0.x, Access Record HTML (FHIR DSTU2).
+    pub const DSTU2: Dialect = Dialect {
+        ods_code: super::html::systems::ODS_ORGANIZATION_CODE,
+        sds_user_id: super::html::systems::JWT_SDS_USER_ID,
+        sds_role_profile_id: None,
+        job_role: Some(super::html::systems::SDS_JOB_ROLE),
+        dstu2_names: true,
+        resource_ids: true,
+    };
 }
 
 /// The claims of one token, editable before encoding (steps mutate them to build bad tokens).
@@ -125,6 +204,18 @@ pub struct Claims(pub Map<String, Value>);
 impl Claims {
     /// A complete, valid claim set issued at `iat` (Unix seconds) for a request to `audience` with `scope`.
     pub fn new(
+        identity: &ConsumerIdentity,
+        audience: &str,
+        scope: &str,
+        reason: &str,
+        iat: i64,
+    ) -> Claims {
+        Claims::new_in(&Dialect::STU3, identity, audience, scope, reason, iat)
+    }
+
+    /// As [`Claims::new`], with the claim resources written in `dialect`.
+    pub fn new_in(
+        dialect: &Dialect,
         identity: &ConsumerIdentity,
         audience: &str,
         scope: &str,
@@ -143,9 +234,15 @@ impl Claims {
         m.insert("iat".into(), json!(iat));
         m.insert("reason_for_request".into(), json!(reason));
         m.insert("requested_scope".into(), json!(scope));
-        m.insert("requesting_device".into(), identity.device());
-        m.insert("requesting_organization".into(), identity.organization());
-        m.insert("requesting_practitioner".into(), identity.practitioner());
+        m.insert("requesting_device".into(), identity.device_in(dialect));
+        m.insert(
+            "requesting_organization".into(),
+            identity.organization_in(dialect),
+        );
+        m.insert(
+            "requesting_practitioner".into(),
+            identity.practitioner_in(dialect),
+        );
         Claims(m)
     }
 

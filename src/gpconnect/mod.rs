@@ -9,6 +9,7 @@ pub mod capability;
 pub mod documents;
 pub mod errors;
 pub mod headers;
+pub mod html;
 pub mod interactions;
 pub mod jwt;
 pub mod nhs_number;

@@ -41,6 +41,10 @@ pub const SOURCES: &[(&str, &str)] = &[
         include_str!("../../requirements/documents.toml"),
     ),
     (
+        "requirements/html.toml",
+        include_str!("../../requirements/html.toml"),
+    ),
+    (
         "requirements/structured.toml",
         include_str!("../../requirements/structured.toml"),
     ),

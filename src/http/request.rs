@@ -8,9 +8,8 @@ use crate::config::Config;
 use crate::gpconnect::headers::{
     AUTHORIZATION, SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID,
 };
-use crate::gpconnect::interactions::{Interaction, Method};
+use crate::gpconnect::interactions::{Capability, Interaction, Method};
 use crate::gpconnect::jwt::{self, Claims};
-use crate::gpconnect::systems::mime;
 
 /// The body of a request.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,22 +61,37 @@ impl RequestSpec {
         } else {
             jwt::REASON_DIRECT_CARE
         };
-        let claims = Claims::new(
+        // Access Record HTML (0.x) writes the claim resources the DSTU2 way, with a `requested_record`.
+        let html = spec.capability == Capability::Html;
+        let dialect = if html {
+            jwt::Dialect::DSTU2
+        } else {
+            jwt::Dialect::STU3
+        };
+        let mut claims = Claims::new_in(
+            &dialect,
             &config.consumer,
             &config.audience(spec.capability),
             spec.scope,
             reason,
             now,
         );
+        if html {
+            crate::gpconnect::html::request_organisation(
+                &mut claims,
+                &config.target.provider_ods_code,
+            );
+        }
+        let media = spec.capability.json_media_type();
         let mut headers = vec![
             (SSP_TRACE_ID.to_string(), uuid::Uuid::new_v4().to_string()),
             (SSP_FROM.to_string(), config.target.consumer_asid.clone()),
             (SSP_TO.to_string(), config.target.provider_asid.clone()),
             (SSP_INTERACTION_ID.to_string(), spec.id.to_string()),
-            ("Accept".to_string(), mime::FHIR_JSON_UTF8.to_string()),
+            ("Accept".to_string(), media.to_string()),
         ];
         if spec.method != Method::Get {
-            headers.push(("Content-Type".to_string(), mime::FHIR_JSON_UTF8.to_string()));
+            headers.push(("Content-Type".to_string(), media.to_string()));
         }
         RequestSpec {
             interaction: Some(interaction),

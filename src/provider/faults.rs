@@ -18,7 +18,9 @@
 //! slots) under <https://developer.nhs.uk/apis/gpconnect-1-2-7/>; and for Access Record Structured,
 //! Retrieve a patient's structured record and List under <https://developer.nhs.uk/apis/gpconnect-1-6-0/>; for
 //! Access Document, Search for a patient's documents, Retrieve a document, Binary and Migrate a document
-//! under the same 1.6.0 root (`access_documents_development_*.html`).
+//! under the same 1.6.0 root (`access_documents_development_*.html`); for Access Record HTML, Retrieve a
+//! care record section, HTML layout and the HTML implementation guide under
+//! <https://developer.nhs.uk/apis/gpconnect-0-7-2/> (`accessrecord_*.html`).
 
 /// One deliberately broken rule. The doc comment of each variant names the rule it breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -183,6 +185,18 @@ pub enum Fault {
     /// Breaks: `requesting_practitioner` is a SHOULD for Migrate structured record (Cross-organisation
     /// audit and provenance, 1.6.0). A migrate without it is refused with 400, as other interactions are.
     MigrateRequiresPractitioner,
+    /// Breaks: the section's HTML carries no script, style, frame, form or object (Access Record HTML,
+    /// HTML implementation guide). Every view carries a `<script>` element.
+    HtmlScriptInView,
+    /// Breaks: each filtered (sub)section shows its date banner (Access Record HTML, HTML layout). The
+    /// date banners are left out.
+    HtmlDateBannerMissing,
+    /// Breaks: table columns come in the view's order (Access Record HTML, HTML implementation guide).
+    /// The second and third columns of every table are swapped.
+    HtmlColumnsOutOfOrder,
+    /// Breaks: record section codes are case-sensitive, a lower-case code is INVALID_PARAMETER
+    /// (Retrieve a care record section). Any case is accepted.
+    HtmlSectionCodeCaseIgnored,
 }
 
 impl Fault {
@@ -249,6 +263,10 @@ impl Fault {
         Fault::DocumentsBinaryWithoutContentType,
         Fault::DocumentsConfidentialWithoutScope,
         Fault::MigrateRequiresPractitioner,
+        Fault::HtmlScriptInView,
+        Fault::HtmlDateBannerMissing,
+        Fault::HtmlColumnsOutOfOrder,
+        Fault::HtmlSectionCodeCaseIgnored,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -317,6 +335,10 @@ impl Fault {
             Fault::DocumentsBinaryWithoutContentType => "documents-binary-without-content-type",
             Fault::DocumentsConfidentialWithoutScope => "documents-confidential-without-scope",
             Fault::MigrateRequiresPractitioner => "migrate-requires-practitioner",
+            Fault::HtmlScriptInView => "html-script-in-view",
+            Fault::HtmlDateBannerMissing => "html-date-banner-missing",
+            Fault::HtmlColumnsOutOfOrder => "html-columns-out-of-order",
+            Fault::HtmlSectionCodeCaseIgnored => "html-section-code-case-ignored",
         }
     }
 
@@ -393,6 +415,10 @@ impl Fault {
             Fault::DocumentsBinaryWithoutContentType => &["DOC-RETR-01"],
             Fault::DocumentsConfidentialWithoutScope => &["DOC-MIG-03"],
             Fault::MigrateRequiresPractitioner => &["STR-MIG-13"],
+            Fault::HtmlScriptInView => &["HTML-SAFE-02"],
+            Fault::HtmlDateBannerMissing => &["HTML-BAN-01"],
+            Fault::HtmlColumnsOutOfOrder => &["HTML-TAB-02"],
+            Fault::HtmlSectionCodeCaseIgnored => &["HTML-REQ-04"],
         }
     }
 

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod faults;
 pub mod foundations;
 pub mod guard;
+pub mod html;
 pub mod negotiate;
 pub mod outcome;
 pub mod pds;
@@ -76,6 +77,8 @@ pub struct ProviderSettings {
     /// The practice's Access Document switch: when off, the direct-care documents interactions answer
     /// ACCESS DENIED (Migrate a document ignores it).
     pub documents_enabled: bool,
+    /// The Access Record HTML version played on the DSTU2 root (0.7.x layout).
+    pub html_version: String,
 }
 
 impl Default for ProviderSettings {
@@ -92,6 +95,7 @@ impl Default for ProviderSettings {
             departures: Vec::new(),
             tls: None,
             documents_enabled: true,
+            html_version: target.html_version,
         }
     }
 }
@@ -143,6 +147,8 @@ impl RunningProvider {
         config.target.provider_asid = settings.asid.clone();
         config.target.provider_ods_code = settings.ods_code.clone();
         config.target.structured_version = settings.structured_version.clone();
+        config.target.html_version = settings.html_version.clone();
+        config.target.html_url = Some(self.html_url());
         let mut data = DataAliases::default();
         data.organizations.insert(
             crate::config::PRACTICE_ALIAS.into(),
@@ -157,6 +163,16 @@ impl RunningProvider {
             config.tls.test_certs_dir = Some(kit.path.clone());
         }
         config
+    }
+
+    /// The DSTU2 service root of Access Record HTML, e.g. `http://127.0.0.1:PORT/B82617/DSTU2/0/gpconnect`.
+    pub fn html_url(&self) -> String {
+        let scheme = if self.kit.is_some() { "https" } else { "http" };
+        format!(
+            "{scheme}://{}{}",
+            self.addr,
+            html::root_path(&self.state.settings.ods_code)
+        )
     }
 
     /// Stop accepting connections, let in-flight requests finish (for at most
@@ -271,7 +287,9 @@ pub fn router(state: Arc<ProviderState>) -> Router {
             state.clone(),
             respond::finalise,
         ))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        // Access Record HTML (DSTU2) has its own root, negotiation and error bodies.
+        .merge(html::router(state.clone()));
     let app = if state.faults.has(Fault::NoGzip) {
         app
     } else {

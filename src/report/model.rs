@@ -109,10 +109,14 @@ pub struct TargetSummary {
     pub foundations_url: String,
     pub structured_url: String,
     pub documents_url: String,
+    /// The DSTU2 service root of Access Record HTML.
+    pub html_url: String,
     pub provider_asid: String,
     pub provider_ods_code: String,
     pub gpconnect_version: String,
     pub structured_version: String,
+    /// The Access Record HTML version (0.x) the provider implements.
+    pub html_version: String,
     /// Whether the target was the embedded reference provider.
     pub embedded: bool,
     /// Whether the provider's TLS certificate was verified (`tls.verify`). A run that did not verify it
@@ -463,6 +467,7 @@ pub const CAPABILITY_TAGS: &[&str] = &[
     "appointments",
     "structured",
     "documents",
+    "html",
     "http",
     "jwt",
     "headers",
@@ -653,7 +658,9 @@ impl RunReport {
         let Some(r) = entry else {
             return Coverage::NotRun;
         };
-        let version = if r.capability == "structured" || r.capability == "documents" {
+        let version = if r.capability == "html" {
+            &self.target.html_version
+        } else if r.capability == "structured" || r.capability == "documents" {
             &self.target.structured_version
         } else {
             &self.target.gpconnect_version

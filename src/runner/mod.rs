@@ -79,7 +79,7 @@ pub enum RunError {
     EmbeddedProvider(String),
     #[error("{0}")]
     Selection(String),
-    #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url, that the provider is running, and the TLS settings.")]
+    #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url / html_url (the DSTU2 root answers with a Conformance), that the provider is running, and the TLS settings.")]
     Unreachable { url: String, message: String },
 }
 
@@ -100,10 +100,12 @@ pub fn target_summary(config: &Config, embedded: bool) -> TargetSummary {
         foundations_url: shown(Capability::Foundations),
         structured_url: shown(Capability::Structured),
         documents_url: shown(Capability::Documents),
+        html_url: shown(Capability::Html),
         provider_asid: config.target.provider_asid.clone(),
         provider_ods_code: config.target.provider_ods_code.clone(),
         gpconnect_version: config.target.gpconnect_version.clone(),
         structured_version: config.target.structured_version.clone(),
+        html_version: config.target.html_version.clone(),
         embedded,
         tls_verify: config.tls.verify,
         ssp_url: config
@@ -173,8 +175,14 @@ pub async fn preflight(
                 Some(format!("HTTP {} to GET {}", r.status, exchange.request.url))
             }
             (Some(_), None) => {
+                // A DSTU2 root (Access Record HTML) answers with its Conformance.
+                let expected = if metadata.spec().capability == crate::gpconnect::Capability::Html {
+                    "Conformance"
+                } else {
+                    "CapabilityStatement"
+                };
                 match crate::checks::response::body_as_json(&exchange).and_then(|b| {
-                    crate::checks::response::resource_type_is(&b, "CapabilityStatement").map(|()| b)
+                    crate::checks::response::resource_type_is(&b, expected).map(|()| b)
                 }) {
                     Ok(cs) => {
                         let declared = crate::checks::capability::formats(&cs)
@@ -205,6 +213,8 @@ pub fn root_of(tags: &[&String]) -> Interaction {
         Interaction::StructuredMetadata
     } else if tags.iter().any(|t| t.as_str() == "documents") {
         Interaction::DocumentsMetadata
+    } else if tags.iter().any(|t| t.as_str() == "html") {
+        Interaction::HtmlMetadata
     } else {
         Interaction::Metadata
     }
@@ -224,6 +234,7 @@ fn roots_used<'a>(scenarios: impl Iterator<Item = Vec<&'a String>>) -> Vec<Inter
         Interaction::Metadata,
         Interaction::StructuredMetadata,
         Interaction::DocumentsMetadata,
+        Interaction::HtmlMetadata,
     ]
     .into_iter()
     .filter(|root| used.contains(root))
@@ -572,17 +583,22 @@ fn merge_not_applicable(features: &mut Vec<FeatureResult>, not_applicable: Vec<F
 
 /// Whether a scenario's version tags admit the target: `@since:X.Y.Z` (target ≥ X.Y.Z) and
 /// `@until:X.Y.Z` (target ≤ X.Y.Z), on the feature, rule, scenario or Examples. `@structured` and
-/// `@documents` scenarios compare with `target.structured_version`, others with `target.gpconnect_version`, so one feature set
+/// `@documents` scenarios compare with `target.structured_version`, `@html` ones with
+/// `target.html_version`, others with `target.gpconnect_version`, so one feature set
 /// serves every version and a run executes exactly the expectations of the version configured.
 /// Untagged scenarios always run; a tag whose version does not parse deselects (a typo must not pass
 /// silently as "runs everywhere").
 pub fn version_selected(tags: &[&String], target: &crate::config::TargetConfig) -> bool {
     use crate::config::parse_version;
-    // Access Document ships with Access Record Structured (1.5.0+) and follows its version.
+    // Access Document ships with Access Record Structured (1.5.0+) and follows its version; Access
+    // Record HTML (0.x) has versions of its own.
     let structured = tags
         .iter()
         .any(|t| t.as_str() == "structured" || t.as_str() == "documents");
-    let configured = if structured {
+    let html = tags.iter().any(|t| t.as_str() == "html");
+    let configured = if html {
+        &target.html_version
+    } else if structured {
         &target.structured_version
     } else {
         &target.gpconnect_version
@@ -649,6 +665,22 @@ mod version_tests {
         assert!(!sel(&["structured", "since:1.x"], "1.6.2"));
         assert!(sel(&["documents", "since:1.6.0"], "1.6.2"));
         assert!(!sel(&["documents", "since:1.6.0"], "1.5.0"));
+    }
+
+    #[test]
+    fn html_scenarios_select_by_the_html_version() {
+        let mut target = crate::config::TargetConfig::default();
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let sel = |t: &[String], target: &crate::config::TargetConfig| {
+            version_selected(&t.iter().collect::<Vec<_>>(), target)
+        };
+        target.html_version = "0.7.4".into();
+        assert!(sel(&tags(&["html", "since:0.7.3"]), &target));
+        target.html_version = "0.7.2".into();
+        assert!(!sel(&tags(&["html", "since:0.7.3"]), &target));
+        assert!(sel(&tags(&["html", "until:0.7.2"]), &target));
+        // Not compared with the 1.x versions.
+        assert!(!sel(&tags(&["html", "since:1.0.0"]), &target));
     }
 
     #[test]

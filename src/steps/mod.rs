@@ -10,6 +10,7 @@ pub mod context;
 pub mod cross_cutting;
 pub mod documents;
 pub mod foundations;
+pub mod html;
 pub mod params;
 pub mod request;
 pub mod response;
@@ -63,6 +64,8 @@ pub struct Memory {
     pub tls_probe: Option<crate::http::tls_probe::Probe>,
     /// The documents a scenario searched for and asked for.
     pub documents: documents::DocumentMemory,
+    /// The care record section (Access Record HTML) a scenario asked for.
+    pub html: html::HtmlMemory,
 }
 
 impl Assurance {

@@ -25,7 +25,7 @@ fn unquote(s: &str) -> &str {
 pub struct InteractionName(pub Interaction);
 
 impl cucumber::Parameter for InteractionName {
-    const REGEX: &'static str = r#""(?:metadata|read patient|find patient|read practitioner|find practitioner|read organisation|find organisation|read location|register patient|search free slots|read appointment|book appointment|amend appointment|cancel appointment|retrieve appointments|get structured record|structured metadata|migrate structured record|documents metadata|documents find patient|search documents|retrieve document|migrate document)""#;
+    const REGEX: &'static str = r#""(?:metadata|read patient|find patient|read practitioner|find practitioner|read organisation|find organisation|read location|register patient|search free slots|read appointment|book appointment|amend appointment|cancel appointment|retrieve appointments|get structured record|structured metadata|migrate structured record|documents metadata|documents find patient|search documents|retrieve document|migrate document|html metadata|get care record)""#;
     const NAME: &'static str = "interaction";
 }
 

@@ -53,6 +53,10 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
     {
         return;
     }
+    // DSTU2 bodies (Access Record HTML) are judged by the HTML steps; the STU3 profiles do not apply.
+    if interaction.is_some_and(|i| i.spec().capability == Capability::Html) {
+        return;
+    }
     attach_should_warnings(config, interaction, exchange);
     let Some(response) = &exchange.response else {
         return;

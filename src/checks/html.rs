@@ -1,0 +1,1253 @@
+//! Access Record HTML checks: the care record Bundle and its Composition, and the section's XHTML read
+//! as a parsed tree (never by substring): well-formed, in the XHTML namespace, safe for a clinician's
+//! browser, and laid out as the section's view says (headings, banners, table ids and columns, date
+//! cells).
+//!
+//! Specification (GP Connect 0.7.2):
+//! - HTML layout: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_html_layout.html>
+//! - HTML implementation guide (views of each section): <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_development_html_implementation_guide.html>
+//! - Retrieve a care record section, response: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_use_case_retrieve_a_care_record_section.html>
+//! - FHIR DSTU2 Narrative (txt-1, txt-3): <https://hl7.org/fhir/DSTU2/narrative.html>
+
+use chrono::NaiveDate;
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+use serde_json::Value;
+
+use crate::gpconnect::html::{
+    self as gh, banner, composition, profiles, systems, DateBanner, Section, Table,
+};
+
+/// Attributes the DSTU2 narrative allows (txt-3).
+const ALLOWED_ATTRIBUTES: &[&str] = &[
+    "abbr",
+    "accesskey",
+    "align",
+    "alt",
+    "axis",
+    "bgcolor",
+    "border",
+    "cellhalign",
+    "cellpadding",
+    "cellspacing",
+    "cellvalign",
+    "char",
+    "charoff",
+    "charset",
+    "cite",
+    "class",
+    "colspan",
+    "compact",
+    "coords",
+    "dir",
+    "frame",
+    "headers",
+    "height",
+    "href",
+    "hreflang",
+    "hspace",
+    "id",
+    "lang",
+    "longdesc",
+    "name",
+    "nowrap",
+    "rel",
+    "rev",
+    "rowspan",
+    "rules",
+    "scope",
+    "shape",
+    "span",
+    "src",
+    "start",
+    "style",
+    "summary",
+    "tabindex",
+    "title",
+    "type",
+    "valign",
+    "value",
+    "vspace",
+    "width",
+];
+
+/// URL schemes that run code or smuggle content when a clinician follows a link.
+const UNSAFE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];
+
+/// An element of the section's XHTML.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Element {
+    /// Local name, lower case as written (XHTML names are lower case).
+    pub name: String,
+    /// The namespace the element is in, if any.
+    pub namespace: Option<String>,
+    /// Attributes as written (`xmlns` declarations left out).
+    pub attributes: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+/// A child of an element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+impl Element {
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn has_class(&self, class: &str) -> bool {
+        self.attribute("class")
+            .is_some_and(|c| c.split_whitespace().any(|c| c == class))
+    }
+
+    /// The child elements, in order.
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// This element and every element under it, in document order.
+    pub fn descendants(&self) -> Vec<&Element> {
+        let mut out = vec![self];
+        for e in self.elements() {
+            out.extend(e.descendants());
+        }
+        out
+    }
+
+    /// The text content, whitespace runs collapsed.
+    pub fn text(&self) -> String {
+        let mut raw = String::new();
+        self.collect_text(&mut raw);
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn collect_text(&self, out: &mut String) {
+        for n in &self.children {
+            match n {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => {
+                    e.collect_text(out);
+                    if matches!(e.name.as_str(), "p" | "br" | "div" | "td" | "th") {
+                        out.push(' ');
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Parse the section's XHTML: well-formed XML, exactly one root `<div>`, XML's own entities and
+/// numeric references only (a named HTML entity such as `&nbsp;` is not XML).
+pub fn parse_div(xhtml: &str) -> Result<Element, String> {
+    let mut reader = NsReader::from_str(xhtml);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let position = reader.buffer_position();
+        let event = reader.read_resolved_event().map_err(|e| {
+            format!("the section's HTML is not well-formed XML after byte {position}: {e}")
+        })?;
+        let empty = matches!(event.1, Event::Empty(_));
+        match event {
+            (ns, Event::Start(start)) | (ns, Event::Empty(start)) => {
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).to_string();
+                let namespace = match ns {
+                    ResolveResult::Bound(n) => {
+                        Some(String::from_utf8_lossy(n.as_ref()).to_string())
+                    }
+                    _ => None,
+                };
+                let mut attributes = Vec::new();
+                for a in start.attributes() {
+                    let a = a.map_err(|e| {
+                        format!("the section's HTML has a malformed attribute: {e}")
+                    })?;
+                    let key = String::from_utf8_lossy(a.key.as_ref()).to_string();
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let value = a
+                        .unescape_value()
+                        .map_err(|e| format!("the section's HTML has an attribute value that is not XML ({key}): {e}"))?
+                        .to_string();
+                    attributes.push((key, value));
+                }
+                let element = Element {
+                    name,
+                    namespace,
+                    attributes,
+                    children: Vec::new(),
+                };
+                if root.is_some() && stack.is_empty() {
+                    return Err("the section's HTML has more than one root element".into());
+                }
+                stack.push(element);
+                if empty {
+                    close(&mut stack, &mut root);
+                }
+            }
+            (_, Event::End(_)) => close(&mut stack, &mut root),
+            (_, Event::Text(t)) => {
+                let text = t
+                    .decode()
+                    .map_err(|e| format!("the section's HTML text is not UTF-8: {e}"))?
+                    .to_string();
+                push_text(&mut stack, &root, text)?;
+            }
+            (_, Event::GeneralRef(r)) => {
+                let name = String::from_utf8_lossy(r.as_ref()).to_string();
+                let text = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => match name.as_str() {
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "amp" => "&".into(),
+                        "apos" => "'".into(),
+                        "quot" => "\"".into(),
+                        other => {
+                            return Err(format!(
+                                "the section's HTML uses the named entity &{other}; which is not XML: use the character or a numeric reference"
+                            ))
+                        }
+                    },
+                };
+                push_text(&mut stack, &root, text)?;
+            }
+            (_, Event::CData(c)) => {
+                let text = String::from_utf8_lossy(c.as_ref()).to_string();
+                push_text(&mut stack, &root, text)?;
+            }
+            (_, Event::DocType(_)) => {
+                return Err("the section's HTML carries a DOCTYPE".into());
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err(format!(
+            "the section's HTML is not well-formed XML: <{}> is never closed",
+            stack.last().map(|e| e.name.as_str()).unwrap_or("?")
+        ));
+    }
+    let root = root.ok_or("the section's HTML is empty")?;
+    if root.name != "div" {
+        return Err(format!(
+            "the section's HTML root is <{}>, not <div>",
+            root.name
+        ));
+    }
+    Ok(root)
+}
+
+fn close(stack: &mut Vec<Element>, root: &mut Option<Element>) {
+    if let Some(done) = stack.pop() {
+        match stack.last_mut() {
+            Some(parent) => parent.children.push(Node::Element(done)),
+            None => *root = Some(done),
+        }
+    }
+}
+
+fn push_text(stack: &mut [Element], root: &Option<Element>, text: String) -> Result<(), String> {
+    match stack.last_mut() {
+        Some(e) => {
+            e.children.push(Node::Text(text));
+            Ok(())
+        }
+        None if text.trim().is_empty() => Ok(()),
+        None if root.is_some() => Err("the section's HTML has text after its root <div>".into()),
+        None => Err("the section's HTML has text before its root <div>".into()),
+    }
+}
+
+/// The root `<div>` and every element in it are in the XHTML namespace (FHIR narrative).
+pub fn in_xhtml_namespace(root: &Element) -> Result<(), String> {
+    let outside: Vec<String> = root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.namespace.as_deref() != Some(gh::XHTML_NS))
+        .map(|e| format!("<{}>", e.name))
+        .collect();
+    match outside.first() {
+        None => Ok(()),
+        Some(first) => Err(format!(
+            "{} element(s) of the section's HTML are not in the XHTML namespace {} (first: {first}); the root <div> declares xmlns=\"{}\"",
+            outside.len(),
+            gh::XHTML_NS,
+            gh::XHTML_NS
+        )),
+    }
+}
+
+/// Nothing in the HTML can run, load or restyle anything in a clinician's browser: no script, style,
+/// frame, form or object elements, only the narrative's elements and attributes, no event-handler
+/// attributes, no `javascript:` (or `vbscript:`, `data:`) links.
+pub fn is_safe(root: &Element) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for e in root.descendants() {
+        let name = e.name.to_ascii_lowercase();
+        if gh::FORBIDDEN_ELEMENTS.contains(&name.as_str()) {
+            problems.push(format!("a <{}> element", e.name));
+        } else if !gh::ALLOWED_ELEMENTS.contains(&name.as_str()) {
+            problems.push(format!("<{}>, which the narrative does not allow", e.name));
+        }
+        for (k, v) in &e.attributes {
+            let key = k.to_ascii_lowercase();
+            if key.starts_with("on") {
+                problems.push(format!("an event handler {k}=\"{v}\" on <{}>", e.name));
+            } else if !ALLOWED_ATTRIBUTES.contains(&key.as_str()) {
+                problems.push(format!(
+                    "the attribute {k} on <{}>, which the narrative does not allow",
+                    e.name
+                ));
+            }
+            if matches!(key.as_str(), "href" | "src" | "longdesc" | "cite") {
+                let target: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if let Some(scheme) = UNSAFE_SCHEMES.iter().find(|s| target.starts_with(**s)) {
+                    problems.push(format!("a {scheme} link in {k} on <{}>", e.name));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the section's HTML is not safe to show: {}",
+            problems.join("; ")
+        ))
+    }
+}
+
+/// No carriage return, line feed or tab anywhere in the HTML: formatting characters a consumer would
+/// have to interpret (clinical safety: the view is shown as sent).
+pub fn no_formatting_characters(xhtml: &str) -> Result<(), String> {
+    let found: Vec<String> = [('\r', "CR"), ('\n', "LF"), ('\t', "TAB")]
+        .iter()
+        .filter_map(|(c, name)| xhtml.find(*c).map(|at| format!("{name} at byte {at}")))
+        .collect();
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the section's HTML carries formatting characters: {}",
+            found.join(", ")
+        ))
+    }
+}
+
+/// The Bundle's care record Composition, its single section, and that section's HTML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CareRecord {
+    pub section_code: String,
+    pub section_title: String,
+    pub div: String,
+}
+
+/// A searchset Bundle whose first entry is the care record Composition (fixed title, status final)
+/// with exactly one section: the one asked for, coded in the record-section value set, with generated
+/// XHTML.
+pub fn care_record(bundle: &Value, asked: Section) -> Result<CareRecord, String> {
+    if bundle["resourceType"] != "Bundle" {
+        return Err(format!(
+            "the answer is a {}, not a Bundle",
+            bundle["resourceType"]
+                .as_str()
+                .unwrap_or("(no resourceType)")
+        ));
+    }
+    if bundle["type"].as_str().map(str::trim) != Some("searchset") {
+        return Err(format!("Bundle.type is {}, not searchset", bundle["type"]));
+    }
+    let entries: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .map(|a| a.iter().map(|e| &e["resource"]).collect())
+        .unwrap_or_default();
+    let count = |t: &str| entries.iter().filter(|r| r["resourceType"] == t).count();
+    if count("Composition") != 1 || count("Patient") != 1 {
+        return Err(format!(
+            "the Bundle holds {} Composition(s) and {} Patient(s); exactly one of each is required",
+            count("Composition"),
+            count("Patient")
+        ));
+    }
+    let c = entries[0];
+    if c["resourceType"] != "Composition" {
+        return Err(format!(
+            "the first entry is a {}, not the Composition",
+            c["resourceType"].as_str().unwrap_or("(no resourceType)")
+        ));
+    }
+    let mut problems = Vec::new();
+    if c["title"] != composition::TITLE {
+        problems.push(format!(
+            "Composition.title is {}, not {:?}",
+            c["title"],
+            composition::TITLE
+        ));
+    }
+    if c["status"] != "final" {
+        problems.push(format!("Composition.status is {}, not final", c["status"]));
+    }
+    let declared = c.pointer("/meta/profile").map(|p| match p {
+        Value::Array(a) => a.iter().any(|v| v == profiles::COMPOSITION),
+        other => other == profiles::COMPOSITION,
+    });
+    if declared != Some(true) {
+        problems.push(format!(
+            "the Composition does not declare {}",
+            profiles::COMPOSITION
+        ));
+    }
+    let sections = c["section"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if sections.len() != 1 {
+        problems.push(format!(
+            "the Composition has {} sections; exactly one (the one asked for) is required",
+            sections.len()
+        ));
+    }
+    let s = sections.first().cloned().unwrap_or(Value::Null);
+    let coding = &s["code"]["coding"][0];
+    if coding["system"] != systems::RECORD_SECTION || coding["code"] != asked.code() {
+        problems.push(format!(
+            "the section is coded {}|{}, not {}|{}",
+            coding["system"].as_str().unwrap_or("-"),
+            coding["code"].as_str().unwrap_or("-"),
+            systems::RECORD_SECTION,
+            asked.code()
+        ));
+    }
+    if s["title"] != asked.title() {
+        problems.push(format!(
+            "section.title is {}, not {:?}",
+            s["title"],
+            asked.title()
+        ));
+    }
+    if s["text"]["status"] != "generated" {
+        problems.push(format!(
+            "section.text.status is {}, not generated",
+            s["text"]["status"]
+        ));
+    }
+    let div = s["text"]["div"].as_str().unwrap_or_default().to_string();
+    if div.is_empty() {
+        problems.push("section.text.div is missing".into());
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    Ok(CareRecord {
+        section_code: asked.code().into(),
+        section_title: asked.title().into(),
+        div,
+    })
+}
+
+/// What the section's view should show for one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expected {
+    pub section: Section,
+    /// Access Record HTML version of the provider.
+    pub version: String,
+    /// The period sent, widened to whole days: `(start, end)`, either open.
+    pub period: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+}
+
+/// One heading of the view and what follows it up to the next heading.
+#[derive(Debug, Clone, Default)]
+struct Block<'a> {
+    level: u8,
+    title: String,
+    banners: Vec<(String, String)>,
+    tables: Vec<&'a Element>,
+    paragraphs: Vec<String>,
+}
+
+/// The view flattened into headed blocks, in document order.
+fn blocks(root: &Element) -> Vec<Block<'_>> {
+    fn walk<'a>(e: &'a Element, out: &mut Vec<Block<'a>>) {
+        for child in e.elements() {
+            match child.name.as_str() {
+                "h1" | "h2" => out.push(Block {
+                    level: if child.name == "h1" { 1 } else { 2 },
+                    title: child.text(),
+                    ..Block::default()
+                }),
+                "table" => {
+                    if let Some(b) = out.last_mut() {
+                        b.tables.push(child);
+                    }
+                }
+                "div" => {
+                    let class = [
+                        banner::CLASS_DATE,
+                        banner::CLASS_CONTENT,
+                        banner::CLASS_TRANSFER,
+                        banner::CLASS_EXCLUSION,
+                    ]
+                    .into_iter()
+                    .find(|c| child.has_class(c));
+                    match (class, out.last_mut()) {
+                        (Some(c), Some(b)) => b.banners.push((c.to_string(), child.text())),
+                        (Some(_), None) => {}
+                        (None, _) => walk(child, out),
+                    }
+                }
+                "p" => {
+                    if let Some(b) = out.last_mut() {
+                        b.paragraphs.push(child.text());
+                    }
+                }
+                _ => walk(child, out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out
+}
+
+/// The heading of a table's block: its `<h2>`, or the section's `<h1>`.
+fn table_heading(section: Section, t: &Table) -> String {
+    t.heading.unwrap_or(section.title()).to_string()
+}
+
+/// Whether a block says it holds no table, with one of the view's "no content" fragments.
+fn says_empty(b: &Block, title: &str) -> bool {
+    let fragments = [
+        banner::no_data(title),
+        format!("This system does not support retrieval of '{title}' data."),
+        format!("Access is denied to '{title}' data for this patient."),
+        format!("'{title}' data is not supported by this system."),
+    ];
+    b.paragraphs
+        .iter()
+        .any(|p| fragments.iter().any(|f| p.contains(f.as_str())))
+}
+
+/// The `<h1>` is the section title and comes first; multi-table sections have their `<h2>`
+/// subsection headings, in the view's order.
+pub fn headings(root: &Element, expected: &Expected) -> Result<(), String> {
+    let blocks = blocks(root);
+    let first = root.elements().next();
+    if first.map(|e| e.name.as_str()) != Some("h1") {
+        return Err(format!(
+            "the section's HTML does not start with its <h1> (first element: {})",
+            first
+                .map(|e| format!("<{}>", e.name))
+                .unwrap_or("none".into())
+        ));
+    }
+    let h1: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b.level == 1)
+        .map(|b| b.title.as_str())
+        .collect();
+    if h1 != [expected.section.title()] {
+        return Err(format!(
+            "the <h1> heading(s) are {h1:?}; the {} section has exactly one, {:?}",
+            expected.section.code(),
+            expected.section.title()
+        ));
+    }
+    let want: Vec<&str> = expected
+        .section
+        .tables(&expected.version)
+        .iter()
+        .filter_map(|t| t.heading)
+        .collect();
+    let got: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b.level == 2)
+        .map(|b| b.title.as_str())
+        .collect();
+    if got != want {
+        return Err(format!(
+            "the <h2> subsection headings are {got:?}; the {} view has {want:?}, in that order",
+            expected.section.code()
+        ));
+    }
+    Ok(())
+}
+
+/// Each of the section's tables is there under its heading with its id, in the view's order; an empty
+/// one is replaced by a "no content" fragment.
+pub fn tables(root: &Element, expected: &Expected) -> Result<(), String> {
+    let blocks = blocks(root);
+    let mut problems = Vec::new();
+    let wanted = expected.section.tables(&expected.version);
+    let ids: Vec<&str> = root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "table")
+        .map(|e| e.attribute("id").unwrap_or("(no id)"))
+        .collect();
+    let mut next = 0;
+    for id in &ids {
+        match wanted[next..].iter().position(|t| t.id == *id) {
+            Some(p) => next += p + 1,
+            None => problems.push(format!(
+                "a table with id {id:?} where the {} view has {:?} (in this order)",
+                expected.section.code(),
+                wanted.iter().map(|t| t.id).collect::<Vec<_>>()
+            )),
+        }
+    }
+    for t in &wanted {
+        let heading = table_heading(expected.section, t);
+        let Some(b) = blocks.iter().find(|b| b.title == heading) else {
+            continue; // `headings` names a missing heading
+        };
+        let present = b.tables.iter().any(|e| e.attribute("id") == Some(t.id));
+        if !present && !says_empty(b, &heading) {
+            problems.push(format!(
+                "under {heading:?} there is neither the table {} nor the fragment {:?}",
+                t.id,
+                banner::no_data(&heading)
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Each table's `<th>` header cells are the view's columns, in order.
+pub fn columns(root: &Element, expected: &Expected) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for t in expected.section.tables(&expected.version) {
+        for table in root
+            .descendants()
+            .into_iter()
+            .filter(|e| e.name == "table" && e.attribute("id") == Some(t.id))
+        {
+            let got: Vec<String> = table
+                .descendants()
+                .into_iter()
+                .filter(|e| e.name == "thead")
+                .flat_map(|h| h.descendants())
+                .filter(|e| e.name == "th")
+                .map(Element::text)
+                .collect();
+            if got != t.columns {
+                problems.push(format!(
+                    "table {} has the columns {got:?}; the view has {:?}, in that order",
+                    t.id, t.columns
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Every non-empty cell of a date column holds a `dd-Mmm-yyyy` date and carries `class="date-column"`
+/// (medication group rows, one cell spanning the table, are not data rows).
+pub fn date_cells(root: &Element, expected: &Expected) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for t in expected.section.tables(&expected.version) {
+        for table in root
+            .descendants()
+            .into_iter()
+            .filter(|e| e.name == "table" && e.attribute("id") == Some(t.id))
+        {
+            let rows = table
+                .descendants()
+                .into_iter()
+                .filter(|e| e.name == "tbody")
+                .flat_map(|b| b.elements().filter(|r| r.name == "tr").collect::<Vec<_>>());
+            for (n, row) in rows.enumerate() {
+                let cells: Vec<&Element> = row.elements().filter(|c| c.name == "td").collect();
+                if cells.len() == 1 && cells[0].attribute("colspan").is_some() {
+                    continue;
+                }
+                for &col in t.date_columns {
+                    let Some(cell) = cells.get(col) else { continue };
+                    let text = cell.text();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    if !cell.has_class(gh::DATE_COLUMN_CLASS) {
+                        problems.push(format!(
+                            "{} row {} column {:?} holds {text:?} without class=\"{}\"",
+                            t.id,
+                            n + 1,
+                            t.columns[col],
+                            gh::DATE_COLUMN_CLASS
+                        ));
+                    }
+                    if !gh::is_display_date(&text) {
+                        problems.push(format!(
+                            "{} row {} column {:?} holds {text:?}, not a dd-Mmm-yyyy date",
+                            t.id,
+                            n + 1,
+                            t.columns[col]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The date banner each (sub)section must show for the period sent: the period in words, `All
+/// relevant items` without one, `Date filter not applied` where the subsection ignores it, none where
+/// the section is never filtered; and the mandatory content banners.
+pub fn banners(root: &Element, expected: &Expected) -> Result<(), String> {
+    let blocks = blocks(root);
+    let mut problems = Vec::new();
+    let period_text = expected.period.map(|(start, end)| match (start, end) {
+        (Some(s), Some(e)) => banner::period(&gh::format_date(s), &gh::format_date(e)),
+        (Some(s), None) => banner::from(&gh::format_date(s)),
+        (None, Some(e)) => banner::until(&gh::format_date(e)),
+        (None, None) => banner::ALL_RELEVANT.to_string(),
+    });
+    for t in expected.section.tables(&expected.version) {
+        let heading = table_heading(expected.section, &t);
+        let Some(b) = blocks.iter().find(|b| b.title == heading) else {
+            continue;
+        };
+        let dates: Vec<&str> = b
+            .banners
+            .iter()
+            .filter(|(c, _)| c == banner::CLASS_DATE)
+            .map(|(_, text)| text.as_str())
+            .collect();
+        let want: Option<Vec<String>> = match (t.banner, &period_text) {
+            (DateBanner::None, _) => None,
+            (DateBanner::Filtered, None) => Some(vec![banner::ALL_RELEVANT.into()]),
+            (DateBanner::Filtered, Some(p)) => Some(vec![p.clone()]),
+            // Without a period the view leaves the banner to the provider: none, or all relevant items.
+            (DateBanner::NotApplied, None) => {
+                if dates.is_empty() || dates == [banner::ALL_RELEVANT] {
+                    Some(dates.iter().map(|d| d.to_string()).collect())
+                } else {
+                    Some(vec![banner::ALL_RELEVANT.into()])
+                }
+            }
+            (DateBanner::NotApplied, Some(_)) => Some(vec![banner::NOT_APPLIED.into()]),
+        };
+        match want {
+            None if !dates.is_empty() => problems.push(format!(
+                "{heading:?} shows a date banner {dates:?}; it is never filtered, so it has none"
+            )),
+            Some(w) if !dates.iter().map(|d| d.to_string()).eq(w.iter().cloned()) => problems.push(
+                format!("{heading:?} shows the date banner(s) {dates:?}; expected {w:?}"),
+            ),
+            _ => {}
+        }
+        if let Some(text) = t.content_banner {
+            let shown = b
+                .banners
+                .iter()
+                .any(|(c, body)| c == banner::CLASS_CONTENT && body.contains(text));
+            if !shown {
+                problems.push(format!(
+                    "{heading:?} lacks its content banner {text:?} (a div of class {})",
+                    banner::CLASS_CONTENT
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The GP transfer banner under the `<h1>`, holding the `dd-Mmm-yyyy` date before which information may
+/// be missing (a record still in transit from the previous practice).
+pub fn transfer_banner(root: &Element) -> Result<(), String> {
+    let blocks = blocks(root);
+    let shown: Vec<&String> = blocks
+        .iter()
+        .filter(|b| b.level == 1)
+        .flat_map(|b| b.banners.iter())
+        .filter(|(c, _)| c == banner::CLASS_TRANSFER)
+        .map(|(_, t)| t)
+        .collect();
+    let Some(text) = shown.first() else {
+        return Err(format!(
+            "the section shows no GP transfer banner (a div of class {} under the <h1>), though the record is still in transit",
+            banner::CLASS_TRANSFER
+        ));
+    };
+    let dated = text
+        .split(|c: char| c.is_whitespace() || c == ';' || c == ',')
+        .any(gh::is_display_date);
+    if dated {
+        Ok(())
+    } else {
+        Err(format!(
+            "the GP transfer banner {text:?} holds no dd-Mmm-yyyy date"
+        ))
+    }
+}
+
+/// A DSTU2 Conformance for Access Record HTML: FHIR 1.0.2, both DSTU2 formats, the software named with
+/// its version, and the `gpc.getcarerecord` operation with its definition.
+pub fn conformance(body: &Value) -> Result<(), String> {
+    if body["resourceType"] != "Conformance" {
+        return Err(format!(
+            "the metadata answer is {}, not a Conformance (DSTU2)",
+            body["resourceType"]
+                .as_str()
+                .unwrap_or("not a FHIR resource")
+        ));
+    }
+    let mut problems = Vec::new();
+    if body["fhirVersion"] != gh::FHIR_VERSION {
+        problems.push(format!(
+            "fhirVersion is {}, not {}",
+            body["fhirVersion"],
+            gh::FHIR_VERSION
+        ));
+    }
+    let formats: Vec<&str> = body["format"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for (media, short) in [(gh::mime::JSON, "json"), (gh::mime::XML, "xml")] {
+        if !formats.iter().any(|f| *f == media || *f == short) {
+            problems.push(format!("format does not declare {media}"));
+        }
+    }
+    for field in ["name", "version"] {
+        if body["software"][field].as_str().is_none_or(str::is_empty) {
+            problems.push(format!("software.{field} is missing"));
+        }
+    }
+    let operation = body["rest"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["operation"].as_array().into_iter().flatten())
+        .find(|o| o["name"] == "gpc.getcarerecord");
+    match operation {
+        None => problems.push("rest.operation does not list gpc.getcarerecord".into()),
+        Some(o)
+            if o["definition"]["reference"]
+                .as_str()
+                .is_none_or(str::is_empty) =>
+        {
+            problems.push("the gpc.getcarerecord operation has no definition reference".into())
+        }
+        Some(_) => {}
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// A 0.x error answer: the HTTP status `status`, and an OperationOutcome (declaring the 0.x profile)
+/// whose issue carries `code` (when given) in the 0.x error code system, with a display.
+pub fn error_0x(
+    status: u16,
+    body: &Value,
+    got_status: u16,
+    code: Option<gh::ErrorCode0>,
+) -> Result<(), String> {
+    if got_status != status {
+        return Err(format!("the response status is {got_status}, not {status}"));
+    }
+    if body["resourceType"] != "OperationOutcome" {
+        return Err(format!(
+            "the error body is {}, not an OperationOutcome",
+            body["resourceType"]
+                .as_str()
+                .unwrap_or("not a FHIR resource")
+        ));
+    }
+    let codings: Vec<&Value> = body["issue"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i.pointer("/details/coding/0"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(code) = code else { return Ok(()) };
+    let found = codings
+        .iter()
+        .any(|c| c["system"] == systems::ERROR_OR_WARNING_CODE && c["code"] == code.code());
+    if !found {
+        let got: Vec<String> = codings
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}|{}",
+                    c["system"].as_str().unwrap_or("-"),
+                    c["code"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        return Err(format!(
+            "the OperationOutcome carries {got:?}, not {}|{}",
+            systems::ERROR_OR_WARNING_CODE,
+            code.code()
+        ));
+    }
+    if codings
+        .iter()
+        .any(|c| c["display"].as_str().is_none_or(str::is_empty))
+    {
+        return Err("the OperationOutcome's error coding has no display".into());
+    }
+    Ok(())
+}
+
+/// The `(start, end)` days a `timePeriod` covers (partial dates widened), from the text sent.
+pub fn period_days(
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    let bound = |v: Option<&str>, pick_end: bool| -> Result<Option<NaiveDate>, String> {
+        v.map(|v| {
+            gh::date_bounds(v)
+                .map(|(a, b)| if pick_end { b } else { a })
+                .ok_or_else(|| format!("{v:?} is not a FHIR date the period can start or end at"))
+        })
+        .transpose()
+    };
+    Ok((bound(start, false)?, bound(end, true)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn div(inner: &str) -> String {
+        format!("<div xmlns=\"http://www.w3.org/1999/xhtml\">{inner}</div>")
+    }
+
+    fn table_html(t: &Table, rows: &[&[&str]]) -> String {
+        let head: String = t.columns.iter().map(|c| format!("<th>{c}</th>")).collect();
+        let body: String = rows
+            .iter()
+            .map(|r| {
+                let cells: String = r
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        if t.date_columns.contains(&i) {
+                            format!("<td class=\"date-column\">{v}</td>")
+                        } else {
+                            format!("<td>{v}</td>")
+                        }
+                    })
+                    .collect();
+                format!("<tr>{cells}</tr>")
+            })
+            .collect();
+        format!(
+            "<table id=\"{}\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+            t.id
+        )
+    }
+
+    fn encounters(banner_text: &str) -> String {
+        let t = Section::Enc.tables("0.7.4")[0];
+        div(&format!(
+            "<h1>Encounters</h1><div class=\"date-banner\"><p>{banner_text}</p></div>{}",
+            table_html(&t, &[&["03-May-2014", "Dr A at ORG1", "Seen"]])
+        ))
+    }
+
+    fn expected(section: Section) -> Expected {
+        Expected {
+            section,
+            version: "0.7.4".into(),
+            period: None,
+        }
+    }
+
+    #[test]
+    fn parsing_requires_well_formed_xml_with_one_div() {
+        assert!(parse_div(&encounters("All relevant items")).is_ok());
+        assert_fails!(parse_div("<div><p>open</div>"), "not well-formed");
+        assert_fails!(parse_div("<p>x</p>"), "not <div>");
+        assert_fails!(parse_div("<div>a&nbsp;b</div>"), "named entity &nbsp;");
+        assert_fails!(parse_div("<div/><div/>"), "more than one root");
+        assert_fails!(parse_div(""), "empty");
+        assert_eq!(
+            parse_div("<div>a&#160;b&amp;&lt;</div>").unwrap().text(),
+            "a b&<"
+        );
+    }
+
+    #[test]
+    fn the_namespace_is_xhtml() {
+        assert!(in_xhtml_namespace(&parse_div(&encounters("x")).unwrap()).is_ok());
+        assert_fails!(
+            in_xhtml_namespace(&parse_div("<div><h1>Encounters</h1></div>").unwrap()),
+            "not in the XHTML namespace"
+        );
+    }
+
+    #[test]
+    fn unsafe_markup_is_caught() {
+        assert!(is_safe(&parse_div(&encounters("All relevant items")).unwrap()).is_ok());
+        let cases = [
+            ("<script>alert(1)</script>", "a <script> element"),
+            ("<style>p{}</style>", "a <style> element"),
+            ("<iframe src=\"x\"/>", "a <iframe> element"),
+            ("<form/>", "a <form> element"),
+            ("<object/>", "a <object> element"),
+            ("<p onclick=\"steal()\">x</p>", "event handler onclick"),
+            ("<a href=\" JaVaScript:alert(1)\">x</a>", "javascript: link"),
+            (
+                "<marquee>x</marquee>",
+                "<marquee>, which the narrative does not allow",
+            ),
+            ("<p data-x=\"1\">x</p>", "attribute data-x"),
+        ];
+        for (inner, needle) in cases {
+            assert_fails!(is_safe(&parse_div(&div(inner)).unwrap()), needle);
+        }
+    }
+
+    #[test]
+    fn formatting_characters_are_caught() {
+        assert!(no_formatting_characters(&encounters("All relevant items")).is_ok());
+        assert_fails!(
+            no_formatting_characters("<div>\r\n<p>x</p></div>"),
+            "CR at byte 5"
+        );
+        assert_fails!(no_formatting_characters("<div>\t</div>"), "TAB");
+    }
+
+    #[test]
+    fn headings_are_checked_in_order() {
+        let e = expected(Section::Enc);
+        assert!(headings(&parse_div(&encounters("x")).unwrap(), &e).is_ok());
+        let wrong = div("<h1>Encounter</h1>");
+        assert_fails!(
+            headings(&parse_div(&wrong).unwrap(), &e),
+            "exactly one, \"Encounters\""
+        );
+        let late = div("<p>x</p><h1>Encounters</h1>");
+        assert_fails!(
+            headings(&parse_div(&late).unwrap(), &e),
+            "does not start with its <h1>"
+        );
+        let all = div(
+            "<h1>Allergies and Adverse Reactions</h1><div><h2>Historical Allergies and Adverse Reactions</h2></div><div><h2>Current Allergies and Adverse Reactions</h2></div>",
+        );
+        assert_fails!(
+            headings(&parse_div(&all).unwrap(), &expected(Section::All)),
+            "in that order"
+        );
+    }
+
+    #[test]
+    fn table_ids_and_columns_are_checked() {
+        let e = expected(Section::Enc);
+        assert!(tables(&parse_div(&encounters("x")).unwrap(), &e).is_ok());
+        assert!(columns(&parse_div(&encounters("x")).unwrap(), &e).is_ok());
+        let swapped = encounters("x").replace(
+            "<th>Title</th><th>Details</th>",
+            "<th>Details</th><th>Title</th>",
+        );
+        assert!(tables(&parse_div(&swapped).unwrap(), &e).is_ok());
+        assert_fails!(columns(&parse_div(&swapped).unwrap(), &e), "in that order");
+        let renamed = encounters("x").replace("enc-tab", "encounters");
+        assert_fails!(
+            tables(&parse_div(&renamed).unwrap(), &e),
+            "id \"encounters\""
+        );
+        let empty = div("<h1>Encounters</h1><div><p>No 'Encounters' data is recorded for this patient.</p></div>");
+        assert!(tables(&parse_div(&empty).unwrap(), &e).is_ok());
+        let bare = div("<h1>Encounters</h1>");
+        assert_fails!(
+            tables(&parse_div(&bare).unwrap(), &e),
+            "neither the table enc-tab"
+        );
+    }
+
+    #[test]
+    fn date_cells_need_their_class_and_format() {
+        let e = expected(Section::Enc);
+        assert!(date_cells(&parse_div(&encounters("x")).unwrap(), &e).is_ok());
+        let unclassed = encounters("x").replace("<td class=\"date-column\">", "<td>");
+        assert_fails!(
+            date_cells(&parse_div(&unclassed).unwrap(), &e),
+            "without class=\"date-column\""
+        );
+        let iso = encounters("x").replace("03-May-2014", "2014-05-03");
+        assert_fails!(
+            date_cells(&parse_div(&iso).unwrap(), &e),
+            "not a dd-Mmm-yyyy date"
+        );
+    }
+
+    #[test]
+    fn date_banners_follow_the_period_sent() {
+        let mut e = expected(Section::Enc);
+        assert!(banners(&parse_div(&encounters("All relevant items")).unwrap(), &e).is_ok());
+        assert_fails!(
+            banners(
+                &parse_div(&encounters("For the period 'x' to 'y'")).unwrap(),
+                &e
+            ),
+            "expected [\"All relevant items\"]"
+        );
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        e.period = Some((d(2015, 5, 1), d(2016, 2, 29)));
+        let p = "For the period '01-May-2015' to '29-Feb-2016'";
+        assert!(banners(&parse_div(&encounters(p)).unwrap(), &e).is_ok());
+        assert_fails!(
+            banners(&parse_div(&encounters("All relevant items")).unwrap(), &e),
+            "29-Feb-2016"
+        );
+        let imm =
+            div("<h1>Immunisations</h1><div class=\"date-banner\"><p>All relevant items</p></div>");
+        assert_fails!(
+            banners(&parse_div(&imm).unwrap(), &expected(Section::Imm)),
+            "never filtered"
+        );
+        let med = div("<h1>Medications</h1><div><h2>Discontinued Repeat Medication</h2></div>");
+        assert_fails!(
+            banners(&parse_div(&med).unwrap(), &expected(Section::Med)),
+            "All repeat medication ended by a clinician action"
+        );
+    }
+
+    #[test]
+    fn the_transfer_banner_carries_a_date() {
+        let ok = div("<h1>Encounters</h1><div class=\"gptransfer-banner\"><p>Patient record transfer from previous GP practice not yet complete; information recorded before 03-May-2014 may be missing</p></div>");
+        assert!(transfer_banner(&parse_div(&ok).unwrap()).is_ok());
+        assert_fails!(
+            transfer_banner(&parse_div(&encounters("x")).unwrap()),
+            "no GP transfer banner"
+        );
+        let undated = ok.replace("03-May-2014", "recently");
+        assert_fails!(
+            transfer_banner(&parse_div(&undated).unwrap()),
+            "holds no dd-Mmm-yyyy date"
+        );
+    }
+
+    #[test]
+    fn periods_widen_and_refuse_bad_text() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(
+            period_days(Some("2014-05"), Some("2016")).unwrap(),
+            (d(2014, 5, 1), d(2016, 12, 31))
+        );
+        assert_fails!(
+            period_days(Some("abcd"), None),
+            "\"abcd\" is not a FHIR date"
+        );
+    }
+
+    #[test]
+    fn the_conformance_is_checked() {
+        let good = serde_json::json!({"resourceType": "Conformance", "fhirVersion": "1.0.2",
+            "format": ["application/json+fhir", "application/xml+fhir"],
+            "software": {"name": "x", "version": "1"},
+            "rest": [{"operation": [{"name": "gpc.getcarerecord", "definition": {"reference": "OperationDefinition/gpc.getcarerecord"}}]}]});
+        assert!(conformance(&good).is_ok());
+        assert_fails!(
+            conformance(&serde_json::json!({"resourceType": "CapabilityStatement"})),
+            "not a Conformance"
+        );
+        let mut stu3 = good.clone();
+        stu3["fhirVersion"] = "3.0.1".into();
+        stu3["format"] = serde_json::json!(["application/fhir+json"]);
+        assert_fails!(conformance(&stu3), "fhirVersion is \"3.0.1\"");
+        assert_fails!(
+            conformance(&stu3),
+            "format does not declare application/xml+fhir"
+        );
+        let mut no_op = good.clone();
+        no_op["rest"][0]["operation"] = serde_json::json!([]);
+        assert_fails!(conformance(&no_op), "does not list gpc.getcarerecord");
+    }
+
+    #[test]
+    fn errors_carry_the_0x_code() {
+        let oo = serde_json::json!({"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid",
+            "details": {"coding": [{"system": systems::ERROR_OR_WARNING_CODE, "code": "INVALID_PARAMETER", "display": "INVALID_PARAMETER"}]}}]});
+        let code = Some(gh::ErrorCode0::InvalidParameter);
+        assert!(error_0x(422, &oo, 422, code).is_ok());
+        assert_fails!(error_0x(422, &oo, 200, code), "status is 200, not 422");
+        assert_fails!(
+            error_0x(400, &oo, 400, Some(gh::ErrorCode0::BadRequest)),
+            "not http://fhir.nhs.net/ValueSet/gpconnect-error-or-warning-code-1|BAD_REQUEST"
+        );
+        assert_fails!(
+            error_0x(
+                400,
+                &serde_json::json!({"resourceType": "Bundle"}),
+                400,
+                None
+            ),
+            "not an OperationOutcome"
+        );
+        let mut bare = oo.clone();
+        bare["issue"][0]["details"]["coding"][0]["display"] = Value::Null;
+        assert_fails!(error_0x(422, &bare, 422, code), "no display");
+    }
+
+    #[test]
+    fn the_care_record_is_one_composition_section() {
+        let bundle = serde_json::json!({
+            "resourceType": "Bundle", "type": "searchset",
+            "entry": [
+                {"resource": {"resourceType": "Composition", "title": "Patient Care Record", "status": "final",
+                  "meta": {"profile": [profiles::COMPOSITION]},
+                  "section": [{"title": "Encounters", "code": {"coding": [{"system": systems::RECORD_SECTION, "code": "ENC"}]},
+                               "text": {"status": "generated", "div": "<div/>"}}]}},
+                {"resource": {"resourceType": "Patient"}}
+            ]
+        });
+        assert_eq!(care_record(&bundle, Section::Enc).unwrap().div, "<div/>");
+        assert_fails!(
+            care_record(&bundle, Section::Imm),
+            "not http://fhir.nhs.net/ValueSet/gpconnect-record-section-1|IMM"
+        );
+        let mut two = bundle.clone();
+        two["entry"][1]["resource"]["resourceType"] = "Composition".into();
+        assert_fails!(care_record(&two, Section::Enc), "exactly one of each");
+        assert_fails!(
+            care_record(
+                &serde_json::json!({"resourceType": "OperationOutcome"}),
+                Section::Enc
+            ),
+            "not a Bundle"
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! In-process tests of the DSTU2 root: the Conformance, every section's view against the checks of
+//! [`crate::checks::html`], the request-validation rules, the patient rules and each deliberate fault.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::Request;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use crate::checks::html as ch;
+use crate::config::DataAliases;
+use crate::gpconnect::headers::{
+    AUTHORIZATION, SSP_FROM, SSP_INTERACTION_ID, SSP_TO, SSP_TRACE_ID,
+};
+use crate::gpconnect::html::{self as gh, ErrorCode0, Section};
+use crate::gpconnect::jwt::{Claims, ConsumerIdentity, Dialect, REASON_DIRECT_CARE};
+use crate::gpconnect::Interaction;
+use crate::provider::faults::Fault;
+use crate::provider::state::ProviderState;
+use crate::provider::{router, ProviderSettings};
+
+fn state(faults: &[Fault]) -> Arc<ProviderState> {
+    Arc::new(ProviderState::new(ProviderSettings {
+        faults: faults.to_vec(),
+        ..ProviderSettings::default()
+    }))
+}
+
+fn nhs(alias: &str) -> String {
+    DataAliases::default().patients[alias].clone()
+}
+
+fn parameters(nhs: &str, section: &str, period: Option<Value>) -> Value {
+    let mut p = vec![
+        json!({"name": "patientNHSNumber", "valueIdentifier": {"system": gh::systems::NHS_NUMBER, "value": nhs}}),
+        json!({"name": "recordSection", "valueCodeableConcept": {"coding": [{"system": gh::systems::RECORD_SECTION, "code": section}]}}),
+    ];
+    if let Some(period) = period {
+        p.push(json!({"name": "timePeriod", "valuePeriod": period}));
+    }
+    json!({"resourceType": "Parameters", "parameter": p})
+}
+
+async fn send(
+    state: &Arc<ProviderState>,
+    interaction: Interaction,
+    body: Option<&Value>,
+    requested: &str,
+) -> (u16, Value) {
+    let spec = interaction.spec();
+    let mut claims = Claims::new_in(
+        &Dialect::DSTU2,
+        &ConsumerIdentity::default(),
+        gh::jwt::AUDIENCE,
+        spec.scope,
+        REASON_DIRECT_CARE,
+        chrono::Utc::now().timestamp(),
+    );
+    gh::request_patient(&mut claims, requested);
+    let uri = format!(
+        "{}{}",
+        super::root_path(&state.settings.ods_code),
+        spec.path
+    );
+    let req = Request::builder()
+        .method(spec.method.as_str())
+        .uri(uri)
+        .header(SSP_TRACE_ID, "9b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3")
+        .header(SSP_FROM, "200000000359")
+        .header(SSP_TO, state.settings.asid.clone())
+        .header(SSP_INTERACTION_ID, spec.id)
+        .header("Accept", gh::mime::JSON)
+        .header("Content-Type", gh::mime::JSON)
+        .header(AUTHORIZATION, format!("Bearer {}", claims.encode()))
+        .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
+        .unwrap();
+    let res = router(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn care_record(
+    state: &Arc<ProviderState>,
+    alias: &str,
+    section: &str,
+    period: Option<Value>,
+) -> (u16, Value) {
+    let n = nhs(alias);
+    send(
+        state,
+        Interaction::GetCareRecord,
+        Some(&parameters(&n, section, period)),
+        &n,
+    )
+    .await
+}
+
+/// Every check of the view, for `section` of `body`.
+fn check_view(
+    body: &Value,
+    section: Section,
+    period: Option<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>,
+) -> Result<(), String> {
+    let record = ch::care_record(body, section)?;
+    ch::no_formatting_characters(&record.div)?;
+    let root = ch::parse_div(&record.div)?;
+    ch::in_xhtml_namespace(&root)?;
+    ch::is_safe(&root)?;
+    let expected = ch::Expected {
+        section,
+        version: gh::DEFAULT_VERSION.into(),
+        period,
+    };
+    ch::headings(&root, &expected)?;
+    ch::tables(&root, &expected)?;
+    ch::columns(&root, &expected)?;
+    ch::date_cells(&root, &expected)?;
+    ch::banners(&root, &expected)
+}
+
+#[tokio::test]
+async fn the_conformance_is_dstu2() {
+    let s = state(&[]);
+    let (status, body) = send(&s, Interaction::HtmlMetadata, None, "").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["resourceType"], "Conformance");
+    assert_eq!(body["fhirVersion"], gh::FHIR_VERSION);
+    assert_eq!(body["rest"][0]["operation"][0]["name"], "gpc.getcarerecord");
+}
+
+#[tokio::test]
+async fn every_section_passes_every_check_with_and_without_data() {
+    let s = state(&[]);
+    for alias in ["patient1", "patient2", "patient13"] {
+        for section in Section::ALL {
+            let (status, body) = care_record(&s, alias, section.code(), None).await;
+            assert_eq!(status, 200, "{alias} {}: {body}", section.code());
+            check_view(&body, *section, None)
+                .unwrap_or_else(|e| panic!("{alias} {}: {e}", section.code()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn periods_shape_the_banners() {
+    let s = state(&[]);
+    let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    for section in Section::ALL.iter().filter(|s| s.accepts_period()) {
+        for (period, days) in [
+            (
+                json!({"start": "2014-05", "end": "2016"}),
+                (d(2014, 5, 1), d(2016, 12, 31)),
+            ),
+            (json!({"start": "2015-10-23"}), (d(2015, 10, 23), None)),
+            (json!({"end": "2016-02"}), (None, d(2016, 2, 29))),
+        ] {
+            let (status, body) =
+                care_record(&s, "patient2", section.code(), Some(period.clone())).await;
+            assert_eq!(status, 200, "{period}: {body}");
+            check_view(&body, *section, Some(days))
+                .unwrap_or_else(|e| panic!("{} {period}: {e}", section.code()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_transfer_banner_shows_for_a_record_in_transit() {
+    let s = state(&[]);
+    let (_, body) = care_record(&s, "patient13", "ENC", None).await;
+    let div = ch::care_record(&body, Section::Enc).unwrap().div;
+    assert!(ch::transfer_banner(&ch::parse_div(&div).unwrap()).is_ok());
+    let (_, body) = care_record(&s, "patient2", "ENC", None).await;
+    let div = ch::care_record(&body, Section::Enc).unwrap().div;
+    assert!(ch::transfer_banner(&ch::parse_div(&div).unwrap()).is_err());
+}
+
+#[tokio::test]
+async fn bad_requests_get_their_0x_errors() {
+    let s = state(&[]);
+    let n = nhs("patient2");
+    let err = |status: u16, body: &Value, want: u16, code: Option<ErrorCode0>| {
+        ch::error_0x(want, body, status, code).unwrap_or_else(|e| panic!("{e}: {body}"))
+    };
+    let cases: Vec<(Value, u16, Option<ErrorCode0>)> = vec![
+        (
+            json!({"resourceType": "Patient"}),
+            422,
+            Some(ErrorCode0::InvalidResource),
+        ),
+        (
+            parameters(&n, "ZZZ", None),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            parameters(&n, "enc", None),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            parameters("1234567891", "ENC", None),
+            400,
+            Some(ErrorCode0::InvalidNhsNumber),
+        ),
+        (
+            parameters(&n, "ENC", Some(json!({}))),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            parameters(&n, "ENC", Some(json!({"start": "abcd"}))),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            parameters(&n, "ENC", Some(json!({"start": "2015-10-23T11:08:32"}))),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            parameters(&n, "ENC", Some(json!({"start": "2016", "end": "2015"}))),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            parameters(&n, "SUM", Some(json!({"start": "2015"}))),
+            400,
+            None,
+        ),
+        (
+            json!({"resourceType": "Parameters", "parameter": [{"name": "RecordSection", "valueString": "x"}]}),
+            422,
+            Some(ErrorCode0::InvalidParameter),
+        ),
+        (
+            json!({"resourceType": "Parameters", "parameter": [{"name": "recordSection", "valueCodeableConcept": {"coding": [{"system": gh::systems::RECORD_SECTION, "code": "ENC"}]}}]}),
+            400,
+            None,
+        ),
+    ];
+    for (body, want, code) in cases {
+        let (status, answer) = send(&s, Interaction::GetCareRecord, Some(&body), &n).await;
+        err(status, &answer, want, code);
+    }
+    let mut wrong_system = parameters(&n, "ENC", None);
+    wrong_system["parameter"][0]["valueIdentifier"]["system"] = json!("http://example.org/nhs");
+    let (status, answer) = send(&s, Interaction::GetCareRecord, Some(&wrong_system), &n).await;
+    err(
+        status,
+        &answer,
+        400,
+        Some(ErrorCode0::InvalidIdentifierSystem),
+    );
+    let (status, answer) = send(
+        &s,
+        Interaction::GetCareRecord,
+        Some(&parameters(&n, "ENC", None)),
+        &nhs("patient3"),
+    )
+    .await;
+    err(status, &answer, 400, Some(ErrorCode0::BadRequest));
+}
+
+#[tokio::test]
+async fn patient_rules_refuse_the_record() {
+    let s = state(&[]);
+    for (alias, status, code) in [
+        ("patient9", 404, ErrorCode0::PatientNotFound),
+        ("patient14", 404, ErrorCode0::PatientNotFound),
+        ("patient15", 403, ErrorCode0::NoPatientConsent),
+    ] {
+        let (got, body) = care_record(&s, alias, "SUM", None).await;
+        ch::error_0x(status, &body, got, Some(code)).unwrap_or_else(|e| panic!("{alias}: {e}"));
+    }
+    let unknown = "9999999999";
+    let (got, body) = send(
+        &s,
+        Interaction::GetCareRecord,
+        Some(&parameters(unknown, "SUM", None)),
+        unknown,
+    )
+    .await;
+    ch::error_0x(404, &body, got, Some(ErrorCode0::PatientNotFound)).unwrap();
+}
+
+#[tokio::test]
+async fn each_fault_breaks_its_check() {
+    let view =
+        |body: &Value| ch::parse_div(&ch::care_record(body, Section::Enc).unwrap().div).unwrap();
+    let expected = ch::Expected {
+        section: Section::Enc,
+        version: gh::DEFAULT_VERSION.into(),
+        period: None,
+    };
+    let (_, body) = care_record(&state(&[Fault::HtmlScriptInView]), "patient2", "ENC", None).await;
+    assert!(ch::is_safe(&view(&body)).is_err());
+    let (_, body) = care_record(
+        &state(&[Fault::HtmlDateBannerMissing]),
+        "patient2",
+        "ENC",
+        None,
+    )
+    .await;
+    assert!(ch::banners(&view(&body), &expected).is_err());
+    let (_, body) = care_record(
+        &state(&[Fault::HtmlColumnsOutOfOrder]),
+        "patient2",
+        "ENC",
+        None,
+    )
+    .await;
+    assert!(ch::columns(&view(&body), &expected).is_err());
+    assert!(ch::tables(&view(&body), &expected).is_ok());
+    let (status, _) = care_record(
+        &state(&[Fault::HtmlSectionCodeCaseIgnored]),
+        "patient2",
+        "enc",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
