@@ -45,6 +45,8 @@ use super::model::{
     CapabilityVerdict, CoverSheet, Coverage, Failure, FeatureResult, RequirementCoverage,
     RunReport, RunStopped, ScenarioResult, SignOffBox, Status, TargetSummary, Totals, Verdict,
 };
+use crate::gpconnect::headers::AUTHORIZATION;
+use crate::gpconnect::jwt;
 use crate::gpconnect::requirements::{is_spec_url, spec_page, Level};
 use crate::http::evidence::{BodyInfo, Exchange, Finding, RecordedResponse, Role, Truncation};
 
@@ -799,6 +801,20 @@ impl<'a> ExchangeView<'a> {
             (None, Some(_)) => ("error".to_string(), "bad"),
             (None, None) => ("no response".to_string(), "bad"),
         };
+        // The record keeps the decoded claims of the judged exchange only; the others are decoded
+        // again from their Authorization header.
+        let claims = full
+            .then(|| {
+                x.request.jwt_claims.clone().or_else(|| {
+                    x.request
+                        .headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(AUTHORIZATION))
+                        .and_then(|(_, v)| jwt::decode_authorization(v).ok())
+                        .map(serde_json::Value::Object)
+                })
+            })
+            .flatten();
         ExchangeView {
             n: i + 1,
             open: culprit,
@@ -821,18 +837,8 @@ impl<'a> ExchangeView<'a> {
                     flagged: false,
                 })
                 .collect(),
-            jwt_claims: x
-                .request
-                .jwt_claims
-                .as_ref()
-                .filter(|_| full)
-                .map(claims_text),
-            jwt_times: x
-                .request
-                .jwt_claims
-                .as_ref()
-                .filter(|_| full)
-                .map_or_else(Vec::new, jwt_times),
+            jwt_claims: claims.as_ref().map(claims_text),
+            jwt_times: claims.as_ref().map_or_else(Vec::new, jwt_times),
             request_body: x
                 .request
                 .body
@@ -1363,6 +1369,33 @@ mod tests {
         let times = jwt_times(&claims);
         assert_eq!(times.len(), 1);
         assert_eq!(times[0].iso, "1970-01-01T00:00:05Z");
+    }
+
+    #[test]
+    fn claims_the_record_left_out_are_decoded_from_the_authorization_header() {
+        let mut x = crate::checks::fixtures::exchange(200, &[], "");
+        let token = jwt::encode_parts(
+            &serde_json::json!({"alg": "none", "typ": "JWT"}),
+            &serde_json::json!({"iss": "https://c.example", "iat": 5}),
+        );
+        x.request
+            .headers
+            .push((AUTHORIZATION.to_string(), format!("Bearer {token}")));
+        let shown = ExchangeView::new(0, &x, Detail::Full(1024));
+        let claims = shown.jwt_claims.expect("claims decoded from the header");
+        assert!(
+            claims.contains("\"iss\": \"https://c.example\""),
+            "{claims}"
+        );
+        assert_eq!(shown.jwt_times.len(), 1);
+        // One line per exchange: no claims.
+        assert!(ExchangeView::new(0, &x, Detail::Line).jwt_claims.is_none());
+        // Claims the record kept are shown as they are.
+        x.request.jwt_claims = Some(serde_json::json!({"iss": "kept"}));
+        let kept = ExchangeView::new(0, &x, Detail::Full(1024))
+            .jwt_claims
+            .unwrap();
+        assert!(kept.contains("kept"), "{kept}");
     }
 
     #[test]

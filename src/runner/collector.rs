@@ -247,7 +247,8 @@ impl Collector {
 
     /// Write the scenario's exchanges whole to the sidecar, then keep only the start of each body in
     /// the record: more of it for the exchange the failing step judged, the evidence read first (for
-    /// every exchange of a scenario that did not pass when none is known to be judged).
+    /// every exchange of a scenario that did not pass when none is known to be judged). Only that
+    /// exchange keeps its decoded JWT claims; the others keep the Authorization header they come from.
     fn file_evidence(&mut self, feature_path: &str, s: &mut ScenarioResult) {
         let full = self.ctx.config.http.evidence_body_bytes;
         let short = full.min(PASSED_EVIDENCE_BODY_BYTES);
@@ -261,6 +262,10 @@ impl Collector {
                 None => s.status != Status::Passed,
             };
             x.file(if judged { full } else { short }, sidecar_name.as_deref());
+            if !judged {
+                // The claims are decoded again from the Authorization header where they are shown.
+                x.request.jwt_claims = None;
+            }
         }
     }
 
