@@ -411,8 +411,13 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
         out.push(format!("ERROR {}", inert(e)));
     }
     let t = report.totals();
+    let connections = match report.connections_opened {
+        Some(1) => " over 1 connection".to_string(),
+        Some(n) => format!(" over {n} connections"),
+        None => String::new(),
+    };
     out.push(format!(
-        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable, {} warning; {} requests in {:.2}s",
+        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable, {} warning; {} requests{connections} in {:.2}s",
         report.verdict().label(),
         t.scenarios,
         t.passed,
