@@ -27,7 +27,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gpc_assure::provider::{self, CertSource, ProviderSettings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

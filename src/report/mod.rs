@@ -45,54 +45,23 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     let html = dir.join("index.html");
     let junit = dir.join("junit.xml");
     let json = dir.join("results.json");
-    // Render everything first: a rendering error then leaves no report half-written. The writers
-    // are independent of one another, so they render side by side (the HTML page, the largest, on
-    // a thread of its own), and the files are then written side by side too.
-    let (html_text, junit_text, json_text, ci) = std::thread::scope(|scope| {
-        let html_text = scope.spawn(|| html::render(report).map_err(std::io::Error::other));
-        let json_text = scope.spawn(|| json::render(report).map_err(std::io::Error::other));
-        let junit_text = junit::render(report);
-        let ci = ci_reports(report);
-        (
-            joined(html_text),
-            junit_text,
-            joined(json_text),
-            ci,
-        )
-    });
-    let (html_text, json_text, ci) = (html_text?, json_text?, ci?);
-    let mut files: Vec<(PathBuf, &[u8])> = vec![
-        (html.clone(), html_text.as_bytes()),
-        (junit.clone(), junit_text.as_bytes()),
-        (json.clone(), json_text.as_bytes()),
-    ];
-    files.extend(
-        ci.iter()
-            .map(|(name, contents)| (dir.join(name), contents.as_bytes())),
-    );
-    std::thread::scope(|scope| {
-        let writing: Vec<_> = files
-            .iter()
-            .map(|(path, bytes)| scope.spawn(move || write_atomically(path, bytes)))
-            .collect();
-        writing.into_iter().try_for_each(joined)
-    })?;
+    // Render everything first: a rendering error then leaves no report half-written.
+    let html_text = html::render(report).map_err(std::io::Error::other)?;
+    let junit_text = junit::render(report);
+    let json_text = json::render(report).map_err(std::io::Error::other)?;
+    let ci = ci_reports(report)?;
+    write_atomically(&html, html_text.as_bytes())?;
+    write_atomically(&junit, junit_text.as_bytes())?;
+    write_atomically(&json, json_text.as_bytes())?;
+    for (name, contents) in ci {
+        write_atomically(&dir.join(name), contents.as_bytes())?;
+    }
     Ok(WrittenReports {
         dir: dir.to_path_buf(),
         html,
         junit,
         json,
     })
-}
-
-/// The result of a writer's thread; a writer that panicked is an error of the report, not a crash
-/// of the run.
-fn joined<T>(
-    handle: std::thread::ScopedJoinHandle<'_, std::io::Result<T>>,
-) -> std::io::Result<T> {
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(std::io::Error::other("a report writer failed unexpectedly")))
 }
 
 /// Write `path` through a fresh temporary file beside it and a rename (atomic within a directory).

@@ -120,16 +120,7 @@ impl Assurance {
         let mut exchange = self.ctx.send(&spec).await;
         self.note_cut(&exchange);
         exchange.role = role;
-        // Validating a response is the heaviest work it asks of the harness: it runs on the blocking
-        // pool, so the scenarios waiting on the run's own thread go on (and use another core) meanwhile.
-        let ctx = Arc::clone(&self.ctx);
-        let interaction = spec.interaction;
-        let exchange = tokio::task::spawn_blocking(move || {
-            validation::attach_findings(&ctx.config, interaction, &mut exchange);
-            exchange
-        })
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        validation::attach_findings(&self.ctx.config, spec.interaction, &mut exchange);
         self.exchanges.push(exchange);
     }
 
