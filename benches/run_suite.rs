@@ -103,7 +103,10 @@ fn main() {
                 .unwrap_or_else(|| "-".into()),
         );
         if m.exit != 0 {
-            println!("        (the run exited with status {}: {})", m.exit, m.verdict);
+            println!(
+                "        (the run exited with status {}: {})",
+                m.exit, m.verdict
+            );
         }
     }
 }
@@ -129,7 +132,9 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
     let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
         .await
         .expect("the reference provider starts");
-    let relay = TcpListener::bind("127.0.0.1:0").await.expect("a relay port");
+    let relay = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a relay port");
     let relay_addr = relay.local_addr().expect("the relay's address");
     let accepted = Arc::new(AtomicUsize::new(0));
     let relay_task = tokio::spawn(serve_relay(
@@ -209,7 +214,9 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
         .flat_map(|f| f["scenarios"].as_array().into_iter().flatten())
         .map(|s| s["evidence"].as_array().map_or(0, |e| e.len()))
         .sum();
-    let cpu = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    let cpu = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     let positive = |d: chrono::TimeDelta| d.to_std().unwrap_or_default();
     Measured {
         requests,
