@@ -173,6 +173,7 @@ fn report(features: Vec<FeatureResult>) -> RunReport {
         run_errors: vec![],
         stopped: None,
         not_evaluated: Vec::new(),
+        connections_opened: None,
     }
 }
 

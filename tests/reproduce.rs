@@ -443,6 +443,7 @@ fn hostile_report() -> gpc_assure::report::RunReport {
         run_errors: vec![],
         stopped: None,
         not_evaluated: Vec::new(),
+        connections_opened: None,
     }
 }
 

@@ -412,8 +412,13 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
         out.push(format!("ERROR {}", inert(e)));
     }
     let t = report.totals();
+    let connections = match report.connections_opened {
+        Some(1) => " over 1 connection".to_string(),
+        Some(n) => format!(" over {n} connections"),
+        None => String::new(),
+    };
     out.push(format!(
-        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable, {} warning; {} requests in {:.2}s",
+        "{}: {} scenarios: {} passed, {} failed, {} inconclusive, {} error, {} not applicable, {} warning; {} requests{connections} in {:.2}s",
         report.verdict().label(),
         t.scenarios,
         t.passed,
@@ -432,6 +437,28 @@ pub fn summary_lines(report: &RunReport) -> Vec<String> {
 mod summary_tests {
     use super::*;
     use crate::report::FeatureResult;
+
+    #[test]
+    fn the_total_line_says_how_many_connections_the_run_opened() {
+        let config = Config::default();
+        let mut report =
+            RunReport::not_run(runner::target_summary(&config, false), None, "x".into());
+        assert!(summary_lines(&report)
+            .last()
+            .unwrap()
+            .contains("0 requests in "));
+        report.connections_opened = Some(6);
+        let total = summary_lines(&report).pop().unwrap();
+        assert!(
+            total.contains("; 0 requests over 6 connections in "),
+            "{total}"
+        );
+        report.connections_opened = Some(1);
+        let total = summary_lines(&report).pop().unwrap();
+        assert!(total.contains(" over 1 connection in "), "{total}");
+        let json = crate::report::json::render(&report).unwrap();
+        assert!(json.contains("\"connections_opened\": 1"), "{json}");
+    }
 
     #[test]
     fn feature_paths_and_run_errors_are_printed_inert() {

@@ -1,5 +1,10 @@
 //! reqwest-based client: sends a [`RequestSpec`] and returns the [`Exchange`] as evidence.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, HttpConfig, TlsConfig};
@@ -38,6 +43,8 @@ pub enum TransportError {
 pub struct Client {
     inner: reqwest::Client,
     max_response_bytes: usize,
+    /// Connections the pool has opened (TCP, and TLS over it), counted as each is established.
+    connections: Arc<AtomicU64>,
 }
 
 impl Client {
@@ -48,12 +55,17 @@ impl Client {
             max_response_bytes,
             ..
         } = config.http;
+        let connections = Arc::new(AtomicU64::new(0));
         let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(timeout_seconds))
             .connect_timeout(Duration::from_secs(timeout_seconds.min(10)))
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
-            .pool_max_idle_per_host(32);
+            // Every scenario running at once may hold a connection, and each goes back to the pool
+            // when its exchange is over: keeping that many idle means a run never opens more
+            // connections than it has requests in flight (behind the SSP each is a TLS handshake).
+            .pool_max_idle_per_host(idle_pool_size(config.http.concurrency))
+            .connector_layer(CountConnections(Arc::clone(&connections)));
         builder = apply_tls(builder, &config.tls)?;
         let inner = builder.build().map_err(|e| {
             // reqwest says only "builder error"; the cause is in its sources.
@@ -68,7 +80,14 @@ impl Client {
         Ok(Client {
             inner,
             max_response_bytes,
+            connections,
         })
+    }
+
+    /// How many connections this client has opened so far (each pooled connection once, however
+    /// many requests it carried).
+    pub fn connections_opened(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
     }
 
     /// Send a request; transport failures are recorded in the exchange rather than returned.
@@ -213,6 +232,64 @@ impl Client {
             }
         }
         Ok(RecordedResponse::new(status, headers, body, truncated))
+    }
+}
+
+/// Idle connections kept per host for a run of `concurrency` scenarios at once: one per scenario,
+/// and a few for the teardown and the capability reads that overlap them.
+fn idle_pool_size(concurrency: usize) -> usize {
+    concurrency.max(1) + 4
+}
+
+/// Counts the connections the pool's connector establishes (a tower layer over reqwest's
+/// connector: it is called once per new connection, never for a reused one).
+#[derive(Clone)]
+struct CountConnections(Arc<AtomicU64>);
+
+impl<S> tower::Layer<S> for CountConnections {
+    type Service = Counted<S>;
+
+    fn layer(&self, inner: S) -> Counted<S> {
+        Counted {
+            inner,
+            count: Arc::clone(&self.0),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Counted<S> {
+    inner: S,
+    count: Arc<AtomicU64>,
+}
+
+type Connecting<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
+
+impl<S, R> tower::Service<R> for Counted<S>
+where
+    S: tower::Service<R>,
+    S::Future: Send + 'static,
+    S::Response: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Connecting<S::Response, S::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let count = Arc::clone(&self.count);
+        let connecting = self.inner.call(request);
+        Box::pin(async move {
+            let connection = connecting.await;
+            if connection.is_ok() {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            connection
+        })
     }
 }
 
@@ -406,6 +483,53 @@ mod tests {
         let everything = serde_json::to_string(&exchange).unwrap();
         assert!(!everything.contains("s3cret"), "{everything}");
         assert!(!everything.contains("alice"), "{everything}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_pool_reuses_its_connections_and_counts_those_it_opens() {
+        let running = crate::provider::start(
+            crate::provider::ProviderSettings::default(),
+            ([127, 0, 0, 1], 0).into(),
+        )
+        .await
+        .unwrap();
+        let mut config = running.config();
+        config.http.concurrency = 4;
+        let client = Client::new(&config).unwrap();
+        assert_eq!(client.connections_opened(), 0);
+        let spec = RequestSpec::new(&config, Interaction::Metadata, None);
+        for _ in 0..10 {
+            let exchange = client.send(&spec).await;
+            assert_eq!(exchange.response.map(|r| r.status), Some(200));
+        }
+        // One kept-alive connection; a second at most, when a connection's return to the pool
+        // races the next request (never one per request).
+        let sequential = client.connections_opened();
+        assert!(
+            (1..=2).contains(&sequential),
+            "{sequential} connections for 10 requests one after another"
+        );
+        // As many at once as scenarios run at once, three times over: the pool holds them all idle
+        // between rounds, so no round opens more.
+        for _ in 0..3 {
+            let round = (0..4).map(|_| client.send(&spec));
+            for exchange in futures::future::join_all(round).await {
+                assert_eq!(exchange.response.map(|r| r.status), Some(200));
+            }
+        }
+        let opened = client.connections_opened();
+        assert!(
+            (2..=4 + 2).contains(&opened),
+            "{opened} connections for 4 at once, three times"
+        );
+        running.shutdown().await;
+    }
+
+    #[test]
+    fn the_idle_pool_holds_a_connection_for_every_scenario_running_at_once() {
+        for concurrency in [0, 1, 4, 32, 64, 200] {
+            assert!(idle_pool_size(concurrency) >= concurrency.max(1));
+        }
     }
 
     #[test]

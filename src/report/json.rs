@@ -88,6 +88,9 @@ struct Document<'a> {
     /// FHIRPath invariants met in the run that the validator cannot evaluate, each once, as
     /// `key (what it lacks)`: not checked, so not part of any verdict.
     not_evaluated: &'a [String],
+    /// Connections the harness opened to the provider (TLS probes apart); absent when not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connections_opened: Option<u64>,
     capabilities: Vec<CapabilityVerdict>,
     requirements: Vec<RequirementCoverage>,
     features: Vec<FeatureDoc<'a>>,
@@ -113,6 +116,7 @@ impl<'a> Document<'a> {
             run_errors: &report.run_errors,
             stopped: report.stopped.as_ref(),
             not_evaluated: &report.not_evaluated,
+            connections_opened: report.connections_opened,
             capabilities: report.capabilities(),
             requirements: report.requirements(),
             features: report.features.iter().map(FeatureDoc::new).collect(),

@@ -338,6 +338,10 @@ pub struct RunReport {
     /// evaluate, each once (`key (what it lacks)`): listed so that a pass is not read as having
     /// checked them.
     pub not_evaluated: Vec<String>,
+    /// Connections the harness's client opened to the provider (each a TCP connection and, behind
+    /// the SSP, a TLS handshake), however many requests each carried; the TLS probes' own
+    /// connections are not counted. `None` when no run took place or it was not counted.
+    pub connections_opened: Option<u64>,
 }
 
 /// Why and how a run was stopped early.
@@ -496,6 +500,7 @@ impl RunReport {
             run_errors: vec![error],
             stopped: None,
             not_evaluated: Vec::new(),
+            connections_opened: None,
         }
     }
 

@@ -343,6 +343,7 @@ pub async fn run_with(
     meta.selection.tags = tags.clone();
     meta.selection.selected = selected_count;
     let client = Client::new(&config)?;
+    let pool = client.clone();
     let formats = preflight(&config, &client, &roots, &stop).await?;
     let sidecar = evidence_sidecar
         .as_deref()
@@ -479,6 +480,7 @@ pub async fn run_with(
         run_errors,
         stopped,
         not_evaluated: crate::fhir::not_evaluated_invariants(),
+        connections_opened: Some(pool.connections_opened()),
     })
 }
 
