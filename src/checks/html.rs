@@ -15,62 +15,11 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use serde_json::Value;
 
+// The attributes the DSTU2 narrative allows (txt-3) are STU3's (txt-1).
+use crate::fhir::narrative::ATTRIBUTES as ALLOWED_ATTRIBUTES;
 use crate::gpconnect::html::{
     self as gh, banner, composition, profiles, systems, DateBanner, Section, Table,
 };
-
-/// Attributes the DSTU2 narrative allows (txt-3).
-const ALLOWED_ATTRIBUTES: &[&str] = &[
-    "abbr",
-    "accesskey",
-    "align",
-    "alt",
-    "axis",
-    "bgcolor",
-    "border",
-    "cellhalign",
-    "cellpadding",
-    "cellspacing",
-    "cellvalign",
-    "char",
-    "charoff",
-    "charset",
-    "cite",
-    "class",
-    "colspan",
-    "compact",
-    "coords",
-    "dir",
-    "frame",
-    "headers",
-    "height",
-    "href",
-    "hreflang",
-    "hspace",
-    "id",
-    "lang",
-    "longdesc",
-    "name",
-    "nowrap",
-    "rel",
-    "rev",
-    "rowspan",
-    "rules",
-    "scope",
-    "shape",
-    "span",
-    "src",
-    "start",
-    "style",
-    "summary",
-    "tabindex",
-    "title",
-    "type",
-    "valign",
-    "value",
-    "vspace",
-    "width",
-];
 
 /// URL schemes that run code or smuggle content when a clinician follows a link.
 const UNSAFE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:"];

@@ -73,8 +73,9 @@ const ELEMENTS: &[&str] = &[
     "var",
 ];
 
-/// The attributes (unprefixed; `xml:lang` and namespace declarations are allowed besides).
-const ATTRIBUTES: &[&str] = &[
+/// The attributes (unprefixed; `xml:lang` and namespace declarations are allowed besides). DSTU2's
+/// narrative rule (txt-3) allows the same list.
+pub(crate) const ATTRIBUTES: &[&str] = &[
     "abbr",
     "accesskey",
     "align",
