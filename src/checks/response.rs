@@ -1,5 +1,7 @@
 //! Status, body and format of a response.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::{ensure, CheckResult};
@@ -146,22 +148,26 @@ pub fn body_format_is(exchange: &Exchange, format: Format) -> CheckResult {
 /// A body the harness cut at `http.max_response_bytes` cannot be judged: the error is the harness's
 /// (its message carries the error marker of [`Problem`], so the step ends in error, not failed). A
 /// body that is not UTF-8 fails: the provider broke the character encoding rule.
-pub fn body_as_json(exchange: &Exchange) -> Result<Value, String> {
+///
+/// The body is read once per exchange: every later call shares the same tree.
+pub fn body_as_json(exchange: &Exchange) -> Result<Arc<Value>, String> {
     let r = response(exchange)?;
-    if let Some(cut) = &r.truncated {
-        return Err(Problem::error(cut.describe()).to_string());
-    }
-    if let Some(finding) = Finding::invalid_utf8(r) {
-        return Err(format!("{} ({})", finding.message, finding.location));
-    }
-    if r.body.trim().is_empty() {
-        return Err(format!("the response (status {}) has no body", r.status));
-    }
-    crate::fhir::parse_body(r.body.as_bytes(), r.header("content-type")).map_err(|e| {
-        format!(
-            "the body is not FHIR JSON or XML ({e}): {}",
-            snippet(&r.body)
-        )
+    r.parsed.get_or_parse(|| {
+        if let Some(cut) = &r.truncated {
+            return Err(Problem::error(cut.describe()).to_string());
+        }
+        if let Some(finding) = Finding::invalid_utf8(r) {
+            return Err(format!("{} ({})", finding.message, finding.location));
+        }
+        if r.body.trim().is_empty() {
+            return Err(format!("the response (status {}) has no body", r.status));
+        }
+        crate::fhir::parse_body(r.body.as_bytes(), r.header("content-type")).map_err(|e| {
+            format!(
+                "the body is not FHIR JSON or XML ({e}): {}",
+                snippet(&r.body)
+            )
+        })
     })
 }
 
@@ -257,6 +263,26 @@ mod tests {
         assert_fails!(
             body_as_json(&exchange(200, &[ct], "not json")),
             "not FHIR JSON or XML"
+        );
+    }
+
+    #[test]
+    fn a_body_is_read_once_and_shared_until_the_exchange_is_filed() {
+        let ct = ("Content-Type", "application/fhir+json;charset=utf-8");
+        let mut x = exchange(200, &[ct], r#"{"resourceType":"Patient","id":"1"}"#);
+        let first = body_as_json(&x).unwrap();
+        let again = body_as_json(&x).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the second check re-parsed the body"
+        );
+        // a copy of the exchange (the evidence's) shares the tree too
+        assert!(Arc::ptr_eq(&first, &body_as_json(&x.clone()).unwrap()));
+        // filing keeps only the start of the body: the tree goes with the rest
+        x.file(10, None);
+        assert!(
+            body_as_json(&x).is_err(),
+            "a filed exchange still answered with the tree of its whole body"
         );
     }
 

@@ -50,6 +50,45 @@ pub struct RecordedResponse {
         serialize_with = "as_base64"
     )]
     pub raw: Option<Vec<u8>>,
+    /// The body read as FHIR, once, for every check that looks at it (not part of the record;
+    /// released when the exchange is filed).
+    #[serde(skip)]
+    pub parsed: ParsedBody,
+}
+
+/// A response body read as FHIR JSON (XML converted) the first time a check asks for it, and shared
+/// by every later check, the SHOULD-warnings pass and the validator: one parse per body instead of
+/// one per step. The outcome, failure included, depends on the body alone, which does not change
+/// while the exchange is judged.
+#[derive(Default, Clone)]
+pub struct ParsedBody(std::sync::OnceLock<Result<std::sync::Arc<serde_json::Value>, String>>);
+
+impl ParsedBody {
+    /// The body as parsed by `parse` the first time, as remembered afterwards.
+    pub fn get_or_parse(
+        &self,
+        parse: impl FnOnce() -> Result<serde_json::Value, String>,
+    ) -> Result<std::sync::Arc<serde_json::Value>, String> {
+        self.0
+            .get_or_init(|| parse().map(std::sync::Arc::new))
+            .clone()
+    }
+}
+
+impl std::fmt::Debug for ParsedBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0.get() {
+            Some(_) => "ParsedBody(parsed)",
+            None => "ParsedBody(not yet)",
+        })
+    }
+}
+
+/// A cache: two responses are equal by what was received, whether or not either has been read.
+impl PartialEq for ParsedBody {
+    fn eq(&self, _: &ParsedBody) -> bool {
+        true
+    }
 }
 
 impl RecordedResponse {
@@ -75,6 +114,7 @@ impl RecordedResponse {
             body_info,
             truncated,
             raw,
+            parsed: ParsedBody::default(),
         }
     }
 
@@ -261,6 +301,45 @@ impl Exchange {
             let escaped = r.raw.is_some() || r.body_info.invalid_utf8_at.is_some();
             keep_start(&mut r.body, &mut r.body_info, escaped, keep, full_body_in);
             r.raw = None;
+            r.parsed = ParsedBody::default();
+        }
+    }
+}
+
+/// What a filed token leaves in its place after its start: no token has it (a bearer token is ASCII).
+const TOKEN_CUT_MARK: char = '…';
+
+/// Whether an Authorization header value is a token [`RecordedRequest::file_token`] kept only the
+/// start of.
+pub fn is_filed_token(value: &str) -> bool {
+    value.contains(TOKEN_CUT_MARK)
+}
+
+impl RecordedRequest {
+    /// Keep only the start of the bearer token (the record of a passing scenario's exchange: a token
+    /// is a third of an exchange's record and every one is alike; the evidence file named
+    /// `full_body_in` keeps it whole). The token's length is kept in its place.
+    pub fn file_token(&mut self, full_body_in: Option<&str>) {
+        const KEEP: usize = 48;
+        for (name, value) in &mut self.headers {
+            if !name.eq_ignore_ascii_case(crate::gpconnect::headers::AUTHORIZATION)
+                || value.len() <= KEEP * 2
+            {
+                continue;
+            }
+            let mut end = KEEP;
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            let whole = match full_body_in {
+                Some(file) => format!("whole in {file}"),
+                None => "not kept".to_string(),
+            };
+            *value = format!(
+                "{}{TOKEN_CUT_MARK} ({} bytes; {whole})",
+                &value[..end],
+                value.len()
+            );
         }
     }
 }
@@ -450,6 +529,39 @@ mod tests {
             body.to_vec(),
             None,
         )
+    }
+
+    #[test]
+    fn a_filed_token_keeps_its_start_its_size_and_where_it_is_whole() {
+        let token = format!("Bearer {}", "t".repeat(500));
+        let mut r = RecordedRequest {
+            method: "GET".into(),
+            url: "http://p/x".into(),
+            headers: vec![
+                ("authorization".into(), token.clone()),
+                ("Ssp-TraceID".into(), "x".repeat(300)),
+            ],
+            body: None,
+            body_info: None,
+            jwt_claims: None,
+        };
+        r.file_token(Some("evidence.jsonl.gz"));
+        let filed = &r.headers[0].1;
+        assert!(filed.len() < 120, "{filed}");
+        assert!(filed.starts_with("Bearer ttt"), "{filed}");
+        assert!(
+            filed.contains("507 bytes; whole in evidence.jsonl.gz"),
+            "{filed}"
+        );
+        assert!(is_filed_token(filed) && !is_filed_token(&token));
+        // other headers and short values are left as they are
+        assert_eq!(r.headers[1].1, "x".repeat(300));
+        let mut short = RecordedRequest {
+            headers: vec![("Authorization".into(), "Bearer abc".into())],
+            ..r.clone()
+        };
+        short.file_token(None);
+        assert_eq!(short.headers[0].1, "Bearer abc");
     }
 
     fn exchange_with(body: &[u8]) -> Exchange {

@@ -140,6 +140,17 @@ pub fn command(request: &Request, tls: CurlTls) -> String {
                 printable(name)
             ));
         }
+        if name.eq_ignore_ascii_case(crate::gpconnect::headers::AUTHORIZATION)
+            && crate::http::evidence::is_filed_token(value)
+        {
+            // The record keeps only the token's start: the command takes the whole value from the
+            // shell, never a cut token.
+            notes.push(format!(
+                "AUTHORIZATION: set it to the Authorization header as sent, which the report keeps only the start of ({value})"
+            ));
+            args.push(format!("-H \"{name}: $AUTHORIZATION\""));
+            continue;
+        }
         // `-H 'Name:'` would remove the header; `-H 'Name;'` sends it empty.
         let header = if value.is_empty() {
             format!("{name};")
@@ -345,6 +356,36 @@ mod tests {
             .filter(|l| !l.starts_with('#'))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn a_token_the_record_keeps_the_start_of_is_taken_from_the_shell() {
+        let token = format!("Bearer eyJh.{}.", "p".repeat(300));
+        let mut r = req(
+            "GET",
+            "https://p.example/gpconnect/metadata",
+            &[("Ssp-TraceID", "5e1a"), ("Authorization", &token)],
+            None,
+        );
+        r.file_token(Some("evidence.jsonl.gz"));
+        let cmd = command_for(&r, CurlTls::default());
+        assert!(
+            !cmd.contains(&"p".repeat(60)),
+            "a cut token was put in the command: {cmd}"
+        );
+        assert!(
+            body_of(&cmd).contains("-H \"Authorization: $AUTHORIZATION\""),
+            "{cmd}"
+        );
+        let note = cmd
+            .lines()
+            .find(|l| l.starts_with("# AUTHORIZATION"))
+            .unwrap();
+        assert!(note.contains("evidence.jsonl.gz"), "{note}");
+        assert!(note.contains(&format!("{} bytes", token.len())), "{note}");
+        // a whole token is sent as it is
+        let whole = req("GET", "https://p/x", &[("Authorization", &token)], None);
+        assert!(command_for(&whole, CurlTls::default()).contains(&token));
     }
 
     #[test]

@@ -835,7 +835,7 @@ impl<'a> ExchangeView<'a> {
                 .filter(|_| full)
                 .map(|(k, v)| HeaderView {
                     name: k,
-                    value: v,
+                    value: token_shown_beside_claims(k, v, claims.is_some()),
                     flagged: false,
                 })
                 .collect(),
@@ -868,6 +868,34 @@ impl<'a> ExchangeView<'a> {
             curl: None,
         }
     }
+}
+
+/// Characters of a bearer token the headers table shows when its claims are shown decoded below it.
+const TOKEN_SHOWN_CHARS: usize = 48;
+
+/// An Authorization header as the headers table shows it: whole, unless its claims are shown
+/// decoded beside it, when only its start is (the token is a third of a request's evidence, and the
+/// whole of it is in results.json and evidence.jsonl.gz, and in the curl command of a scenario that
+/// did not pass).
+fn token_shown_beside_claims<'a>(
+    name: &str,
+    value: &'a str,
+    decoded: bool,
+) -> std::borrow::Cow<'a, str> {
+    if !decoded || !name.eq_ignore_ascii_case(AUTHORIZATION) || value.len() <= TOKEN_SHOWN_CHARS * 2
+    {
+        return value.into();
+    }
+    let mut end = TOKEN_SHOWN_CHARS;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} bytes, decoded below; whole in results.json)",
+        &value[..end],
+        value.len()
+    )
+    .into()
 }
 
 fn finding_views(findings: &[Finding], keep: impl Fn(&str) -> bool) -> Vec<FindingView<'_>> {
@@ -1003,7 +1031,7 @@ impl<'a> ReproduceView<'a> {
 #[derive(Serialize)]
 struct HeaderView<'a> {
     name: &'a str,
-    value: &'a str,
+    value: std::borrow::Cow<'a, str>,
     /// A finding's location names this header: highlight the row.
     flagged: bool,
 }
@@ -1029,7 +1057,7 @@ impl<'a> ResponseView<'a> {
                 .iter()
                 .map(|(k, v)| HeaderView {
                     name: k,
-                    value: v,
+                    value: v.into(),
                     flagged: findings
                         .iter()
                         .any(|f| location_names_header(&f.location, k)),
@@ -1398,6 +1426,45 @@ mod tests {
             .jwt_claims
             .unwrap();
         assert!(kept.contains("kept"), "{kept}");
+    }
+
+    #[test]
+    fn a_token_shown_decoded_is_shown_short_in_the_headers_table() {
+        let mut x = crate::checks::fixtures::exchange(200, &[], "");
+        let token = jwt::encode_parts(
+            &serde_json::json!({"alg": "none", "typ": "JWT"}),
+            &serde_json::json!({"iss": "https://c.example", "sub": "x".repeat(400)}),
+        );
+        let header = format!("Bearer {token}");
+        x.request
+            .headers
+            .push((AUTHORIZATION.to_string(), header.clone()));
+        x.request
+            .headers
+            .push(("Ssp-TraceID".to_string(), "t".repeat(200)));
+        let shown = ExchangeView::new(0, &x, Detail::Full(1024));
+        assert!(shown.jwt_claims.is_some());
+        let value = |name: &str| {
+            shown
+                .request_headers
+                .iter()
+                .find(|h| h.name == name)
+                .map(|h| h.value.to_string())
+                .unwrap()
+        };
+        let auth = value(AUTHORIZATION);
+        assert!(auth.len() < 200, "{auth}");
+        assert!(header.starts_with(auth.split('…').next().unwrap()));
+        assert!(auth.contains(&format!("{} bytes", header.len())), "{auth}");
+        // other headers, and a token whose claims cannot be decoded, are shown whole
+        assert_eq!(value("Ssp-TraceID"), "t".repeat(200));
+        x.request.headers[0].1 = format!("Bearer {}", "y".repeat(300));
+        let opaque = ExchangeView::new(0, &x, Detail::Full(1024));
+        assert!(opaque.jwt_claims.is_none());
+        assert_eq!(
+            opaque.request_headers[0].value,
+            format!("Bearer {}", "y".repeat(300))
+        );
     }
 
     #[test]

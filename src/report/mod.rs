@@ -45,11 +45,23 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     let html = dir.join("index.html");
     let junit = dir.join("junit.xml");
     let json = dir.join("results.json");
-    // Render everything first: a rendering error then leaves no report half-written.
-    let html_text = html::render(report).map_err(std::io::Error::other)?;
-    let junit_text = junit::render(report);
-    let json_text = json::render(report).map_err(std::io::Error::other)?;
-    let ci = ci_reports(report)?;
+    // Render everything first: a rendering error then leaves no report half-written. The page, the
+    // largest, renders on a second thread while the others render on this one: after the last
+    // scenario the provider is idle, and this is the time a user waits for the run to end.
+    let (html_text, others) = std::thread::scope(|scope| {
+        let page = scope.spawn(|| html::render(report).map_err(std::io::Error::other));
+        let others = (|| {
+            let junit_text = junit::render(report);
+            let json_text = json::render(report).map_err(std::io::Error::other)?;
+            Ok::<_, std::io::Error>((junit_text, json_text, ci_reports(report)?))
+        })();
+        let page = page
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("rendering index.html panicked")));
+        (page, others)
+    });
+    let html_text = html_text?;
+    let (junit_text, json_text, ci) = others?;
     write_atomically(&html, html_text.as_bytes())?;
     write_atomically(&junit, junit_text.as_bytes())?;
     write_atomically(&json, json_text.as_bytes())?;

@@ -248,7 +248,8 @@ impl Collector {
     /// Write the scenario's exchanges whole to the sidecar, then keep only the start of each body in
     /// the record: more of it for the exchange the failing step judged, the evidence read first (for
     /// every exchange of a scenario that did not pass when none is known to be judged). Only that
-    /// exchange keeps its decoded JWT claims; the others keep the Authorization header they come from.
+    /// exchange keeps its decoded JWT claims; the others keep the Authorization header they come from,
+    /// whole in a scenario that did not pass, its start in one that passed.
     fn file_evidence(&mut self, feature_path: &str, s: &mut ScenarioResult) {
         let full = self.ctx.config.http.evidence_body_bytes;
         let short = full.min(PASSED_EVIDENCE_BODY_BYTES);
@@ -265,6 +266,11 @@ impl Collector {
             if !judged {
                 // The claims are decoded again from the Authorization header where they are shown.
                 x.request.jwt_claims = None;
+            }
+            if s.status == Status::Passed {
+                // Nobody reads the token of a passing exchange in the record; the evidence file
+                // has it.
+                x.request.file_token(sidecar_name.as_deref());
             }
         }
     }

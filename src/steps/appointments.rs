@@ -12,6 +12,8 @@
 //! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 //! Appointment Management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments.html>
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use cucumber::{given, then, when};
 use serde_json::{json, Value};
@@ -316,7 +318,11 @@ async fn claim_slots(
             .find(|r| r["resourceType"] == "Schedule" && format!("Schedule/{}", r["id"].as_str().unwrap_or_default()) == sched_ref)
             .cloned()
             .ok_or_else(|| format!("the free-slot Bundle does not include {sched_ref}, so a booking cannot name its Location"))?;
-        return Ok((run.into_iter().cloned().collect(), schedule, b));
+        return Ok((
+            run.into_iter().cloned().collect(),
+            schedule,
+            Value::clone(&b),
+        ));
     }
     Err(no_slots_message(w, slots.len(), from, to))
 }
@@ -605,7 +611,9 @@ async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, P
         .last()
         .ok_or_else(|| Problem::error("the booking was not sent"))?;
     response::status_is(ex, 201).map_err(setup)?;
-    response::body_as_json(ex).map_err(setup)
+    response::body_as_json(ex)
+        .map(Arc::unwrap_or_clone)
+        .map_err(setup)
 }
 
 /// Cancel every appointment in `ids` that is still booked (the runner's `after` hook calls this, so a run
@@ -620,7 +628,8 @@ pub async fn teardown(ctx: &RunContext, ids: Vec<String>) -> Vec<Exchange> {
             .response
             .as_ref()
             .filter(|r| r.status == 200)
-            .and_then(|_| response::body_as_json(&ex).ok());
+            .and_then(|_| response::body_as_json(&ex).ok())
+            .map(Arc::unwrap_or_clone);
         evidence.push(ex);
         let Some(mut a) = current else { continue };
         if a["status"] == "cancelled" {
@@ -1106,7 +1115,7 @@ fn appointment_response(w: &Assurance, status: u16) -> Result<Value, Problem> {
     let a = response::body_as_json(ex)?;
     checks::headers::etag_matches_version(ex, &a)?;
     apt_checks::conforms(&a)?;
-    Ok(a)
+    Ok(Arc::unwrap_or_clone(a))
 }
 
 #[then("the appointment is booked as requested")]
@@ -1463,7 +1472,7 @@ async fn slots_recall(w: &mut Assurance) -> super::StepResult {
         }
         to = from;
     }
-    let wide_refs: Vec<&Value> = wide.iter().collect();
+    let wide_refs: Vec<&Value> = wide.iter().map(|b| &**b).collect();
     if slot_checks::free_inside(&wide_refs, window.start, window.end) == 0 {
         return Err(super::Problem::inconclusive(format!(
             "the wider searches found no free slot inside {} – {}, so the search could not be shown to return them all; publish GP Connect slots in this window",

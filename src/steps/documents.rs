@@ -6,6 +6,8 @@
 //! Retrieve a document: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_retrieve_patient_documents.html>
 //! Migrate a document: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_migrate_patient_documents.html>
 
+use std::sync::Arc;
+
 use cucumber::{given, then};
 use serde_json::Value;
 
@@ -76,7 +78,7 @@ impl Assurance {
     }
 
     /// The patient's documents as a setup request (all of them, unfiltered).
-    async fn documents_of(&mut self, alias: &str) -> Result<Value, Problem> {
+    async fn documents_of(&mut self, alias: &str) -> Result<Arc<Value>, Problem> {
         let id = self.documents_patient_id(alias).await?;
         let spec = self.documents_search_request(&id);
         let ex = self.send_aside(spec).await;
@@ -88,7 +90,11 @@ impl Assurance {
     }
 
     /// The patient's record through Migrate structured record, as a setup request (1.6.0+).
-    async fn migrated_record(&mut self, alias: &str, sensitive: bool) -> Result<Value, Problem> {
+    async fn migrated_record(
+        &mut self,
+        alias: &str,
+        sensitive: bool,
+    ) -> Result<Arc<Value>, Problem> {
         let saved = self.request.take();
         let built = self.migrate_request(alias, sensitive);
         let spec = self.request.take();
@@ -148,7 +154,7 @@ impl Assurance {
     }
 
     /// The 200 answer under test, as FHIR JSON.
-    fn documents_answer(&self) -> Result<Value, Problem> {
+    fn documents_answer(&self) -> Result<Arc<Value>, Problem> {
         checks::response::status_is(self.response()?, 200)?;
         self.resource()
     }
@@ -314,13 +320,13 @@ async fn migrate_confidential(w: &mut Assurance, alias: String, scope: String) -
 
 #[then("the response is an Access Document CapabilityStatement")]
 async fn capability(w: &mut Assurance) -> StepResult {
-    Ok(cd::capability_fixed(&w.resource()?)?)
+    Ok(cd::capability_fixed(&*w.resource()?)?)
 }
 
 #[then("the CapabilityStatement version is the Access Document version of the target")]
 async fn capability_version(w: &mut Assurance) -> StepResult {
     let expected = w.ctx.config.target.structured_version.clone();
-    Ok(checks::capability::version_is(&w.resource()?, &expected)?)
+    Ok(checks::capability::version_is(&*w.resource()?, &expected)?)
 }
 
 #[then(expr = "the Access Document CapabilityStatement lists the profile {string}")]
@@ -330,23 +336,23 @@ async fn capability_profile(w: &mut Assurance, name: String) -> StepResult {
         .map(|(u, _)| *u)
         .find(|u| u.rsplit('/').next() == Some(name.as_str()))
         .ok_or_else(|| format!("{name:?} is not a profile the Access Document statement lists"))?;
-    Ok(cd::lists_profile_any_version(&w.resource()?, url)?)
+    Ok(cd::lists_profile_any_version(&*w.resource()?, url)?)
 }
 
 #[then("the response is a documents searchset Bundle")]
 async fn searchset(w: &mut Assurance) -> StepResult {
-    Ok(cd::searchset_rules(&w.documents_answer()?)?)
+    Ok(cd::searchset_rules(&*w.documents_answer()?)?)
 }
 
 #[then("the searchset Bundle id is the request's Ssp-TraceID")]
 async fn bundle_id(w: &mut Assurance) -> StepResult {
     let trace = w.trace_id()?;
-    Ok(cd::bundle_id_is(&w.documents_answer()?, &trace)?)
+    Ok(cd::bundle_id_is(&*w.documents_answer()?, &trace)?)
 }
 
 #[then("every entry of the Bundle has an absolute fullUrl")]
 async fn full_urls(w: &mut Assurance) -> StepResult {
-    Ok(cd::full_urls_absolute(&w.documents_answer()?)?)
+    Ok(cd::full_urls_absolute(&*w.documents_answer()?)?)
 }
 
 #[then(expr = "the response holds the documents of {string}")]
@@ -367,7 +373,7 @@ async fn no_documents(w: &mut Assurance, alias: String) -> StepResult {
 
 #[then("every Organization in the Bundle manages the record or wrote or holds a document")]
 async fn organisations(w: &mut Assurance) -> StepResult {
-    Ok(cd::organisations_associated(&w.documents_answer()?)?)
+    Ok(cd::organisations_associated(&*w.documents_answer()?)?)
 }
 
 /// Recall and precision of a filter: the same search without it is the oracle.
@@ -414,7 +420,7 @@ fn query_of(url: &str) -> Vec<(String, String)> {
 
 #[then("every document over 5 MB is a placeholder with its size")]
 async fn placeholders(w: &mut Assurance) -> StepResult {
-    let n = cd::oversize_placeholders(&w.documents_answer()?)?;
+    let n = cd::oversize_placeholders(&*w.documents_answer()?)?;
     if n == 0 {
         return Err(Problem::inconclusive(
             "the answer holds no document over 5 MB, so the placeholder rule cannot be tested",
@@ -451,7 +457,7 @@ async fn is_binary(w: &mut Assurance) -> StepResult {
 
 #[then("every document of the migrated record carries the absolute URL of its Binary")]
 async fn migrated_urls(w: &mut Assurance) -> StepResult {
-    let n = cd::migrate_document_urls(&w.documents_answer()?)?;
+    let n = cd::migrate_document_urls(&*w.documents_answer()?)?;
     if n == 0 {
         return Err(Problem::inconclusive(
             "the migrated record holds no document, so the URLs cannot be judged",

@@ -69,7 +69,7 @@ impl Assurance {
             .section
             .ok_or_else(|| Problem::error("no record section was asked for"))?;
         crate::checks::response::status_is(self.response()?, 200)?;
-        let record = ch::care_record(&self.resource()?, section)?;
+        let record = ch::care_record(&*self.resource()?, section)?;
         Ok((section, record))
     }
 
@@ -224,21 +224,21 @@ async fn error_0x(w: &mut Assurance, code: String) -> StepResult {
         .ok_or_else(|| Problem::error(format!("{code} is not a 0.x error code")))?;
     let ex = w.response()?;
     let status = crate::checks::response::response(ex)?.status;
-    ch::error_0x(code.http_status(), &w.resource()?, status, Some(code))?;
+    ch::error_0x(code.http_status(), &*w.resource()?, status, Some(code))?;
     Ok(())
 }
 
 #[then(expr = "the response is a {int} error with an OperationOutcome")]
 async fn error_any(w: &mut Assurance, want: u16) -> StepResult {
     let status = crate::checks::response::response(w.response()?)?.status;
-    ch::error_0x(want, &w.resource()?, status, None)?;
+    ch::error_0x(want, &*w.resource()?, status, None)?;
     Ok(())
 }
 
 #[then("the response is an Access Record HTML Conformance")]
 async fn conformance(w: &mut Assurance) -> StepResult {
     crate::checks::response::status_is(w.response()?, 200)?;
-    ch::conformance(&w.resource()?)?;
+    ch::conformance(&*w.resource()?)?;
     Ok(())
 }
 

@@ -168,7 +168,7 @@ impl Assurance {
     }
 
     /// The response under test's body as FHIR JSON (XML converted).
-    pub fn resource(&self) -> Result<Value, Problem> {
+    pub fn resource(&self) -> Result<std::sync::Arc<Value>, Problem> {
         Ok(checks::response::body_as_json(self.response()?)?)
     }
 }

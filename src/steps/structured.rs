@@ -5,6 +5,8 @@
 //! Dates in feature files may be relative so scenarios keep their meaning on any day: `today`,
 //! `today-1095`, `today+10`; a Period is `start..end` with either side left empty.
 
+use std::sync::Arc;
+
 use chrono::{Duration, NaiveDate};
 use cucumber::{given, then};
 use serde_json::{json, Value};
@@ -184,7 +186,7 @@ impl Assurance {
     /// The same patient's record through Migrate with or without sensitive information, fetched as a
     /// setup request. Where there is no such view (a version before Migrate, or the Migrate not
     /// answered) the comparison cannot be made: inconclusive, not a verdict.
-    async fn migrate_view(&mut self, sensitive: bool) -> Result<Value, Problem> {
+    async fn migrate_view(&mut self, sensitive: bool) -> Result<Arc<Value>, Problem> {
         if version(self) < gs::since::MIGRATE {
             return Err(Problem::inconclusive(format!(
                 "the confidential items can only be told by comparing with Migrate structured record, which {} does not have",
@@ -213,7 +215,7 @@ impl Assurance {
     }
 
     /// The structured Bundle of the last response, checked to be a conformant 200 collection Bundle.
-    fn structured_bundle(&self) -> Result<Value, Problem> {
+    fn structured_bundle(&self) -> Result<Arc<Value>, Problem> {
         checks::response::status_is(self.response()?, 200)?;
         self.resource()
     }
@@ -381,7 +383,7 @@ async fn bundle_id(w: &mut Assurance) -> StepResult {
 
 #[then("every reference in the Bundle resolves inside it")]
 async fn references(w: &mut Assurance) -> StepResult {
-    Ok(cs::references_resolve(&w.structured_bundle()?)?)
+    Ok(cs::references_resolve(&*w.structured_bundle()?)?)
 }
 
 #[then(expr = "the Bundle holds {int} Lists")]
@@ -411,7 +413,7 @@ async fn has_list(w: &mut Assurance, name: String) -> StepResult {
 #[then(expr = "the Bundle has no {string} List")]
 async fn has_no_list(w: &mut Assurance, name: String) -> StepResult {
     Ok(cs::no_list(
-        &w.structured_bundle()?,
+        &*w.structured_bundle()?,
         &ListName::parse(&name),
         version(w),
     )?)
@@ -461,7 +463,7 @@ async fn warnings(w: &mut Assurance, names: String) -> StepResult {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .collect();
-    Ok(cs::unrecognised_warnings(&w.structured_bundle()?, &list)?)
+    Ok(cs::unrecognised_warnings(&*w.structured_bundle()?, &list)?)
 }
 
 #[then(expr = "the Bundle holds no {word} resources")]
@@ -489,14 +491,14 @@ async fn allergies(w: &mut Assurance, resolved: String) -> StepResult {
         "excluded" => false,
         other => return Err(format!("say 'included' or 'excluded', not {other:?}").into()),
     };
-    Ok(cs::allergies(&w.structured_bundle()?, asked, version(w))?)
+    Ok(cs::allergies(&*w.structured_bundle()?, asked, version(w))?)
 }
 
 #[then(expr = "the medications are valid, prescription issues {word}")]
 async fn medications(w: &mut Assurance, issues: String) -> StepResult {
     let asked = issues == "included";
     Ok(cs::medications(
-        &w.structured_bundle()?,
+        &*w.structured_bundle()?,
         asked,
         None,
         version(w),
@@ -507,7 +509,7 @@ async fn medications(w: &mut Assurance, issues: String) -> StepResult {
 async fn medications_from(w: &mut Assurance, from: String) -> StepResult {
     let from = date_arg(&from)?;
     Ok(cs::medications(
-        &w.structured_bundle()?,
+        &*w.structured_bundle()?,
         true,
         Some(from),
         version(w),
@@ -534,7 +536,7 @@ async fn problems(w: &mut Assurance) -> StepResult {
 
 #[then("the problems in the Bundle are valid")]
 async fn problems_in_bundle(w: &mut Assurance) -> StepResult {
-    Ok(cs::problems(&w.structured_bundle()?)?)
+    Ok(cs::problems(&*w.structured_bundle()?)?)
 }
 
 #[then(expr = "every problem in the Problems List has {word} {string}")]
@@ -566,12 +568,12 @@ async fn problems_filtered(w: &mut Assurance, what: String, value: String) -> St
 
 #[then(expr = "a problem is linked to a {word} in the Bundle")]
 async fn problem_linked(w: &mut Assurance, ty: String) -> StepResult {
-    Ok(cs::problem_linked_to(&w.structured_bundle()?, &ty)?)
+    Ok(cs::problem_linked_to(&*w.structured_bundle()?, &ty)?)
 }
 
 #[then("the consultations are valid with their consultation, topic and heading Lists")]
 async fn consultations(w: &mut Assurance) -> StepResult {
-    Ok(cs::consultations(&w.structured_bundle()?, version(w))?)
+    Ok(cs::consultations(&*w.structured_bundle()?, version(w))?)
 }
 
 #[then(expr = "at most {int} consultations are returned")]
@@ -610,7 +612,7 @@ async fn consultations_before(w: &mut Assurance, to: String) -> StepResult {
 #[then(expr = "the immunisations are valid, not-given immunisations {word}")]
 async fn immunisations(w: &mut Assurance, not_given: String) -> StepResult {
     Ok(cs::immunisations(
-        &w.structured_bundle()?,
+        &*w.structured_bundle()?,
         not_given == "included",
     )?)
 }
@@ -629,7 +631,7 @@ async fn immunisation_not_given(w: &mut Assurance, value: String) -> StepResult 
 
 #[then("the observations are valid")]
 async fn observations(w: &mut Assurance) -> StepResult {
-    Ok(cs::observations(&w.structured_bundle()?)?)
+    Ok(cs::observations(&*w.structured_bundle()?)?)
 }
 
 #[then(expr = "every item of the {string} List has its {word} within {string}")]
@@ -660,17 +662,17 @@ async fn dated_within(
 
 #[then("the investigations are valid")]
 async fn investigations(w: &mut Assurance) -> StepResult {
-    Ok(cs::investigations(&w.structured_bundle()?)?)
+    Ok(cs::investigations(&*w.structured_bundle()?)?)
 }
 
 #[then("the referrals are valid")]
 async fn referrals(w: &mut Assurance) -> StepResult {
-    Ok(cs::referrals(&w.structured_bundle()?)?)
+    Ok(cs::referrals(&*w.structured_bundle()?)?)
 }
 
 #[then("the diary entries are valid")]
 async fn diary(w: &mut Assurance) -> StepResult {
-    Ok(cs::diary(&w.structured_bundle()?, version(w))?)
+    Ok(cs::diary(&*w.structured_bundle()?, version(w))?)
 }
 
 /// The structured CapabilityStatement names the configured structured version and declares
@@ -698,7 +700,7 @@ async fn structured_capability(w: &mut Assurance) -> StepResult {
 /// STR-MET-02: the fixed elements of the structured statement.
 #[then("the response is a structured CapabilityStatement with FHIR 3.0.1, the JSON format and its software")]
 async fn structured_capability_fixed(w: &mut Assurance) -> StepResult {
-    Ok(checks::capability::structured_fixed(&w.resource()?)?)
+    Ok(checks::capability::structured_fixed(&*w.resource()?)?)
 }
 
 /// STR-MET-03: the structured statement lists the profiles of every area of the target's version.
@@ -706,7 +708,7 @@ async fn structured_capability_fixed(w: &mut Assurance) -> StepResult {
 async fn structured_capability_profiles(w: &mut Assurance) -> StepResult {
     let expected = crate::gpconnect::capability::structured_statement_profiles(version(w));
     Ok(checks::capability::lists_profiles_any_version(
-        &w.resource()?,
+        &*w.resource()?,
         &expected,
     )?)
 }
@@ -714,7 +716,7 @@ async fn structured_capability_profiles(w: &mut Assurance) -> StepResult {
 /// STR-ALG-14: an ended allergy recorded without a reason (legacy data) says so with the fixed text.
 #[then(expr = "an ended allergy has the end reason {string}")]
 async fn legacy_end_reason(w: &mut Assurance, expected: String) -> StepResult {
-    let reasons = cs::ended_allergy_reasons(&w.structured_bundle()?, version(w))?;
+    let reasons = cs::ended_allergy_reasons(&*w.structured_bundle()?, version(w))?;
     if reasons.is_empty() {
         return Err(Problem::inconclusive(
             "the Ended allergies List holds no allergy: the test data needs an allergy ended without a recorded reason",

@@ -73,12 +73,17 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
         }
     };
     let set = profile_set(config, interaction);
-    let issues = validator.validate_body(
-        response.body.as_bytes(),
-        response.header("content-type"),
-        None,
-        set,
-    );
+    // the tree the warnings pass parsed; a body that cannot be read is reported as the validator
+    // words it
+    let issues = match crate::checks::response::body_as_json(exchange) {
+        Ok(body) => validator.validate(&body, None, set),
+        Err(_) => validator.validate_body(
+            response.body.as_bytes(),
+            response.header("content-type"),
+            None,
+            set,
+        ),
+    };
     exchange.findings.extend(
         issues
             .into_iter()
@@ -141,7 +146,7 @@ pub fn attach_should_warnings(
     let roles = crate::gpconnect::appointments::PractitionerRoleSet::for_version(
         parse_version(&config.target.gpconnect_version).unwrap_or((1, 2, 7)),
     );
-    let mut resources = vec![&body];
+    let mut resources = vec![&*body];
     resources.extend(crate::checks::bundle::entries(&body));
     for r in resources {
         let ty = r.get("resourceType").and_then(|t| t.as_str()).unwrap_or("");

@@ -10,23 +10,23 @@ use crate::verdict::StepResult;
 
 #[then("the response is a CapabilityStatement with the fixed GP Connect elements")]
 async fn fixed(w: &mut Assurance) -> StepResult {
-    Ok(capability::fixed_elements(&w.resource()?)?)
+    Ok(capability::fixed_elements(&*w.resource()?)?)
 }
 
 #[then("the CapabilityStatement declares the XML format")]
 async fn declares_xml(w: &mut Assurance) -> StepResult {
-    Ok(capability::declares_xml(&w.resource()?)?)
+    Ok(capability::declares_xml(&*w.resource()?)?)
 }
 
 #[then("the CapabilityStatement version is the GP Connect version of the target")]
 async fn version(w: &mut Assurance) -> StepResult {
     let expected = w.ctx.config.target.gpconnect_version.clone();
-    Ok(capability::version_is(&w.resource()?, &expected)?)
+    Ok(capability::version_is(&*w.resource()?, &expected)?)
 }
 
 #[then(expr = "the CapabilityStatement lists {word} with the {string} interaction")]
 async fn interaction(w: &mut Assurance, ty: String, code: String) -> StepResult {
-    Ok(capability::has_interaction(&w.resource()?, &ty, &code)?)
+    Ok(capability::has_interaction(&*w.resource()?, &ty, &code)?)
 }
 
 #[then(
@@ -39,7 +39,7 @@ async fn search_param(
     param_type: String,
 ) -> StepResult {
     Ok(capability::has_search_param(
-        &w.resource()?,
+        &*w.resource()?,
         &ty,
         &name,
         &param_type,
@@ -49,7 +49,7 @@ async fn search_param(
 #[then(expr = "the CapabilityStatement lists {word} with the search include {string}")]
 async fn search_include(w: &mut Assurance, ty: String, include: String) -> StepResult {
     Ok(capability::has_search_include(
-        &w.resource()?,
+        &*w.resource()?,
         &ty,
         &include,
     )?)
@@ -66,7 +66,7 @@ async fn resource_flag(
         .parse::<bool>()
         .map_err(|_| format!("{value:?} is not true or false"))?;
     Ok(capability::resource_flag(
-        &w.resource()?,
+        &*w.resource()?,
         &ty,
         &element,
         expected,
@@ -82,7 +82,7 @@ async fn operation(w: &mut Assurance, name: String) -> StepResult {
         capability::operation_definition(&name, &w.ctx.config.target.gpconnect_version)
             .ok_or_else(|| format!("{name:?} is not a Foundations operation"))?;
     Ok(capability::has_operation(
-        &w.resource()?,
+        &*w.resource()?,
         &name,
         canonical,
         pinned,
@@ -93,5 +93,5 @@ async fn operation(w: &mut Assurance, name: String) -> StepResult {
 async fn profile(w: &mut Assurance, name: String) -> StepResult {
     let url = capability::listed_profile(&name)
         .ok_or_else(|| format!("{name:?} is not a profile the Foundations statement lists"))?;
-    Ok(checks::capability::lists_profile(&w.resource()?, url)?)
+    Ok(checks::capability::lists_profile(&*w.resource()?, url)?)
 }

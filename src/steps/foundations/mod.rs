@@ -12,6 +12,8 @@ mod patient;
 mod practitioner;
 mod register;
 
+use std::sync::Arc;
+
 use cucumber::{given, then};
 use serde_json::Value;
 
@@ -25,7 +27,7 @@ use crate::verdict::{Problem, StepResult};
 
 /// The one resource of type `ty` the last response is about: the resource itself (read), or the single
 /// entry of a searchset (find, register), failing when the searchset does not hold exactly one.
-pub(crate) fn single_resource(w: &Assurance, ty: &str) -> Result<Value, Problem> {
+pub(crate) fn single_resource(w: &Assurance, ty: &str) -> Result<Arc<Value>, Problem> {
     let r = w.resource()?;
     let r = if r.get("resourceType").and_then(Value::as_str) == Some("Bundle") {
         bundle::is_searchset(&r)?;
@@ -36,7 +38,7 @@ pub(crate) fn single_resource(w: &Assurance, ty: &str) -> Result<Value, Problem>
                 list.len()
             )
         })?;
-        list[0].clone()
+        Arc::new(list[0].clone())
     } else {
         r
     };
@@ -50,7 +52,7 @@ pub(crate) async fn follow_up(
     w: &mut Assurance,
     spec: RequestSpec,
     what: &str,
-) -> Result<Value, Problem> {
+) -> Result<Arc<Value>, Problem> {
     let ex = w.send_follow_up(spec).await;
     Ok(response::status_is(ex, 200)
         .and_then(|_| response::body_as_json(ex))

@@ -4,7 +4,6 @@
 //! Read a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_read_a_patient.html>
 
 use cucumber::then;
-use serde_json::Value;
 
 use super::{follow_up, single_resource};
 use crate::checks::{self};
@@ -67,7 +66,7 @@ async fn preferred_branch(w: &mut Assurance) -> StepResult {
         })?
         .to_string();
     let spec = w.new_request(Interaction::ReadLocation, Some(&id));
-    let location: Value = follow_up(
+    let location = follow_up(
         w,
         spec,
         &format!("reading the preferred branch surgery Location/{id}"),

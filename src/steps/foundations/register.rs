@@ -33,7 +33,7 @@ async fn is_registered(w: &mut Assurance, nhs: &str) -> Result<bool, Problem> {
     response::status_is(ex, 200).map_err(|e| {
         format!("finding NHS number {nhs} to see whether it is registered already: {e}")
     })?;
-    Ok(!bundle::entries(&response::body_as_json(ex)?).is_empty())
+    Ok(!bundle::entries(&*response::body_as_json(ex)?).is_empty())
 }
 
 /// Claim `nhs` as the shared sample for invalid bodies: refused when a registering scenario has it.
@@ -99,7 +99,7 @@ async fn for_registered_patient(w: &mut Assurance, alias: String) -> StepResult 
     let ex = w.send_aside(spec).await;
     response::status_is(ex, 200)
         .map_err(|e| crate::checks::response::in_context(format_args!("finding {alias}"), e))?;
-    let found = bundle::entries(&response::body_as_json(ex)?)
+    let found = bundle::entries(&*response::body_as_json(ex)?)
         .first()
         .map(|p| (*p).clone());
     let found = found.ok_or_else(|| {
