@@ -1092,22 +1092,78 @@ pub fn filtered_rows(
     Ok(())
 }
 
-/// The response is in the DSTU2 XML media type: `Content-Type: application/xml+fhir` (the STU3 name
-/// `application/fhir+xml` is not the DSTU2 one) and an XML body.
-pub fn dstu2_xml(exchange: &crate::http::Exchange) -> Result<(), String> {
-    let r = crate::checks::response::response(exchange)?;
+/// The response is in the DSTU2 media type `mime` (`application/json+fhir` or `application/xml+fhir`;
+/// the STU3 names `application/fhir+json` and `application/fhir+xml` are not the DSTU2 ones) and its
+/// body is in that format.
+pub fn dstu2_format(exchange: &crate::http::Exchange, mime: &str) -> Result<(), String> {
+    use crate::checks::response::{self as resp, Format};
+    let r = resp::response(exchange)?;
     let ct = r.header("content-type").unwrap_or("(none)");
     let essence = ct.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case(gh::mime::XML) {
+    if !essence.eq_ignore_ascii_case(mime) {
         return Err(format!(
-            "the response's Content-Type is {ct:?}, not {} (DSTU2 XML)",
-            gh::mime::XML
+            "the response's Content-Type is {ct:?}, not {mime} (DSTU2)"
         ));
     }
-    if crate::checks::response::sniff(&r.body) != Some(crate::checks::response::Format::Xml) {
+    let want = if mime == gh::mime::XML {
+        Format::Xml
+    } else {
+        Format::Json
+    };
+    if resp::sniff(&r.body) != Some(want) {
         return Err(format!(
-            "the Content-Type says XML but the body is not XML: {}",
-            crate::checks::response::snippet(&r.body)
+            "the Content-Type says {mime} but the body is not in that format: {}",
+            resp::snippet(&r.body)
+        ));
+    }
+    Ok(())
+}
+
+/// An XML body whose root element is the FHIR resource `resource_type` (in the FHIR namespace): for
+/// DSTU2 resources, such as the Conformance, that the harness's STU3 FHIR reader does not know.
+pub fn xml_root_is(body: &str, resource_type: &str) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_str(body);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                let ns = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"xmlns")
+                    .map(|a| String::from_utf8_lossy(&a.value).to_string());
+                if name != resource_type {
+                    return Err(format!(
+                        "the XML body is a <{name}>, not a <{resource_type}>"
+                    ));
+                }
+                if ns.as_deref() != Some("http://hl7.org/fhir") {
+                    return Err(format!(
+                        "the XML body's <{name}> is not in the FHIR namespace http://hl7.org/fhir"
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) => return Err("the XML body has no root element".into()),
+            Err(e) => return Err(format!("the body is not well-formed XML: {e}")),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A request the provider cannot serve is refused: a 4xx status with an OperationOutcome.
+pub fn refused(got_status: u16, body: &Value) -> Result<(), String> {
+    if !(400..500).contains(&got_status) {
+        return Err(format!(
+            "the response status is {got_status}; the request must be refused with a 4xx status"
+        ));
+    }
+    if body["resourceType"] != "OperationOutcome" {
+        return Err(format!(
+            "the {got_status} answer is {}, not an OperationOutcome",
+            body["resourceType"]
+                .as_str()
+                .unwrap_or("not a FHIR resource")
         ));
     }
     Ok(())
@@ -1638,30 +1694,54 @@ mod tests {
     }
 
     #[test]
-    fn a_dstu2_xml_answer_is_recognised() {
+    fn the_dstu2_media_types_are_recognised() {
         use crate::checks::fixtures::exchange;
         let xml = "<Bundle xmlns=\"http://hl7.org/fhir\"/>";
-        assert!(dstu2_xml(&exchange(
-            200,
-            &[("Content-Type", "application/xml+fhir")],
-            xml
-        ))
-        .is_ok());
+        let ok = exchange(200, &[("Content-Type", "application/xml+fhir")], xml);
+        assert!(dstu2_format(&ok, gh::mime::XML).is_ok());
         assert_fails!(
-            dstu2_xml(&exchange(
-                200,
-                &[("Content-Type", "application/fhir+xml")],
-                xml
-            )),
+            dstu2_format(&ok, gh::mime::JSON),
+            "not application/json+fhir"
+        );
+        assert_fails!(
+            dstu2_format(
+                &exchange(200, &[("Content-Type", "application/fhir+xml")], xml),
+                gh::mime::XML
+            ),
             "not application/xml+fhir"
         );
         assert_fails!(
-            dstu2_xml(&exchange(
-                200,
-                &[("Content-Type", "application/xml+fhir")],
-                "{}"
-            )),
-            "the body is not XML"
+            dstu2_format(
+                &exchange(200, &[("Content-Type", "application/xml+fhir")], "{}"),
+                gh::mime::XML
+            ),
+            "the body is not in that format"
+        );
+    }
+
+    #[test]
+    fn the_xml_root_names_the_resource() {
+        let xml = "<?xml version=\"1.0\"?><Conformance xmlns=\"http://hl7.org/fhir\"><version value=\"0.7.4\"/></Conformance>";
+        assert!(xml_root_is(xml, "Conformance").is_ok());
+        assert_fails!(
+            xml_root_is(xml, "CapabilityStatement"),
+            "is a <Conformance>, not a <CapabilityStatement>"
+        );
+        assert_fails!(
+            xml_root_is("<Conformance/>", "Conformance"),
+            "not in the FHIR namespace"
+        );
+        assert_fails!(xml_root_is("{}", "Conformance"), "no root element");
+    }
+
+    #[test]
+    fn a_refusal_is_a_4xx_with_an_operation_outcome() {
+        let oo = serde_json::json!({"resourceType": "OperationOutcome"});
+        assert!(refused(404, &oo).is_ok());
+        assert_fails!(refused(200, &oo), "must be refused with a 4xx status");
+        assert_fails!(
+            refused(405, &serde_json::json!({"resourceType": "Bundle"})),
+            "not an OperationOutcome"
         );
     }
 

@@ -142,7 +142,7 @@ fn resolve<'a>(bundle: &'a Value, reference: &str) -> Option<&'a Value> {
 /// Every reference the care record makes resolves within the Bundle to a resource of an allowed type:
 /// the Composition's subject (Patient), author (Device or Practitioner) and custodian (Organization);
 /// the Patient's careProvider (Practitioner or Organization) and managingOrganization; each
-/// Practitioner's practitionerRole.managingOrganization.
+/// Practitioner's practitionerRole.managingOrganization; each Organization's partOf.
 pub fn references_resolve(bundle: &Value) -> Result<(), String> {
     let mut problems = Vec::new();
     let mut check = |owner: &str, field: &str, reference: &Value, allowed: &[&str]| {
@@ -215,6 +215,11 @@ pub fn references_resolve(bundle: &Value) -> Result<(), String> {
                     &["Organization"],
                 );
             }
+        }
+    }
+    for o in of_type(bundle, "Organization") {
+        if !o["partOf"].is_null() {
+            check("Organization", "partOf", &o["partOf"], &["Organization"]);
         }
     }
     verdict(problems)

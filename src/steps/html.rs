@@ -423,8 +423,73 @@ async fn body_dstu2_xml(w: &mut Assurance) -> StepResult {
     Ok(())
 }
 
-#[then("the response body is DSTU2 XML")]
-async fn response_dstu2_xml(w: &mut Assurance) -> StepResult {
-    ch::dstu2_xml(w.response()?)?;
+/// `JSON` or `XML`, in the DSTU2 media types.
+#[then(expr = "the response body is DSTU2 {word}")]
+async fn response_dstu2_format(w: &mut Assurance, format: String) -> StepResult {
+    let mime = match format.as_str() {
+        "JSON" => gh::mime::JSON,
+        "XML" => gh::mime::XML,
+        other => {
+            return Err(
+                Problem::error(format!("{other} is not a DSTU2 format (JSON or XML)")).into(),
+            )
+        }
+    };
+    ch::dstu2_format(w.response()?, mime)?;
+    Ok(())
+}
+
+#[then("the request is refused with an OperationOutcome")]
+async fn refused(w: &mut Assurance) -> StepResult {
+    let status = crate::checks::response::response(w.response()?)?.status;
+    ch::refused(status, &w.resource()?)?;
+    Ok(())
+}
+
+/// The DSTU2 media type of a format name in a scenario table: `JSON`, `XML`, or `-` for none.
+fn dstu2_mime(name: &str) -> Result<Option<&'static str>, Problem> {
+    match name {
+        "-" => Ok(None),
+        "JSON" => Ok(Some(gh::mime::JSON)),
+        "XML" => Ok(Some(gh::mime::XML)),
+        other => Err(Problem::error(format!(
+            "{other} is not a DSTU2 format (JSON, XML, or - for none)"
+        ))),
+    }
+}
+
+/// The request's body format (Content-Type), Accept and `_format`, each JSON, XML or `-` (left out).
+#[given(expr = "the DSTU2 request has Content-Type {word}, Accept {word} and _format {word}")]
+async fn dstu2_negotiation(
+    w: &mut Assurance,
+    content: String,
+    accept: String,
+    format: String,
+) -> StepResult {
+    let (content, accept, format) = (
+        dstu2_mime(&content)?,
+        dstu2_mime(&accept)?,
+        dstu2_mime(&format)?,
+    );
+    let request = w.request_mut()?;
+    match content {
+        Some(m) => request.set_header("Content-Type", m),
+        None => request.remove_header("Content-Type"),
+    }
+    match accept {
+        Some(m) => request.set_header("Accept", m),
+        None => request.remove_header("Accept"),
+    }
+    request.remove_query("_format");
+    if let Some(m) = format {
+        request.add_query("_format", m);
+    }
+    Ok(())
+}
+
+#[then(expr = "the XML body is a DSTU2 {word}")]
+async fn xml_root(w: &mut Assurance, resource_type: String) -> StepResult {
+    let body = &crate::checks::response::response(w.response()?)?.body;
+    ch::xml_root_is(body, &resource_type)?;
     Ok(())
 }
