@@ -35,8 +35,9 @@ Feature: Access Record HTML - the HTML view of each section
   present when sections do not support date filters", "Discontinued repeat medication subsection banner
   displayed with expected message" (HTML-BAN-01); "sections should return no data available html banner"
   and "filtered sections should return no data available html banner" (HTML-TAB-01 with patient1 and a
-  period before patient2's data); "Check HTML response includes GP Transfer banners" (HTML-BAN-02). Not
-  yet covered: "Check HTML Medication Views and the Grouping of Entries".
+  period before patient2's data); "Check HTML response includes GP Transfer banners" (HTML-BAN-02).
+  "Check HTML Medication Views and the Grouping of Entries" is answered in
+  medications_and_periods.feature (HTML-MED-01).
 
   Specification:
   - GP Connect 0.7.2, HTML layout: https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_html_layout.html
