@@ -342,7 +342,7 @@ async fn filtered_rows(w: &mut Assurance) -> StepResult {
     let expected = w.expected(section)?;
     let (nhs, code) = match (&w.memory.html.nhs_number, &w.memory.html.code) {
         (Some(n), Some(c)) => (n.clone(), c.clone()),
-        _ => return Err(Problem::error("no care record request was built").into()),
+        _ => return Err(Problem::error("no care record request was built")),
     };
     let mut spec = w.new_request(Interaction::GetCareRecord, None);
     if let Some(claims) = spec.claims_mut() {
@@ -398,8 +398,7 @@ async fn resource_values(w: &mut Assurance, resource_type: String) -> StepResult
         other => {
             return Err(Problem::error(format!(
                 "{other} is not a resource of the care record (Patient, Practitioner, Organization, Device)"
-            ))
-            .into())
+            )))
         }
     }
     Ok(())
@@ -430,9 +429,9 @@ async fn response_dstu2_format(w: &mut Assurance, format: String) -> StepResult 
         "JSON" => gh::mime::JSON,
         "XML" => gh::mime::XML,
         other => {
-            return Err(
-                Problem::error(format!("{other} is not a DSTU2 format (JSON or XML)")).into(),
-            )
+            return Err(Problem::error(format!(
+                "{other} is not a DSTU2 format (JSON or XML)"
+            )))
         }
     };
     ch::dstu2_format(w.response()?, mime)?;

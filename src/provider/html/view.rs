@@ -465,7 +465,7 @@ fn grouped_medication(table: &str, items: &[&Item], faults: &FaultSet) -> Vec<Ro
             if issued.is_empty() {
                 continue;
             }
-            issued.sort_by(|a, b| b.0.cmp(&a.0));
+            issued.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
             out.push(Row::Group(name.clone()));
             for (d, i) in issued {
                 out.push(Row::Cells(vec![
