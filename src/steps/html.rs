@@ -415,13 +415,6 @@ async fn deceased_within(w: &mut Assurance) -> StepResult {
     Ok(())
 }
 
-/// The request body is sent in the DSTU2 XML media type.
-#[given("the care record request body is sent in DSTU2 XML")]
-async fn body_dstu2_xml(w: &mut Assurance) -> StepResult {
-    w.request_mut()?.set_header("Content-Type", gh::mime::XML);
-    Ok(())
-}
-
 /// `JSON` or `XML`, in the DSTU2 media types.
 #[then(expr = "the response body is DSTU2 {word}")]
 async fn response_dstu2_format(w: &mut Assurance, format: String) -> StepResult {
