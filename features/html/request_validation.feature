@@ -17,8 +17,12 @@ Feature: Access Record HTML - request validation of Retrieve a care record secti
   case variants of parameter names (HTML-REQ-03); "Request record sections with invalid code", "...
   lower case codes" and the mixed-case outline (HTML-REQ-04); "Invalid NHS number supplied", "Invalid
   identifier system" (HTML-REQ-05); "Time period format start and end date with no time zone", "Requested
-  time period end before start", "Empty time period", "Invalid start date format" (HTML-REQ-06); "Time
-  period specified for a record section that does not support a time period" (HTML-REQ-07); "Request
+  time period end before start", "Empty time period" (HTML.feature: "check when empty date range supplied
+  a 422 invalid Param error is returned", every filterable section), "Invalid start date format" and the
+  date-formats outline's date-times without a zone on every filterable section (HTML-REQ-06); "Time
+  period specified for a record section that does not support a time period", with both ends, only a
+  start or only an end (HTML-REQ-07); the date-formats outline of accepted precisions (year, year-month,
+  date, date-time with +00:00, +01:00, -05:00 or Z) on every filterable section (HTML-REQ-10); "Request
   record where the NHS number in the JWT and the request body differ" (HTML-REQ-08); "Request record
   section with an invalid code system" and "... empty code system" (HTML-REQ-09); "Request parameter
   patientNHSNumber is not the first parameter" (HTML-REC-01); "Body is not a Parameters resource"
@@ -240,6 +244,125 @@ Feature: Access Record HTML - request validation of Retrieve a care record secti
   Scenario Outline: A time period on <section>, which is never filtered, is refused
     Given a care record request for "patient2" section "<section>"
     And the care record period starts "2015-01-01" and ends "2016-01-01"
+    When the request is sent
+    Then the response is a 400 error with an OperationOutcome
+
+    Examples:
+      | section |
+      | ALL     |
+      | IMM     |
+      | SUM     |
+
+  @req:HTML-REQ-10
+  Scenario Outline: Every date precision is accepted on <section>: <start> to <end>
+    Given a care record request for "patient2" section "<section>"
+    And the care record period starts "<start>" and ends "<end>"
+    When the request is sent
+    Then the response status is 200
+    And the response is the care record section asked for
+
+    Examples:
+      | section | start                     | end                       |
+      | ADM     | 2014                      | 2099                      |
+      | ADM     | 2014-05                   | 2099-12                   |
+      | ADM     | 2014-05-03                | 2099-12-31                |
+      | ADM     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | ADM     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | ADM     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+      | CLI     | 2014                      | 2099                      |
+      | CLI     | 2014-05                   | 2099-12                   |
+      | CLI     | 2014-05-03                | 2099-12-31                |
+      | CLI     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | CLI     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | CLI     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+      | ENC     | 2014                      | 2099                      |
+      | ENC     | 2014-05                   | 2099-12                   |
+      | ENC     | 2014-05-03                | 2099-12-31                |
+      | ENC     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | ENC     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | ENC     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+      | MED     | 2014                      | 2099                      |
+      | MED     | 2014-05                   | 2099-12                   |
+      | MED     | 2014-05-03                | 2099-12-31                |
+      | MED     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | MED     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | MED     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+      | OBS     | 2014                      | 2099                      |
+      | OBS     | 2014-05                   | 2099-12                   |
+      | OBS     | 2014-05-03                | 2099-12-31                |
+      | OBS     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | OBS     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | OBS     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+      | PRB     | 2014                      | 2099                      |
+      | PRB     | 2014-05                   | 2099-12                   |
+      | PRB     | 2014-05-03                | 2099-12-31                |
+      | PRB     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | PRB     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | PRB     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+      | REF     | 2014                      | 2099                      |
+      | REF     | 2014-05                   | 2099-12                   |
+      | REF     | 2014-05-03                | 2099-12-31                |
+      | REF     | 2014-05-03T10:00:00+00:00 | 2099-12-31T23:59:59+00:00 |
+      | REF     | 2014-05-03T10:00:00+01:00 | 2099-12-31T10:00:00-05:00 |
+      | REF     | 2014-05-03T10:00:00Z      | 2099-12-31T10:00:00Z      |
+
+  @req:HTML-REQ-06
+  Scenario Outline: A date-time without its offset is refused on <section>: <start> to <end>
+    Given a care record request for "patient2" section "<section>"
+    And the care record period starts "<start>" and ends "<end>"
+    When the request is sent
+    Then the response is the 0.x error INVALID_PARAMETER
+
+    Examples:
+      | section | start               | end                 |
+      | ADM     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | ADM     | 2015-10-23          | 2016-10-23T11:08:32 |
+      | CLI     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | CLI     | 2015-10-23          | 2016-10-23T11:08:32 |
+      | ENC     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | ENC     | 2015-10-23          | 2016-10-23T11:08:32 |
+      | MED     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | MED     | 2015-10-23          | 2016-10-23T11:08:32 |
+      | OBS     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | OBS     | 2015-10-23          | 2016-10-23T11:08:32 |
+      | PRB     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | PRB     | 2015-10-23          | 2016-10-23T11:08:32 |
+      | REF     | 2015-10-23T11:08:32 | 2016-10-23          |
+      | REF     | 2015-10-23          | 2016-10-23T11:08:32 |
+
+  @req:HTML-REQ-06
+  Scenario Outline: An empty time period is refused on <section>
+    Given a care record request for "patient2" section "<section>"
+    And the care record period is empty
+    When the request is sent
+    Then the response is the 0.x error INVALID_PARAMETER
+
+    Examples:
+      | section |
+      | ADM     |
+      | CLI     |
+      | MED     |
+      | OBS     |
+      | PRB     |
+      | REF     |
+
+  @req:HTML-REQ-07
+  Scenario Outline: A time period with only a start on <section>, which is never filtered, is refused
+    Given a care record request for "patient2" section "<section>"
+    And the care record period starts "2015-01-01"
+    When the request is sent
+    Then the response is a 400 error with an OperationOutcome
+
+    Examples:
+      | section |
+      | ALL     |
+      | IMM     |
+      | SUM     |
+
+  @req:HTML-REQ-07
+  Scenario Outline: A time period with only an end on <section>, which is never filtered, is refused
+    Given a care record request for "patient2" section "<section>"
+    And the care record period ends "2016"
     When the request is sent
     Then the response is a 400 error with an OperationOutcome
 

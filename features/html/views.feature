@@ -18,7 +18,8 @@ Feature: Access Record HTML - the HTML view of each section
     (HTML-BAN-02).
 
   The test data: patient2 has data in every section, patient1 none (every table is replaced by its
-  no-content fragment), patient13's record is in transit.
+  no-content fragment), patient13's record is in transit (its GP transfer banner sits between the h1 and
+  the tables, which the heading, table, column and date checks are run over too).
 
   NHS Digital's 0.x provider suite (HTML.feature, 20 scenarios): "HTML should not contain disallowed
   elements" (HTML-SAFE-01, HTML-SAFE-02; unlike the suite, anchors are judged by their target and
@@ -34,8 +35,9 @@ Feature: Access Record HTML - the HTML view of each section
   present when sections do not support date filters", "Discontinued repeat medication subsection banner
   displayed with expected message" (HTML-BAN-01); "sections should return no data available html banner"
   and "filtered sections should return no data available html banner" (HTML-TAB-01 with patient1 and a
-  period before patient2's data); "Check HTML response includes GP Transfer banners" (HTML-BAN-02). Not
-  yet covered: "Check HTML Medication Views and the Grouping of Entries".
+  period before patient2's data); "Check HTML response includes GP Transfer banners" (HTML-BAN-02).
+  "Check HTML Medication Views and the Grouping of Entries" is answered in
+  medications_and_periods.feature (HTML-MED-01).
 
   Specification:
   - GP Connect 0.7.2, HTML layout: https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_html_layout.html
@@ -111,27 +113,37 @@ Feature: Access Record HTML - the HTML view of each section
     Then the section's HTML has the section's headings
 
     Examples:
-      | patient  | section |
-      | patient2 | ADM     |
-      | patient2 | ALL     |
-      | patient2 | CLI     |
-      | patient2 | ENC     |
-      | patient2 | IMM     |
-      | patient2 | MED     |
-      | patient2 | OBS     |
-      | patient2 | PRB     |
-      | patient2 | REF     |
-      | patient2 | SUM     |
-      | patient1 | ADM     |
-      | patient1 | ALL     |
-      | patient1 | CLI     |
-      | patient1 | ENC     |
-      | patient1 | IMM     |
-      | patient1 | MED     |
-      | patient1 | OBS     |
-      | patient1 | PRB     |
-      | patient1 | REF     |
-      | patient1 | SUM     |
+      | patient   | section |
+      | patient2  | ADM     |
+      | patient2  | ALL     |
+      | patient2  | CLI     |
+      | patient2  | ENC     |
+      | patient2  | IMM     |
+      | patient2  | MED     |
+      | patient2  | OBS     |
+      | patient2  | PRB     |
+      | patient2  | REF     |
+      | patient2  | SUM     |
+      | patient1  | ADM     |
+      | patient1  | ALL     |
+      | patient1  | CLI     |
+      | patient1  | ENC     |
+      | patient1  | IMM     |
+      | patient1  | MED     |
+      | patient1  | OBS     |
+      | patient1  | PRB     |
+      | patient1  | REF     |
+      | patient1  | SUM     |
+      | patient13 | ADM     |
+      | patient13 | ALL     |
+      | patient13 | CLI     |
+      | patient13 | ENC     |
+      | patient13 | IMM     |
+      | patient13 | MED     |
+      | patient13 | OBS     |
+      | patient13 | PRB     |
+      | patient13 | REF     |
+      | patient13 | SUM     |
 
   @req:HTML-TAB-01
   Scenario Outline: The <section> view of <patient> has its tables or says they are empty
@@ -140,27 +152,37 @@ Feature: Access Record HTML - the HTML view of each section
     Then the section's HTML has the section's tables
 
     Examples:
-      | patient  | section |
-      | patient2 | ADM     |
-      | patient2 | ALL     |
-      | patient2 | CLI     |
-      | patient2 | ENC     |
-      | patient2 | IMM     |
-      | patient2 | MED     |
-      | patient2 | OBS     |
-      | patient2 | PRB     |
-      | patient2 | REF     |
-      | patient2 | SUM     |
-      | patient1 | ADM     |
-      | patient1 | ALL     |
-      | patient1 | CLI     |
-      | patient1 | ENC     |
-      | patient1 | IMM     |
-      | patient1 | MED     |
-      | patient1 | OBS     |
-      | patient1 | PRB     |
-      | patient1 | REF     |
-      | patient1 | SUM     |
+      | patient   | section |
+      | patient2  | ADM     |
+      | patient2  | ALL     |
+      | patient2  | CLI     |
+      | patient2  | ENC     |
+      | patient2  | IMM     |
+      | patient2  | MED     |
+      | patient2  | OBS     |
+      | patient2  | PRB     |
+      | patient2  | REF     |
+      | patient2  | SUM     |
+      | patient1  | ADM     |
+      | patient1  | ALL     |
+      | patient1  | CLI     |
+      | patient1  | ENC     |
+      | patient1  | IMM     |
+      | patient1  | MED     |
+      | patient1  | OBS     |
+      | patient1  | PRB     |
+      | patient1  | REF     |
+      | patient1  | SUM     |
+      | patient13 | ADM     |
+      | patient13 | ALL     |
+      | patient13 | CLI     |
+      | patient13 | ENC     |
+      | patient13 | IMM     |
+      | patient13 | MED     |
+      | patient13 | OBS     |
+      | patient13 | PRB     |
+      | patient13 | REF     |
+      | patient13 | SUM     |
 
   @req:HTML-TAB-02
   Scenario Outline: The <section> view of <patient> has the view's columns in order
@@ -169,27 +191,37 @@ Feature: Access Record HTML - the HTML view of each section
     Then the section's tables have the view's columns in order
 
     Examples:
-      | patient  | section |
-      | patient2 | ADM     |
-      | patient2 | ALL     |
-      | patient2 | CLI     |
-      | patient2 | ENC     |
-      | patient2 | IMM     |
-      | patient2 | MED     |
-      | patient2 | OBS     |
-      | patient2 | PRB     |
-      | patient2 | REF     |
-      | patient2 | SUM     |
-      | patient1 | ADM     |
-      | patient1 | ALL     |
-      | patient1 | CLI     |
-      | patient1 | ENC     |
-      | patient1 | IMM     |
-      | patient1 | MED     |
-      | patient1 | OBS     |
-      | patient1 | PRB     |
-      | patient1 | REF     |
-      | patient1 | SUM     |
+      | patient   | section |
+      | patient2  | ADM     |
+      | patient2  | ALL     |
+      | patient2  | CLI     |
+      | patient2  | ENC     |
+      | patient2  | IMM     |
+      | patient2  | MED     |
+      | patient2  | OBS     |
+      | patient2  | PRB     |
+      | patient2  | REF     |
+      | patient2  | SUM     |
+      | patient1  | ADM     |
+      | patient1  | ALL     |
+      | patient1  | CLI     |
+      | patient1  | ENC     |
+      | patient1  | IMM     |
+      | patient1  | MED     |
+      | patient1  | OBS     |
+      | patient1  | PRB     |
+      | patient1  | REF     |
+      | patient1  | SUM     |
+      | patient13 | ADM     |
+      | patient13 | ALL     |
+      | patient13 | CLI     |
+      | patient13 | ENC     |
+      | patient13 | IMM     |
+      | patient13 | MED     |
+      | patient13 | OBS     |
+      | patient13 | PRB     |
+      | patient13 | REF     |
+      | patient13 | SUM     |
 
   @req:HTML-TAB-03
   Scenario Outline: The <section> view of <patient> shows its dates in date columns
@@ -198,27 +230,37 @@ Feature: Access Record HTML - the HTML view of each section
     Then the section's HTML shows its dates in date columns
 
     Examples:
-      | patient  | section |
-      | patient2 | ADM     |
-      | patient2 | ALL     |
-      | patient2 | CLI     |
-      | patient2 | ENC     |
-      | patient2 | IMM     |
-      | patient2 | MED     |
-      | patient2 | OBS     |
-      | patient2 | PRB     |
-      | patient2 | REF     |
-      | patient2 | SUM     |
-      | patient1 | ADM     |
-      | patient1 | ALL     |
-      | patient1 | CLI     |
-      | patient1 | ENC     |
-      | patient1 | IMM     |
-      | patient1 | MED     |
-      | patient1 | OBS     |
-      | patient1 | PRB     |
-      | patient1 | REF     |
-      | patient1 | SUM     |
+      | patient   | section |
+      | patient2  | ADM     |
+      | patient2  | ALL     |
+      | patient2  | CLI     |
+      | patient2  | ENC     |
+      | patient2  | IMM     |
+      | patient2  | MED     |
+      | patient2  | OBS     |
+      | patient2  | PRB     |
+      | patient2  | REF     |
+      | patient2  | SUM     |
+      | patient1  | ADM     |
+      | patient1  | ALL     |
+      | patient1  | CLI     |
+      | patient1  | ENC     |
+      | patient1  | IMM     |
+      | patient1  | MED     |
+      | patient1  | OBS     |
+      | patient1  | PRB     |
+      | patient1  | REF     |
+      | patient1  | SUM     |
+      | patient13 | ADM     |
+      | patient13 | ALL     |
+      | patient13 | CLI     |
+      | patient13 | ENC     |
+      | patient13 | IMM     |
+      | patient13 | MED     |
+      | patient13 | OBS     |
+      | patient13 | PRB     |
+      | patient13 | REF     |
+      | patient13 | SUM     |
 
   @req:HTML-TAB-01
   Scenario Outline: A period before any of patient2's data leaves <section> with its no-content fragment

@@ -764,6 +764,411 @@ pub fn transfer_banner(root: &Element) -> Result<(), String> {
     }
 }
 
+/// One body row of a view's table: a medication group heading (a single cell spanning the table) or
+/// the texts of a data row's cells.
+#[derive(Debug, Clone, PartialEq)]
+enum TableRow {
+    Group { title: String, classed: bool },
+    Data(Vec<String>),
+}
+
+/// The body rows of the table with `id`, or `None` when the view has no such table.
+fn table_rows(root: &Element, id: &str) -> Option<Vec<TableRow>> {
+    let table = root
+        .descendants()
+        .into_iter()
+        .find(|e| e.name == "table" && e.attribute("id") == Some(id))?;
+    let rows = table
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "tbody")
+        .flat_map(|b| b.elements().filter(|r| r.name == "tr").collect::<Vec<_>>())
+        .map(|row| {
+            let cells: Vec<&Element> = row.elements().filter(|c| c.name == "td").collect();
+            if cells.len() == 1 && cells[0].attribute("colspan").is_some() {
+                TableRow::Group {
+                    title: cells[0].text(),
+                    classed: cells[0].has_class(gh::MED_ITEM_CLASS),
+                }
+            } else {
+                TableRow::Data(cells.iter().map(|c| c.text()).collect())
+            }
+        })
+        .collect();
+    Some(rows)
+}
+
+/// The position of `column` in a table of the view.
+fn column_of(t: &Table, column: &str) -> usize {
+    t.columns.iter().position(|c| *c == column).unwrap_or(0)
+}
+
+/// The cell of `row` under `column` ("" when the row is short).
+fn cell<'a>(t: &Table, row: &'a [String], column: &str) -> &'a str {
+    row.get(column_of(t, column))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// A medication as both tables describe it: type, medication item, dosage instruction and quantity.
+type MedicationKey = (String, String, String, String);
+
+fn medication_key(t: &Table, row: &[String]) -> MedicationKey {
+    (
+        cell(t, row, gh::med::TYPE).to_string(),
+        cell(t, row, gh::med::ITEM).to_string(),
+        cell(t, row, gh::med::DOSAGE).to_string(),
+        cell(t, row, gh::med::QUANTITY).to_string(),
+    )
+}
+
+/// One grouped medication table: group headings once each, in ascending order of the medication item,
+/// with class med-item-column; every data row under the group of its own medication item; rows of a
+/// group newest first by `date_column`.
+fn grouped_table(t: &Table, rows: &[TableRow], date_column: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut titles: Vec<&str> = Vec::new();
+    let mut last_date: Option<NaiveDate> = None;
+    for (n, row) in rows.iter().enumerate() {
+        match row {
+            TableRow::Group { title, classed } => {
+                if !classed {
+                    problems.push(format!(
+                        "{} group row {title:?} has no class=\"{}\"",
+                        t.id,
+                        gh::MED_ITEM_CLASS
+                    ));
+                }
+                if titles.contains(&title.as_str()) {
+                    problems.push(format!(
+                        "{} heads the medication {title:?} more than once: each medication item is one group",
+                        t.id
+                    ));
+                } else if titles
+                    .last()
+                    .is_some_and(|prev| prev.to_lowercase() > title.to_lowercase())
+                {
+                    problems.push(format!(
+                        "{} group {title:?} comes after {:?}: groups are in ascending order of medication item",
+                        t.id,
+                        titles.last().unwrap_or(&"")
+                    ));
+                }
+                titles.push(title);
+                last_date = None;
+            }
+            TableRow::Data(cells) => {
+                let item = cell(t, cells, gh::med::ITEM);
+                match titles.last() {
+                    None => problems.push(format!(
+                        "{} row {} ({item:?}) comes before any medication group row",
+                        t.id,
+                        n + 1
+                    )),
+                    Some(group) if *group != item => problems.push(format!(
+                        "{} row {} is {item:?} under the group {group:?}",
+                        t.id,
+                        n + 1
+                    )),
+                    Some(_) => {}
+                }
+                let date = NaiveDate::parse_from_str(cell(t, cells, date_column), "%d-%b-%Y").ok();
+                if let (Some(prev), Some(d)) = (last_date, date) {
+                    if d > prev {
+                        problems.push(format!(
+                            "{} row {} ({item:?}, {date_column} {}) follows an older row of its group: rows of a group are newest first",
+                            t.id,
+                            n + 1,
+                            gh::format_date(d)
+                        ));
+                    }
+                }
+                if date.is_some() {
+                    last_date = date;
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// All Medication agrees with All Medication Issues, recomputed from the issues: both tables group
+/// their rows by medication item (one group each, ascending, rows newest first); for each medication
+/// (type, item, dosage, quantity) the Number of Prescriptions Issued is the number of its issues, the
+/// Last Issued Date the latest of them, and the Start Date no later than the first; every medication
+/// issued appears in All Medication. Inconclusive when neither table holds a row.
+pub fn medication_grouping(root: &Element, version: &str) -> Result<(), String> {
+    let tables = Section::Med.tables(version);
+    let (Some(sum_t), Some(iss_t)) = (
+        tables.iter().find(|t| t.id == gh::med::ALL_SUMMARY_TABLE),
+        tables.iter().find(|t| t.id == gh::med::ALL_ISSUES_TABLE),
+    ) else {
+        return Err(crate::verdict::Problem::inconclusive(format!(
+            "the Medications view of Access Record HTML {version} has no All Medication and All Medication Issues tables"
+        ))
+        .to_string());
+    };
+    let sum = table_rows(root, sum_t.id).unwrap_or_default();
+    let iss = table_rows(root, iss_t.id).unwrap_or_default();
+    let data = |rows: &[TableRow]| -> Vec<Vec<String>> {
+        rows.iter()
+            .filter_map(|r| match r {
+                TableRow::Data(c) => Some(c.clone()),
+                TableRow::Group { .. } => None,
+            })
+            .collect()
+    };
+    let (sum_rows, iss_rows) = (data(&sum), data(&iss));
+    if sum_rows.is_empty() && iss_rows.is_empty() {
+        return Err(crate::verdict::Problem::inconclusive(
+            "neither All Medication nor All Medication Issues holds a medication, so their agreement cannot be shown",
+        )
+        .to_string());
+    }
+    let mut problems = grouped_table(sum_t, &sum, gh::med::START_DATE);
+    problems.extend(grouped_table(iss_t, &iss, gh::med::ISSUE_DATE));
+
+    let parse = |s: &str| NaiveDate::parse_from_str(s, "%d-%b-%Y").ok();
+    let mut issued: std::collections::BTreeMap<MedicationKey, Vec<NaiveDate>> = Default::default();
+    for row in &iss_rows {
+        let dates = issued.entry(medication_key(iss_t, row)).or_default();
+        if let Some(d) = parse(cell(iss_t, row, gh::med::ISSUE_DATE)) {
+            dates.push(d);
+        }
+    }
+    let mut summarised: std::collections::BTreeMap<
+        MedicationKey,
+        (usize, Option<NaiveDate>, Option<NaiveDate>),
+    > = Default::default();
+    for row in &sum_rows {
+        let key = medication_key(sum_t, row);
+        let count_text = cell(sum_t, row, gh::med::ISSUED_COUNT);
+        let count = if count_text.is_empty() {
+            0
+        } else {
+            match count_text.parse::<usize>() {
+                Ok(c) => c,
+                Err(_) => {
+                    problems.push(format!(
+                        "All Medication {:?} gives {count_text:?} prescriptions issued, not a whole number",
+                        key.1
+                    ));
+                    0
+                }
+            }
+        };
+        let entry = summarised.entry(key).or_insert((0, None, None));
+        entry.0 += count;
+        let last = parse(cell(sum_t, row, gh::med::LAST_ISSUED));
+        entry.1 = entry.1.max(last);
+        if let Some(start) = parse(cell(sum_t, row, gh::med::START_DATE)) {
+            entry.2 = Some(entry.2.map_or(start, |s: NaiveDate| s.min(start)));
+        }
+    }
+    for (key, (count, last, start)) in &summarised {
+        let dates = issued.get(key).cloned().unwrap_or_default();
+        let name = format!("{} ({}, {}, {})", key.1, key.0, key.2, key.3);
+        if *count != dates.len() {
+            problems.push(format!(
+                "All Medication gives {name} {count} prescription(s) issued; All Medication Issues lists {}",
+                dates.len()
+            ));
+        }
+        let latest = dates.iter().max().copied();
+        if *last != latest {
+            problems.push(format!(
+                "All Medication gives {name} the Last Issued Date {}; its latest issue in All Medication Issues is {}",
+                last.map(gh::format_date).unwrap_or("(none)".into()),
+                latest.map(gh::format_date).unwrap_or("(none)".into())
+            ));
+        }
+        if let (Some(start), Some(first)) = (start, dates.iter().min()) {
+            if start > first {
+                problems.push(format!(
+                    "All Medication starts {name} on {}, after its first issue on {}",
+                    gh::format_date(*start),
+                    gh::format_date(*first)
+                ));
+            }
+        }
+    }
+    for (key, dates) in &issued {
+        if !summarised.contains_key(key) {
+            problems.push(format!(
+                "All Medication Issues lists {} issue(s) of {} ({}, {}, {}) that All Medication does not show",
+                dates.len(),
+                key.1,
+                key.0,
+                key.2,
+                key.3
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The filtered tables of a single-table section (Administrative Items, Clinical Items, Encounters,
+/// Observations, Referrals) hold exactly the rows of the unfiltered view whose date lies within the
+/// period (whole days, both ends inclusive): none missing, none extra. Rows without a date may be
+/// shown or not. Inconclusive when the unfiltered view holds no dated row within the period.
+pub fn filtered_rows(
+    filtered: &Element,
+    unfiltered: &Element,
+    expected: &Expected,
+) -> Result<(), String> {
+    let Some((start, end)) = expected.period else {
+        return Err(crate::verdict::Problem::error("no time period was sent").to_string());
+    };
+    let within = |d: NaiveDate| start.is_none_or(|s| d >= s) && end.is_none_or(|e| d <= e);
+    let mut problems = Vec::new();
+    let mut selected = 0;
+    for t in expected.section.tables(&expected.version) {
+        if t.banner != DateBanner::Filtered || t.heading.is_some() {
+            continue;
+        }
+        let date_col = t.date_columns[0];
+        let data = |root: &Element| -> Vec<Vec<String>> {
+            table_rows(root, t.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| match r {
+                    TableRow::Data(c) => Some(c),
+                    TableRow::Group { .. } => None,
+                })
+                .collect()
+        };
+        let date_of = |row: &[String]| {
+            row.get(date_col)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%d-%b-%Y").ok())
+        };
+        let (got, all) = (data(filtered), data(unfiltered));
+        let mut want: Vec<&Vec<String>> = all
+            .iter()
+            .filter(|r| date_of(r).is_some_and(within))
+            .collect();
+        selected += want.len();
+        for row in &got {
+            match date_of(row) {
+                Some(d) if !within(d) => problems.push(format!(
+                    "{} shows {:?} dated {}, outside the period",
+                    t.id,
+                    row.get(1).cloned().unwrap_or_default(),
+                    gh::format_date(d)
+                )),
+                None => {}
+                Some(_) => match want.iter().position(|w| *w == row) {
+                    Some(p) => {
+                        want.remove(p);
+                    }
+                    None => problems.push(format!(
+                        "{} shows {row:?}, which the unfiltered view does not hold",
+                        t.id
+                    )),
+                },
+            }
+        }
+        for missing in want {
+            problems.push(format!(
+                "{} leaves out {:?} dated {}, within the period (the unfiltered view holds it)",
+                t.id,
+                missing.get(1).cloned().unwrap_or_default(),
+                missing.get(date_col).cloned().unwrap_or_default()
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    if selected == 0 {
+        return Err(crate::verdict::Problem::inconclusive(
+            "the unfiltered view holds no dated row within the period, so the test data cannot show the filter works",
+        )
+        .to_string());
+    }
+    Ok(())
+}
+
+/// The response is in the DSTU2 media type `mime` (`application/json+fhir` or `application/xml+fhir`;
+/// the STU3 names `application/fhir+json` and `application/fhir+xml` are not the DSTU2 ones) and its
+/// body is in that format.
+pub fn dstu2_format(exchange: &crate::http::Exchange, mime: &str) -> Result<(), String> {
+    use crate::checks::response::{self as resp, Format};
+    let r = resp::response(exchange)?;
+    let ct = r.header("content-type").unwrap_or("(none)");
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(mime) {
+        return Err(format!(
+            "the response's Content-Type is {ct:?}, not {mime} (DSTU2)"
+        ));
+    }
+    let want = if mime == gh::mime::XML {
+        Format::Xml
+    } else {
+        Format::Json
+    };
+    if resp::sniff(&r.body) != Some(want) {
+        return Err(format!(
+            "the Content-Type says {mime} but the body is not in that format: {}",
+            resp::snippet(&r.body)
+        ));
+    }
+    Ok(())
+}
+
+/// An XML body whose root element is the FHIR resource `resource_type` (in the FHIR namespace): for
+/// DSTU2 resources, such as the Conformance, that the harness's STU3 FHIR reader does not know.
+pub fn xml_root_is(body: &str, resource_type: &str) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_str(body);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                let ns = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == b"xmlns")
+                    .map(|a| String::from_utf8_lossy(&a.value).to_string());
+                if name != resource_type {
+                    return Err(format!(
+                        "the XML body is a <{name}>, not a <{resource_type}>"
+                    ));
+                }
+                if ns.as_deref() != Some("http://hl7.org/fhir") {
+                    return Err(format!(
+                        "the XML body's <{name}> is not in the FHIR namespace http://hl7.org/fhir"
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) => return Err("the XML body has no root element".into()),
+            Err(e) => return Err(format!("the body is not well-formed XML: {e}")),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A request the provider cannot serve is refused: a 4xx status with an OperationOutcome.
+pub fn refused(got_status: u16, body: &Value) -> Result<(), String> {
+    if !(400..500).contains(&got_status) {
+        return Err(format!(
+            "the response status is {got_status}; the request must be refused with a 4xx status"
+        ));
+    }
+    if body["resourceType"] != "OperationOutcome" {
+        return Err(format!(
+            "the {got_status} answer is {}, not an OperationOutcome",
+            body["resourceType"]
+                .as_str()
+                .unwrap_or("not a FHIR resource")
+        ));
+    }
+    Ok(())
+}
+
 /// A DSTU2 Conformance for Access Record HTML: FHIR 1.0.2, both DSTU2 formats, the software named with
 /// its version, and the `gpc.getcarerecord` operation with its definition.
 pub fn conformance(body: &Value) -> Result<(), String> {
@@ -1091,6 +1496,252 @@ mod tests {
         assert_fails!(
             banners(&parse_div(&med).unwrap(), &expected(Section::Med)),
             "All repeat medication ended by a clinician action"
+        );
+    }
+
+    /// A Medications view with All Medication and All Medication Issues holding `sum` and `iss` rows
+    /// (a row of one cell is a group heading).
+    fn medications(sum: &[&[&str]], iss: &[&[&str]]) -> Element {
+        let body = |rows: &[&[&str]], width: usize| -> String {
+            rows.iter()
+                .map(|r| {
+                    if r.len() == 1 {
+                        format!("<tr><td colspan=\"{width}\" class=\"med-item-column\"><b>{}</b></td></tr>", r[0])
+                    } else {
+                        let cells: String = r.iter().map(|c| format!("<td>{c}</td>")).collect();
+                        format!("<tr>{cells}</tr>")
+                    }
+                })
+                .collect()
+        };
+        parse_div(&div(&format!(
+            "<h1>Medications</h1><div><h2>All Medication</h2><table id=\"med-tab-all-sum\"><tbody>{}</tbody></table></div><div><h2>All Medication Issues</h2><table id=\"med-tab-all-iss\"><tbody>{}</tbody></table></div>",
+            body(sum, 9),
+            body(iss, 7)
+        )))
+        .unwrap()
+    }
+
+    const SALB: &[&str] = &["Salbutamol"];
+    const SALB_SUM: &[&str] = &[
+        "Repeat",
+        "01-Jan-2020",
+        "Salbutamol",
+        "As directed",
+        "1 pack",
+        "01-Jun-2024",
+        "3",
+        "",
+        "",
+    ];
+    const SALB_ISS: [&[&str]; 3] = [
+        &[
+            "Repeat",
+            "01-Jun-2024",
+            "Salbutamol",
+            "As directed",
+            "1 pack",
+            "28",
+            "",
+        ],
+        &[
+            "Repeat",
+            "01-Mar-2022",
+            "Salbutamol",
+            "As directed",
+            "1 pack",
+            "28",
+            "",
+        ],
+        &[
+            "Repeat",
+            "01-Jan-2020",
+            "Salbutamol",
+            "As directed",
+            "1 pack",
+            "28",
+            "",
+        ],
+    ];
+    const AMOX: &[&str] = &["Amoxicillin"];
+    const AMOX_SUM: &[&str] = &[
+        "Acute",
+        "05-May-2024",
+        "Amoxicillin",
+        "As directed",
+        "1 pack",
+        "05-May-2024",
+        "1",
+        "",
+        "",
+    ];
+    const AMOX_ISS: &[&str] = &[
+        "Acute",
+        "05-May-2024",
+        "Amoxicillin",
+        "As directed",
+        "1 pack",
+        "28",
+        "",
+    ];
+
+    #[test]
+    fn all_medication_is_recomputed_from_the_issues() {
+        let good = medications(
+            &[AMOX, AMOX_SUM, SALB, SALB_SUM],
+            &[AMOX, AMOX_ISS, SALB, SALB_ISS[0], SALB_ISS[1], SALB_ISS[2]],
+        );
+        assert!(medication_grouping(&good, "0.7.4").is_ok());
+        // The latest issue is not the Last Issued Date.
+        let mut first = SALB_SUM.to_vec();
+        first[5] = "01-Jan-2020";
+        let v = medications(
+            &[AMOX, AMOX_SUM, SALB, &first],
+            &[AMOX, AMOX_ISS, SALB, SALB_ISS[0], SALB_ISS[1], SALB_ISS[2]],
+        );
+        assert_fails!(medication_grouping(&v, "0.7.4"), "Last Issued Date 01-Jan-2020; its latest issue in All Medication Issues is 01-Jun-2024");
+        // A count that disagrees with the issues.
+        let v = medications(
+            &[AMOX, AMOX_SUM, SALB, SALB_SUM],
+            &[AMOX, AMOX_ISS, SALB, SALB_ISS[0], SALB_ISS[1]],
+        );
+        assert_fails!(
+            medication_grouping(&v, "0.7.4"),
+            "3 prescription(s) issued; All Medication Issues lists 2"
+        );
+        // Groups out of order, and a row under another medication's group.
+        let v = medications(
+            &[SALB, SALB_SUM, AMOX, AMOX_SUM],
+            &[AMOX, AMOX_ISS, SALB, SALB_ISS[0], SALB_ISS[1], SALB_ISS[2]],
+        );
+        assert_fails!(
+            medication_grouping(&v, "0.7.4"),
+            "groups are in ascending order"
+        );
+        let v = medications(
+            &[AMOX, AMOX_SUM, SALB_SUM],
+            &[AMOX, AMOX_ISS, SALB, SALB_ISS[0], SALB_ISS[1], SALB_ISS[2]],
+        );
+        assert_fails!(
+            medication_grouping(&v, "0.7.4"),
+            "is \"Salbutamol\" under the group \"Amoxicillin\""
+        );
+        // The same medication grouped twice; issues out of date order.
+        let v = medications(
+            &[AMOX, AMOX_SUM, SALB, SALB_SUM],
+            &[
+                AMOX,
+                AMOX_ISS,
+                SALB,
+                SALB_ISS[0],
+                SALB,
+                SALB_ISS[2],
+                SALB_ISS[1],
+            ],
+        );
+        assert_fails!(medication_grouping(&v, "0.7.4"), "more than once");
+        assert_fails!(
+            medication_grouping(&v, "0.7.4"),
+            "rows of a group are newest first"
+        );
+        // An issued medication All Medication leaves out.
+        let v = medications(
+            &[SALB, SALB_SUM],
+            &[AMOX, AMOX_ISS, SALB, SALB_ISS[0], SALB_ISS[1], SALB_ISS[2]],
+        );
+        assert_fails!(
+            medication_grouping(&v, "0.7.4"),
+            "that All Medication does not show"
+        );
+        // Nothing to compare is inconclusive, never a pass.
+        let empty = medications(&[], &[]);
+        assert_fails!(medication_grouping(&empty, "0.7.4"), "cannot be shown");
+    }
+
+    #[test]
+    fn a_filtered_table_holds_exactly_the_rows_within_the_period() {
+        let t = Section::Enc.tables("0.7.4")[0];
+        let view = |rows: &[&[&str]]| {
+            parse_div(&div(&format!(
+                "<h1>Encounters</h1>{}",
+                table_html(&t, rows)
+            )))
+            .unwrap()
+        };
+        let a: &[&str] = &["03-May-2014", "Seen", "a"];
+        let b: &[&str] = &["10-Jun-2015", "Seen", "b"];
+        let c: &[&str] = &["31-Dec-2015", "Seen", "c"];
+        let all = view(&[c, b, a]);
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let mut e = expected(Section::Enc);
+        e.period = Some((d(2015, 1, 1), d(2015, 12, 31)));
+        assert!(filtered_rows(&view(&[c, b]), &all, &e).is_ok());
+        assert_fails!(
+            filtered_rows(&view(&[b]), &all, &e),
+            "leaves out \"Seen\" dated 31-Dec-2015"
+        );
+        assert_fails!(
+            filtered_rows(&view(&[c, b, a]), &all, &e),
+            "dated 03-May-2014, outside the period"
+        );
+        e.period = Some((d(1990, 1, 1), d(1990, 12, 31)));
+        assert_fails!(
+            filtered_rows(&view(&[]), &all, &e),
+            "cannot show the filter works"
+        );
+        e.period = None;
+        assert_fails!(filtered_rows(&all, &all, &e), "no time period was sent");
+    }
+
+    #[test]
+    fn the_dstu2_media_types_are_recognised() {
+        use crate::checks::fixtures::exchange;
+        let xml = "<Bundle xmlns=\"http://hl7.org/fhir\"/>";
+        let ok = exchange(200, &[("Content-Type", "application/xml+fhir")], xml);
+        assert!(dstu2_format(&ok, gh::mime::XML).is_ok());
+        assert_fails!(
+            dstu2_format(&ok, gh::mime::JSON),
+            "not application/json+fhir"
+        );
+        assert_fails!(
+            dstu2_format(
+                &exchange(200, &[("Content-Type", "application/fhir+xml")], xml),
+                gh::mime::XML
+            ),
+            "not application/xml+fhir"
+        );
+        assert_fails!(
+            dstu2_format(
+                &exchange(200, &[("Content-Type", "application/xml+fhir")], "{}"),
+                gh::mime::XML
+            ),
+            "the body is not in that format"
+        );
+    }
+
+    #[test]
+    fn the_xml_root_names_the_resource() {
+        let xml = "<?xml version=\"1.0\"?><Conformance xmlns=\"http://hl7.org/fhir\"><version value=\"0.7.4\"/></Conformance>";
+        assert!(xml_root_is(xml, "Conformance").is_ok());
+        assert_fails!(
+            xml_root_is(xml, "CapabilityStatement"),
+            "is a <Conformance>, not a <CapabilityStatement>"
+        );
+        assert_fails!(
+            xml_root_is("<Conformance/>", "Conformance"),
+            "not in the FHIR namespace"
+        );
+        assert_fails!(xml_root_is("{}", "Conformance"), "no root element");
+    }
+
+    #[test]
+    fn a_refusal_is_a_4xx_with_an_operation_outcome() {
+        let oo = serde_json::json!({"resourceType": "OperationOutcome"});
+        assert!(refused(404, &oo).is_ok());
+        assert_fails!(refused(200, &oo), "must be refused with a 4xx status");
+        assert_fails!(
+            refused(405, &serde_json::json!({"resourceType": "Bundle"})),
+            "not an OperationOutcome"
         );
     }
 

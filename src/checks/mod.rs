@@ -47,6 +47,7 @@ pub mod capability;
 pub mod documents;
 pub mod headers;
 pub mod html;
+pub mod html_record;
 pub mod location;
 pub mod negotiation;
 pub mod organisation;
@@ -115,6 +116,7 @@ mod proven {
         ("capability", include_str!("capability.rs")),
         ("documents", include_str!("documents.rs")),
         ("html", include_str!("html.rs")),
+        ("html_record", include_str!("html_record.rs")),
         ("headers", include_str!("headers.rs")),
         ("location", include_str!("location.rs")),
         ("negotiation", include_str!("negotiation.rs")),

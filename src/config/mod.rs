@@ -185,6 +185,7 @@ impl Default for DataAliases {
                 ("patient19", "9690938703"),
                 ("patient20", "9690938134"),
                 ("patient21", "9690938142"),
+                ("patientRecentlyDeceased", "9690938711"),
                 ("patientNotInSystem", "9999999999"),
             ]),
             organizations: map(&[

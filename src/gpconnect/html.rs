@@ -17,6 +17,12 @@ pub const FHIR_VERSION: &str = "1.0.2";
 /// The Access Record HTML version assumed when none is configured.
 pub const DEFAULT_VERSION: &str = "0.7.4";
 
+/// The first Access Record HTML version serving a deceased patient's record, for a while after death.
+pub const DECEASED_ACCESS_SINCE: &str = "0.7.4";
+
+/// How many days after death a deceased patient's record stays available by default (0.7.4).
+pub const DECEASED_WINDOW_DAYS: i64 = 28;
+
 /// DSTU2 media types (General API guidance, Content types).
 pub mod mime {
     pub const JSON: &str = "application/json+fhir";
@@ -550,6 +556,24 @@ pub mod banner {
 
 /// Class of every date cell.
 pub const DATE_COLUMN_CLASS: &str = "date-column";
+
+/// Class of the single cell heading each medication group in All Medication and All Medication Issues.
+pub const MED_ITEM_CLASS: &str = "med-item-column";
+
+/// The grouped medication tables and the columns their agreement is judged by (HTML implementation
+/// guide, Medications: All Medication is summarised from All Medication Issues).
+pub mod med {
+    pub const ALL_SUMMARY_TABLE: &str = "med-tab-all-sum";
+    pub const ALL_ISSUES_TABLE: &str = "med-tab-all-iss";
+    pub const TYPE: &str = "Type";
+    pub const ITEM: &str = "Medication Item";
+    pub const DOSAGE: &str = "Dosage Instruction";
+    pub const QUANTITY: &str = "Quantity";
+    pub const START_DATE: &str = "Start Date";
+    pub const ISSUE_DATE: &str = "Issue Date";
+    pub const LAST_ISSUED: &str = "Last Issued Date";
+    pub const ISSUED_COUNT: &str = "Number of Prescriptions Issued";
+}
 
 /// Elements the DSTU2 narrative allows (txt-1).
 pub const ALLOWED_ELEMENTS: &[&str] = &[

@@ -197,6 +197,27 @@ pub enum Fault {
     /// Breaks: record section codes are case-sensitive, a lower-case code is INVALID_PARAMETER
     /// (Retrieve a care record section). Any case is accepted.
     HtmlSectionCodeCaseIgnored,
+    /// Breaks: All Medication's Last Issued Date is the latest issue of the medication (Access Record
+    /// HTML, HTML implementation guide, Medications). The first issue is shown instead.
+    HtmlMedicationLastIssueFirst,
+    /// Breaks: a time period includes both its end days (Retrieve a care record section, time period).
+    /// Items of the period's last day are left out of the filtered tables.
+    HtmlPeriodEndExclusive,
+    /// Breaks: a year or year-month end is widened to the last day it covers, 2016-02 to 29-Feb-2016
+    /// (HTML layout, date banners). The end is read as the first day it covers.
+    HtmlPeriodEndNotWidened,
+    /// Breaks: a patient who dissented gets 403 NO_PATIENT_CONSENT (Retrieve a care record section,
+    /// error handling). Their record is returned.
+    HtmlDissentIgnored,
+    /// Breaks: a deceased patient's record is available only within 28 days of death (Retrieve a care
+    /// record section, 0.7.4). Records of patients who died long ago are returned.
+    HtmlDeceasedWindowIgnored,
+    /// Breaks: the Composition's references resolve within the Bundle (Retrieve a care record section,
+    /// the response Bundle). Its custodian names an Organization the Bundle does not hold.
+    HtmlDanglingReference,
+    /// Breaks: both DSTU2 formats are served, `_format` then `Accept` choosing (FHIR API guidance,
+    /// content types). The DSTU2 root always answers JSON.
+    HtmlXmlIgnored,
 }
 
 impl Fault {
@@ -267,6 +288,13 @@ impl Fault {
         Fault::HtmlDateBannerMissing,
         Fault::HtmlColumnsOutOfOrder,
         Fault::HtmlSectionCodeCaseIgnored,
+        Fault::HtmlMedicationLastIssueFirst,
+        Fault::HtmlPeriodEndExclusive,
+        Fault::HtmlPeriodEndNotWidened,
+        Fault::HtmlDissentIgnored,
+        Fault::HtmlDeceasedWindowIgnored,
+        Fault::HtmlDanglingReference,
+        Fault::HtmlXmlIgnored,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -339,6 +367,13 @@ impl Fault {
             Fault::HtmlDateBannerMissing => "html-date-banner-missing",
             Fault::HtmlColumnsOutOfOrder => "html-columns-out-of-order",
             Fault::HtmlSectionCodeCaseIgnored => "html-section-code-case-ignored",
+            Fault::HtmlMedicationLastIssueFirst => "html-medication-last-issue-first",
+            Fault::HtmlPeriodEndExclusive => "html-period-end-exclusive",
+            Fault::HtmlPeriodEndNotWidened => "html-period-end-not-widened",
+            Fault::HtmlDissentIgnored => "html-dissent-ignored",
+            Fault::HtmlDeceasedWindowIgnored => "html-deceased-window-ignored",
+            Fault::HtmlDanglingReference => "html-dangling-reference",
+            Fault::HtmlXmlIgnored => "html-xml-ignored",
         }
     }
 
@@ -419,6 +454,13 @@ impl Fault {
             Fault::HtmlDateBannerMissing => &["HTML-BAN-01"],
             Fault::HtmlColumnsOutOfOrder => &["HTML-TAB-02"],
             Fault::HtmlSectionCodeCaseIgnored => &["HTML-REQ-04"],
+            Fault::HtmlMedicationLastIssueFirst => &["HTML-MED-01"],
+            Fault::HtmlPeriodEndExclusive => &["HTML-FLT-01"],
+            Fault::HtmlPeriodEndNotWidened => &["HTML-BAN-01"],
+            Fault::HtmlDissentIgnored => &["HTML-PAT-04"],
+            Fault::HtmlDeceasedWindowIgnored => &["HTML-PAT-06"],
+            Fault::HtmlDanglingReference => &["HTML-BUN-02"],
+            Fault::HtmlXmlIgnored => &["HTML-FMT-01"],
         }
     }
 

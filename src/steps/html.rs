@@ -8,8 +8,10 @@ use cucumber::{given, then};
 use serde_json::{json, Value};
 
 use super::request::Subject;
+use super::structured::expand_date;
 use super::Assurance;
 use crate::checks::html as ch;
+use crate::checks::html_record as cr;
 use crate::gpconnect::html::{self as gh, param, systems, ErrorCode0, Section};
 use crate::gpconnect::Interaction;
 use crate::http::request::Body;
@@ -20,9 +22,12 @@ use crate::verdict::{Problem, StepResult};
 pub struct HtmlMemory {
     /// The section asked for (a valid code).
     pub section: Option<Section>,
-    /// The `timePeriod` sent, as text.
+    /// The `timePeriod` sent, as text (`today±N` already turned into a date).
     pub start: Option<String>,
     pub end: Option<String>,
+    /// The NHS number and section code of the request, as sent.
+    pub nhs_number: Option<String>,
+    pub code: Option<String>,
 }
 
 impl Assurance {
@@ -122,25 +127,27 @@ fn build(w: &mut Assurance, nhs: &str, code: &str) -> StepResult {
     spec.body = Some(Body::Resource(parameters(nhs, code)));
     w.request = Some(spec);
     w.memory.html.section = Section::from_code(code);
+    w.memory.html.nhs_number = Some(nhs.to_string());
+    w.memory.html.code = Some(code.to_string());
     Ok(())
 }
 
 #[given(expr = "the care record period starts {string} and ends {string}")]
 async fn period_both(w: &mut Assurance, start: String, end: String) -> StepResult {
-    w.memory.html.start = Some(start);
-    w.memory.html.end = Some(end);
+    w.memory.html.start = Some(expand_date(&start));
+    w.memory.html.end = Some(expand_date(&end));
     w.set_period()
 }
 
 #[given(expr = "the care record period starts {string}")]
 async fn period_start(w: &mut Assurance, start: String) -> StepResult {
-    w.memory.html.start = Some(start);
+    w.memory.html.start = Some(expand_date(&start));
     w.set_period()
 }
 
 #[given(expr = "the care record period ends {string}")]
 async fn period_end(w: &mut Assurance, end: String) -> StepResult {
-    w.memory.html.end = Some(end);
+    w.memory.html.end = Some(expand_date(&end));
     w.set_period()
 }
 
@@ -318,5 +325,163 @@ async fn banners(w: &mut Assurance) -> StepResult {
 async fn transfer(w: &mut Assurance) -> StepResult {
     let (_, root) = w.parsed_view()?;
     ch::transfer_banner(&root)?;
+    Ok(())
+}
+
+#[then("All Medication agrees with All Medication Issues")]
+async fn medication_grouping(w: &mut Assurance) -> StepResult {
+    let (_, root) = w.parsed_view()?;
+    ch::medication_grouping(&root, &w.ctx.config.target.html_version)?;
+    Ok(())
+}
+
+/// Precision and recall of the period: the same request without it (a setup request) is the oracle.
+#[then("the section's tables hold exactly the rows of the unfiltered view within the period")]
+async fn filtered_rows(w: &mut Assurance) -> StepResult {
+    let (section, root) = w.parsed_view()?;
+    let expected = w.expected(section)?;
+    let (nhs, code) = match (&w.memory.html.nhs_number, &w.memory.html.code) {
+        (Some(n), Some(c)) => (n.clone(), c.clone()),
+        _ => return Err(Problem::error("no care record request was built")),
+    };
+    let mut spec = w.new_request(Interaction::GetCareRecord, None);
+    if let Some(claims) = spec.claims_mut() {
+        gh::request_patient(claims, &nhs);
+    }
+    spec.body = Some(Body::Resource(parameters(&nhs, &code)));
+    let exchange = w.send_aside(spec).await;
+    let unfiltered = crate::checks::response::body_as_json(exchange).map_err(|e| {
+        Problem::inconclusive(format!(
+            "the section without the period could not be read: {e}"
+        ))
+    })?;
+    let record = ch::care_record(&unfiltered, section).map_err(|e| {
+        Problem::inconclusive(format!(
+            "the section without the period could not be read: {e}"
+        ))
+    })?;
+    let all = ch::parse_div(&record.div)?;
+    ch::filtered_rows(&root, &all, &expected)?;
+    Ok(())
+}
+
+#[then("the care record Bundle holds its entries as the profiles require")]
+async fn bundle_entries(w: &mut Assurance) -> StepResult {
+    w.html_view()?;
+    cr::bundle_entries(&w.resource()?)?;
+    Ok(())
+}
+
+#[then("every reference of the care record resolves within the Bundle")]
+async fn references(w: &mut Assurance) -> StepResult {
+    w.html_view()?;
+    cr::references_resolve(&w.resource()?)?;
+    Ok(())
+}
+
+#[then("the Composition carries its fixed values")]
+async fn composition_values(w: &mut Assurance) -> StepResult {
+    let (section, _) = w.html_view()?;
+    cr::composition_values(&w.resource()?, section)?;
+    Ok(())
+}
+
+#[then(expr = "the care record's {word} follows its 0.x profile")]
+async fn resource_values(w: &mut Assurance, resource_type: String) -> StepResult {
+    w.html_view()?;
+    let bundle = w.resource()?;
+    match resource_type.as_str() {
+        "Patient" => cr::patient_values(&bundle)?,
+        "Practitioner" => cr::practitioner_values(&bundle)?,
+        "Organization" => cr::organization_values(&bundle)?,
+        "Device" => cr::device_values(&bundle)?,
+        other => {
+            return Err(Problem::error(format!(
+                "{other} is not a resource of the care record (Patient, Practitioner, Organization, Device)"
+            )))
+        }
+    }
+    Ok(())
+}
+
+#[then("the Patient died within the days a deceased patient's record stays available")]
+async fn deceased_within(w: &mut Assurance) -> StepResult {
+    w.html_view()?;
+    cr::deceased_within(
+        &w.resource()?,
+        chrono::Utc::now().date_naive(),
+        gh::DECEASED_WINDOW_DAYS,
+    )?;
+    Ok(())
+}
+
+/// `JSON` or `XML`, in the DSTU2 media types.
+#[then(expr = "the response body is DSTU2 {word}")]
+async fn response_dstu2_format(w: &mut Assurance, format: String) -> StepResult {
+    let mime = match format.as_str() {
+        "JSON" => gh::mime::JSON,
+        "XML" => gh::mime::XML,
+        other => {
+            return Err(Problem::error(format!(
+                "{other} is not a DSTU2 format (JSON or XML)"
+            )))
+        }
+    };
+    ch::dstu2_format(w.response()?, mime)?;
+    Ok(())
+}
+
+#[then("the request is refused with an OperationOutcome")]
+async fn refused(w: &mut Assurance) -> StepResult {
+    let status = crate::checks::response::response(w.response()?)?.status;
+    ch::refused(status, &w.resource()?)?;
+    Ok(())
+}
+
+/// The DSTU2 media type of a format name in a scenario table: `JSON`, `XML`, or `-` for none.
+fn dstu2_mime(name: &str) -> Result<Option<&'static str>, Problem> {
+    match name {
+        "-" => Ok(None),
+        "JSON" => Ok(Some(gh::mime::JSON)),
+        "XML" => Ok(Some(gh::mime::XML)),
+        other => Err(Problem::error(format!(
+            "{other} is not a DSTU2 format (JSON, XML, or - for none)"
+        ))),
+    }
+}
+
+/// The request's body format (Content-Type), Accept and `_format`, each JSON, XML or `-` (left out).
+#[given(expr = "the DSTU2 request has Content-Type {word}, Accept {word} and _format {word}")]
+async fn dstu2_negotiation(
+    w: &mut Assurance,
+    content: String,
+    accept: String,
+    format: String,
+) -> StepResult {
+    let (content, accept, format) = (
+        dstu2_mime(&content)?,
+        dstu2_mime(&accept)?,
+        dstu2_mime(&format)?,
+    );
+    let request = w.request_mut()?;
+    match content {
+        Some(m) => request.set_header("Content-Type", m),
+        None => request.remove_header("Content-Type"),
+    }
+    match accept {
+        Some(m) => request.set_header("Accept", m),
+        None => request.remove_header("Accept"),
+    }
+    request.remove_query("_format");
+    if let Some(m) = format {
+        request.add_query("_format", m);
+    }
+    Ok(())
+}
+
+#[then(expr = "the XML body is a DSTU2 {word}")]
+async fn xml_root(w: &mut Assurance, resource_type: String) -> StepResult {
+    let body = &crate::checks::response::response(w.response()?)?.body;
+    ch::xml_root_is(body, &resource_type)?;
     Ok(())
 }

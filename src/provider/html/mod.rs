@@ -39,8 +39,8 @@ use crate::gpconnect::{jwt, nhs_number, Interaction};
 /// Path segments of the DSTU2 service root after the ODS code.
 pub const ROOT_SEGMENTS: &str = "DSTU2/0/gpconnect";
 
-/// How long after death a record stays available (0.7.4 default).
-const DECEASED_WINDOW_DAYS: i64 = 28;
+/// The id of the patients' usual GP in the care record Bundle.
+const USUAL_GP_ID: &str = "1";
 
 /// The service root path, e.g. `/B82617/DSTU2/0/gpconnect`.
 pub fn root_path(ods_code: &str) -> String {
@@ -185,6 +185,7 @@ async fn dispatch(
     body: Bytes,
 ) -> Response {
     let format = match format_of(query.as_deref(), &headers) {
+        Ok(_) if state.faults.has(Fault::HtmlXmlIgnored) => Format::Json,
         Ok(f) => f,
         Err(e) => return respond(e.status, &e.outcome(), Format::Json, &state),
     };
@@ -207,7 +208,8 @@ async fn dispatch(
         Some(i) => match guard(&state, &headers, i) {
             Err(e) => Err(e),
             Ok(claims) => match i {
-                Interaction::GetCareRecord => care_record(&state, &claims, &body),
+                Interaction::GetCareRecord => request_json(&headers, &body)
+                    .and_then(|body| care_record(&state, &claims, &body)),
                 _ => Ok(conformance(&state)),
             },
         },
@@ -216,6 +218,27 @@ async fn dispatch(
         Ok(body) => respond(StatusCode::OK, &body, format, &state),
         Err(e) => respond(e.status, &e.outcome(), format, &state),
     }
+}
+
+/// The request body as JSON: a body sent as `application/xml+fhir` (both DSTU2 formats are accepted)
+/// is read as FHIR XML.
+fn request_json(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Error0> {
+    let xml = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| {
+            let essence = c.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case(gh::mime::XML)
+                || essence.eq_ignore_ascii_case("application/xml")
+        });
+    if !xml || body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(body.to_vec());
+    }
+    let text =
+        std::str::from_utf8(body).map_err(|_| Error0::bad_request("the XML body is not UTF-8"))?;
+    let value = crate::fhir::xml::from_xml(text)
+        .map_err(|e| Error0::bad_request(format!("the body is not FHIR XML: {e}")))?;
+    Ok(value.to_string().into_bytes())
 }
 
 /// The SSP headers and the 0.x JWT.
@@ -444,8 +467,11 @@ pub fn parse_request(
                     "timePeriod has neither start nor end",
                 ));
             }
-            let days = crate::checks::html::period_days(start, end)
+            let mut days = crate::checks::html::period_days(start, end)
                 .map_err(|e| Error0::new(ErrorCode0::InvalidParameter, e))?;
+            if faults.has(Fault::HtmlPeriodEndNotWidened) {
+                days.1 = end.and_then(gh::date_bounds).map(|(first, _)| first);
+            }
             if let (Some(s), Some(e)) = days {
                 if s > e {
                     return Err(Error0::new(
@@ -489,9 +515,13 @@ fn care_record(
             "no patient with this NHS number is registered here",
         )
     };
+    // A deceased patient is looked at below: their record stays available for a while after death.
     let patient = store
         .patient_by_nhs_number(&req.nhs_number)
-        .filter(|p| p.is_active() && !p.sensitive)
+        .filter(|p| {
+            p.registration_status == crate::provider::state::RegistrationStatus::Active
+                && !p.sensitive
+        })
         .ok_or_else(not_found)?;
     if state.pds.retrieve(&req.nhs_number).is_none() {
         return Err(not_found());
@@ -501,12 +531,17 @@ fn care_record(
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok())
     {
-        if (today - died).num_days() > DECEASED_WINDOW_DAYS {
+        let served_after_death =
+            crate::gpconnect::version::parse_version(&state.settings.html_version)
+                >= crate::gpconnect::version::parse_version(gh::DECEASED_ACCESS_SINCE);
+        let beyond = (today - died).num_days() > gh::DECEASED_WINDOW_DAYS
+            && !state.faults.has(Fault::HtmlDeceasedWindowIgnored);
+        if !served_after_death || beyond {
             return Err(not_found());
         }
     }
     let record = super::structured::record::record_for(&req.nhs_number, today);
-    if record.dissent {
+    if record.dissent && !state.faults.has(Fault::HtmlDissentIgnored) {
         return Err(Error0::new(
             ErrorCode0::NoPatientConsent,
             "the patient has dissented from sharing their record",
@@ -545,7 +580,7 @@ fn care_record(
         "status": "final",
         "subject": {"reference": format!("Patient/{}", patient.id)},
         "author": [{"reference": "Device/1"}],
-        "custodian": {"reference": "Organization/1"},
+        "custodian": {"reference": if state.faults.has(Fault::HtmlDanglingReference) { "Organization/0" } else { "Organization/1" }},
         "section": [{
             "title": req.section.title(),
             "code": {
@@ -555,7 +590,7 @@ fn care_record(
             "text": {"status": "generated", "div": div}
         }]
     });
-    let patient_resource = json!({
+    let mut patient_resource = json!({
         "resourceType": "Patient",
         "id": patient.id,
         "meta": meta(profiles::PATIENT),
@@ -563,7 +598,23 @@ fn care_record(
         "name": [{"use": "usual", "family": [patient.name.family], "given": patient.name.given, "prefix": patient.name.prefix}],
         "gender": patient.gender,
         "birthDate": patient.birth_date,
+        "careProvider": [{"reference": format!("Practitioner/{USUAL_GP_ID}")}],
         "managingOrganization": {"reference": "Organization/1"}
+    });
+    if let Some(died) = &patient.deceased {
+        patient_resource["deceasedDateTime"] = Value::from(died.as_str());
+    }
+    let practitioner = json!({
+        "resourceType": "Practitioner",
+        "id": USUAL_GP_ID,
+        "meta": meta(profiles::PRACTITIONER),
+        "identifier": [{"system": systems::SDS_USER_ID, "value": "G13579135"}],
+        "name": {"use": "usual", "family": ["Gilbert"], "given": ["Anne"], "prefix": ["Dr"]},
+        "gender": "female",
+        "practitionerRole": [{
+            "managingOrganization": {"reference": "Organization/1"},
+            "role": {"coding": [{"system": systems::SDS_JOB_ROLE, "code": "R0260", "display": "General Medical Practitioner"}]}
+        }]
     });
     let organization = json!({
         "resourceType": "Organization",
@@ -584,6 +635,6 @@ fn care_record(
         "resourceType": "Bundle",
         "meta": {"profile": [profiles::SEARCHSET_BUNDLE]},
         "type": "searchset",
-        "entry": [entry(composition), entry(patient_resource), entry(organization), entry(device)]
+        "entry": [entry(composition), entry(patient_resource), entry(practitioner), entry(organization), entry(device)]
     }))
 }

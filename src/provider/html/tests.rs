@@ -48,6 +48,29 @@ async fn send(
     body: Option<&Value>,
     requested: &str,
 ) -> (u16, Value) {
+    let (status, _, bytes) = send_raw(
+        state,
+        interaction,
+        body.map(Value::to_string),
+        requested,
+        &[],
+    )
+    .await;
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// Send with `headers` replacing the defaults (Accept and Content-Type JSON), answering the status,
+/// the Content-Type and the body as sent.
+async fn send_raw(
+    state: &Arc<ProviderState>,
+    interaction: Interaction,
+    body: Option<String>,
+    requested: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, Vec<u8>) {
     let spec = interaction.spec();
     let mut claims = Claims::new_in(
         &Dialect::DSTU2,
@@ -70,20 +93,29 @@ async fn send(
         .header(SSP_FROM, "200000000359")
         .header(SSP_TO, state.settings.asid.clone())
         .header(SSP_INTERACTION_ID, spec.id)
-        .header("Accept", gh::mime::JSON)
-        .header("Content-Type", gh::mime::JSON)
-        .header(AUTHORIZATION, format!("Bearer {}", claims.encode()))
-        .body(body.map(|b| Body::from(b.to_string())).unwrap_or_default())
-        .unwrap();
+        .header(AUTHORIZATION, format!("Bearer {}", claims.encode()));
+    let mut req = req;
+    for (name, default) in [("Accept", gh::mime::JSON), ("Content-Type", gh::mime::JSON)] {
+        let value = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+            .unwrap_or(default);
+        req = req.header(name, value);
+    }
+    let req = req.body(body.map(Body::from).unwrap_or_default()).unwrap();
     let res = router(state.clone()).oneshot(req).await.unwrap();
     let status = res.status().as_u16();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
         .await
         .unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    (status, content_type, bytes.to_vec())
 }
 
 async fn care_record(
@@ -326,4 +358,184 @@ async fn each_fault_breaks_its_check() {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn every_section_is_served_and_read_in_dstu2_xml() {
+    let s = state(&[]);
+    let n = nhs("patient2");
+    for section in Section::ALL {
+        let body = parameters(&n, section.code(), None);
+        // Asked for by Accept, with the request itself in XML.
+        let (status, ct, bytes) = send_raw(
+            &s,
+            Interaction::GetCareRecord,
+            Some(crate::fhir::xml::to_xml(&body)),
+            &n,
+            &[("Accept", gh::mime::XML), ("Content-Type", gh::mime::XML)],
+        )
+        .await;
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        assert_eq!(status, 200, "{}: {text}", section.code());
+        assert!(ct.starts_with(gh::mime::XML), "{ct}");
+        let bundle = crate::fhir::parse_body(&bytes, Some(&ct))
+            .unwrap_or_else(|e| panic!("{}: {e}: {text}", section.code()));
+        check_view(&bundle, *section, None).unwrap_or_else(|e| panic!("{}: {e}", section.code()));
+        crate::checks::html_record::bundle_entries(&bundle).unwrap();
+        crate::checks::html_record::references_resolve(&bundle).unwrap();
+        crate::checks::html_record::patient_values(&bundle).unwrap();
+        crate::checks::html_record::practitioner_values(&bundle).unwrap();
+        crate::checks::html_record::organization_values(&bundle).unwrap();
+        crate::checks::html_record::device_values(&bundle).unwrap();
+        crate::checks::html_record::composition_values(&bundle, *section).unwrap();
+    }
+    let (_, ct, _) = send_raw(
+        &s,
+        Interaction::GetCareRecord,
+        Some(parameters(&n, "ENC", None).to_string()),
+        &n,
+        &[("Accept", gh::mime::XML)],
+    )
+    .await;
+    assert!(ct.starts_with(gh::mime::XML), "{ct}");
+    let (_, ct, _) = send_raw(
+        &state(&[Fault::HtmlXmlIgnored]),
+        Interaction::GetCareRecord,
+        Some(parameters(&n, "ENC", None).to_string()),
+        &n,
+        &[("Accept", gh::mime::XML)],
+    )
+    .await;
+    assert!(ct.starts_with(gh::mime::JSON), "{ct}");
+}
+
+#[tokio::test]
+async fn the_medication_views_agree_and_the_fault_breaks_them() {
+    let view =
+        |body: &Value| ch::parse_div(&ch::care_record(body, Section::Med).unwrap().div).unwrap();
+    for alias in ["patient2", "patient3", "patient13", "patient16"] {
+        let (_, body) = care_record(&state(&[]), alias, "MED", None).await;
+        ch::medication_grouping(&view(&body), gh::DEFAULT_VERSION)
+            .unwrap_or_else(|e| panic!("{alias}: {e}"));
+    }
+    let (_, body) = care_record(
+        &state(&[Fault::HtmlMedicationLastIssueFirst]),
+        "patient2",
+        "MED",
+        None,
+    )
+    .await;
+    assert!(ch::medication_grouping(&view(&body), gh::DEFAULT_VERSION).is_err());
+}
+
+#[tokio::test]
+async fn filtered_tables_hold_the_rows_of_the_period() {
+    let today = chrono::Utc::now().date_naive();
+    let day = |n: i64| {
+        (today + chrono::Duration::days(n))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    for section in [
+        Section::Adm,
+        Section::Cli,
+        Section::Enc,
+        Section::Obs,
+        Section::Ref,
+    ] {
+        let period = json!({"start": day(-800), "end": day(-10)});
+        let expected = ch::Expected {
+            section,
+            version: gh::DEFAULT_VERSION.into(),
+            period: Some((
+                Some(today - chrono::Duration::days(800)),
+                Some(today - chrono::Duration::days(10)),
+            )),
+        };
+        let view =
+            |body: &Value| ch::parse_div(&ch::care_record(body, section).unwrap().div).unwrap();
+        let (_, all) = care_record(&state(&[]), "patient2", section.code(), None).await;
+        let (_, some) = care_record(
+            &state(&[]),
+            "patient2",
+            section.code(),
+            Some(period.clone()),
+        )
+        .await;
+        ch::filtered_rows(&view(&some), &view(&all), &expected)
+            .unwrap_or_else(|e| panic!("{}: {e}", section.code()));
+    }
+    let enc = ch::Expected {
+        section: Section::Enc,
+        version: gh::DEFAULT_VERSION.into(),
+        period: Some((
+            Some(today - chrono::Duration::days(800)),
+            Some(today - chrono::Duration::days(10)),
+        )),
+    };
+    let view =
+        |body: &Value| ch::parse_div(&ch::care_record(body, Section::Enc).unwrap().div).unwrap();
+    let (_, all) = care_record(&state(&[]), "patient2", "ENC", None).await;
+    let (_, some) = care_record(
+        &state(&[Fault::HtmlPeriodEndExclusive]),
+        "patient2",
+        "ENC",
+        Some(json!({"start": day(-800), "end": day(-10)})),
+    )
+    .await;
+    assert!(ch::filtered_rows(&view(&some), &view(&all), &enc).is_err());
+}
+
+#[tokio::test]
+async fn deceased_dissenting_and_dangling_faults_show() {
+    let (status, body) = care_record(&state(&[]), "patientRecentlyDeceased", "SUM", None).await;
+    assert_eq!(status, 200, "{body}");
+    crate::checks::html_record::deceased_within(
+        &body,
+        chrono::Utc::now().date_naive(),
+        gh::DECEASED_WINDOW_DAYS,
+    )
+    .unwrap();
+    let (status, _) = care_record(&state(&[]), "patient18", "SUM", None).await;
+    assert_eq!(status, 404);
+    let (status, _) = care_record(
+        &state(&[Fault::HtmlDeceasedWindowIgnored]),
+        "patient18",
+        "SUM",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = care_record(
+        &state(&[Fault::HtmlDissentIgnored]),
+        "patient15",
+        "SUM",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, body) = care_record(
+        &state(&[Fault::HtmlDanglingReference]),
+        "patient2",
+        "SUM",
+        None,
+    )
+    .await;
+    assert!(crate::checks::html_record::references_resolve(&body).is_err());
+    let (_, body) = care_record(
+        &state(&[Fault::HtmlPeriodEndNotWidened]),
+        "patient2",
+        "ENC",
+        Some(json!({"start": "2015", "end": "2099"})),
+    )
+    .await;
+    let root = ch::parse_div(&ch::care_record(&body, Section::Enc).unwrap().div).unwrap();
+    let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    let expected = ch::Expected {
+        section: Section::Enc,
+        version: gh::DEFAULT_VERSION.into(),
+        period: Some((d(2015, 1, 1), d(2099, 12, 31))),
+    };
+    let err = ch::banners(&root, &expected).unwrap_err();
+    assert!(err.contains("31-Dec-2099"), "{err}");
 }

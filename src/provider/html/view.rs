@@ -74,7 +74,7 @@ pub fn render(record: &ClinicalRecord, req: &ViewRequest, faults: &FaultSet) -> 
         html.push_str("<script>document.title='x'</script>");
     }
     for t in section.tables(req.version) {
-        let rows = rows(record, section, &t, req);
+        let rows = rows(record, section, &t, req, faults);
         let heading = t.heading.unwrap_or(section.title());
         if let Some(h2) = t.heading {
             html.push_str(&format!("<div><h2>{}</h2>", esc(h2)));
@@ -146,8 +146,9 @@ fn table_html(t: &Table, rows: &[Row], faults: &FaultSet) -> String {
         .iter()
         .map(|r| match r {
             Row::Group(title) => format!(
-                "<tr><td colspan=\"{}\" class=\"med-item-column\"><b>{}</b></td></tr>",
+                "<tr><td colspan=\"{}\" class=\"{}\"><b>{}</b></td></tr>",
                 t.columns.len(),
+                gh::MED_ITEM_CLASS,
                 esc(title)
             ),
             Row::Cells(cells) => {
@@ -189,12 +190,25 @@ fn cells(values: &[&str]) -> Row {
     Row::Cells(values.iter().map(|v| v.to_string()).collect())
 }
 
-fn rows(record: &ClinicalRecord, section: Section, t: &Table, req: &ViewRequest) -> Rows {
+fn rows(
+    record: &ClinicalRecord,
+    section: Section,
+    t: &Table,
+    req: &ViewRequest,
+    faults: &FaultSet,
+) -> Rows {
     // The period applies where the table's banner says it does.
     let period = if t.banner == DateBanner::Filtered {
         req.period
     } else {
         None
+    };
+    // The fault reads the period's end as exclusive, dropping the items of its last day.
+    let period = match period {
+        Some((start, Some(end))) if faults.has(Fault::HtmlPeriodEndExclusive) => {
+            Some((start, end.pred_opt()))
+        }
+        p => p,
     };
     let today = req.today;
     let inp = |i: &Item| in_period(i.date, period);
@@ -276,7 +290,9 @@ fn rows(record: &ClinicalRecord, section: Section, t: &Table, req: &ViewRequest)
         _ => (Vec::new(), false),
     };
     let rows = match t.id {
-        "med-tab-all-sum" | "med-tab-all-iss" => grouped_medication(t.id, &items),
+        gh::med::ALL_SUMMARY_TABLE | gh::med::ALL_ISSUES_TABLE => {
+            grouped_medication(t.id, &items, faults)
+        }
         _ => items.iter().map(|i| row(t.id, i)).collect(),
     };
     Rows { rows, excluded }
@@ -408,17 +424,23 @@ fn row(table: &str, i: &Item) -> Row {
 }
 
 /// All Medication and All Medication Issues: groups by medication item (ascending), rows newest first.
-fn grouped_medication(table: &str, items: &[&Item]) -> Vec<Row> {
+/// A group whose medications were never issued heads no rows in the issues table.
+fn grouped_medication(table: &str, items: &[&Item], faults: &FaultSet) -> Vec<Row> {
     let mut names: Vec<String> = items.iter().map(|i| medicine(i)).collect();
     names.sort();
     names.dedup();
     let mut out = Vec::new();
     for name in names {
-        out.push(Row::Group(name.clone()));
-        for i in items.iter().filter(|i| medicine(i) == name) {
-            let issued = issues(i);
-            if table == "med-tab-all-sum" {
-                let last = issued.first().map(|d| date(*d)).unwrap_or_default();
+        let of_name: Vec<&&Item> = items.iter().filter(|i| medicine(i) == name).collect();
+        if table == gh::med::ALL_SUMMARY_TABLE {
+            out.push(Row::Group(name.clone()));
+            for i in of_name {
+                let issued = issues(i);
+                let latest = if faults.has(Fault::HtmlMedicationLastIssueFirst) {
+                    issued.last()
+                } else {
+                    issued.first()
+                };
                 let discontinued = i
                     .end
                     .map(|e| format!("Ended {}", date(e)))
@@ -429,42 +451,34 @@ fn grouped_medication(table: &str, items: &[&Item]) -> Vec<Row> {
                     name.clone(),
                     DOSAGE.into(),
                     QUANTITY.into(),
-                    last,
+                    latest.map(|d| date(*d)).unwrap_or_default(),
                     issued.len().to_string(),
                     discontinued,
                     String::new(),
                 ]));
-            } else {
-                for d in issued {
-                    out.push(Row::Cells(vec![
-                        kind(i).into(),
-                        date(d),
-                        name.clone(),
-                        DOSAGE.into(),
-                        QUANTITY.into(),
-                        "28".into(),
-                        String::new(),
-                    ]));
-                }
+            }
+        } else {
+            let mut issued: Vec<(NaiveDate, &Item)> = of_name
+                .iter()
+                .flat_map(|i| issues(i).into_iter().map(move |d| (d, **i)))
+                .collect();
+            if issued.is_empty() {
+                continue;
+            }
+            issued.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
+            out.push(Row::Group(name.clone()));
+            for (d, i) in issued {
+                out.push(Row::Cells(vec![
+                    kind(i).into(),
+                    date(d),
+                    name.clone(),
+                    DOSAGE.into(),
+                    QUANTITY.into(),
+                    "28".into(),
+                    String::new(),
+                ]));
             }
         }
-    }
-    // A group whose medications were never issued heads no rows in the issues table.
-    if table == "med-tab-all-iss" {
-        let mut kept = Vec::new();
-        let mut pending: Option<Row> = None;
-        for r in out {
-            match r {
-                Row::Group(_) => pending = Some(r),
-                Row::Cells(_) => {
-                    if let Some(g) = pending.take() {
-                        kept.push(g);
-                    }
-                    kept.push(r);
-                }
-            }
-        }
-        return kept;
     }
     out
 }

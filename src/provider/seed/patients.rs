@@ -18,8 +18,11 @@ enum Kind {
     Active,
     /// PDS sensitive (S-flag): never shared.
     Sensitive,
-    /// Deceased on the practice system and PDS.
+    /// Deceased on the practice system and PDS, long ago.
     Deceased,
+    /// Deceased on the practice system and PDS two weeks ago: within the 28 days after death in which
+    /// Access Record HTML 0.7.4 still serves the record.
+    RecentlyDeceased,
     /// Registration left (status inactive); still on PDS, so Register reactivates it.
     Inactive,
     /// Active at the practice but absent from PDS.
@@ -248,6 +251,15 @@ const SEEDS: &[Seed] = &[
         "1960-06-06",
         Kind::Inactive,
     ),
+    p(
+        "patientRecentlyDeceased",
+        "MORLEY",
+        "Edith",
+        "Mrs",
+        "female",
+        "1932-03-19",
+        Kind::RecentlyDeceased,
+    ),
 ];
 
 /// The practice's patient records (every seed except those only on PDS).
@@ -278,12 +290,28 @@ pub fn pds_records(aliases: &DataAliases) -> Vec<PdsRecord> {
                 Kind::SupersededOnPds => Some(PdsFlag::Superseded),
                 _ => None,
             },
-            deceased: (s.kind == Kind::Deceased).then(|| DATE_OF_DEATH.to_string()),
+            deceased: date_of_death(s.kind),
         })
         .collect()
 }
 
 const DATE_OF_DEATH: &str = "2005-01-13";
+
+/// How many days before the provider started a recently deceased patient died.
+pub const RECENT_DEATH_DAYS_AGO: i64 = 14;
+
+/// The date of death of a deceased seed patient.
+fn date_of_death(kind: Kind) -> Option<String> {
+    match kind {
+        Kind::Deceased => Some(DATE_OF_DEATH.to_string()),
+        Kind::RecentlyDeceased => Some(
+            (chrono::Utc::now().date_naive() - chrono::Duration::days(RECENT_DEATH_DAYS_AGO))
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
 
 fn record(index: usize, s: &Seed, nhs_number: &str) -> PatientRecord {
     let n = index + 1;
@@ -321,7 +349,7 @@ fn record(index: usize, s: &Seed, nhs_number: &str) -> PatientRecord {
         registration_start: "2010-04-01".into(),
         preferred_branch: Some(if n.is_multiple_of(4) { "2" } else { "1" }.to_string()),
         sensitive: s.kind == Kind::Sensitive,
-        deceased: (s.kind == Kind::Deceased).then(|| DATE_OF_DEATH.to_string()),
+        deceased: date_of_death(s.kind),
         multiple_birth: (s.kind == Kind::Deceased).then_some(2),
     }
 }

@@ -659,7 +659,7 @@ pub fn record_for(nhs_number: &str, today: NaiveDate) -> ClinicalRecord {
             allergies_only(&mut b);
             record.dissent = true;
         }
-        "patient21" | "patient18" => full_record(&mut b, true),
+        "patient21" | "patient18" | "patientRecentlyDeceased" => full_record(&mut b, true),
         _ => {}
     }
     record.items = b.items;
