@@ -368,21 +368,21 @@ async fn filtered_rows(w: &mut Assurance) -> StepResult {
 #[then("the care record Bundle holds its entries as the profiles require")]
 async fn bundle_entries(w: &mut Assurance) -> StepResult {
     w.html_view()?;
-    cr::bundle_entries(&w.resource()?)?;
+    cr::bundle_entries(&*w.resource()?)?;
     Ok(())
 }
 
 #[then("every reference of the care record resolves within the Bundle")]
 async fn references(w: &mut Assurance) -> StepResult {
     w.html_view()?;
-    cr::references_resolve(&w.resource()?)?;
+    cr::references_resolve(&*w.resource()?)?;
     Ok(())
 }
 
 #[then("the Composition carries its fixed values")]
 async fn composition_values(w: &mut Assurance) -> StepResult {
     let (section, _) = w.html_view()?;
-    cr::composition_values(&w.resource()?, section)?;
+    cr::composition_values(&*w.resource()?, section)?;
     Ok(())
 }
 
@@ -408,7 +408,7 @@ async fn resource_values(w: &mut Assurance, resource_type: String) -> StepResult
 async fn deceased_within(w: &mut Assurance) -> StepResult {
     w.html_view()?;
     cr::deceased_within(
-        &w.resource()?,
+        &*w.resource()?,
         chrono::Utc::now().date_naive(),
         gh::DECEASED_WINDOW_DAYS,
     )?;
@@ -434,7 +434,7 @@ async fn response_dstu2_format(w: &mut Assurance, format: String) -> StepResult 
 #[then("the request is refused with an OperationOutcome")]
 async fn refused(w: &mut Assurance) -> StepResult {
     let status = crate::checks::response::response(w.response()?)?.status;
-    ch::refused(status, &w.resource()?)?;
+    ch::refused(status, &*w.resource()?)?;
     Ok(())
 }
 
