@@ -4,6 +4,12 @@ Feature: Read an appointment
   with ETag = W/"meta.versionId", whoever booked it. An unknown id is 404 (NO_RECORD_FOUND is the
   catch-all). Each scenario books its own appointment, cancelled in teardown.
 
+  NHS Digital's provider suite (AppointmentRead.feature): "Read a patient's appointments expecting
+  servicecategory is populated" is APT-READ-06: the appointment read carries serviceType.text, the type
+  of the slot booked, and, where available, serviceCategory.text, the type of that slot's Schedule as
+  Search for free slots gave it (1.2.7+). A different text fails; a serviceCategory left out where the
+  schedule has a type is a warning ("where available"), as on Book (book.feature).
+
   Specification:
   - GP Connect 1.2.7, Read an appointment (request operation, error handling): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html
 
@@ -106,3 +112,11 @@ Feature: Read an appointment
     And the JWT claim "requested_scope" is "patient/*.write"
     When the request is sent
     Then the response is the error "BAD_REQUEST"
+
+  @req:APT-READ-06 @since:1.2.7
+  Scenario: A read appointment carries the type of its slot and of its schedule
+    Given an appointment booked for "patient3"
+    And a "read appointment" request for the appointment
+    When the request is sent
+    Then the response is the appointment
+    And the appointment carries the type of its slot and of its schedule
