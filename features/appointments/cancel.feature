@@ -21,6 +21,7 @@ Feature: Cancel an appointment
   warning, as on Book). A cancel changes nothing but the status and the reason, so a type the appointment
   was booked with that is changed or gone in the response fails. A consumer built before 1.2.7 sends
   neither element: leaving them out changes nothing (they are the provider's), so that cancel succeeds too.
+  These scenarios judge the types alone; the rest of the cancel is APT-CANCEL-01's.
 
   Specification:
   - GP Connect 1.2.7, Cancel an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html
@@ -175,7 +176,7 @@ Feature: Cancel an appointment
     Given an appointment booked for "<patient>"
     And a "cancel appointment" request for the appointment
     When the appointment request is sent
-    Then the appointment is cancelled with the reason sent and nothing else changed
+    Then the response status is 200
     And the appointment carries the type of its slot and of its schedule
     And the appointment keeps the types it was booked with
 
@@ -190,8 +191,7 @@ Feature: Cancel an appointment
     And a "cancel appointment" request for the appointment
     And the appointment sent has "no serviceType or serviceCategory"
     When the appointment request is sent
-    Then the appointment is cancelled with the reason sent and nothing else changed
-    And the response has Cache-Control no-store
+    Then the response status is 200
+    And the appointment returned has status "cancelled"
     And the appointment keeps the types it was booked with
     And the appointment carries the type of its slot and of its schedule
-    And the appointment's slots are offered as free again

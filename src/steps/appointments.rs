@@ -1326,6 +1326,18 @@ async fn carries_types(w: &mut Assurance) -> StepResult {
     Ok(())
 }
 
+/// The appointment in the response (see [`appointment_in_response`]) has `status`.
+#[then(expr = "the appointment returned has status {string}")]
+async fn returned_with_status(w: &mut Assurance, status: String) -> StepResult {
+    let a = appointment_in_response(w)?;
+    Ok(ensure(a["status"] == status.as_str(), || {
+        format!(
+            "Appointment/{} is returned with status {}; expected {status}",
+            a["id"], a["status"]
+        )
+    })?)
+}
+
 /// The cancel (or amend) answered with the types the appointment had before it (the state before the
 /// response, whether or not an earlier step already kept the response as the current one).
 #[then("the appointment keeps the types it was booked with")]
