@@ -5,10 +5,7 @@ Feature: Read an appointment
   catch-all). Each scenario books its own appointment, cancelled in teardown.
 
   NHS Digital's provider suite (AppointmentRead.feature): "Read a patient's appointments expecting
-  servicecategory is populated" is APT-READ-06: the appointment read carries serviceType.text, the type
-  of the slot booked, and, where available, serviceCategory.text, the type of that slot's Schedule as
-  Search for free slots gave it (1.2.7+). A different text fails; a serviceCategory left out where the
-  schedule has a type is a warning ("where available"), as on Book (book.feature).
+  servicecategory is populated" is APT-READ-06, judged as on Book (book.feature, APT-BOOK-16).
 
   Specification:
   - GP Connect 1.2.7, Read an appointment (request operation, error handling): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html

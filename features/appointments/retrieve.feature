@@ -12,9 +12,8 @@ Feature: Retrieve a patient's appointments
   ones included with status cancelled; each scenario books first, so an empty answer cannot pass.
 
   NHS Digital's provider suite (AppointmentRetrieve.feature): "Retrieve a patient's appointments expecting
-  servicecategory is populated" is APT-RETR-09: the appointment booked here is retrieved with
-  serviceType.text, the type of its slot, and, where available, serviceCategory.text, the type of that
-  slot's Schedule (1.2.7+; a different text fails, a serviceCategory left out is a warning, as on Book).
+  servicecategory is populated" is APT-RETR-09, the appointment booked here judged as on Book
+  (book.feature, APT-BOOK-16).
 
   Specification:
   - GP Connect 1.2.7, Retrieve a patient's appointments (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html

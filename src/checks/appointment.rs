@@ -235,9 +235,11 @@ pub fn service_types(
     let id = a.get("id").and_then(Value::as_str).unwrap_or("?");
     if let Some(slot_type) = slots.first().and_then(|s| type_text(s, "serviceType")) {
         let got = type_text(a, "serviceType");
-        ensure(got.as_deref() == Some(slot_type.as_str()), || match &got {
+        ensure(got.as_deref() == Some(slot_type.as_str()), || {
+            match &got {
             Some(g) => format!("Appointment/{id} has serviceType.text {g:?}; the slot it booked has the type {slot_type:?}, which it SHALL carry"),
             None => format!("Appointment/{id} has no serviceType.text; it SHALL carry its slot's type {slot_type:?}"),
+        }
         })?;
     }
     let Some(schedule_type) = type_text(schedule, "serviceCategory") else {
@@ -262,9 +264,11 @@ pub fn types_kept(before: &Value, after: &Value) -> CheckResult {
     for element in ["serviceType", "serviceCategory"] {
         if let Some(was) = type_text(before, element) {
             let now = type_text(after, element);
-            ensure(now.as_deref() == Some(was.as_str()), || match &now {
+            ensure(now.as_deref() == Some(was.as_str()), || {
+                match &now {
                 Some(n) => format!("{element}.text was {was:?} and is now {n:?}; only the status and the cancellation reason may change"),
                 None => format!("{element}.text was {was:?} and is now gone; the provider's own types are kept whatever the request sent"),
+            }
             })?;
         }
     }
@@ -603,7 +607,13 @@ mod tests {
             ),
             Ok(None)
         );
-        assert_eq!(type_text(&json!({"serviceCategory": {"text": "  "}}), "serviceCategory"), None);
+        assert_eq!(
+            type_text(
+                &json!({"serviceCategory": {"text": "  "}}),
+                "serviceCategory"
+            ),
+            None
+        );
     }
 
     #[test]
@@ -619,7 +629,10 @@ mod tests {
         );
         after["serviceCategory"] = json!({"text": "Morning surgery"});
         after["serviceType"] = json!([{"text": "Other"}]);
-        assert_fails!(types_kept(&before, &after), "serviceType.text was \"GP\" and is now \"Other\"");
+        assert_fails!(
+            types_kept(&before, &after),
+            "serviceType.text was \"GP\" and is now \"Other\""
+        );
     }
 
     fn json_exchange(status: u16, body: &Value) -> Exchange {

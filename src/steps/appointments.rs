@@ -1319,7 +1319,10 @@ fn appointment_in_response(w: &Assurance) -> Result<Value, Problem> {
 async fn carries_types(w: &mut Assurance) -> StepResult {
     let a = appointment_in_response(w)?;
     let m = &w.memory.appointments;
-    let schedule = m.schedule.clone().ok_or_else(|| unknown("booked slot's Schedule"))?;
+    let schedule = m
+        .schedule
+        .clone()
+        .ok_or_else(|| unknown("booked slot's Schedule"))?;
     if let Some(note) = apt_checks::service_types(&a, &m.slots, &schedule)? {
         super::validation::warn(w, "Appointment.serviceCategory", &note)?;
     }
