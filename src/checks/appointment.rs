@@ -225,7 +225,7 @@ pub fn type_text(resource: &Value, element: &str) -> Option<String> {
 /// A type that is populated but is not the slot's (or the schedule's) is a failure: the element is
 /// filled, with something other than what the SHALL names. A `serviceCategory` left out although the
 /// schedule has a type is not: "where available" leaves the provider room (a record that keeps no
-/// session name for the appointment), so it comes back as `Ok(Some(warning))`. A schedule without a type
+/// schedule name with the appointment), so it comes back as `Ok(Some(warning))`. A schedule without a type
 /// asks nothing of the appointment.
 pub fn service_types(
     a: &Value,
@@ -236,10 +236,13 @@ pub fn service_types(
     if let Some(slot_type) = slots.first().and_then(|s| type_text(s, "serviceType")) {
         let got = type_text(a, "serviceType");
         ensure(got.as_deref() == Some(slot_type.as_str()), || {
-            match &got {
-            Some(g) => format!("Appointment/{id} has serviceType.text {g:?}; the slot it booked has the type {slot_type:?}, which it SHALL carry"),
-            None => format!("Appointment/{id} has no serviceType.text; it SHALL carry its slot's type {slot_type:?}"),
-        }
+            let found = got
+                .as_ref()
+                .map_or("none".to_string(), |g| format!("{g:?}"));
+            format!(
+                "Appointment/{id} has serviceType.text {found}; the slot it booked has the type \
+                 {slot_type:?}, which it SHALL carry"
+            )
         })?;
     }
     let Some(schedule_type) = type_text(schedule, "serviceCategory") else {
@@ -265,10 +268,13 @@ pub fn types_kept(before: &Value, after: &Value) -> CheckResult {
         if let Some(was) = type_text(before, element) {
             let now = type_text(after, element);
             ensure(now.as_deref() == Some(was.as_str()), || {
-                match &now {
-                Some(n) => format!("{element}.text was {was:?} and is now {n:?}; only the status and the cancellation reason may change"),
-                None => format!("{element}.text was {was:?} and is now gone; the provider's own types are kept whatever the request sent"),
-            }
+                let found = now
+                    .as_ref()
+                    .map_or("gone".to_string(), |n| format!("{n:?}"));
+                format!(
+                    "{element}.text was {was:?} and is now {found}; a cancel changes only the \
+                     status and the cancellation reason, whatever the request sent in the types"
+                )
             })?;
         }
     }
