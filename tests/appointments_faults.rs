@@ -109,6 +109,44 @@ async fn slots_outside_the_window_are_caught() {
     caught(Fault::SlotsOutsideWindow, "@slots", &["APT-SLOT-01"]).await;
 }
 
+/// The requirements with a red scenario (sorted, once each) when the appointment scenarios matching
+/// `tags` run against the provider started with `fault`.
+async fn red(fault: Fault, tags: &str) -> Vec<String> {
+    let p = start(&[fault]).await;
+    let report = run(&p, Some(tags), 8).await;
+    p.shutdown().await;
+    report.failed_requirements()
+}
+
+/// An appointment whose serviceCategory is not its schedule's type is caught on Book, Read, Retrieve and
+/// Cancel, and by nothing else: the other scenarios of those interactions do not look at the types.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_service_category_not_taken_from_the_schedule_is_caught_by_the_type_checks_alone() {
+    let red = red(
+        Fault::ServiceCategoryNotFromSchedule,
+        "(@book or @read or @retrieve or @cancel) and not @xml",
+    )
+    .await;
+    assert_eq!(
+        red,
+        [
+            "APT-BOOK-16",
+            "APT-CANCEL-08",
+            "APT-CANCEL-09",
+            "APT-READ-06",
+            "APT-RETR-09"
+        ]
+    );
+}
+
+/// A cancel that takes the types from the request wipes them when a consumer built before 1.2.7 leaves
+/// them out: only the backward-compatible cancel notices, since every other cancel sends them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancel_dropping_the_types_is_caught_by_the_backward_compatible_cancel() {
+    let red = red(Fault::CancelDropsServiceTypes, "@cancel and not @xml").await;
+    assert_eq!(red, ["APT-CANCEL-09"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn missing_etag_is_caught() {
     caught(

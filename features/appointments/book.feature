@@ -13,10 +13,25 @@ Feature: Book an appointment
   request content types" (APT-BOOK-12, the _format rows, the body sent in JSON and XML); "Book appointment and
   send an invalid appointment resource" (APT-BOOK-04, the row "nothing but its resourceType"); "Book
   Appointment with invalid url for booking appointment" is XC-HTTP-02 (http.feature, POST /Appointmentqq/!).
-  The Prefer scenarios are in prefer.feature.
+  The Prefer scenarios are in prefer.feature. "Book single appointment for Patient expecting servicecategory
+  is populated" and "Book single appointment expecting servicecategory in response when ServiceCategory
+  and serviceType are in request but ignored" are APT-BOOK-16 (below); "... ensuring backwards
+  compatibility with consumers that do not send ServiceCategory And serviceType" is APT-BOOK-01, whose
+  bookings send neither.
+
+  Slot and schedule type (1.2.7+, APT-BOOK-16): the provider SHALL populate serviceType.text with the
+  practice-defined slot type and, where available, serviceCategory.text with the practice-defined schedule
+  type, the descriptions Search for free slots gives the booked slot (Slot.serviceType.text) and its
+  Schedule (Schedule.serviceCategory.text). Each scenario keeps the Schedule of the slot it books. A type
+  that is there but is not the slot's or the schedule's breaks the SHALL (the element is populated with
+  something else) and fails; a serviceCategory left out although the schedule has a type is a warning on
+  the response, since "where available" leaves a provider room; a schedule without a type asks nothing.
+  What a booking sends in the two elements is ignored: they are the provider's own. These scenarios judge
+  the types alone; the rest of the booking is APT-BOOK-01's.
 
   Specification:
   - GP Connect 1.2.7, Book an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html
+  - GP Connect 1.2.7, Search for free slots (Payload response body, slot and schedule types): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html
 
   @req:APT-BOOK-01
   Scenario Outline: Booking a free slot for <patient> creates the appointment as requested
@@ -309,3 +324,18 @@ Feature: Book an appointment
       | scope                |
       | patient/*.read       |
       | organization/*.write |
+
+  @req:APT-BOOK-16 @since:1.2.7
+  Scenario: The appointment booked carries the type of its slot and of its schedule
+    Given a booking for "patient1" in a free slot
+    When the booking is sent
+    Then the response status is 201
+    And the appointment carries the type of its slot and of its schedule
+
+  @req:APT-BOOK-16 @since:1.2.7
+  Scenario: A booking that sends its own serviceType and serviceCategory gets the slot's and the schedule's
+    Given a booking for "patient3" in a free slot
+    And the booking has "a serviceType and serviceCategory"
+    When the booking is sent
+    Then the response status is 201
+    And the appointment carries the type of its slot and of its schedule

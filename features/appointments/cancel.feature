@@ -9,7 +9,17 @@ Feature: Cancel an appointment
   NHS Digital's provider suite (AppointmentCancel.feature) maps here too: "Cancel appointment using the
   _format parameter / the accept header / the accept header and _format parameter (and content-type) to
   request response format" (APT-CANCEL-06, one row per Accept, _format and body format combination). The
-  Prefer scenarios are in prefer.feature.
+  Prefer scenarios are in prefer.feature. "Successfully Cancel an appointment that has serviceCategory
+  populated" and "... that has serviceType populated" are APT-CANCEL-08 (the cancel sends the appointment
+  as the provider returned it, both types included); "Successfully Cancel an appointment ensuring
+  backwards compatibility with consumers that do not send ServiceCategory And serviceType expect success"
+  is APT-CANCEL-09.
+
+  Slot and schedule type (1.2.7+): the cancel response carries them as on Book (book.feature,
+  APT-BOOK-16), and a cancel changes only the status and the reason, so a type the appointment was booked
+  with that is changed or gone fails. A consumer built before 1.2.7 sends neither element; leaving out
+  the provider's own elements changes nothing, so that cancel succeeds too. These scenarios judge the
+  types alone; the rest of the cancel is APT-CANCEL-01's.
 
   Specification:
   - GP Connect 1.2.7, Cancel an appointment (request body, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html
@@ -158,3 +168,23 @@ Feature: Cancel an appointment
     When the appointment request is sent
     Then the response is the error "INVALID_RESOURCE"
     And the appointment is unchanged on the provider
+
+  @req:APT-CANCEL-08 @since:1.2.7
+  Scenario: The cancelled appointment carries the type of its slot and of its schedule, as booked
+    Given an appointment booked for "patient1"
+    And a "cancel appointment" request for the appointment
+    When the appointment request is sent
+    Then the response status is 200
+    And the appointment carries the type of its slot and of its schedule
+    And the appointment keeps the types it was booked with
+
+  @req:APT-CANCEL-09 @since:1.2.7
+  Scenario: A cancel without serviceType and serviceCategory, as sent before 1.2.7, succeeds and keeps them
+    Given an appointment booked for "patient3"
+    And a "cancel appointment" request for the appointment
+    And the appointment sent has "no serviceType or serviceCategory"
+    When the appointment request is sent
+    Then the response status is 200
+    And the appointment returned has status "cancelled"
+    And the appointment keeps the types it was booked with
+    And the appointment carries the type of its slot and of its schedule

@@ -4,6 +4,9 @@ Feature: Read an appointment
   with ETag = W/"meta.versionId", whoever booked it. An unknown id is 404 (NO_RECORD_FOUND is the
   catch-all). Each scenario books its own appointment, cancelled in teardown.
 
+  NHS Digital's provider suite (AppointmentRead.feature): "Read a patient's appointments expecting
+  servicecategory is populated" is APT-READ-06, judged as on Book (book.feature, APT-BOOK-16).
+
   Specification:
   - GP Connect 1.2.7, Read an appointment (request operation, error handling): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_read_an_appointment.html
 
@@ -106,3 +109,11 @@ Feature: Read an appointment
     And the JWT claim "requested_scope" is "patient/*.write"
     When the request is sent
     Then the response is the error "BAD_REQUEST"
+
+  @req:APT-READ-06 @since:1.2.7
+  Scenario: A read appointment carries the type of its slot and of its schedule
+    Given an appointment booked for "patient3"
+    And a "read appointment" request for the appointment
+    When the request is sent
+    Then the response status is 200
+    And the appointment carries the type of its slot and of its schedule

@@ -11,6 +11,10 @@ Feature: Retrieve a patient's appointments
   section "Retrieve a patient's appointments"): every appointment in the range is returned, cancelled
   ones included with status cancelled; each scenario books first, so an empty answer cannot pass.
 
+  NHS Digital's provider suite (AppointmentRetrieve.feature): "Retrieve a patient's appointments expecting
+  servicecategory is populated" is APT-RETR-09, the appointment booked here judged as on Book
+  (book.feature, APT-BOOK-16).
+
   Specification:
   - GP Connect 1.2.7, Retrieve a patient's appointments (search parameters, error handling, response): https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_retrieve_a_patients_appointments.html
 
@@ -155,3 +159,11 @@ Feature: Retrieve a patient's appointments
     And the search parameter "_sort" is "date"
     When the request is sent
     Then the response holds the patient's appointments in the range, including those booked here
+
+  @req:APT-RETR-09 @since:1.2.7
+  Scenario: A retrieved appointment carries the type of its slot and of its schedule
+    Given an appointment booked for "patient4"
+    And a retrieve of the appointments of "patient4" from 0 to 14 days ahead
+    When the request is sent
+    Then the response holds the patient's appointments in the range, including those booked here
+    And the appointment carries the type of its slot and of its schedule

@@ -201,6 +201,86 @@ pub fn conforms(a: &Value) -> CheckResult {
     Ok(())
 }
 
+/// The practice-defined type a resource carries in `element` (`serviceType`, a list, or
+/// `serviceCategory`, one CodeableConcept in STU3): the first `text`, trimmed, when it is not empty.
+pub fn type_text(resource: &Value, element: &str) -> Option<String> {
+    let v = match resource.get(element)? {
+        Value::Array(a) => a.first()?,
+        o => o,
+    };
+    v.get("text")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// An appointment's types against the slot it booked and that slot's Schedule (1.2.7+): Book, Read,
+/// Retrieve, Amend and Cancel all say the provider "SHALL populate `Appointment.serviceType.text` with the
+/// practice defined slot type description, and where available `Appointment.serviceCategory.text` with a
+/// practice defined schedule type description", the same descriptions Search for free slots puts in
+/// `Slot.serviceType.text` and `Schedule.serviceCategory.text` (Book an appointment, Payload response
+/// body: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>).
+///
+/// A type that is populated but is not the slot's (or the schedule's) is a failure: the element is
+/// filled, with something other than what the SHALL names. A `serviceCategory` left out although the
+/// schedule has a type is not: "where available" leaves the provider room (a record that keeps no
+/// schedule name with the appointment), so it comes back as `Ok(Some(warning))`. A schedule without a type
+/// asks nothing of the appointment.
+pub fn service_types(
+    a: &Value,
+    slots: &[Value],
+    schedule: &Value,
+) -> Result<Option<String>, String> {
+    let id = a.get("id").and_then(Value::as_str).unwrap_or("?");
+    if let Some(slot_type) = slots.first().and_then(|s| type_text(s, "serviceType")) {
+        let got = type_text(a, "serviceType");
+        ensure(got.as_deref() == Some(slot_type.as_str()), || {
+            let found = got
+                .as_ref()
+                .map_or("none".to_string(), |g| format!("{g:?}"));
+            format!(
+                "Appointment/{id} has serviceType.text {found}; the slot it booked has the type \
+                 {slot_type:?}, which it SHALL carry"
+            )
+        })?;
+    }
+    let Some(schedule_type) = type_text(schedule, "serviceCategory") else {
+        return Ok(None);
+    };
+    match type_text(a, "serviceCategory") {
+        None => Ok(Some(format!(
+            "Appointment/{id} has no serviceCategory.text although the schedule of its slot has the type {schedule_type:?}; it is populated where available"
+        ))),
+        Some(got) if got == schedule_type => Ok(None),
+        Some(got) => Err(format!(
+            "Appointment/{id} has serviceCategory.text {got:?}; the schedule of the slot it booked has the type {schedule_type:?}, which it SHALL carry"
+        )),
+    }
+}
+
+/// A cancel (or amend) kept the types the appointment had: a type it carried before is still there,
+/// unchanged (Cancel an appointment, Payload response body: the response carries `serviceType.text` and
+/// `serviceCategory.text`, and a cancel changes only the status and the reason:
+/// <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html>).
+pub fn types_kept(before: &Value, after: &Value) -> CheckResult {
+    for element in ["serviceType", "serviceCategory"] {
+        if let Some(was) = type_text(before, element) {
+            let now = type_text(after, element);
+            ensure(now.as_deref() == Some(was.as_str()), || {
+                let found = now
+                    .as_ref()
+                    .map_or("gone".to_string(), |n| format!("{n:?}"));
+                format!(
+                    "{element}.text was {was:?} and is now {found}; a cancel changes only the \
+                     status and the cancellation reason, whatever the request sent in the types"
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// Only `allowed` elements changed from `before` to `after`, as the amend and cancel rules compare them
 /// ([`change::changed_elements`]).
 pub fn only_changed(before: &Value, after: &Value, allowed: &[&str]) -> CheckResult {
@@ -482,6 +562,82 @@ mod tests {
         assert_fails!(
             matches_booking(&a, &b),
             "Appointment.description was sent with"
+        );
+    }
+
+    fn slot_and_schedule() -> (Vec<Value>, Value) {
+        (
+            vec![json!({"resourceType": "Slot", "id": "1", "serviceType": [{"text": "GP"}]})],
+            json!({"resourceType": "Schedule", "id": "4", "serviceCategory": {"text": "Morning surgery"}}),
+        )
+    }
+
+    #[test]
+    fn types_come_from_the_slot_and_its_schedule() {
+        let (slots, schedule) = slot_and_schedule();
+        let a = broken(|a| a["serviceCategory"] = json!({"text": "Morning surgery"}));
+        assert_eq!(service_types(&a, &slots, &schedule), Ok(None));
+        // Missing where the schedule has a type: a warning, not a failure ("where available").
+        let warning = service_types(&appointment(), &slots, &schedule)
+            .unwrap()
+            .expect("a warning");
+        assert!(warning.contains("no serviceCategory.text"), "{warning}");
+        // A different text (the consumer's, say) is a failure.
+        assert_fails!(
+            service_types(
+                &broken(|a| a["serviceCategory"] = json!({"text": "Consumer-chosen"})),
+                &slots,
+                &schedule
+            ),
+            "has serviceCategory.text \"Consumer-chosen\""
+        );
+        assert_fails!(
+            service_types(
+                &broken(|a| {
+                    a["serviceCategory"] = json!({"text": "Morning surgery"});
+                    a["serviceType"] = json!([{"text": "Nurse"}]);
+                }),
+                &slots,
+                &schedule
+            ),
+            "the slot it booked has the type \"GP\""
+        );
+        // A schedule without a type asks for nothing.
+        let untyped = json!({"resourceType": "Schedule", "id": "4"});
+        assert_eq!(service_types(&appointment(), &slots, &untyped), Ok(None));
+        assert_eq!(
+            service_types(
+                &broken(|a| a["serviceCategory"] = json!({"text": "Anything"})),
+                &slots,
+                &untyped
+            ),
+            Ok(None)
+        );
+        assert_eq!(
+            type_text(
+                &json!({"serviceCategory": {"text": "  "}}),
+                "serviceCategory"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_cancel_keeps_the_types() {
+        let before = broken(|a| a["serviceCategory"] = json!({"text": "Morning surgery"}));
+        let mut after = before.clone();
+        after["status"] = json!("cancelled");
+        types_kept(&before, &after).unwrap();
+        after.as_object_mut().unwrap().remove("serviceCategory");
+        assert_fails!(
+            types_kept(&before, &after),
+            "serviceCategory.text was \"Morning surgery\" and is now gone"
+        );
+        after["serviceCategory"] = json!({"text": "Morning surgery"});
+        after["serviceType"] = json!([{"text": "Other"}]);
+        assert_fails!(
+            types_kept(&before, &after),
+            "serviceType.text was \"GP\" and is now \"Other\""
         );
     }
 

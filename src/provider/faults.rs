@@ -149,6 +149,15 @@ pub enum Fault {
     /// Breaks: a read returns the current version (§10). A cancelled appointment is read as it was before
     /// the cancel.
     StaleReadAfterCancel,
+    /// Breaks: `Appointment.serviceCategory.text` is the practice-defined type of the booked slot's
+    /// schedule (1.2.7, Book, Read, Retrieve and Cancel an appointment, Payload response body). The slot
+    /// type is stored and sent in its place.
+    ServiceCategoryNotFromSchedule,
+    /// Breaks: a cancel changes only the status and the cancellation reason, and its response carries
+    /// the appointment's `serviceType` and `serviceCategory` (1.2.7, Cancel an appointment). They are
+    /// taken from the request, so a cancel that leaves them out, as a consumer built before 1.2.7 does,
+    /// wipes them.
+    CancelDropsServiceTypes,
     /// Breaks: the SSP is authenticated by its client certificate before anything is served (Security
     /// guidance, Secure connection negotiation). Served over TLS (`serve --tls`), the provider asks for a
     /// client certificate but serves connections that present none.
@@ -272,6 +281,8 @@ impl Fault {
         Fault::RetrieveOmitsNewBooking,
         Fault::RetrieveOmitsCancelled,
         Fault::StaleReadAfterCancel,
+        Fault::ServiceCategoryNotFromSchedule,
+        Fault::CancelDropsServiceTypes,
         Fault::AcceptNoClientCert,
         Fault::AcceptExpiredClientCert,
         Fault::NoHsts,
@@ -351,6 +362,8 @@ impl Fault {
             Fault::RetrieveOmitsNewBooking => "retrieve-omits-new-booking",
             Fault::RetrieveOmitsCancelled => "retrieve-omits-cancelled",
             Fault::StaleReadAfterCancel => "stale-read-after-cancel",
+            Fault::ServiceCategoryNotFromSchedule => "service-category-not-from-schedule",
+            Fault::CancelDropsServiceTypes => "cancel-drops-service-types",
             Fault::AcceptNoClientCert => "accept-no-client-cert",
             Fault::AcceptExpiredClientCert => "accept-expired-client-cert",
             Fault::NoHsts => "no-hsts",
@@ -438,6 +451,10 @@ impl Fault {
             Fault::RetrieveOmitsNewBooking => &["APT-RETR-01", "APT-RETR-04"],
             Fault::RetrieveOmitsCancelled => &["APT-RETR-03"],
             Fault::StaleReadAfterCancel => &["APT-READ-04"],
+            Fault::ServiceCategoryNotFromSchedule => {
+                &["APT-BOOK-16", "APT-READ-06", "APT-RETR-09", "APT-CANCEL-08"]
+            }
+            Fault::CancelDropsServiceTypes => &["APT-CANCEL-09"],
             Fault::AcceptNoClientCert => &["XC-TLS-02"],
             Fault::AcceptExpiredClientCert => &["XC-TLS-04"],
             Fault::NoHsts => &["XC-TLS-05"],

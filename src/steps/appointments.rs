@@ -44,6 +44,9 @@ pub struct AppointmentMemory {
     pub booking: Option<Value>,
     /// The slots the booking claimed.
     pub slots: Vec<Value>,
+    /// The Schedule of those slots, as the free-slot search returned it (its `serviceCategory.text` is
+    /// the schedule type the appointment carries).
+    pub schedule: Option<Value>,
     /// The appointment as the provider last returned it.
     pub current: Option<Value>,
     /// The state before `current`.
@@ -597,6 +600,7 @@ async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, P
         claim_slots(w, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
     let body = booking_body(w, &patient, &slots, &schedule);
     mem(w).slots = slots;
+    mem(w).schedule = Some(schedule);
     mem(w).booking = Some(body.clone());
     let spec = book_request(w, body);
     w.send_aside(spec).await;
@@ -748,6 +752,7 @@ async fn start_booking(
     let (slots, schedule, _) = claim_slots(w, n, from, to, contiguous).await?;
     let body = booking_body(w, &patient, &slots, &schedule);
     mem(w).slots = slots;
+    mem(w).schedule = Some(schedule);
     w.request = Some(book_request(w, body));
     Ok(())
 }
@@ -820,6 +825,7 @@ async fn booking_two_schedules(w: &mut Assurance, alias: String) -> StepResult {
         .ok_or_else(|| format!("the free-slot Bundle does not include {sched_ref}"))?;
     let body = booking_body(w, &patient, &pair, &schedule);
     mem(w).slots = pair;
+    mem(w).schedule = Some(schedule);
     w.request = Some(book_request(w, body));
     Ok(())
 }
@@ -1012,6 +1018,7 @@ async fn race(w: &mut Assurance, a: String, b: String) -> StepResult {
     mem(w).slots = slots.clone();
     let ra = book_request(w, booking_body(w, &pa, &slots, &schedule));
     let rb = book_request(w, booking_body(w, &pb, &slots, &schedule));
+    mem(w).schedule = Some(schedule);
     let ctx = &w.ctx;
     let (ea, eb) = futures::join!(ctx.send(&ra), ctx.send(&rb));
     for ex in [ea, eb] {
@@ -1292,6 +1299,70 @@ async fn cancelled_ok(w: &mut Assurance) -> StepResult {
     })?;
     mem(w).track(&a);
     Ok(())
+}
+
+/// The appointment the response under test holds: the resource itself (Book, Read, Amend, Cancel), or
+/// in a Retrieve's Bundle the entry of the appointment this scenario booked last.
+fn appointment_in_response(w: &Assurance) -> Result<Value, Problem> {
+    let r = w.resource()?;
+    if r["resourceType"] != "Bundle" {
+        return Ok(r);
+    }
+    let id = w
+        .memory
+        .appointments
+        .booked_ids
+        .last()
+        .ok_or("this scenario booked no appointment to look for")?;
+    bundle::entries(&r)
+        .into_iter()
+        .find(|a| a["id"].as_str() == Some(id.as_str()))
+        .cloned()
+        .ok_or_else(|| format!("Appointment/{id}, booked here, is not in the Bundle").into())
+}
+
+/// 1.2.7+: `serviceType.text` is the booked slot's type and `serviceCategory.text` its Schedule's type
+/// (see [`apt_checks::service_types`]); a serviceCategory left out where the schedule has a type is a
+/// warning on the response, a different text a failure.
+#[then("the appointment carries the type of its slot and of its schedule")]
+async fn carries_types(w: &mut Assurance) -> StepResult {
+    let a = appointment_in_response(w)?;
+    let m = &w.memory.appointments;
+    let schedule = m
+        .schedule
+        .clone()
+        .ok_or_else(|| unknown("booked slot's Schedule"))?;
+    if let Some(note) = apt_checks::service_types(&a, &m.slots, &schedule)? {
+        super::validation::warn(w, "Appointment.serviceCategory", &note)?;
+    }
+    Ok(())
+}
+
+/// The appointment in the response (see [`appointment_in_response`]) has `status`.
+#[then(expr = "the appointment returned has status {string}")]
+async fn returned_with_status(w: &mut Assurance, status: String) -> StepResult {
+    let a = appointment_in_response(w)?;
+    Ok(ensure(a["status"] == status.as_str(), || {
+        format!(
+            "Appointment/{} is returned with status {}; expected {status}",
+            a["id"], a["status"]
+        )
+    })?)
+}
+
+/// The cancel (or amend) answered with the types the appointment had before it (the state before the
+/// response, whether or not an earlier step already kept the response as the current one).
+#[then("the appointment keeps the types it was booked with")]
+async fn keeps_types(w: &mut Assurance) -> StepResult {
+    let after = appointment_in_response(w)?;
+    let m = &w.memory.appointments;
+    let current = m.current()?;
+    let before = if current.pointer("/meta/versionId") == after.pointer("/meta/versionId") {
+        m.previous()?
+    } else {
+        current
+    };
+    Ok(apt_checks::types_kept(&before, &after)?)
 }
 
 /// Read the current appointment as a follow-up (the response under test stays the scenario's). A

@@ -295,6 +295,7 @@ fn stored_resource(
     version: &str,
     b: &Booking,
     schedule: &Schedule,
+    category_is_slot_type: bool,
 ) -> Value {
     let mut r = Map::new();
     r.insert("resourceType".into(), json!("Appointment"));
@@ -327,7 +328,12 @@ fn stored_resource(
     extensions.push(json!({"url": apt::EXT_DELIVERY_CHANNEL, "valueCode": schedule.channel}));
     r.insert("extension".into(), Value::Array(extensions));
     // STU3: Appointment.serviceCategory is a single CodeableConcept, serviceType repeats.
-    r.insert("serviceCategory".into(), json!({"text": schedule.category}));
+    let category = if category_is_slot_type {
+        schedule.slot_type
+    } else {
+        schedule.category
+    };
+    r.insert("serviceCategory".into(), json!({"text": category}));
     r.insert("serviceType".into(), json!([{"text": schedule.slot_type}]));
     r.insert("start".into(), json!(time::format(b.start)));
     r.insert("end".into(), json!(time::format(b.end)));
@@ -495,7 +501,14 @@ pub async fn book(
     }
     let id = book.new_appointment_id();
     let version = book.new_version();
-    let resource = stored_resource(&body, &id, &version, &b, &schedule);
+    let resource = stored_resource(
+        &body,
+        &id,
+        &version,
+        &b,
+        &schedule,
+        state.faults.has(Fault::ServiceCategoryNotFromSchedule),
+    );
     book.occupy(&b.slots, &Occupancy::Booked(id.clone()));
     book.appointments.insert(
         id.clone(),
@@ -666,11 +679,12 @@ pub async fn update(
     let slot_ids = a.slot_ids.clone();
     let mut resource = a.resource.clone();
     let version = book.new_version();
-    for key in if cancel {
-        &["status", "extension"][..]
-    } else {
-        &["description", "comment"][..]
-    } {
+    let taken: &[&str] = match (cancel, state.faults.has(Fault::CancelDropsServiceTypes)) {
+        (true, true) => &["status", "extension", "serviceType", "serviceCategory"],
+        (true, false) => &["status", "extension"],
+        (false, _) => &["description", "comment"],
+    };
+    for key in taken {
         match body.get(*key) {
             Some(v) => resource[*key] = v.clone(),
             None => {
