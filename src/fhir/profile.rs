@@ -1427,6 +1427,9 @@ impl<'v, 'i> Walker<'v, 'i> {
         loc: &Loc<'_>,
     ) {
         for k in &node.constraints {
+            if valueless_operation_parameter(node, &k.key, obj) {
+                continue;
+            }
             if !NATIVE_INVARIANTS.contains(&k.key.as_str()) {
                 if let Some(expr) = &k.expression {
                     self.invariant(p, node, k, expr, fhirpath::Focus::Object(obj), loc);
@@ -1583,6 +1586,21 @@ pub fn matches_pattern(v: &Value, pat: &Value) -> bool {
         (Value::Array(a), pv) => a.iter().any(|x| matches_pattern(x, pv)),
         (x, y) => x == y,
     }
+}
+
+/// A top-level parameter the structured record operations send with neither value, resource nor
+/// part (`{"name": "includeImmunisations"}`): allowed by the operations although FHIR's inv-1 asks
+/// for one of them; any other parameter, and every part, is still held to inv-1.
+fn valueless_operation_parameter(node: &Node, key: &str, obj: &Map<String, Value>) -> bool {
+    key == "inv-1"
+        && node.id == "Parameters.parameter"
+        && !obj
+            .keys()
+            .any(|k| k == "part" || k == "resource" || is_value_name(k))
+        && obj
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(crate::gpconnect::structured::valueless_parameter)
 }
 
 /// `valueQuantity`, `valueString`: a value element named by its type.
