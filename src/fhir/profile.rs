@@ -505,7 +505,12 @@ impl<'v, 'i> Walker<'v, 'i> {
             return;
         }
         let node = &p.nodes[ni];
-        self.constraints(p, node, obj, loc);
+        self.constraints(p, node, &node.constraints, obj, loc);
+        // an element defined by reference to another (`Parameters.parameter.part`,
+        // `Observation.component.referenceRange`) is held to that element's invariants too
+        if let Some(cr) = node.content_ref.filter(|_| node.constraints.is_empty()) {
+            self.constraints(p, node, &p.nodes[cr as usize].constraints, obj, loc);
+        }
         let children: &[u32] = match node.content_ref {
             Some(cr) => &p.nodes[cr as usize].children,
             None => &node.children,
@@ -1423,10 +1428,11 @@ impl<'v, 'i> Walker<'v, 'i> {
         &mut self,
         p: &Profile,
         node: &'v Node,
+        constraints: &'v [Constraint],
         obj: &Map<String, Value>,
         loc: &Loc<'_>,
     ) {
-        for k in &node.constraints {
+        for k in constraints {
             if valueless_operation_parameter(node, &k.key, obj) {
                 continue;
             }
