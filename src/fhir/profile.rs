@@ -903,6 +903,9 @@ impl<'v, 'i> Walker<'v, 'i> {
                     self.complex(ep, 0, obj, &it.loc, depth + 1);
                 }
             }
+            None if unpublished_extension(url).is_some() => {
+                self.unpublished_extension_value(url, it)
+            }
             None => {
                 // the urls the element's slices name: the likeliest intent of a near miss
                 let prefix = format!("{}:", node.id);
@@ -919,6 +922,34 @@ impl<'v, 'i> Walker<'v, 'i> {
                 self.unknown_extension(url, &sliced, it)
             }
         }
+    }
+
+    /// An extension the specification names whose definition was never published: its value is
+    /// checked against what the specification says of it (value element and codes).
+    fn unpublished_extension_value(&mut self, url: &str, it: &Item<'i, '_>) {
+        let Some(&(_, value, codes, named)) = unpublished_extension(url) else {
+            return;
+        };
+        let Some(obj) = it.v.and_then(Value::as_object) else {
+            return;
+        };
+        let message = match obj.get(value).and_then(Value::as_str) {
+            Some(code) if codes.contains(&code) => return,
+            Some(code) => format!(
+                "Extension {url}: '{code}' is not one of the codes the specification lists ({}; {named})",
+                codes.join(", ")
+            ),
+            None => format!(
+                "Extension {url} carries its value in {value} ({named}); found {}",
+                obj.keys()
+                    .filter(|k| is_value_name(k))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.issues
+            .push(Issue::new(Severity::Error, it.loc.render(), message));
     }
 
     /// A sub-extension url (relative) its parent extension does not define: an error.
@@ -1683,6 +1714,28 @@ const UNPUBLISHED_PROFILES: &[(&str, &str)] = &[(
     "Foundations 1.2.8, Read and Find a healthcare service: \
      https://developer.nhs.uk/apis/gpconnect-1-2-8/foundations_use_case_read_a_healthcareservice.html",
 )];
+
+/// Extensions the specification names whose StructureDefinitions were never published: not an
+/// unknown url, but checked against what the specification says. (url, value element, codes,
+/// where it is named)
+const UNPUBLISHED_EXTENSIONS: &[(&str, &str, &[&str], &str)] = &[(
+    crate::gpconnect::appointments::EXT_SERVICE_FILTERING_STATUS,
+    "valueCode",
+    crate::gpconnect::appointments::SERVICE_FILTERING_STATUSES,
+    "Appointments 1.2.8, Search for free slots: \
+     https://developer.nhs.uk/apis/gpconnect-1-2-8/appointments_use_case_search_for_free_slots.html",
+)];
+
+fn unpublished_extension(
+    url: &str,
+) -> Option<&'static (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+)> {
+    UNPUBLISHED_EXTENSIONS.iter().find(|(u, ..)| *u == url)
+}
 
 /// Reference targets a published profile forbids although the specification requires them: the
 /// profile is out of date, so a provider following the specification gets a warning, not an error.
