@@ -466,7 +466,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         } else if in_known_space(url) {
             (
                 Severity::Error,
-                format!("Declared profile {url} is not a known GP Connect, CareConnect or FHIR STU3 profile{hint}; checked against the base {rt} definition only"),
+                format!("Declared profile {url} is not a GP Connect profile, nor one of the CareConnect or FHIR STU3 definitions GP Connect builds on{hint}; checked against the base {rt} definition only"),
             )
         } else {
             (
@@ -995,7 +995,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         let (severity, message) = if in_known_space(url) {
             (
                 Severity::Error,
-                format!("Unknown extension {url}: no GP Connect, CareConnect or FHIR STU3 definition has this url{hint}"),
+                format!("Unknown extension {url}: no GP Connect definition, nor any CareConnect or FHIR STU3 definition GP Connect builds on, has this url{hint}"),
             )
         } else {
             (
