@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Validates a directory of example payloads (for instance those the GP Connect specification
 # publishes) against both profile sets, and prints a Markdown report: per file, the errors and
-# warnings under GP Connect 1.2 and under the latest profiles; how many validate clean; and the
-# error classes (same profile element, same message once quoted values, numbers and urls are
-# masked), each with how often and in which files it occurs.
+# warnings under GP Connect 1.2 and under the latest profiles; how many validate clean, in all and
+# per folder; and the error classes (same profile element, same message once quoted values, numbers
+# and urls are masked), each with how often and in which files it occurs.
 #
 #   scripts/validate-examples.sh [--binary PATH] DIR
 #
@@ -46,6 +46,7 @@ done
 jq -n -r --slurpfile a "$WORK/1.2.json" --slurpfile b "$WORK/latest.json" '
   def count(s): [.issues[] | select(.severity == s)] | length;
   def cell: "\(count("error")) / \(count("warning"))";
+  def folder(f): f | sub("^_includes/"; "") | if test("/") then sub("/[^/]*$"; "") else "(top)" end;
   def mask: gsub("`"; "\u0027") | gsub("https?://[^ ,;)\"'"'"']+"; "URL")
     | gsub("\"[^\"]*\""; "\"…\"") | gsub("'"'"'[^'"'"']*'"'"'"; "'"'"'…'"'"'")
     | gsub("\\{[^}]*\\}?(\\.\\.\\.)?"; "{…}")
@@ -63,6 +64,14 @@ jq -n -r --slurpfile a "$WORK/1.2.json" --slurpfile b "$WORK/latest.json" '
     ( range(0; $x | length) as $i | "| \($x[$i].file) | \($x[$i] | cell) | \($y[$i] | cell) |" ),
     "",
     "Clean (no error): GP Connect 1.2 \([$x[] | select(count("error") == 0)] | length) of \($x | length); latest \([$y[] | select(count("error") == 0)] | length) of \($y | length).",
+    "",
+    "Clean per folder (files validating with no error, of the files in the folder):",
+    "",
+    "| Folder | Files | GP Connect 1.2 clean | latest clean |",
+    "|---|---|---|---|",
+    ( [range(0; $x | length) as $i | {folder: folder($x[$i].file), a: ($x[$i] | count("error") == 0), b: ($y[$i] | count("error") == 0)}]
+      | group_by(.folder)[]
+      | "| \(.[0].folder) | \(length) | \([.[] | select(.a)] | length) | \([.[] | select(.b)] | length) |" ),
     "",
     "Error classes, GP Connect 1.2 (errors, files, element | message with values masked, files):",
     "",

@@ -531,3 +531,37 @@ fn large_bundles_report_entry_issues_in_entry_order_in_both_formats() {
     );
     assert_eq!(from_xml, issues);
 }
+
+/// A coding that a profile slices is walked as the element and as its slice: an extension url no
+/// definition has is still one finding, not one per walk.
+#[test]
+fn an_unknown_extension_inside_a_sliced_coding_is_reported_once() {
+    let obs = json!({
+        "resourceType": "Observation",
+        "meta": {"profile": ["https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Observation-1"]},
+        "status": "final",
+        "code": {"coding": [{
+            "system": "http://snomed.info/sct",
+            "code": "703421000",
+            "display": "Temperature",
+            "extension": [{
+                "url": "http://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-coding-sctdescid",
+                "extension": [{"url": "descriptionId", "valueId": "3008650016"}]
+            }]
+        }]},
+        "subject": {"reference": "Patient/1"}
+    });
+    let issues = validate(&obs);
+    let found: Vec<&Issue> = issues
+        .iter()
+        .filter(|i| i.location == "Observation.code.coding[0].extension[0]")
+        .collect();
+    assert_eq!(found.len(), 1, "{issues:#?}");
+    assert_eq!(found[0].severity, Severity::Error);
+    assert!(
+        found[0].message.starts_with(
+            "Unknown extension http://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-coding-sctdescid:"
+        ),
+        "{found:#?}"
+    );
+}

@@ -389,9 +389,24 @@ fn dedupe(issues: &mut Vec<Issue>) {
     issues.retain(|i| i.message.starts_with("Unknown element") || !unknown.contains(&i.location));
     let mut seen: HashMap<(String, String), ()> = HashMap::new();
     issues.retain(|i| {
-        seen.insert((i.location.clone(), i.message.clone()), ())
-            .is_none()
+        seen.insert(
+            (i.location.clone(), same_finding(&i.message).to_string()),
+            (),
+        )
+        .is_none()
     });
+}
+
+/// What makes two messages at one location the same finding: an unknown extension met twice (a
+/// sliced element is walked as the element and as its slice) is one finding whatever url each
+/// walk suggests instead, and the first suggestion is kept.
+fn same_finding(message: &str) -> &str {
+    if message.starts_with("Unknown extension ") {
+        if let Some((head, _)) = message.split_once(" (did you mean ") {
+            return head;
+        }
+    }
+    message
 }
 
 /// The process-wide validator, loaded on first use from the embedded `schemas/`.

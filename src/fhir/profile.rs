@@ -466,7 +466,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         } else if in_known_space(url) {
             (
                 Severity::Error,
-                format!("Declared profile {url} is not a known GP Connect, CareConnect or FHIR STU3 profile{hint}; checked against the base {rt} definition only"),
+                format!("Declared profile {url} is not a GP Connect profile, nor one of the CareConnect or FHIR STU3 definitions GP Connect builds on{hint}; checked against the base {rt} definition only"),
             )
         } else {
             (
@@ -505,7 +505,12 @@ impl<'v, 'i> Walker<'v, 'i> {
             return;
         }
         let node = &p.nodes[ni];
-        self.constraints(p, node, obj, loc);
+        self.constraints(p, node, &node.constraints, obj, loc);
+        // an element defined by reference to another (`Parameters.parameter.part`,
+        // `Observation.component.referenceRange`) is held to that element's invariants too
+        if let Some(cr) = node.content_ref.filter(|_| node.constraints.is_empty()) {
+            self.constraints(p, node, &p.nodes[cr as usize].constraints, obj, loc);
+        }
         let children: &[u32] = match node.content_ref {
             Some(cr) => &p.nodes[cr as usize].children,
             None => &node.children,
@@ -898,6 +903,9 @@ impl<'v, 'i> Walker<'v, 'i> {
                     self.complex(ep, 0, obj, &it.loc, depth + 1);
                 }
             }
+            None if unpublished_extension(url).is_some() => {
+                self.unpublished_extension_value(url, it)
+            }
             None => {
                 // the urls the element's slices name: the likeliest intent of a near miss
                 let prefix = format!("{}:", node.id);
@@ -914,6 +922,34 @@ impl<'v, 'i> Walker<'v, 'i> {
                 self.unknown_extension(url, &sliced, it)
             }
         }
+    }
+
+    /// An extension the specification names whose definition was never published: its value is
+    /// checked against what the specification says of it (value element and codes).
+    fn unpublished_extension_value(&mut self, url: &str, it: &Item<'i, '_>) {
+        let Some(&(_, value, codes, named)) = unpublished_extension(url) else {
+            return;
+        };
+        let Some(obj) = it.v.and_then(Value::as_object) else {
+            return;
+        };
+        let message = match obj.get(value).and_then(Value::as_str) {
+            Some(code) if codes.contains(&code) => return,
+            Some(code) => format!(
+                "Extension {url}: '{code}' is not one of the codes the specification lists ({}; {named})",
+                codes.join(", ")
+            ),
+            None => format!(
+                "Extension {url} carries its value in {value} ({named}); found {}",
+                obj.keys()
+                    .filter(|k| is_value_name(k))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.issues
+            .push(Issue::new(Severity::Error, it.loc.render(), message));
     }
 
     /// A sub-extension url (relative) its parent extension does not define: an error.
@@ -959,7 +995,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         let (severity, message) = if in_known_space(url) {
             (
                 Severity::Error,
-                format!("Unknown extension {url}: no GP Connect, CareConnect or FHIR STU3 definition has this url{hint}"),
+                format!("Unknown extension {url}: no GP Connect definition, nor any CareConnect or FHIR STU3 definition GP Connect builds on, has this url{hint}"),
             )
         } else {
             (
@@ -1423,10 +1459,14 @@ impl<'v, 'i> Walker<'v, 'i> {
         &mut self,
         p: &Profile,
         node: &'v Node,
+        constraints: &'v [Constraint],
         obj: &Map<String, Value>,
         loc: &Loc<'_>,
     ) {
-        for k in &node.constraints {
+        for k in constraints {
+            if valueless_operation_parameter(node, &k.key, obj) {
+                continue;
+            }
             if !NATIVE_INVARIANTS.contains(&k.key.as_str()) {
                 if let Some(expr) = &k.expression {
                     self.invariant(p, node, k, expr, fhirpath::Focus::Object(obj), loc);
@@ -1585,6 +1625,21 @@ pub fn matches_pattern(v: &Value, pat: &Value) -> bool {
     }
 }
 
+/// A top-level parameter the structured record operations send with neither value, resource nor
+/// part (`{"name": "includeImmunisations"}`): allowed by the operations although FHIR's inv-1 asks
+/// for one of them; any other parameter, and every part, is still held to inv-1.
+fn valueless_operation_parameter(node: &Node, key: &str, obj: &Map<String, Value>) -> bool {
+    key == "inv-1"
+        && node.id == "Parameters.parameter"
+        && !obj
+            .keys()
+            .any(|k| k == "part" || k == "resource" || is_value_name(k))
+        && obj
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(crate::gpconnect::structured::valueless_parameter)
+}
+
 /// `valueQuantity`, `valueString`: a value element named by its type.
 fn is_value_name(k: &str) -> bool {
     k.strip_prefix("value")
@@ -1659,6 +1714,28 @@ const UNPUBLISHED_PROFILES: &[(&str, &str)] = &[(
     "Foundations 1.2.8, Read and Find a healthcare service: \
      https://developer.nhs.uk/apis/gpconnect-1-2-8/foundations_use_case_read_a_healthcareservice.html",
 )];
+
+/// Extensions the specification names whose StructureDefinitions were never published: not an
+/// unknown url, but checked against what the specification says. (url, value element, codes,
+/// where it is named)
+const UNPUBLISHED_EXTENSIONS: &[(&str, &str, &[&str], &str)] = &[(
+    crate::gpconnect::appointments::EXT_SERVICE_FILTERING_STATUS,
+    "valueCode",
+    crate::gpconnect::appointments::SERVICE_FILTERING_STATUSES,
+    "Appointments 1.2.8, Search for free slots: \
+     https://developer.nhs.uk/apis/gpconnect-1-2-8/appointments_use_case_search_for_free_slots.html",
+)];
+
+fn unpublished_extension(
+    url: &str,
+) -> Option<&'static (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+)> {
+    UNPUBLISHED_EXTENSIONS.iter().find(|(u, ..)| *u == url)
+}
 
 /// Reference targets a published profile forbids although the specification requires them: the
 /// profile is out of date, so a provider following the specification gets a warning, not an error.

@@ -506,6 +506,15 @@ pub fn current_part_name(area: Area, name: &'static str) -> &'static str {
     }
 }
 
+/// Whether top-level parameter `name` of the structured record operations may be sent with no
+/// value and no part (`{"name": "includeProblems"}`): the clinical areas' `include*` parameters
+/// and migrate's `includeFullRecord` (Access Record Structured, "Retrieve a patient's structured
+/// record", request parameters: https://developer.nhs.uk/apis/gpconnect-1-5-0/accessrecord_structured_development_retrieve_patient_record.html).
+/// FHIR's Parameters invariant inv-1 would require one; the operations make this exception.
+pub fn valueless_parameter(name: &str) -> bool {
+    name == param::INCLUDE_FULL_RECORD || Area::ALL.iter().any(|a| a.spec().parameter == name)
+}
+
 /// The code system of problem significance (`includeSignificance` in 1.3.0, the ProblemSignificance
 /// extension).
 pub const PROBLEM_SIGNIFICANCE_SYSTEM: &str =

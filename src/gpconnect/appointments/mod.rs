@@ -27,6 +27,16 @@ pub const EXT_PRACTITIONER_ROLE: &str =
 pub const EXT_CANCELLATION_REASON: &str =
     "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-AppointmentCancellationReason-1";
 
+/// Service filtering status (valueCode), on the CapabilityStatement and on the Slot search
+/// Bundle's `meta` when `service.identifier` is sent (Appointments 1.2.8, Search for free slots:
+/// https://developer.nhs.uk/apis/gpconnect-1-2-8/appointments_use_case_search_for_free_slots.html).
+/// Its StructureDefinition was never published.
+pub const EXT_SERVICE_FILTERING_STATUS: &str =
+    "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-ServiceFilteringStatus-1";
+/// The codes of GPConnect-ServiceFilteringStatus-1.
+pub const SERVICE_FILTERING_STATUSES: &[&str] =
+    &["supplier-disabled", "organization-disabled", "enabled"];
+
 /// Organisation type code system (searchFilter and the booking organisation's `type`).
 pub const CS_ORGANISATION_TYPE: &str =
     "https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1";
