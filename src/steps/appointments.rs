@@ -1306,7 +1306,7 @@ async fn cancelled_ok(w: &mut Assurance) -> StepResult {
 fn appointment_in_response(w: &Assurance) -> Result<Value, Problem> {
     let r = w.resource()?;
     if r["resourceType"] != "Bundle" {
-        return Ok(r);
+        return Ok(Arc::unwrap_or_clone(r));
     }
     let id = w
         .memory
