@@ -213,7 +213,10 @@ pub fn build(from: &[PathBuf], sources: &Sources, out: &Path) -> Result<BuildRep
                 .map(|d| d.join(dstu2::FOLDER))
                 .find(|d| dstu2::is_dstu2_folder(d))
         });
-    let Some(base_dir) = from.iter().find(|d| d.join("profiles-types.json").is_file()) else {
+    let Some(base_dir) = from
+        .iter()
+        .find(|d| d.join("profiles-types.json").is_file())
+    else {
         return match &dstu2_dir {
             Some(d) => build_dstu2_only(d, sources, out, report),
             None => Err("no STU3 core directory among --from (needs profiles-types.json; see schemas/README.md)".into()),

@@ -197,6 +197,10 @@ pub enum Fault {
     /// Breaks: record section codes are case-sensitive, a lower-case code is INVALID_PARAMETER
     /// (Retrieve a care record section). Any case is accepted.
     HtmlSectionCodeCaseIgnored,
+    /// Breaks: the 0.x answers are FHIR DSTU2 conforming to the GP Connect DSTU2 profiles (Retrieve a care
+    /// record section, Payload response body). The care record's Patient names its GP practice with the
+    /// STU3 element `generalPractitioner`, which DSTU2 does not have (it calls the GP `careProvider`).
+    HtmlPatientWithStu3Element,
 }
 
 impl Fault {
@@ -267,6 +271,7 @@ impl Fault {
         Fault::HtmlDateBannerMissing,
         Fault::HtmlColumnsOutOfOrder,
         Fault::HtmlSectionCodeCaseIgnored,
+        Fault::HtmlPatientWithStu3Element,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -339,6 +344,7 @@ impl Fault {
             Fault::HtmlDateBannerMissing => "html-date-banner-missing",
             Fault::HtmlColumnsOutOfOrder => "html-columns-out-of-order",
             Fault::HtmlSectionCodeCaseIgnored => "html-section-code-case-ignored",
+            Fault::HtmlPatientWithStu3Element => "html-patient-with-stu3-element",
         }
     }
 
@@ -419,6 +425,7 @@ impl Fault {
             Fault::HtmlDateBannerMissing => &["HTML-BAN-01"],
             Fault::HtmlColumnsOutOfOrder => &["HTML-TAB-02"],
             Fault::HtmlSectionCodeCaseIgnored => &["HTML-REQ-04"],
+            Fault::HtmlPatientWithStu3Element => &["HTML-PROF-01"],
         }
     }
 

@@ -35,8 +35,8 @@ use super::{
 };
 use crate::fhir::model::{canonical, DefinitionSet, Dstu2Definitions};
 use crate::fhir::wire_model::WireModel;
-use crate::gpconnect::html as gh;
 use crate::fhir::xml::from_xml_with;
+use crate::gpconnect::html as gh;
 
 /// The input folder's name (its key in the sources file).
 pub const FOLDER: &str = "gpconnect-dstu2";
@@ -48,7 +48,11 @@ pub const FILE: &str = "gpc-dstu2.json.gz";
 pub const FHIR_VERSION: &str = "1.0.2";
 
 /// Sub-folders of [`FOLDER`] holding GP Connect definitions, first one wins a url.
-const GPC_DIRS: &[&str] = &["StructureDefinitions", "ValueSets", "ValueSets-supplementary"];
+const GPC_DIRS: &[&str] = &[
+    "StructureDefinitions",
+    "ValueSets",
+    "ValueSets-supplementary",
+];
 
 /// The resources whose core definitions are compiled: those the 0.x responses and requests carry
 /// (the care record Bundle and its entries, errors, the operation's Parameters, metadata).
@@ -109,7 +113,10 @@ pub fn build(
     let schema = build_schema(&wire, &core_sds, &format!("FHIR DSTU2 ({FHIR_VERSION})"));
 
     let mut core_pool = Pool::default();
-    for r in core.iter().filter(|r| str_of(r, "resourceType") != Some("StructureDefinition")) {
+    for r in core
+        .iter()
+        .filter(|r| str_of(r, "resourceType") != Some("StructureDefinition"))
+    {
         add_with_code_system(&mut core_pool, r, BASE_FOLDER);
     }
 
@@ -289,7 +296,11 @@ pub fn normalise(mut sd: Value) -> Value {
     let Some(o) = sd.as_object_mut() else {
         return sd;
     };
-    let id = o.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+    let id = o
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let constrained = o
         .get("constrainedType")
         .and_then(Value::as_str)
@@ -368,7 +379,11 @@ fn normalise_elements(els: &mut [Value]) {
         let Some(o) = el.as_object_mut() else {
             continue;
         };
-        let path = o.get("path").and_then(Value::as_str).unwrap_or("").to_string();
+        let path = o
+            .get("path")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         // a slicing group ends at the first element outside the sliced path: a later element at
         // the same path under another parent (another slice of the parent) is not a slice
         sliced.retain(|s| path == *s || path.starts_with(&format!("{s}.")));
@@ -401,6 +416,17 @@ fn normalise_elements(els: &mut [Value]) {
                 *v = json!(t.trim());
             }
         }
+        // bindings to a value set's web page (`.../DSTU2/valueset-bundle-type.html`) mean the value
+        // set itself (`http://hl7.org/fhir/ValueSet/bundle-type`)
+        if let Some(r) = o
+            .get_mut("binding")
+            .and_then(|b| b.get_mut("valueSetReference"))
+            .and_then(|r| r.get_mut("reference"))
+        {
+            if let Some(url) = r.as_str().and_then(valueset_of_page) {
+                *r = json!(url);
+            }
+        }
         if let Some(types) = o.get_mut("type").and_then(Value::as_array_mut) {
             for t in types {
                 let Some(to) = t.as_object_mut() else {
@@ -414,4 +440,14 @@ fn normalise_elements(els: &mut [Value]) {
             }
         }
     }
+}
+
+/// The HL7 value set url a DSTU2 value set page names: `http://hl7.org/fhir/DSTU2/valueset-X.html` and
+/// `http://hl7.org/fhir/valueset-X.html` are `http://hl7.org/fhir/ValueSet/X`.
+fn valueset_of_page(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("http://hl7.org/fhir/DSTU2/valueset-")
+        .or_else(|| url.strip_prefix("http://hl7.org/fhir/valueset-"))?;
+    let id = rest.strip_suffix(".html")?;
+    Some(format!("http://hl7.org/fhir/ValueSet/{id}"))
 }

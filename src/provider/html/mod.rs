@@ -565,6 +565,10 @@ fn care_record(
         "birthDate": patient.birth_date,
         "managingOrganization": {"reference": "Organization/1"}
     });
+    let mut patient_resource = patient_resource;
+    if state.faults.has(Fault::HtmlPatientWithStu3Element) {
+        patient_resource["generalPractitioner"] = json!([{"reference": "Organization/1"}]);
+    }
     let organization = json!({
         "resourceType": "Organization",
         "id": "1",
