@@ -1250,9 +1250,17 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
             return;
         }
+        // GP Connect's DSTU2 profiles fix `coding.system` to the url of the value set they bind (the
+        // 0.x convention, even where the set's codes have another system, as marital-status and
+        // cda-person-relationship-type-1 have): that system names the set, so the code is looked up
+        // in all of it
+        let dstu2 = self.set.is_dstu2();
         let results: Vec<Option<bool>> = codes
             .iter()
-            .map(|(s, code)| vs.contains(s.as_deref(), code))
+            .map(|(s, code)| match s.as_deref() {
+                Some(s) if dstu2 && canonical(s) == canonical(vs_url) => vs.contains(None, code),
+                s => vs.contains(s, code),
+            })
             .collect();
         if results.contains(&Some(true)) || results.iter().all(Option::is_none) {
             return;

@@ -69,9 +69,25 @@ pub const RESOURCES: &[&str] = &[
     "Conformance",
 ];
 
-/// Definitions in the HAPI copy of the core that are drafts from before DSTU2 1.0.2 (replaced by
-/// DetectedIssue and QuestionnaireResponse): not resources of the release.
-const NOT_IN_RELEASE: &[&str] = &["Contraindication", "QuestionnaireAnswers"];
+/// Definitions in the HAPI copy of the core that are not part of DSTU2 1.0.2: drafts from before it
+/// (replaced by DetectedIssue and QuestionnaireResponse) and two working files without a `kind`
+/// (`definition` restates ValueSet, `geneticsmockup` Observation).
+const NOT_IN_RELEASE: &[&str] = &[
+    "Contraindication",
+    "QuestionnaireAnswers",
+    "definition",
+    "geneticsmockup",
+];
+
+/// Element types a GP Connect DSTU2 profile gets wrong: (profile, element path, type it gives, the
+/// DSTU2 type, why). The compiled profile has the DSTU2 type.
+const TYPE_CORRECTIONS: &[(&str, &str, &str, &str, &str)] = &[(
+    "http://fhir.nhs.net/StructureDefinition/gpconnect-operationoutcome-1",
+    "OperationOutcome.issue.code",
+    "CodeableConcept",
+    "code",
+    "DSTU2 OperationOutcome.issue.code is a code, as the Error handling guidance's examples send it",
+)];
 
 /// Whether `dir` is a GP Connect DSTU2 folder.
 pub fn is_dstu2_folder(dir: &Path) -> bool {
@@ -266,7 +282,7 @@ fn load(dir: &Path, wire: Option<&WireModel>, warnings: &mut Vec<String>) -> Vec
 
 fn in_release(sd: &Value) -> bool {
     !str_of(sd, "id").is_some_and(|id| NOT_IN_RELEASE.contains(&id))
-        && str_of(sd, "kind") != Some("logical")
+        && str_of(sd, "kind").is_some_and(|k| k != "logical")
 }
 
 /// Adds a value set or code system; a DSTU2 value set's inline code system is also added as a
@@ -344,6 +360,11 @@ pub fn normalise(mut sd: Value) -> Value {
     if let Some(b) = o.get("base").cloned() {
         o.insert("baseDefinition".into(), b);
     }
+    let url = o
+        .get("url")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     for part in ["snapshot", "differential"] {
         if let Some(els) = o
             .get_mut(part)
@@ -351,12 +372,33 @@ pub fn normalise(mut sd: Value) -> Value {
             .and_then(Value::as_array_mut)
         {
             normalise_elements(els);
+            correct_types(&url, els);
         }
     }
     sd
 }
 
+/// A primitive's text, whether read as a string or (an element the reading model did not know) as an
+/// object holding its `value` or a list of one.
+fn text(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s),
+        // `name` is a repeating element in the models that do not know ElementDefinition.name
+        Value::Array(a) if a.len() == 1 => text(&a[0]),
+        _ => v.get("value").and_then(Value::as_str),
+    }
+}
+
 fn normalise_elements(els: &mut [Value]) {
+    for el in els.iter_mut() {
+        if let Some(o) = el.as_object_mut() {
+            for k in ["name", "nameReference"] {
+                if let Some(t) = o.get(k).and_then(text).map(str::to_string) {
+                    o.insert(k.into(), json!(t));
+                }
+            }
+        }
+    }
     // the element a nameReference names: the first (not a slice) with that name
     let mut named: HashMap<String, String> = HashMap::new();
     let mut sliced: HashSet<String> = HashSet::new();
@@ -450,4 +492,28 @@ fn valueset_of_page(url: &str) -> Option<String> {
         .or_else(|| url.strip_prefix("http://hl7.org/fhir/valueset-"))?;
     let id = rest.strip_suffix(".html")?;
     Some(format!("http://hl7.org/fhir/ValueSet/{id}"))
+}
+
+/// Applies [`TYPE_CORRECTIONS`] to the elements of profile `url`.
+fn correct_types(url: &str, els: &mut [Value]) {
+    for (profile, path, given, dstu2, _why) in TYPE_CORRECTIONS {
+        if canonical(url) != *profile {
+            continue;
+        }
+        for el in els.iter_mut() {
+            if str_of(el, "path") != Some(path) {
+                continue;
+            }
+            for t in el
+                .get_mut("type")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if t.get("code").and_then(Value::as_str) == Some(given) {
+                    t["code"] = json!(dstu2);
+                }
+            }
+        }
+    }
 }
