@@ -517,3 +517,52 @@ fn correct_types(url: &str, els: &mut [Value]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dstu2_definitions_take_the_stu3_shape() {
+        let sd = json!({"resourceType": "StructureDefinition", "url": "http://example.org/P",
+        "constrainedType": "Patient", "base": "http://hl7.org/fhir/StructureDefinition/Patient",
+        "snapshot": {"element": [
+            {"path": "Patient"},
+            {"path": "Patient.identifier", "slicing": {"discriminator": ["system"]}},
+            {"path": "Patient.identifier", "name": "nhs"},
+            {"path": "Patient.identifier.system", "fixedUri": "urn:x "},
+            {"path": "Patient.link", "name": "link"},
+            {"path": "Patient.link.other", "type": [{"code": "Reference", "profile": ["http://hl7.org/fhir/StructureDefinition/Patient"]}]},
+            {"path": "Patient.contact", "nameReference": "link"},
+            {"path": "Patient.binding", "binding": {"strength": "required", "valueSetReference": {"reference": "http://hl7.org/fhir/DSTU2/valueset-bundle-type.html"}}}
+        ]}});
+        let n = normalise(sd);
+        assert_eq!(n["type"], "Patient");
+        assert_eq!(n["derivation"], "constraint");
+        assert_eq!(
+            n["baseDefinition"],
+            "http://hl7.org/fhir/StructureDefinition/Patient"
+        );
+        let els = &n["snapshot"]["element"];
+        assert!(els[1].get("sliceName").is_none());
+        assert_eq!(els[2]["sliceName"], "nhs");
+        assert_eq!(els[3]["fixedUri"], "urn:x");
+        assert!(els[4].get("sliceName").is_none());
+        assert!(els[5]["type"][0].get("profile").is_none());
+        assert_eq!(
+            els[5]["type"][0]["targetProfile"],
+            json!(["http://hl7.org/fhir/StructureDefinition/Patient"])
+        );
+        assert_eq!(els[6]["contentReference"], "#Patient.link");
+        assert_eq!(
+            els[7]["binding"]["valueSetReference"]["reference"],
+            "http://hl7.org/fhir/ValueSet/bundle-type"
+        );
+        // DSTU2 defines code as a constraint on string: still a primitive type of its own
+        let code = normalise(json!({"resourceType": "StructureDefinition", "id": "code",
+            "kind": "datatype", "constrainedType": "string", "snapshot": {"element": [{"path": "code"}]}}));
+        assert_eq!(code["kind"], "primitive-type");
+        assert_eq!(code["type"], "code");
+        assert_eq!(code["derivation"], "specialization");
+    }
+}
