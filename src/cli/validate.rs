@@ -2,8 +2,9 @@
 //!
 //! Validates FHIR JSON or XML files (or `-` for stdin) with the embedded validator and prints
 //! the issues: FHIR STU3 with the GP Connect 1.2 or latest profiles, or FHIR DSTU2 with the GP
-//! Connect DSTU2 profiles of Access Record HTML (0.5.x / 0.7.x). Exit status: 0 no errors, 1 at least one error (an input that cannot be read
-//! counts as one), 2 the validator could not load or the output could not be written.
+//! Connect DSTU2 profiles of Access Record HTML (0.5.x / 0.7.x). Exit status: 0 no errors, 1 at
+//! least one error (an input that cannot be read counts as one), 2 the validator could not load or
+//! the output could not be written.
 //!
 //! An input that cannot be read (missing, a directory, no permission, larger than
 //! [`MAX_INPUT_BYTES`]) is reported and the others are still validated: on stderr in text

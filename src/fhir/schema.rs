@@ -1,4 +1,5 @@
-//! Layer 2: base STU3 (or, for Access Record HTML, DSTU2) structure, with the generated JSON Schema and the `jsonschema` crate.
+//! Layer 2: base STU3 (or, for Access Record HTML, DSTU2) structure, with the generated JSON Schema
+//! and the `jsonschema` crate.
 //!
 //! Each resource is validated against its own type's definition (compiled lazily, once per
 //! type), so errors point at the element; nested resources are validated separately by the
