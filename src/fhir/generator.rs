@@ -14,7 +14,9 @@
 //! folder without a description is refused.
 //!
 //! Outputs (gzip JSON, see [`super::model`]): `wire.json.gz`, `base-schema.json.gz`,
-//! `base.json.gz`, `gpc-1.2.json.gz`, `gpc-latest.json.gz` and a readable `manifest.json`.
+//! `base.json.gz`, `gpc-1.2.json.gz`, `gpc-latest.json.gz`, the DSTU2 set of Access Record HTML
+//! `gpc-dstu2.json.gz` (from the GP Connect DSTU2 folder, see [`dstu2`]) and a readable
+//! `manifest.json`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
