@@ -713,3 +713,65 @@ fn dstu2_profile_defects_the_specification_settles_are_warnings_only_for_its_val
         "not in value set",
     );
 }
+
+#[cfg(feature = "generator")]
+#[test]
+fn generator_builds_the_dstu2_set_alone_in_the_stu3_shape() {
+    let fx = format!(
+        "{}/tests/fixtures/fhir/gen-dstu2",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let sources =
+        fhir::generator::Sources::load(std::path::Path::new(&format!("{fx}/sources.toml")))
+            .expect("fixture sources");
+    let dir = tempfile::tempdir().unwrap();
+    let from = vec![std::path::PathBuf::from(format!("{fx}/gpconnect-dstu2"))];
+    let report = fhir::generator::build(&from, &sources, dir.path()).expect("build");
+    let files: Vec<&str> = report.files.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, ["gpc-dstu2.json.gz", "manifest.json"]);
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(!manifest.contains(&fx), "{manifest}");
+    let m: Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m["dstu2"]["fhirVersion"], "1.0.2");
+    assert_eq!(m["dstu2"]["sources"][0]["github"], "example/dstu2-profiles");
+    assert_eq!(m["dstu2"]["sources"][1]["folder"], "hl7-dstu2-base");
+    let bytes = std::fs::read(dir.path().join("gpc-dstu2.json.gz")).unwrap();
+    let set: fhir::model::Dstu2Definitions = fhir::store::decode_gz_json(&bytes).unwrap();
+    // `code` is a DSTU2 constraint on string, and still a primitive of its own
+    assert!(set.wire.primitive("code").is_some());
+    assert!(set.wire.is_resource("Patient"));
+    // nameReference: the nested contact has the contact's own structure
+    let nested = set
+        .wire
+        .child("Patient.contact", "contact")
+        .expect("nested");
+    assert_eq!(nested.ty, "Patient.contact");
+    let p = &set.gpc.profiles["http://example.org/StructureDefinition/my-patient-1"];
+    assert!(!p.core);
+    assert_eq!(p.ty, "Patient");
+    // a fixed code with a trailing space is the trimmed code
+    let gender = p
+        .nodes
+        .iter()
+        .find(|n| n.id == "Patient.contact.gender")
+        .expect("contact gender");
+    assert_eq!(gender.fixed, Some(json!("female")));
+    // compose.import of a set whose inline code system nests its concepts
+    let vs = &set.gpc.valuesets["http://example.org/ValueSet/my-gender-1"];
+    assert_eq!(
+        vs.contains(Some("http://hl7.org/fhir/administrative-gender"), "unknown"),
+        Some(true)
+    );
+    assert_eq!(
+        vs.contains(Some("http://hl7.org/fhir/administrative-gender"), "boy"),
+        Some(false)
+    );
+    // an input folder without provenance is refused
+    let mut partial = sources.clone();
+    partial.0.remove("hl7-dstu2-base");
+    let err = fhir::generator::build(&from, &partial, dir.path()).unwrap_err();
+    assert!(
+        err.contains("no provenance for input folder hl7-dstu2-base"),
+        "{err}"
+    );
+}
