@@ -105,7 +105,8 @@ pub fn build(
 
     // ---- core: read once with the STU3 wire model (StructureDefinition has nearly the same
     // shape), build the DSTU2 wire model, then read everything again with it
-    let boot = load(&base_dir, crate::fhir::xml::wire_model(), warnings);
+    // (what the first reading skips, the second reports)
+    let boot = load(&base_dir, crate::fhir::xml::wire_model(), &mut Vec::new());
     let core_sds: Vec<Value> = boot
         .into_iter()
         .filter(|r| str_of(r, "resourceType") == Some("StructureDefinition"))
