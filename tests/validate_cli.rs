@@ -186,3 +186,104 @@ fn a_closed_stdout_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "quiet: {stderr}");
 }
+
+// ---- Access Record HTML: FHIR DSTU2 (`--version dstu2`)
+
+const DSTU2_PATIENT: &str = r#"{"resourceType":"Patient","id":"1","meta":{"profile":["http://fhir.nhs.net/StructureDefinition/gpconnect-patient-1"]},"identifier":[{"system":"http://fhir.nhs.net/Id/nhs-number","value":"9476719931"}],"name":[{"use":"usual","family":["Jackson"],"given":["Jane"]}],"gender":"female","birthDate":"1952-05-31","careProvider":[{"reference":"Practitioner/1"}]}"#;
+
+/// The same Patient with its GP named by the STU3 element (`generalPractitioner`, DSTU2's `careProvider`).
+const DSTU2_PATIENT_STU3_ELEMENT: &str = r#"{"resourceType":"Patient","id":"1","meta":{"profile":["http://fhir.nhs.net/StructureDefinition/gpconnect-patient-1"]},"identifier":[{"system":"http://fhir.nhs.net/Id/nhs-number","value":"9476719931"}],"gender":"female","generalPractitioner":[{"reference":"Practitioner/1"}]}"#;
+
+const DSTU2_PATIENT_XML: &str = r#"<Patient xmlns="http://hl7.org/fhir"><id value="1"/><meta><profile value="http://fhir.nhs.net/StructureDefinition/gpconnect-patient-1"/></meta><identifier><system value="http://fhir.nhs.net/Id/nhs-number"/><value value="9476719931"/></identifier><name><use value="usual"/><family value="Jackson"/><given value="Jane"/></name><gender value="female"/><birthDate value="1952-05-31"/><careProvider><reference value="Practitioner/1"/></careProvider></Patient>"#;
+
+/// In XML: no NHS number (the profile's NHSNumber slice is 1..1) and a gender outside the value set.
+const DSTU2_PATIENT_XML_BROKEN: &str = r#"<Patient xmlns="http://hl7.org/fhir"><id value="1"/><meta><profile value="http://fhir.nhs.net/StructureDefinition/gpconnect-patient-1"/></meta><gender value="F"/></Patient>"#;
+
+fn validate_dstu2(name: &str, body: &str, format: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, body).unwrap();
+    let out = bin()
+        .args(["validate", "--version", "dstu2", "--format", format])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_no_panic(&stderr);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn dstu2_payloads_are_validated_against_the_dstu2_profiles_in_json_and_xml() {
+    for (name, body) in [
+        ("patient.json", DSTU2_PATIENT),
+        ("patient.xml", DSTU2_PATIENT_XML),
+    ] {
+        let (code, stdout) = validate_dstu2(name, body, "text");
+        assert_eq!(code, Some(0), "{name}: {stdout}");
+        assert!(stdout.contains(": 0 error(s)"), "{name}: {stdout}");
+    }
+    // careProvider is DSTU2: the same body judged as STU3 has an element STU3 does not know
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("patient.json");
+    std::fs::write(&file, DSTU2_PATIENT).unwrap();
+    let out = bin().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("careProvider"));
+}
+
+#[test]
+fn broken_dstu2_payloads_are_errors_at_their_location_in_json_and_xml() {
+    let (code, stdout) = validate_dstu2("patient.json", DSTU2_PATIENT_STU3_ELEMENT, "json");
+    assert_eq!(code, Some(1), "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    let issues = report[0]["issues"].as_array().expect("issues");
+    assert!(
+        issues.iter().any(|i| i["severity"] == "error"
+            && i["location"] == "Patient.generalPractitioner"
+            && i["message"].as_str().unwrap().contains("FHIR DSTU2")),
+        "{report:#}"
+    );
+    let (code, stdout) = validate_dstu2("patient.xml", DSTU2_PATIENT_XML_BROKEN, "json");
+    assert_eq!(code, Some(1), "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    let issues = report[0]["issues"].as_array().expect("issues");
+    let at = |loc: &str| {
+        issues
+            .iter()
+            .any(|i| i["severity"] == "error" && i["location"] == loc)
+    };
+    assert!(at("Patient.gender"), "{report:#}");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["severity"] == "error"
+                && i["message"].as_str().unwrap().contains("identifier")),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn an_unknown_version_is_refused_with_the_accepted_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("patient.json");
+    std::fs::write(&file, DSTU2_PATIENT).unwrap();
+    let out = bin()
+        .args(["validate", "--version", "stu2"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_no_panic(&stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("unknown profile set 'stu2'") && stderr.contains("1.2, latest or dstu2"),
+        "{stderr}"
+    );
+    let help = bin().args(["validate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("dstu2") && help.contains("DSTU2"), "{help}");
+}

@@ -565,3 +565,247 @@ fn an_unknown_extension_inside_a_sliced_coding_is_reported_once() {
         "{found:#?}"
     );
 }
+
+// ---- FHIR DSTU2 (Access Record HTML 0.5.x / 0.7.x)
+
+fn dstu2(v: &Value) -> Vec<Issue> {
+    fhir::validator()
+        .expect("validator")
+        .validate(v, None, ProfileSet::Dstu2)
+}
+
+fn dstu2_composition() -> Value {
+    json!({"resourceType": "Composition", "id": "c",
+        "meta": {"profile": ["http://fhir.nhs.net/StructureDefinition/gpconnect-carerecord-composition-1"]},
+        "date": "2026-01-01T10:00:00+00:00",
+        "type": {"coding": [{"system": "http://snomed.info/sct", "code": "425173008", "display": "record extract (record artifact)"}], "text": "record extract (record artifact)"},
+        "class": {"coding": [{"system": "http://snomed.info/sct", "code": "700232004", "display": "general medical service (qualifier value)"}], "text": "general medical service (qualifier value)"},
+        "title": "Patient Care Record", "status": "final",
+        "subject": {"reference": "Patient/1"}, "author": [{"reference": "Device/1"}],
+        "section": [{"title": "Medications",
+            "code": {"coding": [{"system": "http://fhir.nhs.net/ValueSet/gpconnect-record-section-1", "code": "MED", "display": "Medications"}], "text": "Medications"},
+            "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><h1>Medications</h1></div>"}}]})
+}
+
+fn dstu2_patient() -> Value {
+    json!({"resourceType": "Patient", "id": "1",
+        "meta": {"profile": ["http://fhir.nhs.net/StructureDefinition/gpconnect-patient-1"]},
+        "identifier": [{"system": "http://fhir.nhs.net/Id/nhs-number", "value": "9476719931"}],
+        "name": [{"family": ["Jackson"], "given": ["Jane"]}],
+        "gender": "female", "birthDate": "1952-05-31",
+        "maritalStatus": {"coding": [{"system": "http://hl7.org/fhir/ValueSet/marital-status", "code": "M", "display": "Married"}]}})
+}
+
+/// The error issue at `location` whose message holds `says`, or a failure listing all issues.
+fn dstu2_error_at(issues: &[Issue], location: &str, says: &str) {
+    assert!(
+        issues.iter().any(|i| i.severity == Severity::Error
+            && i.location == location
+            && i.message.contains(says)),
+        "no error at {location} saying {says:?}: {issues:#?}"
+    );
+}
+
+#[test]
+fn valid_dstu2_composition_and_patient_have_no_errors() {
+    for v in [dstu2_composition(), dstu2_patient()] {
+        let issues = dstu2(&v);
+        assert!(errors(&issues).is_empty(), "{issues:#?}");
+    }
+    // the STU3 validator does not take DSTU2 for STU3: HumanName.family repeats only in DSTU2
+    assert!(!errors(&validate(&dstu2_patient())).is_empty());
+}
+
+#[test]
+fn broken_dstu2_compositions_are_errors_at_the_element() {
+    // cardinality: the profile requires Composition.type
+    let mut c = dstu2_composition();
+    c.as_object_mut().unwrap().remove("type");
+    dstu2_error_at(&dstu2(&c), "Composition", "Missing 'type'");
+    // wrong type: title is a string
+    let mut c = dstu2_composition();
+    c["title"] = json!(["Patient Care Record"]);
+    dstu2_error_at(
+        &dstu2(&c),
+        "Composition.title",
+        "does not repeat in FHIR DSTU2",
+    );
+    // bad binding: a status outside composition-status
+    let mut c = dstu2_composition();
+    c["status"] = json!("done");
+    dstu2_error_at(&dstu2(&c), "Composition.status", "not in value set");
+    // unknown element: STU3's Composition.category has no place in DSTU2
+    let mut c = dstu2_composition();
+    c["category"] = json!([{"text": "x"}]);
+    dstu2_error_at(
+        &dstu2(&c),
+        "Composition.category",
+        "Unknown element 'category'",
+    );
+    // a section code outside the closed slicing, and a section element the profile forbids
+    let mut c = dstu2_composition();
+    c["section"][0]["code"]["coding"][0]["code"] = json!("XYZ");
+    dstu2_error_at(
+        &dstu2(&c),
+        "Composition.section[0]",
+        "does not match any of the slices",
+    );
+    let mut c = dstu2_composition();
+    c["section"][0]["entry"] = json!([{"reference": "MedicationOrder/1"}]);
+    dstu2_error_at(
+        &dstu2(&c),
+        "Composition.section[0].entry[0]",
+        "must not be present",
+    );
+}
+
+#[test]
+fn broken_dstu2_patients_are_errors_at_the_element() {
+    // cardinality: the NHSNumber identifier slice is 1..1
+    let mut p = dstu2_patient();
+    p.as_object_mut().unwrap().remove("identifier");
+    dstu2_error_at(&dstu2(&p), "Patient", "Missing 'identifier'");
+    // wrong type: birthDate is a date
+    let mut p = dstu2_patient();
+    p["birthDate"] = json!("31/05/1952");
+    dstu2_error_at(&dstu2(&p), "Patient.birthDate", "not a valid FHIR date");
+    // bad binding: gender in administrative-gender-1
+    let mut p = dstu2_patient();
+    p["gender"] = json!("F");
+    dstu2_error_at(&dstu2(&p), "Patient.gender", "not in value set");
+    // bad binding through the fixed system: a marital status the value set lacks
+    let mut p = dstu2_patient();
+    p["maritalStatus"]["coding"][0]["code"] = json!("Q");
+    dstu2_error_at(&dstu2(&p), "Patient.maritalStatus", "not in value set");
+    // unknown element: the STU3 name of careProvider
+    let mut p = dstu2_patient();
+    p["generalPractitioner"] = json!([{"reference": "Practitioner/1"}]);
+    dstu2_error_at(
+        &dstu2(&p),
+        "Patient.generalPractitioner",
+        "Unknown element 'generalPractitioner'",
+    );
+}
+
+#[test]
+fn dstu2_xml_is_read_with_the_dstu2_wire_model() {
+    let v = fhir::validator().expect("validator");
+    // DSTU2 HumanName.family repeats: two <family> elements are one array, not an error
+    let xml = r#"<Patient xmlns="http://hl7.org/fhir"><id value="1"/><name><family value="van"/><family value="Dyke"/></name><gender value="male"/></Patient>"#;
+    let issues = v.validate_body(
+        xml.as_bytes(),
+        Some("application/xml+fhir"),
+        None,
+        ProfileSet::Dstu2,
+    );
+    assert!(errors(&issues).is_empty(), "{issues:#?}");
+    let parsed = fhir::parse_body_with(
+        v.wire_for(ProfileSet::Dstu2),
+        xml.as_bytes(),
+        Some("application/xml+fhir"),
+    )
+    .unwrap();
+    assert_eq!(parsed["name"][0]["family"], json!(["van", "Dyke"]));
+}
+
+#[test]
+fn dstu2_profile_defects_the_specification_settles_are_warnings_only_for_its_value() {
+    // the allergies section's display: the section title the specification and NHS Digital's
+    // suite use is a warning; any other display an error
+    let mut c = dstu2_composition();
+    c["section"][0]["title"] = json!("Allergies and Adverse Reactions");
+    c["section"][0]["code"] = json!({"coding": [{"system": "http://fhir.nhs.net/ValueSet/gpconnect-record-section-1", "code": "ALL", "display": "Allergies and Adverse Reactions"}], "text": "Allergies and Adverse Reactions"});
+    let issues = dstu2(&c);
+    assert!(errors(&issues).is_empty(), "{issues:#?}");
+    assert!(
+        issues.iter().any(|i| i.severity == Severity::Warning
+            && i.location == "Composition.section[0].code.coding[0].display"),
+        "{issues:#?}"
+    );
+    c["section"][0]["code"]["coding"][0]["display"] = json!("Allergies");
+    dstu2_error_at(
+        &dstu2(&c),
+        "Composition.section[0].code.coding[0].display",
+        "Value must be exactly",
+    );
+    // Bundle.type is fixed "searchset " upstream: "searchset" is right, anything else is not
+    let bundle = |ty: &str| {
+        json!({"resourceType": "Bundle", "meta": {"profile": ["http://fhir.nhs.net/StructureDefinition/gpconnect-searchset-bundle-1"]}, "type": ty,
+            "entry": [{"resource": {"resourceType": "Device", "id": "1", "type": {"text": "x"}}}]})
+    };
+    assert!(errors(&dstu2(&bundle("searchset"))).is_empty());
+    dstu2_error_at(&dstu2(&bundle("collection")), "Bundle.type", "searchset");
+    // the error codes are those of the Error handling guidance, not the obsolete GPC-00x
+    let outcome = |code: &str| {
+        json!({"resourceType": "OperationOutcome", "meta": {"profile": ["http://fhir.nhs.net/StructureDefinition/gpconnect-operationoutcome-1"]},
+            "issue": [{"severity": "error", "code": "not-found", "details": {"coding": [{"system": "http://fhir.nhs.net/ValueSet/gpconnect-error-or-warning-code-1", "code": code, "display": code}]}}]})
+    };
+    assert!(errors(&dstu2(&outcome("PATIENT_NOT_FOUND"))).is_empty());
+    dstu2_error_at(
+        &dstu2(&outcome("GPC-002")),
+        "OperationOutcome.issue[0].details",
+        "not in value set",
+    );
+}
+
+#[cfg(feature = "generator")]
+#[test]
+fn generator_builds_the_dstu2_set_alone_in_the_stu3_shape() {
+    let fx = format!(
+        "{}/tests/fixtures/fhir/gen-dstu2",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let sources =
+        fhir::generator::Sources::load(std::path::Path::new(&format!("{fx}/sources.toml")))
+            .expect("fixture sources");
+    let dir = tempfile::tempdir().unwrap();
+    let from = vec![std::path::PathBuf::from(format!("{fx}/gpconnect-dstu2"))];
+    let report = fhir::generator::build(&from, &sources, dir.path()).expect("build");
+    let files: Vec<&str> = report.files.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, ["gpc-dstu2.json.gz", "manifest.json"]);
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    assert!(!manifest.contains(&fx), "{manifest}");
+    let m: Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m["dstu2"]["fhirVersion"], "1.0.2");
+    assert_eq!(m["dstu2"]["sources"][0]["github"], "example/dstu2-profiles");
+    assert_eq!(m["dstu2"]["sources"][1]["folder"], "hl7-dstu2-base");
+    let bytes = std::fs::read(dir.path().join("gpc-dstu2.json.gz")).unwrap();
+    let set: fhir::model::Dstu2Definitions = fhir::store::decode_gz_json(&bytes).unwrap();
+    // `code` is a DSTU2 constraint on string, and still a primitive of its own
+    assert!(set.wire.primitive("code").is_some());
+    assert!(set.wire.is_resource("Patient"));
+    // nameReference: the nested contact has the contact's own structure
+    let nested = set
+        .wire
+        .child("Patient.contact", "contact")
+        .expect("nested");
+    assert_eq!(nested.ty, "Patient.contact");
+    let p = &set.gpc.profiles["http://example.org/StructureDefinition/my-patient-1"];
+    assert!(!p.core);
+    assert_eq!(p.ty, "Patient");
+    // a fixed code with a trailing space is the trimmed code
+    let gender = p
+        .nodes
+        .iter()
+        .find(|n| n.id == "Patient.contact.gender")
+        .expect("contact gender");
+    assert_eq!(gender.fixed, Some(json!("female")));
+    // compose.import of a set whose inline code system nests its concepts
+    let vs = &set.gpc.valuesets["http://example.org/ValueSet/my-gender-1"];
+    assert_eq!(
+        vs.contains(Some("http://hl7.org/fhir/administrative-gender"), "unknown"),
+        Some(true)
+    );
+    assert_eq!(
+        vs.contains(Some("http://hl7.org/fhir/administrative-gender"), "boy"),
+        Some(false)
+    );
+    // an input folder without provenance is refused
+    let mut partial = sources.clone();
+    partial.0.remove("hl7-dstu2-base");
+    let err = fhir::generator::build(&from, &partial, dir.path()).unwrap_err();
+    assert!(
+        err.contains("no provenance for input folder hl7-dstu2-base"),
+        "{err}"
+    );
+}

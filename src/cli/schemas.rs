@@ -17,7 +17,9 @@ pub enum SchemasCommand {
     ///
     /// --from takes, in priority order: the STU3 core directory (npm fhir@3.3.1
     /// package/profiles/stu3), the GP Connect assets root (with gpconnect-1.2/ and
-    /// gpconnect-latest/), and any other directory of your own profiles (loaded first).
+    /// gpconnect-latest/; its gpconnect-dstu2/ gives the DSTU2 set of Access Record HTML), the
+    /// GP Connect DSTU2 folder itself (alone: only gpc-dstu2.json.gz is rebuilt), and any other
+    /// directory of your own profiles (loaded first).
     Build(BuildArgs),
 }
 

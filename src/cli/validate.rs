@@ -1,8 +1,10 @@
-//! `gpc-assure validate FILE... [--profile URL] [--version 1.2|latest] [--format text|json]`
+//! `gpc-assure validate FILE... [--profile URL] [--version 1.2|latest|dstu2] [--format text|json]`
 //!
 //! Validates FHIR JSON or XML files (or `-` for stdin) with the embedded validator and prints
-//! the issues. Exit status: 0 no errors, 1 at least one error (an input that cannot be read
-//! counts as one), 2 the validator could not load or the output could not be written.
+//! the issues: FHIR STU3 with the GP Connect 1.2 or latest profiles, or FHIR DSTU2 with the GP
+//! Connect DSTU2 profiles of Access Record HTML (0.5.x / 0.7.x). Exit status: 0 no errors, 1 at
+//! least one error (an input that cannot be read counts as one), 2 the validator could not load or
+//! the output could not be written.
 //!
 //! An input that cannot be read (missing, a directory, no permission, larger than
 //! [`MAX_INPUT_BYTES`]) is reported and the others are still validated: on stderr in text
@@ -23,7 +25,9 @@ use crate::fhir::{self, Issue, ProfileSet, Severity};
 /// endless stream from exhausting memory.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Validate FHIR STU3 JSON or XML files against the base definitions and GP Connect profiles.
+/// Validate FHIR JSON or XML files against the base definitions and GP Connect profiles: FHIR STU3
+/// (`--version 1.2` or `latest`) or, for Access Record HTML 0.5.x / 0.7.x, FHIR DSTU2
+/// (`--version dstu2`).
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
     /// Files to validate (JSON or XML); `-` reads stdin.
@@ -32,7 +36,8 @@ pub struct ValidateArgs {
     /// Profile the resource must conform to (canonical URL); default: its meta.profile.
     #[arg(long)]
     pub profile: Option<String>,
-    /// GP Connect profile set: 1.2 or latest.
+    /// Profile set: 1.2 or latest (GP Connect 1.x, FHIR STU3), or dstu2 (Access Record HTML 0.5.x
+    /// and 0.7.x: FHIR DSTU2 1.0.2 with the GP Connect DSTU2 profiles).
     #[arg(long, default_value = "latest")]
     pub version: String,
     /// Output format.

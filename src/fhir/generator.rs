@@ -14,7 +14,9 @@
 //! folder without a description is refused.
 //!
 //! Outputs (gzip JSON, see [`super::model`]): `wire.json.gz`, `base-schema.json.gz`,
-//! `base.json.gz`, `gpc-1.2.json.gz`, `gpc-latest.json.gz` and a readable `manifest.json`.
+//! `base.json.gz`, `gpc-1.2.json.gz`, `gpc-latest.json.gz`, the DSTU2 set of Access Record HTML
+//! `gpc-dstu2.json.gz` (from the GP Connect DSTU2 folder, see [`dstu2`]) and a readable
+//! `manifest.json`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ use super::model::{
 use super::store::encode_gz_json;
 use super::wire_model::{capitalise, JsonKind, WireElem, WireModel};
 use super::xml::from_xml_with;
+
+pub mod dstu2;
 
 /// Folder priority inside the shared assets root, after the GP Connect folder of the set.
 pub const ASSET_FALLBACK: &[&str] = &[
@@ -196,18 +200,36 @@ impl Pool {
 }
 
 /// Runs the generator. Every input folder must be described in `sources`.
+///
+/// The DSTU2 set (`gpc-dstu2.json.gz`, see [`dstu2`]) is built when a GP Connect DSTU2 folder is
+/// among `--from` or in the assets root. Given the DSTU2 folder without the STU3 core, only the
+/// DSTU2 set is built, and its entry in an existing `manifest.json` replaced.
 pub fn build(from: &[PathBuf], sources: &Sources, out: &Path) -> Result<BuildReport, String> {
     let mut report = BuildReport::default();
-    let base_dir = from
+    let dstu2_dir: Option<PathBuf> = from
+        .iter()
+        .find(|d| dstu2::is_dstu2_folder(d))
+        .cloned()
+        .or_else(|| {
+            from.iter()
+                .map(|d| d.join(dstu2::FOLDER))
+                .find(|d| dstu2::is_dstu2_folder(d))
+        });
+    let Some(base_dir) = from
         .iter()
         .find(|d| d.join("profiles-types.json").is_file())
-        .ok_or("no STU3 core directory among --from (needs profiles-types.json; see schemas/README.md)")?;
+    else {
+        return match &dstu2_dir {
+            Some(d) => build_dstu2_only(d, sources, out, report),
+            None => Err("no STU3 core directory among --from (needs profiles-types.json; see schemas/README.md)".into()),
+        };
+    };
     let asset_root = from
         .iter()
         .find(|d| d.join("gpconnect-1.2").is_dir() && d.join("gpconnect-latest").is_dir());
     let user_dirs: Vec<&PathBuf> = from
         .iter()
-        .filter(|d| *d != base_dir && Some(*d) != asset_root)
+        .filter(|d| *d != base_dir && Some(*d) != asset_root && !dstu2::is_dstu2_folder(d))
         .collect();
     let core_source = sources.of(base_dir, Some(CORE_SOURCE))?;
 
@@ -221,7 +243,7 @@ pub fn build(from: &[PathBuf], sources: &Sources, out: &Path) -> Result<BuildRep
         .cloned()
         .collect();
     let wire = build_wire_model(&core_sds);
-    let schema = build_schema(&wire, &core_sds);
+    let schema = build_schema(&wire, &core_sds, "FHIR STU3 (3.0.1)");
 
     let mut core_pool = Pool::default();
     for f in ["valuesets.json", "v3-codesystems.json", "v2-tables.json"] {
@@ -382,7 +404,7 @@ pub fn build(from: &[PathBuf], sources: &Sources, out: &Path) -> Result<BuildRep
             set.valuesets.len()
         ));
     }
-    let manifest = json!({
+    let mut manifest = json!({
         "generator": "gpc-assure schemas build",
         "fhirVersion": "3.0.1",
         "base": source_json(&core_source.0, core_source.1),
@@ -390,11 +412,60 @@ pub fn build(from: &[PathBuf], sources: &Sources, out: &Path) -> Result<BuildRep
             "profiles": s.profiles.keys().collect::<BTreeSet<_>>(),
             "valuesets": s.valuesets.len()})).collect::<Vec<_>>(),
     });
+    if let Some(d) = &dstu2_dir {
+        let (set, entry) = dstu2::build(d, sources, &mut report.warnings)?;
+        write(dstu2::FILE, encode_gz_json(&set)?)?;
+        counts.push(dstu2_counts(&set));
+        manifest["dstu2"] = entry;
+    }
     write(
         "manifest.json",
         serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?,
     )?;
     report.counts = counts;
+    Ok(report)
+}
+
+fn dstu2_counts(set: &super::model::Dstu2Definitions) -> String {
+    format!(
+        "{}: {} profiles, {} value sets; DSTU2 core: {} profiles, {} value sets, {} resource types",
+        dstu2::FILE.trim_end_matches(".json.gz"),
+        set.gpc.profiles.len(),
+        set.gpc.valuesets.len(),
+        set.base.profiles.len(),
+        set.base.valuesets.len(),
+        set.wire.resources.len()
+    )
+}
+
+/// Builds only the DSTU2 set and records it in `out/manifest.json` (kept otherwise as it is).
+fn build_dstu2_only(
+    dir: &Path,
+    sources: &Sources,
+    out: &Path,
+    mut report: BuildReport,
+) -> Result<BuildReport, String> {
+    let (set, entry) = dstu2::build(dir, sources, &mut report.warnings)?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let manifest_path = out.join("manifest.json");
+    let mut manifest: Value = match std::fs::read(&manifest_path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{}: {e}", manifest_path.display()))?,
+        Err(_) => json!({"generator": "gpc-assure schemas build"}),
+    };
+    manifest["dstu2"] = entry;
+    for (file, bytes) in [
+        (dstu2::FILE, encode_gz_json(&set)?),
+        (
+            "manifest.json",
+            serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?,
+        ),
+    ] {
+        let p = out.join(file);
+        std::fs::write(&p, &bytes).map_err(|e| format!("{}: {e}", p.display()))?;
+        report.files.push((file.to_string(), bytes.len()));
+    }
+    report.counts.push(dstu2_counts(&set));
     Ok(report)
 }
 
@@ -609,7 +680,7 @@ fn primitive_regexes(core_sds: &[Value]) -> HashMap<String, String> {
 /// Generates the strict base JSON Schema (draft 7): one definition per type, resource and
 /// backbone element; no unknown properties; anchored primitive patterns; nested resources are
 /// only checked for `resourceType` (the validator validates each against its own type).
-pub fn build_schema(wire: &WireModel, core_sds: &[Value]) -> Value {
+pub fn build_schema(wire: &WireModel, core_sds: &[Value], release: &str) -> Value {
     let regexes = primitive_regexes(core_sds);
     let prim_schema = |ty: &str, nullable: bool| -> Value {
         let kind = wire.primitive(ty).unwrap_or(JsonKind::String);
@@ -709,7 +780,7 @@ pub fn build_schema(wire: &WireModel, core_sds: &[Value]) -> Value {
         defs.insert(ctx.clone(), def);
     }
     json!({"$schema": "http://json-schema.org/draft-07/schema#",
-        "description": "FHIR STU3 (3.0.1) base structure, generated by gpc-assure schemas build",
+        "description": format!("{release} base structure, generated by gpc-assure schemas build"),
         "definitions": defs})
 }
 
@@ -999,6 +1070,23 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
     let mut codes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut open: BTreeSet<String> = BTreeSet::new();
     if let Some(compose) = vs.get("compose") {
+        // DSTU2: whole value sets imported by url
+        for u in compose
+            .get("import")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if let Some(e) = expand(canonical(u), pools, visiting) {
+                for (s, cs) in e.codes {
+                    codes.entry(s).or_default().extend(cs);
+                }
+                open.extend(e.open_systems);
+            } else {
+                open.insert(format!("valueset:{u}"));
+            }
+        }
         for inc in compose
             .get("include")
             .and_then(Value::as_array)

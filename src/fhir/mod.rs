@@ -89,6 +89,23 @@ pub fn nesting_depth(v: &Value) -> usize {
 /// Reads a response body as FHIR JSON or FHIR XML (detected from the content type, else from
 /// the first non-blank character) into the FHIR JSON form.
 pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Result<Value, WireError> {
+    parse_body_as(xml::wire_model(), bytes, content_type)
+}
+
+/// [`parse_body`] with the wire model of another FHIR release (DSTU2 XML).
+pub fn parse_body_with(
+    wire: &wire_model::WireModel,
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Result<Value, WireError> {
+    parse_body_as(Some(wire), bytes, content_type)
+}
+
+fn parse_body_as(
+    wire: Option<&wire_model::WireModel>,
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Result<Value, WireError> {
     let text = std::str::from_utf8(bytes).map_err(|e| WireError::Encoding(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
@@ -104,7 +121,7 @@ pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Result<Value, Wir
         trimmed.starts_with('<')
     };
     if is_xml {
-        xml::from_xml(text)
+        xml::from_xml_with(wire, text)
     } else {
         let v: Value = serde_json::from_str(text).map_err(|e| {
             // serde_json stops at its recursion limit (the same 128 levels as MAX_NESTING)
@@ -155,6 +172,21 @@ pub enum ProfileSet {
     #[default]
     #[serde(rename = "latest")]
     Latest,
+    /// Access Record HTML, GP Connect 0.5.x / 0.7.x: FHIR DSTU2 (1.0.2) with the GP Connect DSTU2
+    /// profiles (`release/0.7.2`, the same tree as 0.5.x). Validated with its own wire model, base
+    /// schema and core definitions, never the STU3 ones.
+    #[serde(rename = "dstu2")]
+    Dstu2,
+}
+
+impl ProfileSet {
+    /// The names `--version` accepts, for messages.
+    pub const ACCEPTED: &'static str = "1.2, latest or dstu2";
+
+    /// Whether the set is FHIR DSTU2 (Access Record HTML).
+    pub fn is_dstu2(self) -> bool {
+        self == ProfileSet::Dstu2
+    }
 }
 
 impl std::str::FromStr for ProfileSet {
@@ -163,7 +195,11 @@ impl std::str::FromStr for ProfileSet {
         match s.trim().to_ascii_lowercase().as_str() {
             "1.2" | "1.2.x" | "v1_2" | "v1.2" | "1.2.7" => Ok(ProfileSet::V1_2),
             "latest" | "1.5" | "1.6" | "1.5.x" | "1.6.x" => Ok(ProfileSet::Latest),
-            other => Err(format!("unknown profile set '{other}' (use 1.2 or latest)")),
+            "dstu2" | "0.5" | "0.7" | "0.5.x" | "0.7.x" => Ok(ProfileSet::Dstu2),
+            other => Err(format!(
+                "unknown profile set '{other}' (use {})",
+                ProfileSet::ACCEPTED
+            )),
         }
     }
 }
@@ -180,6 +216,16 @@ static EMB_SCHEMA: &[u8] = include_bytes!("../../schemas/base-schema.json.gz");
 static EMB_BASE: &[u8] = include_bytes!("../../schemas/base.json.gz");
 static EMB_V12: &[u8] = include_bytes!("../../schemas/gpc-1.2.json.gz");
 static EMB_LATEST: &[u8] = include_bytes!("../../schemas/gpc-latest.json.gz");
+static EMB_DSTU2: &[u8] = include_bytes!("../../schemas/gpc-dstu2.json.gz");
+const DSTU2_FILE: &str = "gpc-dstu2.json.gz";
+
+/// The DSTU2 definitions, decoded.
+struct Dstu2 {
+    wire: WireModel,
+    schema: BaseSchema,
+    base: DefinitionSet,
+    gpc: DefinitionSet,
+}
 
 /// The FHIR validation engine. Load once ([`validator()`]) and share: it is `Sync`.
 ///
@@ -193,6 +239,8 @@ pub struct Validator {
     latest_src: std::borrow::Cow<'static, [u8]>,
     v12: OnceLock<DefinitionSet>,
     latest: OnceLock<DefinitionSet>,
+    dstu2_src: std::borrow::Cow<'static, [u8]>,
+    dstu2: OnceLock<Dstu2>,
 }
 
 fn load<T: serde::de::DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, LoadError> {
@@ -228,11 +276,14 @@ impl Validator {
             latest_src: std::borrow::Cow::Borrowed(EMB_LATEST),
             v12: OnceLock::new(),
             latest: OnceLock::new(),
+            dstu2_src: std::borrow::Cow::Borrowed(EMB_DSTU2),
+            dstu2: OnceLock::new(),
         };
         Ok(v)
     }
 
-    /// Loads the definitions from a directory written by `gpc-assure schemas build`.
+    /// Loads the definitions from a directory written by `gpc-assure schemas build` (the embedded
+    /// DSTU2 set when the directory has none).
     pub fn load_dir(dir: &std::path::Path) -> Result<Self, LoadError> {
         let read = |f: &str| {
             std::fs::read(dir.join(f)).map_err(|e| LoadError {
@@ -248,13 +299,69 @@ impl Validator {
             latest_src: std::borrow::Cow::Owned(read("gpc-latest.json.gz")?),
             v12: OnceLock::new(),
             latest: OnceLock::new(),
+            dstu2_src: match std::fs::read(dir.join(DSTU2_FILE)) {
+                Ok(bytes) => std::borrow::Cow::Owned(bytes),
+                Err(_) => std::borrow::Cow::Borrowed(EMB_DSTU2),
+            },
+            dstu2: OnceLock::new(),
         })
+    }
+
+    /// The DSTU2 definitions, decoded on first use; unreadable ones give an empty set whose
+    /// source says why (reported by [`Validator::validate`]).
+    fn dstu2(&self) -> &Dstu2 {
+        self.dstu2.get_or_init(|| {
+            match load::<model::Dstu2Definitions>(DSTU2_FILE, &self.dstu2_src) {
+                Ok(d) => Dstu2 {
+                    wire: d.wire,
+                    schema: BaseSchema::new(d.schema),
+                    base: d.base,
+                    gpc: d.gpc,
+                },
+                Err(e) => Dstu2 {
+                    wire: WireModel::default(),
+                    schema: BaseSchema::new(serde_json::json!({
+                        "description": "FHIR DSTU2 (unreadable)"
+                    })),
+                    base: DefinitionSet::default(),
+                    gpc: DefinitionSet {
+                        source: format!("unreadable: {e}"),
+                        ..Default::default()
+                    },
+                },
+            }
+        })
+    }
+
+    /// The wire model of a set's FHIR release (XML conversion, resource types).
+    pub fn wire_for(&self, set: ProfileSet) -> &WireModel {
+        match set {
+            ProfileSet::Dstu2 => &self.dstu2().wire,
+            _ => &self.wire,
+        }
+    }
+
+    /// The base schema of a set's FHIR release.
+    pub(crate) fn schema_for(&self, set: ProfileSet) -> &BaseSchema {
+        match set {
+            ProfileSet::Dstu2 => &self.dstu2().schema,
+            _ => &self.schema,
+        }
+    }
+
+    /// The compiled core definitions of a set's FHIR release.
+    fn base_for(&self, set: ProfileSet) -> &DefinitionSet {
+        match set {
+            ProfileSet::Dstu2 => &self.dstu2().base,
+            _ => &self.base,
+        }
     }
 
     fn set(&self, set: ProfileSet) -> &DefinitionSet {
         let (cell, src, file) = match set {
             ProfileSet::V1_2 => (&self.v12, &self.v12_src, "gpc-1.2.json.gz"),
             ProfileSet::Latest => (&self.latest, &self.latest_src, "gpc-latest.json.gz"),
+            ProfileSet::Dstu2 => return &self.dstu2().gpc,
         };
         cell.get_or_init(|| {
             load::<DefinitionSet>(file, src).unwrap_or_else(|e| DefinitionSet {
@@ -270,7 +377,7 @@ impl Validator {
         self.set(set)
             .profiles
             .get(u)
-            .or_else(|| self.base.profiles.get(u))
+            .or_else(|| self.base_for(set).profiles.get(u))
     }
 
     /// An expanded value set by canonical URL.
@@ -279,7 +386,7 @@ impl Validator {
         self.set(set)
             .valuesets
             .get(u)
-            .or_else(|| self.base.valuesets.get(u))
+            .or_else(|| self.base_for(set).valuesets.get(u))
     }
 
     /// Canonical URLs of the GP Connect / CareConnect profiles of a set.
@@ -296,7 +403,7 @@ impl Validator {
             .set(set)
             .profiles
             .values()
-            .chain(self.base.profiles.values())
+            .chain(self.base_for(set).profiles.values())
             .filter(|p| p.ty == ty)
             .map(|p| p.url.as_str());
         profile::nearest(url, urls)
@@ -372,7 +479,7 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
-        match parse_body(body, content_type) {
+        match parse_body_with(self.wire_for(version), body, content_type) {
             Ok(v) => self.validate(&v, profile, version),
             Err(e) => vec![Issue::error("(body)", e.to_string())],
         }

@@ -223,3 +223,19 @@ pub fn canonical(url: &str) -> &str {
         None => u,
     }
 }
+
+/// The DSTU2 (FHIR 1.0.2) definitions of Access Record HTML (`schemas/gpc-dstu2.json.gz`), in one
+/// file: DSTU2 differs from STU3 down to its structure, so the set carries its own wire model (XML
+/// conversion), strict base JSON Schema and compiled core, beside the GP Connect DSTU2 profiles.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Dstu2Definitions {
+    #[serde(rename = "fhirVersion")]
+    pub fhir_version: String,
+    pub wire: super::wire_model::WireModel,
+    /// The strict base JSON Schema (draft 7), as for STU3.
+    pub schema: Value,
+    /// Compiled core definitions: complex data types and the resources the 0.x answers carry.
+    pub base: DefinitionSet,
+    /// The GP Connect DSTU2 profiles and the value sets they bind.
+    pub gpc: DefinitionSet,
+}

@@ -343,9 +343,12 @@ impl<'v, 'i> Walker<'v, 'i> {
             ));
             return None;
         };
-        self.v
-            .schema
-            .validate_lazy(&self.v.wire, res, || loc.render(), &mut self.issues);
+        self.v.schema_for(self.set).validate_lazy(
+            self.v.wire_for(self.set),
+            res,
+            || loc.render(),
+            &mut self.issues,
+        );
         let rt = obj.get("resourceType").and_then(Value::as_str)?;
         // Bundle: remember fullUrls for reference resolution
         if rt == "Bundle" {
@@ -520,7 +523,17 @@ impl<'v, 'i> Walker<'v, 'i> {
             let c = &p.nodes[ci as usize];
             let items = self.gather(p, c, obj, loc, has_ext_keys);
             self.cardinality(p, c, &items, loc);
+            let sliced = c.slicing.is_some() && !c.slices.is_empty();
             for it in &items {
+                // DSTU2: an item that matches a slice is judged by the slice alone (its profiles
+                // leave the slicing root's children as the default for unmatched items, e.g. a
+                // Composition.section.code 0..0 beside slices requiring it 1..1)
+                if sliced
+                    && self.set.is_dstu2()
+                    && it.v.is_some_and(|v| self.matching_slice(p, c, v).is_some())
+                {
+                    continue;
+                }
                 self.item(p, ci as usize, it, depth);
             }
             if c.slicing.is_some() && !c.slices.is_empty() {
@@ -584,13 +597,17 @@ impl<'v, 'i> Walker<'v, 'i> {
     fn cardinality(&mut self, p: &Profile, c: &Node, items: &[Item<'i, '_>], loc: &Loc<'_>) {
         let count = items.len() as u32;
         if count < c.min {
+            let (severity, why) = match known_minimum_defect(&p.url, &c.id) {
+                Some(reason) => (Severity::Warning, format!(" (a warning: {reason})")),
+                None => (Severity::Error, String::new()),
+            };
             self.push(
-                Severity::Error,
+                severity,
                 loc,
                 p,
                 c,
                 format!(
-                    "Missing '{}': {} requires at least {} (found {count}){}",
+                    "Missing '{}': {} requires at least {} (found {count}){}{why}",
                     c.name,
                     p.name,
                     c.min,
@@ -791,13 +808,17 @@ impl<'v, 'i> Walker<'v, 'i> {
         }
         if let (Some(f), Some(v)) = (&c.fixed, it.v) {
             if f != v {
+                let (severity, why) = match known_fixed_defect(&p.url, &c.id, v) {
+                    Some(reason) => (Severity::Warning, format!(" (a warning: {reason})")),
+                    None => (Severity::Error, String::new()),
+                };
                 self.push(
-                    Severity::Error,
+                    severity,
                     &it.loc,
                     p,
                     c,
                     format!(
-                        "Value must be exactly {} (fixed by {}), found {}",
+                        "Value must be exactly {} (fixed by {}), found {}{why}",
                         short(f),
                         p.name,
                         short(v)
@@ -1021,14 +1042,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         let is_ext = c.base_name() == "extension" || c.base_name() == "modifierExtension";
         for it in items {
             let Some(v) = it.v else { continue };
-            let mut matched = None;
-            for (k, &si) in c.slices.iter().enumerate() {
-                if self.slice_matches(p, si as usize, v, &sl.discriminators) {
-                    matched = Some((k, si));
-                    break;
-                }
-            }
-            match matched {
+            match self.matching_slice(p, c, v) {
                 Some((k, si)) => {
                     counts[k] += 1;
                     self.item(p, si as usize, it, depth);
@@ -1089,6 +1103,16 @@ impl<'v, 'i> Walker<'v, 'i> {
                 }
             }
         }
+    }
+
+    /// The first slice of slicing root `c` that `v` matches: its position and node index.
+    fn matching_slice(&self, p: &Profile, c: &Node, v: &Value) -> Option<(usize, u32)> {
+        let sl = c.slicing.as_ref()?;
+        c.slices
+            .iter()
+            .enumerate()
+            .find(|(_, &si)| self.slice_matches(p, si as usize, v, &sl.discriminators))
+            .map(|(k, &si)| (k, si))
     }
 
     fn slice_matches(&self, p: &Profile, si: usize, v: &Value, discs: &[(String, String)]) -> bool {
@@ -1170,6 +1194,13 @@ impl<'v, 'i> Walker<'v, 'i> {
             let node = &p.nodes[n];
             if let Some(v) = node.fixed.clone().or_else(|| node.pattern.clone()) {
                 return Some(v);
+            }
+            // DSTU2 profiles fix the parts of a complex discriminator (`code` of a Composition
+            // section: its coding's system and code), not the element itself
+            if self.set.is_dstu2() {
+                if let Some(v) = descendant_pattern(p, n) {
+                    return Some(v);
+                }
             }
         }
         // extension slices: the url is the type profile's URL
@@ -1255,9 +1286,17 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
             return;
         }
+        // GP Connect's DSTU2 profiles fix `coding.system` to the url of the value set they bind (the
+        // 0.x convention, even where the set's codes have another system, as marital-status and
+        // cda-person-relationship-type-1 have): that system names the set, so the code is looked up
+        // in all of it
+        let dstu2 = self.set.is_dstu2();
         let results: Vec<Option<bool>> = codes
             .iter()
-            .map(|(s, code)| vs.contains(s.as_deref(), code))
+            .map(|(s, code)| match s.as_deref() {
+                Some(s) if dstu2 && canonical(s) == canonical(vs_url) => vs.contains(None, code),
+                s => vs.contains(s, code),
+            })
             .collect();
         if results.contains(&Some(true)) || results.iter().all(Option::is_none) {
             return;
@@ -1345,7 +1384,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             };
             type_idx
                 .map(|i| segs[i].to_string())
-                .filter(|t| self.v.wire.is_resource(t))
+                .filter(|t| self.v.wire_for(self.set).is_resource(t))
         };
         let Some(tt) = target_type else { return };
         if targets.is_empty() {
@@ -1470,6 +1509,10 @@ impl<'v, 'i> Walker<'v, 'i> {
             if !NATIVE_INVARIANTS.contains(&k.key.as_str()) {
                 if let Some(expr) = &k.expression {
                     self.invariant(p, node, k, expr, fhirpath::Focus::Object(obj), loc);
+                } else if self.set.is_dstu2() {
+                    // DSTU2 states its invariants in XPath only
+                    self.unchecked
+                        .insert(format!("{} (DSTU2: XPath only, no FHIRPath)", k.key));
                 }
                 continue;
             }
@@ -1533,6 +1576,33 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
         }
     }
+}
+
+/// A pattern built from the fixed values below node `n` (repeating elements as one-item arrays), for
+/// a DSTU2 slice discriminated by a complex element; displays are left out (a coding is identified by
+/// its system and code). `None` when nothing below is fixed.
+fn descendant_pattern(p: &Profile, n: usize) -> Option<Value> {
+    let mut out = Map::new();
+    for &ci in &p.nodes[n].children {
+        let c = &p.nodes[ci as usize];
+        if c.name == "display" {
+            continue;
+        }
+        let v = c
+            .fixed
+            .clone()
+            .or_else(|| c.pattern.clone())
+            .or_else(|| descendant_pattern(p, ci as usize));
+        if let Some(v) = v {
+            let v = if c.max == Some(1) || c.max == Some(0) {
+                v
+            } else {
+                Value::Array(vec![v])
+            };
+            out.insert(c.name.clone(), v);
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
 }
 
 /// The profile an element of type `Resource` requires of its resource, if any.
@@ -1775,6 +1845,37 @@ fn known_value_type_defect(profile: &str, element: &str) -> Option<(&'static str
         .iter()
         .find(|(p, e, ..)| *p == profile && *e == element)
         .map(|(_, _, name, ty, _)| (*name, *ty))
+}
+
+/// Fixed values the specification contradicts: (profile, element id, the value the specification
+/// gives, why). That value is a warning, not an error; any other value stays an error.
+const KNOWN_FIXED_DEFECTS: &[(&str, &str, &str, &str)] = &[(
+    "http://fhir.nhs.net/StructureDefinition/gpconnect-carerecord-composition-1",
+    "Composition.section:Allergies and Sensitivities.code.coding.display",
+    "Allergies and Adverse Reactions",
+    "GP Connect 0.7.x titles the section 'Allergies and Adverse Reactions' and NHS Digital's provider suite expects that display; the profile fixes the value set's text",
+)];
+
+fn known_fixed_defect(profile: &str, element: &str, found: &Value) -> Option<&'static str> {
+    KNOWN_FIXED_DEFECTS
+        .iter()
+        .find(|(p, e, given, _)| *p == profile && *e == element && found.as_str() == Some(given))
+        .map(|(.., reason)| *reason)
+}
+
+/// Minimum cardinalities the specification contradicts: (profile, element id, why). A missing
+/// element there is a warning.
+const KNOWN_MINIMUM_DEFECTS: &[(&str, &str, &str)] = &[(
+    "http://hl7.org/fhir/StructureDefinition/Conformance",
+    "Conformance.rest.resource",
+    "GP Connect 0.x's Conformance (FHIR API guidance, Conformance) declares the gpc.getcarerecord operation and no resource; DSTU2 asks for one",
+)];
+
+fn known_minimum_defect(profile: &str, element: &str) -> Option<&'static str> {
+    KNOWN_MINIMUM_DEFECTS
+        .iter()
+        .find(|(p, e, _)| *p == profile && *e == element)
+        .map(|(.., reason)| *reason)
 }
 
 fn known_target_defect(profile: &str, element: &str, target: &str) -> Option<&'static str> {

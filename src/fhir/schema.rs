@@ -1,4 +1,5 @@
-//! Layer 2: base STU3 structure, with the generated JSON Schema and the `jsonschema` crate.
+//! Layer 2: base STU3 (or, for Access Record HTML, DSTU2) structure, with the generated JSON Schema
+//! and the `jsonschema` crate.
 //!
 //! Each resource is validated against its own type's definition (compiled lazily, once per
 //! type), so errors point at the element; nested resources are validated separately by the
@@ -18,14 +19,21 @@ pub const BASE_URL: &str = "http://hl7.org/fhir/StructureDefinition/";
 /// The generated base schema and its compiled per-type validators.
 pub struct BaseSchema {
     definitions: Value,
+    /// `FHIR STU3` or `FHIR DSTU2`, for messages.
+    release: &'static str,
     compiled: RwLock<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
 impl BaseSchema {
     pub fn new(schema: Value) -> Self {
         let definitions = schema.get("definitions").cloned().unwrap_or(json!({}));
+        let dstu2 = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .is_some_and(|d| d.starts_with("FHIR DSTU2"));
         BaseSchema {
             definitions,
+            release: if dstu2 { "FHIR DSTU2" } else { "FHIR STU3" },
             compiled: RwLock::new(HashMap::new()),
         }
     }
@@ -76,7 +84,7 @@ impl BaseSchema {
         let Some(v) = self.validator_for(rt) else {
             out.push(base_issue(
                 &loc(),
-                &format!("'{rt}' is not a FHIR STU3 resource type"),
+                &format!("'{rt}' is not a {} resource type", self.release),
                 None,
             ));
             return;
@@ -115,7 +123,7 @@ impl BaseSchema {
                         let parent = ty.as_deref().unwrap_or(rt);
                         out.push(base_issue(
                             &format!("{at}.{u}"),
-                            &format!("Unknown element '{u}': {parent} has no such element in FHIR STU3 (check spelling and case; extensions go in 'extension')"),
+                            &format!("Unknown element '{u}': {parent} has no such element in {} (check spelling and case; extensions go in 'extension')", self.release),
                             Some(&el),
                         ));
                     }
@@ -126,14 +134,14 @@ impl BaseSchema {
                     let msg = if segs.last().is_some_and(|s| s.parse::<usize>().is_err())
                         && err.instance().is_array()
                     {
-                        format!("'{}' does not repeat in FHIR STU3: expected a single {expected}, found an array", segs.last().map(String::as_str).unwrap_or(""))
+                        format!("'{}' does not repeat in {}: expected a single {expected}, found an array", segs.last().map(String::as_str).unwrap_or(""), self.release)
                     } else if err.instance().is_null() {
                         "null is not allowed here (omit the element instead)".to_string()
                     } else if repeats_at(wire, rt, &segs) {
                         // a single value where the element repeats: the JSON type is right
                         // for one item, the container is not
                         let name = segs.last().map(String::as_str).unwrap_or("");
-                        format!("'{name}' repeats in FHIR STU3: expected a JSON array of {expected} (even for one), found a single value {shown}")
+                        format!("'{name}' repeats in {}: expected a JSON array of {expected} (even for one), found a single value {shown}", self.release)
                     } else {
                         format!("Wrong JSON type: expected {} for FHIR type {expected}, found {shown}", json_kind_for(&expected, wire))
                     };
@@ -165,7 +173,7 @@ impl BaseSchema {
                 )),
                 ValidationErrorKind::Enum { .. } => out.push(base_issue(
                     &at,
-                    &format!("{} is not a FHIR STU3 resource type", short(err.instance())),
+                    &format!("{} is not a {} resource type", short(err.instance()), self.release),
                     Some(&el),
                 )),
                 ValidationErrorKind::Required { property } => out.push(base_issue(

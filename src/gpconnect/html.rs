@@ -163,6 +163,31 @@ error_codes_0x! {
     InternalServerError => ("INTERNAL_SERVER_ERROR", 500, "exception"),
 }
 
+/// Every error code of the 0.x Error handling guidance
+/// (<https://developer.nhs.uk/apis/gpconnect-0-7-2/development_fhir_error_handling_guidance.html>), in the
+/// `gpconnect-error-or-warning-code-1` system. The published ValueSet of that name holds only the obsolete
+/// `GPC-001` to `GPC-003`, which the page says to ignore: the DSTU2 validation set binds these instead.
+pub const PUBLISHED_ERROR_CODES: &[&str] = &[
+    "INVALID_IDENTIFIER_SYSTEM",
+    "INVALID_IDENTIFIER_VALUE",
+    "INVALID_PATIENT_DEMOGRAPHICS",
+    "INVALID_NHS_NUMBER",
+    "INVALID_ODS_CODE",
+    "BAD_REQUEST",
+    "NO_PATIENT_CONSENT",
+    "NON_AUTHORITATIVE",
+    "NO_ORGANISATIONAL_CONSENT",
+    "PATIENT_NOT_FOUND",
+    "ORGANISATION_NOT_FOUND",
+    "PRACTITIONER_NOT_FOUND",
+    "INVALID_RESOURCE",
+    "INVALID_PARAMETER",
+    "REFERENCE_NOT_FOUND",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "INTERNAL_SERVER_ERROR",
+    "NOT_IMPLEMENTED",
+];
+
 /// Which date banner a (sub)section carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateBanner {

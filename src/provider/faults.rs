@@ -227,6 +227,10 @@ pub enum Fault {
     /// Breaks: both DSTU2 formats are served, `_format` then `Accept` choosing (FHIR API guidance,
     /// content types). The DSTU2 root always answers JSON.
     HtmlXmlIgnored,
+    /// Breaks: the 0.x answers are FHIR DSTU2 conforming to the GP Connect DSTU2 profiles (Retrieve a care
+    /// record section, Payload response body). The care record's Patient names its GP practice with the
+    /// STU3 element `generalPractitioner`, which DSTU2 does not have (it calls the GP `careProvider`).
+    HtmlPatientWithStu3Element,
 }
 
 impl Fault {
@@ -306,6 +310,7 @@ impl Fault {
         Fault::HtmlDeceasedWindowIgnored,
         Fault::HtmlDanglingReference,
         Fault::HtmlXmlIgnored,
+        Fault::HtmlPatientWithStu3Element,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -387,6 +392,7 @@ impl Fault {
             Fault::HtmlDeceasedWindowIgnored => "html-deceased-window-ignored",
             Fault::HtmlDanglingReference => "html-dangling-reference",
             Fault::HtmlXmlIgnored => "html-xml-ignored",
+            Fault::HtmlPatientWithStu3Element => "html-patient-with-stu3-element",
         }
     }
 
@@ -478,6 +484,7 @@ impl Fault {
             Fault::HtmlDeceasedWindowIgnored => &["HTML-PAT-06"],
             Fault::HtmlDanglingReference => &["HTML-BUN-02"],
             Fault::HtmlXmlIgnored => &["HTML-FMT-01"],
+            Fault::HtmlPatientWithStu3Element => &["HTML-PROF-01"],
         }
     }
 

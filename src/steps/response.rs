@@ -115,3 +115,14 @@ async fn searchset_of(w: &mut Assurance, ty: String) -> StepResult {
     checks::bundle::is_searchset(&b)?;
     Ok(checks::bundle::all_entries_are(&b, &ty)?)
 }
+
+/// The validation errors already attached to the response (FHIR STU3 or, on the DSTU2 root of Access
+/// Record HTML, FHIR DSTU2 and its GP Connect profiles) fail this step, so the rule that responses conform
+/// is judged where a scenario states it, not only when the scenario ends.
+#[then("the response conforms to the FHIR definitions of its version")]
+async fn conforms(w: &mut Assurance) -> StepResult {
+    match crate::steps::validation::errors_in(std::slice::from_ref(w.response()?)) {
+        Some(message) => Err(message.into()),
+        None => Ok(()),
+    }
+}

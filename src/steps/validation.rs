@@ -1,4 +1,5 @@
-//! Every response is validated against FHIR STU3 and the GP Connect profiles as it arrives. The issues
+//! Every response is validated against FHIR STU3 and the GP Connect profiles as it arrives (an Access
+//! Record HTML response against FHIR DSTU2 and the GP Connect DSTU2 profiles). The issues
 //! are attached to the exchange (the report shows them under the response) and a scenario whose
 //! responses carry validation errors fails when it ends, whatever its own steps checked.
 
@@ -20,6 +21,8 @@ use crate::verdict::StepResult;
 /// 1.5 (the consultations List code, `Bundle.id`, which areas and parameters exist) are scenarios.
 pub fn profile_set(config: &Config, interaction: Option<Interaction>) -> ProfileSet {
     let (version, first_latest_minor) = match interaction.map(|i| i.spec().capability) {
+        // Access Record HTML (0.5.x / 0.7.x) answers in FHIR DSTU2, never judged by STU3 profiles
+        Some(Capability::Html) => return ProfileSet::Dstu2,
         Some(Capability::Structured | Capability::Documents) => {
             (&config.target.structured_version, 3)
         }
@@ -53,11 +56,11 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
     {
         return;
     }
-    // DSTU2 bodies (Access Record HTML) are judged by the HTML steps; the STU3 profiles do not apply.
-    if interaction.is_some_and(|i| i.spec().capability == Capability::Html) {
-        return;
+    // DSTU2 bodies (Access Record HTML) are validated against the DSTU2 set (see profile_set); the
+    // STU3 SHOULD rules do not apply to them.
+    if !interaction.is_some_and(|i| i.spec().capability == Capability::Html) {
+        attach_should_warnings(config, interaction, exchange);
     }
-    attach_should_warnings(config, interaction, exchange);
     let Some(response) = &exchange.response else {
         return;
     };
@@ -73,11 +76,15 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
         }
     };
     let set = profile_set(config, interaction);
-    // the tree the warnings pass parsed; a body that cannot be read is reported as the validator
-    // words it
-    let issues = match crate::checks::response::body_as_json(exchange) {
-        Ok(body) => validator.validate(&body, None, set),
-        Err(_) => validator.validate_body(
+    // The tree the checks share, read with the STU3 wire model; a DSTU2 body is read with its own
+    // (its XML differs), and a body that cannot be read is reported as the validator words it.
+    let shared = match set {
+        ProfileSet::Dstu2 => None,
+        _ => crate::checks::response::body_as_json(exchange).ok(),
+    };
+    let issues = match shared {
+        Some(body) => validator.validate(&body, None, set),
+        None => validator.validate_body(
             response.body.as_bytes(),
             response.header("content-type"),
             None,

@@ -616,6 +616,9 @@ fn care_record(
             "role": {"coding": [{"system": systems::SDS_JOB_ROLE, "code": "R0260", "display": "General Medical Practitioner"}]}
         }]
     });
+    if state.faults.has(Fault::HtmlPatientWithStu3Element) {
+        patient_resource["generalPractitioner"] = json!([{"reference": "Organization/1"}]);
+    }
     let organization = json!({
         "resourceType": "Organization",
         "id": "1",
