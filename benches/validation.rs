@@ -4,6 +4,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use gpc_assure::fhir::{self, xml, ProfileSet, Validator};
 use serde_json::{json, Value};
 
+/// The allocator the `gpc-assure` binary runs the validator with (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn patient() -> Value {
     let p = concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -197,8 +197,21 @@ pub fn schedule_conforms(s: &Value) -> CheckResult {
             )
         })?;
     }
-    has_type_text(s, "serviceCategory")?;
+    // serviceCategory.text is the schedule's type "where available" (1.2.7): its absence is a
+    // warning (schedule_type_warning), never a failure.
     lacks_elements(s, &["active", "serviceType", "specialty", "comment"])
+}
+
+/// The warning for a Schedule without `serviceCategory.text`: from 1.2.7 it carries the
+/// practice-defined schedule type (session or rota name) where the practice has one (Search for free
+/// slots), so a provider whose practice names none conforms.
+pub fn schedule_type_warning(s: &Value) -> Option<String> {
+    has_type_text(s, "serviceCategory").err().map(|_| {
+        format!(
+            "Schedule/{} has no serviceCategory.text; from 1.2.7 it carries the practice-defined schedule type where the practice has one",
+            id(s)
+        )
+    })
 }
 
 fn id(r: &Value) -> &str {
@@ -470,6 +483,22 @@ mod tests {
         let mut special = slot();
         special["specialty"] = json!([{"text": "x"}]);
         assert_fails!(slot_conforms(&special), "specialty");
+    }
+
+    #[test]
+    fn a_schedule_without_its_type_warns_and_still_conforms() {
+        assert_eq!(schedule_type_warning(&schedule()), None);
+        for missing in [json!(null), json!({"text": " "}), json!({"coding": []})] {
+            let mut s = schedule();
+            if missing.is_null() {
+                s.as_object_mut().unwrap().remove("serviceCategory");
+            } else {
+                s["serviceCategory"] = missing;
+            }
+            schedule_conforms(&s).unwrap();
+            let warning = schedule_type_warning(&s).expect("a warning");
+            assert!(warning.contains("serviceCategory.text"), "{warning}");
+        }
     }
 
     #[test]

@@ -134,7 +134,8 @@ pub fn warn(w: &mut Assurance, location: &str, message: &str) -> StepResult {
 /// `Bundle.entry.fullUrl` in Foundations and Appointments Bundles (SHOULD NOT, 1.2.3+; a MUST NOT in
 /// Access Record Structured, enforced there as an error), and the extensible bindings of the
 /// practitionerRole and deliveryChannel extensions on Appointment, Slot and Schedule, judged against the
-/// value set of the target's version.
+/// value set of the target's version, and a Schedule's type (`serviceCategory.text`, 1.2.7+, where
+/// available).
 pub fn attach_should_warnings(
     config: &Config,
     interaction: Option<Interaction>,
@@ -150,9 +151,8 @@ pub fn attach_should_warnings(
     {
         warnings.extend(crate::checks::bundle::full_url_warnings(&body));
     }
-    let roles = crate::gpconnect::appointments::PractitionerRoleSet::for_version(
-        parse_version(&config.target.gpconnect_version).unwrap_or((1, 2, 7)),
-    );
+    let version = parse_version(&config.target.gpconnect_version).unwrap_or((1, 2, 7));
+    let roles = crate::gpconnect::appointments::PractitionerRoleSet::for_version(version);
     let mut resources = vec![&*body];
     resources.extend(crate::checks::bundle::entries(&body));
     for r in resources {
@@ -161,6 +161,11 @@ pub fn attach_should_warnings(
             let id = r.get("id").and_then(|i| i.as_str()).unwrap_or("?");
             for m in crate::checks::slot::binding_warnings(r, roles) {
                 warnings.push((format!("{ty}/{id}.extension"), m));
+            }
+            if ty == "Schedule" && version >= (1, 2, 7) {
+                if let Some(m) = crate::checks::slot::schedule_type_warning(r) {
+                    warnings.push((format!("Schedule/{id}.serviceCategory"), m));
+                }
             }
         }
     }
@@ -282,6 +287,22 @@ mod tests {
         assert_eq!(s.findings.len(), 1, "{:?}", s.findings);
         assert_eq!(s.findings[0].severity, "warning");
         assert!(s.findings[0].message.contains("Drive-through"));
+        // A Schedule without its type warns from 1.2.7 ("where available"), and not before.
+        let schedule = r#"{"resourceType":"Schedule","id":"3"}"#;
+        let mut sc = exchange(200, &ct, schedule);
+        attach_should_warnings(&c, None, &mut sc);
+        assert!(
+            sc.findings
+                .iter()
+                .any(|f| f.severity == "warning" && f.location == "Schedule/3.serviceCategory"),
+            "{:?}",
+            sc.findings
+        );
+        let mut before = Config::default();
+        before.target.gpconnect_version = "1.2.6".into();
+        let mut sc = exchange(200, &ct, schedule);
+        attach_should_warnings(&before, None, &mut sc);
+        assert!(sc.findings.is_empty(), "{:?}", sc.findings);
     }
 
     #[test]
