@@ -56,7 +56,7 @@ const CSS: &str = include_str!("templates/report.css");
 const JS: &str = include_str!("templates/report.js");
 
 /// Bodies longer than this (in bytes) are shown cut, with a note saying where the whole body is.
-pub const BODY_DISPLAY_LIMIT: usize = 64 * 1024;
+pub const BODY_DISPLAY_LIMIT: usize = 32 * 1024;
 
 /// Bodies of passing scenarios are cut sooner: a full run holds thousands of them, and the evidence
 /// file keeps every one whole. So are those of an exchange a failing step did not judge but that a
