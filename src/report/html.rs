@@ -1345,7 +1345,13 @@ mod tests {
         assert!(b.text.len() <= BODY_DISPLAY_LIMIT && !b.reformatted);
         assert_eq!(
             b.cut_note.as_deref(),
-            Some("cut: 65536 of 131072 bytes shown, full body in results.json")
+            Some(
+                format!(
+                    "cut: {BODY_DISPLAY_LIMIT} of {} bytes shown, full body in results.json",
+                    2 * BODY_DISPLAY_LIMIT
+                )
+                .as_str()
+            )
         );
         let b = BodyView::new(r#"{"a":[1,2]}"#, None, None, BODY_DISPLAY_LIMIT);
         assert!(b.reformatted && b.cut_note.is_none() && b.text.contains("\n  \"a\""));
