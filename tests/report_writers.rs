@@ -339,11 +339,11 @@ fn html_cuts_large_bodies_of_passing_scenarios_sooner() {
     );
     assert!(html.contains(&"A".repeat(4 * 1024)) && !html.contains(&"A".repeat(4 * 1024 + 1)));
 
-    // A failed scenario shows up to 64 KB of each body.
+    // A failed scenario shows up to 32 KB of each body (results.json keeps more).
     r.features[0].scenarios[0].status = report::Status::Failed;
     let html = report::html::render(&r).unwrap();
-    assert!(html.contains("cut: 65536 of 204800 bytes shown, sha256 "));
-    assert!(html.contains(&"A".repeat(64 * 1024)) && !html.contains(&"A".repeat(64 * 1024 + 1)));
+    assert!(html.contains("cut: 32768 of 204800 bytes shown, sha256 "));
+    assert!(html.contains(&"A".repeat(32 * 1024)) && !html.contains(&"A".repeat(32 * 1024 + 1)));
 }
 
 #[test]
