@@ -3,7 +3,8 @@
 //! Run: `cargo bench --bench run_suite` (release build; default grid below), or name the cases:
 //! `cargo bench --bench run_suite -- 0:1 0:4 50:32` (LATENCY_MS:CONCURRENCY, repeat a case to
 //! measure it again). `BENCH_HARNESS=path/to/gpc-assure` measures another build of the harness
-//! (an earlier commit's) against the same provider and shim.
+//! (an earlier commit's) against the same provider and shim, and `BENCH_FEATURES=DIR` runs the
+//! features of DIR (that commit's), for both builds to run the same scenarios.
 //!
 //! Each case starts a fresh reference provider (mutual TLS, in this process), puts a latency shim in
 //! front of it (a TCP relay in this process that holds every byte the harness sends for LATENCY ms
@@ -57,7 +58,10 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_gpc-assure")));
     println!("harness: {}", binary.display());
-    let features = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    // Another tree's features (BENCH_FEATURES), so an earlier build runs the scenarios it knows.
+    let features = std::env::var_os("BENCH_FEATURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("features"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
