@@ -31,6 +31,19 @@ fn of_type<'a>(bundle: &'a Value, ty: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The Bundle's resources of type `ty`; none is a missing precondition (inconclusive), not a
+/// broken rule: the rules about them cannot be shown.
+fn held_or_inconclusive<'a>(bundle: &'a Value, ty: &str) -> Result<Vec<&'a Value>, String> {
+    let all = of_type(bundle, ty);
+    if all.is_empty() {
+        return Err(Problem::inconclusive(format!(
+            "the Bundle holds no {ty}, so the {ty} rules cannot be shown"
+        ))
+        .to_string());
+    }
+    Ok(all)
+}
+
 fn array(v: &Value) -> &[Value] {
     v.as_array().map(Vec::as_slice).unwrap_or_default()
 }
@@ -377,13 +390,7 @@ pub fn patient_values(bundle: &Value) -> Result<(), String> {
 /// each practitionerRole.role a single coding of sds-job-role-name-1 with code and display; no
 /// birthDate, photo or qualification. Inconclusive when the Bundle holds none.
 pub fn practitioner_values(bundle: &Value) -> Result<(), String> {
-    let all = of_type(bundle, "Practitioner");
-    if all.is_empty() {
-        return Err(Problem::inconclusive(
-            "the Bundle holds no Practitioner, so the Practitioner rules cannot be shown",
-        )
-        .to_string());
-    }
+    let all = held_or_inconclusive(bundle, "Practitioner")?;
     let mut problems = Vec::new();
     for p in all {
         let id = text(&p["id"]);
@@ -482,13 +489,7 @@ pub fn organization_values(bundle: &Value) -> Result<(), String> {
 /// identifier, with a value; none of the elements the profile forbids. Inconclusive when the Bundle
 /// holds none.
 pub fn device_values(bundle: &Value) -> Result<(), String> {
-    let all = of_type(bundle, "Device");
-    if all.is_empty() {
-        return Err(Problem::inconclusive(
-            "the Bundle holds no Device, so the Device rules cannot be shown",
-        )
-        .to_string());
-    }
+    let all = held_or_inconclusive(bundle, "Device")?;
     let mut problems = Vec::new();
     for d in all {
         let id = text(&d["id"]);

@@ -1058,6 +1058,25 @@ fn find_codesystem<'a>(pools: &[&'a Pool], system: &str) -> Option<&'a Value> {
     None
 }
 
+/// Adds the codes of the value set `url` (a DSTU2 import, an STU3 include.valueSet) to `codes`; an
+/// unknown one leaves the expansion open.
+fn take_value_set(
+    url: &str,
+    pools: &[&Pool],
+    visiting: &mut HashSet<String>,
+    codes: &mut BTreeMap<String, BTreeSet<String>>,
+    open: &mut BTreeSet<String>,
+) {
+    if let Some(e) = expand(canonical(url), pools, visiting) {
+        for (s, cs) in e.codes {
+            codes.entry(s).or_default().extend(cs);
+        }
+        open.extend(e.open_systems);
+    } else {
+        open.insert(format!("valueset:{url}"));
+    }
+}
+
 /// Expands a value set from its compose (or expansion); `None` if unknown.
 fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<ValueSetExp> {
     if !visiting.insert(url.to_string()) {
@@ -1078,14 +1097,7 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
             .flatten()
             .filter_map(Value::as_str)
         {
-            if let Some(e) = expand(canonical(u), pools, visiting) {
-                for (s, cs) in e.codes {
-                    codes.entry(s).or_default().extend(cs);
-                }
-                open.extend(e.open_systems);
-            } else {
-                open.insert(format!("valueset:{u}"));
-            }
+            take_value_set(u, pools, visiting, &mut codes, &mut open);
         }
         for inc in compose
             .get("include")
@@ -1099,14 +1111,7 @@ fn expand(url: &str, pools: &[&Pool], visiting: &mut HashSet<String>) -> Option<
                 other => vec![other.clone()],
             }) {
                 if let Some(u) = sub.as_str() {
-                    if let Some(e) = expand(canonical(u), pools, visiting) {
-                        for (s, cs) in e.codes {
-                            codes.entry(s).or_default().extend(cs);
-                        }
-                        open.extend(e.open_systems);
-                    } else {
-                        open.insert(format!("valueset:{u}"));
-                    }
+                    take_value_set(u, pools, visiting, &mut codes, &mut open);
                 }
             }
             let Some(system) = system else { continue };
