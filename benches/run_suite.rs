@@ -111,6 +111,9 @@ fn main() {
                 "        (the run exited with status {}: {})",
                 m.exit, m.verdict
             );
+            for line in &m.not_passed {
+                println!("        {line}");
+            }
         }
     }
 }
@@ -126,6 +129,8 @@ struct Measured {
     pooled: Option<u64>,
     exit: i32,
     verdict: String,
+    /// The first scenarios that did not pass (not applicable ones aside), with their failure.
+    not_passed: Vec<String>,
 }
 
 async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: usize) -> Measured {
@@ -148,11 +153,11 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
         Arc::clone(&accepted),
     ));
 
+    // Every service root (the DSTU2 one is named explicitly) goes through the relay.
     let mut config = running.config();
-    config.target.foundations_url = config
-        .target
-        .foundations_url
-        .replace(&running.addr.to_string(), &relay_addr.to_string());
+    let via_relay = |url: &str| url.replace(&running.addr.to_string(), &relay_addr.to_string());
+    config.target.foundations_url = via_relay(&config.target.foundations_url);
+    config.target.html_url = config.target.html_url.as_deref().map(via_relay);
     config.http.concurrency = concurrency;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let config_file = dir.path().join("target.toml");
@@ -233,7 +238,37 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
         pooled: results["connections_opened"].as_u64(),
         exit: libc::WEXITSTATUS(status),
         verdict: results["verdict"].as_str().unwrap_or("").to_string(),
+        not_passed: not_passed(&results, 5),
     }
+}
+
+/// The first `n` scenarios of a run that neither passed nor were not applicable, each as
+/// "status path:line: failure".
+fn not_passed(results: &serde_json::Value, n: usize) -> Vec<String> {
+    results["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|f| f["scenarios"].as_array().into_iter().flatten())
+        .filter(|s| !matches!(s["status"].as_str(), Some("passed" | "not_applicable")))
+        .take(n)
+        .map(|s| {
+            let failure = s["failure"].as_str().unwrap_or("");
+            format!(
+                "{} {}:{}: {}",
+                s["status"].as_str().unwrap_or("?"),
+                s["feature_path"].as_str().unwrap_or("?"),
+                s["line"],
+                failure
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .chars()
+                    .take(400)
+                    .collect::<String>()
+            )
+        })
+        .collect()
 }
 
 /// Accept connections and relay each to `upstream`, holding what the client sends for `delay`.

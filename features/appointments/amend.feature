@@ -92,7 +92,7 @@ Feature: Amend an appointment
       | a minutesDuration of 30                |
       | no created                             |
       | a second patient participant           |
-      | the location 2                         |
+      | another location                       |
       | a booking organisation without a name  |
       | the status pending                     |
 

@@ -258,14 +258,59 @@ fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> Problem 
 }
 
 /// Search `from..to` days ahead and claim `n` contiguous free slots of one schedule (same channel and
-/// slot type), never claimed by another scenario of this run. Returns (slots, their schedule, the bundle).
+/// slot type), never claimed by another scenario of this run. Returns (slots, their schedule).
+///
+/// The day the latest claim found its slots is searched alone first (a diary fills from its first
+/// day, so that day usually still has free slots, and its answer is a twentieth of the window's);
+/// then the days after it; then, if the hint had moved past `from`, the whole window. A later search
+/// is sent only when the earlier ones left nothing to claim, so a sparse diary is searched exactly as
+/// fully as with one search of the whole window.
 async fn claim_slots(
     w: &mut Assurance,
     n: usize,
     from: i64,
     to: i64,
     contiguous: bool,
-) -> Result<(Vec<Value>, Value, Value), Problem> {
+) -> Result<(Vec<Value>, Value), Problem> {
+    let hint = w.ctx.slot_days.get(from).clamp(from, to);
+    let mut windows = vec![(hint, hint)];
+    if hint < to {
+        windows.push((hint + 1, to));
+    }
+    if hint > from {
+        windows.push((from, to));
+    }
+    let mut most_found = 0;
+    for (first, last) in windows {
+        match claim_slots_in(w, n, first, last, contiguous).await? {
+            Ok((slots, schedule)) => {
+                if let Some(d) = slots.first().and_then(slot_day_offset) {
+                    w.ctx.slot_days.note(from, d);
+                }
+                return Ok((slots, schedule));
+            }
+            Err(found) => most_found = most_found.max(found),
+        }
+    }
+    Err(no_slots_message(w, most_found, from, to))
+}
+
+/// The day of a slot's start, as an offset from today (the date the provider wrote, in its own zone).
+fn slot_day_offset(slot: &Value) -> Option<i64> {
+    let start = slot["start"].as_str()?;
+    let date = time::parse_date(start.get(..10)?)?;
+    Some((date - time::today()).num_days())
+}
+
+/// One search of `from..to` for [`claim_slots`]: the claimed slots and their schedule, or how many
+/// free slots the answer held when none of them could be claimed.
+async fn claim_slots_in(
+    w: &mut Assurance,
+    n: usize,
+    from: i64,
+    to: i64,
+    contiguous: bool,
+) -> Result<Result<(Vec<Value>, Value), usize>, Problem> {
     let spec = days_search(w, from, to);
     let ex = w.send_aside(spec).await;
     // A setup request: its own rules are judged by the slot-search scenarios.
@@ -273,9 +318,10 @@ async fn claim_slots(
         |e: String| Problem::inconclusive(format!("setup: searching for free slots to book: {e}"));
     response::status_is(ex, 200).map_err(setup)?;
     let b = response::body_as_json(ex).map_err(setup)?;
-    let entries: Vec<Value> = bundle::entries(&b).into_iter().cloned().collect();
+    let entries = bundle::entries(&b);
     let mut slots: Vec<&Value> = entries
         .iter()
+        .copied()
         .filter(|r| r["resourceType"] == "Slot")
         .collect();
     slots.sort_by_key(|s| {
@@ -319,15 +365,11 @@ async fn claim_slots(
         let schedule = entries
             .iter()
             .find(|r| r["resourceType"] == "Schedule" && format!("Schedule/{}", r["id"].as_str().unwrap_or_default()) == sched_ref)
-            .cloned()
+            .map(|r| (*r).clone())
             .ok_or_else(|| format!("the free-slot Bundle does not include {sched_ref}, so a booking cannot name its Location"))?;
-        return Ok((
-            run.into_iter().cloned().collect(),
-            schedule,
-            Value::clone(&b),
-        ));
+        return Ok(Ok((run.into_iter().cloned().collect(), schedule)));
     }
-    Err(no_slots_message(w, slots.len(), from, to))
+    Ok(Err(slots.len()))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -596,8 +638,7 @@ fn book_request(w: &Assurance, body: Value) -> RequestSpec {
 /// Book an appointment for `alias` in `n` claimed slots, outside the scenario's main request.
 async fn book_aside(w: &mut Assurance, alias: &str, n: usize) -> Result<Value, Problem> {
     let patient = w.logical_id(Subject::Patient, alias).await?;
-    let (slots, schedule, _) =
-        claim_slots(w, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
+    let (slots, schedule) = claim_slots(w, n, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
     let body = booking_body(w, &patient, &slots, &schedule);
     mem(w).slots = slots;
     mem(w).schedule = Some(schedule);
@@ -749,7 +790,7 @@ async fn start_booking(
     contiguous: bool,
 ) -> StepResult {
     let patient = w.logical_id(Subject::Patient, alias).await?;
-    let (slots, schedule, _) = claim_slots(w, n, from, to, contiguous).await?;
+    let (slots, schedule) = claim_slots(w, n, from, to, contiguous).await?;
     let body = booking_body(w, &patient, &slots, &schedule);
     mem(w).slots = slots;
     mem(w).schedule = Some(schedule);
@@ -832,11 +873,37 @@ async fn booking_two_schedules(w: &mut Assurance, alias: String) -> StepResult {
 
 #[given(expr = "the booking has {string}")]
 async fn booking_changed(w: &mut Assurance, change: String) -> StepResult {
+    let locations: Vec<String> = w.ctx.config.data.locations.values().cloned().collect();
     let r = w.request_mut()?;
     let Some(Body::Resource(body)) = r.body.as_mut() else {
         return Err("the request has no FHIR body to change".into());
     };
+    let change = match change.as_str() {
+        // A Location of the test data other than the one the booked slot's schedule names: which one
+        // that is depends on the slot the booking claimed.
+        "another location" => format!("the location {}", other_location(body, &locations)?),
+        _ => change,
+    };
     apply_change(body, &change)
+}
+
+/// The first of `locations` (logical ids) that is not the Location participant of `appointment`.
+fn other_location(appointment: &Value, locations: &[String]) -> Result<String, Problem> {
+    let current: Vec<&str> = appointment["participant"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["actor"]["reference"].as_str()?.strip_prefix("Location/"))
+        .collect();
+    locations
+        .iter()
+        .find(|id| !current.contains(&id.as_str()))
+        .cloned()
+        .ok_or_else(|| {
+            Problem::inconclusive(
+                "the test data names no Location other than the booked one ([data.locations] in the configuration)",
+            )
+        })
 }
 
 #[given(expr = "an appointment booked for {string}")]
@@ -1013,8 +1080,7 @@ async fn book_again(w: &mut Assurance, alias: String) -> StepResult {
 async fn race(w: &mut Assurance, a: String, b: String) -> StepResult {
     let pa = w.logical_id(Subject::Patient, &a).await?;
     let pb = w.logical_id(Subject::Patient, &b).await?;
-    let (slots, schedule, _) =
-        claim_slots(w, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
+    let (slots, schedule) = claim_slots(w, 1, BOOKABLE_WINDOW.0, BOOKABLE_WINDOW.1, true).await?;
     mem(w).slots = slots.clone();
     let ra = book_request(w, booking_body(w, &pa, &slots, &schedule));
     let rb = book_request(w, booking_body(w, &pb, &slots, &schedule));
@@ -1597,6 +1663,26 @@ mod tests {
         assert_eq!(expand("{month}").unwrap().len(), 7);
         assert!(expand("{nope+1}").is_err());
         assert_eq!(expand("plain").unwrap(), "plain");
+    }
+
+    #[test]
+    fn slot_day_is_the_providers_date_of_the_start() {
+        let d = day(3).format("%Y-%m-%d").to_string();
+        assert_eq!(
+            slot_day_offset(&json!({"start": format!("{d}T23:30:00+01:00")})),
+            Some(3)
+        );
+        assert_eq!(slot_day_offset(&json!({"start": "not a date"})), None);
+        assert_eq!(slot_day_offset(&json!({})), None);
+    }
+
+    #[test]
+    fn another_location_is_never_the_booked_one() {
+        let ids: Vec<String> = ["1", "2", "3"].map(String::from).into();
+        let booked = |r: &str| json!({"participant": [{"actor": {"reference": r}}]});
+        assert_eq!(other_location(&booked("Location/1"), &ids).unwrap(), "2");
+        assert_eq!(other_location(&booked("Location/2"), &ids).unwrap(), "1");
+        assert!(other_location(&booked("Location/1"), &ids[..1]).is_err());
     }
 
     #[test]

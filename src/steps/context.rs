@@ -43,6 +43,31 @@ pub struct RunContext {
     /// The formats each service root's CapabilityStatement declares (`format`), keyed by the root's
     /// metadata interaction: read once per run, before any scenario, by the check of the service roots.
     pub formats: Mutex<HashMap<Interaction, Vec<String>>>,
+    /// Where the latest booking found its free slots: the next one searches that day alone first, so
+    /// a run does not fetch the whole fortnight's diary for every booking.
+    pub slot_days: SlotDays,
+}
+
+/// For each window of days a booking searches for free slots (keyed by its first day, as an offset
+/// from today), the day on which the latest claim found its slots.
+#[derive(Debug, Default)]
+pub struct SlotDays(Mutex<HashMap<i64, i64>>);
+
+impl SlotDays {
+    /// The day (offset from today) on which free slots of the window starting `from` were last
+    /// claimed; `from` itself before any claim.
+    pub fn get(&self, from: i64) -> i64 {
+        let days = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        days.get(&from).copied().unwrap_or(from)
+    }
+
+    /// Record that free slots of the window starting `from` were claimed on `day`. The hint only
+    /// moves forward: the claims of a run consume a diary from its first day onwards.
+    pub fn note(&self, from: i64, day: i64) {
+        let mut days = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let hint = days.entry(from).or_insert(from);
+        *hint = (*hint).max(day);
+    }
 }
 
 /// How a stop touched one scenario.
@@ -159,6 +184,7 @@ impl RunContext {
             stop,
             cuts: Mutex::default(),
             formats: Mutex::default(),
+            slot_days: SlotDays::default(),
         })
     }
 
@@ -248,5 +274,25 @@ impl RunContext {
             .unwrap_or_else(|e| e.into_inner())
             .remove(key)
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_days_start_at_the_window_and_only_move_forward() {
+        let days = SlotDays::default();
+        assert_eq!(days.get(1), 1);
+        days.note(1, 4);
+        assert_eq!(days.get(1), 4);
+        days.note(1, 2);
+        assert_eq!(
+            days.get(1),
+            4,
+            "a claim on an earlier day does not move the hint back"
+        );
+        assert_eq!(days.get(-3), -3, "each window keeps its own hint");
     }
 }
