@@ -45,6 +45,8 @@ pub struct Client {
     max_response_bytes: usize,
     /// Connections the pool has opened (TCP, and TLS over it), counted as each is established.
     connections: Arc<AtomicU64>,
+    /// Exchanges in flight at once (see [`in_flight_limit`]).
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl Client {
@@ -81,6 +83,9 @@ impl Client {
             inner,
             max_response_bytes,
             connections,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(in_flight_limit(
+                config.http.concurrency,
+            ))),
         })
     }
 
@@ -157,11 +162,14 @@ impl Client {
         if let Some(b) = body {
             builder = builder.body(b);
         }
-        let started = Instant::now();
+        let mut started = Instant::now();
         let result = tokio::select! {
             biased;
             why = abandon => Err(why),
-            received = self.receive(builder) => received,
+            (received, at) = self.receive_in_turn(builder) => {
+                started = at;
+                received
+            }
         };
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         match result {
@@ -188,6 +196,18 @@ impl Client {
                 findings: vec![],
             },
         }
+    }
+
+    /// Wait for a turn among the exchanges in flight, then send and read the answer; also returns when
+    /// the request went out (a wait for a turn is not the provider's time).
+    async fn receive_in_turn(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> (Result<RecordedResponse, String>, Instant) {
+        // The semaphore is never closed, so a permit always comes.
+        let _turn = self.in_flight.acquire().await.ok();
+        let started = Instant::now();
+        (self.receive(builder).await, started)
     }
 
     async fn receive(&self, builder: reqwest::RequestBuilder) -> Result<RecordedResponse, String> {
@@ -235,6 +255,15 @@ impl Client {
     }
 }
 
+/// Exchanges in flight at once for a run of `concurrency` scenarios: one per scenario, and one more
+/// for a scenario that sends two requests at the same instant (a booking race). A scenario that
+/// asks for more waits its turn rather than open another connection: with the idle pool below, a run
+/// opens about as many connections as it runs scenarios at once (behind the SSP each is a TLS
+/// handshake).
+fn in_flight_limit(concurrency: usize) -> usize {
+    concurrency.max(1) + 1
+}
+
 /// Idle connections kept per host for a run of `concurrency` scenarios at once: one per scenario,
 /// and a few for the teardown and the capability reads that overlap them.
 fn idle_pool_size(concurrency: usize) -> usize {
@@ -270,7 +299,7 @@ where
     S: tower::Service<R>,
     S::Future: Send + 'static,
     S::Response: Send + 'static,
-    S::Error: Send + 'static,
+    S::Error: From<SpareConnection> + Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -283,13 +312,68 @@ where
     fn call(&mut self, request: R) -> Self::Future {
         let count = Arc::clone(&self.count);
         let connecting = self.inner.call(request);
-        Box::pin(async move {
-            let connection = connecting.await;
-            if connection.is_ok() {
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-            connection
+        Box::pin(UnlessSpare {
+            owner: None,
+            grace: Some(Box::pin(tokio::time::sleep(SPARE_GRACE))),
+            connecting: Box::pin(async move {
+                let connection = connecting.await;
+                if connection.is_ok() {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+                connection
+            }),
         })
+    }
+}
+
+/// How long a new connection waits before its handshake, for a connection in use to come back to
+/// the pool instead (one usually does within a moment of its answer).
+const SPARE_GRACE: Duration = Duration::from_millis(2);
+
+/// The connector's error when the request a connection was for got a pooled one first.
+#[derive(Debug, thiserror::Error)]
+#[error("connection not needed: the request it was for got a pooled connection first")]
+struct SpareConnection;
+
+/// A connection for one request, not made when that request gets a pooled one within
+/// [`SPARE_GRACE`].
+///
+/// hyper-util starts connecting as soon as a request finds no idle connection, and watches the
+/// pool at the same time; when a connection comes back to the pool first, the request takes it, and
+/// the connection being made goes on in a task of its own, to end idle in the pool. At concurrency
+/// N that opened more than N connections (behind the SSP, each a TLS handshake). Moving to another
+/// task is the sign the request no longer waits for this connection: during the grace the
+/// connection is then given up before any packet is sent; once its handshake has begun it is
+/// finished (dropping it half-made would cost the provider as much as a spare).
+struct UnlessSpare<T, E> {
+    /// The task that asked for the connection (none on a runtime's `block_on`).
+    owner: Option<Option<tokio::task::Id>>,
+    /// The wait before connecting; `None` once over.
+    grace: Option<Pin<Box<tokio::time::Sleep>>>,
+    connecting: Connecting<T, E>,
+}
+
+impl<T, E: From<SpareConnection>> Future for UnlessSpare<T, E> {
+    type Output = Result<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Every field is boxed or plain data: the future is Unpin.
+        let this = self.get_mut();
+        if let Some(grace) = this.grace.as_mut() {
+            let task = tokio::task::try_id();
+            match this.owner {
+                None => this.owner = Some(task),
+                Some(owner) if owner != task => {
+                    return Poll::Ready(Err(SpareConnection.into()));
+                }
+                Some(_) => {}
+            }
+            if grace.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            this.grace = None;
+        }
+        this.connecting.as_mut().poll(cx)
     }
 }
 
@@ -521,6 +605,32 @@ mod tests {
         assert!(
             (2..=4 + 2).contains(&opened),
             "{opened} connections for 4 at once, three times"
+        );
+        running.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn more_requests_at_once_than_the_run_allows_wait_their_turn_on_pooled_connections() {
+        let running = crate::provider::start(
+            crate::provider::ProviderSettings::default(),
+            ([127, 0, 0, 1], 0).into(),
+        )
+        .await
+        .unwrap();
+        let mut config = running.config();
+        config.http.concurrency = 2;
+        let client = Client::new(&config).unwrap();
+        let spec = RequestSpec::new(&config, Interaction::Metadata, None);
+        let burst = (0..12).map(|_| client.send(&spec));
+        for exchange in futures::future::join_all(burst).await {
+            assert_eq!(exchange.response.map(|r| r.status), Some(200));
+        }
+        // Three in flight at most (two scenarios, one of them racing two requests), and a spare
+        // when a connection's return to the pool races the next request: never one per request.
+        let opened = client.connections_opened();
+        assert!(
+            opened <= in_flight_limit(2) as u64 + 1,
+            "{opened} connections for 12 requests at once at concurrency 2"
         );
         running.shutdown().await;
     }
