@@ -1226,6 +1226,35 @@ pub fn conformance(body: &Value) -> Result<(), String> {
     }
 }
 
+/// The answer to a changed 0.x token is the one the token rules give: 200 when the change must be
+/// tolerated, else one of the errors allowed (status, OperationOutcome and code).
+pub fn token_answer(answer: gh::TokenAnswer, body: &Value, got_status: u16) -> Result<(), String> {
+    match answer {
+        gh::TokenAnswer::Accepted if got_status == 200 => Ok(()),
+        gh::TokenAnswer::Accepted => Err(format!(
+            "the response status is {got_status}: the token must be accepted (200){}",
+            body["issue"][0]["diagnostics"]
+                .as_str()
+                .map(|d| format!("; the provider said {d:?}"))
+                .unwrap_or_default()
+        )),
+        gh::TokenAnswer::Refused(codes) => {
+            let mut problems = Vec::new();
+            for code in codes {
+                match error_0x(code.http_status(), body, got_status, Some(*code)) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => problems.push(e),
+                }
+            }
+            Err(format!(
+                "the token must be refused with {}: {}",
+                answer.describe(),
+                problems.join("; or ")
+            ))
+        }
+    }
+}
+
 /// A 0.x error answer: the HTTP status `status`, and an OperationOutcome (declaring the 0.x profile)
 /// whose issue carries `code` (when given) in the 0.x error code system, with a display.
 pub fn error_0x(

@@ -93,6 +93,231 @@ pub fn request_patient(claims: &mut super::jwt::Claims, nhs_number: &str) {
     );
 }
 
+/// A change made to an otherwise valid 0.x token, and how a provider must answer it (Cross-organisation
+/// audit and provenance, JSON Web Tokens; the error spreadsheet of Error handling). The claim resources
+/// need only be valid base DSTU2 resources: a requesting_device that is not one is 422 INVALID_RESOURCE,
+/// every other fault of the token 400 BAD_REQUEST; a missing local user id, a missing job role and
+/// `UNK` SDS ids are tolerated, and iat is not judged beyond exp's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenChange {
+    DeviceUnknownElement,
+    OrganizationUnknownElement,
+    PractitionerUnknownElement,
+    DeviceWrongType,
+    OrganizationWrongType,
+    PractitionerWrongType,
+    OrganizationWithoutOdsCode,
+    OrganizationWithoutIdentifier,
+    PractitionerWithoutSdsUserId,
+    PractitionerWithoutIdentifier,
+    PractitionerWithoutName,
+    SubNotPractitionerId,
+    SdsUserIdUnk,
+    PractitionerWithoutRoleOrLocalId,
+    IssuedInTheFuture,
+    NotBase64,
+}
+
+/// How a provider must answer a [`TokenChange`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAnswer {
+    /// Served as if nothing were wrong (200).
+    Accepted,
+    /// Refused with one of these errors (more than one where the specification's own sources differ).
+    Refused(&'static [ErrorCode0]),
+}
+
+impl TokenAnswer {
+    /// As a feature writes it: `accepted`, `400 BAD_REQUEST`, `400 BAD_REQUEST or 422 INVALID_RESOURCE`.
+    pub fn describe(self) -> String {
+        match self {
+            TokenAnswer::Accepted => "accepted".into(),
+            TokenAnswer::Refused(codes) => codes
+                .iter()
+                .map(|c| format!("{} {}", c.http_status(), c.code()))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+}
+
+/// The SDS user id a consumer sends when the user has none.
+pub const UNKNOWN_SDS_ID: &str = "UNK";
+
+impl TokenChange {
+    pub const ALL: &'static [TokenChange] = &[
+        TokenChange::DeviceUnknownElement,
+        TokenChange::OrganizationUnknownElement,
+        TokenChange::PractitionerUnknownElement,
+        TokenChange::DeviceWrongType,
+        TokenChange::OrganizationWrongType,
+        TokenChange::PractitionerWrongType,
+        TokenChange::OrganizationWithoutOdsCode,
+        TokenChange::OrganizationWithoutIdentifier,
+        TokenChange::PractitionerWithoutSdsUserId,
+        TokenChange::PractitionerWithoutIdentifier,
+        TokenChange::PractitionerWithoutName,
+        TokenChange::SubNotPractitionerId,
+        TokenChange::SdsUserIdUnk,
+        TokenChange::PractitionerWithoutRoleOrLocalId,
+        TokenChange::IssuedInTheFuture,
+        TokenChange::NotBase64,
+    ];
+
+    /// The change as the features word it.
+    pub fn wording(self) -> &'static str {
+        match self {
+            Self::DeviceUnknownElement => "requesting_device has an element DSTU2 does not define",
+            Self::OrganizationUnknownElement => {
+                "requesting_organization has an element DSTU2 does not define"
+            }
+            Self::PractitionerUnknownElement => {
+                "requesting_practitioner has an element DSTU2 does not define"
+            }
+            Self::DeviceWrongType => "requesting_device has another resourceType",
+            Self::OrganizationWrongType => "requesting_organization has another resourceType",
+            Self::PractitionerWrongType => "requesting_practitioner has another resourceType",
+            Self::OrganizationWithoutOdsCode => "requesting_organization has no ODS code",
+            Self::OrganizationWithoutIdentifier => "requesting_organization has no identifier",
+            Self::PractitionerWithoutSdsUserId => "requesting_practitioner has no SDS user id",
+            Self::PractitionerWithoutIdentifier => "requesting_practitioner has no identifier",
+            Self::PractitionerWithoutName => "requesting_practitioner has no name",
+            Self::SubNotPractitionerId => "sub is not the requesting_practitioner id",
+            Self::SdsUserIdUnk => "requesting_practitioner SDS user id is UNK",
+            Self::PractitionerWithoutRoleOrLocalId => {
+                "requesting_practitioner has no job role and no local user id"
+            }
+            Self::IssuedInTheFuture => "iat is 200 seconds in the future, exp 300 seconds after it",
+            Self::NotBase64 => "token parts are not base64url encoded",
+        }
+    }
+
+    /// Find a change by its wording.
+    pub fn from_wording(text: &str) -> Option<TokenChange> {
+        Self::ALL.iter().copied().find(|c| c.wording() == text)
+    }
+
+    /// How a provider must answer the change.
+    pub fn answer(self) -> TokenAnswer {
+        use ErrorCode0::{BadRequest, InvalidResource};
+        match self {
+            Self::DeviceUnknownElement => TokenAnswer::Refused(&[InvalidResource]),
+            // The error spreadsheet: "JWT invalid resource" 400 BAD_REQUEST; NHS Digital's suite: 422.
+            Self::OrganizationUnknownElement | Self::PractitionerUnknownElement => {
+                TokenAnswer::Refused(&[BadRequest, InvalidResource])
+            }
+            Self::SdsUserIdUnk
+            | Self::PractitionerWithoutRoleOrLocalId
+            | Self::IssuedInTheFuture => TokenAnswer::Accepted,
+            _ => TokenAnswer::Refused(&[BadRequest]),
+        }
+    }
+
+    /// Apply the change to a valid token's claims (every change but [`TokenChange::NotBase64`], which
+    /// is in how the token is encoded: see [`TokenChange::encode`]).
+    pub fn apply(self, claims: &mut super::jwt::Claims, now: i64) {
+        use serde_json::json;
+        let m = &mut claims.0;
+        let mut on =
+            |claim: &str, f: &mut dyn FnMut(&mut serde_json::Map<String, serde_json::Value>)| {
+                if let Some(o) = m.get_mut(claim).and_then(serde_json::Value::as_object_mut) {
+                    f(o);
+                }
+            };
+        let keep_ids = |o: &mut serde_json::Map<String, serde_json::Value>,
+                        keep: &dyn Fn(&str) -> bool| {
+            if let Some(ids) = o
+                .get_mut("identifier")
+                .and_then(serde_json::Value::as_array_mut)
+            {
+                ids.retain(|id| keep(id["system"].as_str().unwrap_or_default()));
+            }
+        };
+        match self {
+            Self::DeviceUnknownElement => on(claim::DEVICE, &mut |o| {
+                o.insert("colour".into(), json!("blue"));
+            }),
+            Self::OrganizationUnknownElement => on(claim::ORGANIZATION, &mut |o| {
+                o.insert("colour".into(), json!("blue"));
+            }),
+            Self::PractitionerUnknownElement => on(claim::PRACTITIONER, &mut |o| {
+                o.insert("colour".into(), json!("blue"));
+            }),
+            Self::DeviceWrongType => on(claim::DEVICE, &mut |o| {
+                o.insert("resourceType".into(), json!("InvalidResourceType"));
+            }),
+            Self::OrganizationWrongType => on(claim::ORGANIZATION, &mut |o| {
+                o.insert("resourceType".into(), json!("InvalidResourceType"));
+            }),
+            Self::PractitionerWrongType => on(claim::PRACTITIONER, &mut |o| {
+                o.insert("resourceType".into(), json!("InvalidResourceType"));
+            }),
+            Self::OrganizationWithoutOdsCode => on(claim::ORGANIZATION, &mut |o| {
+                keep_ids(o, &|s| s != systems::ODS_ORGANIZATION_CODE);
+            }),
+            Self::OrganizationWithoutIdentifier => on(claim::ORGANIZATION, &mut |o| {
+                o.remove("identifier");
+            }),
+            Self::PractitionerWithoutSdsUserId => on(claim::PRACTITIONER, &mut |o| {
+                keep_ids(o, &|s| s != systems::JWT_SDS_USER_ID);
+            }),
+            Self::PractitionerWithoutIdentifier => on(claim::PRACTITIONER, &mut |o| {
+                o.remove("identifier");
+            }),
+            Self::PractitionerWithoutName => on(claim::PRACTITIONER, &mut |o| {
+                o.remove("name");
+            }),
+            Self::SubNotPractitionerId => {
+                let other = format!("{}-other", m["sub"].as_str().unwrap_or_default());
+                m.insert("sub".into(), json!(other));
+            }
+            Self::SdsUserIdUnk => on(claim::PRACTITIONER, &mut |o| {
+                if let Some(ids) = o
+                    .get_mut("identifier")
+                    .and_then(serde_json::Value::as_array_mut)
+                {
+                    for id in ids
+                        .iter_mut()
+                        .filter(|id| id["system"] == systems::JWT_SDS_USER_ID)
+                    {
+                        id["value"] = json!(UNKNOWN_SDS_ID);
+                    }
+                }
+            }),
+            Self::PractitionerWithoutRoleOrLocalId => on(claim::PRACTITIONER, &mut |o| {
+                o.remove("practitionerRole");
+                keep_ids(o, &|s| s == systems::JWT_SDS_USER_ID);
+            }),
+            Self::IssuedInTheFuture => {
+                let iat = now + 200;
+                m.insert("iat".into(), json!(iat));
+                m.insert("exp".into(), json!(iat + super::jwt::LIFETIME_SECONDS));
+            }
+            Self::NotBase64 => {}
+        }
+    }
+
+    /// The bearer token to send: the claims encoded, or for [`TokenChange::NotBase64`] its header and
+    /// payload written as plain JSON.
+    pub fn encode(self, claims: &super::jwt::Claims) -> String {
+        match self {
+            Self::NotBase64 => format!(
+                "{}.{}.",
+                serde_json::json!({"alg": "none", "typ": "JWT"}),
+                serde_json::Value::Object(claims.0.clone())
+            ),
+            _ => claims.encode(),
+        }
+    }
+}
+
+/// The claims of a 0.x token that carry FHIR resources.
+pub mod claim {
+    pub const DEVICE: &str = "requesting_device";
+    pub const ORGANIZATION: &str = "requesting_organization";
+    pub const PRACTITIONER: &str = "requesting_practitioner";
+}
+
 /// Every claim a 0.x token carries.
 pub const REQUIRED_CLAIMS: &[&str] = &[
     "iss",
@@ -774,6 +999,38 @@ mod tests {
         assert!(is_display_date("03-May-2014"));
         assert!(!is_display_date("3 May 2014"));
         assert!(!is_display_date("2014-05-03"));
+    }
+
+    #[test]
+    fn token_changes_are_found_by_their_wording_and_answered() {
+        for c in TokenChange::ALL {
+            assert_eq!(TokenChange::from_wording(c.wording()), Some(*c));
+        }
+        assert_eq!(
+            TokenChange::DeviceUnknownElement.answer().describe(),
+            "422 INVALID_RESOURCE"
+        );
+        assert_eq!(
+            TokenChange::PractitionerUnknownElement.answer().describe(),
+            "400 BAD_REQUEST or 422 INVALID_RESOURCE"
+        );
+        assert_eq!(TokenChange::SdsUserIdUnk.answer().describe(), "accepted");
+        let mut claims = super::super::jwt::Claims::new_in(
+            &super::super::jwt::Dialect::DSTU2,
+            &super::super::jwt::ConsumerIdentity::default(),
+            jwt::AUDIENCE,
+            "patient/*.read",
+            "directcare",
+            1000,
+        );
+        TokenChange::IssuedInTheFuture.apply(&mut claims, 1000);
+        assert_eq!(claims.get("iat"), Some(&serde_json::json!(1200)));
+        assert_eq!(claims.get("exp"), Some(&serde_json::json!(1500)));
+        TokenChange::PractitionerWithoutRoleOrLocalId.apply(&mut claims, 1000);
+        let p = claims.get(claim::PRACTITIONER).unwrap();
+        assert!(p.get("practitionerRole").is_none());
+        assert_eq!(p["identifier"].as_array().unwrap().len(), 1);
+        assert!(!TokenChange::NotBase64.encode(&claims).starts_with("eyJ"));
     }
 
     #[test]

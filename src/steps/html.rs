@@ -12,6 +12,7 @@ use super::structured::expand_date;
 use super::Assurance;
 use crate::checks::html as ch;
 use crate::checks::html_record as cr;
+use crate::gpconnect::headers::AUTHORIZATION;
 use crate::gpconnect::html::{self as gh, param, systems, ErrorCode0, Section};
 use crate::gpconnect::Interaction;
 use crate::http::request::Body;
@@ -28,6 +29,8 @@ pub struct HtmlMemory {
     /// The NHS number and section code of the request, as sent.
     pub nhs_number: Option<String>,
     pub code: Option<String>,
+    /// The change made to the request's 0.x token, if any.
+    pub token_change: Option<gh::TokenChange>,
 }
 
 impl Assurance {
@@ -222,6 +225,50 @@ async fn requested_record(w: &mut Assurance, alias: String) -> StepResult {
         .claims_mut()
         .ok_or("the request has no JWT claims")?;
     gh::request_patient(claims, &nhs);
+    Ok(())
+}
+
+/// One of the 0.x token changes of [`gh::TokenChange`], by its wording.
+#[given(expr = "the 0.x token is changed so that {string}")]
+async fn token_changed(w: &mut Assurance, wording: String) -> StepResult {
+    let change = gh::TokenChange::from_wording(&wording).ok_or_else(|| {
+        let known: Vec<&str> = gh::TokenChange::ALL.iter().map(|c| c.wording()).collect();
+        Problem::error(format!(
+            "unknown 0.x token change {wording:?}; known: {}",
+            known.join(", ")
+        ))
+    })?;
+    let request = w.request_mut()?;
+    let claims = request
+        .claims_mut()
+        .ok_or("the request has no JWT claims to change")?;
+    change.apply(claims, chrono::Utc::now().timestamp());
+    let token = change.encode(claims);
+    if change == gh::TokenChange::NotBase64 {
+        request.set_header(AUTHORIZATION, &format!("Bearer {token}"));
+    }
+    w.memory.html.token_change = Some(change);
+    Ok(())
+}
+
+/// The answer the feature names must be the one the 0.x token rules give, and the provider's.
+#[then(expr = "the changed token is answered {string}")]
+async fn token_answered(w: &mut Assurance, written: String) -> StepResult {
+    let change = w
+        .memory
+        .html
+        .token_change
+        .ok_or_else(|| Problem::error("no 0.x token change was made"))?;
+    let answer = change.answer();
+    if answer.describe() != written {
+        return Err(Problem::error(format!(
+            "the scenario expects {written:?} for {:?}, but the 0.x token rules answer {:?}",
+            change.wording(),
+            answer.describe()
+        )));
+    }
+    let status = crate::checks::response::response(w.response()?)?.status;
+    ch::token_answer(answer, &*w.resource()?, status)?;
     Ok(())
 }
 

@@ -539,3 +539,79 @@ async fn deceased_dissenting_and_dangling_faults_show() {
     let err = ch::banners(&root, &expected).unwrap_err();
     assert!(err.contains("31-Dec-2099"), "{err}");
 }
+
+/// Send a care record request for patient2's Summary with `change` made to the token.
+async fn with_token_change(state: &Arc<ProviderState>, change: gh::TokenChange) -> (u16, Value) {
+    let spec = Interaction::GetCareRecord.spec();
+    let n = nhs("patient2");
+    let mut claims = Claims::new_in(
+        &Dialect::DSTU2,
+        &ConsumerIdentity::default(),
+        gh::jwt::AUDIENCE,
+        spec.scope,
+        REASON_DIRECT_CARE,
+        chrono::Utc::now().timestamp(),
+    );
+    gh::request_patient(&mut claims, &n);
+    change.apply(&mut claims, chrono::Utc::now().timestamp());
+    let req = Request::builder()
+        .method(spec.method.as_str())
+        .uri(format!(
+            "{}{}",
+            super::root_path(&state.settings.ods_code),
+            spec.path
+        ))
+        .header(SSP_TRACE_ID, "9b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3")
+        .header(SSP_FROM, "200000000359")
+        .header(SSP_TO, state.settings.asid.clone())
+        .header(SSP_INTERACTION_ID, spec.id)
+        .header(AUTHORIZATION, format!("Bearer {}", change.encode(&claims)))
+        .header("Accept", gh::mime::JSON)
+        .header("Content-Type", gh::mime::JSON)
+        .body(Body::from(parameters(&n, "SUM", None).to_string()))
+        .unwrap();
+    let res = router(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn every_token_change_is_answered_as_the_token_rules_say() {
+    let s = state(&[]);
+    for change in gh::TokenChange::ALL {
+        let (status, body) = with_token_change(&s, *change).await;
+        ch::token_answer(change.answer(), &body, status)
+            .unwrap_or_else(|e| panic!("{}: {e}", change.wording()));
+    }
+}
+
+#[tokio::test]
+async fn the_token_faults_break_their_rules() {
+    use gh::TokenChange as T;
+    let unchecked = state(&[Fault::HtmlJwtPractitionerUnchecked]);
+    for change in [
+        T::PractitionerWithoutSdsUserId,
+        T::PractitionerWithoutIdentifier,
+        T::PractitionerWithoutName,
+    ] {
+        let (status, body) = with_token_change(&unchecked, change).await;
+        assert!(
+            ch::token_answer(change.answer(), &body, status).is_err(),
+            "{}",
+            change.wording()
+        );
+    }
+    let unk = state(&[Fault::HtmlJwtUnkRefused]);
+    let (status, body) = with_token_change(&unk, T::SdsUserIdUnk).await;
+    let err = ch::token_answer(T::SdsUserIdUnk.answer(), &body, status).unwrap_err();
+    assert!(err.contains("must be accepted"), "{err}");
+    // The other changes are still answered right under either fault.
+    let (status, body) = with_token_change(&unk, T::PractitionerWithoutName).await;
+    ch::token_answer(T::PractitionerWithoutName.answer(), &body, status).unwrap();
+}
