@@ -735,6 +735,130 @@ pub fn banners(root: &Element, expected: &Expected) -> Result<(), String> {
     }
 }
 
+/// The 0.5.x layout: no `<h1>`; every table headed by its own `<h2>` (a single-table section by its
+/// title), in the view's order, with its table or the "no content" fragment under it; and no attribute
+/// on any element but `xmlns` (no ids, no classes).
+pub fn layout_05(root: &Element, expected: &Expected) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for e in root.descendants() {
+        if e.name == "h1" {
+            problems.push(format!(
+                "an <h1> {:?}: 0.5.x views head each table with its own <h2> and have no <h1>",
+                e.text()
+            ));
+        }
+        if !e.attributes.is_empty() {
+            let attributes: Vec<String> = e
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{k}={v:?}"))
+                .collect();
+            problems.push(format!(
+                "<{}> carries {}: 0.5.x views allow no attribute but xmlns",
+                e.name,
+                attributes.join(" ")
+            ));
+        }
+    }
+    let blocks = blocks(root);
+    let wanted = expected.section.tables(&expected.version);
+    let want: Vec<String> = wanted
+        .iter()
+        .map(|t| table_heading(expected.section, t))
+        .collect();
+    let got: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b.level == 2)
+        .map(|b| b.title.as_str())
+        .collect();
+    if got != want {
+        problems.push(format!(
+            "the <h2> headings are {got:?}; the 0.5.x {} view heads its tables {want:?}, in that order",
+            expected.section.code()
+        ));
+    }
+    for heading in &want {
+        let Some(b) = blocks.iter().find(|b| &b.title == heading) else {
+            continue;
+        };
+        match b.tables.len() {
+            1 => {
+                let t = wanted
+                    .iter()
+                    .find(|t| &table_heading(expected.section, t) == heading);
+                let got: Vec<String> = b.tables[0]
+                    .descendants()
+                    .into_iter()
+                    .filter(|e| e.name == "thead")
+                    .flat_map(|h| h.descendants())
+                    .filter(|e| e.name == "th")
+                    .map(Element::text)
+                    .collect();
+                if let Some(t) = t.filter(|t| got != t.columns) {
+                    problems.push(format!(
+                        "the table under {heading:?} has the columns {got:?}; the 0.5.x view has {:?}, in that order",
+                        t.columns
+                    ));
+                }
+            }
+            0 if says_empty(b, heading) => {}
+            0 => problems.push(format!(
+                "under {heading:?} there is neither a table nor the fragment {:?}",
+                banner::no_data(heading)
+            )),
+            n => problems.push(format!("under {heading:?} there are {n} tables, not one")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The 0.5.x date banners (a `<p>` in the table's block, no class to find them by): the filterable
+/// tables show `All relevant items` (0.5.0: its longer wording) without a period, `For the period
+/// '...' to '...'` or `All data items from / until '...'` with one; the others show none, or
+/// `All relevant items` when no period was sent.
+pub fn banners_05(root: &Element, expected: &Expected) -> Result<(), String> {
+    let layout = gh::Layout::of(&expected.version);
+    let blocks = blocks(root);
+    let mut problems = Vec::new();
+    for t in expected.section.tables(&expected.version) {
+        let heading = table_heading(expected.section, &t);
+        let Some(b) = blocks.iter().find(|b| b.title == heading) else {
+            continue;
+        };
+        let shown: Vec<&str> = b
+            .paragraphs
+            .iter()
+            .map(String::as_str)
+            .filter(|p| layout.is_date_banner(p))
+            .collect();
+        let want: Vec<String> = match (t.banner, expected.period) {
+            (DateBanner::None, Some(_)) => Vec::new(),
+            // The 0.5.x suite finds All relevant items in every section: allowed, not required.
+            (DateBanner::None, None) if shown.is_empty() => Vec::new(),
+            (DateBanner::None, None) => vec![layout.all_relevant.to_string()],
+            (_, None) => vec![layout.all_relevant.to_string()],
+            (_, Some((start, end))) => vec![layout.period_banner(
+                start.map(gh::format_date).as_deref(),
+                end.map(gh::format_date).as_deref(),
+            )],
+        };
+        if shown != want {
+            problems.push(format!(
+                "{heading:?} shows the date banner(s) {shown:?}; expected {want:?}"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
 /// The GP transfer banner under the `<h1>`, holding the `dd-Mmm-yyyy` date before which information may
 /// be missing (a record still in transit from the previous practice).
 pub fn transfer_banner(root: &Element) -> Result<(), String> {

@@ -671,6 +671,251 @@ const SUM_TABLES: &[Table] = &[
     ),
 ];
 
+/// A table of the 0.5.x views: every table is headed by its own `<h2>` (single-table sections by the
+/// section title) and carries no id; `id` names the 0.7 table it shows the rows of (`prb-tab-inact` and
+/// `med-past` have none).
+const fn table05(
+    heading: &'static str,
+    id: &'static str,
+    columns: &'static [&'static str],
+    date_columns: &'static [usize],
+    banner: DateBanner,
+) -> Table {
+    Table {
+        heading: Some(heading),
+        id,
+        columns,
+        date_columns,
+        banner,
+        content_banner: None,
+        since: "0.5.0",
+    }
+}
+
+/// The 0.5.x table shown instead of Inactive Problems and Issues' two 0.7.1 tables.
+pub const INACTIVE_PROBLEMS_05: &str = "prb-tab-inact";
+/// The 0.5.x Past Medications table (ended courses, filtered by the period).
+pub const PAST_MEDICATIONS_05: &str = "med-past";
+
+const OBS_COLUMNS_05: &[&str] = &["Date", "Entry", "Value", "Details"];
+const MED_ISSUES_COLUMNS_05: &[&str] = &[
+    "Start Date",
+    "Medication Item",
+    "Type",
+    "Scheduled End",
+    "Days Duration",
+    "Details",
+];
+const MED_REPEAT_COLUMNS_05: &[&str] = &[
+    "Last Issued",
+    "Medication Item",
+    "Start Date",
+    "Review Date",
+    "Number Issued",
+    "Max Issues",
+    "Details",
+];
+const MED_PAST_COLUMNS_05: &[&str] = &[
+    "Start Date",
+    "Medication Item",
+    "Type",
+    "Last Issued",
+    "Review Date",
+    "Number Issued",
+    "Max Issues",
+    "Details",
+];
+
+const ADM_TABLES_05: &[Table] = &[table05(
+    "Administrative Items",
+    "adm-tab",
+    DATE_ENTRY_DETAILS,
+    &[0],
+    Filtered,
+)];
+const CLI_TABLES_05: &[Table] = &[table05(
+    "Clinical Items",
+    "cli-tab",
+    DATE_ENTRY_DETAILS,
+    &[0],
+    Filtered,
+)];
+const ENC_TABLES_05: &[Table] = &[table05(
+    "Encounters",
+    "enc-tab",
+    ENC_COLUMNS,
+    &[0],
+    Filtered,
+)];
+const IMM_TABLES_05: &[Table] = &[table05(
+    "Immunisations",
+    "imm-tab",
+    IMM_COLUMNS,
+    &[0],
+    NoBanner,
+)];
+const OBS_TABLES_05: &[Table] = &[table05(
+    "Observations",
+    "obs-tab",
+    OBS_COLUMNS_05,
+    &[0],
+    Filtered,
+)];
+const REF_TABLES_05: &[Table] = &[table05("Referrals", "ref-tab", REF_COLUMNS, &[0], Filtered)];
+const ALL_CURRENT_05: Table = table05(
+    "Current Allergies and Adverse Reactions",
+    "all-tab-curr",
+    ALL_CURR_COLUMNS,
+    &[0],
+    NoBanner,
+);
+const ALL_TABLES_05: &[Table] = &[
+    ALL_CURRENT_05,
+    table05(
+        "Historical Allergies and Adverse Reactions",
+        "all-tab-hist",
+        ALL_HIST_COLUMNS,
+        &[0, 1],
+        NoBanner,
+    ),
+];
+const PRB_ACTIVE_05: Table = table05(
+    "Active Problems and Issues",
+    "prb-tab-act",
+    PRB_ACT_COLUMNS,
+    &[0],
+    NoBanner,
+);
+const PRB_TABLES_05: &[Table] = &[
+    PRB_ACTIVE_05,
+    table05(
+        "Inactive Problems and Issues",
+        INACTIVE_PROBLEMS_05,
+        PRB_INACT_COLUMNS,
+        &[0, 1],
+        Filtered,
+    ),
+];
+const MED_ISSUES_05: Table = table05(
+    "Current Medication Issues",
+    "med-tab-acu-med",
+    MED_ISSUES_COLUMNS_05,
+    &[0, 3],
+    NoBanner,
+);
+const MED_REPEATS_05: Table = table05(
+    "Current Repeat Medications",
+    "med-tab-curr-rep",
+    MED_REPEAT_COLUMNS_05,
+    &[2, 0, 3],
+    NoBanner,
+);
+const MED_TABLES_05: &[Table] = &[
+    MED_ISSUES_05,
+    MED_REPEATS_05,
+    table05(
+        "Past Medications",
+        PAST_MEDICATIONS_05,
+        MED_PAST_COLUMNS_05,
+        &[0, 3, 4],
+        Filtered,
+    ),
+];
+const SUM_TABLES_05: &[Table] = &[
+    Table {
+        since: "0.5.3",
+        ..table05(
+            "Emergency Codes",
+            "cli-tab",
+            EMERGENCY_COLUMNS,
+            &[0],
+            NoBanner,
+        )
+    },
+    PRB_ACTIVE_05,
+    MED_ISSUES_05,
+    MED_REPEATS_05,
+    ALL_CURRENT_05,
+    table05("Last 3 Encounters", "enc-tab", ENC_COLUMNS, &[0], NoBanner),
+];
+
+/// How the views of an Access Record HTML version are laid out and worded: 0.5.x heads every table
+/// with its own `<h2>` and allows no attribute but `xmlns`; 0.7.0 brought the `<h1>` section title,
+/// table ids and banner classes; 0.7.2 reworded the open-ended period and GP transfer banners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// The section title heads the view as its `<h1>` (0.7.0+).
+    pub section_heading: bool,
+    /// Tables carry ids, banners and date cells classes (0.7.0+); before, no attribute but `xmlns`.
+    pub ids_and_classes: bool,
+    /// The banner of a filterable table when no period was sent.
+    pub all_relevant: &'static str,
+    /// The words before the quoted date of a period open at one end: `Data items` (0.7.2+) or `All
+    /// data items` (`... from '...'`, `... until '...'`).
+    pub open_period: &'static str,
+    /// The GP transfer banner around its date.
+    pub transfer: (&'static str, &'static str),
+}
+
+impl Layout {
+    /// The layout of Access Record HTML `version` (an unreadable version reads as the newest).
+    pub fn of(version: &str) -> Layout {
+        let v = parse_version(version).unwrap_or((0, 7, 4));
+        let old_transfer = (
+            "Patient record transfer from previous GP Practice not yet complete; any information recorded before ",
+            " has been excluded",
+        );
+        if v < (0, 7, 0) {
+            Layout {
+                section_heading: false,
+                ids_and_classes: false,
+                all_relevant: if v == (0, 5, 0) {
+                    banner::ALL_RELEVANT_0_5_0
+                } else {
+                    banner::ALL_RELEVANT
+                },
+                open_period: "All data items",
+                transfer: old_transfer,
+            }
+        } else {
+            Layout {
+                section_heading: true,
+                ids_and_classes: true,
+                all_relevant: banner::ALL_RELEVANT,
+                open_period: if v < (0, 7, 2) {
+                    "All data items"
+                } else {
+                    "Data items"
+                },
+                transfer: if v < (0, 7, 2) {
+                    old_transfer
+                } else {
+                    (banner::TRANSFER_START, banner::TRANSFER_END)
+                },
+            }
+        }
+    }
+
+    /// The date banner of a filtered table for the period sent (dates already `dd-Mmm-yyyy`).
+    pub fn period_banner(&self, start: Option<&str>, end: Option<&str>) -> String {
+        match (start, end) {
+            (Some(s), Some(e)) => banner::period(s, e),
+            (Some(s), None) => format!("{} from '{s}'", self.open_period),
+            (None, Some(e)) => format!("{} until '{e}'", self.open_period),
+            (None, None) => self.all_relevant.to_string(),
+        }
+    }
+
+    /// Whether `text` is worded as a date banner of this layout.
+    pub fn is_date_banner(&self, text: &str) -> bool {
+        text.starts_with(self.all_relevant)
+            || text.starts_with("For the period '")
+            || text.starts_with(&format!("{} from '", self.open_period))
+            || text.starts_with(&format!("{} until '", self.open_period))
+            || text == banner::NOT_APPLIED
+    }
+}
+
 /// A record section a consumer may ask for (`recordSection`), 0.7.x scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
@@ -753,10 +998,31 @@ impl Section {
         }
     }
 
+    /// The tables of the section at 0.5.x, in order, whatever the 0.5 version.
+    pub fn tables_05(self) -> &'static [Table] {
+        match self {
+            Section::Adm => ADM_TABLES_05,
+            Section::All => ALL_TABLES_05,
+            Section::Cli => CLI_TABLES_05,
+            Section::Enc => ENC_TABLES_05,
+            Section::Imm => IMM_TABLES_05,
+            Section::Med => MED_TABLES_05,
+            Section::Obs => OBS_TABLES_05,
+            Section::Prb => PRB_TABLES_05,
+            Section::Ref => REF_TABLES_05,
+            Section::Sum => SUM_TABLES_05,
+        }
+    }
+
     /// The tables of the section in Access Record HTML `version`, in order.
     pub fn tables(self, version: &str) -> Vec<Table> {
         let v = parse_version(version);
-        self.all_tables()
+        let tables = if Layout::of(version).section_heading {
+            self.all_tables()
+        } else {
+            self.tables_05()
+        };
+        tables
             .iter()
             .filter(|t| v >= parse_version(t.since))
             .copied()
@@ -781,6 +1047,9 @@ pub mod banner {
     pub const CLASS_TRANSFER: &str = "gptransfer-banner";
     pub const CLASS_EXCLUSION: &str = "exclusion-banner";
     pub const ALL_RELEVANT: &str = "All relevant items";
+    /// The 0.5.0 wording of [`ALL_RELEVANT`].
+    pub const ALL_RELEVANT_0_5_0: &str =
+        "All relevant items subject to patient preferences and/or RCGP exclusions";
     pub const NOT_APPLIED: &str = "Date filter not applied";
     pub const TRANSFER_START: &str =
         "Patient record transfer from previous GP practice not yet complete; information recorded before ";
@@ -962,9 +1231,49 @@ mod tests {
     }
 
     #[test]
+    fn the_0_5_views_head_every_table_and_add_emergency_codes_in_0_5_3() {
+        let headings = |s: Section, v| -> Vec<&str> {
+            s.tables(v).iter().map(|t| t.heading.unwrap()).collect()
+        };
+        assert_eq!(headings(Section::Enc, "0.5.2"), ["Encounters"]);
+        assert_eq!(
+            headings(Section::Sum, "0.5.2"),
+            [
+                "Active Problems and Issues",
+                "Current Medication Issues",
+                "Current Repeat Medications",
+                "Current Allergies and Adverse Reactions",
+                "Last 3 Encounters"
+            ]
+        );
+        assert_eq!(headings(Section::Sum, "0.5.3")[0], "Emergency Codes");
+        assert_eq!(Section::Med.tables("0.5.0").len(), 3);
+        assert_eq!(Section::Med.tables("0.7.4").len(), 5);
+        for v in ["0.5.0", "0.5.1", "0.5.2", "0.5.3"] {
+            let l = Layout::of(v);
+            assert!(!l.section_heading && !l.ids_and_classes, "{v}");
+            assert_eq!(
+                l.period_banner(Some("01-May-2015"), None),
+                "All data items from '01-May-2015'"
+            );
+        }
+        assert_eq!(
+            Layout::of("0.7.4").period_banner(None, Some("29-Feb-2016")),
+            banner::until("29-Feb-2016")
+        );
+        assert_eq!(
+            Layout::of("0.5.0").period_banner(None, None),
+            banner::ALL_RELEVANT_0_5_0
+        );
+        assert!(Layout::of("0.5.2").is_date_banner("All data items until '29-Feb-2016'"));
+        assert!(!Layout::of("0.5.2")
+            .is_date_banner("No 'Encounters' data is recorded for this patient."));
+    }
+
+    #[test]
     fn date_columns_lie_within_the_columns() {
         for s in Section::ALL {
-            for t in s.all_tables() {
+            for t in s.all_tables().iter().chain(s.tables_05()) {
                 assert!(
                     t.date_columns.iter().all(|&c| c < t.columns.len()),
                     "{}",
