@@ -2003,4 +2003,115 @@ mod tests {
             "not a Bundle"
         );
     }
+
+    fn expected_05(
+        section: Section,
+        period: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    ) -> Expected {
+        Expected {
+            section,
+            version: "0.5.2".into(),
+            period,
+        }
+    }
+
+    #[test]
+    fn the_0_5_layout_is_judged_on_the_tree() {
+        let ns = gh::XHTML_NS;
+        let enc = "<table><thead><tr><th>Date</th><th>Title</th><th>Details</th></tr></thead><tbody></tbody></table>";
+        let good = format!("<div xmlns=\"{ns}\"><div><h2>Encounters</h2><div><p>All relevant items</p></div>{enc}</div></div>");
+        let e = expected_05(Section::Enc, None);
+        layout_05(&parse_div(&good).unwrap(), &e).unwrap();
+        banners_05(&parse_div(&good).unwrap(), &e).unwrap();
+        let h1 = good.replace(
+            "<div><h2>Encounters</h2>",
+            "<h1>Encounters</h1><div><h2>Encounters</h2>",
+        );
+        assert_fails!(layout_05(&parse_div(&h1).unwrap(), &e), "no <h1>");
+        let id = good.replace("<table>", "<table id=\"enc-tab\">");
+        assert_fails!(
+            layout_05(&parse_div(&id).unwrap(), &e),
+            "no attribute but xmlns"
+        );
+        let empty = good.replace(enc, "");
+        assert_fails!(
+            layout_05(&parse_div(&empty).unwrap(), &e),
+            "neither a table nor the fragment"
+        );
+        let fragment = good.replace(
+            enc,
+            "<div><p>No 'Encounters' data is recorded for this patient.</p></div>",
+        );
+        layout_05(&parse_div(&fragment).unwrap(), &e).unwrap();
+        let h2 = good.replace("<h2>Encounters</h2>", "<h2>Consultations</h2>");
+        assert_fails!(
+            layout_05(&parse_div(&h2).unwrap(), &e),
+            "heads its tables [\"Encounters\"]"
+        );
+        let columns = good.replace(
+            "<th>Title</th><th>Details</th>",
+            "<th>Details</th><th>Title</th>",
+        );
+        assert_fails!(
+            layout_05(&parse_div(&columns).unwrap(), &e),
+            "the 0.5.x view has"
+        );
+        // Banners: the 0.7.2 wording of an open end, and none where one is due.
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let from = expected_05(Section::Enc, Some((d(2015, 5, 1), None)));
+        let new_wording = good.replace("All relevant items", "Data items from '01-May-2015'");
+        assert_fails!(
+            banners_05(&parse_div(&new_wording).unwrap(), &from),
+            "All data items from '01-May-2015'"
+        );
+        let old_wording = good.replace("All relevant items", "All data items from '01-May-2015'");
+        banners_05(&parse_div(&old_wording).unwrap(), &from).unwrap();
+        let none = good.replace("<div><p>All relevant items</p></div>", "");
+        assert_fails!(
+            banners_05(&parse_div(&none).unwrap(), &e),
+            "expected [\"All relevant items\"]"
+        );
+        // A table the period never applies to shows no period banner.
+        let imm = "<div><h2>Immunisations</h2><div><p>For the period '01-May-2015' to '01-Jul-2016'</p></div></div>";
+        let imm = format!("<div xmlns=\"{ns}\">{imm}</div>");
+        let period = expected_05(Section::Imm, Some((d(2015, 5, 1), d(2016, 7, 1))));
+        assert_fails!(
+            banners_05(&parse_div(&imm).unwrap(), &period),
+            "expected []"
+        );
+    }
+
+    #[test]
+    fn a_changed_token_is_answered_as_the_rules_say() {
+        use gh::{TokenAnswer, TokenChange};
+        let outcome = |code: &str| {
+            serde_json::json!({"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid",
+                "details": {"coding": [{"system": gh::systems::ERROR_OR_WARNING_CODE, "code": code, "display": code}]}}]})
+        };
+        let refused = TokenChange::PractitionerUnknownElement.answer();
+        token_answer(refused, &outcome("BAD_REQUEST"), 400).unwrap();
+        token_answer(refused, &outcome("INVALID_RESOURCE"), 422).unwrap();
+        assert_fails!(
+            token_answer(refused, &serde_json::json!({"resourceType": "Bundle"}), 200),
+            "400 BAD_REQUEST or 422 INVALID_RESOURCE"
+        );
+        assert_fails!(
+            token_answer(
+                TokenChange::DeviceUnknownElement.answer(),
+                &outcome("BAD_REQUEST"),
+                400
+            ),
+            "422 INVALID_RESOURCE"
+        );
+        token_answer(
+            TokenAnswer::Accepted,
+            &serde_json::json!({"resourceType": "Bundle"}),
+            200,
+        )
+        .unwrap();
+        assert_fails!(
+            token_answer(TokenAnswer::Accepted, &outcome("BAD_REQUEST"), 400),
+            "must be accepted"
+        );
+    }
 }

@@ -450,11 +450,12 @@ fn source_05(t: &Table) -> (&'static str, &'static [&'static str]) {
         gh::PAST_MEDICATIONS_05 => "med-tab-dis-rep",
         id => id,
     };
+    // The first 0.7 table of that id (Clinical Items' cli-tab, not the Summary's Emergency Codes,
+    // which has no rows).
     let columns = Section::ALL
         .iter()
         .flat_map(|s| s.all_tables())
-        .find(|s| s.id == id && (id != "cli-tab" || t.heading == Some("Clinical Items")))
-        .or_else(|| Section::Sum.all_tables().iter().find(|s| s.id == id))
+        .find(|s| s.id == id)
         .map(|s| s.columns)
         .unwrap_or_default();
     (id, columns)
@@ -462,8 +463,9 @@ fn source_05(t: &Table) -> (&'static str, &'static [&'static str]) {
 
 fn row_05(t: &Table, i: &Item) -> Row {
     let (id, columns) = source_05(t);
-    let Row::Cells(cells) = row(id, i) else {
-        return row(id, i);
+    let cells = match row(id, i) {
+        Row::Cells(cells) => cells,
+        group => return group,
     };
     let medication = id.starts_with("med-");
     Row::Cells(
