@@ -3,12 +3,14 @@ Feature: Access Record HTML - the 0.5.x layout of the HTML views
   Before 0.7.0 the views are laid out differently, and a provider at html_version 0.5.0 to 0.5.3 is
   judged by the 0.5.x layout, read as a parsed XHTML tree:
 
-  - there is no h1: every table is headed by its own h2, a single-table section's by the section
-    title (Encounters), the others' by their subsection titles, in the view's order: Problems and Issues
-    has Active and Inactive Problems and Issues, Medications Current Medication Issues, Current Repeat
-    Medications and Past Medications; the Summary has Active Problems and Issues, Current Medication
-    Issues, Current Repeat Medications, Current Allergies and Adverse Reactions and Last 3 Encounters,
-    with Emergency Codes first from 0.5.3 (HTML-V05-01);
+  - every table is under its own heading, in the view's order: an h2 per table, a single-table
+    section's with the section title (Encounters), and no h1, as NHS Digital's 0.5.x suite and reference
+    provider lay it out; or, as the 0.5.x HTML layout guide does, the section title first as the only h1
+    and h2 subsection titles under it. The subsections: Problems and Issues has Active and Inactive
+    Problems and Issues, Medications Current Medication Issues, Current Repeat Medications and Past
+    Medications; the Summary has Active Problems and Issues, Current Medication Issues, Current Repeat
+    Medications, Current Allergies and Adverse Reactions and Last 3 Encounters, with Emergency Codes
+    first from 0.5.3 (HTML-V05-01);
   - under each heading is its table or, when it has nothing to show, the fragment "No '<heading>' data
     is recorded for this patient." (HTML-V05-01);
   - no element carries any attribute but xmlns: no table ids, no banner or date classes, which 0.7.0
@@ -21,9 +23,9 @@ Feature: Access Record HTML - the 0.5.x layout of the HTML views
     medications, every Summary table) show none with a period, and none or "All relevant items" without
     one (HTML-V05-02).
 
-  The 0.5.x HTML templates of the specification head each view with an h1; NHS Digital's 0.5.x suite
-  and reference provider expect an h2 per table and no h1, which is what a 0.5.x consumer shows, so the
-  layout is judged as they do. Each table's columns are those of the 0.5.x templates, in order.
+  The 0.5.x HTML layout guide and templates head each view with an h1; NHS Digital's 0.5.x suite
+  expects an h2 for every table and its reference provider writes no h1: both are accepted. Each
+  table's columns are those of the 0.5.x templates, in order.
 
   NHS Digital's 0.5.x provider suite (HTML.feature): "HTML should not contain disallowed elements" (its
   "no attributes" step; the rest as HTML-SAFE-01 and HTML-SAFE-02 judge it at 0.7.x), "html section
@@ -33,11 +35,12 @@ Feature: Access Record HTML - the 0.5.x layout of the HTML views
   contain the all data items section banner" (HTML-V05-02).
 
   Specification:
-  - GP Connect 0.5.2, HTML view layout: https://developer.nhs.uk/apis/gpconnect-0-5-2/accessrecord_development_html_implementation_guide.html
+  - GP Connect 0.5.2, HTML layout guide: https://developer.nhs.uk/apis/gpconnect-0-5-2/accessrecord_development_html_layout_guide.html
+  - GP Connect 0.5.2, HTML implementation guide: https://developer.nhs.uk/apis/gpconnect-0-5-2/accessrecord_development_html_implementation_guide.html
   - GP Connect 0.5.2, Retrieve a care record section: https://developer.nhs.uk/apis/gpconnect-0-5-2/accessrecord_use_case_retrieve_a_care_record_section.html
 
   @req:HTML-V05-01
-  Scenario Outline: The 0.5.x <section> view of <patient> heads every table with its h2 and has no attributes
+  Scenario Outline: The 0.5.x <section> view of <patient> heads every table and has no attributes
     Given a care record request for "<patient>" section "<section>"
     When the request is sent
     Then the section's HTML is laid out as the 0.5.x views are
