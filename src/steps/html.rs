@@ -243,8 +243,9 @@ async fn token_changed(w: &mut Assurance, wording: String) -> StepResult {
         .claims_mut()
         .ok_or("the request has no JWT claims to change")?;
     change.apply(claims, chrono::Utc::now().timestamp());
-    let token = change.encode(claims);
+    // A change in the encoding replaces the token the request would encode from its claims.
     if change == gh::TokenChange::NotBase64 {
+        let token = change.encode(claims);
         request.set_header(AUTHORIZATION, &format!("Bearer {token}"));
     }
     w.memory.html.token_change = Some(change);

@@ -319,8 +319,9 @@ fn guard(
 }
 
 /// A claim resource must be a valid base DSTU2 resource, its elements all DSTU2's and of their types
-/// (no GP Connect profile applies inside the token): an invalid requesting_device is 422 INVALID_RESOURCE, the other claims' faults 400
-/// BAD_REQUEST (the error spreadsheet of Error handling).
+/// (no GP Connect profile applies inside the token): an invalid requesting_device is 422
+/// INVALID_RESOURCE, the other claims' faults 400 BAD_REQUEST (the error spreadsheet of Error
+/// handling).
 fn claim_resource_valid(
     claims: &serde_json::Map<String, Value>,
     claim: &str,
