@@ -10,7 +10,7 @@ Feature: Access Record HTML - the 0.x token and the SSP headers
   NHS Digital's 0.x provider suite (JWT.feature): "JWT - missing claim" for each of the eleven claims,
   "JWT - aud is not the authorization server", "JWT - reason for request is not directcare", "JWT -
   requested scope is not patient/*.read", "JWT - expiry time is more than 5 minutes after creation" and
-  "JWT - expired" (HTML-JWT-01), "JWT not base 64 encoded" (HTML-JWT-02); "JWT requesting device is not
+  "JWT - expired" (HTML-JWT-01), "JWT not base64 encoded" (HTML-JWT-02); "JWT requesting device is not
   valid FHIR device resource", "JWT requesting organization is not valid FHIR organization resource", "JWT
   requesting practitioner is not valid FHIR practitioner resource", "JWT requesting device /
   organization / practitioner invalid resourceType", "JWT requesting organization identifier does not
@@ -19,8 +19,8 @@ Feature: Access Record HTML - the 0.x token and the SSP headers
   identifier", "JWT requesting practitioner name does not contain a family or given name" and "JWT User
   Id does not match requesting practitioner id" (HTML-JWT-02); "JWT requesting practitioner UNK value",
   "JWT Missing sdsRoleProfile and guid" and "JWT creation time in the future" (HTML-JWT-03). The suite's
-  "JWT creation time in the past" (600 seconds, exp 300 seconds after it) is the expired token of
-  HTML-JWT-01. SpineSecurityProxy.feature: "Request with missing Ssp-TraceID / Ssp-From /
+  "JWT - Consumer clock is slow 600s" (issued 600 seconds ago, exp 300 seconds after it) is the expired
+  token of HTML-JWT-01. SpineSecurityProxy.feature: "Request with missing Ssp-TraceID / Ssp-From /
   Ssp-To / Ssp-InteractionId", "Request with Ssp-InteractionId not matching the request", "Request with an
   Ssp-To that is not the provider's ASID" (HTML-SSP-01).
 

@@ -16,8 +16,8 @@ Feature: Access Record HTML - the 0.5.x layout of the HTML views
   - no element carries any attribute but xmlns: no table ids, no banner or date classes, which 0.7.0
     introduced (HTML-V05-01); the view is well-formed, safe and free of formatting characters as at
     0.7.x;
-  - the date banners are paragraphs under the heading: "All relevant items" without a period (0.5.0:
-    "All relevant items subject to patient preferences and/or RCGP exclusions"), "For the period '...'
+  - the date banners are paragraphs under the heading: "All relevant items" without a period (0.5.0's
+    "All relevant items subject to patient preferences and/or RCGP exclusions" too), "For the period '...'
     to '...'", or "All data items from '...'" / "All data items until '...'" with an open end; the
     tables the period never applies to (Immunisations, Allergies, Active Problems, the current
     medications, every Summary table) show none with a period, and none or "All relevant items" without

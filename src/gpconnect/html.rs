@@ -869,11 +869,7 @@ impl Layout {
             Layout {
                 section_heading: false,
                 ids_and_classes: false,
-                all_relevant: if v == (0, 5, 0) {
-                    banner::ALL_RELEVANT_0_5_0
-                } else {
-                    banner::ALL_RELEVANT
-                },
+                all_relevant: banner::ALL_RELEVANT,
                 open_period: "All data items",
                 transfer: old_transfer,
             }
@@ -1047,7 +1043,8 @@ pub mod banner {
     pub const CLASS_TRANSFER: &str = "gptransfer-banner";
     pub const CLASS_EXCLUSION: &str = "exclusion-banner";
     pub const ALL_RELEVANT: &str = "All relevant items";
-    /// The 0.5.0 wording of [`ALL_RELEVANT`].
+    /// The 0.5.0 wording of [`ALL_RELEVANT`] (also written `and / or`): any banner that begins with
+    /// [`ALL_RELEVANT`] says it at 0.5.x.
     pub const ALL_RELEVANT_0_5_0: &str =
         "All relevant items subject to patient preferences and/or RCGP exclusions";
     pub const NOT_APPLIED: &str = "Date filter not applied";
@@ -1263,7 +1260,7 @@ mod tests {
         );
         assert_eq!(
             Layout::of("0.5.0").period_banner(None, None),
-            banner::ALL_RELEVANT_0_5_0
+            banner::ALL_RELEVANT
         );
         assert!(Layout::of("0.5.2").is_date_banner("All data items until '29-Feb-2016'"));
         assert!(!Layout::of("0.5.2")
