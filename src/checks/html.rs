@@ -735,6 +735,164 @@ pub fn banners(root: &Element, expected: &Expected) -> Result<(), String> {
     }
 }
 
+/// The 0.5.x layout: every table under its own heading, in the view's order, with its table (the
+/// 0.5.x columns, in order) or the "no content" fragment; no attribute on any element but `xmlns`
+/// (no ids, no classes). Two headings are accepted: NHS Digital's 0.5.x suite and reference provider
+/// head every table with an `<h2>` (a single-table section with its title) and have no `<h1>`; the
+/// 0.5.x HTML layout guide puts the section title first as the only `<h1>` and `<h2>` subsection
+/// titles under it.
+pub fn layout_05(root: &Element, expected: &Expected) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let marked: Vec<String> = root
+        .descendants()
+        .into_iter()
+        .filter(|e| !e.attributes.is_empty())
+        .map(|e| {
+            let attributes: Vec<String> = e
+                .attributes
+                .iter()
+                .map(|(k, v)| format!("{k}={v:?}"))
+                .collect();
+            format!("<{} {}>", e.name, attributes.join(" "))
+        })
+        .collect();
+    if !marked.is_empty() {
+        problems.push(format!(
+            "{} element(s) carry attributes, first {}: 0.5.x views allow no attribute but xmlns",
+            marked.len(),
+            marked[..marked.len().min(3)].join(", ")
+        ));
+    }
+    let title = expected.section.title();
+    let h1: Vec<String> = root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.name == "h1")
+        .map(Element::text)
+        .collect();
+    let titled = match h1.as_slice() {
+        [] => false,
+        [t] if t == title && root.elements().next().is_some_and(|e| e.name == "h1") => true,
+        _ => {
+            problems.push(format!(
+                "the <h1> heading(s) are {h1:?}: a 0.5.x view has none, or only its title {title:?} first"
+            ));
+            true
+        }
+    };
+    let blocks = blocks(root);
+    let wanted = expected.section.tables(&expected.version);
+    let want: Vec<String> = wanted
+        .iter()
+        .map(|t| table_heading(expected.section, t))
+        .collect();
+    let got: Vec<&str> = blocks
+        .iter()
+        .filter(|b| b.level == 2)
+        .map(|b| b.title.as_str())
+        .collect();
+    // Under the title's <h1>, a single-table section has no <h2>.
+    let want_h2: Vec<&str> = want
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !titled || *h != title)
+        .collect();
+    if got != want_h2 {
+        problems.push(format!(
+            "the <h2> headings are {got:?}; the 0.5.x {} view heads its tables {want_h2:?}, in that order",
+            expected.section.code()
+        ));
+    }
+    for heading in &want {
+        let Some(b) = blocks.iter().find(|b| &b.title == heading) else {
+            continue;
+        };
+        match b.tables.len() {
+            1 => {
+                let t = wanted
+                    .iter()
+                    .find(|t| &table_heading(expected.section, t) == heading);
+                let got: Vec<String> = b.tables[0]
+                    .descendants()
+                    .into_iter()
+                    .filter(|e| e.name == "thead")
+                    .flat_map(|h| h.descendants())
+                    .filter(|e| e.name == "th")
+                    .map(Element::text)
+                    .collect();
+                if let Some(t) = t.filter(|t| got != t.columns) {
+                    problems.push(format!(
+                        "the table under {heading:?} has the columns {got:?}; the 0.5.x view has {:?}, in that order",
+                        t.columns
+                    ));
+                }
+            }
+            0 if says_empty(b, heading) => {}
+            0 => problems.push(format!(
+                "under {heading:?} there is neither a table nor the fragment {:?}",
+                banner::no_data(heading)
+            )),
+            n => problems.push(format!("under {heading:?} there are {n} tables, not one")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// The 0.5.x date banners (a `<p>` in the table's block, no class to find them by): the filterable
+/// tables show `All relevant items` (or 0.5.0's longer wording) without a period, `For the period
+/// '...' to '...'` or `All data items from / until '...'` with one; the others show none, or
+/// `All relevant items` when no period was sent.
+pub fn banners_05(root: &Element, expected: &Expected) -> Result<(), String> {
+    let layout = gh::Layout::of(&expected.version);
+    let blocks = blocks(root);
+    let mut problems = Vec::new();
+    for t in expected.section.tables(&expected.version) {
+        let heading = table_heading(expected.section, &t);
+        let Some(b) = blocks.iter().find(|b| b.title == heading) else {
+            continue;
+        };
+        // 0.5.0's longer wording of All relevant items says the same.
+        let shown: Vec<&str> = b
+            .paragraphs
+            .iter()
+            .map(String::as_str)
+            .filter(|p| layout.is_date_banner(p))
+            .map(|p| {
+                if p.starts_with(banner::ALL_RELEVANT) {
+                    banner::ALL_RELEVANT
+                } else {
+                    p
+                }
+            })
+            .collect();
+        let want: Vec<String> = match (t.banner, expected.period) {
+            (DateBanner::None, Some(_)) => Vec::new(),
+            // The 0.5.x suite finds All relevant items in every section: allowed, not required.
+            (DateBanner::None, None) if shown.is_empty() => Vec::new(),
+            (DateBanner::None, None) => vec![layout.all_relevant.to_string()],
+            (_, None) => vec![layout.all_relevant.to_string()],
+            (_, Some((start, end))) => vec![layout.period_banner(
+                start.map(gh::format_date).as_deref(),
+                end.map(gh::format_date).as_deref(),
+            )],
+        };
+        if shown != want {
+            problems.push(format!(
+                "{heading:?} shows the date banner(s) {shown:?}; expected {want:?}"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
 /// The GP transfer banner under the `<h1>`, holding the `dd-Mmm-yyyy` date before which information may
 /// be missing (a record still in transit from the previous practice).
 pub fn transfer_banner(root: &Element) -> Result<(), String> {
@@ -1223,6 +1381,35 @@ pub fn conformance(body: &Value) -> Result<(), String> {
         Ok(())
     } else {
         Err(problems.join("; "))
+    }
+}
+
+/// The answer to a changed 0.x token is the one the token rules give: 200 when the change must be
+/// tolerated, else one of the errors allowed (status, OperationOutcome and code).
+pub fn token_answer(answer: gh::TokenAnswer, body: &Value, got_status: u16) -> Result<(), String> {
+    match answer {
+        gh::TokenAnswer::Accepted if got_status == 200 => Ok(()),
+        gh::TokenAnswer::Accepted => Err(format!(
+            "the response status is {got_status}: the token must be accepted (200){}",
+            body["issue"][0]["diagnostics"]
+                .as_str()
+                .map(|d| format!("; the provider said {d:?}"))
+                .unwrap_or_default()
+        )),
+        gh::TokenAnswer::Refused(codes) => {
+            let mut problems = Vec::new();
+            for code in codes {
+                match error_0x(code.http_status(), body, got_status, Some(*code)) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => problems.push(e),
+                }
+            }
+            Err(format!(
+                "the token must be refused with {}: {}",
+                answer.describe(),
+                problems.join("; or ")
+            ))
+        }
     }
 }
 
@@ -1848,6 +2035,131 @@ mod tests {
                 Section::Enc
             ),
             "not a Bundle"
+        );
+    }
+
+    fn expected_05(
+        section: Section,
+        period: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    ) -> Expected {
+        Expected {
+            section,
+            version: "0.5.2".into(),
+            period,
+        }
+    }
+
+    #[test]
+    fn the_0_5_layout_is_judged_on_the_tree() {
+        let ns = gh::XHTML_NS;
+        let enc = "<table><thead><tr><th>Date</th><th>Title</th><th>Details</th></tr></thead><tbody></tbody></table>";
+        let good = format!("<div xmlns=\"{ns}\"><div><h2>Encounters</h2><div><p>All relevant items</p></div>{enc}</div></div>");
+        let e = expected_05(Section::Enc, None);
+        layout_05(&parse_div(&good).unwrap(), &e).unwrap();
+        banners_05(&parse_div(&good).unwrap(), &e).unwrap();
+        // The layout guide's heading: the title as the only <h1>, first, no <h2> for a single table.
+        let guide = good.replace("<div><h2>Encounters</h2>", "<h1>Encounters</h1><div>");
+        layout_05(&parse_div(&guide).unwrap(), &e).unwrap();
+        banners_05(&parse_div(&guide).unwrap(), &e).unwrap();
+        let both = good.replace(
+            "<div><h2>Encounters</h2>",
+            "<h1>Encounters</h1><div><h2>Encounters</h2>",
+        );
+        assert_fails!(
+            layout_05(&parse_div(&both).unwrap(), &e),
+            "heads its tables []"
+        );
+        let other = guide.replace("<h1>Encounters</h1>", "<h1>Consultations</h1>");
+        assert_fails!(
+            layout_05(&parse_div(&other).unwrap(), &e),
+            "only its title \"Encounters\""
+        );
+        let id = good.replace("<table>", "<table id=\"enc-tab\">");
+        assert_fails!(
+            layout_05(&parse_div(&id).unwrap(), &e),
+            "no attribute but xmlns"
+        );
+        let empty = good.replace(enc, "");
+        assert_fails!(
+            layout_05(&parse_div(&empty).unwrap(), &e),
+            "neither a table nor the fragment"
+        );
+        let fragment = good.replace(
+            enc,
+            "<div><p>No 'Encounters' data is recorded for this patient.</p></div>",
+        );
+        layout_05(&parse_div(&fragment).unwrap(), &e).unwrap();
+        let h2 = good.replace("<h2>Encounters</h2>", "<h2>Consultations</h2>");
+        assert_fails!(
+            layout_05(&parse_div(&h2).unwrap(), &e),
+            "heads its tables [\"Encounters\"]"
+        );
+        let columns = good.replace(
+            "<th>Title</th><th>Details</th>",
+            "<th>Details</th><th>Title</th>",
+        );
+        assert_fails!(
+            layout_05(&parse_div(&columns).unwrap(), &e),
+            "the 0.5.x view has"
+        );
+        // Banners: the 0.7.2 wording of an open end, and none where one is due.
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let from = expected_05(Section::Enc, Some((d(2015, 5, 1), None)));
+        let new_wording = good.replace("All relevant items", "Data items from '01-May-2015'");
+        assert_fails!(
+            banners_05(&parse_div(&new_wording).unwrap(), &from),
+            "All data items from '01-May-2015'"
+        );
+        let old_wording = good.replace("All relevant items", "All data items from '01-May-2015'");
+        banners_05(&parse_div(&old_wording).unwrap(), &from).unwrap();
+        let long = good.replace("All relevant items", gh::banner::ALL_RELEVANT_0_5_0);
+        banners_05(&parse_div(&long).unwrap(), &e).unwrap();
+        let none = good.replace("<div><p>All relevant items</p></div>", "");
+        assert_fails!(
+            banners_05(&parse_div(&none).unwrap(), &e),
+            "expected [\"All relevant items\"]"
+        );
+        // A table the period never applies to shows no period banner.
+        let imm = "<div><h2>Immunisations</h2><div><p>For the period '01-May-2015' to '01-Jul-2016'</p></div></div>";
+        let imm = format!("<div xmlns=\"{ns}\">{imm}</div>");
+        let period = expected_05(Section::Imm, Some((d(2015, 5, 1), d(2016, 7, 1))));
+        assert_fails!(
+            banners_05(&parse_div(&imm).unwrap(), &period),
+            "expected []"
+        );
+    }
+
+    #[test]
+    fn a_changed_token_is_answered_as_the_rules_say() {
+        use gh::{TokenAnswer, TokenChange};
+        let outcome = |code: &str| {
+            serde_json::json!({"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "invalid",
+                "details": {"coding": [{"system": gh::systems::ERROR_OR_WARNING_CODE, "code": code, "display": code}]}}]})
+        };
+        let refused = TokenChange::PractitionerUnknownElement.answer();
+        token_answer(refused, &outcome("BAD_REQUEST"), 400).unwrap();
+        token_answer(refused, &outcome("INVALID_RESOURCE"), 422).unwrap();
+        assert_fails!(
+            token_answer(refused, &serde_json::json!({"resourceType": "Bundle"}), 200),
+            "400 BAD_REQUEST or 422 INVALID_RESOURCE"
+        );
+        assert_fails!(
+            token_answer(
+                TokenChange::DeviceUnknownElement.answer(),
+                &outcome("BAD_REQUEST"),
+                400
+            ),
+            "422 INVALID_RESOURCE"
+        );
+        token_answer(
+            TokenAnswer::Accepted,
+            &serde_json::json!({"resourceType": "Bundle"}),
+            200,
+        )
+        .unwrap();
+        assert_fails!(
+            token_answer(TokenAnswer::Accepted, &outcome("BAD_REQUEST"), 400),
+            "must be accepted"
         );
     }
 }

@@ -93,6 +93,231 @@ pub fn request_patient(claims: &mut super::jwt::Claims, nhs_number: &str) {
     );
 }
 
+/// A change made to an otherwise valid 0.x token, and how a provider must answer it (Cross-organisation
+/// audit and provenance, JSON Web Tokens; the error spreadsheet of Error handling). The claim resources
+/// need only be valid base DSTU2 resources: a requesting_device that is not one is 422 INVALID_RESOURCE,
+/// every other fault of the token 400 BAD_REQUEST; a missing local user id, a missing job role and
+/// `UNK` SDS ids are tolerated, and iat is not judged beyond exp's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenChange {
+    DeviceUnknownElement,
+    OrganizationUnknownElement,
+    PractitionerUnknownElement,
+    DeviceWrongType,
+    OrganizationWrongType,
+    PractitionerWrongType,
+    OrganizationWithoutOdsCode,
+    OrganizationWithoutIdentifier,
+    PractitionerWithoutSdsUserId,
+    PractitionerWithoutIdentifier,
+    PractitionerWithoutName,
+    SubNotPractitionerId,
+    SdsUserIdUnk,
+    PractitionerWithoutRoleOrLocalId,
+    IssuedInTheFuture,
+    NotBase64,
+}
+
+/// How a provider must answer a [`TokenChange`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAnswer {
+    /// Served as if nothing were wrong (200).
+    Accepted,
+    /// Refused with one of these errors (more than one where the specification's own sources differ).
+    Refused(&'static [ErrorCode0]),
+}
+
+impl TokenAnswer {
+    /// As a feature writes it: `accepted`, `400 BAD_REQUEST`, `400 BAD_REQUEST or 422 INVALID_RESOURCE`.
+    pub fn describe(self) -> String {
+        match self {
+            TokenAnswer::Accepted => "accepted".into(),
+            TokenAnswer::Refused(codes) => codes
+                .iter()
+                .map(|c| format!("{} {}", c.http_status(), c.code()))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+}
+
+/// The SDS user id a consumer sends when the user has none.
+pub const UNKNOWN_SDS_ID: &str = "UNK";
+
+impl TokenChange {
+    pub const ALL: &'static [TokenChange] = &[
+        TokenChange::DeviceUnknownElement,
+        TokenChange::OrganizationUnknownElement,
+        TokenChange::PractitionerUnknownElement,
+        TokenChange::DeviceWrongType,
+        TokenChange::OrganizationWrongType,
+        TokenChange::PractitionerWrongType,
+        TokenChange::OrganizationWithoutOdsCode,
+        TokenChange::OrganizationWithoutIdentifier,
+        TokenChange::PractitionerWithoutSdsUserId,
+        TokenChange::PractitionerWithoutIdentifier,
+        TokenChange::PractitionerWithoutName,
+        TokenChange::SubNotPractitionerId,
+        TokenChange::SdsUserIdUnk,
+        TokenChange::PractitionerWithoutRoleOrLocalId,
+        TokenChange::IssuedInTheFuture,
+        TokenChange::NotBase64,
+    ];
+
+    /// The change as the features word it.
+    pub fn wording(self) -> &'static str {
+        match self {
+            Self::DeviceUnknownElement => "requesting_device has an element DSTU2 does not define",
+            Self::OrganizationUnknownElement => {
+                "requesting_organization has an element DSTU2 does not define"
+            }
+            Self::PractitionerUnknownElement => {
+                "requesting_practitioner has an element DSTU2 does not define"
+            }
+            Self::DeviceWrongType => "requesting_device has another resourceType",
+            Self::OrganizationWrongType => "requesting_organization has another resourceType",
+            Self::PractitionerWrongType => "requesting_practitioner has another resourceType",
+            Self::OrganizationWithoutOdsCode => "requesting_organization has no ODS code",
+            Self::OrganizationWithoutIdentifier => "requesting_organization has no identifier",
+            Self::PractitionerWithoutSdsUserId => "requesting_practitioner has no SDS user id",
+            Self::PractitionerWithoutIdentifier => "requesting_practitioner has no identifier",
+            Self::PractitionerWithoutName => "requesting_practitioner has no name",
+            Self::SubNotPractitionerId => "sub is not the requesting_practitioner id",
+            Self::SdsUserIdUnk => "requesting_practitioner SDS user id is UNK",
+            Self::PractitionerWithoutRoleOrLocalId => {
+                "requesting_practitioner has no job role and no local user id"
+            }
+            Self::IssuedInTheFuture => "iat is 200 seconds in the future, exp 300 seconds after it",
+            Self::NotBase64 => "token parts are not base64url encoded",
+        }
+    }
+
+    /// Find a change by its wording.
+    pub fn from_wording(text: &str) -> Option<TokenChange> {
+        Self::ALL.iter().copied().find(|c| c.wording() == text)
+    }
+
+    /// How a provider must answer the change.
+    pub fn answer(self) -> TokenAnswer {
+        use ErrorCode0::{BadRequest, InvalidResource};
+        match self {
+            Self::DeviceUnknownElement => TokenAnswer::Refused(&[InvalidResource]),
+            // The error spreadsheet: "JWT invalid resource" 400 BAD_REQUEST; NHS Digital's suite: 422.
+            Self::OrganizationUnknownElement | Self::PractitionerUnknownElement => {
+                TokenAnswer::Refused(&[BadRequest, InvalidResource])
+            }
+            Self::SdsUserIdUnk
+            | Self::PractitionerWithoutRoleOrLocalId
+            | Self::IssuedInTheFuture => TokenAnswer::Accepted,
+            _ => TokenAnswer::Refused(&[BadRequest]),
+        }
+    }
+
+    /// Apply the change to a valid token's claims (every change but [`TokenChange::NotBase64`], which
+    /// is in how the token is encoded: see [`TokenChange::encode`]).
+    pub fn apply(self, claims: &mut super::jwt::Claims, now: i64) {
+        use serde_json::json;
+        let m = &mut claims.0;
+        let mut on =
+            |claim: &str, f: &mut dyn FnMut(&mut serde_json::Map<String, serde_json::Value>)| {
+                if let Some(o) = m.get_mut(claim).and_then(serde_json::Value::as_object_mut) {
+                    f(o);
+                }
+            };
+        let keep_ids = |o: &mut serde_json::Map<String, serde_json::Value>,
+                        keep: &dyn Fn(&str) -> bool| {
+            if let Some(ids) = o
+                .get_mut("identifier")
+                .and_then(serde_json::Value::as_array_mut)
+            {
+                ids.retain(|id| keep(id["system"].as_str().unwrap_or_default()));
+            }
+        };
+        match self {
+            Self::DeviceUnknownElement => on(claim::DEVICE, &mut |o| {
+                o.insert("colour".into(), json!("blue"));
+            }),
+            Self::OrganizationUnknownElement => on(claim::ORGANIZATION, &mut |o| {
+                o.insert("colour".into(), json!("blue"));
+            }),
+            Self::PractitionerUnknownElement => on(claim::PRACTITIONER, &mut |o| {
+                o.insert("colour".into(), json!("blue"));
+            }),
+            Self::DeviceWrongType => on(claim::DEVICE, &mut |o| {
+                o.insert("resourceType".into(), json!("InvalidResourceType"));
+            }),
+            Self::OrganizationWrongType => on(claim::ORGANIZATION, &mut |o| {
+                o.insert("resourceType".into(), json!("InvalidResourceType"));
+            }),
+            Self::PractitionerWrongType => on(claim::PRACTITIONER, &mut |o| {
+                o.insert("resourceType".into(), json!("InvalidResourceType"));
+            }),
+            Self::OrganizationWithoutOdsCode => on(claim::ORGANIZATION, &mut |o| {
+                keep_ids(o, &|s| s != systems::ODS_ORGANIZATION_CODE);
+            }),
+            Self::OrganizationWithoutIdentifier => on(claim::ORGANIZATION, &mut |o| {
+                o.remove("identifier");
+            }),
+            Self::PractitionerWithoutSdsUserId => on(claim::PRACTITIONER, &mut |o| {
+                keep_ids(o, &|s| s != systems::JWT_SDS_USER_ID);
+            }),
+            Self::PractitionerWithoutIdentifier => on(claim::PRACTITIONER, &mut |o| {
+                o.remove("identifier");
+            }),
+            Self::PractitionerWithoutName => on(claim::PRACTITIONER, &mut |o| {
+                o.remove("name");
+            }),
+            Self::SubNotPractitionerId => {
+                let other = format!("{}-other", m["sub"].as_str().unwrap_or_default());
+                m.insert("sub".into(), json!(other));
+            }
+            Self::SdsUserIdUnk => on(claim::PRACTITIONER, &mut |o| {
+                if let Some(ids) = o
+                    .get_mut("identifier")
+                    .and_then(serde_json::Value::as_array_mut)
+                {
+                    for id in ids
+                        .iter_mut()
+                        .filter(|id| id["system"] == systems::JWT_SDS_USER_ID)
+                    {
+                        id["value"] = json!(UNKNOWN_SDS_ID);
+                    }
+                }
+            }),
+            Self::PractitionerWithoutRoleOrLocalId => on(claim::PRACTITIONER, &mut |o| {
+                o.remove("practitionerRole");
+                keep_ids(o, &|s| s == systems::JWT_SDS_USER_ID);
+            }),
+            Self::IssuedInTheFuture => {
+                let iat = now + 200;
+                m.insert("iat".into(), json!(iat));
+                m.insert("exp".into(), json!(iat + super::jwt::LIFETIME_SECONDS));
+            }
+            Self::NotBase64 => {}
+        }
+    }
+
+    /// The bearer token to send: the claims encoded, or for [`TokenChange::NotBase64`] its header and
+    /// payload written as plain JSON.
+    pub fn encode(self, claims: &super::jwt::Claims) -> String {
+        match self {
+            Self::NotBase64 => format!(
+                "{}.{}.",
+                serde_json::json!({"alg": "none", "typ": "JWT"}),
+                serde_json::Value::Object(claims.0.clone())
+            ),
+            _ => claims.encode(),
+        }
+    }
+}
+
+/// The claims of a 0.x token that carry FHIR resources.
+pub mod claim {
+    pub const DEVICE: &str = "requesting_device";
+    pub const ORGANIZATION: &str = "requesting_organization";
+    pub const PRACTITIONER: &str = "requesting_practitioner";
+}
+
 /// Every claim a 0.x token carries.
 pub const REQUIRED_CLAIMS: &[&str] = &[
     "iss",
@@ -446,6 +671,247 @@ const SUM_TABLES: &[Table] = &[
     ),
 ];
 
+/// A table of the 0.5.x views: every table is headed by its own `<h2>` (single-table sections by the
+/// section title) and carries no id; `id` names the 0.7 table it shows the rows of (`prb-tab-inact` and
+/// `med-past` have none).
+const fn table05(
+    heading: &'static str,
+    id: &'static str,
+    columns: &'static [&'static str],
+    date_columns: &'static [usize],
+    banner: DateBanner,
+) -> Table {
+    Table {
+        heading: Some(heading),
+        id,
+        columns,
+        date_columns,
+        banner,
+        content_banner: None,
+        since: "0.5.0",
+    }
+}
+
+/// The 0.5.x table shown instead of Inactive Problems and Issues' two 0.7.1 tables.
+pub const INACTIVE_PROBLEMS_05: &str = "prb-tab-inact";
+/// The 0.5.x Past Medications table (ended courses, filtered by the period).
+pub const PAST_MEDICATIONS_05: &str = "med-past";
+
+const OBS_COLUMNS_05: &[&str] = &["Date", "Entry", "Value", "Details"];
+const MED_ISSUES_COLUMNS_05: &[&str] = &[
+    "Start Date",
+    "Medication Item",
+    "Type",
+    "Scheduled End",
+    "Days Duration",
+    "Details",
+];
+const MED_REPEAT_COLUMNS_05: &[&str] = &[
+    "Last Issued",
+    "Medication Item",
+    "Start Date",
+    "Review Date",
+    "Number Issued",
+    "Max Issues",
+    "Details",
+];
+const MED_PAST_COLUMNS_05: &[&str] = &[
+    "Start Date",
+    "Medication Item",
+    "Type",
+    "Last Issued",
+    "Review Date",
+    "Number Issued",
+    "Max Issues",
+    "Details",
+];
+
+const ADM_TABLES_05: &[Table] = &[table05(
+    "Administrative Items",
+    "adm-tab",
+    DATE_ENTRY_DETAILS,
+    &[0],
+    Filtered,
+)];
+const CLI_TABLES_05: &[Table] = &[table05(
+    "Clinical Items",
+    "cli-tab",
+    DATE_ENTRY_DETAILS,
+    &[0],
+    Filtered,
+)];
+const ENC_TABLES_05: &[Table] = &[table05(
+    "Encounters",
+    "enc-tab",
+    ENC_COLUMNS,
+    &[0],
+    Filtered,
+)];
+const IMM_TABLES_05: &[Table] = &[table05(
+    "Immunisations",
+    "imm-tab",
+    IMM_COLUMNS,
+    &[0],
+    NoBanner,
+)];
+const OBS_TABLES_05: &[Table] = &[table05(
+    "Observations",
+    "obs-tab",
+    OBS_COLUMNS_05,
+    &[0],
+    Filtered,
+)];
+const REF_TABLES_05: &[Table] = &[table05("Referrals", "ref-tab", REF_COLUMNS, &[0], Filtered)];
+const ALL_CURRENT_05: Table = table05(
+    "Current Allergies and Adverse Reactions",
+    "all-tab-curr",
+    ALL_CURR_COLUMNS,
+    &[0],
+    NoBanner,
+);
+const ALL_TABLES_05: &[Table] = &[
+    ALL_CURRENT_05,
+    table05(
+        "Historical Allergies and Adverse Reactions",
+        "all-tab-hist",
+        ALL_HIST_COLUMNS,
+        &[0, 1],
+        NoBanner,
+    ),
+];
+const PRB_ACTIVE_05: Table = table05(
+    "Active Problems and Issues",
+    "prb-tab-act",
+    PRB_ACT_COLUMNS,
+    &[0],
+    NoBanner,
+);
+const PRB_TABLES_05: &[Table] = &[
+    PRB_ACTIVE_05,
+    table05(
+        "Inactive Problems and Issues",
+        INACTIVE_PROBLEMS_05,
+        PRB_INACT_COLUMNS,
+        &[0, 1],
+        Filtered,
+    ),
+];
+const MED_ISSUES_05: Table = table05(
+    "Current Medication Issues",
+    "med-tab-acu-med",
+    MED_ISSUES_COLUMNS_05,
+    &[0, 3],
+    NoBanner,
+);
+const MED_REPEATS_05: Table = table05(
+    "Current Repeat Medications",
+    "med-tab-curr-rep",
+    MED_REPEAT_COLUMNS_05,
+    &[2, 0, 3],
+    NoBanner,
+);
+const MED_TABLES_05: &[Table] = &[
+    MED_ISSUES_05,
+    MED_REPEATS_05,
+    table05(
+        "Past Medications",
+        PAST_MEDICATIONS_05,
+        MED_PAST_COLUMNS_05,
+        &[0, 3, 4],
+        Filtered,
+    ),
+];
+const SUM_TABLES_05: &[Table] = &[
+    Table {
+        since: "0.5.3",
+        ..table05(
+            "Emergency Codes",
+            "cli-tab",
+            EMERGENCY_COLUMNS,
+            &[0],
+            NoBanner,
+        )
+    },
+    PRB_ACTIVE_05,
+    MED_ISSUES_05,
+    MED_REPEATS_05,
+    ALL_CURRENT_05,
+    table05("Last 3 Encounters", "enc-tab", ENC_COLUMNS, &[0], NoBanner),
+];
+
+/// How the views of an Access Record HTML version are laid out and worded: 0.5.x heads every table
+/// with its own `<h2>` and allows no attribute but `xmlns`; 0.7.0 brought the `<h1>` section title,
+/// table ids and banner classes; 0.7.2 reworded the open-ended period and GP transfer banners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// The section title heads the view as its `<h1>` (0.7.0+).
+    pub section_heading: bool,
+    /// Tables carry ids, banners and date cells classes (0.7.0+); before, no attribute but `xmlns`.
+    pub ids_and_classes: bool,
+    /// The banner of a filterable table when no period was sent.
+    pub all_relevant: &'static str,
+    /// The words before the quoted date of a period open at one end: `Data items` (0.7.2+) or `All
+    /// data items` (`... from '...'`, `... until '...'`).
+    pub open_period: &'static str,
+    /// The GP transfer banner around its date.
+    pub transfer: (&'static str, &'static str),
+}
+
+impl Layout {
+    /// The layout of Access Record HTML `version` (an unreadable version reads as the newest).
+    pub fn of(version: &str) -> Layout {
+        let v = parse_version(version).unwrap_or((0, 7, 4));
+        let old_transfer = (
+            "Patient record transfer from previous GP Practice not yet complete; any information recorded before ",
+            " has been excluded",
+        );
+        if v < (0, 7, 0) {
+            Layout {
+                section_heading: false,
+                ids_and_classes: false,
+                all_relevant: banner::ALL_RELEVANT,
+                open_period: "All data items",
+                transfer: old_transfer,
+            }
+        } else {
+            Layout {
+                section_heading: true,
+                ids_and_classes: true,
+                all_relevant: banner::ALL_RELEVANT,
+                open_period: if v < (0, 7, 2) {
+                    "All data items"
+                } else {
+                    "Data items"
+                },
+                transfer: if v < (0, 7, 2) {
+                    old_transfer
+                } else {
+                    (banner::TRANSFER_START, banner::TRANSFER_END)
+                },
+            }
+        }
+    }
+
+    /// The date banner of a filtered table for the period sent (dates already `dd-Mmm-yyyy`).
+    pub fn period_banner(&self, start: Option<&str>, end: Option<&str>) -> String {
+        match (start, end) {
+            (Some(s), Some(e)) => banner::period(s, e),
+            (Some(s), None) => format!("{} from '{s}'", self.open_period),
+            (None, Some(e)) => format!("{} until '{e}'", self.open_period),
+            (None, None) => self.all_relevant.to_string(),
+        }
+    }
+
+    /// Whether `text` is worded as a date banner of this layout.
+    pub fn is_date_banner(&self, text: &str) -> bool {
+        text.starts_with(self.all_relevant)
+            || text.starts_with("For the period '")
+            || text.starts_with(&format!("{} from '", self.open_period))
+            || text.starts_with(&format!("{} until '", self.open_period))
+            || text == banner::NOT_APPLIED
+    }
+}
+
 /// A record section a consumer may ask for (`recordSection`), 0.7.x scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
@@ -528,10 +994,31 @@ impl Section {
         }
     }
 
+    /// The tables of the section at 0.5.x, in order, whatever the 0.5 version.
+    pub fn tables_05(self) -> &'static [Table] {
+        match self {
+            Section::Adm => ADM_TABLES_05,
+            Section::All => ALL_TABLES_05,
+            Section::Cli => CLI_TABLES_05,
+            Section::Enc => ENC_TABLES_05,
+            Section::Imm => IMM_TABLES_05,
+            Section::Med => MED_TABLES_05,
+            Section::Obs => OBS_TABLES_05,
+            Section::Prb => PRB_TABLES_05,
+            Section::Ref => REF_TABLES_05,
+            Section::Sum => SUM_TABLES_05,
+        }
+    }
+
     /// The tables of the section in Access Record HTML `version`, in order.
     pub fn tables(self, version: &str) -> Vec<Table> {
         let v = parse_version(version);
-        self.all_tables()
+        let tables = if Layout::of(version).section_heading {
+            self.all_tables()
+        } else {
+            self.tables_05()
+        };
+        tables
             .iter()
             .filter(|t| v >= parse_version(t.since))
             .copied()
@@ -556,6 +1043,10 @@ pub mod banner {
     pub const CLASS_TRANSFER: &str = "gptransfer-banner";
     pub const CLASS_EXCLUSION: &str = "exclusion-banner";
     pub const ALL_RELEVANT: &str = "All relevant items";
+    /// The 0.5.0 wording of [`ALL_RELEVANT`] (also written `and / or`): any banner that begins with
+    /// [`ALL_RELEVANT`] says it at 0.5.x.
+    pub const ALL_RELEVANT_0_5_0: &str =
+        "All relevant items subject to patient preferences and/or RCGP exclusions";
     pub const NOT_APPLIED: &str = "Date filter not applied";
     pub const TRANSFER_START: &str =
         "Patient record transfer from previous GP practice not yet complete; information recorded before ";
@@ -737,9 +1228,49 @@ mod tests {
     }
 
     #[test]
+    fn the_0_5_views_head_every_table_and_add_emergency_codes_in_0_5_3() {
+        let headings = |s: Section, v| -> Vec<&str> {
+            s.tables(v).iter().map(|t| t.heading.unwrap()).collect()
+        };
+        assert_eq!(headings(Section::Enc, "0.5.2"), ["Encounters"]);
+        assert_eq!(
+            headings(Section::Sum, "0.5.2"),
+            [
+                "Active Problems and Issues",
+                "Current Medication Issues",
+                "Current Repeat Medications",
+                "Current Allergies and Adverse Reactions",
+                "Last 3 Encounters"
+            ]
+        );
+        assert_eq!(headings(Section::Sum, "0.5.3")[0], "Emergency Codes");
+        assert_eq!(Section::Med.tables("0.5.0").len(), 3);
+        assert_eq!(Section::Med.tables("0.7.4").len(), 5);
+        for v in ["0.5.0", "0.5.1", "0.5.2", "0.5.3"] {
+            let l = Layout::of(v);
+            assert!(!l.section_heading && !l.ids_and_classes, "{v}");
+            assert_eq!(
+                l.period_banner(Some("01-May-2015"), None),
+                "All data items from '01-May-2015'"
+            );
+        }
+        assert_eq!(
+            Layout::of("0.7.4").period_banner(None, Some("29-Feb-2016")),
+            banner::until("29-Feb-2016")
+        );
+        assert_eq!(
+            Layout::of("0.5.0").period_banner(None, None),
+            banner::ALL_RELEVANT
+        );
+        assert!(Layout::of("0.5.2").is_date_banner("All data items until '29-Feb-2016'"));
+        assert!(!Layout::of("0.5.2")
+            .is_date_banner("No 'Encounters' data is recorded for this patient."));
+    }
+
+    #[test]
     fn date_columns_lie_within_the_columns() {
         for s in Section::ALL {
-            for t in s.all_tables() {
+            for t in s.all_tables().iter().chain(s.tables_05()) {
                 assert!(
                     t.date_columns.iter().all(|&c| c < t.columns.len()),
                     "{}",
@@ -774,6 +1305,38 @@ mod tests {
         assert!(is_display_date("03-May-2014"));
         assert!(!is_display_date("3 May 2014"));
         assert!(!is_display_date("2014-05-03"));
+    }
+
+    #[test]
+    fn token_changes_are_found_by_their_wording_and_answered() {
+        for c in TokenChange::ALL {
+            assert_eq!(TokenChange::from_wording(c.wording()), Some(*c));
+        }
+        assert_eq!(
+            TokenChange::DeviceUnknownElement.answer().describe(),
+            "422 INVALID_RESOURCE"
+        );
+        assert_eq!(
+            TokenChange::PractitionerUnknownElement.answer().describe(),
+            "400 BAD_REQUEST or 422 INVALID_RESOURCE"
+        );
+        assert_eq!(TokenChange::SdsUserIdUnk.answer().describe(), "accepted");
+        let mut claims = super::super::jwt::Claims::new_in(
+            &super::super::jwt::Dialect::DSTU2,
+            &super::super::jwt::ConsumerIdentity::default(),
+            jwt::AUDIENCE,
+            "patient/*.read",
+            "directcare",
+            1000,
+        );
+        TokenChange::IssuedInTheFuture.apply(&mut claims, 1000);
+        assert_eq!(claims.get("iat"), Some(&serde_json::json!(1200)));
+        assert_eq!(claims.get("exp"), Some(&serde_json::json!(1500)));
+        TokenChange::PractitionerWithoutRoleOrLocalId.apply(&mut claims, 1000);
+        let p = claims.get(claim::PRACTITIONER).unwrap();
+        assert!(p.get("practitionerRole").is_none());
+        assert_eq!(p["identifier"].as_array().unwrap().len(), 1);
+        assert!(!TokenChange::NotBase64.encode(&claims).starts_with("eyJ"));
     }
 
     #[test]

@@ -231,6 +231,13 @@ pub enum Fault {
     /// record section, Payload response body). The care record's Patient names its GP practice with the
     /// STU3 element `generalPractitioner`, which DSTU2 does not have (it calls the GP `careProvider`).
     HtmlPatientWithStu3Element,
+    /// Breaks: a 0.x token's requesting_practitioner names the user by an SDS user id and a name
+    /// (Cross-organisation audit and provenance, JSON Web Tokens). A practitioner without SDS user id,
+    /// without identifier or without name is accepted.
+    HtmlJwtPractitionerUnchecked,
+    /// Breaks: a consumer whose user has no SDS user id sends `UNK`, which providers accept
+    /// (Cross-organisation audit and provenance, JSON Web Tokens). A token with it is refused.
+    HtmlJwtUnkRefused,
 }
 
 impl Fault {
@@ -311,6 +318,8 @@ impl Fault {
         Fault::HtmlDanglingReference,
         Fault::HtmlXmlIgnored,
         Fault::HtmlPatientWithStu3Element,
+        Fault::HtmlJwtPractitionerUnchecked,
+        Fault::HtmlJwtUnkRefused,
     ];
 
     /// The kebab-case name used on the command line (`--fault omit-cache-control`).
@@ -393,6 +402,8 @@ impl Fault {
             Fault::HtmlDanglingReference => "html-dangling-reference",
             Fault::HtmlXmlIgnored => "html-xml-ignored",
             Fault::HtmlPatientWithStu3Element => "html-patient-with-stu3-element",
+            Fault::HtmlJwtPractitionerUnchecked => "html-jwt-practitioner-unchecked",
+            Fault::HtmlJwtUnkRefused => "html-jwt-unk-refused",
         }
     }
 
@@ -485,6 +496,8 @@ impl Fault {
             Fault::HtmlDanglingReference => &["HTML-BUN-02"],
             Fault::HtmlXmlIgnored => &["HTML-FMT-01"],
             Fault::HtmlPatientWithStu3Element => &["HTML-PROF-01"],
+            Fault::HtmlJwtPractitionerUnchecked => &["HTML-JWT-02"],
+            Fault::HtmlJwtUnkRefused => &["HTML-JWT-03"],
         }
     }
 

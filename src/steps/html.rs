@@ -12,6 +12,7 @@ use super::structured::expand_date;
 use super::Assurance;
 use crate::checks::html as ch;
 use crate::checks::html_record as cr;
+use crate::gpconnect::headers::AUTHORIZATION;
 use crate::gpconnect::html::{self as gh, param, systems, ErrorCode0, Section};
 use crate::gpconnect::Interaction;
 use crate::http::request::Body;
@@ -28,6 +29,8 @@ pub struct HtmlMemory {
     /// The NHS number and section code of the request, as sent.
     pub nhs_number: Option<String>,
     pub code: Option<String>,
+    /// The change made to the request's 0.x token, if any.
+    pub token_change: Option<gh::TokenChange>,
 }
 
 impl Assurance {
@@ -225,6 +228,51 @@ async fn requested_record(w: &mut Assurance, alias: String) -> StepResult {
     Ok(())
 }
 
+/// One of the 0.x token changes of [`gh::TokenChange`], by its wording.
+#[given(expr = "the 0.x token is changed so that {string}")]
+async fn token_changed(w: &mut Assurance, wording: String) -> StepResult {
+    let change = gh::TokenChange::from_wording(&wording).ok_or_else(|| {
+        let known: Vec<&str> = gh::TokenChange::ALL.iter().map(|c| c.wording()).collect();
+        Problem::error(format!(
+            "unknown 0.x token change {wording:?}; known: {}",
+            known.join(", ")
+        ))
+    })?;
+    let request = w.request_mut()?;
+    let claims = request
+        .claims_mut()
+        .ok_or("the request has no JWT claims to change")?;
+    change.apply(claims, chrono::Utc::now().timestamp());
+    // A change in the encoding replaces the token the request would encode from its claims.
+    if change == gh::TokenChange::NotBase64 {
+        let token = change.encode(claims);
+        request.set_header(AUTHORIZATION, &format!("Bearer {token}"));
+    }
+    w.memory.html.token_change = Some(change);
+    Ok(())
+}
+
+/// The answer the feature names must be the one the 0.x token rules give, and the provider's.
+#[then(expr = "the changed token is answered {string}")]
+async fn token_answered(w: &mut Assurance, written: String) -> StepResult {
+    let change = w
+        .memory
+        .html
+        .token_change
+        .ok_or_else(|| Problem::error("no 0.x token change was made"))?;
+    let answer = change.answer();
+    if answer.describe() != written {
+        return Err(Problem::error(format!(
+            "the scenario expects {written:?} for {:?}, but the 0.x token rules answer {:?}",
+            change.wording(),
+            answer.describe()
+        )));
+    }
+    let status = crate::checks::response::response(w.response()?)?.status;
+    ch::token_answer(answer, &*w.resource()?, status)?;
+    Ok(())
+}
+
 #[then(expr = "the response is the 0.x error {word}")]
 async fn error_0x(w: &mut Assurance, code: String) -> StepResult {
     let code = ErrorCode0::from_code(&code)
@@ -296,7 +344,13 @@ async fn headings(w: &mut Assurance) -> StepResult {
 #[then("the section's HTML has the section's tables")]
 async fn tables(w: &mut Assurance) -> StepResult {
     let (section, root) = w.parsed_view()?;
-    ch::tables(&root, &w.expected(section)?)?;
+    let expected = w.expected(section)?;
+    // 0.5.x tables carry no id: each is found under its own heading.
+    if gh::Layout::of(&expected.version).section_heading {
+        ch::tables(&root, &expected)?;
+    } else {
+        ch::layout_05(&root, &expected)?;
+    }
     Ok(())
 }
 
@@ -311,6 +365,26 @@ async fn columns(w: &mut Assurance) -> StepResult {
 async fn dates(w: &mut Assurance) -> StepResult {
     let (section, root) = w.parsed_view()?;
     ch::date_cells(&root, &w.expected(section)?)?;
+    Ok(())
+}
+
+/// The 0.5.x views: well-formed, safe, without formatting characters, and laid out as 0.5.x lays
+/// them out.
+#[then("the section's HTML is laid out as the 0.5.x views are")]
+async fn layout_05(w: &mut Assurance) -> StepResult {
+    let (section, record) = w.html_view()?;
+    ch::no_formatting_characters(&record.div)?;
+    let root = ch::parse_div(&record.div)?;
+    ch::in_xhtml_namespace(&root)?;
+    ch::is_safe(&root)?;
+    ch::layout_05(&root, &w.expected(section)?)?;
+    Ok(())
+}
+
+#[then("the section's HTML shows the 0.5.x banners of the period sent")]
+async fn banners_05(w: &mut Assurance) -> StepResult {
+    let (section, root) = w.parsed_view()?;
+    ch::banners_05(&root, &w.expected(section)?)?;
     Ok(())
 }
 

@@ -305,15 +305,111 @@ fn guard(
         return Err(Error0::bad_request("sub is not requesting_practitioner.id"));
     }
     for (claim, ty) in [
-        ("requesting_device", "Device"),
-        ("requesting_organization", "Organization"),
-        ("requesting_practitioner", "Practitioner"),
+        (gh::claim::DEVICE, "Device"),
+        (gh::claim::ORGANIZATION, "Organization"),
+        (gh::claim::PRACTITIONER, "Practitioner"),
     ] {
         if claims[claim]["resourceType"] != ty {
             return Err(Error0::bad_request(format!("{claim} is not a {ty}")));
         }
+        claim_resource_valid(&claims, claim)?;
     }
+    claim_identities(state, &claims)?;
     Ok(claims)
+}
+
+/// A claim resource must be a valid base DSTU2 resource, its elements all DSTU2's and of their types
+/// (no GP Connect profile applies inside the token): an invalid requesting_device is 422
+/// INVALID_RESOURCE, the other claims' faults 400 BAD_REQUEST (the error spreadsheet of Error
+/// handling).
+fn claim_resource_valid(
+    claims: &serde_json::Map<String, Value>,
+    claim: &str,
+) -> Result<(), Error0> {
+    let Ok(validator) = crate::fhir::validator() else {
+        return Ok(());
+    };
+    let errors: Vec<String> = validator
+        .validate(&claims[claim], None, crate::fhir::ProfileSet::Dstu2)
+        .into_iter()
+        .filter(|i| i.severity == crate::fhir::Severity::Error)
+        // The token guidance's minimal resources leave out elements DSTU2 requires (Device.type):
+        // a missing element is no fault of the token, an unknown or mistyped one is.
+        .filter(|i| !i.message.starts_with("Missing '"))
+        .map(|i| format!("{}: {}", i.location, i.message))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let code = if claim == gh::claim::DEVICE {
+        ErrorCode0::InvalidResource
+    } else {
+        ErrorCode0::BadRequest
+    };
+    Err(Error0::new(
+        code,
+        format!(
+            "the JWT claim {claim} is not a valid FHIR DSTU2 resource: {}",
+            errors.join("; ")
+        ),
+    ))
+}
+
+/// Who is asking: the organisation by its ODS code, the practitioner by an SDS user id (`UNK` when
+/// the user has none) and a name. A local user id and a job role may be missing.
+fn claim_identities(
+    state: &ProviderState,
+    claims: &serde_json::Map<String, Value>,
+) -> Result<(), Error0> {
+    let identifiers = |claim: &str, system: &str| -> Vec<String> {
+        claims[claim]["identifier"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|id| id["system"] == system)
+            .filter_map(|id| id["value"].as_str())
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    if identifiers(gh::claim::ORGANIZATION, systems::ODS_ORGANIZATION_CODE).is_empty() {
+        return Err(Error0::bad_request(format!(
+            "requesting_organization has no identifier with an ODS code ({})",
+            systems::ODS_ORGANIZATION_CODE
+        )));
+    }
+    if state.faults.has(Fault::HtmlJwtPractitionerUnchecked) {
+        return Ok(());
+    }
+    let sds = identifiers(gh::claim::PRACTITIONER, systems::JWT_SDS_USER_ID);
+    if sds.is_empty() {
+        return Err(Error0::bad_request(format!(
+            "requesting_practitioner has no identifier with an SDS user id ({}; UNK when unknown)",
+            systems::JWT_SDS_USER_ID
+        )));
+    }
+    if state.faults.has(Fault::HtmlJwtUnkRefused) && sds.iter().any(|v| v == gh::UNKNOWN_SDS_ID) {
+        return Err(Error0::bad_request(
+            "requesting_practitioner's SDS user id is UNK",
+        ));
+    }
+    let name = &claims[gh::claim::PRACTITIONER]["name"];
+    let named = |n: &Value| {
+        ["family", "given"]
+            .iter()
+            .any(|k| n[k].as_array().is_some_and(|a| !a.is_empty()) || n[k].is_string())
+    };
+    let has_name = match name {
+        Value::Array(names) => names.iter().any(named),
+        Value::Object(_) => named(name),
+        _ => false,
+    };
+    if !has_name {
+        return Err(Error0::bad_request(
+            "requesting_practitioner has no name (family or given)",
+        ));
+    }
+    Ok(())
 }
 
 /// The Conformance of the DSTU2 root.

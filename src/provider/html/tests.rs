@@ -539,3 +539,204 @@ async fn deceased_dissenting_and_dangling_faults_show() {
     let err = ch::banners(&root, &expected).unwrap_err();
     assert!(err.contains("31-Dec-2099"), "{err}");
 }
+
+/// Send a care record request for patient2's Summary with `change` made to the token.
+async fn with_token_change(state: &Arc<ProviderState>, change: gh::TokenChange) -> (u16, Value) {
+    let spec = Interaction::GetCareRecord.spec();
+    let n = nhs("patient2");
+    let mut claims = Claims::new_in(
+        &Dialect::DSTU2,
+        &ConsumerIdentity::default(),
+        gh::jwt::AUDIENCE,
+        spec.scope,
+        REASON_DIRECT_CARE,
+        chrono::Utc::now().timestamp(),
+    );
+    gh::request_patient(&mut claims, &n);
+    change.apply(&mut claims, chrono::Utc::now().timestamp());
+    let req = Request::builder()
+        .method(spec.method.as_str())
+        .uri(format!(
+            "{}{}",
+            super::root_path(&state.settings.ods_code),
+            spec.path
+        ))
+        .header(SSP_TRACE_ID, "9b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3")
+        .header(SSP_FROM, "200000000359")
+        .header(SSP_TO, state.settings.asid.clone())
+        .header(SSP_INTERACTION_ID, spec.id)
+        .header(AUTHORIZATION, format!("Bearer {}", change.encode(&claims)))
+        .header("Accept", gh::mime::JSON)
+        .header("Content-Type", gh::mime::JSON)
+        .body(Body::from(parameters(&n, "SUM", None).to_string()))
+        .unwrap();
+    let res = router(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn every_token_change_is_answered_as_the_token_rules_say() {
+    let s = state(&[]);
+    for change in gh::TokenChange::ALL {
+        let (status, body) = with_token_change(&s, *change).await;
+        ch::token_answer(change.answer(), &body, status)
+            .unwrap_or_else(|e| panic!("{}: {e}", change.wording()));
+    }
+}
+
+#[tokio::test]
+async fn the_token_faults_break_their_rules() {
+    use gh::TokenChange as T;
+    let unchecked = state(&[Fault::HtmlJwtPractitionerUnchecked]);
+    for change in [
+        T::PractitionerWithoutSdsUserId,
+        T::PractitionerWithoutIdentifier,
+        T::PractitionerWithoutName,
+    ] {
+        let (status, body) = with_token_change(&unchecked, change).await;
+        assert!(
+            ch::token_answer(change.answer(), &body, status).is_err(),
+            "{}",
+            change.wording()
+        );
+    }
+    let unk = state(&[Fault::HtmlJwtUnkRefused]);
+    let (status, body) = with_token_change(&unk, T::SdsUserIdUnk).await;
+    let err = ch::token_answer(T::SdsUserIdUnk.answer(), &body, status).unwrap_err();
+    assert!(err.contains("must be accepted"), "{err}");
+    // The other changes are still answered right under either fault.
+    let (status, body) = with_token_change(&unk, T::PractitionerWithoutName).await;
+    ch::token_answer(T::PractitionerWithoutName.answer(), &body, status).unwrap();
+}
+
+fn state_at(version: &str, faults: &[Fault]) -> Arc<ProviderState> {
+    Arc::new(ProviderState::new(ProviderSettings {
+        faults: faults.to_vec(),
+        html_version: version.into(),
+        ..ProviderSettings::default()
+    }))
+}
+
+/// The 0.5.x checks of `section`'s view.
+fn check_view_05(
+    body: &Value,
+    section: Section,
+    version: &str,
+    period: Option<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>,
+) -> Result<(), String> {
+    let record = ch::care_record(body, section)?;
+    ch::no_formatting_characters(&record.div)?;
+    let root = ch::parse_div(&record.div)?;
+    ch::in_xhtml_namespace(&root)?;
+    ch::is_safe(&root)?;
+    let expected = ch::Expected {
+        section,
+        version: version.into(),
+        period,
+    };
+    ch::layout_05(&root, &expected)?;
+    ch::banners_05(&root, &expected)
+}
+
+#[tokio::test]
+async fn the_0_5_views_are_laid_out_as_0_5_lays_them_out() {
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    for version in ["0.5.0", "0.5.1", "0.5.2", "0.5.3"] {
+        let s = state_at(version, &[]);
+        for alias in ["patient1", "patient2", "patient13"] {
+            for section in Section::ALL {
+                let (status, body) = care_record(&s, alias, section.code(), None).await;
+                assert_eq!(status, 200, "{version} {alias} {}: {body}", section.code());
+                check_view_05(&body, *section, version, None)
+                    .unwrap_or_else(|e| panic!("{version} {alias} {}: {e}", section.code()));
+            }
+        }
+        for (section, period, days) in [
+            (
+                Section::Adm,
+                json!({"start": "2015-05-01", "end": "2016-07-01"}),
+                (day(2015, 5, 1), day(2016, 7, 1)),
+            ),
+            (
+                Section::Med,
+                json!({"start": "2015"}),
+                (day(2015, 1, 1), None),
+            ),
+            (
+                Section::Prb,
+                json!({"end": "2016-02"}),
+                (None, day(2016, 2, 29)),
+            ),
+        ] {
+            let (status, body) = care_record(&s, "patient2", section.code(), Some(period)).await;
+            assert_eq!(status, 200, "{body}");
+            check_view_05(&body, section, version, Some(days))
+                .unwrap_or_else(|e| panic!("{version} {}: {e}", section.code()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_0_5_checks_catch_the_0_7_layout_ids_wording_and_missing_tables() {
+    // A 0.7.4 view judged as 0.5.2: ids and classes, other subsections and columns.
+    let (_, body) = care_record(&state(&[]), "patient2", "MED", None).await;
+    let err = check_view_05(&body, Section::Med, "0.5.2", None).unwrap_err();
+    for found in ["id=", "class=", "Past Medications", "heads its tables"] {
+        assert!(err.contains(found), "{found}: {err}");
+    }
+    // Ids and classes alone (the 0.7 ids kept in an otherwise 0.5.x view).
+    let s = state_at("0.5.2", &[]);
+    let (_, body) = care_record(&s, "patient2", "ENC", None).await;
+    let div = ch::care_record(&body, Section::Enc).unwrap().div;
+    let marked = div.replacen("<table>", "<table id=\"enc-tab\">", 1);
+    let expected = ch::Expected {
+        section: Section::Enc,
+        version: "0.5.2".into(),
+        period: None,
+    };
+    let err = ch::layout_05(&ch::parse_div(&marked).unwrap(), &expected).unwrap_err();
+    assert!(err.contains("no attribute but xmlns"), "{err}");
+    // The 0.7.2 wording of an open-ended period is not the 0.5.x one.
+    let (_, body) = care_record(&s, "patient2", "REF", Some(json!({"start": "2015-05-01"}))).await;
+    let record = ch::care_record(&body, Section::Ref).unwrap();
+    let reworded = record.div.replace("All data items from", "Data items from");
+    let root = ch::parse_div(&reworded).unwrap();
+    let expected = ch::Expected {
+        section: Section::Ref,
+        version: "0.5.2".into(),
+        period: Some((chrono::NaiveDate::from_ymd_opt(2015, 5, 1), None)),
+    };
+    let err = ch::banners_05(&root, &expected).unwrap_err();
+    assert!(err.contains("All data items from '01-May-2015'"), "{err}");
+    // A table replaced by nothing at all, and a column moved.
+    let (_, body) = care_record(&s, "patient2", "OBS", None).await;
+    let div = ch::care_record(&body, Section::Obs).unwrap().div;
+    let start = div.find("<table>").unwrap();
+    let end = div.find("</table>").unwrap() + "</table>".len();
+    let dropped = format!("{}{}", &div[..start], &div[end..]);
+    let expected = ch::Expected {
+        section: Section::Obs,
+        version: "0.5.2".into(),
+        period: None,
+    };
+    let err = ch::layout_05(&ch::parse_div(&dropped).unwrap(), &expected).unwrap_err();
+    assert!(err.contains("neither a table nor the fragment"), "{err}");
+    let moved = div.replacen(
+        "<th>Entry</th><th>Value</th>",
+        "<th>Value</th><th>Entry</th>",
+        1,
+    );
+    let err = ch::layout_05(&ch::parse_div(&moved).unwrap(), &expected).unwrap_err();
+    assert!(err.contains("columns"), "{err}");
+    // Without a period a filterable table must say All relevant items.
+    let silent = div.replace("<div><p>All relevant items</p></div>", "");
+    let err = ch::banners_05(&ch::parse_div(&silent).unwrap(), &expected).unwrap_err();
+    assert!(err.contains("All relevant items"), "{err}");
+}

@@ -8,7 +8,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::gpconnect::html::{self as gh, banner, DateBanner, Section, Table};
+use crate::gpconnect::html::{self as gh, banner, DateBanner, Layout, Section, Table};
 use crate::gpconnect::structured::Area;
 use crate::provider::faults::{Fault, FaultSet};
 use crate::provider::structured::record::{ClinicalRecord, Detail, Item, Prescription};
@@ -53,21 +53,31 @@ struct Rows {
     excluded: bool,
 }
 
-/// Render the section's `<div>`.
+/// A banner: a `div` of its class (0.7.0+; at 0.5.x without one) wrapping the text in a `<p>`.
+fn banner_div(layout: &Layout, class: &str, text: &str) -> String {
+    if layout.ids_and_classes {
+        format!("<div class=\"{class}\"><p>{}</p></div>", esc(text))
+    } else {
+        format!("<div><p>{}</p></div>", esc(text))
+    }
+}
+
+/// Render the section's `<div>`: at 0.7.x the `<h1>` title, then the tables (multi-table sections
+/// each in a `div` under its `<h2>`); at 0.5.x every table in a `div` under its own `<h2>`.
 pub fn render(record: &ClinicalRecord, req: &ViewRequest, faults: &FaultSet) -> String {
     let section = req.section;
-    let mut html = format!(
-        "<div xmlns=\"{}\"><h1>{}</h1>",
-        gh::XHTML_NS,
-        esc(section.title())
-    );
+    let layout = Layout::of(req.version);
+    let mut html = format!("<div xmlns=\"{}\">", gh::XHTML_NS);
+    if layout.section_heading {
+        html.push_str(&format!("<h1>{}</h1>", esc(section.title())));
+    }
     if record.in_transit {
         let since = date(req.today - Duration::days(7));
-        html.push_str(&format!(
-            "<div class=\"{}\"><p>{}{since}{}</p></div>",
+        let (before, after) = layout.transfer;
+        html.push_str(&banner_div(
+            &layout,
             banner::CLASS_TRANSFER,
-            banner::TRANSFER_START,
-            banner::TRANSFER_END
+            &format!("{before}{since}{after}"),
         ));
     }
     if faults.has(Fault::HtmlScriptInView) {
@@ -76,29 +86,23 @@ pub fn render(record: &ClinicalRecord, req: &ViewRequest, faults: &FaultSet) -> 
     for t in section.tables(req.version) {
         let rows = rows(record, section, &t, req, faults);
         let heading = t.heading.unwrap_or(section.title());
-        if let Some(h2) = t.heading {
-            html.push_str(&format!("<div><h2>{}</h2>", esc(h2)));
+        let own_heading = t.heading.is_some() || !layout.section_heading;
+        if own_heading {
+            html.push_str(&format!("<div><h2>{}</h2>", esc(heading)));
         }
         if let Some(text) = t.content_banner {
-            html.push_str(&format!(
-                "<div class=\"{}\"><p>{}</p></div>",
-                banner::CLASS_CONTENT,
-                esc(text)
-            ));
+            html.push_str(&banner_div(&layout, banner::CLASS_CONTENT, text));
         }
-        if let Some(text) = date_banner(&t, req) {
+        if let Some(text) = date_banner(&t, req, &layout) {
             if !faults.has(Fault::HtmlDateBannerMissing) {
-                html.push_str(&format!(
-                    "<div class=\"{}\"><p>{}</p></div>",
-                    banner::CLASS_DATE,
-                    esc(&text)
-                ));
+                html.push_str(&banner_div(&layout, banner::CLASS_DATE, &text));
             }
         }
         if rows.excluded {
-            html.push_str(&format!(
-                "<div class=\"{}\"><p>Items excluded due to confidentiality and/or patient preferences</p></div>",
-                banner::CLASS_EXCLUSION
+            html.push_str(&banner_div(
+                &layout,
+                banner::CLASS_EXCLUSION,
+                "Items excluded due to confidentiality and/or patient preferences",
             ));
         }
         if rows.rows.is_empty() {
@@ -107,9 +111,9 @@ pub fn render(record: &ClinicalRecord, req: &ViewRequest, faults: &FaultSet) -> 
                 esc(&banner::no_data(heading))
             ));
         } else {
-            html.push_str(&table_html(&t, &rows.rows, faults));
+            html.push_str(&table_html(&t, &rows.rows, &layout, faults));
         }
-        if t.heading.is_some() {
+        if own_heading {
             html.push_str("</div>");
         }
     }
@@ -117,23 +121,25 @@ pub fn render(record: &ClinicalRecord, req: &ViewRequest, faults: &FaultSet) -> 
     html
 }
 
-fn date_banner(t: &Table, req: &ViewRequest) -> Option<String> {
+fn date_banner(t: &Table, req: &ViewRequest, layout: &Layout) -> Option<String> {
     match (t.banner, req.period) {
+        // 0.5.x shows All relevant items in every table while no period is sent.
+        (DateBanner::None, None) if !layout.section_heading => {
+            Some(layout.all_relevant.to_string())
+        }
         (DateBanner::None, _) => None,
         (DateBanner::Filtered | DateBanner::NotApplied, None) => {
-            Some(banner::ALL_RELEVANT.to_string())
+            Some(layout.all_relevant.to_string())
         }
         (DateBanner::NotApplied, Some(_)) => Some(banner::NOT_APPLIED.to_string()),
-        (DateBanner::Filtered, Some((start, end))) => Some(match (start, end) {
-            (Some(s), Some(e)) => banner::period(&date(s), &date(e)),
-            (Some(s), None) => banner::from(&date(s)),
-            (None, Some(e)) => banner::until(&date(e)),
-            (None, None) => banner::ALL_RELEVANT.to_string(),
-        }),
+        (DateBanner::Filtered, Some((start, end))) => {
+            Some(layout.period_banner(start.map(date).as_deref(), end.map(date).as_deref()))
+        }
     }
 }
 
-fn table_html(t: &Table, rows: &[Row], faults: &FaultSet) -> String {
+fn table_html(t: &Table, rows: &[Row], layout: &Layout, faults: &FaultSet) -> String {
+    let marked = layout.ids_and_classes;
     let mut columns: Vec<&str> = t.columns.to_vec();
     if faults.has(Fault::HtmlColumnsOutOfOrder) && columns.len() > 2 {
         columns.swap(1, 2);
@@ -145,18 +151,19 @@ fn table_html(t: &Table, rows: &[Row], faults: &FaultSet) -> String {
     let body: String = rows
         .iter()
         .map(|r| match r {
-            Row::Group(title) => format!(
+            Row::Group(title) if marked => format!(
                 "<tr><td colspan=\"{}\" class=\"{}\"><b>{}</b></td></tr>",
                 t.columns.len(),
                 gh::MED_ITEM_CLASS,
                 esc(title)
             ),
+            Row::Group(title) => format!("<tr><td><b>{}</b></td></tr>", esc(title)),
             Row::Cells(cells) => {
                 let tds: String = cells
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        if t.date_columns.contains(&i) && !v.is_empty() {
+                        if marked && t.date_columns.contains(&i) && !v.is_empty() {
                             format!("<td class=\"{}\">{}</td>", gh::DATE_COLUMN_CLASS, esc(v))
                         } else {
                             format!("<td>{}</td>", esc(v))
@@ -167,10 +174,12 @@ fn table_html(t: &Table, rows: &[Row], faults: &FaultSet) -> String {
             }
         })
         .collect();
-    format!(
-        "<table id=\"{}\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
-        t.id
-    )
+    let id = if marked {
+        format!(" id=\"{}\"", t.id)
+    } else {
+        String::new()
+    };
+    format!("<table{id}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 }
 
 /// The record's items of `area` that `keep` selects, newest first, noting confidential ones left out.
@@ -265,6 +274,13 @@ fn rows(
                 }
             ) && in_period(i.end.unwrap_or(i.date), period)
         }),
+        gh::INACTIVE_PROBLEMS_05 => pick(record, Area::Problems, |i| {
+            matches!(i.detail, Detail::Problem { active: false, .. })
+                && in_period(i.end.unwrap_or(i.date), period)
+        }),
+        gh::PAST_MEDICATIONS_05 => pick(record, Area::Medication, |i| {
+            i.end.is_some_and(|e| e < today) && medication_overlaps(i, period)
+        }),
         "prb-tab-othinact" => pick(record, Area::Problems, |i| {
             matches!(
                 i.detail,
@@ -292,6 +308,9 @@ fn rows(
     let rows = match t.id {
         gh::med::ALL_SUMMARY_TABLE | gh::med::ALL_ISSUES_TABLE => {
             grouped_medication(t.id, &items, faults)
+        }
+        _ if !Layout::of(req.version).section_heading => {
+            items.iter().map(|i| row_05(t, i)).collect()
         }
         _ => items.iter().map(|i| row(t.id, i)).collect(),
     };
@@ -421,6 +440,53 @@ fn row(table: &str, i: &Item) -> Row {
         }
         _ => cells(&[&d, name]),
     }
+}
+
+/// The 0.7 table whose row a 0.5.x table's row is drawn from, and the 0.7 column each 0.5.x column
+/// shows (the same name where it kept it).
+fn source_05(t: &Table) -> (&'static str, &'static [&'static str]) {
+    let id = match t.id {
+        gh::INACTIVE_PROBLEMS_05 => "prb-tab-majinact",
+        gh::PAST_MEDICATIONS_05 => "med-tab-dis-rep",
+        id => id,
+    };
+    // The first 0.7 table of that id (Clinical Items' cli-tab, not the Summary's Emergency Codes,
+    // which has no rows).
+    let columns = Section::ALL
+        .iter()
+        .flat_map(|s| s.all_tables())
+        .find(|s| s.id == id)
+        .map(|s| s.columns)
+        .unwrap_or_default();
+    (id, columns)
+}
+
+fn row_05(t: &Table, i: &Item) -> Row {
+    let (id, columns) = source_05(t);
+    let cells = match row(id, i) {
+        Row::Cells(cells) => cells,
+        group => return group,
+    };
+    let medication = id.starts_with("med-");
+    Row::Cells(
+        t.columns
+            .iter()
+            .map(|c| {
+                let named = match *c {
+                    "Scheduled End" => "Scheduled End Date",
+                    "Last Issued" => "Last Issued Date",
+                    "Number Issued" => "Number of Prescriptions Issued",
+                    "Details" if medication => "Additional Information",
+                    other => other,
+                };
+                match columns.iter().position(|k| *k == named) {
+                    Some(p) => cells.get(p).cloned().unwrap_or_default(),
+                    None if *c == "Start Date" => date(i.date),
+                    None => String::new(),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// All Medication and All Medication Issues: groups by medication item (ascending), rows newest first.
