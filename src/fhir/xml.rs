@@ -412,8 +412,8 @@ impl<'m> Conv<'m> {
         stack: &mut [Frame<'m>],
         root: &mut Option<Value>,
     ) -> Result<(), WireError> {
-        let (name, repeats) = (frame.name.clone(), frame.repeats);
-        let slot = self.finish(frame);
+        let repeats = frame.repeats;
+        let (name, slot) = self.finish(frame);
         match stack.last_mut() {
             Some(parent) => parent.add(name, repeats, slot),
             None => {
@@ -431,20 +431,21 @@ impl<'m> Conv<'m> {
         Ok(())
     }
 
-    /// The JSON form of a closed element.
-    fn finish(&self, mut frame: Frame<'m>) -> Slot {
+    /// The element's name and the JSON form of the closed element.
+    fn finish(&self, mut frame: Frame<'m>) -> (String, Slot) {
         match frame.role {
             Role::Container => {
-                return Slot::Complex(frame.resource.unwrap_or_else(|| Value::Object(Map::new())))
+                let resource = frame.resource.unwrap_or_else(|| Value::Object(Map::new()));
+                return (frame.name, Slot::Complex(resource));
             }
             Role::Resource => {
                 let mut obj = Map::new();
-                obj.insert("resourceType".into(), Value::String(frame.name));
+                obj.insert("resourceType".into(), Value::String(frame.name.clone()));
                 for (k, v) in frame.attrs {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
                 assemble(frame.slots, &mut obj);
-                return Slot::Complex(Value::Object(obj));
+                return (frame.name, Slot::Complex(Value::Object(obj)));
             }
             Role::Untyped if frame.attrs.is_empty() && frame.children == 1 => {
                 // a container of a resource: <resource><Patient>..</Patient></resource>
@@ -453,7 +454,8 @@ impl<'m> Conv<'m> {
                         && name.starts_with(|c: char| c.is_ascii_uppercase())
                         && v.get("resourceType").is_some()
                     {
-                        return Slot::Complex(std::mem::take(v));
+                        let resource = std::mem::take(v);
+                        return (frame.name, Slot::Complex(resource));
                     }
                 }
             }
@@ -471,7 +473,10 @@ impl<'m> Conv<'m> {
                     }
                 }
                 assemble(frame.slots, &mut extra);
-                Slot::Prim(value, (!extra.is_empty()).then_some(extra))
+                (
+                    frame.name,
+                    Slot::Prim(value, (!extra.is_empty()).then_some(extra)),
+                )
             }
             None => {
                 let mut obj = Map::new();
@@ -479,7 +484,7 @@ impl<'m> Conv<'m> {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
                 assemble(frame.slots, &mut obj);
-                Slot::Complex(Value::Object(obj))
+                (frame.name, Slot::Complex(Value::Object(obj)))
             }
         }
     }
