@@ -1012,3 +1012,67 @@ fn escape(s: &str) -> String {
 pub fn choice_name(base: &str, ty: &str) -> String {
     format!("{base}{}", capitalise(ty))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A Bundle of `n` small Patient entries, as FHIR XML.
+    fn bundle_xml(n: usize) -> String {
+        let entries: Vec<Value> = (0..n)
+            .map(|i| {
+                json!({"fullUrl": format!("urn:uuid:{i}"), "resource": {
+                    "resourceType": "Patient", "id": format!("p{i}"), "active": true,
+                    "name": [{"family": "Fenwick", "given": ["Ada", "M"]}],
+                    "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><b>Ada</b></div>"}}})
+            })
+            .collect();
+        to_xml(&json!({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    }
+
+    /// The result of reading in document order only, errors as their messages.
+    fn in_order(xml: &str) -> Result<Value, String> {
+        let conv = Conv {
+            model: wire_model(),
+        };
+        conv.document(xml, None).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn entries_converted_in_parallel_come_back_in_order() {
+        let xml = bundle_xml(40);
+        let value = from_xml(&xml).expect("converts");
+        assert_eq!(Ok(value.clone()), in_order(&xml));
+        let ids: Vec<&str> = value["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["resource"]["id"].as_str())
+            .collect();
+        let expected: Vec<String> = (0..40).map(|i| format!("p{i}")).collect();
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn a_broken_entry_is_reported_as_a_reading_in_order_reports_it() {
+        let xml = bundle_xml(20);
+        let mut broken = vec![
+            xml.replacen("<id value=\"p7\"/>", "<id value=\"p7/>", 1),
+            xml.replacen("<id value=\"p9\"/>", "<x:id value=\"p9\"/>", 1),
+            xml.replacen("</name>", "</nam>", 1),
+            xml.replacen("<entry>", "<entry><x:y/>", 1),
+            xml.replacen(
+                "<Bundle xmlns=\"http://hl7.org/fhir\">",
+                "<Bundle xmlns=\"http://hl7.org/fhir/other\">",
+                1,
+            ),
+        ];
+        broken.extend((1..40).map(|k| xml[..xml.len() * k / 40].to_string()));
+        for doc in &broken {
+            let parallel = from_xml(doc).map_err(|e| e.to_string());
+            assert!(parallel.is_err(), "{doc}");
+            assert_eq!(parallel, in_order(doc), "{doc}");
+        }
+    }
+}
