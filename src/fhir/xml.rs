@@ -47,7 +47,9 @@ pub fn from_xml(xml: &str) -> Result<Value, WireError> {
 /// The document is converted as it is read, one element at a time, with an explicit stack of the
 /// open elements: no intermediate tree and no recursion, so the cost is linear in the document and
 /// the call stack stays flat however deep the elements nest (they are refused beyond
-/// [`MAX_NESTING`]).
+/// [`MAX_NESTING`]). The entries of a Bundle root are set aside as text and converted on all cores
+/// when the Bundle closes; a document that fails after that is read again in document order, so
+/// errors name what an in-order reading meets first.
 pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, WireError> {
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     if xml.trim().is_empty() {
