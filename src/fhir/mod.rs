@@ -86,6 +86,34 @@ pub fn nesting_depth(v: &Value) -> usize {
     deepest
 }
 
+/// Objects of at most this many keys are searched by a scan rather than through the map's index:
+/// FHIR elements have a handful of keys, and comparing them costs less than hashing the name.
+const SCAN_KEYS_UP_TO: usize = 16;
+
+/// `obj[name]`, the same entry as [`serde_json::Map::get`] without hashing for small objects.
+#[inline]
+pub(crate) fn field<'a>(obj: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if obj.len() <= SCAN_KEYS_UP_TO {
+        obj.iter().find_map(|(k, v)| (k == name).then_some(v))
+    } else {
+        obj.get(name)
+    }
+}
+
+/// `obj["_" + name]` (a primitive's id and extensions), without building the key for small objects.
+#[inline]
+pub(crate) fn field_ext<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Option<&'a Value> {
+    if obj.len() <= SCAN_KEYS_UP_TO {
+        obj.iter()
+            .find_map(|(k, v)| (k.strip_prefix('_') == Some(name)).then_some(v))
+    } else {
+        obj.get(&format!("_{name}"))
+    }
+}
+
 /// Reads a response body as FHIR JSON or FHIR XML (detected from the content type, else from
 /// the first non-blank character) into the FHIR JSON form.
 pub fn parse_body(bytes: &[u8], content_type: Option<&str>) -> Result<Value, WireError> {
@@ -106,6 +134,16 @@ fn parse_body_as(
     bytes: &[u8],
     content_type: Option<&str>,
 ) -> Result<Value, WireError> {
+    parse_body_form(wire, bytes, content_type).map(|(v, _)| v)
+}
+
+/// [`parse_body_as`], and whether the body was XML (whose conversion already measured the
+/// nesting of the JSON form against [`MAX_NESTING`]).
+fn parse_body_form(
+    wire: Option<&wire_model::WireModel>,
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Result<(Value, bool), WireError> {
     let text = std::str::from_utf8(bytes).map_err(|e| WireError::Encoding(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
@@ -121,7 +159,7 @@ fn parse_body_as(
         trimmed.starts_with('<')
     };
     if is_xml {
-        xml::from_xml_with(wire, text)
+        xml::from_xml_with(wire, text).map(|v| (v, true))
     } else {
         let v: Value = serde_json::from_str(text).map_err(|e| {
             // serde_json stops at its recursion limit (the same 128 levels as MAX_NESTING)
@@ -136,7 +174,7 @@ fn parse_body_as(
             }
         })?;
         match v.get("resourceType") {
-            Some(Value::String(_)) => Ok(v),
+            Some(Value::String(_)) => Ok((v, false)),
             _ if !v.is_object() => Err(WireError::WrongRoot(
                 "the JSON body is not an object".into(),
             )),
@@ -423,6 +461,17 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
+        self.validate_measured(resource, profile, version, false)
+    }
+
+    /// [`Validator::validate`]; `measured`: the value's nesting is known to be within the limit.
+    fn validate_measured(
+        &self,
+        resource: &serde_json::Value,
+        profile: Option<&str>,
+        version: ProfileSet,
+        measured: bool,
+    ) -> Vec<Issue> {
         let rt = resource
             .get("resourceType")
             .and_then(serde_json::Value::as_str)
@@ -430,7 +479,7 @@ impl Validator {
             .to_string();
         // the walks below recurse as deep as the value nests: a value built in code (or a parsed
         // body, already bounded) deeper than the limit is refused, never walked
-        if nesting_depth(resource) > MAX_NESTING {
+        if !measured && nesting_depth(resource) > MAX_NESTING {
             return vec![Issue::error(rt, format!("{}", too_deep("the resource")))];
         }
         let walk = |defer: bool| {
@@ -479,8 +528,8 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
-        match parse_body_with(self.wire_for(version), body, content_type) {
-            Ok(v) => self.validate(&v, profile, version),
+        match parse_body_form(Some(self.wire_for(version)), body, content_type) {
+            Ok((v, measured)) => self.validate_measured(&v, profile, version, measured),
             Err(e) => vec![Issue::error("(body)", e.to_string())],
         }
     }

@@ -5,8 +5,9 @@
 //! One set holds the STU3 core (types, resources, core extensions); one set per GP Connect
 //! version holds the GP Connect / CareConnect profiles.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -16,10 +17,10 @@ pub struct DefinitionSet {
     /// Human-readable description of where the set came from.
     #[serde(default)]
     pub source: String,
-    /// Canonical URL (no version) -> profile.
-    pub profiles: HashMap<String, Profile>,
+    /// Canonical URL (no version) -> profile (looked up for every extension and reference met).
+    pub profiles: FxHashMap<String, Profile>,
     /// Canonical URL (no version) -> expansion.
-    pub valuesets: HashMap<String, ValueSetExp>,
+    pub valuesets: FxHashMap<String, ValueSetExp>,
 }
 
 /// A compiled StructureDefinition.

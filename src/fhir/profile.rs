@@ -6,10 +6,13 @@
 //! discriminators), reference target types, contained and Bundle entry resources (each against
 //! its own `meta.profile`), and the invariants that are implemented natively.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::{Map, Value};
 
@@ -18,7 +21,7 @@ use super::issue::{Issue, Severity};
 use super::model::{canonical, Constraint, Node, Profile, Strength, ValueSetExp};
 use super::schema::BASE_URL;
 use super::wire_model::type_suffix_matches;
-use super::{ProfileSet, Validator};
+use super::{field, field_ext, ProfileSet, Validator};
 
 /// Invariants evaluated natively (structurally) by this module, the base schema or, for the
 /// narrative's XHTML (txt-1, txt-2), [`super::narrative`].
@@ -118,7 +121,7 @@ struct Job<'v, 'i> {
     loc: String,
     expected: Option<&'v str>,
     depth: usize,
-    contained: Vec<HashMap<String, String>>,
+    contained: Vec<FxHashMap<String, String>>,
     at: usize,
 }
 
@@ -129,9 +132,9 @@ pub(crate) struct Walker<'v, 'i> {
     /// Invariant keys seen but not evaluated, for the "not checked" summary.
     pub unchecked: BTreeSet<String>,
     /// fullUrl -> resource type, for Bundle reference resolution.
-    full_urls: HashMap<String, String>,
+    full_urls: FxHashMap<String, String>,
     /// Contained ids of the current resource -> type.
-    contained: Vec<HashMap<String, String>>,
+    contained: Vec<FxHashMap<String, String>>,
     /// Defer nested resources into `jobs` (set for a top-level Bundle).
     pub defer: bool,
     jobs: Vec<Job<'v, 'i>>,
@@ -140,7 +143,7 @@ pub(crate) struct Walker<'v, 'i> {
     /// Profile lookups by URL strings of the definitions (keyed by address), and by type name.
     url_cache: PtrMap<Option<&'v Profile>>,
     vs_cache: PtrMap<Option<&'v ValueSetExp>>,
-    type_cache: HashMap<String, Option<&'v Profile>>,
+    type_cache: FxHashMap<String, Option<&'v Profile>>,
     /// Parsed invariant expressions, by the address of their text in the definitions.
     expr_cache: PtrMap<Result<Arc<Expr>, Unsupported>>,
     /// The resources being walked, innermost last (`%resource` of the invariants).
@@ -164,14 +167,14 @@ impl<'v, 'i> Walker<'v, 'i> {
             set,
             issues: Vec::new(),
             unchecked: BTreeSet::new(),
-            full_urls: HashMap::new(),
+            full_urls: FxHashMap::default(),
             contained: Vec::new(),
             defer: false,
             jobs: Vec::new(),
             saw_bundle: false,
             url_cache: PtrMap::default(),
             vs_cache: PtrMap::default(),
-            type_cache: HashMap::new(),
+            type_cache: FxHashMap::default(),
             expr_cache: PtrMap::default(),
             resources: Vec::new(),
         }
@@ -225,7 +228,7 @@ impl<'v, 'i> Walker<'v, 'i> {
     }
 
     /// A walker for deferred jobs: same definitions and Bundle fullUrls, nothing deferred.
-    fn sub(v: &'v Validator, set: ProfileSet, full_urls: &HashMap<String, String>) -> Self {
+    fn sub(v: &'v Validator, set: ProfileSet, full_urls: &FxHashMap<String, String>) -> Self {
         let mut w = Walker::new(v, set);
         w.full_urls = full_urls.clone();
         w
@@ -369,7 +372,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                 }
             }
         }
-        let mut contained = HashMap::new();
+        let mut contained = FxHashMap::default();
         for c in obj
             .get("contained")
             .and_then(Value::as_array)
@@ -648,9 +651,9 @@ impl<'v, 'i> Walker<'v, 'i> {
     {
         let mut out = Vec::new();
         let push_named = |name: &'l str, ty: &'l str, out: &mut Vec<Item<'i, 'l>>| {
-            let vals = obj.get(name);
+            let vals = field(obj, name);
             let exts = if has_ext_keys {
-                obj.get(&format!("_{name}"))
+                field_ext(obj, name)
             } else {
                 None
             };
@@ -738,11 +741,9 @@ impl<'v, 'i> Walker<'v, 'i> {
         }
         let Some(val) = it.v else { return };
         let Some(obj) = val.as_object() else { return };
-        if it.ty == "Resource" || obj.contains_key("resourceType") {
-            let rt = obj
-                .get("resourceType")
-                .and_then(Value::as_str)
-                .unwrap_or("Resource");
+        let resource_type = field(obj, "resourceType");
+        if it.ty == "Resource" || resource_type.is_some() {
+            let rt = resource_type.and_then(Value::as_str).unwrap_or("Resource");
             let expected = resource_profile(c);
             let l = Loc::OfType(&it.loc, rt);
             if self.defer {
@@ -785,7 +786,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         if c.slice.is_some() || !matches!(c.base_name(), "extension" | "modifierExtension") {
             return false;
         }
-        match obj.get("url").and_then(Value::as_str) {
+        match field(obj, "url").and_then(Value::as_str) {
             Some(url) if is_absolute(url) => self.profile(url).is_some(),
             _ => false,
         }
@@ -899,7 +900,11 @@ impl<'v, 'i> Walker<'v, 'i> {
         node: &'v Node,
         depth: usize,
     ) {
-        let Some(url) = it.v.and_then(|v| v.get("url")).and_then(Value::as_str) else {
+        let Some(url) =
+            it.v.and_then(Value::as_object)
+                .and_then(|o| field(o, "url"))
+                .and_then(Value::as_str)
+        else {
             return;
         };
         if !is_absolute(url) {
@@ -1123,12 +1128,13 @@ impl<'v, 'i> Walker<'v, 'i> {
             let ok = match kind.as_str() {
                 "value" | "pattern" => match self.slice_value(p, si, path) {
                     Some(expected) => {
+                        let expected = expected.as_ref();
                         let got = json_path(v, path);
                         got.iter().any(|g| {
                             if kind == "value" {
-                                *g == &expected || matches_pattern(g, &expected)
+                                *g == expected || matches_pattern(g, expected)
                             } else {
-                                matches_pattern(g, &expected)
+                                matches_pattern(g, expected)
                             }
                         })
                     }
@@ -1182,24 +1188,24 @@ impl<'v, 'i> Walker<'v, 'i> {
         for seg in path.split('.') {
             let node = &p.nodes[cur];
             cur = node.children.iter().map(|c| *c as usize).find(|c| {
-                p.nodes[*c].base_name() == seg.trim_end_matches("[x]") || p.nodes[*c].name == seg
+                p.nodes[*c].base_name() == without_choice_suffix(seg) || p.nodes[*c].name == seg
             })?;
         }
         Some(cur)
     }
 
     /// The value a slice requires at a discriminator path.
-    fn slice_value(&self, p: &Profile, si: usize, path: &str) -> Option<Value> {
+    fn slice_value<'p>(&self, p: &'p Profile, si: usize, path: &str) -> Option<Cow<'p, Value>> {
         if let Some(n) = self.slice_node_at(p, si, path) {
             let node = &p.nodes[n];
-            if let Some(v) = node.fixed.clone().or_else(|| node.pattern.clone()) {
-                return Some(v);
+            if let Some(v) = node.fixed.as_ref().or(node.pattern.as_ref()) {
+                return Some(Cow::Borrowed(v));
             }
             // DSTU2 profiles fix the parts of a complex discriminator (`code` of a Composition
             // section: its coding's system and code), not the element itself
             if self.set.is_dstu2() {
                 if let Some(v) = descendant_pattern(p, n) {
-                    return Some(v);
+                    return Some(Cow::Owned(v));
                 }
             }
         }
@@ -1207,7 +1213,7 @@ impl<'v, 'i> Walker<'v, 'i> {
         if path == "url" {
             let s = &p.nodes[si];
             if let Some(u) = s.types.iter().flat_map(|t| t.profiles.iter()).next() {
-                return Some(Value::String(u.clone()));
+                return Some(Cow::Owned(Value::String(u.clone())));
             }
         }
         // a pattern/fixed on an ancestor part of the path (e.g. pattern on `coding`, path `coding.system`)
@@ -1227,7 +1233,7 @@ impl<'v, 'i> Walker<'v, 'i> {
                 if let Some(v) = p.nodes[n].fixed.as_ref().or(p.nodes[n].pattern.as_ref()) {
                     let rest = segs[cut..].join(".");
                     if let Some(x) = json_path(v, &rest).first() {
-                        return Some((*x).clone());
+                        return Some(Cow::Borrowed(*x));
                     }
                 }
             }
@@ -1646,6 +1652,14 @@ fn short(v: &Value) -> String {
     }
 }
 
+/// `seg` without its `[x]` suffixes (as `trim_end_matches("[x]")`, without a substring searcher).
+fn without_choice_suffix(mut seg: &str) -> &str {
+    while let Some(rest) = seg.strip_suffix("[x]") {
+        seg = rest;
+    }
+    seg
+}
+
 /// Values at a simple dotted path (`coding.system`), flattening arrays; `$this` = the value.
 fn json_path<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
     let mut cur: Vec<&Value> = vec![v];
@@ -1653,11 +1667,11 @@ fn json_path<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
         return cur;
     }
     for seg in path.split('.') {
-        let seg = seg.trim_end_matches("[x]");
+        let seg = without_choice_suffix(seg);
         let mut next = Vec::new();
         for c in cur {
             let Some(o) = c.as_object() else { continue };
-            let found: Vec<&Value> = match o.get(seg) {
+            let found: Vec<&Value> = match field(o, seg) {
                 Some(x) => vec![x],
                 None => o
                     .iter()
@@ -1686,7 +1700,7 @@ pub fn matches_pattern(v: &Value, pat: &Value) -> bool {
     match (v, pat) {
         (Value::Object(o), Value::Object(po)) => po
             .iter()
-            .all(|(k, pv)| o.get(k).is_some_and(|x| matches_pattern(x, pv))),
+            .all(|(k, pv)| field(o, k).is_some_and(|x| matches_pattern(x, pv))),
         (Value::Array(a), Value::Array(pa)) => {
             pa.iter().all(|pv| a.iter().any(|x| matches_pattern(x, pv)))
         }

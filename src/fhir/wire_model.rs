@@ -5,7 +5,7 @@
 //! primitives) and JSON back into correctly ordered XML. It is generated from the base STU3
 //! definitions by `gpc-assure schemas build` and embedded from `schemas/wire.json.gz`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,10 +43,11 @@ fn is_false(b: &bool) -> bool {
 /// The whole wire model.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WireModel {
-    /// Context key (type name or backbone path) -> child elements in definition order.
-    pub contexts: HashMap<String, Vec<WireElem>>,
+    /// Context key (type name or backbone path) -> child elements in definition order (looked
+    /// up for every element of an XML document).
+    pub contexts: FxHashMap<String, Vec<WireElem>>,
     /// Primitive type name -> JSON representation.
-    pub primitives: HashMap<String, JsonKind>,
+    pub primitives: FxHashMap<String, JsonKind>,
     /// Names of all resource types.
     pub resources: Vec<String>,
 }

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use quick_xml::events::{BytesStart, Event};
@@ -46,128 +47,252 @@ pub fn from_xml(xml: &str) -> Result<Value, WireError> {
 /// The document is converted as it is read, one element at a time, with an explicit stack of the
 /// open elements: no intermediate tree and no recursion, so the cost is linear in the document and
 /// the call stack stays flat however deep the elements nest (they are refused beyond
-/// [`MAX_NESTING`]).
+/// [`MAX_NESTING`]). The entries of a Bundle root are set aside as text and converted on all cores
+/// when the Bundle closes; a document that fails after that is read again in document order, so
+/// errors name what an in-order reading meets first.
 pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, WireError> {
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     if xml.trim().is_empty() {
         return Err(WireError::Empty);
     }
     let conv = Conv { model };
-    let mut reader = NsReader::from_str(xml);
-    reader.config_mut().trim_text(true);
-    reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut root: Option<Value> = None;
-    // a wrong root is reported after the whole document was read, as a malformed one is first
-    let mut root_error: Option<WireError> = None;
-    loop {
-        let pos = reader.buffer_position();
-        let (res, ev) = reader.read_resolved_event().map_err(|e| xml_err(e, pos))?;
-        let ns = match res {
-            ResolveResult::Bound(ns) => Some(match ns.as_ref() {
-                b if b == FHIR_NS.as_bytes() => Cow::Borrowed(FHIR_NS),
-                b if b == XHTML_NS.as_bytes() => Cow::Borrowed(XHTML_NS),
-                b => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
-            }),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
-                return Err(WireError::Xml(format!(
-                    "malformed XML at byte {pos}: unknown namespace prefix '{}'",
-                    String::from_utf8_lossy(&p)
-                )))
+    let mut deferred = false;
+    match conv.document(xml, Some(&mut deferred)) {
+        // a document that fails once its Bundle entries were set aside is read again in one
+        // pass, so what is reported (and where) is what a reading in document order finds first
+        Err(_) if deferred => conv.document(xml, None),
+        done => done,
+    }
+}
+
+/// Fewest top-level Bundle entries worth converting on several threads.
+const PARALLEL_MIN_ENTRIES: usize = 8;
+
+impl<'m> Conv<'m> {
+    /// Converts a whole document. `defer`: the entries of a root Bundle are set aside as text and
+    /// converted in parallel when the Bundle closes (the flag records that some were).
+    fn document(&self, xml: &str, defer: Option<&mut bool>) -> Result<Value, WireError> {
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root: Option<Value> = None;
+        // a wrong root is reported after the whole document was read, as a malformed one is first
+        let mut root_error: Option<WireError> = None;
+        self.events(xml, &mut stack, &mut root, &mut root_error, defer)?;
+        if let Some(open) = stack.last() {
+            return Err(WireError::Xml(format!(
+                "malformed XML: document ends inside <{}>",
+                open.name
+            )));
+        }
+        if let Some(e) = root_error {
+            return Err(e);
+        }
+        let value = root.ok_or(WireError::Empty)?;
+        // repeating elements become arrays: the JSON form can nest deeper than the XML did
+        if super::nesting_depth(&value) > MAX_NESTING {
+            return Err(too_deep("the XML document, in its FHIR JSON form,"));
+        }
+        Ok(value)
+    }
+
+    /// One top-level `entry` element of a Bundle, read on its own (the text from its start tag to
+    /// its end tag) under a Bundle as the one open element, as the whole document would have read
+    /// it. `None` when anything is amiss: the caller then reads the whole document in order.
+    fn entry(&self, text: &str) -> Option<Slot> {
+        let mut stack = vec![self.frame("Bundle".into(), Role::Resource, Vec::new(), false)];
+        let (mut root, mut root_error) = (None, None);
+        self.events(text, &mut stack, &mut root, &mut root_error, None)
+            .ok()?;
+        let bundle = stack.pop().filter(|_| stack.is_empty() && root.is_none())?;
+        match <[_; 1]>::try_from(bundle.slots) {
+            Ok([(name, _, slot, more)]) if name == "entry" && more.is_empty() => Some(slot),
+            _ => None,
+        }
+    }
+
+    /// Converts the set-aside entries (in parallel when there are enough), in document order.
+    fn entries(&self, texts: &[&str]) -> Option<Vec<Slot>> {
+        let next = AtomicUsize::new(0);
+        let run = || {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(text) = texts.get(i) else {
+                    return Some(out);
+                };
+                out.push((i, self.entry(text)?));
             }
         };
-        let (e, empty) = match ev {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(_) => {
-                let frame = stack
-                    .pop()
-                    .ok_or_else(|| xml_err("unexpected end tag", pos))?;
-                conv.close(frame, &mut stack, &mut root)?;
-                continue;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(texts.len());
+        let parts = if threads < 2 || texts.len() < PARALLEL_MIN_ENTRIES {
+            vec![run()]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
+                let mut parts = vec![run()];
+                for h in handles {
+                    match h.join() {
+                        Ok(p) => parts.push(p),
+                        Err(e) => std::panic::resume_unwind(e),
+                    }
+                }
+                parts
+            })
+        };
+        let mut slots: Vec<Option<Slot>> = (0..texts.len()).map(|_| None).collect();
+        for part in parts {
+            for (i, slot) in part? {
+                slots[i] = Some(slot);
             }
-            Event::Text(t) => {
-                if stack.is_empty() && !t.iter().all(u8::is_ascii_whitespace) {
-                    return Err(xml_err("text outside the root element", pos));
+        }
+        slots.into_iter().collect()
+    }
+
+    /// Reads `xml` to its end with `stack` as the open elements, closing finished elements into
+    /// their parents and the root into `root`.
+    fn events<'x>(
+        &self,
+        xml: &'x str,
+        stack: &mut Vec<Frame<'m>>,
+        root: &mut Option<Value>,
+        root_error: &mut Option<WireError>,
+        mut defer: Option<&mut bool>,
+    ) -> Result<(), WireError> {
+        let conv = self;
+        let model = self.model;
+        let mut reader = NsReader::from_str(xml);
+        reader.config_mut().trim_text(true);
+        reader.config_mut().check_end_names = true;
+        // the text of each set-aside Bundle entry, in document order
+        let mut pending: Vec<&'x str> = Vec::new();
+        loop {
+            let pos = reader.buffer_position();
+            let (res, ev) = reader.read_resolved_event().map_err(|e| xml_err(e, pos))?;
+            let ns = match res {
+                ResolveResult::Bound(ns) => Some(match ns.as_ref() {
+                    b if b == FHIR_NS.as_bytes() => Cow::Borrowed(FHIR_NS),
+                    b if b == XHTML_NS.as_bytes() => Cow::Borrowed(XHTML_NS),
+                    b => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+                }),
+                ResolveResult::Unbound => None,
+                ResolveResult::Unknown(p) => {
+                    return Err(WireError::Xml(format!(
+                        "malformed XML at byte {pos}: unknown namespace prefix '{}'",
+                        String::from_utf8_lossy(&p)
+                    )))
+                }
+            };
+            let (e, empty) = match ev {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
+                    let mut frame = stack
+                        .pop()
+                        .ok_or_else(|| xml_err("unexpected end tag", pos))?;
+                    if stack.is_empty() && !pending.is_empty() {
+                        let slots = self
+                            .entries(&pending)
+                            .ok_or_else(|| xml_err("an entry could not be read on its own", pos))?;
+                        frame.fill(slots);
+                        pending.clear();
+                    }
+                    conv.close(frame, stack, root)?;
+                    continue;
+                }
+                Event::Text(t) => {
+                    if stack.is_empty() && !t.iter().all(u8::is_ascii_whitespace) {
+                        return Err(xml_err("text outside the root element", pos));
+                    }
+                    continue;
+                }
+                Event::CData(_) | Event::GeneralRef(_) => continue,
+                Event::Eof => break,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
+            };
+            // one more element than JSON levels: an innermost primitive is an element in XML but a
+            // plain value in JSON (the JSON form is measured exactly once the document is read)
+            if stack.len() > MAX_NESTING {
+                return Err(too_deep(&format!(
+                    "the XML document (at byte {pos}, inside <{}>)",
+                    stack.last().map(|f| f.name.as_str()).unwrap_or("?")
+                )));
+            }
+            let (name, attrs) = start_element(&e, pos)?;
+            let top_level = stack.len() == 1;
+            let Some(parent) = stack.last_mut() else {
+                if root.is_some() {
+                    return Err(WireError::Xml(
+                        "malformed XML: more than one root element".into(),
+                    ));
+                }
+                *root_error = root_problem(model, &name, ns.as_deref());
+                let frame = conv.frame(name, Role::Resource, attrs, false);
+                if empty {
+                    conv.close(frame, stack, root)?;
+                } else {
+                    stack.push(frame);
+                }
+                continue;
+            };
+            let (role, repeats) = conv.place(parent, &name);
+            parent.children += 1;
+            // an entry of a root Bundle in the FHIR namespace: its text is set aside, converted
+            // with the other entries when the Bundle closes
+            if let Some(flag) = defer.as_deref_mut() {
+                if !empty
+                    && name == "entry"
+                    && root_error.is_none()
+                    && parent.role == Role::Resource
+                    && parent.name == "Bundle"
+                    && matches!(role, Role::Typed(_))
+                    && top_level
+                {
+                    *flag = true;
+                    reader
+                        .read_to_end(e.name())
+                        .map_err(|err| xml_err(err, pos))?;
+                    let text = xml
+                        .get(pos as usize..reader.buffer_position() as usize)
+                        .ok_or_else(|| xml_err("entry out of bounds", pos))?;
+                    pending.push(text);
+                    parent.add(name, repeats, Slot::Deferred(pending.len() - 1));
+                    continue;
+                }
+            }
+            // narrative: the XHTML `div` is kept as markup, a string in the JSON form
+            if name == "div" && ns.as_deref() == Some(XHTML_NS) {
+                let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let raw = if empty {
+                    div_markup(&e, &tag, "")
+                } else {
+                    let span = reader
+                        .read_to_end(e.name())
+                        .map_err(|err| xml_err(err, pos))?;
+                    let inner = xml
+                        .get(span.start as usize..span.end as usize)
+                        .unwrap_or_default();
+                    div_markup(&e, &tag, inner)
+                };
+                if parent.role == Role::Container {
+                    // where a resource belongs: a (wrong) resource named `div`, its markup dropped
+                    let frame = conv.frame(name, role, attrs, repeats);
+                    conv.close(frame, stack, root)?;
+                } else {
+                    parent.add(name, repeats, Slot::Prim(Some(Value::String(raw)), None));
                 }
                 continue;
             }
-            Event::CData(_) | Event::GeneralRef(_) => continue,
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
-        };
-        // one more element than JSON levels: an innermost primitive is an element in XML but a
-        // plain value in JSON (the JSON form is measured exactly once the document is read)
-        if stack.len() > MAX_NESTING {
-            return Err(too_deep(&format!(
-                "the XML document (at byte {pos}, inside <{}>)",
-                stack.last().map(|f| f.name.as_str()).unwrap_or("?")
-            )));
-        }
-        let (name, attrs) = start_element(&e, pos)?;
-        let Some(parent) = stack.last_mut() else {
-            if root.is_some() {
-                return Err(WireError::Xml(
-                    "malformed XML: more than one root element".into(),
-                ));
-            }
-            root_error = root_problem(model, &name, ns.as_deref());
-            let frame = conv.frame(name, Role::Resource, attrs, false);
+            let frame = conv.frame(name, role, attrs, repeats);
             if empty {
-                conv.close(frame, &mut stack, &mut root)?;
+                conv.close(frame, stack, root)?;
             } else {
                 stack.push(frame);
             }
-            continue;
-        };
-        let (role, repeats) = conv.place(parent, &name);
-        parent.children += 1;
-        // narrative: the XHTML `div` is kept as markup, a string in the JSON form
-        if name == "div" && ns.as_deref() == Some(XHTML_NS) {
-            let tag = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-            let raw = if empty {
-                div_markup(&e, &tag, "")
-            } else {
-                let span = reader
-                    .read_to_end(e.name())
-                    .map_err(|err| xml_err(err, pos))?;
-                let inner = xml
-                    .get(span.start as usize..span.end as usize)
-                    .unwrap_or_default();
-                div_markup(&e, &tag, inner)
-            };
-            if parent.role == Role::Container {
-                // where a resource belongs: a (wrong) resource named `div`, its markup dropped
-                let frame = conv.frame(name, role, attrs, repeats);
-                conv.close(frame, &mut stack, &mut root)?;
-            } else {
-                parent.add(name, repeats, Slot::Prim(Some(Value::String(raw)), None));
-            }
-            continue;
         }
-        let frame = conv.frame(name, role, attrs, repeats);
-        if empty {
-            conv.close(frame, &mut stack, &mut root)?;
-        } else {
-            stack.push(frame);
-        }
+        Ok(())
     }
-    if let Some(open) = stack.last() {
-        return Err(WireError::Xml(format!(
-            "malformed XML: document ends inside <{}>",
-            open.name
-        )));
-    }
-    if let Some(e) = root_error {
-        return Err(e);
-    }
-    let value = root.ok_or(WireError::Empty)?;
-    // repeating elements become arrays: the JSON form can nest deeper than the XML did
-    if super::nesting_depth(&value) > MAX_NESTING {
-        return Err(too_deep("the XML document, in its FHIR JSON form,"));
-    }
-    Ok(value)
 }
 
 /// Why the root element cannot be a FHIR resource, if it cannot.
@@ -273,6 +398,9 @@ const INDEX_SLOTS_ABOVE: usize = 16;
 enum Slot {
     Prim(Option<Value>, Option<Map<String, Value>>),
     Complex(Value),
+    /// A Bundle entry set aside (its position among the set-aside entries), filled in before its
+    /// Bundle is closed.
+    Deferred(usize),
 }
 
 /// What an open element becomes in the JSON form.
@@ -312,6 +440,20 @@ struct Frame<'m> {
 }
 
 impl Frame<'_> {
+    /// Puts the converted set-aside entries in their places.
+    fn fill(&mut self, entries: Vec<Slot>) {
+        let mut entries: Vec<Option<Slot>> = entries.into_iter().map(Some).collect();
+        for (_, _, first, more) in &mut self.slots {
+            for slot in std::iter::once(first).chain(more.iter_mut()) {
+                if let Slot::Deferred(i) = *slot {
+                    if let Some(done) = entries.get_mut(i).and_then(Option::take) {
+                        *slot = done;
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds a converted child.
     fn add(&mut self, name: String, repeats: bool, slot: Slot) {
         if self.role == Role::Container {
@@ -319,7 +461,7 @@ impl Frame<'_> {
             if self.resource.is_none() {
                 self.resource = Some(match slot {
                     Slot::Complex(v) => v,
-                    Slot::Prim(..) => Value::Object(Map::new()),
+                    Slot::Prim(..) | Slot::Deferred(_) => Value::Object(Map::new()),
                 });
             }
             return;
@@ -412,8 +554,8 @@ impl<'m> Conv<'m> {
         stack: &mut [Frame<'m>],
         root: &mut Option<Value>,
     ) -> Result<(), WireError> {
-        let (name, repeats) = (frame.name.clone(), frame.repeats);
-        let slot = self.finish(frame);
+        let repeats = frame.repeats;
+        let (name, slot) = self.finish(frame);
         match stack.last_mut() {
             Some(parent) => parent.add(name, repeats, slot),
             None => {
@@ -424,27 +566,28 @@ impl<'m> Conv<'m> {
                 }
                 *root = Some(match slot {
                     Slot::Complex(v) => v,
-                    Slot::Prim(..) => Value::Object(Map::new()),
+                    Slot::Prim(..) | Slot::Deferred(_) => Value::Object(Map::new()),
                 });
             }
         }
         Ok(())
     }
 
-    /// The JSON form of a closed element.
-    fn finish(&self, mut frame: Frame<'m>) -> Slot {
+    /// The element's name and the JSON form of the closed element.
+    fn finish(&self, mut frame: Frame<'m>) -> (String, Slot) {
         match frame.role {
             Role::Container => {
-                return Slot::Complex(frame.resource.unwrap_or_else(|| Value::Object(Map::new())))
+                let resource = frame.resource.unwrap_or_else(|| Value::Object(Map::new()));
+                return (frame.name, Slot::Complex(resource));
             }
             Role::Resource => {
                 let mut obj = Map::new();
-                obj.insert("resourceType".into(), Value::String(frame.name));
+                obj.insert("resourceType".into(), Value::String(frame.name.clone()));
                 for (k, v) in frame.attrs {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
                 assemble(frame.slots, &mut obj);
-                return Slot::Complex(Value::Object(obj));
+                return (frame.name, Slot::Complex(Value::Object(obj)));
             }
             Role::Untyped if frame.attrs.is_empty() && frame.children == 1 => {
                 // a container of a resource: <resource><Patient>..</Patient></resource>
@@ -453,7 +596,8 @@ impl<'m> Conv<'m> {
                         && name.starts_with(|c: char| c.is_ascii_uppercase())
                         && v.get("resourceType").is_some()
                     {
-                        return Slot::Complex(std::mem::take(v));
+                        let resource = std::mem::take(v);
+                        return (frame.name, Slot::Complex(resource));
                     }
                 }
             }
@@ -471,7 +615,10 @@ impl<'m> Conv<'m> {
                     }
                 }
                 assemble(frame.slots, &mut extra);
-                Slot::Prim(value, (!extra.is_empty()).then_some(extra))
+                (
+                    frame.name,
+                    Slot::Prim(value, (!extra.is_empty()).then_some(extra)),
+                )
             }
             None => {
                 let mut obj = Map::new();
@@ -479,7 +626,7 @@ impl<'m> Conv<'m> {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
                 assemble(frame.slots, &mut obj);
-                Slot::Complex(Value::Object(obj))
+                (frame.name, Slot::Complex(Value::Object(obj)))
             }
         }
     }
@@ -494,6 +641,7 @@ fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, V
                 Slot::Complex(v) => {
                     obj.insert(name, v);
                 }
+                Slot::Deferred(_) => {}
                 Slot::Prim(v, x) => {
                     let v = v.filter(|v| !v.is_null());
                     let x = x.map(Value::Object);
@@ -524,7 +672,7 @@ fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, V
                 .into_iter()
                 .map(|s| match s {
                     Slot::Complex(v) => v,
-                    Slot::Prim(..) => Value::Null,
+                    Slot::Prim(..) | Slot::Deferred(_) => Value::Null,
                 })
                 .collect();
             obj.insert(name, collapse(vals, repeats));
@@ -540,6 +688,10 @@ fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, V
                 }
                 Slot::Complex(v) => {
                     values.push(v);
+                    extras.push(Value::Null);
+                }
+                Slot::Deferred(_) => {
+                    values.push(Value::Null);
                     extras.push(Value::Null);
                 }
             }
@@ -861,4 +1013,68 @@ fn escape(s: &str) -> String {
 /// Capitalised choice-type suffix, re-exported for other modules.
 pub fn choice_name(base: &str, ty: &str) -> String {
     format!("{base}{}", capitalise(ty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A Bundle of `n` small Patient entries, as FHIR XML.
+    fn bundle_xml(n: usize) -> String {
+        let entries: Vec<Value> = (0..n)
+            .map(|i| {
+                json!({"fullUrl": format!("urn:uuid:{i}"), "resource": {
+                    "resourceType": "Patient", "id": format!("p{i}"), "active": true,
+                    "name": [{"family": "Fenwick", "given": ["Ada", "M"]}],
+                    "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><b>Ada</b></div>"}}})
+            })
+            .collect();
+        to_xml(&json!({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+    }
+
+    /// The result of reading in document order only, errors as their messages.
+    fn in_order(xml: &str) -> Result<Value, String> {
+        let conv = Conv {
+            model: wire_model(),
+        };
+        conv.document(xml, None).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn entries_converted_in_parallel_come_back_in_order() {
+        let xml = bundle_xml(40);
+        let value = from_xml(&xml).expect("converts");
+        assert_eq!(Ok(value.clone()), in_order(&xml));
+        let ids: Vec<&str> = value["entry"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["resource"]["id"].as_str())
+            .collect();
+        let expected: Vec<String> = (0..40).map(|i| format!("p{i}")).collect();
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn a_broken_entry_is_reported_as_a_reading_in_order_reports_it() {
+        let xml = bundle_xml(20);
+        let mut broken = vec![
+            xml.replacen("<id value=\"p7\"/>", "<id value=\"p7/>", 1),
+            xml.replacen("<id value=\"p9\"/>", "<x:id value=\"p9\"/>", 1),
+            xml.replacen("</name>", "</nam>", 1),
+            xml.replacen("<entry>", "<entry><x:y/>", 1),
+            xml.replacen(
+                "<Bundle xmlns=\"http://hl7.org/fhir\">",
+                "<Bundle xmlns=\"http://hl7.org/fhir/other\">",
+                1,
+            ),
+        ];
+        broken.extend((1..40).map(|k| xml[..xml.len() * k / 40].to_string()));
+        for doc in &broken {
+            let parallel = from_xml(doc).map_err(|e| e.to_string());
+            assert!(parallel.is_err(), "{doc}");
+            assert_eq!(parallel, in_order(doc), "{doc}");
+        }
+    }
 }

@@ -1,13 +1,14 @@
 //! Evaluation of a parsed expression over the FHIR JSON form of a resource.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
 use super::parse::{Expr, Op};
 use super::Unsupported;
+use crate::fhir::{field, field_ext};
 
 /// The UCUM code system (`%ucum`).
 const UCUM: &str = "http://unitsofmeasure.org";
@@ -36,7 +37,7 @@ pub struct Env<'a> {
     /// `%resource`: the resource that holds the element.
     pub resource: &'a Value,
     /// Bundle fullUrl -> resource type, for `resolve()`.
-    pub full_urls: Option<&'a HashMap<String, String>>,
+    pub full_urls: Option<&'a FxHashMap<String, String>>,
 }
 
 /// Element names that are followed by a type name in a choice element (`value` + `Quantity`).
@@ -206,11 +207,11 @@ fn member<'a>(o: &'a Map<String, Value>, name: &str, out: &mut Coll<'a>) {
             (Value::Null, None) => {}
             (y, _) => out.push(Item::Node(y, ty)),
         };
-    if let Some(x) = o.get(name) {
-        push(x, o.get(&format!("_{name}")), None, out);
+    if let Some(x) = field(o, name) {
+        push(x, field_ext(o, name), None, out);
         return;
     }
-    if let Some(e) = o.get(&format!("_{name}")) {
+    if let Some(e) = field_ext(o, name) {
         match e {
             Value::Array(a) => out.extend(a.iter().filter(|x| !x.is_null()).map(|_| Item::NoValue)),
             _ => out.push(Item::NoValue),
@@ -228,7 +229,7 @@ fn member<'a>(o: &'a Map<String, Value>, name: &str, out: &mut Coll<'a>) {
             } else {
                 t
             };
-            push(x, o.get(&format!("_{k}")), Some(ty), out);
+            push(x, field_ext(o, k), Some(ty), out);
         }
     }
 }
@@ -506,6 +507,19 @@ fn single_string<'c>(c: &'c Coll<'_>, what: &str) -> Result<Option<Cow<'c, str>>
 }
 
 fn distinct(c: &Coll<'_>) -> bool {
+    // Strings none of which is a date or time are equal only when identical: a sort finds a
+    // repeat in n log n (a Bundle's fullUrls, bdl-7) where the pairwise test below is quadratic.
+    let plain: Option<Vec<&str>> = c
+        .iter()
+        .map(|i| match i.prim() {
+            Some(Prim::Str(s)) if temporal(s).is_none() => Some(s),
+            _ => None,
+        })
+        .collect();
+    if let Some(mut strs) = plain {
+        strs.sort_unstable();
+        return strs.windows(2).all(|w| w[0] != w[1]);
+    }
     for (i, a) in c.iter().enumerate() {
         if c[..i].iter().any(|b| item_eq(a, b)) {
             return false;
@@ -961,15 +975,19 @@ fn arith<'a>(op: Op, x: &Item<'_>, y: &Item<'_>) -> Option<Item<'a>> {
 }
 
 fn regex_match(pattern: &str, s: &str) -> Result<bool, Unsupported> {
-    use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    let re = cache
-        .entry(pattern.to_string())
-        .or_insert_with(|| regex::Regex::new(pattern).ok());
-    match re {
-        Some(re) => Ok(re.is_match(s)),
-        None => Err(Unsupported(format!("regular expression {pattern:?}"))),
+    // compiled once per pattern and thread: the walk of a Bundle's entries runs on several
+    // threads, which would otherwise take turns at one lock for every match
+    thread_local! {
+        static CACHE: std::cell::RefCell<FxHashMap<String, Option<regex::Regex>>> =
+            std::cell::RefCell::default();
     }
+    CACHE.with_borrow_mut(|cache| {
+        if !cache.contains_key(pattern) {
+            cache.insert(pattern.to_string(), regex::Regex::new(pattern).ok());
+        }
+        match cache.get(pattern) {
+            Some(Some(re)) => Ok(re.is_match(s)),
+            _ => Err(Unsupported(format!("regular expression {pattern:?}"))),
+        }
+    })
 }

@@ -161,7 +161,7 @@ pub fn check(
     expr: &Expr,
     focus: Focus<'_>,
     resource: &Value,
-    full_urls: Option<&HashMap<String, String>>,
+    full_urls: Option<&rustc_hash::FxHashMap<String, String>>,
 ) -> Verdict {
     let env = eval::Env {
         resource,

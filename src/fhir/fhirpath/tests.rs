@@ -216,6 +216,24 @@ fn descendants_and_distinct() {
     let eld13 = "type.select(code&profile&targetProfile).isDistinct()";
     holds(eld13, json!({"type": [{"code": "a"}, {"code": "b"}]}));
     fails(eld13, json!({"type": [{"code": "a"}, {"code": "a"}]}));
+    // many plain strings (sorted, not compared pairwise): one repeat anywhere fails
+    let many: Vec<Value> = (0..500)
+        .map(|i| json!({"fullUrl": format!("https://example.org/Patient/p{i}")}))
+        .collect();
+    let bdl7 = "entry.where(fullUrl).select(fullUrl&resource.meta.versionId).isDistinct()";
+    let mut repeated = many.clone();
+    holds(bdl7, json!({ "entry": many }));
+    repeated.push(json!({"fullUrl": "https://example.org/Patient/p250"}));
+    fails(bdl7, json!({ "entry": repeated }));
+    // date-like strings are equal as moments of time: the same instant written twice repeats
+    holds(
+        que2,
+        json!({"item": [{"linkId": "2020-01-01T10:00:00Z"}, {"linkId": "2020-01-01T10:30:00Z"}, {"linkId": "x"}]}),
+    );
+    fails(
+        que2,
+        json!({"item": [{"linkId": "2020-01-01T10:00:00+00:00"}, {"linkId": "x"}, {"linkId": "2020-01-01T11:00:00+01:00"}]}),
+    );
     let all = "element.all(id.exists())";
     fails(all, json!({"element": [{"id": "a"}, {"path": "b"}]}));
     let m = "sliceName.empty() or sliceName.matches('^[a-zA-Z0-9\\\\/\\\\-\\\\_]+$')";
