@@ -162,6 +162,18 @@ fn every_change_phrase_and_date_token_is_known() {
                 checked += 1;
                 // Applied to a sample booking: only "unknown change" says the phrase itself is wrong.
                 let mut body = sample_booking();
+                let locations: Vec<String> = gpc_assure::config::Config::default()
+                    .data
+                    .locations
+                    .into_values()
+                    .collect();
+                let phrase = match appointments::with_test_data(&phrase, &body, &locations) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        problems.push(format!("{at}: {}", e.message));
+                        continue;
+                    }
+                };
                 if let Err(e) = appointments::apply_change(&mut body, &phrase) {
                     if e.message.starts_with("unknown change") {
                         problems.push(format!("{at}: {}", e.message));

@@ -878,13 +878,23 @@ async fn booking_changed(w: &mut Assurance, change: String) -> StepResult {
     let Some(Body::Resource(body)) = r.body.as_mut() else {
         return Err("the request has no FHIR body to change".into());
     };
-    let change = match change.as_str() {
-        // A Location of the test data other than the one the booked slot's schedule names: which one
-        // that is depends on the slot the booking claimed.
-        "another location" => format!("the location {}", other_location(body, &locations)?),
-        _ => change,
-    };
+    let change = with_test_data(&change, body, &locations)?;
     apply_change(body, &change)
+}
+
+/// A change phrase that depends on the test data, made concrete for [`apply_change`]: "another
+/// location" becomes "the location ID" with a Location of `locations` (logical ids) other than the one
+/// the booked slot's schedule names, as which one that is depends on the slot the booking claimed.
+/// Other phrases are returned as they are.
+pub fn with_test_data(
+    change: &str,
+    appointment: &Value,
+    locations: &[String],
+) -> Result<String, Problem> {
+    Ok(match change {
+        "another location" => format!("the location {}", other_location(appointment, locations)?),
+        _ => change.to_string(),
+    })
 }
 
 /// The first of `locations` (logical ids) that is not the Location participant of `appointment`.
