@@ -155,9 +155,12 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
 
     // Every service root (the DSTU2 one is named explicitly) goes through the relay.
     let mut config = running.config();
-    let via_relay = |url: &str| url.replace(&running.addr.to_string(), &relay_addr.to_string());
-    config.target.foundations_url = via_relay(&config.target.foundations_url);
-    config.target.html_url = config.target.html_url.as_deref().map(via_relay);
+    let (provider, relay) = (running.addr.to_string(), relay_addr.to_string());
+    config.target.foundations_url = config.target.foundations_url.replace(&provider, &relay);
+    config.target.html_url = config
+        .target
+        .html_url
+        .map(|url| url.replace(&provider, &relay));
     config.http.concurrency = concurrency;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let config_file = dir.path().join("target.toml");
