@@ -594,7 +594,8 @@ mod tests {
             "{sequential} connections for 10 requests one after another"
         );
         // As many at once as scenarios run at once, three times over: the pool holds them all idle
-        // between rounds, so no round opens more.
+        // between rounds, so no round opens more. (Fewer than four is fine: a request that finds
+        // the pool empty waits a moment for a connection to come back before it makes one.)
         for _ in 0..3 {
             let round = (0..4).map(|_| client.send(&spec));
             for exchange in futures::future::join_all(round).await {
@@ -603,7 +604,7 @@ mod tests {
         }
         let opened = client.connections_opened();
         assert!(
-            (2..=4 + 2).contains(&opened),
+            (sequential..=4 + 2).contains(&opened),
             "{opened} connections for 4 at once, three times"
         );
         running.shutdown().await;
