@@ -261,7 +261,7 @@ fn no_slots_message(w: &Assurance, found: usize, from: i64, to: i64) -> Problem 
 /// slot type), never claimed by another scenario of this run. Returns (slots, their schedule).
 ///
 /// The day the latest claim found its slots is searched alone first (a diary fills from its first
-/// day, so that day usually still has free slots, and its answer is a twentieth of the window's);
+/// day, so that day usually still has free slots, and its answer is about a tenth of the window's);
 /// then the days after it; then, if the hint had moved past `from`, the whole window. A later search
 /// is sent only when the earlier ones left nothing to claim, so a sparse diary is searched exactly as
 /// fully as with one search of the whole window.
