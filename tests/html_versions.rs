@@ -9,37 +9,7 @@ use serde_json::Value;
 /// Run the binary on the `@html` scenarios with the HTML version set the way a user sets it, and return
 /// its exit status, stdout and results.json.
 fn run_at(version: &str) -> (i32, String, Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r");
-    let mut cmd = common::bin();
-    cmd.args([
-        "run",
-        "--features",
-        &common::features(),
-        "--tags",
-        "@html",
-        "--out",
-        out.to_str().unwrap(),
-        "-q",
-    ])
-    .env_remove("RUST_BACKTRACE");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("GPC_ASSURE_") {
-            cmd.env_remove(name);
-        }
-    }
-    let output = cmd
-        .env("GPC_ASSURE_TARGET_HTML_VERSION", version)
-        .output()
-        .expect("binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let results = std::fs::read_to_string(out.join("results.json"))
-        .unwrap_or_else(|e| panic!("{version}: no results.json ({e}); stdout:\n{stdout}"));
-    (
-        output.status.code().unwrap_or(-1),
-        stdout,
-        serde_json::from_str(&results).expect("results.json is JSON"),
-    )
+    common::run_tagged_with("@html", "GPC_ASSURE_TARGET_HTML_VERSION", version)
 }
 
 /// Every scenario of the run: (feature path, name, status).

@@ -30,3 +30,37 @@ pub fn run<S: AsRef<OsStr>>(args: &[S]) -> (i32, String, String) {
 pub fn features() -> String {
     format!("{}/features", env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Run the binary on the scenarios matching `tags`, against the embedded provider, with one setting
+/// given the way a user gives it (the environment variable `setting` = `value`, every other
+/// `GPC_ASSURE_*` variable removed), and return its exit status, stdout and results.json.
+pub fn run_tagged_with(tags: &str, setting: &str, value: &str) -> (i32, String, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let mut cmd = bin();
+    cmd.args([
+        "run",
+        "--features",
+        &features(),
+        "--tags",
+        tags,
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ])
+    .env_remove("RUST_BACKTRACE");
+    for (name, _) in std::env::vars() {
+        if name.starts_with("GPC_ASSURE_") {
+            cmd.env_remove(name);
+        }
+    }
+    let output = cmd.env(setting, value).output().expect("binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let results = std::fs::read_to_string(out.join("results.json"))
+        .unwrap_or_else(|e| panic!("{setting}={value}: no results.json ({e}); stdout:\n{stdout}"));
+    (
+        output.status.code().unwrap_or(-1),
+        stdout,
+        serde_json::from_str(&results).expect("results.json is JSON"),
+    )
+}
