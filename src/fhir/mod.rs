@@ -591,3 +591,32 @@ pub fn not_evaluated_invariants() -> Vec<String> {
 pub fn has_errors(issues: &[Issue]) -> bool {
     issues.iter().any(|i| i.severity == Severity::Error)
 }
+
+/// Run `work` on as many threads as there are cores, the calling thread among them (at most `jobs`
+/// threads, and only the calling one when there are fewer than `min` jobs), and return each
+/// thread's result, the calling thread's first. `work` takes its jobs from a counter it shares, so
+/// the split follows how long each job takes; a panic in a thread is raised again here.
+pub(crate) fn on_all_cores<T: Send>(
+    jobs: usize,
+    min: usize,
+    work: impl Fn() -> T + Sync,
+) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(jobs);
+    if threads < 2 || jobs < min {
+        return vec![work()];
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..threads).map(|_| s.spawn(&work)).collect();
+        let mut parts = vec![work()];
+        for h in handles {
+            match h.join() {
+                Ok(p) => parts.push(p),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        parts
+    })
+}

@@ -259,25 +259,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             }
             (outs, w.unchecked, w.saw_bundle)
         };
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(jobs.len());
-        let parts = if threads < 2 || jobs.len() < PARALLEL_MIN_JOBS {
-            vec![run()]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
-                let mut parts = vec![run()];
-                for h in handles {
-                    match h.join() {
-                        Ok(p) => parts.push(p),
-                        Err(e) => std::panic::resume_unwind(e),
-                    }
-                }
-                parts
-            })
-        };
+        let parts = super::on_all_cores(jobs.len(), PARALLEL_MIN_JOBS, run);
         let mut results: Vec<Option<Vec<Issue>>> = (0..jobs.len()).map(|_| None).collect();
         for (outs, unchecked, saw_bundle) in parts {
             if saw_bundle {

@@ -122,25 +122,7 @@ impl<'m> Conv<'m> {
                 out.push((i, self.entry(text)?));
             }
         };
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(texts.len());
-        let parts = if threads < 2 || texts.len() < PARALLEL_MIN_ENTRIES {
-            vec![run()]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (1..threads).map(|_| s.spawn(run)).collect();
-                let mut parts = vec![run()];
-                for h in handles {
-                    match h.join() {
-                        Ok(p) => parts.push(p),
-                        Err(e) => std::panic::resume_unwind(e),
-                    }
-                }
-                parts
-            })
-        };
+        let parts = super::on_all_cores(texts.len(), PARALLEL_MIN_ENTRIES, run);
         let mut slots: Vec<Option<Slot>> = (0..texts.len()).map(|_| None).collect();
         for part in parts {
             for (i, slot) in part? {
