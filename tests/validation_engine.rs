@@ -809,3 +809,60 @@ fn generator_builds_the_dstu2_set_alone_in_the_stu3_shape() {
         "{err}"
     );
 }
+
+/// A run remembers clean walks of Bundle entries: meeting the same resource again gives the issues a
+/// walk gives, in another Bundle where its reference resolves to something else too, and a broken
+/// entry is never taken for a remembered clean one.
+#[test]
+fn remembered_clean_entries_give_the_findings_a_walk_gives() {
+    let v = fhir::validator().expect("load");
+    let bundle = |extra: Option<Value>, broken: bool| {
+        let mut entries = Vec::new();
+        for i in 0..10 {
+            let mut r = fixture("patient-valid.json");
+            if broken && i == 4 {
+                r["gender"] = json!("boy");
+            }
+            entries.push(
+                json!({"fullUrl": format!("https://example.org/Patient/{i}"), "resource": r}),
+            );
+        }
+        entries.extend(extra);
+        json!({
+            "resourceType": "Bundle",
+            "meta": {"profile": ["https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Searchset-Bundle-1"]},
+            "type": "searchset",
+            "entry": entries
+        })
+    };
+    // in this Bundle the Patients' `managingOrganization` (Organization/7) names a Location
+    let location = json!({"fullUrl": "Organization/7", "resource": {"resourceType": "Location", "id": "7", "name": "Ward 7"}});
+    let cases = [
+        bundle(None, false),
+        bundle(Some(location.clone()), false),
+        bundle(None, true),
+        bundle(None, true),
+        bundle(None, false),
+    ];
+    let memo = fhir::CleanResources::new();
+    for (n, b) in cases.iter().enumerate() {
+        let walked = v.validate(b, None, ProfileSet::Latest);
+        let remembered = v.validate_remembering(b, None, ProfileSet::Latest, &memo);
+        assert_eq!(remembered, walked, "case {n}");
+    }
+    assert!(!memo.is_empty(), "clean entries were remembered");
+    let with_location = v.validate_remembering(&cases[1], None, ProfileSet::Latest, &memo);
+    assert!(
+        with_location.iter().any(|i| i.severity == Severity::Error
+            && i.location
+                == "Bundle.entry[3].resource.ofType(Patient).managingOrganization.reference"
+            && i.message.contains("points at a Location")),
+        "{with_location:#?}"
+    );
+    let broken = v.validate_remembering(&cases[2], None, ProfileSet::Latest, &memo);
+    let got: Vec<&str> = errors(&broken)
+        .iter()
+        .map(|i| i.location.as_str())
+        .collect();
+    assert_eq!(got, ["Bundle.entry[4].resource.ofType(Patient).gender"]);
+}

@@ -11,6 +11,7 @@
 pub mod fhirpath;
 #[cfg(feature = "generator")]
 pub mod generator;
+pub mod memo;
 pub mod model;
 pub mod narrative;
 pub mod store;
@@ -18,6 +19,8 @@ pub mod wire_model;
 pub mod xml;
 
 use serde_json::Value;
+
+pub use memo::CleanResources;
 
 /// A response body that could not be read as FHIR JSON or FHIR XML.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -461,7 +464,20 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
-        self.validate_measured(resource, profile, version, false)
+        self.validate_measured(resource, profile, version, false, None)
+    }
+
+    /// [`Validator::validate`], for a run that meets the same resources again and again: the
+    /// entries of a Bundle found among `memo`'s clean walks are not walked again, and clean walks
+    /// are added to it. The issues are those [`Validator::validate`] gives (see [`memo`]).
+    pub fn validate_remembering(
+        &self,
+        resource: &serde_json::Value,
+        profile: Option<&str>,
+        version: ProfileSet,
+        memo: &CleanResources,
+    ) -> Vec<Issue> {
+        self.validate_measured(resource, profile, version, false, Some(memo))
     }
 
     /// [`Validator::validate`]; `measured`: the value's nesting is known to be within the limit.
@@ -471,6 +487,7 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
         measured: bool,
+        memo: Option<&CleanResources>,
     ) -> Vec<Issue> {
         let rt = resource
             .get("resourceType")
@@ -486,6 +503,7 @@ impl Validator {
             let mut w = profile::Walker::new(self, version);
             // top-level Bundle entries are validated in parallel, issues kept in walk order
             w.defer = defer;
+            w.memo = memo;
             if self.set(version).source.starts_with("unreadable") {
                 w.issues.push(Issue::error(rt.clone(), format!("GP Connect profile set {version:?} could not be loaded ({}); only base checks ran", self.set(version).source)));
             }
@@ -529,7 +547,7 @@ impl Validator {
         version: ProfileSet,
     ) -> Vec<Issue> {
         match parse_body_form(Some(self.wire_for(version)), body, content_type) {
-            Ok((v, measured)) => self.validate_measured(&v, profile, version, measured),
+            Ok((v, measured)) => self.validate_measured(&v, profile, version, measured, None),
             Err(e) => vec![Issue::error("(body)", e.to_string())],
         }
     }
@@ -601,10 +619,14 @@ pub(crate) fn on_all_cores<T: Send>(
     min: usize,
     work: impl Fn() -> T + Sync,
 ) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(jobs);
+    // Asked once: the answer reads the cgroup's files on every call.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let threads = cores.min(jobs);
     if threads < 2 || jobs < min {
         return vec![work()];
     }

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 
 use super::fhirpath::{self, Expr, Unsupported, Verdict};
 use super::issue::{Issue, Severity};
+use super::memo::{self, CleanResources};
 use super::model::{canonical, Constraint, Node, Profile, Strength, ValueSetExp};
 use super::schema::BASE_URL;
 use super::wire_model::type_suffix_matches;
@@ -148,6 +149,8 @@ pub(crate) struct Walker<'v, 'i> {
     expr_cache: PtrMap<Result<Arc<Expr>, Unsupported>>,
     /// The resources being walked, innermost last (`%resource` of the invariants).
     resources: Vec<&'i Value>,
+    /// Clean walks of deferred entries, remembered across walks (see [`CleanResources`]).
+    pub memo: Option<&'v CleanResources>,
 }
 
 struct Item<'i, 'l> {
@@ -177,6 +180,7 @@ impl<'v, 'i> Walker<'v, 'i> {
             type_cache: FxHashMap::default(),
             expr_cache: PtrMap::default(),
             resources: Vec::new(),
+            memo: None,
         }
     }
 
@@ -234,6 +238,40 @@ impl<'v, 'i> Walker<'v, 'i> {
         w
     }
 
+    /// Walks a deferred job, or finds it among the remembered clean walks; its issues, and the
+    /// invariants it could not evaluate added to `unchecked`.
+    fn job(&mut self, job: &Job<'v, 'i>) -> Vec<Issue> {
+        let key = self.memo.map(|memo| {
+            let key = memo::walk_key(
+                self.set,
+                job.expected,
+                job.depth,
+                &job.contained,
+                &self.full_urls,
+                job.res,
+            );
+            (memo, key)
+        });
+        if let Some((memo, key)) = &key {
+            if let Some(unchecked) = memo.get(key) {
+                self.unchecked.extend(unchecked.iter().cloned());
+                return Vec::new();
+            }
+        }
+        let before = std::mem::take(&mut self.unchecked);
+        self.contained.clone_from(&job.contained);
+        self.resource(job.res, &Loc::Root(&job.loc), job.expected, job.depth);
+        let issues = std::mem::take(&mut self.issues);
+        let own = std::mem::replace(&mut self.unchecked, before);
+        if let Some((memo, key)) = key {
+            if issues.is_empty() && !self.saw_bundle {
+                memo.insert(key, own.iter().cloned());
+            }
+        }
+        self.unchecked.extend(own);
+        issues
+    }
+
     /// Runs the deferred jobs (in parallel when there are enough) and splices their issues in
     /// at the positions a sequential walk would have produced them. `false`: a deferred
     /// resource contained a Bundle, so the caller must walk again sequentially.
@@ -242,17 +280,16 @@ impl<'v, 'i> Walker<'v, 'i> {
         if jobs.is_empty() {
             return true;
         }
-        let (v, set, full_urls) = (self.v, self.set, &self.full_urls);
+        let (v, set, full_urls, memo) = (self.v, self.set, &self.full_urls, self.memo);
         let next = AtomicUsize::new(0);
         let run = || {
             let mut w = Walker::sub(v, set, full_urls);
+            w.memo = memo;
             let mut outs: Vec<(usize, Vec<Issue>)> = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(i) else { break };
-                w.contained.clone_from(&job.contained);
-                w.resource(job.res, &Loc::Root(&job.loc), job.expected, job.depth);
-                outs.push((i, std::mem::take(&mut w.issues)));
+                outs.push((i, w.job(job)));
                 if w.saw_bundle {
                     break;
                 }

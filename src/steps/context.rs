@@ -46,6 +46,8 @@ pub struct RunContext {
     /// Where the latest booking found its free slots: the next one searches that day alone first, so
     /// a run does not fetch the whole fortnight's diary for every booking.
     pub slot_days: SlotDays,
+    /// Resources whose validation found nothing, so that meeting one again costs a hash, not a walk.
+    pub clean: crate::fhir::CleanResources,
 }
 
 /// For each window of days a booking searches for free slots (keyed by its first day, as an offset
@@ -185,6 +187,7 @@ impl RunContext {
             cuts: Mutex::default(),
             formats: Mutex::default(),
             slot_days: SlotDays::default(),
+            clean: crate::fhir::CleanResources::new(),
         })
     }
 

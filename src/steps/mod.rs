@@ -123,7 +123,12 @@ impl Assurance {
         let mut exchange = self.ctx.send(&spec).await;
         self.note_cut(&exchange);
         exchange.role = role;
-        validation::attach_findings(&self.ctx.config, spec.interaction, &mut exchange);
+        validation::attach_findings(
+            &self.ctx.config,
+            spec.interaction,
+            &mut exchange,
+            &self.ctx.clean,
+        );
         self.exchanges.push(exchange);
     }
 

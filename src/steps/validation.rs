@@ -43,8 +43,14 @@ fn is_fhir(content_type: Option<&str>, body: &str) -> bool {
     fhir_type && !body.trim().is_empty()
 }
 
-/// Validate the response of `exchange` and attach error and warning issues as findings.
-pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchange: &mut Exchange) {
+/// Validate the response of `exchange` and attach error and warning issues as findings. Resources
+/// found in `clean` are not walked again (the findings are the same, see [`fhir::memo`]).
+pub fn attach_findings(
+    config: &Config,
+    interaction: Option<Interaction>,
+    exchange: &mut Exchange,
+    clean: &fhir::CleanResources,
+) {
     let Some(response) = &exchange.response else {
         return;
     };
@@ -83,7 +89,7 @@ pub fn attach_findings(config: &Config, interaction: Option<Interaction>, exchan
         _ => crate::checks::response::body_as_json(exchange).ok(),
     };
     let issues = match shared {
-        Some(body) => validator.validate(&body, None, set),
+        Some(body) => validator.validate_remembering(&body, None, set, clean),
         None => validator.validate_body(
             response.body.as_bytes(),
             response.header("content-type"),
@@ -248,7 +254,12 @@ mod tests {
             &[("Content-Type", "application/fhir+json;charset=utf-8")],
             bad,
         );
-        attach_findings(&c, Some(Interaction::ReadPatient), &mut x);
+        attach_findings(
+            &c,
+            Some(Interaction::ReadPatient),
+            &mut x,
+            &Default::default(),
+        );
         assert!(
             x.findings
                 .iter()
@@ -314,10 +325,10 @@ mod tests {
             &[("Content-Type", "application/fhir+json;charset=utf-8")],
             ok,
         );
-        attach_findings(&c, None, &mut x);
+        attach_findings(&c, None, &mut x, &Default::default());
         assert!(errors_in(&[x]).is_none());
         let mut html = exchange(200, &[("Content-Type", "text/html")], "<html/>");
-        attach_findings(&c, None, &mut html);
+        attach_findings(&c, None, &mut html, &Default::default());
         assert!(html.findings.is_empty());
     }
 }
