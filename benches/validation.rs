@@ -95,6 +95,9 @@ fn benches(c: &mut Criterion) {
                 )
             })
         });
+        g.bench_function("JSON parse only", |b| {
+            b.iter(|| fhir::parse_body(&text, Some("application/fhir+json")).expect("json"))
+        });
         g.bench_function("XML parse + validate", |b| {
             b.iter(|| {
                 v.validate_body(

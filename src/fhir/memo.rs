@@ -89,7 +89,7 @@ pub(crate) fn walk_key(
     full_urls: &FxHashMap<String, String>,
     resource: &Value,
 ) -> WalkKey {
-    let mut h = KeyHasher(Sha256::new());
+    let mut h = KeyHasher(Vec::with_capacity(4096));
     h.text(match set {
         ProfileSet::V1_2 => "1.2",
         ProfileSet::Latest => "latest",
@@ -114,25 +114,26 @@ pub(crate) fn walk_key(
         }
     }
     h.value(resource, full_urls);
-    h.0.finalize().into()
+    Sha256::digest(&h.0).into()
 }
 
-/// Feeds a value to SHA-256 so that different values never give the same bytes: every item
-/// starts with a tag, every string and list with its length.
-struct KeyHasher(Sha256);
+/// Writes a value out for SHA-256 so that different values never give the same bytes: every item
+/// starts with a tag, every string and list with its length. (Written to a buffer and hashed once:
+/// feeding the hasher a byte at a time costs more than the hash.)
+struct KeyHasher(Vec<u8>);
 
 impl KeyHasher {
     fn tag(&mut self, t: u8) {
-        self.0.update([t]);
+        self.0.push(t);
     }
 
     fn count(&mut self, n: usize) {
-        self.0.update((n as u64).to_le_bytes());
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }
 
     fn text(&mut self, s: &str) {
         self.count(s.len());
-        self.0.update(s.as_bytes());
+        self.0.extend_from_slice(s.as_bytes());
     }
 
     fn value(&mut self, v: &Value, full_urls: &FxHashMap<String, String>) {
@@ -142,14 +143,14 @@ impl KeyHasher {
             Value::Number(n) => {
                 if let Some(u) = n.as_u64() {
                     self.tag(b'u');
-                    self.0.update(u.to_le_bytes());
+                    self.0.extend_from_slice(&u.to_le_bytes());
                 } else if let Some(i) = n.as_i64() {
                     self.tag(b'i');
-                    self.0.update(i.to_le_bytes());
+                    self.0.extend_from_slice(&i.to_le_bytes());
                 } else {
                     self.tag(b'd');
-                    self.0
-                        .update(n.as_f64().unwrap_or(f64::NAN).to_bits().to_le_bytes());
+                    let bits = n.as_f64().unwrap_or(f64::NAN).to_bits();
+                    self.0.extend_from_slice(&bits.to_le_bytes());
                 }
             }
             Value::String(s) => {

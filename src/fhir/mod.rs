@@ -132,21 +132,13 @@ pub fn parse_body_with(
     parse_body_as(Some(wire), bytes, content_type)
 }
 
+/// [`parse_body`] with the given wire model. The value's nesting is within [`MAX_NESTING`]: both
+/// readers hold to it (the XML conversion measures its JSON form; serde_json reads no deeper).
 fn parse_body_as(
     wire: Option<&wire_model::WireModel>,
     bytes: &[u8],
     content_type: Option<&str>,
 ) -> Result<Value, WireError> {
-    parse_body_form(wire, bytes, content_type).map(|(v, _)| v)
-}
-
-/// [`parse_body_as`], and whether the body was XML (whose conversion already measured the
-/// nesting of the JSON form against [`MAX_NESTING`]).
-fn parse_body_form(
-    wire: Option<&wire_model::WireModel>,
-    bytes: &[u8],
-    content_type: Option<&str>,
-) -> Result<(Value, bool), WireError> {
     let text = std::str::from_utf8(bytes).map_err(|e| WireError::Encoding(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
@@ -162,7 +154,7 @@ fn parse_body_form(
         trimmed.starts_with('<')
     };
     if is_xml {
-        xml::from_xml_with(wire, text).map(|v| (v, true))
+        xml::from_xml_with(wire, text)
     } else {
         let v: Value = serde_json::from_str(text).map_err(|e| {
             // serde_json stops at its recursion limit (the same 128 levels as MAX_NESTING)
@@ -177,7 +169,8 @@ fn parse_body_form(
             }
         })?;
         match v.get("resourceType") {
-            Some(Value::String(_)) => Ok((v, false)),
+            // serde_json reads no deeper than MAX_NESTING (tests/nesting.rs holds it to that)
+            Some(Value::String(_)) => Ok(v),
             _ if !v.is_object() => Err(WireError::WrongRoot(
                 "the JSON body is not an object".into(),
             )),
@@ -546,8 +539,8 @@ impl Validator {
         profile: Option<&str>,
         version: ProfileSet,
     ) -> Vec<Issue> {
-        match parse_body_form(Some(self.wire_for(version)), body, content_type) {
-            Ok((v, measured)) => self.validate_measured(&v, profile, version, measured, None),
+        match parse_body_as(Some(self.wire_for(version)), body, content_type) {
+            Ok(v) => self.validate_measured(&v, profile, version, true, None),
             Err(e) => vec![Issue::error("(body)", e.to_string())],
         }
     }

@@ -260,12 +260,13 @@ impl Claims {
 
     /// Encode as `base64url(header).base64url(payload).` with the empty signature.
     pub fn encode(&self) -> String {
-        encode_parts(
-            &json!({"alg": "none", "typ": "JWT"}),
-            &Value::Object(self.0.clone()),
-        )
+        let payload = serde_json::to_string(&self.0).unwrap_or_default();
+        format!("{UNSECURED_HEADER}.{}.", URL_SAFE_NO_PAD.encode(payload))
     }
 }
+
+/// `{"alg":"none","typ":"JWT"}`, base64url-encoded: the header of every token [`Claims::encode`] writes.
+const UNSECURED_HEADER: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
 
 /// Encode any header and payload as an unsecured JWT. Built by hand (with the `base64` crate) because
 /// JWT crates refuse to write or read `alg: none` tokens, and scenarios must also send malformed ones.
@@ -362,6 +363,16 @@ mod tests {
             300
         );
         assert_eq!(decoded["sub"], decoded["requesting_practitioner"]["id"]);
+        assert_eq!(Value::Object(decoded), Value::Object(c.0.clone()));
+        assert_eq!(
+            token.split('.').next(),
+            Some(
+                URL_SAFE_NO_PAD
+                    .encode(json!({"alg": "none", "typ": "JWT"}).to_string())
+                    .as_str()
+            ),
+            "the header is alg none"
+        );
     }
 
     #[test]

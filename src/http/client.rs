@@ -14,7 +14,7 @@ use crate::gpconnect::jwt;
 use super::evidence::{
     BodyInfo, CutStage, Exchange, Finding, RecordedRequest, RecordedResponse, Role, Truncation,
 };
-use super::request::{Body, RequestSpec};
+use super::request::{Body, RequestSpec, Token};
 
 /// The client could not be built from the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -118,10 +118,14 @@ impl Client {
             .body
             .as_ref()
             .map(|b| render_body(b, spec.header("Content-Type")));
-        let jwt_claims = authorization
-            .as_deref()
-            .and_then(|a| jwt::decode_authorization(a).ok())
-            .map(serde_json::Value::Object);
+        let jwt_claims = match &spec.token {
+            // what the token encodes, without decoding it again
+            Token::Claims(claims) => Some(serde_json::Value::Object(claims.0.clone())),
+            _ => authorization
+                .as_deref()
+                .and_then(|a| jwt::decode_authorization(a).ok())
+                .map(serde_json::Value::Object),
+        };
         let mut recorded_headers = headers.clone();
         if !headers
             .iter()
