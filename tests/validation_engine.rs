@@ -866,3 +866,35 @@ fn remembered_clean_entries_give_the_findings_a_walk_gives() {
         .collect();
     assert_eq!(got, ["Bundle.entry[4].resource.ofType(Patient).gender"]);
 }
+
+/// A resource answered on its own is remembered too, and a broken one is never taken for it.
+#[test]
+fn a_remembered_resource_answered_on_its_own_gives_the_findings_a_walk_gives() {
+    let v = fhir::validator().expect("load");
+    let memo = fhir::CleanResources::new();
+    let good = fixture("patient-valid.json");
+    let mut bad = good.clone();
+    bad["gender"] = json!("boy");
+    let profile = Some("https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Patient-1");
+    for (n, (p, profile)) in [
+        (&good, None),
+        (&good, None),
+        (&bad, None),
+        (&good, profile),
+        (&bad, profile),
+        (&good, profile),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let walked = v.validate(p, profile, ProfileSet::Latest);
+        let remembered = v.validate_remembering(p, profile, ProfileSet::Latest, &memo);
+        assert_eq!(remembered, walked, "case {n}");
+    }
+    assert_eq!(
+        memo.len(),
+        2,
+        "the clean Patient, with and without the expected profile"
+    );
+    assert!(!errors(&v.validate_remembering(&bad, None, ProfileSet::Latest, &memo)).is_empty());
+}

@@ -15,8 +15,9 @@
 //! walk that reported nothing is remembered (with the invariants it could not evaluate, which the
 //! run lists), so a finding always comes from a walk of its own.
 //!
-//! Used by the run (`steps::validation`), never by `gpc-assure validate` or the validator's
-//! benchmarks, whose figures are the cost of a walk.
+//! What is remembered: each entry of a Bundle, and a resource answered on its own. Used by the run
+//! (`steps::validation`), never by `gpc-assure validate` or the validator's benchmarks, whose
+//! figures are the cost of a walk.
 
 use std::sync::{Arc, Mutex};
 

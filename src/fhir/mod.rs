@@ -500,8 +500,27 @@ impl Validator {
             if self.set(version).source.starts_with("unreadable") {
                 w.issues.push(Issue::error(rt.clone(), format!("GP Connect profile set {version:?} could not be loaded ({}); only base checks ran", self.set(version).source)));
             }
+            // a resource answered on its own (a Bundle's entries are remembered one by one)
+            let remembered = memo
+                .filter(|_| rt != "Bundle" && w.issues.is_empty())
+                .map(|m| {
+                    let key =
+                        memo::walk_key(version, profile, 0, &[], &Default::default(), resource);
+                    (m, key)
+                });
+            if let Some((m, key)) = &remembered {
+                if let Some(unchecked) = m.get(key) {
+                    w.unchecked.extend(unchecked.iter().cloned());
+                    return (w, true);
+                }
+            }
             w.resource(resource, &profile::Loc::Root(&rt), profile, 0);
             let complete = w.finish();
+            if let Some((m, key)) = remembered {
+                if complete && w.issues.is_empty() {
+                    m.insert(key, w.unchecked.iter().cloned());
+                }
+            }
             (w, complete)
         };
         let (mut w, complete) = walk(rt == "Bundle");

@@ -63,7 +63,8 @@ impl BaseSchema {
 
     /// The definitions `ty` refers to, directly or not (itself included). Compiling a type's
     /// validator over these alone, rather than all ~490 definitions, spares `jsonschema` from
-    /// reading the whole document for every type: a tenth of the cost, the same checks.
+    /// reading the whole document for every type: the same checks, for a fifth of the compile
+    /// time in a profile of a full run.
     fn reachable_from(&self, ty: &str) -> serde_json::Map<String, Value> {
         const PREFIX: &str = "#/definitions/";
         let mut out = serde_json::Map::new();
