@@ -460,9 +460,10 @@ impl Validator {
         self.validate_measured(resource, profile, version, false, None)
     }
 
-    /// [`Validator::validate`], for a run that meets the same resources again and again: the
-    /// entries of a Bundle found among `memo`'s clean walks are not walked again, and clean walks
-    /// are added to it. The issues are those [`Validator::validate`] gives (see [`memo`]).
+    /// [`Validator::validate`], for a run that meets the same resources again and again: a
+    /// resource (a Bundle's entry, or one answered on its own) found among `memo`'s clean walks is
+    /// not walked again, and clean walks are added to it. The issues are those
+    /// [`Validator::validate`] gives (see [`memo`]).
     pub fn validate_remembering(
         &self,
         resource: &serde_json::Value,

@@ -149,7 +149,8 @@ pub(crate) struct Walker<'v, 'i> {
     expr_cache: PtrMap<Result<Arc<Expr>, Unsupported>>,
     /// The resources being walked, innermost last (`%resource` of the invariants).
     resources: Vec<&'i Value>,
-    /// Clean walks of deferred entries, remembered across walks (see [`CleanResources`]).
+    /// Clean walks of deferred entries, remembered across walks (see [`CleanResources`]); set
+    /// by the run only.
     pub memo: Option<&'v CleanResources>,
 }
 
