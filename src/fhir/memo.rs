@@ -195,6 +195,14 @@ mod tests {
         walk_key(ProfileSet::Latest, None, 1, &[], urls, v)
     }
 
+    /// A Bundle's fullUrls (or contained ids), each with the type it names.
+    fn names(pairs: &[(&str, &str)]) -> FxHashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, t)| (k.to_string(), t.to_string()))
+            .collect()
+    }
+
     #[test]
     fn every_input_of_a_walk_changes_the_key() {
         let none = FxHashMap::default();
@@ -214,18 +222,15 @@ mod tests {
             ),
             "a number is not the string of its digits"
         );
-        let mut urls = FxHashMap::default();
-        urls.insert("Schedule/1".to_string(), "Schedule".to_string());
+        let urls = names(&[("Schedule/1", "Schedule")]);
         assert_ne!(
             base,
             key_of(&slot, &urls),
             "what a reference resolves to in the Bundle"
         );
-        let mut urls2 = FxHashMap::default();
-        urls2.insert("Schedule/1".to_string(), "Location".to_string());
+        let urls2 = names(&[("Schedule/1", "Location")]);
         assert_ne!(key_of(&slot, &urls), key_of(&slot, &urls2));
-        let mut unrelated = FxHashMap::default();
-        unrelated.insert("Slot/9".to_string(), "Slot".to_string());
+        let unrelated = names(&[("Slot/9", "Slot")]);
         assert_eq!(
             base,
             key_of(&slot, &unrelated),
@@ -253,8 +258,7 @@ mod tests {
             walk_key(ProfileSet::Latest, None, 2, &[], &none, &slot),
             "depth"
         );
-        let mut ids = FxHashMap::default();
-        ids.insert("a".to_string(), "Patient".to_string());
+        let ids = names(&[("a", "Patient")]);
         assert_ne!(
             base,
             walk_key(ProfileSet::Latest, None, 1, &[ids], &none, &slot),
