@@ -158,6 +158,40 @@ fn json_text_at_the_limit_is_read_and_one_deeper_is_a_clear_error() {
     });
 }
 
+/// A Bundle large enough to be read entry by entry on all cores (over 256 KiB), with `inner`
+/// as the `valueString` of its last entry's Patient's extension.
+fn large_bundle(inner: &str) -> String {
+    let filler = "x".repeat(2_000);
+    let mut entries: Vec<String> = (0..200)
+        .map(|i| {
+            format!(r#"{{"fullUrl":"urn:uuid:{i}","resource":{{"resourceType":"Patient","id":"p{i}","name":[{{"text":"{filler}"}}]}}}}"#)
+        })
+        .collect();
+    entries.push(format!(
+        r#"{{"resource":{{"resourceType":"Patient","extension":[{{"url":"http://example.org/x","valueString":{inner}}}]}}}}"#
+    ));
+    format!(
+        r#"{{"resourceType":"Bundle","type":"collection","entry":[{}]}}"#,
+        entries.join(",")
+    )
+}
+
+#[test]
+fn a_large_bundle_read_entry_by_entry_holds_to_the_same_limit() {
+    // the last entry's value sits inside six levels: Bundle, entry, item, resource, extension, item
+    let within = MAX_NESTING - 6;
+    let ok = large_bundle(&("[".repeat(within) + &"]".repeat(within)));
+    assert!(ok.len() > 256 * 1024);
+    let read = parse_body(ok.as_bytes(), None).expect("at the limit");
+    assert_eq!(nesting_depth(&read), MAX_NESTING);
+    assert_eq!(read, serde_json::from_str::<Value>(&ok).expect("json"));
+    let over = large_bundle(&("[".repeat(within + 1) + &"]".repeat(within + 1)));
+    match parse_body(over.as_bytes(), None) {
+        Err(WireError::TooDeep(m)) => assert!(m.contains("more than 127 levels"), "{m}"),
+        other => panic!("expected TooDeep, got {:?}", other.map(|_| "a value")),
+    }
+}
+
 #[test]
 fn xml_nested_thousands_deep_is_refused_without_recursion() {
     for levels in [MAX_NESTING + 1, 1_000, 10_000, 100_000] {
