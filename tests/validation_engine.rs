@@ -101,6 +101,15 @@ const PATIENT_CASES: &[(&str, &str, &str, &str, &str)] = &[
         "slice 'official'",
     ),
     (
+        // `name` itself may be absent (0..*), its slice may not: an element the resource does not
+        // hold still answers for the minimums of its slices
+        "slice min with the element absent",
+        "/name",
+        "null",
+        "Patient",
+        "slice 'official'",
+    ),
+    (
         "binding in extension",
         "/identifier/0/extension/0/valueCodeableConcept/coding/0/code",
         r#""99""#,

@@ -995,6 +995,7 @@ pub fn compile_sd(sd: &Value, warnings: &mut Vec<String>) -> Option<Profile> {
         ty,
         core: str_of(sd, "derivation") == Some("specialization") || sd.get("derivation").is_none(),
         nodes,
+        child_masks: Default::default(),
     })
 }
 

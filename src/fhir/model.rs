@@ -6,6 +6,7 @@
 //! version holds the GP Connect / CareConnect profiles.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,70 @@ pub struct Profile {
     pub core: bool,
     /// Element tree; index 0 is the root.
     pub nodes: Vec<Node>,
+    /// Per node, which of its children an object's keys name (see [`ChildMask`]); made on
+    /// first use, never stored.
+    #[serde(skip)]
+    pub child_masks: OnceLock<Vec<OnceLock<Option<ChildMask>>>>,
+}
+
+impl Profile {
+    /// The [`ChildMask`] of node `owner`'s children, made on first use with `always` saying
+    /// which children are visited whether present or not; `None` for a node with more than 64.
+    pub fn child_mask(&self, owner: usize, always: impl Fn(&Node) -> bool) -> Option<&ChildMask> {
+        let masks = self
+            .child_masks
+            .get_or_init(|| (0..self.nodes.len()).map(|_| OnceLock::new()).collect());
+        masks
+            .get(owner)?
+            .get_or_init(|| ChildMask::new(self, &self.nodes.get(owner)?.children, always))
+            .as_ref()
+    }
+}
+
+/// Which children of an element an object's keys reach, as bits by position among the
+/// element's `children`: a walk visits those, and the few children that have something to say
+/// when absent (a minimum, a slice with a minimum, a choice element), instead of every child
+/// of the definition.
+#[derive(Debug, Clone)]
+pub struct ChildMask {
+    /// Children visited whatever the object holds.
+    always: u64,
+    /// Children by element name (a key names its element, `_name` too).
+    by_name: FxHashMap<String, u64>,
+}
+
+impl ChildMask {
+    fn new(p: &Profile, children: &[u32], always: impl Fn(&Node) -> bool) -> Option<ChildMask> {
+        if children.len() > 64 {
+            return None;
+        }
+        let mut mask = ChildMask {
+            always: 0,
+            by_name: FxHashMap::default(),
+        };
+        for (pos, &ci) in children.iter().enumerate() {
+            let bit = 1u64 << pos;
+            let c = p.nodes.get(ci as usize)?;
+            if always(c) {
+                mask.always |= bit;
+            } else {
+                *mask.by_name.entry(c.name.clone()).or_default() |= bit;
+            }
+        }
+        Some(mask)
+    }
+
+    /// The children to visit for `obj`: bit `i` for `children[i]`.
+    pub fn visit(&self, obj: &serde_json::Map<String, Value>) -> u64 {
+        let mut bits = self.always;
+        for k in obj.keys() {
+            let name = k.strip_prefix('_').unwrap_or(k);
+            if let Some(b) = self.by_name.get(name) {
+                bits |= b;
+            }
+        }
+        bits
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -239,4 +304,62 @@ pub struct Dstu2Definitions {
     pub base: DefinitionSet,
     /// The GP Connect DSTU2 profiles and the value sets they bind.
     pub gpc: DefinitionSet,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A profile whose root has `names` as children (a name ending in `!` has a minimum of 1).
+    fn profile(names: &[&str]) -> Profile {
+        let mut nodes = vec![Node {
+            id: "Thing".into(),
+            name: "Thing".into(),
+            ..Node::default()
+        }];
+        for n in names {
+            let name = n.trim_end_matches('!');
+            nodes.push(Node {
+                id: format!("Thing.{name}"),
+                name: name.into(),
+                min: u32::from(n.ends_with('!')),
+                ..Node::default()
+            });
+        }
+        nodes[0].children = (1..nodes.len() as u32).collect();
+        Profile {
+            url: "https://example.org/Thing".into(),
+            name: "Thing".into(),
+            version: None,
+            ty: "Thing".into(),
+            core: false,
+            nodes,
+            child_masks: Default::default(),
+        }
+    }
+
+    #[test]
+    fn an_object_reaches_the_children_it_names_and_those_always_visited() {
+        let p = profile(&["id", "status!", "value[x]", "note", "code"]);
+        let mask = p
+            .child_mask(0, |c| c.min > 0 || c.is_choice())
+            .expect("a mask");
+        let obj = |v: Value| v.as_object().expect("object").clone();
+        // status (min 1) and value[x] (a choice) always: positions 1 and 2
+        assert_eq!(mask.visit(&obj(json!({}))), 0b00110);
+        // `code` by its name, `id` by `_id` (its extensions alone), an unknown key reaches none
+        assert_eq!(
+            mask.visit(&obj(json!({"code": "x", "_id": {}, "other": 1}))),
+            0b10111
+        );
+    }
+
+    #[test]
+    fn an_element_with_more_than_64_children_has_no_mask() {
+        let names: Vec<String> = (0..65).map(|i| format!("e{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert!(profile(&names).child_mask(0, |_| false).is_none());
+        assert!(profile(&names[..64]).child_mask(0, |_| false).is_some());
+    }
 }

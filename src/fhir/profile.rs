@@ -537,12 +537,18 @@ impl<'v, 'i> Walker<'v, 'i> {
         if let Some(cr) = node.content_ref.filter(|_| node.constraints.is_empty()) {
             self.constraints(p, node, &p.nodes[cr as usize].constraints, obj, loc);
         }
-        let children: &[u32] = match node.content_ref {
-            Some(cr) => &p.nodes[cr as usize].children,
-            None => &node.children,
-        };
+        let owner = node.content_ref.map_or(ni, |cr| cr as usize);
+        let children: &[u32] = &p.nodes[owner].children;
+        // the children the object names, and those with something to say when absent; every
+        // child of an element with more than 64
+        let visit = p
+            .child_mask(owner, |c| visit_when_absent(p, c))
+            .map_or(u64::MAX, |m| m.visit(obj));
         let has_ext_keys = obj.keys().any(|k| k.starts_with('_'));
-        for &ci in children {
+        for (pos, &ci) in children.iter().enumerate() {
+            if pos < 64 && visit & (1 << pos) == 0 {
+                continue;
+            }
             let c = &p.nodes[ci as usize];
             let items = self.gather(p, c, obj, loc, has_ext_keys);
             self.cardinality(p, c, &items, loc);
@@ -1871,6 +1877,18 @@ const KNOWN_VALUE_TYPE_DEFECTS: &[(&str, &str, &str, &str, &str)] = &[
         "Access Record Structured 1.2.6 and 1.3.2 made the repeat counts unsignedInt (0 when none was issued); the definition still says positiveInt",
     ),
 ];
+
+/// Whether child `c` of a definition must be visited when the object has no element of its
+/// name: an absent child is silent unless it has a minimum, a slice with a minimum, a choice of
+/// names (`value[x]`), or a known defect that admits another name.
+fn visit_when_absent(p: &Profile, c: &Node) -> bool {
+    c.is_choice()
+        || c.min > 0
+        || c.slices
+            .iter()
+            .any(|&s| p.nodes.get(s as usize).is_none_or(|s| s.min > 0))
+        || known_value_type_defect(&p.url, &c.id).is_some()
+}
 
 /// The value element (and its type) the specification allows in place of element `element` of
 /// extension definition `profile`, when the definition is known to be out of date there.
