@@ -15,6 +15,9 @@
 //! - `requests`: exchanges recorded in results.json (teardown and TLS probes included);
 //! - `cpu/req`: the harness process's CPU time (user + system, from `wait4`) over the requests: the
 //!   provider and the relay run in this process, so none of theirs is counted;
+//! - `peer/req`: this process's CPU time over the same run and requests: the reference provider's
+//!   and the relay's, the yardstick measured beside the harness (a machine's speed varies from day
+//!   to day; the two ratios to it do not);
 //! - `in-run` and `bound`: the run's own duration (results.json `duration_ms`, first scenario to
 //!   last) against the time the added latency alone costs, `requests x latency / concurrency`;
 //! - `start`: from spawning the process to the run's `started_at`;
@@ -68,11 +71,12 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     println!(
-        "{:>7} {:>5} {:>8} {:>8} {:>9} {:>9} {:>6} {:>7} {:>7} {:>8} {:>6} {:>7}",
+        "{:>7} {:>5} {:>8} {:>8} {:>8} {:>9} {:>9} {:>6} {:>7} {:>7} {:>8} {:>6} {:>7}",
         "latency",
         "conc",
         "requests",
         "cpu/req",
+        "peer/req",
         "in-run",
         "bound",
         "ratio",
@@ -86,11 +90,12 @@ fn main() {
         let m = runtime.block_on(measure(&binary, &features, latency, concurrency));
         let bound = m.requests as f64 * latency as f64 / concurrency as f64 / 1000.0;
         println!(
-            "{:>5}ms {:>5} {:>8} {:>6.2}ms {:>8.2}s {:>8.2}s {:>6} {:>6.2}s {:>6.2}s {:>6}MB {:>6} {:>7}",
+            "{:>5}ms {:>5} {:>8} {:>6.2}ms {:>6.2}ms {:>8.2}s {:>8.2}s {:>6} {:>6.2}s {:>6.2}s {:>6}MB {:>6} {:>7}",
             latency,
             concurrency,
             m.requests,
             m.cpu.as_secs_f64() * 1000.0 / m.requests.max(1) as f64,
+            m.peer.as_secs_f64() * 1000.0 / m.requests.max(1) as f64,
             m.in_run.as_secs_f64(),
             bound,
             if latency == 0 {
@@ -118,9 +123,28 @@ fn main() {
     }
 }
 
+/// User and system CPU time in a `rusage`.
+fn cpu_of(usage: &libc::rusage) -> Duration {
+    let t = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    t(usage.ru_utime) + t(usage.ru_stime)
+}
+
+/// This process's CPU time so far (all its threads).
+fn own_cpu() -> Duration {
+    // SAFETY: an all-zero rusage is a valid value, and getrusage writes a complete one.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer to a rusage.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    cpu_of(&usage)
+}
+
 struct Measured {
     requests: usize,
     cpu: Duration,
+    /// This process's CPU over the run: the provider's and the relay's.
+    peer: Duration,
     in_run: Duration,
     start: Duration,
     tail: Duration,
@@ -191,6 +215,7 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(dir.path().join("stderr.txt")).expect("a file for stderr"));
     let spawned_at = chrono::Utc::now();
+    let peer_before = own_cpu();
     let child = command.spawn().expect("gpc-assure starts");
     let pid = child.id() as libc::pid_t;
     let (status, usage) = tokio::task::spawn_blocking(move || {
@@ -204,6 +229,7 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
     })
     .await
     .expect("the wait");
+    let peer = own_cpu().saturating_sub(peer_before);
     let exited_at = chrono::Utc::now();
     drop(child);
     let stderr = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
@@ -226,13 +252,11 @@ async fn measure(binary: &Path, features: &Path, latency_ms: u64, concurrency: u
         .flat_map(|f| f["scenarios"].as_array().into_iter().flatten())
         .map(|s| s["evidence"].as_array().map_or(0, |e| e.len()))
         .sum();
-    let cpu = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
     let positive = |d: chrono::TimeDelta| d.to_std().unwrap_or_default();
     Measured {
         requests,
-        cpu: cpu(usage.ru_utime) + cpu(usage.ru_stime),
+        cpu: cpu_of(&usage),
+        peer,
         in_run: Duration::from_secs_f64(results["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0),
         start: positive(time("started_at") - spawned_at),
         tail: positive(exited_at - time("finished_at")),
