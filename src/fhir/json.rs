@@ -11,7 +11,6 @@
 //! which also words any error exactly as it always has.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -45,28 +44,9 @@ fn read_split(text: &str) -> Option<Value> {
     outer.push_str(text.get(found.array.end..)?);
     let mut doc: Value = serde_json::from_str(&outer).ok()?;
 
-    let next = AtomicUsize::new(0);
-    let read = || {
-        let mut out = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(range) = found.items.get(i) else {
-                return Some(out);
-            };
-            out.push((
-                i,
-                serde_json::from_str::<Value>(text.get(range.clone())?).ok()?,
-            ));
-        }
-    };
-    let parts = super::on_all_cores(found.items.len(), MIN_ENTRIES, read);
-    let mut entries: Vec<Value> = Vec::with_capacity(found.items.len());
-    entries.resize_with(found.items.len(), || Value::Null);
-    for part in parts {
-        for (i, v) in part? {
-            entries[i] = v;
-        }
-    }
+    let entries = super::map_on_all_cores(found.items.len(), MIN_ENTRIES, |i| {
+        serde_json::from_str::<Value>(text.get(found.items[i].clone())?).ok()
+    })?;
     match doc.get_mut("entry") {
         Some(slot @ Value::Array(_)) => *slot = Value::Array(entries),
         _ => return None,

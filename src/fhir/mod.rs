@@ -648,6 +648,33 @@ pub fn has_errors(issues: &[Issue]) -> bool {
     issues.iter().any(|i| i.severity == Severity::Error)
 }
 
+/// `f(0)`, `f(1)` ... `f(len - 1)` on all cores (see [`on_all_cores`]; on the calling thread alone
+/// below `min` items), in index order; `None` as soon as any is `None`.
+pub(crate) fn map_on_all_cores<T: Send>(
+    len: usize,
+    min: usize,
+    f: impl Fn(usize) -> Option<T> + Sync,
+) -> Option<Vec<T>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= len {
+                return Some(out);
+            }
+            out.push((i, f(i)?));
+        }
+    };
+    let mut slots: Vec<Option<T>> = (0..len).map(|_| None).collect();
+    for part in on_all_cores(len, min, work) {
+        for (i, v) in part? {
+            slots[i] = Some(v);
+        }
+    }
+    slots.into_iter().collect()
+}
+
 /// Run `work` on as many threads as there are cores, the calling thread among them (at most `jobs`
 /// threads, and only the calling one when there are fewer than `min` jobs), and return each
 /// thread's result, the calling thread's first. `work` takes its jobs from a counter it shares, so

@@ -11,7 +11,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use quick_xml::events::{BytesStart, Event};
@@ -111,25 +110,7 @@ impl<'m> Conv<'m> {
 
     /// Converts the set-aside entries (in parallel when there are enough), in document order.
     fn entries(&self, texts: &[&str]) -> Option<Vec<Slot>> {
-        let next = AtomicUsize::new(0);
-        let run = || {
-            let mut out = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(text) = texts.get(i) else {
-                    return Some(out);
-                };
-                out.push((i, self.entry(text)?));
-            }
-        };
-        let parts = super::on_all_cores(texts.len(), PARALLEL_MIN_ENTRIES, run);
-        let mut slots: Vec<Option<Slot>> = (0..texts.len()).map(|_| None).collect();
-        for part in parts {
-            for (i, slot) in part? {
-                slots[i] = Some(slot);
-            }
-        }
-        slots.into_iter().collect()
+        super::map_on_all_cores(texts.len(), PARALLEL_MIN_ENTRIES, |i| self.entry(texts[i]))
     }
 
     /// Reads `xml` to its end with `stack` as the open elements, closing finished elements into
