@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use cucumber::gherkin;
 use cucumber::World as _;
-use gpc_assure::runner::plan;
+use gpc_assure::runner::{lookup, plan};
 use gpc_assure::steps::Assurance;
 
 fn features_dir() -> PathBuf {
@@ -44,19 +44,15 @@ fn all_steps(features: &[gherkin::Feature]) -> Vec<(String, &gherkin::Step)> {
 #[test]
 fn every_feature_step_matches_exactly_one_definition() {
     let features = plan::load_features(&features_dir()).expect("the features parse");
-    let collection = Assurance::collection();
+    let lookup = lookup::assurance().expect("the step definitions make one set");
     let mut problems = Vec::new();
     for (file, step) in all_steps(&features) {
         let at = format!("{file}:{}", step.position.line);
-        match collection.find(step) {
-            Ok(Some(_)) => {}
-            Ok(None) => problems.push(format!(
-                "{at}: no step definition matches `{} {}`",
+        match lookup.find(step) {
+            Ok(_) => {}
+            Err(miss) => problems.push(format!(
+                "{at}: `{} {}`: {miss}",
                 step.keyword.trim(),
-                step.value
-            )),
-            Err(e) => problems.push(format!(
-                "{at}: `{}` matches several definitions: {e}",
                 step.value
             )),
         }
@@ -67,6 +63,30 @@ fn every_feature_step_matches_exactly_one_definition() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// The run finds a step's definition with one set of all patterns (`runner::lookup`), not with
+/// cucumber's search pattern by pattern: both choose the same definition for every step of every
+/// feature and hand it the same captures.
+#[test]
+fn the_run_finds_each_step_where_cucumber_would() {
+    let features = plan::load_features(&features_dir()).expect("the features parse");
+    let lookup = lookup::assurance().expect("the step definitions make one set");
+    let cucumber = Assurance::collection();
+    let steps = all_steps(&features);
+    assert!(steps.len() > 10_000, "{} steps", steps.len());
+    for (file, step) in steps {
+        let at = format!("{file}:{}: {}", step.position.line, step.value);
+        let (_, _, location, context) = cucumber
+            .find(step)
+            .unwrap_or_else(|e| panic!("{at}: {e}"))
+            .unwrap_or_else(|| panic!("{at}: cucumber finds no definition"));
+        let (_, found, ours) = lookup
+            .find(step)
+            .unwrap_or_else(|miss| panic!("{at}: {miss}"));
+        assert_eq!(Some(found), location, "{at}");
+        assert_eq!(ours.matches, context.matches, "{at}");
+    }
 }
 
 /// The line of every `#[given]`/`#[when]`/`#[then]` attribute under src/steps.

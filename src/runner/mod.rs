@@ -3,6 +3,7 @@
 
 pub mod advisory;
 mod collector;
+pub mod lookup;
 pub mod meta;
 pub mod plan;
 pub mod progress;
@@ -13,7 +14,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cucumber::tag::Ext as _;
-use cucumber::World as _;
 use futures::FutureExt;
 
 use crate::config::Config;
@@ -21,7 +21,7 @@ use crate::gpconnect::Interaction;
 use crate::http::{Client, RequestSpec};
 use crate::report::{FeatureResult, RunReport, RunStopped, Status, TargetSummary};
 use crate::steps::context::{Cut, Evidence};
-use crate::steps::{Assurance, Problem, RunContext, CONTEXT};
+use crate::steps::{Problem, RunContext, CONTEXT};
 use crate::verdict::StopReason;
 
 pub use crate::steps::context::{Stop, STOP_GRACE};
@@ -79,6 +79,8 @@ pub enum RunError {
     EmbeddedProvider(String),
     #[error("{0}")]
     Selection(String),
+    #[error("the step definitions do not make one set of patterns: {0}")]
+    StepDefinitions(String),
     #[error("GET {url} did not return a CapabilityStatement: {message}.\n  A GP Connect service root is the URL that `/metadata` is appended to, e.g. https://provider.example/B82617/STU3/1/gpconnect (structured: .../gpconnect/structured). Check target.foundations_url / structured_url / documents_url / html_url (the DSTU2 root answers with a Conformance), that the provider is running, and the TLS settings.")]
     Unreachable { url: String, message: String },
 }
@@ -383,7 +385,9 @@ pub async fn run_with(
     let before_root = features.clone();
     let features_root = features.clone();
 
-    let cucumber = Assurance::cucumber()
+    let steps = lookup::collection().map_err(|e| RunError::StepDefinitions(e.to_string()))?;
+    let cucumber = cucumber::Cucumber::new()
+        .steps(steps)
         .max_concurrent_scenarios(concurrency.max(1))
         .with_writer(collector)
         .before(move |feature, _rule, scenario, _world| {
