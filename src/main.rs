@@ -55,7 +55,20 @@ enum Command {
     Schemas(cli::schemas::SchemasArgs),
 }
 
+/// Keeps the process's memory in ordinary 4 KiB pages. The allocator asks the kernel for
+/// transparent huge pages on its regions; a run allocates and frees steadily, the allocator hands
+/// freed memory back, and each 2 MiB page touched again is zeroed whole: up to a sixth of the
+/// harness's CPU, varying from run to run with what the kernel has to give (benches/README.md).
+fn ordinary_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        // refused only by kernels before 3.15, which then keep their own setting
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+    }
+}
+
 fn main() -> ExitCode {
+    ordinary_pages();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
