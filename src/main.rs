@@ -57,7 +57,7 @@ enum Command {
 
 /// Keeps the process's memory in ordinary 4 KiB pages. The allocator asks the kernel for
 /// transparent huge pages on its regions; a run allocates and frees steadily, the allocator hands
-/// freed memory back, and each 2 MiB page touched again is zeroed whole: up to a sixth of the
+/// freed memory back, and each 2 MiB page touched again is zeroed whole: up to a quarter of the
 /// harness's CPU, varying from run to run with what the kernel has to give (benches/README.md).
 fn ordinary_pages() {
     #[cfg(target_os = "linux")]
