@@ -114,19 +114,15 @@ impl<W> Lookup<W> {
             StepType::When => &self.when,
             StepType::Then => &self.then,
         };
-        let mut hits = table.set.matches(&step.value).into_iter();
-        let (Some(first), None) = (hits.next(), hits.next()) else {
-            let all: Vec<Location> = table
-                .set
-                .matches(&step.value)
-                .into_iter()
-                .map(|i| table.defs[i].location)
-                .collect();
-            return Err(if all.is_empty() {
-                Miss::Undefined
-            } else {
-                Miss::Ambiguous(all)
-            });
+        let hits = table.set.matches(&step.value);
+        let mut each = hits.iter();
+        let first = match (each.next(), each.next()) {
+            (Some(only), None) => only,
+            (None, _) => return Err(Miss::Undefined),
+            (Some(_), Some(_)) => {
+                let at = hits.iter().map(|i| table.defs[i].location).collect();
+                return Err(Miss::Ambiguous(at));
+            }
         };
         let def = &table.defs[first];
         let caps = def.regex.captures(&step.value).ok_or(Miss::Undefined)?;
