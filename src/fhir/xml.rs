@@ -87,7 +87,7 @@ impl<'m> Conv<'m> {
         }
         let value = root.ok_or(WireError::Empty)?;
         // repeating elements become arrays: the JSON form can nest deeper than the XML did
-        if super::nesting_depth(&value) > MAX_NESTING {
+        if super::nesting_depth_on_all_cores(&value) > MAX_NESTING {
             return Err(too_deep("the XML document, in its FHIR JSON form,"));
         }
         Ok(value)
