@@ -90,36 +90,6 @@ pub fn nesting_depth(v: &Value) -> usize {
     deepest
 }
 
-/// [`nesting_depth`], with the entries of a top-level `entry` array (a Bundle's) measured on all
-/// cores: for a 2,000-entry Bundle read from XML the measure otherwise takes milliseconds on one
-/// core between reading and validating.
-pub(crate) fn nesting_depth_on_all_cores(v: &Value) -> usize {
-    const MIN_ENTRIES: usize = 8;
-    let Value::Object(m) = v else {
-        return nesting_depth(v);
-    };
-    let Some(Value::Array(entries)) = m.get("entry") else {
-        return nesting_depth(v);
-    };
-    if entries.len() < MIN_ENTRIES {
-        return nesting_depth(v);
-    }
-    // the root is level 1, its `entry` array level 2, each entry level 3
-    let rest = m
-        .iter()
-        .filter(|(k, _)| k.as_str() != "entry")
-        .map(|(_, x)| 1 + nesting_depth(x))
-        .max()
-        .unwrap_or(1);
-    let deepest_entry = map_on_all_cores(entries.len(), MIN_ENTRIES, |i| {
-        Some(nesting_depth(&entries[i]))
-    })
-    .and_then(|depths| depths.into_iter().max())
-    .unwrap_or(0);
-    // counted no further than the one walk counts
-    rest.max(2 + deepest_entry).min(MAX_NESTING + 1)
-}
-
 /// Objects of at most this many keys are searched by a scan rather than through the map's index:
 /// FHIR elements have a handful of keys, and comparing them costs less than hashing the name.
 const SCAN_KEYS_UP_TO: usize = 16;
@@ -736,44 +706,4 @@ pub(crate) fn on_all_cores<T: Send>(
         }
         parts
     })
-}
-
-#[cfg(test)]
-mod nesting_tests {
-    use super::{nesting_depth, nesting_depth_on_all_cores, MAX_NESTING};
-    use serde_json::{json, Value};
-
-    fn nested(levels: usize) -> Value {
-        (0..levels).fold(json!("leaf"), |inner, _| json!({ "a": [inner] }))
-    }
-
-    fn bundle(entries: Vec<Value>, extra: Value) -> Value {
-        json!({"resourceType": "Bundle", "meta": extra, "entry": entries})
-    }
-
-    #[test]
-    fn measuring_entries_on_all_cores_agrees_with_one_walk() {
-        let mut cases = Vec::new();
-        for deep_at in [0usize, 5, 19] {
-            for levels in [0usize, 1, 3, MAX_NESTING / 2 - 2, MAX_NESTING / 2] {
-                let mut entries: Vec<Value> = (0..20).map(|_| nested(1)).collect();
-                entries[deep_at] = nested(levels);
-                cases.push(bundle(entries.clone(), json!({"x": 1})));
-                // the deepest part outside the entries
-                cases.push(bundle(entries, nested(levels + 3)));
-            }
-        }
-        // entries that do not nest, too few entries, no entries, not an object
-        cases.push(bundle((0..20).map(|i| json!(i)).collect(), json!(null)));
-        cases.push(bundle(vec![nested(MAX_NESTING)], json!({})));
-        cases.push(json!({"resourceType": "Bundle"}));
-        cases.push(json!([nested(4)]));
-        let mut over = 0;
-        for v in &cases {
-            let one_walk = nesting_depth(v);
-            assert_eq!(nesting_depth_on_all_cores(v), one_walk, "{v}");
-            over += usize::from(one_walk > MAX_NESTING);
-        }
-        assert!(over > 0, "some cases must exceed the limit");
-    }
 }
