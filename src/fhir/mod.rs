@@ -675,6 +675,17 @@ pub(crate) fn map_on_all_cores<T: Send>(
     slots.into_iter().collect()
 }
 
+/// How many threads can run at once (1 when the system does not say).
+pub(crate) fn cores() -> usize {
+    // Asked once: the answer reads the cgroup's files on every call.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}
+
 /// Run `work` on as many threads as there are cores, the calling thread among them (at most `jobs`
 /// threads, and only the calling one when there are fewer than `min` jobs), and return each
 /// thread's result, the calling thread's first. `work` takes its jobs from a counter it shares, so
@@ -684,14 +695,7 @@ pub(crate) fn on_all_cores<T: Send>(
     min: usize,
     work: impl Fn() -> T + Sync,
 ) -> Vec<T> {
-    // Asked once: the answer reads the cgroup's files on every call.
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let cores = *CORES.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let threads = cores.min(jobs);
+    let threads = cores().min(jobs);
     if threads < 2 || jobs < min {
         return vec![work()];
     }

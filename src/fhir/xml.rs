@@ -9,9 +9,10 @@
 //! when it is not available a small built-in list of repeating elements is used.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
@@ -46,57 +47,91 @@ pub fn from_xml(xml: &str) -> Result<Value, WireError> {
 /// The document is converted as it is read, one element at a time, with an explicit stack of the
 /// open elements: no intermediate tree and no recursion, so the cost is linear in the document and
 /// the call stack stays flat however deep the elements nest (they are refused beyond
-/// [`MAX_NESTING`]). The entries of a Bundle root are set aside as text and converted on all cores
-/// when the Bundle closes; a document that fails after that is read again in document order, so
-/// errors name what an in-order reading meets first.
+/// [`MAX_NESTING`]). In a large document, the reading thread hands some of a root Bundle's entries
+/// to the other cores as it meets them (see [`Handoff`]); a document that fails after that is read
+/// again in document order, so errors name what an in-order reading meets first.
 pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, WireError> {
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     if xml.trim().is_empty() {
         return Err(WireError::Empty);
     }
     let conv = Conv { model };
-    let mut deferred = false;
-    match conv.document(xml, Some(&mut deferred)) {
-        // a document that fails once its Bundle entries were set aside is read again in one
-        // pass, so what is reported (and where) is what a reading in document order finds first
-        Err(_) if deferred => conv.document(xml, None),
+    let helpers = match xml.len() {
+        n if n < HAND_OFF_FROM_BYTES => 0,
+        _ => super::cores().saturating_sub(1),
+    };
+    let read = match helpers {
+        0 => conv.document(xml, None),
+        _ => conv.document_handing_off(xml, helpers, HAND_AHEAD_PER_HELPER * helpers),
+    };
+    match read {
+        // entries were handed off: read again in one pass, so what is reported (and where) is
+        // what a reading in document order finds first
+        Err(_) if helpers > 0 => conv.document(xml, None),
         done => done,
     }
 }
 
-/// Fewest top-level Bundle entries worth converting on several threads.
-const PARALLEL_MIN_ENTRIES: usize = 8;
+/// Smallest document whose root Bundle's entries are converted on several cores: below it the
+/// whole conversion takes about as long as starting a thread.
+const HAND_OFF_FROM_BYTES: usize = 64 * 1024;
 
-/// [`super::nesting_depth`] of a document's JSON form, with the entries of a top-level `entry`
-/// array (a Bundle's) measured on all cores: for a 2,000-entry Bundle one walk takes milliseconds
-/// on one core between reading and validating.
-fn nesting_depth_on_all_cores(v: &Value) -> usize {
-    let Some(Value::Array(entries)) = v.get("entry") else {
-        return super::nesting_depth(v);
-    };
-    let Some(depths) = super::map_on_all_cores(entries.len(), PARALLEL_MIN_ENTRIES, |i| {
-        Some(super::nesting_depth(&entries[i]))
-    }) else {
-        return super::nesting_depth(v);
-    };
-    // the root is level 1, its `entry` array level 2, each entry level 3
-    let rest = v.as_object().into_iter().flatten();
-    let rest = rest.filter(|(k, _)| k.as_str() != "entry");
-    let rest = rest.map(|(_, x)| 1 + super::nesting_depth(x)).max();
-    let entries = 2 + depths.into_iter().max().unwrap_or(0);
-    // counted no further than the one walk counts
-    rest.unwrap_or(1).max(entries).min(MAX_NESTING + 1)
-}
+/// How many handed entries may wait for each helping thread before the reading thread converts
+/// the next one itself.
+const HAND_AHEAD_PER_HELPER: usize = 2;
 
 impl<'m> Conv<'m> {
-    /// Converts a whole document. `defer`: the entries of a root Bundle are set aside as text and
-    /// converted in parallel when the Bundle closes (the flag records that some were).
-    fn document(&self, xml: &str, defer: Option<&mut bool>) -> Result<Value, WireError> {
+    /// Converts a whole document, the entries of a root Bundle all on the reading thread unless
+    /// `handoff` takes some.
+    fn document<'x>(
+        &self,
+        xml: &'x str,
+        handoff: Option<&Handoff<'x, '_>>,
+    ) -> Result<Value, WireError> {
+        let (value, depth) = self.document_and_depth(xml, handoff)?;
+        // repeating elements become arrays: the JSON form can nest deeper than the XML did
+        if depth > MAX_NESTING {
+            return Err(too_deep("the XML document, in its FHIR JSON form,"));
+        }
+        Ok(value)
+    }
+
+    /// [`Conv::document`] with `helpers` threads taking the root Bundle's entries the reading
+    /// thread hands them, at most `ahead` waiting at a time.
+    fn document_handing_off(
+        &self,
+        xml: &str,
+        helpers: usize,
+        ahead: usize,
+    ) -> Result<Value, WireError> {
+        let handoff = Handoff::new(self, ahead);
+        std::thread::scope(|s| {
+            let threads: Vec<_> = (0..helpers).map(|_| s.spawn(|| handoff.help())).collect();
+            // however the reading ends (an error, a panic), the helpers are let go
+            let read = {
+                let _release = Release(&handoff);
+                self.document(xml, Some(&handoff))
+            };
+            for t in threads {
+                if let Err(panic) = t.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+            read
+        })
+    }
+
+    /// The document's JSON form and how deeply it nests (as [`super::nesting_depth`] counts).
+    fn document_and_depth<'x>(
+        &self,
+        xml: &'x str,
+        handoff: Option<&Handoff<'x, '_>>,
+    ) -> Result<(Value, usize), WireError> {
         let mut stack: Vec<Frame> = Vec::new();
-        let mut root: Option<Value> = None;
+        let mut root: Option<(Value, usize)> = None;
         // a wrong root is reported after the whole document was read, as a malformed one is first
         let mut root_error: Option<WireError> = None;
-        self.events(xml, &mut stack, &mut root, &mut root_error, defer)?;
+        self.events(xml, &mut stack, &mut root, &mut root_error, handoff)?;
         if let Some(open) = stack.last() {
             return Err(WireError::Xml(format!(
                 "malformed XML: document ends inside <{}>",
@@ -106,12 +141,7 @@ impl<'m> Conv<'m> {
         if let Some(e) = root_error {
             return Err(e);
         }
-        let value = root.ok_or(WireError::Empty)?;
-        // repeating elements become arrays: the JSON form can nest deeper than the XML did
-        if nesting_depth_on_all_cores(&value) > MAX_NESTING {
-            return Err(too_deep("the XML document, in its FHIR JSON form,"));
-        }
-        Ok(value)
+        root.ok_or(WireError::Empty)
     }
 
     /// One top-level `entry` element of a Bundle, read on its own (the text from its start tag to
@@ -129,28 +159,21 @@ impl<'m> Conv<'m> {
         }
     }
 
-    /// Converts the set-aside entries (in parallel when there are enough), in document order.
-    fn entries(&self, texts: &[&str]) -> Option<Vec<Slot>> {
-        super::map_on_all_cores(texts.len(), PARALLEL_MIN_ENTRIES, |i| self.entry(texts[i]))
-    }
-
     /// Reads `xml` to its end with `stack` as the open elements, closing finished elements into
     /// their parents and the root into `root`.
     fn events<'x>(
         &self,
         xml: &'x str,
         stack: &mut Vec<Frame<'m>>,
-        root: &mut Option<Value>,
+        root: &mut Option<(Value, usize)>,
         root_error: &mut Option<WireError>,
-        mut defer: Option<&mut bool>,
+        handoff: Option<&Handoff<'x, '_>>,
     ) -> Result<(), WireError> {
         let conv = self;
         let model = self.model;
         let mut reader = NsReader::from_str(xml);
         reader.config_mut().trim_text(true);
         reader.config_mut().check_end_names = true;
-        // the text of each set-aside Bundle entry, in document order
-        let mut pending: Vec<&'x str> = Vec::new();
         loop {
             let pos = reader.buffer_position();
             let (res, ev) = reader.read_resolved_event().map_err(|e| xml_err(e, pos))?;
@@ -175,12 +198,11 @@ impl<'m> Conv<'m> {
                     let mut frame = stack
                         .pop()
                         .ok_or_else(|| xml_err("unexpected end tag", pos))?;
-                    if stack.is_empty() && !pending.is_empty() {
-                        let slots = self
-                            .entries(&pending)
+                    if let Some(handoff) = handoff.filter(|_| stack.is_empty()) {
+                        let slots = handoff
+                            .collect()
                             .ok_or_else(|| xml_err("an entry could not be read on its own", pos))?;
                         frame.fill(slots);
-                        pending.clear();
                     }
                     conv.close(frame, stack, root)?;
                     continue;
@@ -222,26 +244,23 @@ impl<'m> Conv<'m> {
             };
             let (role, repeats) = conv.place(parent, &name);
             parent.children += 1;
-            // an entry of a root Bundle in the FHIR namespace: its text is set aside, converted
-            // with the other entries when the Bundle closes
-            if let Some(flag) = defer.as_deref_mut() {
+            // an entry of a root Bundle in the FHIR namespace: handed to another thread (its text
+            // only found here), or converted here when enough are waiting already
+            if let Some(handoff) = handoff.filter(|h| top_level && h.wants_more()) {
                 if !empty
                     && name == "entry"
                     && root_error.is_none()
                     && parent.role == Role::Resource
                     && parent.name == "Bundle"
                     && matches!(role, Role::Typed(_))
-                    && top_level
                 {
-                    *flag = true;
                     reader
                         .read_to_end(e.name())
                         .map_err(|err| xml_err(err, pos))?;
                     let text = xml
                         .get(pos as usize..reader.buffer_position() as usize)
                         .ok_or_else(|| xml_err("entry out of bounds", pos))?;
-                    pending.push(text);
-                    parent.add(name, repeats, Slot::Deferred(pending.len() - 1));
+                    parent.add(name, repeats, Slot::Deferred(handoff.hand(text)));
                     continue;
                 }
             }
@@ -276,6 +295,137 @@ impl<'m> Conv<'m> {
             }
         }
         Ok(())
+    }
+}
+
+/// The entries of a large root Bundle, handed by the thread reading the document to helping
+/// threads as it meets them, and what they made of them.
+///
+/// Finding where an entry ends costs the reading thread a fraction of converting it, so while
+/// the helpers keep up it only finds entries and hands them over; when `ahead` entries wait, it
+/// converts the next one itself, in its one pass. The split follows the cores' pace, and the
+/// reading thread converts what is still waiting when the Bundle closes.
+struct Handoff<'x, 'm> {
+    conv: &'m Conv<'m>,
+    ahead: usize,
+    state: Mutex<Handed<'x>>,
+    /// Signalled when an entry is handed while a helper waits, when the reading ends, and when an
+    /// entry is converted after that.
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct Handed<'x> {
+    /// Entries handed and not yet taken: their number in handing order, and their text.
+    waiting: VecDeque<(usize, &'x str)>,
+    /// Entries handed so far.
+    handed: usize,
+    /// Converted entries, by number (`None`: the entry could not be read on its own).
+    converted: Vec<(usize, Option<Slot>)>,
+    /// Helpers waiting for an entry.
+    idle: usize,
+    /// No more entries will be handed.
+    closed: bool,
+}
+
+impl<'x, 'm> Handoff<'x, 'm> {
+    fn new(conv: &'m Conv<'m>, ahead: usize) -> Self {
+        Handoff {
+            conv,
+            ahead,
+            state: Mutex::new(Handed::default()),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, Handed<'x>> {
+        // a helper that panicked holding the lock is raised again when it is joined
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the reading thread should hand the next entry rather than convert it.
+    fn wants_more(&self) -> bool {
+        let state = self.state();
+        !state.closed && state.waiting.len() < self.ahead
+    }
+
+    /// Hands an entry's text over; its number, to find its conversion by.
+    fn hand(&self, text: &'x str) -> usize {
+        let mut state = self.state();
+        let number = state.handed;
+        state.handed += 1;
+        state.waiting.push_back((number, text));
+        if state.idle > 0 {
+            self.changed.notify_one();
+        }
+        number
+    }
+
+    /// A helping thread: converts handed entries until the reading ends and none is left.
+    fn help(&self) {
+        let mut state = self.state();
+        loop {
+            if let Some((number, text)) = state.waiting.pop_front() {
+                drop(state);
+                let slot = std::panic::catch_unwind(AssertUnwindSafe(|| self.conv.entry(text)));
+                state = self.state();
+                // a panic counts as an entry not read (so the reading thread never waits for it),
+                // then is raised again, to be raised on the reading thread when joined
+                let (slot, panic) = match slot {
+                    Ok(slot) => (slot, None),
+                    Err(panic) => (None, Some(panic)),
+                };
+                state.converted.push((number, slot));
+                if state.closed {
+                    self.changed.notify_all();
+                }
+                if let Some(panic) = panic {
+                    drop(state);
+                    std::panic::resume_unwind(panic);
+                }
+            } else if state.closed {
+                return;
+            } else {
+                state.idle += 1;
+                state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+                state.idle -= 1;
+            }
+        }
+    }
+
+    /// Ends the handing (nothing more is handed, idle helpers leave).
+    fn close(&self) {
+        self.state().closed = true;
+        self.changed.notify_all();
+    }
+
+    /// Every handed entry converted, in handing order: what is still waiting is converted here,
+    /// then what the helpers are converting is waited for. `None` if any could not be read on its
+    /// own.
+    fn collect(&self) -> Option<Vec<Slot>> {
+        self.close();
+        let mut state = self.state();
+        while let Some((number, text)) = state.waiting.pop_front() {
+            drop(state);
+            let slot = self.conv.entry(text);
+            state = self.state();
+            state.converted.push((number, slot));
+        }
+        while state.converted.len() < state.handed {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        let mut converted = std::mem::take(&mut state.converted);
+        converted.sort_unstable_by_key(|(number, _)| *number);
+        converted.into_iter().map(|(_, slot)| slot).collect()
+    }
+}
+
+/// Closes a [`Handoff`] when dropped, so its helpers leave however the reading ended.
+struct Release<'h, 'x, 'm>(&'h Handoff<'x, 'm>);
+
+impl Drop for Release<'_, '_, '_> {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -379,9 +529,14 @@ const FALLBACK_REPEATING: &[&str] = &[
 /// Distinct child names of one element above which they are looked up in a hash map.
 const INDEX_SLOTS_ABOVE: usize = 16;
 
+/// A converted element. The depths are how deeply the JSON form nests (as
+/// [`super::nesting_depth`] counts), kept as the document is built so it need not be walked again.
 enum Slot {
-    Prim(Option<Value>, Option<Map<String, Value>>),
-    Complex(Value),
+    /// A primitive's value (never an object or array) and its `_name` object, with that object's
+    /// depth.
+    Prim(Option<Value>, Option<(Map<String, Value>, usize)>),
+    /// A complex value and its depth.
+    Complex(Value, usize),
     /// A Bundle entry set aside (its position among the set-aside entries), filled in before its
     /// Bundle is closed.
     Deferred(usize),
@@ -419,8 +574,8 @@ struct Frame<'m> {
     /// Slot index by name, built only for elements with many distinct children: a scan of the
     /// slots per child is fastest for the usual handful but quadratic for thousands.
     index: Option<HashMap<String, usize>>,
-    /// For a container: the first child's resource.
-    resource: Option<Value>,
+    /// For a container: the first child's resource and its depth.
+    resource: Option<(Value, usize)>,
 }
 
 impl Frame<'_> {
@@ -444,8 +599,8 @@ impl Frame<'_> {
             // only the first child is the resource (the schema has no room for more)
             if self.resource.is_none() {
                 self.resource = Some(match slot {
-                    Slot::Complex(v) => v,
-                    Slot::Prim(..) | Slot::Deferred(_) => Value::Object(Map::new()),
+                    Slot::Complex(v, depth) => (v, depth),
+                    Slot::Prim(..) | Slot::Deferred(_) => (Value::Object(Map::new()), 1),
                 });
             }
             return;
@@ -536,7 +691,7 @@ impl<'m> Conv<'m> {
         &self,
         frame: Frame<'m>,
         stack: &mut [Frame<'m>],
-        root: &mut Option<Value>,
+        root: &mut Option<(Value, usize)>,
     ) -> Result<(), WireError> {
         let repeats = frame.repeats;
         let (name, slot) = self.finish(frame);
@@ -549,8 +704,8 @@ impl<'m> Conv<'m> {
                     ));
                 }
                 *root = Some(match slot {
-                    Slot::Complex(v) => v,
-                    Slot::Prim(..) | Slot::Deferred(_) => Value::Object(Map::new()),
+                    Slot::Complex(v, depth) => (v, depth),
+                    Slot::Prim(..) | Slot::Deferred(_) => (Value::Object(Map::new()), 1),
                 });
             }
         }
@@ -561,8 +716,10 @@ impl<'m> Conv<'m> {
     fn finish(&self, mut frame: Frame<'m>) -> (String, Slot) {
         match frame.role {
             Role::Container => {
-                let resource = frame.resource.unwrap_or_else(|| Value::Object(Map::new()));
-                return (frame.name, Slot::Complex(resource));
+                let (resource, depth) = frame
+                    .resource
+                    .unwrap_or_else(|| (Value::Object(Map::new()), 1));
+                return (frame.name, Slot::Complex(resource, depth));
             }
             Role::Resource => {
                 let mut obj = Map::new();
@@ -570,18 +727,18 @@ impl<'m> Conv<'m> {
                 for (k, v) in frame.attrs {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
-                assemble(frame.slots, &mut obj);
-                return (frame.name, Slot::Complex(Value::Object(obj)));
+                let depth = 1 + assemble(frame.slots, &mut obj);
+                return (frame.name, Slot::Complex(Value::Object(obj), depth));
             }
             Role::Untyped if frame.attrs.is_empty() && frame.children == 1 => {
                 // a container of a resource: <resource><Patient>..</Patient></resource>
-                if let [(name, _, Slot::Complex(v), more)] = frame.slots.as_mut_slice() {
+                if let [(name, _, Slot::Complex(v, depth), more)] = frame.slots.as_mut_slice() {
                     if more.is_empty()
                         && name.starts_with(|c: char| c.is_ascii_uppercase())
                         && v.get("resourceType").is_some()
                     {
                         let resource = std::mem::take(v);
-                        return (frame.name, Slot::Complex(resource));
+                        return (frame.name, Slot::Complex(resource, *depth));
                     }
                 }
             }
@@ -598,10 +755,10 @@ impl<'m> Conv<'m> {
                         extra.insert(k.into_owned(), Value::String(v));
                     }
                 }
-                assemble(frame.slots, &mut extra);
+                let depth = 1 + assemble(frame.slots, &mut extra);
                 (
                     frame.name,
-                    Slot::Prim(value, (!extra.is_empty()).then_some(extra)),
+                    Slot::Prim(value, (!extra.is_empty()).then_some((extra, depth))),
                 )
             }
             None => {
@@ -609,26 +766,32 @@ impl<'m> Conv<'m> {
                 for (k, v) in frame.attrs {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
-                assemble(frame.slots, &mut obj);
-                (frame.name, Slot::Complex(Value::Object(obj)))
+                let depth = 1 + assemble(frame.slots, &mut obj);
+                (frame.name, Slot::Complex(Value::Object(obj), depth))
             }
         }
     }
 }
 
 /// Writes grouped children into their parent's JSON object: a single non-repeating element as
-/// its value, repeating ones as arrays, and the `_name` parts of primitives.
-fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, Value>) {
+/// its value, repeating ones as arrays, and the `_name` parts of primitives. Returns the depth of
+/// the deepest value written (0 when none is an object or array).
+fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, Value>) -> usize {
+    let mut deepest = 0;
     for (name, repeats, first, more) in slots {
         if !repeats && more.is_empty() {
             match first {
-                Slot::Complex(v) => {
+                Slot::Complex(v, depth) => {
                     obj.insert(name, v);
+                    deepest = deepest.max(depth);
                 }
                 Slot::Deferred(_) => {}
                 Slot::Prim(v, x) => {
                     let v = v.filter(|v| !v.is_null());
-                    let x = x.map(Value::Object);
+                    if let Some((_, depth)) = &x {
+                        deepest = deepest.max(*depth);
+                    }
+                    let x = x.map(|(x, _)| Value::Object(x));
                     match (v, x) {
                         (Some(v), Some(x)) => {
                             let ext_key = format!("_{name}");
@@ -652,25 +815,39 @@ fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, V
         items.extend(more);
         let is_prim = items.iter().any(|s| matches!(s, Slot::Prim(..)));
         if !is_prim {
+            let mut inner = 0;
             let vals: Vec<Value> = items
                 .into_iter()
                 .map(|s| match s {
-                    Slot::Complex(v) => v,
+                    Slot::Complex(v, depth) => {
+                        inner = inner.max(depth);
+                        v
+                    }
                     Slot::Prim(..) | Slot::Deferred(_) => Value::Null,
                 })
                 .collect();
-            obj.insert(name, collapse(vals, repeats));
+            let (v, depth) = collapse(vals, repeats, inner);
+            obj.insert(name, v);
+            deepest = deepest.max(depth);
             continue;
         }
         let mut values = Vec::with_capacity(items.len());
         let mut extras = Vec::with_capacity(items.len());
+        let (mut values_inner, mut extras_inner) = (0, 0);
         for s in items {
             match s {
                 Slot::Prim(v, x) => {
                     values.push(v.unwrap_or(Value::Null));
-                    extras.push(x.map(Value::Object).unwrap_or(Value::Null));
+                    extras.push(match x {
+                        Some((x, depth)) => {
+                            extras_inner = extras_inner.max(depth);
+                            Value::Object(x)
+                        }
+                        None => Value::Null,
+                    });
                 }
-                Slot::Complex(v) => {
+                Slot::Complex(v, depth) => {
+                    values_inner = values_inner.max(depth);
                     values.push(v);
                     extras.push(Value::Null);
                 }
@@ -681,19 +858,26 @@ fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, V
             }
         }
         if values.iter().any(|v| !v.is_null()) {
-            obj.insert(name.clone(), collapse(values, repeats));
+            let (v, depth) = collapse(values, repeats, values_inner);
+            obj.insert(name.clone(), v);
+            deepest = deepest.max(depth);
         }
         if extras.iter().any(|v| !v.is_null()) {
-            obj.insert(format!("_{name}"), collapse(extras, repeats));
+            let (v, depth) = collapse(extras, repeats, extras_inner);
+            obj.insert(format!("_{name}"), v);
+            deepest = deepest.max(depth);
         }
     }
+    deepest
 }
 
-fn collapse(mut vals: Vec<Value>, repeats: bool) -> Value {
+/// The items as an array (or the one item, when it does not repeat), and its depth: `inner` is
+/// the depth of the deepest item.
+fn collapse(mut vals: Vec<Value>, repeats: bool, inner: usize) -> (Value, usize) {
     if repeats || vals.len() != 1 {
-        Value::Array(vals)
+        (Value::Array(vals), 1 + inner)
     } else {
-        vals.pop().unwrap_or(Value::Null)
+        (vals.pop().unwrap_or(Value::Null), inner)
     }
 }
 
@@ -1025,19 +1209,48 @@ mod tests {
         conv.document(xml, None).map_err(|e| e.to_string())
     }
 
+    /// The document read with `helpers` threads taking entries, `ahead` of them waiting at most.
+    fn handing_off(xml: &str, helpers: usize, ahead: usize) -> Result<Value, String> {
+        let conv = Conv {
+            model: wire_model(),
+        };
+        conv.document_handing_off(xml, helpers, ahead)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Every way of sharing the entries out: none handed, all handed, and the reading thread
+    /// converting some itself; one and several helpers.
+    const SHARES: &[(usize, usize)] = &[
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (3, 2),
+        (1, usize::MAX),
+        (3, usize::MAX),
+    ];
+
     #[test]
-    fn entries_converted_in_parallel_come_back_in_order() {
+    fn entries_converted_on_other_threads_come_back_in_order() {
         let xml = bundle_xml(40);
-        let value = from_xml(&xml).expect("converts");
-        assert_eq!(Ok(value.clone()), in_order(&xml));
-        let ids: Vec<&str> = value["entry"]
-            .as_array()
-            .expect("entries")
-            .iter()
-            .filter_map(|e| e["resource"]["id"].as_str())
-            .collect();
         let expected: Vec<String> = (0..40).map(|i| format!("p{i}")).collect();
-        assert_eq!(ids, expected);
+        for &(helpers, ahead) in SHARES {
+            let value = handing_off(&xml, helpers, ahead).expect("converts");
+            assert_eq!(Ok(value.clone()), in_order(&xml), "{helpers} {ahead}");
+            let ids: Vec<&str> = value["entry"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .filter_map(|e| e["resource"]["id"].as_str())
+                .collect();
+            assert_eq!(ids, expected, "{helpers} {ahead}");
+        }
+        // a document large enough is read so by `from_xml` itself
+        let large = bundle_xml(400);
+        assert!(large.len() >= HAND_OFF_FROM_BYTES);
+        assert_eq!(
+            from_xml(&large).map_err(|e| e.to_string()),
+            in_order(&large)
+        );
     }
 
     #[test]
@@ -1056,43 +1269,90 @@ mod tests {
         ];
         broken.extend((1..40).map(|k| xml[..xml.len() * k / 40].to_string()));
         for doc in &broken {
-            let parallel = from_xml(doc).map_err(|e| e.to_string());
-            assert!(parallel.is_err(), "{doc}");
-            assert_eq!(parallel, in_order(doc), "{doc}");
+            let wanted = in_order(doc);
+            assert!(wanted.is_err(), "{doc}");
+            for &(helpers, ahead) in SHARES {
+                // as `from_xml_with` does: a failure is read again in document order
+                let read = handing_off(doc, helpers, ahead).or_else(|_| in_order(doc));
+                assert_eq!(read, wanted, "{helpers} {ahead}: {doc}");
+            }
         }
+        // and `from_xml` on a large document
+        let large = bundle_xml(400).replacen("<id value=\"p307\"/>", "<id value=\"p307/>", 1);
+        let wanted = in_order(&large);
+        assert!(wanted.is_err());
+        assert_eq!(from_xml(&large).map_err(|e| e.to_string()), wanted);
     }
 
-    fn nested(levels: usize) -> Value {
-        (0..levels).fold(json!("leaf"), |inner, _| json!({ "a": [inner] }))
+    /// `levels` extensions nested inside one another (two JSON levels each: an array and an
+    /// object), around elements the definitions do not know, one repeated.
+    fn nested_xml(levels: usize) -> String {
+        let open = "<extension url=\"u\">".repeat(levels);
+        let close = "</extension>".repeat(levels);
+        format!("{open}<a><b value=\"1\"/><b value=\"2\"/></a><valueString value=\"x\"/>{close}")
     }
 
-    fn bundle(entries: Vec<Value>, extra: Value) -> Value {
-        json!({"resourceType": "Bundle", "meta": extra, "entry": entries})
+    /// How deeply a value nests, counted without a limit.
+    fn exact_depth(v: &Value) -> usize {
+        match v {
+            Value::Object(m) => 1 + m.values().map(exact_depth).max().unwrap_or(0),
+            Value::Array(a) => 1 + a.iter().map(exact_depth).max().unwrap_or(0),
+            _ => 0,
+        }
     }
 
     #[test]
-    fn measuring_entries_on_all_cores_agrees_with_one_walk() {
-        let mut cases = Vec::new();
-        for deep_at in [0usize, 5, 19] {
-            for levels in [0usize, 1, 3, MAX_NESTING / 2 - 2, MAX_NESTING / 2] {
-                let mut entries: Vec<Value> = (0..20).map(|_| nested(1)).collect();
-                entries[deep_at] = nested(levels);
-                cases.push(bundle(entries.clone(), json!({"x": 1})));
-                // the deepest part outside the entries
-                cases.push(bundle(entries, nested(levels + 3)));
+    fn the_depth_kept_while_reading_is_the_depth_of_the_result() {
+        let mut docs = vec![
+            bundle_xml(3),
+            // primitives with extensions, alone and repeated, and an extension-only primitive
+            r#"<Patient xmlns="http://hl7.org/fhir"><name><given value="A"><extension url="u"><valueString value="x"/></extension></given><given value="B"/><family><extension url="v"><valueBoolean value="true"/></extension></family></name><birthDate value="2000-01-01"><extension url="w"><extension url="n"><valueCode value="c"/></extension></extension></birthDate></Patient>"#.to_string(),
+            // contained resources and a narrative
+            r#"<Patient xmlns="http://hl7.org/fhir"><text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p><b>x</b></p></div></text><contained><Organization><id value="o"/><name value="n"/></Organization></contained><active value="true"/></Patient>"#.to_string(),
+            // empty elements, and elements the definitions do not know
+            r#"<Patient xmlns="http://hl7.org/fhir"><active/><name/><unknown><deeper><deepest value="x"/></deeper></unknown></Patient>"#.to_string(),
+            r#"<Basic xmlns="http://hl7.org/fhir"/>"#.to_string(),
+        ];
+        for levels in [
+            0,
+            1,
+            5,
+            MAX_NESTING / 2 - 2,
+            MAX_NESTING / 2 - 1,
+            MAX_NESTING / 2,
+        ] {
+            docs.push(format!(
+                "<Basic xmlns=\"http://hl7.org/fhir\">{}</Basic>",
+                nested_xml(levels)
+            ));
+            // deep inside a Bundle's entry, read on other threads
+            let entries = format!(
+                "<entry><resource><Basic>{}</Basic></resource></entry>",
+                nested_xml(levels)
+            );
+            docs.push(format!(
+                "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"collection\"/>{}{}</Bundle>",
+                entries.repeat(3),
+                "<entry><fullUrl value=\"u\"/></entry>".repeat(10)
+            ));
+        }
+        let conv = Conv {
+            model: wire_model(),
+        };
+        let mut over = 0;
+        for doc in &docs {
+            let (value, depth) = conv.document_and_depth(doc, None).expect(doc);
+            assert_eq!(depth, exact_depth(&value), "{doc}");
+            over += usize::from(depth > MAX_NESTING);
+            for &(helpers, ahead) in SHARES {
+                let read = handing_off(doc, helpers, ahead);
+                assert_eq!(read, in_order(doc), "{helpers} {ahead}: {doc}");
+                assert_eq!(read.is_err(), depth > MAX_NESTING, "{doc}");
             }
         }
-        // entries that do not nest, too few entries, no entries, not an object
-        cases.push(bundle((0..20).map(|i| json!(i)).collect(), json!(null)));
-        cases.push(bundle(vec![nested(MAX_NESTING)], json!({})));
-        cases.push(json!({"resourceType": "Bundle"}));
-        cases.push(json!([nested(4)]));
-        let mut over = 0;
-        for v in &cases {
-            let one_walk = crate::fhir::nesting_depth(v);
-            assert_eq!(nesting_depth_on_all_cores(v), one_walk, "{v}");
-            over += usize::from(one_walk > MAX_NESTING);
-        }
-        assert!(over > 0, "some cases must exceed the limit");
+        assert!(
+            over > 0,
+            "some documents must nest past the limit in their JSON form"
+        );
     }
 }
