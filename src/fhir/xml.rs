@@ -127,12 +127,12 @@ impl<'m> Conv<'m> {
         xml: &'x str,
         handoff: Option<&Handoff<'x, '_>>,
     ) -> Result<(Value, usize), WireError> {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut open = Open::new();
         let mut root: Option<(Value, usize)> = None;
         // a wrong root is reported after the whole document was read, as a malformed one is first
         let mut root_error: Option<WireError> = None;
-        self.events(xml, &mut stack, &mut root, &mut root_error, handoff)?;
-        if let Some(open) = stack.last() {
+        self.events(xml, &mut open, &mut root, &mut root_error, handoff)?;
+        if let Some(open) = open.frames.last() {
             return Err(WireError::Xml(format!(
                 "malformed XML: document ends inside <{}>",
                 open.name
@@ -148,13 +148,20 @@ impl<'m> Conv<'m> {
     /// its end tag) under a Bundle as the one open element, as the whole document would have read
     /// it. `None` when anything is amiss: the caller then reads the whole document in order.
     fn entry(&self, text: &str) -> Option<Slot> {
-        let mut stack = vec![self.frame("Bundle".into(), Role::Resource, Vec::new(), false)];
+        let mut open = Open::new();
+        let bundle = self.frame(&open, "Bundle".into(), Role::Resource, false, 0);
+        open.frames.push(bundle);
         let (mut root, mut root_error) = (None, None);
-        self.events(text, &mut stack, &mut root, &mut root_error, None)
+        self.events(text, &mut open, &mut root, &mut root_error, None)
             .ok()?;
-        let bundle = stack.pop().filter(|_| stack.is_empty() && root.is_none())?;
-        match <[_; 1]>::try_from(bundle.slots) {
-            Ok([(name, _, slot, more)]) if name == "entry" && more.is_empty() => Some(slot),
+        let bundle = open
+            .frames
+            .pop()
+            .filter(|_| open.frames.is_empty() && root.is_none())?;
+        match open.children.pop() {
+            Some(child) if child.name == "entry" && open.children.len() == bundle.children_from => {
+                Some(child.slot)
+            }
             _ => None,
         }
     }
@@ -164,7 +171,7 @@ impl<'m> Conv<'m> {
     fn events<'x>(
         &self,
         xml: &'x str,
-        stack: &mut Vec<Frame<'m>>,
+        open: &mut Open<'x, 'm>,
         root: &mut Option<(Value, usize)>,
         root_error: &mut Option<WireError>,
         handoff: Option<&Handoff<'x, '_>>,
@@ -195,20 +202,21 @@ impl<'m> Conv<'m> {
                 Event::Start(e) => (e, false),
                 Event::Empty(e) => (e, true),
                 Event::End(_) => {
-                    let mut frame = stack
+                    let frame = open
+                        .frames
                         .pop()
                         .ok_or_else(|| xml_err("unexpected end tag", pos))?;
-                    if let Some(handoff) = handoff.filter(|_| stack.is_empty()) {
+                    if let Some(handoff) = handoff.filter(|_| open.frames.is_empty()) {
                         let slots = handoff
                             .collect()
                             .ok_or_else(|| xml_err("an entry could not be read on its own", pos))?;
-                        frame.fill(slots);
+                        open.fill(&frame, slots);
                     }
-                    conv.close(frame, stack, root)?;
+                    conv.close(frame, open, root)?;
                     continue;
                 }
                 Event::Text(t) => {
-                    if stack.is_empty() && !t.iter().all(u8::is_ascii_whitespace) {
+                    if open.frames.is_empty() && !t.iter().all(u8::is_ascii_whitespace) {
                         return Err(xml_err("text outside the root element", pos));
                     }
                     continue;
@@ -219,30 +227,31 @@ impl<'m> Conv<'m> {
             };
             // one more element than JSON levels: an innermost primitive is an element in XML but a
             // plain value in JSON (the JSON form is measured exactly once the document is read)
-            if stack.len() > MAX_NESTING {
+            if open.frames.len() > MAX_NESTING {
                 return Err(too_deep(&format!(
                     "the XML document (at byte {pos}, inside <{}>)",
-                    stack.last().map(|f| f.name.as_str()).unwrap_or("?")
+                    open.frames.last().map(|f| &*f.name).unwrap_or("?")
                 )));
             }
-            let (name, attrs) = start_element(&e, pos)?;
-            let top_level = stack.len() == 1;
-            let Some(parent) = stack.last_mut() else {
+            let attrs_from = open.attrs.len();
+            let name = start_element(xml, &e, pos, &mut open.attrs)?;
+            let top_level = open.frames.len() == 1;
+            let Some(parent) = open.frames.last_mut() else {
                 if root.is_some() {
                     return Err(WireError::Xml(
                         "malformed XML: more than one root element".into(),
                     ));
                 }
                 *root_error = root_problem(model, &name, ns.as_deref());
-                let frame = conv.frame(name, Role::Resource, attrs, false);
+                let frame = conv.frame(open, name, Role::Resource, false, attrs_from);
                 if empty {
-                    conv.close(frame, stack, root)?;
+                    conv.close(frame, open, root)?;
                 } else {
-                    stack.push(frame);
+                    open.frames.push(frame);
                 }
                 continue;
             };
-            let (role, repeats) = conv.place(parent, &name);
+            let (role, repeats) = conv.place(parent, attrs_from > parent.attrs_from, &name);
             parent.children += 1;
             // an entry of a root Bundle in the FHIR namespace: handed to another thread (its text
             // only found here), or converted here when enough are waiting already
@@ -260,7 +269,13 @@ impl<'m> Conv<'m> {
                     let text = xml
                         .get(pos as usize..reader.buffer_position() as usize)
                         .ok_or_else(|| xml_err("entry out of bounds", pos))?;
-                    parent.add(name, repeats, Slot::Deferred(handoff.hand(text)));
+                    let slot = Slot::Deferred(handoff.hand(text));
+                    open.attrs.truncate(attrs_from);
+                    open.children.push(Child {
+                        name,
+                        repeats,
+                        slot,
+                    });
                     continue;
                 }
             }
@@ -280,18 +295,23 @@ impl<'m> Conv<'m> {
                 };
                 if parent.role == Role::Container {
                     // where a resource belongs: a (wrong) resource named `div`, its markup dropped
-                    let frame = conv.frame(name, role, attrs, repeats);
-                    conv.close(frame, stack, root)?;
+                    let frame = conv.frame(open, name, role, repeats, attrs_from);
+                    conv.close(frame, open, root)?;
                 } else {
-                    parent.add(name, repeats, Slot::Prim(Some(Value::String(raw)), None));
+                    open.attrs.truncate(attrs_from);
+                    open.children.push(Child {
+                        name,
+                        repeats,
+                        slot: Slot::Prim(Some(Value::String(raw)), None),
+                    });
                 }
                 continue;
             }
-            let frame = conv.frame(name, role, attrs, repeats);
+            let frame = conv.frame(open, name, role, repeats, attrs_from);
             if empty {
-                conv.close(frame, stack, root)?;
+                conv.close(frame, open, root)?;
             } else {
-                stack.push(frame);
+                open.frames.push(frame);
             }
         }
         Ok(())
@@ -450,29 +470,61 @@ fn xml_err(e: impl std::fmt::Display, pos: u64) -> WireError {
     WireError::Xml(format!("malformed XML at byte {pos}: {e}"))
 }
 
-/// An element's local name and attributes (namespace declarations left out; the common names
-/// `value`, `url` and `id` without allocating).
-type Attrs = Vec<(Cow<'static, str>, String)>;
+/// `part` as the slice of `text` it is (so with `text`'s lifetime), if it lies within it: the
+/// reader hands out names borrowed from the document, and a name kept this way costs nothing
+/// until it becomes a key of the JSON form.
+fn within<'x>(text: &'x str, part: &[u8]) -> Option<&'x str> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(start..start.checked_add(part.len())?)
+}
 
-fn start_element(e: &BytesStart<'_>, pos: u64) -> Result<(String, Attrs), WireError> {
-    let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-    let mut attrs = Vec::new();
-    for a in e.attributes() {
+/// `part` (a name the reader found in `text`) with `text`'s lifetime.
+fn name_in<'x>(text: &'x str, part: &[u8]) -> Cow<'x, str> {
+    match within(text, part) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(String::from_utf8_lossy(part).into_owned()),
+    }
+}
+
+/// An element's local name; its attributes (namespace declarations left out) pushed on `attrs`.
+fn start_element<'x>(
+    xml: &'x str,
+    e: &BytesStart<'_>,
+    pos: u64,
+    attrs: &mut Vec<Attr<'x>>,
+) -> Result<Cow<'x, str>, WireError> {
+    let from = attrs.len();
+    // Attribute names are checked for duplicates only where there are two or more: the check
+    // keeps a list per element. An element with several is read again with the check, so
+    // errors come in the order the checking reader finds them.
+    let mut unchecked = e.attributes();
+    unchecked.with_checks(false);
+    let mut read = push_attrs(xml, unchecked, pos, attrs);
+    if read.is_err() || attrs.len() - from > 1 {
+        attrs.truncate(from);
+        read = push_attrs(xml, e.attributes(), pos, attrs);
+    }
+    read?;
+    Ok(name_in(xml, e.local_name().into_inner()))
+}
+
+fn push_attrs<'x>(
+    xml: &'x str,
+    found: quick_xml::events::attributes::Attributes<'_>,
+    pos: u64,
+    attrs: &mut Vec<Attr<'x>>,
+) -> Result<(), WireError> {
+    for a in found {
         let a = a.map_err(|err| xml_err(err, pos))?;
         let key = a.key.as_ref();
         if key == b"xmlns" || key.starts_with(b"xmlns:") {
             continue;
         }
-        let k = match a.key.local_name().as_ref() {
-            b"value" => Cow::Borrowed("value"),
-            b"url" => Cow::Borrowed("url"),
-            b"id" => Cow::Borrowed("id"),
-            other => Cow::Owned(String::from_utf8_lossy(other).into_owned()),
-        };
+        let k = name_in(xml, a.key.local_name().into_inner());
         let v = a.unescape_value().map_err(|err| xml_err(err, pos))?;
         attrs.push((k, v.into_owned()));
     }
-    Ok((local, attrs))
+    Ok(())
 }
 
 fn div_markup(e: &BytesStart<'_>, tag: &str, inner: &str) -> String {
@@ -526,8 +578,12 @@ const FALLBACK_REPEATING: &[&str] = &[
     "part",
 ];
 
-/// Distinct child names of one element above which they are looked up in a hash map.
-const INDEX_SLOTS_ABOVE: usize = 16;
+/// Distinct child names of one element above which they are grouped through a hash map: a scan
+/// of the names met is fastest for the usual handful but quadratic for thousands.
+const INDEX_NAMES_ABOVE: usize = 16;
+
+/// An attribute: its local name and value.
+type Attr<'x> = (Cow<'x, str>, String);
 
 /// A converted element. The depths are how deeply the JSON form nests (as
 /// [`super::nesting_depth`] counts), kept as the document is built so it need not be walked again.
@@ -537,9 +593,17 @@ enum Slot {
     Prim(Option<Value>, Option<(Map<String, Value>, usize)>),
     /// A complex value and its depth.
     Complex(Value, usize),
-    /// A Bundle entry set aside (its position among the set-aside entries), filled in before its
-    /// Bundle is closed.
+    /// A Bundle entry handed to another thread (its number among the handed entries), filled in
+    /// before its Bundle is closed.
     Deferred(usize),
+}
+
+/// A converted element waiting for its parent to close.
+struct Child<'x> {
+    name: Cow<'x, str>,
+    /// Whether the element repeats in its parent.
+    repeats: bool,
+    slot: Slot,
 }
 
 /// What an open element becomes in the JSON form.
@@ -556,78 +620,135 @@ enum Role<'m> {
     Untyped,
 }
 
-/// An open element: its attributes and its children converted so far, grouped by name.
-struct Frame<'m> {
-    name: String,
+/// An open element.
+struct Frame<'x, 'm> {
+    name: Cow<'x, str>,
     role: Role<'m>,
     /// JSON kind of its `value` attribute, for primitives.
     kind: Option<JsonKind>,
-    attrs: Attrs,
     /// Its wire-model children, to type its own children.
     elems: Option<&'m [WireElem]>,
     /// Whether it repeats in its parent.
     repeats: bool,
     /// Child elements met so far (for container detection).
     children: usize,
-    /// (name, repeats, first item, further items): most elements occur once
-    slots: Vec<(String, bool, Slot, Vec<Slot>)>,
-    /// Slot index by name, built only for elements with many distinct children: a scan of the
-    /// slots per child is fastest for the usual handful but quadratic for thousands.
-    index: Option<HashMap<String, usize>>,
+    /// Where its attributes and its converted children start in [`Open`]'s lists.
+    attrs_from: usize,
+    children_from: usize,
     /// For a container: the first child's resource and its depth.
     resource: Option<(Value, usize)>,
 }
 
-impl Frame<'_> {
-    /// Puts the converted set-aside entries in their places.
-    fn fill(&mut self, entries: Vec<Slot>) {
+/// The open elements of one reading, innermost last, and what they hold so far. An element's
+/// attributes and converted children are the tails of `attrs` and `children` from where its
+/// frame says: what an element holds is above what its parent holds, so closing it takes the
+/// tails. Two lists for the whole reading rather than two per element, most of which would hold
+/// one thing or none.
+struct Open<'x, 'm> {
+    frames: Vec<Frame<'x, 'm>>,
+    attrs: Vec<Attr<'x>>,
+    children: Vec<Child<'x>>,
+    /// Reused to group a closing element's children by name.
+    groups: Grouping,
+}
+
+impl<'x, 'm> Open<'x, 'm> {
+    fn new() -> Self {
+        Open {
+            frames: Vec::with_capacity(16),
+            attrs: Vec::new(),
+            children: Vec::new(),
+            groups: Grouping::default(),
+        }
+    }
+
+    /// Puts the converted handed-off entries in their places among `frame`'s children.
+    fn fill(&mut self, frame: &Frame<'_, '_>, entries: Vec<Slot>) {
         let mut entries: Vec<Option<Slot>> = entries.into_iter().map(Some).collect();
-        for (_, _, first, more) in &mut self.slots {
-            for slot in std::iter::once(first).chain(more.iter_mut()) {
-                if let Slot::Deferred(i) = *slot {
-                    if let Some(done) = entries.get_mut(i).and_then(Option::take) {
-                        *slot = done;
-                    }
+        for child in &mut self.children[frame.children_from..] {
+            if let Slot::Deferred(i) = child.slot {
+                if let Some(done) = entries.get_mut(i).and_then(Option::take) {
+                    child.slot = done;
                 }
             }
         }
     }
+}
 
-    /// Adds a converted child.
-    fn add(&mut self, name: String, repeats: bool, slot: Slot) {
-        if self.role == Role::Container {
-            // only the first child is the resource (the schema has no room for more)
-            if self.resource.is_none() {
-                self.resource = Some(match slot {
-                    Slot::Complex(v, depth) => (v, depth),
-                    Slot::Prim(..) | Slot::Deferred(_) => (Value::Object(Map::new()), 1),
-                });
-            }
-            return;
+/// A closing element's children grouped by name, in the order each name first occurs: the
+/// children of one group are `order[start..start + count]`, positions among the children.
+#[derive(Default)]
+struct Grouping {
+    /// Each group's first child, number of children and start in `order`.
+    groups: Vec<(usize, usize, usize)>,
+    /// Each child's group.
+    group_of: Vec<usize>,
+    order: Vec<usize>,
+    /// Where each group's next child goes in `order`, while filling it.
+    next: Vec<usize>,
+}
+
+impl Grouping {
+    /// Groups `kids` by name.
+    fn of(&mut self, kids: &[Child<'_>]) {
+        self.groups.clear();
+        self.group_of.clear();
+        let mut index: Option<HashMap<&str, usize>> = None;
+        for (i, kid) in kids.iter().enumerate() {
+            let found = match &index {
+                Some(ix) => ix.get(&*kid.name).copied(),
+                None => self
+                    .groups
+                    .iter()
+                    .position(|&(first, ..)| kids[first].name == kid.name),
+            };
+            let g = match found {
+                Some(g) => g,
+                None => {
+                    let g = self.groups.len();
+                    self.groups.push((i, 0, 0));
+                    match &mut index {
+                        Some(ix) => {
+                            ix.insert(&kid.name, g);
+                        }
+                        None if self.groups.len() > INDEX_NAMES_ABOVE => {
+                            let firsts = self.groups.iter().enumerate();
+                            index = Some(firsts.map(|(g, &(f, ..))| (&*kids[f].name, g)).collect());
+                        }
+                        None => {}
+                    }
+                    g
+                }
+            };
+            self.groups[g].1 += 1;
+            self.group_of.push(g);
         }
-        let found = match &self.index {
-            Some(ix) => ix.get(&name).copied(),
-            None => self.slots.iter().position(|(n, ..)| *n == name),
-        };
-        match found {
-            Some(i) => self.slots[i].3.push(slot),
-            None => {
-                if let Some(ix) = &mut self.index {
-                    ix.insert(name.clone(), self.slots.len());
-                }
-                self.slots.push((name, repeats, slot, Vec::new()));
-                if self.index.is_none() && self.slots.len() > INDEX_SLOTS_ABOVE {
-                    let ix = self.slots.iter().enumerate();
-                    self.index = Some(ix.map(|(i, (n, ..))| (n.clone(), i)).collect());
-                }
-            }
+        // each group's children side by side in `order`, in document order
+        let mut start = 0;
+        for (_, count, at) in &mut self.groups {
+            *at = start;
+            start += *count;
+        }
+        self.order.clear();
+        self.order.resize(kids.len(), 0);
+        self.next.clear();
+        self.next.extend(self.groups.iter().map(|&(.., at)| at));
+        for (i, &g) in self.group_of.iter().enumerate() {
+            self.order[self.next[g]] = i;
+            self.next[g] += 1;
         }
     }
 }
 
 impl<'m> Conv<'m> {
     /// Where a child named `name` of `parent` belongs: its role and whether it repeats.
-    fn place(&self, parent: &Frame<'m>, name: &str) -> (Role<'m>, bool) {
+    /// `parent_has_attrs`: whether the parent has attributes.
+    fn place(
+        &self,
+        parent: &Frame<'_, 'm>,
+        parent_has_attrs: bool,
+        name: &str,
+    ) -> (Role<'m>, bool) {
         if parent.role == Role::Container {
             return (Role::Resource, false);
         }
@@ -642,7 +763,7 @@ impl<'m> Conv<'m> {
             // the only child of an unknown element without attributes, named like a resource:
             // the element is a container (decided when it closes)
             None if parent.role == Role::Untyped
-                && parent.attrs.is_empty()
+                && !parent_has_attrs
                 && parent.children == 0
                 && name.starts_with(|c: char| c.is_ascii_uppercase()) =>
             {
@@ -653,10 +774,18 @@ impl<'m> Conv<'m> {
         (role, repeats)
     }
 
-    fn frame(&self, name: String, role: Role<'m>, attrs: Attrs, repeats: bool) -> Frame<'m> {
+    /// The frame of an element whose attributes are `open`'s from `attrs_from`.
+    fn frame<'x>(
+        &self,
+        open: &Open<'x, 'm>,
+        name: Cow<'x, str>,
+        role: Role<'m>,
+        repeats: bool,
+        attrs_from: usize,
+    ) -> Frame<'x, 'm> {
         let kind = match (role, self.model) {
             (Role::Typed(t), Some(m)) => m.primitive(t),
-            (Role::Untyped, _) | (Role::Typed(_), None) => attrs
+            (Role::Untyped, _) | (Role::Typed(_), None) => open.attrs[attrs_from..]
                 .iter()
                 .any(|(k, _)| k == "value")
                 .then_some(JsonKind::String),
@@ -664,7 +793,7 @@ impl<'m> Conv<'m> {
         };
         let ctx = match role {
             _ if kind.is_some() => Some("Element"),
-            Role::Resource => Some(name.as_str()),
+            Role::Resource => Some(&*name),
             Role::Typed(t) => Some(t),
             Role::Container | Role::Untyped => None,
         };
@@ -676,27 +805,39 @@ impl<'m> Conv<'m> {
             name,
             role,
             kind,
-            attrs,
             elems,
             repeats,
             children: 0,
-            slots: Vec::new(),
-            index: None,
+            attrs_from,
+            children_from: open.children.len(),
             resource: None,
         }
     }
 
     /// Closes an element: converts it and hands it to its parent (or makes it the root).
-    fn close(
+    fn close<'x>(
         &self,
-        frame: Frame<'m>,
-        stack: &mut [Frame<'m>],
+        frame: Frame<'x, 'm>,
+        open: &mut Open<'x, 'm>,
         root: &mut Option<(Value, usize)>,
     ) -> Result<(), WireError> {
         let repeats = frame.repeats;
-        let (name, slot) = self.finish(frame);
-        match stack.last_mut() {
-            Some(parent) => parent.add(name, repeats, slot),
+        let (name, slot) = self.finish(frame, open);
+        match open.frames.last_mut() {
+            // only a container's first child is its resource (the schema has no room for more)
+            Some(parent) if parent.role == Role::Container => {
+                if parent.resource.is_none() {
+                    parent.resource = Some(match slot {
+                        Slot::Complex(v, depth) => (v, depth),
+                        Slot::Prim(..) | Slot::Deferred(_) => (Value::Object(Map::new()), 1),
+                    });
+                }
+            }
+            Some(_) => open.children.push(Child {
+                name,
+                repeats,
+                slot,
+            }),
             None => {
                 if root.is_some() {
                     return Err(WireError::Xml(
@@ -712,33 +853,47 @@ impl<'m> Conv<'m> {
         Ok(())
     }
 
-    /// The element's name and the JSON form of the closed element.
-    fn finish(&self, mut frame: Frame<'m>) -> (String, Slot) {
+    /// The element's name and the JSON form of the closed element; its attributes and children
+    /// are taken off `open`'s lists.
+    fn finish<'x>(&self, frame: Frame<'x, 'm>, open: &mut Open<'x, 'm>) -> (Cow<'x, str>, Slot) {
+        let Open {
+            attrs,
+            children,
+            groups,
+            ..
+        } = open;
+        let has_attrs = attrs.len() > frame.attrs_from;
         match frame.role {
             Role::Container => {
+                attrs.truncate(frame.attrs_from);
+                children.truncate(frame.children_from);
                 let (resource, depth) = frame
                     .resource
                     .unwrap_or_else(|| (Value::Object(Map::new()), 1));
                 return (frame.name, Slot::Complex(resource, depth));
             }
             Role::Resource => {
-                let mut obj = Map::new();
-                obj.insert("resourceType".into(), Value::String(frame.name.clone()));
-                for (k, v) in frame.attrs {
+                groups.of(&children[frame.children_from..]);
+                let keys = 1 + attrs.len() - frame.attrs_from + groups.groups.len();
+                let mut obj = Map::with_capacity(keys);
+                obj.insert("resourceType".into(), Value::String(frame.name.to_string()));
+                for (k, v) in attrs.drain(frame.attrs_from..) {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
-                let depth = 1 + assemble(frame.slots, &mut obj);
+                let depth = 1 + assemble(children, frame.children_from, groups, &mut obj);
                 return (frame.name, Slot::Complex(Value::Object(obj), depth));
             }
-            Role::Untyped if frame.attrs.is_empty() && frame.children == 1 => {
+            Role::Untyped if !has_attrs && frame.children == 1 => {
                 // a container of a resource: <resource><Patient>..</Patient></resource>
-                if let [(name, _, Slot::Complex(v, depth), more)] = frame.slots.as_mut_slice() {
-                    if more.is_empty()
-                        && name.starts_with(|c: char| c.is_ascii_uppercase())
-                        && v.get("resourceType").is_some()
-                    {
-                        let resource = std::mem::take(v);
-                        return (frame.name, Slot::Complex(resource, *depth));
+                if let [kid] = &mut children[frame.children_from..] {
+                    if let Slot::Complex(v, depth) = &mut kid.slot {
+                        if kid.name.starts_with(|c: char| c.is_ascii_uppercase())
+                            && v.get("resourceType").is_some()
+                        {
+                            let found = (std::mem::take(v), *depth);
+                            children.truncate(frame.children_from);
+                            return (frame.name, Slot::Complex(found.0, found.1));
+                        }
                     }
                 }
             }
@@ -746,127 +901,159 @@ impl<'m> Conv<'m> {
         }
         match frame.kind {
             Some(kind) => {
+                groups.of(&children[frame.children_from..]);
                 let mut value = None;
                 let mut extra = Map::new();
-                for (k, v) in frame.attrs {
+                for (k, v) in attrs.drain(frame.attrs_from..) {
                     if k == "value" {
                         value = Some(typed(kind, v));
                     } else {
                         extra.insert(k.into_owned(), Value::String(v));
                     }
                 }
-                let depth = 1 + assemble(frame.slots, &mut extra);
+                let depth = 1 + assemble(children, frame.children_from, groups, &mut extra);
                 (
                     frame.name,
                     Slot::Prim(value, (!extra.is_empty()).then_some((extra, depth))),
                 )
             }
             None => {
-                let mut obj = Map::new();
-                for (k, v) in frame.attrs {
+                groups.of(&children[frame.children_from..]);
+                let keys = attrs.len() - frame.attrs_from + groups.groups.len();
+                let mut obj = Map::with_capacity(keys);
+                for (k, v) in attrs.drain(frame.attrs_from..) {
                     obj.insert(k.into_owned(), Value::String(v));
                 }
-                let depth = 1 + assemble(frame.slots, &mut obj);
+                let depth = 1 + assemble(children, frame.children_from, groups, &mut obj);
                 (frame.name, Slot::Complex(Value::Object(obj), depth))
             }
         }
     }
 }
 
-/// Writes grouped children into their parent's JSON object: a single non-repeating element as
-/// its value, repeating ones as arrays, and the `_name` parts of primitives. Returns the depth of
-/// the deepest value written (0 when none is an object or array).
-fn assemble(slots: Vec<(String, bool, Slot, Vec<Slot>)>, obj: &mut Map<String, Value>) -> usize {
+/// Writes the children from `from` (taking them off `children`), as `grouping` grouped them, into
+/// their parent's JSON object: a single non-repeating element as its value, repeating ones as
+/// arrays, and the `_name` parts of primitives. Returns the depth of the deepest value written (0
+/// when none is an object or array).
+fn assemble(
+    children: &mut Vec<Child<'_>>,
+    from: usize,
+    grouping: &Grouping,
+    obj: &mut Map<String, Value>,
+) -> usize {
+    let kids = &mut children[from..];
     let mut deepest = 0;
-    for (name, repeats, first, more) in slots {
-        if !repeats && more.is_empty() {
-            match first {
-                Slot::Complex(v, depth) => {
-                    obj.insert(name, v);
-                    deepest = deepest.max(depth);
-                }
-                Slot::Deferred(_) => {}
-                Slot::Prim(v, x) => {
-                    let v = v.filter(|v| !v.is_null());
-                    if let Some((_, depth)) = &x {
-                        deepest = deepest.max(*depth);
-                    }
-                    let x = x.map(|(x, _)| Value::Object(x));
-                    match (v, x) {
-                        (Some(v), Some(x)) => {
-                            let ext_key = format!("_{name}");
-                            obj.insert(name, v);
-                            obj.insert(ext_key, x);
-                        }
-                        (Some(v), None) => {
-                            obj.insert(name, v);
-                        }
-                        (None, Some(x)) => {
-                            obj.insert(format!("_{name}"), x);
-                        }
-                        (None, None) => {}
-                    }
-                }
+    for &(first, count, at) in &grouping.groups {
+        let name = std::mem::take(&mut kids[first].name).into_owned();
+        let repeats = kids[first].repeats;
+        let depth = place_group(obj, name, repeats, kids, &grouping.order[at..at + count]);
+        deepest = deepest.max(depth);
+    }
+    children.truncate(from);
+    deepest
+}
+
+/// Takes the slot of a child being written (what is left in its place is never read).
+fn take(kid: &mut Child<'_>) -> Slot {
+    std::mem::replace(&mut kid.slot, Slot::Deferred(usize::MAX))
+}
+
+/// Writes one group of same-named children (`members`: their positions in `kids`) under `name`;
+/// the depth of what was written.
+fn place_group(
+    obj: &mut Map<String, Value>,
+    name: String,
+    repeats: bool,
+    kids: &mut [Child<'_>],
+    members: &[usize],
+) -> usize {
+    if let (false, [only]) = (repeats, members) {
+        let mut deepest = 0;
+        match take(&mut kids[*only]) {
+            Slot::Complex(v, depth) => {
+                obj.insert(name, v);
+                deepest = depth;
             }
-            continue;
-        }
-        let mut items = Vec::with_capacity(1 + more.len());
-        items.push(first);
-        items.extend(more);
-        let is_prim = items.iter().any(|s| matches!(s, Slot::Prim(..)));
-        if !is_prim {
-            let mut inner = 0;
-            let vals: Vec<Value> = items
-                .into_iter()
-                .map(|s| match s {
-                    Slot::Complex(v, depth) => {
-                        inner = inner.max(depth);
-                        v
+            Slot::Deferred(_) => {}
+            Slot::Prim(v, x) => {
+                let v = v.filter(|v| !v.is_null());
+                if let Some((_, depth)) = &x {
+                    deepest = *depth;
+                }
+                let x = x.map(|(x, _)| Value::Object(x));
+                match (v, x) {
+                    (Some(v), Some(x)) => {
+                        let ext_key = format!("_{name}");
+                        obj.insert(name, v);
+                        obj.insert(ext_key, x);
                     }
-                    Slot::Prim(..) | Slot::Deferred(_) => Value::Null,
-                })
-                .collect();
-            let (v, depth) = collapse(vals, repeats, inner);
-            obj.insert(name, v);
-            deepest = deepest.max(depth);
-            continue;
-        }
-        let mut values = Vec::with_capacity(items.len());
-        let mut extras = Vec::with_capacity(items.len());
-        let (mut values_inner, mut extras_inner) = (0, 0);
-        for s in items {
-            match s {
-                Slot::Prim(v, x) => {
-                    values.push(v.unwrap_or(Value::Null));
-                    extras.push(match x {
-                        Some((x, depth)) => {
-                            extras_inner = extras_inner.max(depth);
-                            Value::Object(x)
-                        }
-                        None => Value::Null,
-                    });
-                }
-                Slot::Complex(v, depth) => {
-                    values_inner = values_inner.max(depth);
-                    values.push(v);
-                    extras.push(Value::Null);
-                }
-                Slot::Deferred(_) => {
-                    values.push(Value::Null);
-                    extras.push(Value::Null);
+                    (Some(v), None) => {
+                        obj.insert(name, v);
+                    }
+                    (None, Some(x)) => {
+                        obj.insert(format!("_{name}"), x);
+                    }
+                    (None, None) => {}
                 }
             }
         }
-        if values.iter().any(|v| !v.is_null()) {
-            let (v, depth) = collapse(values, repeats, values_inner);
-            obj.insert(name.clone(), v);
-            deepest = deepest.max(depth);
+        return deepest;
+    }
+    let is_prim = members
+        .iter()
+        .any(|&i| matches!(kids[i].slot, Slot::Prim(..)));
+    if !is_prim {
+        let mut inner = 0;
+        let vals: Vec<Value> = members
+            .iter()
+            .map(|&i| match take(&mut kids[i]) {
+                Slot::Complex(v, depth) => {
+                    inner = inner.max(depth);
+                    v
+                }
+                Slot::Prim(..) | Slot::Deferred(_) => Value::Null,
+            })
+            .collect();
+        let (v, depth) = collapse(vals, repeats, inner);
+        obj.insert(name, v);
+        return depth;
+    }
+    let mut deepest = 0;
+    let mut values = Vec::with_capacity(members.len());
+    let mut extras = Vec::with_capacity(members.len());
+    let (mut values_inner, mut extras_inner) = (0, 0);
+    for &i in members {
+        match take(&mut kids[i]) {
+            Slot::Prim(v, x) => {
+                values.push(v.unwrap_or(Value::Null));
+                extras.push(match x {
+                    Some((x, depth)) => {
+                        extras_inner = extras_inner.max(depth);
+                        Value::Object(x)
+                    }
+                    None => Value::Null,
+                });
+            }
+            Slot::Complex(v, depth) => {
+                values_inner = values_inner.max(depth);
+                values.push(v);
+                extras.push(Value::Null);
+            }
+            Slot::Deferred(_) => {
+                values.push(Value::Null);
+                extras.push(Value::Null);
+            }
         }
-        if extras.iter().any(|v| !v.is_null()) {
-            let (v, depth) = collapse(extras, repeats, extras_inner);
-            obj.insert(format!("_{name}"), v);
-            deepest = deepest.max(depth);
-        }
+    }
+    if values.iter().any(|v| !v.is_null()) {
+        let (v, depth) = collapse(values, repeats, values_inner);
+        obj.insert(name.clone(), v);
+        deepest = deepest.max(depth);
+    }
+    if extras.iter().any(|v| !v.is_null()) {
+        let (v, depth) = collapse(extras, repeats, extras_inner);
+        obj.insert(format!("_{name}"), v);
+        deepest = deepest.max(depth);
     }
     deepest
 }
