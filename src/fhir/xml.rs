@@ -493,6 +493,14 @@ fn start_element<'x>(
     pos: u64,
     attrs: &mut Vec<Attr<'x>>,
 ) -> Result<Cow<'x, str>, WireError> {
+    let name = name_in(xml, e.local_name().into_inner());
+    // most elements have one attribute, written plainly: read without the general reader
+    if let Some((key, value)) = plain_attr(e.attributes_raw()) {
+        if let (Some(key), Some(value)) = (within(xml, key), within(xml, value)) {
+            attrs.push((Cow::Borrowed(key), value.to_owned()));
+            return Ok(name);
+        }
+    }
     let from = attrs.len();
     // Attribute names are checked for duplicates only where there are two or more: the check
     // keeps a list per element. An element with several is read again with the check, so
@@ -505,7 +513,33 @@ fn start_element<'x>(
         read = push_attrs(xml, e.attributes(), pos, attrs);
     }
     read?;
-    Ok(name_in(xml, e.local_name().into_inner()))
+    Ok(name)
+}
+
+/// The name and value of the one attribute of a tag (`raw`: what follows the element's name),
+/// when it is written the plain way: ` name="value"` (or single quotes), an unprefixed name other
+/// than `xmlns`, a value with no reference to unescape and nothing after it but white space.
+/// Anything else (`None`) is left to the general reader, errors included.
+fn plain_attr(raw: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (first, rest) = raw.split_first()?;
+    if !first.is_ascii_whitespace() {
+        return None;
+    }
+    let rest = rest.trim_ascii_start();
+    let eq = rest.iter().position(|&b| b == b'=')?;
+    let (key, rest) = (&rest[..eq], &rest[eq + 1..]);
+    let plain_key = |b: &u8| !b.is_ascii_whitespace() && !b"\"'<>/&:".contains(b);
+    if key.is_empty() || !key.iter().all(plain_key) || key.starts_with(b"xmlns") {
+        return None;
+    }
+    let (&quote, rest) = rest.split_first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let end = rest.iter().position(|&b| b == quote)?;
+    let (value, after) = (&rest[..end], &rest[end + 1..]);
+    let plain_value = !value.iter().any(|b| b"&<".contains(b));
+    (plain_value && after.iter().all(u8::is_ascii_whitespace)).then_some((key, value))
 }
 
 fn push_attrs<'x>(
@@ -1541,5 +1575,53 @@ mod tests {
             over > 0,
             "some documents must nest past the limit in their JSON form"
         );
+    }
+
+    #[test]
+    fn a_plainly_written_attribute_is_read_as_the_general_reader_reads_it() {
+        let tags = [
+            r#"<a value="x"/>"#,
+            r#"<a value='x y'/>"#,
+            r#"<a   value="x">"#,
+            r#"<a value="x" >"#,
+            r#"<a value="">"#,
+            r#"<a value="&amp;"/>"#,
+            r#"<a value="1" id="2"/>"#,
+            r#"<a value = "x"/>"#,
+            r#"<a x:value="x"/>"#,
+            r#"<a xmlns="http://hl7.org/fhir"/>"#,
+            r#"<a value="x'/>"#,
+            r#"<a value=x/>"#,
+            r#"<a value="x"y/>"#,
+            r#"<a value="a>b"/>"#,
+            "<a\tvalue=\"x\"\n/>",
+            r#"<a/>"#,
+        ];
+        let mut plain = 0;
+        for tag in tags {
+            let mut reader = quick_xml::Reader::from_str(tag);
+            let e = match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => e,
+                // not a tag at all: the reader's error comes before any attribute is read
+                _ => continue,
+            };
+            let Some((key, value)) = plain_attr(e.attributes_raw()) else {
+                continue;
+            };
+            plain += 1;
+            let general: Vec<(Vec<u8>, String)> = e
+                .attributes()
+                .map(|a| {
+                    let a = a.expect(tag);
+                    (
+                        a.key.as_ref().to_vec(),
+                        a.unescape_value().expect(tag).into_owned(),
+                    )
+                })
+                .collect();
+            let fast = (key.to_vec(), String::from_utf8(value.to_vec()).expect(tag));
+            assert_eq!(general, vec![fast], "{tag}");
+        }
+        assert_eq!(plain, 7, "the plainly written ones are read the quick way");
     }
 }
