@@ -142,6 +142,43 @@ fn concurrent_claims_of_one_out_each_get_their_own_directory() {
 }
 
 #[test]
+fn claims_racing_for_a_new_directory_leave_nothing_behind_when_closed() {
+    // Many rounds of runs claiming a directory none of them finds there: whichever creates it,
+    // every claim is closed unused and nothing may remain.
+    for round in 0..40 {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("latest");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let (out, barrier) = (out.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    gpc_assure::cli::run::claim_out_dir(&out).unwrap()
+                })
+            })
+            .collect();
+        let claimed: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let mut paths: Vec<PathBuf> = claimed.iter().map(|c| c.path.clone()).collect();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(
+            paths.len(),
+            6,
+            "round {round}: two claims won one directory"
+        );
+        for c in claimed {
+            c.close();
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "round {round}: left behind {left:?}");
+    }
+}
+
+#[test]
 fn two_runs_started_together_on_one_out_write_two_complete_reports() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("latest");

@@ -330,46 +330,79 @@ pub fn claim_out_dir(out: &Path) -> std::io::Result<ClaimedDir> {
 }
 
 /// Claim `dir`: `None` when it is taken (it holds anything, or another run claimed it first).
+///
+/// A directory a run creates appears with its claim already inside: it is made under a private
+/// name beside `dir` and renamed into place, which fails when another run's directory got there
+/// first. (Created in place, another run could find it empty between its creation and its claim,
+/// take it as one the user made, and leave it behind when done.) An empty directory that was
+/// there before is claimed by creating the claim file in it, which succeeds for one run only.
 fn try_claim(dir: &Path) -> std::io::Result<Option<ClaimedDir>> {
-    use std::io::{ErrorKind, Write as _};
-    let created = match std::fs::create_dir(dir) {
-        Ok(()) => true,
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-            if !dir.is_dir() {
-                return Err(std::io::Error::other(format!(
-                    "{} is a file, not a directory",
-                    dir.display()
-                )));
-            }
+    use std::io::ErrorKind;
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => {
+            return Err(std::io::Error::other(format!(
+                "{} is a file, not a directory",
+                dir.display()
+            )))
+        }
+        Ok(_) => {
             if std::fs::read_dir(dir)?.next().is_some() {
                 return Ok(None);
             }
-            false
+            return match write_claim(dir) {
+                Ok(()) => Ok(Some(ClaimedDir {
+                    path: dir.to_path_buf(),
+                    created: false,
+                })),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(None),
+                Err(e) => Err(e),
+            };
         }
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
         Err(e) => return Err(e),
-    };
-    let claim = dir.join(CLAIM_FILE);
-    match std::fs::File::create_new(&claim) {
-        Ok(mut f) => {
-            writeln!(
-                f,
-                "taken by gpc-assure run (process {}) started {}",
-                std::process::id(),
-                chrono::Local::now().to_rfc3339()
-            )?;
-            Ok(Some(ClaimedDir {
-                path: dir.to_path_buf(),
-                created,
-            }))
-        }
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(None),
+    }
+    let private = private_sibling(dir);
+    std::fs::create_dir(&private)?;
+    let placed = write_claim(&private).and_then(|()| std::fs::rename(&private, dir));
+    match placed {
+        Ok(()) => Ok(Some(ClaimedDir {
+            path: dir.to_path_buf(),
+            created: true,
+        })),
         Err(e) => {
-            if created {
-                let _ = std::fs::remove_dir(dir);
+            let _ = std::fs::remove_file(private.join(CLAIM_FILE));
+            let _ = std::fs::remove_dir(&private);
+            // another run's directory (or anything else) got there first
+            if std::fs::symlink_metadata(dir).is_ok() {
+                Ok(None)
+            } else {
+                Err(e)
             }
-            Err(e)
         }
     }
+}
+
+/// Creates the claim file in `dir`; `AlreadyExists` when another run's is there.
+fn write_claim(dir: &Path) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut f = std::fs::File::create_new(dir.join(CLAIM_FILE))?;
+    writeln!(
+        f,
+        "taken by gpc-assure run (process {}) started {}",
+        std::process::id(),
+        chrono::Local::now().to_rfc3339()
+    )
+}
+
+/// A name beside `dir` that no other run (of this or another process) uses.
+fn private_sibling(dir: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.with_file_name(format!(".{name}.claiming-{}-{n}", std::process::id()))
 }
 
 /// One line per feature and a total, on standard output (a closed pipe ends the printing, not the
