@@ -65,8 +65,8 @@ pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, Wire
         _ => conv.document_handing_off(xml, helpers, HAND_AHEAD_PER_HELPER * helpers),
     };
     match read {
-        // entries were handed off: read again in one pass, so what is reported (and where) is
-        // what a reading in document order finds first
+        // entries may have been handed off: read again in one pass, so what is reported (and
+        // where) is what a reading in document order finds first
         Err(_) if helpers > 0 => conv.document(xml, None),
         done => done,
     }
@@ -106,12 +106,18 @@ impl<'m> Conv<'m> {
     ) -> Result<Value, WireError> {
         let handoff = Handoff::new(self, ahead);
         std::thread::scope(|s| {
-            let threads: Vec<_> = (0..helpers).map(|_| s.spawn(|| handoff.help())).collect();
             // however the reading ends (an error, a panic), the helpers are let go
-            let read = {
-                let _release = Release(&handoff);
-                self.document(xml, Some(&handoff))
-            };
+            let release = Release(&handoff);
+            // a helper the system cannot start is done without: the reading thread converts
+            // whatever no helper takes
+            let threads: Vec<_> = (0..helpers)
+                .filter_map(|_| {
+                    let helper = std::thread::Builder::new().name("xml-entries".into());
+                    helper.spawn_scoped(s, || handoff.help()).ok()
+                })
+                .collect();
+            let read = self.document(xml, Some(&handoff));
+            drop(release);
             for t in threads {
                 if let Err(panic) = t.join() {
                     std::panic::resume_unwind(panic);
@@ -166,8 +172,9 @@ impl<'m> Conv<'m> {
         }
     }
 
-    /// Reads `xml` to its end with `stack` as the open elements, closing finished elements into
-    /// their parents and the root into `root`.
+    /// Reads `xml` to its end with `open` holding the open elements, closing finished elements
+    /// into their parents and the root into `root`. `handoff`: where a root Bundle's entries may
+    /// be handed to other threads.
     fn events<'x>(
         &self,
         xml: &'x str,
@@ -226,7 +233,8 @@ impl<'m> Conv<'m> {
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => continue,
             };
             // one more element than JSON levels: an innermost primitive is an element in XML but a
-            // plain value in JSON (the JSON form is measured exactly once the document is read)
+            // plain value in JSON (the JSON form's exact depth, kept as it is built, is checked
+            // once the document is read)
             if open.frames.len() > MAX_NESTING {
                 return Err(too_deep(&format!(
                     "the XML document (at byte {pos}, inside <{}>)",
@@ -924,9 +932,9 @@ impl<'m> Conv<'m> {
                         if kid.name.starts_with(|c: char| c.is_ascii_uppercase())
                             && v.get("resourceType").is_some()
                         {
-                            let found = (std::mem::take(v), *depth);
+                            let (resource, depth) = (std::mem::take(v), *depth);
                             children.truncate(frame.children_from);
-                            return (frame.name, Slot::Complex(found.0, found.1));
+                            return (frame.name, Slot::Complex(resource, depth));
                         }
                     }
                 }
