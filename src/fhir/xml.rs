@@ -72,8 +72,8 @@ pub fn from_xml_with(model: Option<&WireModel>, xml: &str) -> Result<Value, Wire
     }
 }
 
-/// Smallest document whose root Bundle's entries are converted on several cores: below it the
-/// whole conversion takes about as long as starting a thread.
+/// Smallest document whose root Bundle's entries are converted on several cores: below it,
+/// starting a thread would be a noticeable share of the whole conversion (under a millisecond).
 const HAND_OFF_FROM_BYTES: usize = 64 * 1024;
 
 /// How many handed entries may wait for each helping thread before the reading thread converts
