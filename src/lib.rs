@@ -16,6 +16,7 @@ pub mod provider;
 pub mod redact;
 pub mod report;
 pub mod runner;
+pub mod runtime;
 pub mod steps;
 pub mod terminal;
 pub mod verdict;

@@ -70,10 +70,8 @@ fn ordinary_pages() {
 fn main() -> ExitCode {
     ordinary_pages();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One thread for a run; a pool for the provider served alone (see `runtime`).
+    let runtime = match gpc_assure::runtime::for_command(matches!(cli.command, Command::Serve(_))) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

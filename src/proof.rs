@@ -162,7 +162,7 @@ async fn run_against(
         tls: Some(provider::CertSource::Fresh),
         ..settings
     };
-    let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
+    let running = provider::start_apart(settings, ([127, 0, 0, 1], 0).into())
         .await
         .map_err(|e| RunError::EmbeddedProvider(e.to_string()))?;
     let mut config = running.config();

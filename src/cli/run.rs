@@ -168,7 +168,7 @@ async fn run_into(
             tls: Some(provider::CertSource::Fresh),
             ..ProviderSettings::default()
         };
-        let running = provider::start(settings, ([127, 0, 0, 1], 0).into())
+        let running = provider::start_apart(settings, ([127, 0, 0, 1], 0).into())
             .await
             .map_err(|e| format!("cannot start the embedded reference provider: {e}"))?;
         let concurrency = config.http.concurrency;

@@ -195,6 +195,17 @@ impl Drop for RunningProvider {
     }
 }
 
+/// As [`start`], on the pool apart from the caller's thread ([`crate::runtime`]): the provider a run
+/// starts for itself answers on other cores while the run's thread checks what it said.
+pub async fn start_apart(
+    settings: ProviderSettings,
+    addr: SocketAddr,
+) -> std::io::Result<RunningProvider> {
+    crate::runtime::spawn_apart(start(settings, addr))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
 /// Bind `addr` (port 0 picks a free port) and serve in a background task, within the settings'
 /// [`ServerLimits`]. Under [`Chaos::Redirect`] a second listener (the redirect target) is bound on
 /// 127.0.0.2 when the system allows, else on the same address; it stops with the provider.

@@ -7,12 +7,17 @@
 //! regex of the one definition that matches, and calls that definition with the same captures
 //! cucumber would have given it.
 //!
+//! A run has about 12,000 steps and a few hundred distinct ones, so each table remembers what it
+//! found for a step's text (the definition, or why there is none, and the captures) and answers a
+//! text it has seen without searching again.
+//!
 //! What cucumber reported stays as it was: a step no definition matches is the run's error with
 //! [`UNDEFINED_STEP`] (cucumber skipped it, which the collector made that error), and a step that
 //! several match is the run's error naming each of them.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use cucumber::codegen::{inventory, StepConstructor, WorldInventory};
 use cucumber::gherkin::{self, StepType};
@@ -31,11 +36,17 @@ pub struct Lookup<W> {
     then: Table<W>,
 }
 
-/// The definitions of one keyword and a set of all their regexes, in the same order.
+/// The definitions of one keyword and a set of all their regexes, in the same order, with what was
+/// found for each step text met so far.
 struct Table<W> {
     set: RegexSet,
     defs: Vec<Definition<W>>,
+    found: Mutex<HashMap<String, Found>>,
 }
+
+/// What a step text finds in a table: the index of its one definition and the captures (name,
+/// text), or why it has none.
+type Found = Result<(usize, Vec<(Option<String>, String)>), Miss>;
 
 /// One `#[given]`, `#[when]` or `#[then]` function.
 struct Definition<W> {
@@ -101,7 +112,45 @@ impl<W> Table<W> {
             })
             .collect();
         let set = RegexSet::new(defs.iter().map(|d| d.regex.as_str()))?;
-        Ok(Table { set, defs })
+        Ok(Table {
+            set,
+            defs,
+            found: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// What `text` finds, remembered for the next step with the same text (the regexes are
+    /// fixed, so the answer is too).
+    fn find(&self, text: &str) -> Found {
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = found.get(text) {
+            return f.clone();
+        }
+        let f = self.search(text);
+        found.insert(text.to_owned(), f.clone());
+        f
+    }
+
+    /// One search of the set, then the captures of the one definition that matched.
+    fn search(&self, text: &str) -> Found {
+        let hits = self.set.matches(text);
+        let mut each = hits.iter();
+        let first = match (each.next(), each.next()) {
+            (Some(only), None) => only,
+            (None, _) => return Err(Miss::Undefined),
+            (Some(_), Some(_)) => {
+                let at = hits.iter().map(|i| self.defs[i].location).collect();
+                return Err(Miss::Ambiguous(at));
+            }
+        };
+        let regex = &self.defs[first].regex;
+        let caps = regex.captures(text).ok_or(Miss::Undefined)?;
+        let matches = regex
+            .capture_names()
+            .map(|name| name.map(str::to_owned))
+            .zip(caps.iter().map(|m| m.map_or("", |m| m.as_str()).to_owned()))
+            .collect();
+        Ok((first, matches))
     }
 }
 
@@ -114,24 +163,8 @@ impl<W> Lookup<W> {
             StepType::When => &self.when,
             StepType::Then => &self.then,
         };
-        let hits = table.set.matches(&step.value);
-        let mut each = hits.iter();
-        let first = match (each.next(), each.next()) {
-            (Some(only), None) => only,
-            (None, _) => return Err(Miss::Undefined),
-            (Some(_), Some(_)) => {
-                let at = hits.iter().map(|i| table.defs[i].location).collect();
-                return Err(Miss::Ambiguous(at));
-            }
-        };
-        let def = &table.defs[first];
-        let caps = def.regex.captures(&step.value).ok_or(Miss::Undefined)?;
-        let matches = def
-            .regex
-            .capture_names()
-            .map(|name| name.map(str::to_owned))
-            .zip(caps.iter().map(|m| m.map_or("", |m| m.as_str()).to_owned()))
-            .collect();
+        let (index, matches) = table.find(&step.value)?;
+        let def = &table.defs[index];
         let context = Context {
             step: step.clone(),
             matches,
@@ -305,6 +338,38 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("steps.rs:30"), "{text}");
+    }
+
+    #[test]
+    fn a_text_met_again_finds_what_it_found_the_first_time_without_searching() {
+        let l = lookup(vec![
+            (at(10), re("^the response status is (\\d+)$"), first),
+            (at(20), re("^the body is (.*)$"), second),
+            (at(30), re("^the body is empty$"), second),
+        ]);
+        let texts = [
+            "the response status is 200",
+            "the response status is 404",
+            "the body is empty",
+            "the body is absent",
+            "no such step",
+        ];
+        let once: Vec<_> = texts.iter().map(|t| l.then.find(t)).collect();
+        assert_eq!(l.then.found.lock().unwrap().len(), texts.len());
+        let again: Vec<_> = texts.iter().map(|t| l.then.find(t)).collect();
+        assert_eq!(once, again);
+        // each answer is the one a fresh search gives, for its own text
+        for (t, f) in texts.iter().zip(&again) {
+            assert_eq!(f, &l.then.search(t), "{t}");
+        }
+        assert_eq!(again[1].as_ref().unwrap().1[1].1, "404");
+        assert_eq!(again[2], Err(Miss::Ambiguous(vec![at(20), at(30)])));
+        assert_eq!(again[4], Err(Miss::Undefined));
+        // remembered per keyword: a Given does not take a Then's answer
+        assert_eq!(l.given.found.lock().unwrap().len(), 0);
+        assert!(l
+            .find(&step(StepType::Given, "the body is absent"))
+            .is_err());
     }
 
     #[test]

@@ -556,9 +556,10 @@ pub(crate) fn apply_cut(s: &mut crate::report::ScenarioResult, cut: Cut) {
 
 /// Watch for Ctrl-C while a run goes on: the first stops it cleanly (`what_happens` is printed, the
 /// run stops starting scenarios, tears down and writes its report); the second exits at once with
-/// status 130. Abort the returned task when the run is over.
+/// status 130, even while the run's thread is busy (the watch runs apart from it, see
+/// [`crate::runtime`]). Abort the returned task when the run is over.
 pub fn watch_ctrl_c(stop: Stop, what_happens: String) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+    crate::runtime::spawn_apart(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
