@@ -173,15 +173,15 @@ impl<W> Lookup<W> {
     }
 }
 
-/// The harness's step definitions, found once per process by [`collection`].
-static ASSURANCE: OnceLock<Lookup<Assurance>> = OnceLock::new();
+/// The harness's step definitions, found once per process by [`assurance`].
+static ASSURANCE: OnceLock<Result<Lookup<Assurance>, regex::Error>> = OnceLock::new();
 
 /// Runs the definition of whatever step cucumber hands it.
 fn any_step(world: &mut Assurance, context: Context) -> LocalBoxFuture<'_, ()> {
     let found = match ASSURANCE.get() {
-        Some(lookup) => lookup.find(&context.step),
-        // `collection` fills it before cucumber can call this
-        None => Err(Miss::Undefined),
+        Some(Ok(lookup)) => lookup.find(&context.step),
+        // `collection` fills it (or fails) before cucumber can call this
+        _ => Err(Miss::Undefined),
     };
     match found {
         Ok((step, _, context)) => step(world, context),
@@ -204,13 +204,12 @@ pub fn collection() -> Result<Collection<Assurance>, regex::Error> {
         .then(None, any(), any_step))
 }
 
-/// The harness's step definitions.
+/// The harness's step definitions, compiled by the first caller (another waits for it).
 pub fn assurance() -> Result<&'static Lookup<Assurance>, regex::Error> {
-    if let Some(lookup) = ASSURANCE.get() {
-        return Ok(lookup);
-    }
-    let lookup = Lookup::of_world()?;
-    Ok(ASSURANCE.get_or_init(|| lookup))
+    ASSURANCE
+        .get_or_init(Lookup::of_world)
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 #[cfg(test)]

@@ -269,6 +269,7 @@ pub async fn run_with(
     } = options;
     let clock = std::time::Instant::now();
     let started = chrono::Utc::now();
+    prepare_beside();
     // The deadline counts from here and covers the check of the service roots too.
     let deadline = max_duration.map(|limit| {
         let stop = stop.clone();
@@ -552,6 +553,20 @@ pub(crate) fn apply_cut(s: &mut crate::report::ScenarioResult, cut: Cut) {
         st.message = Some(message.clone());
     }
     s.failure = Some(crate::report::Failure { step, message });
+}
+
+/// Compile the step patterns and load the validator's definitions on another thread, while the run
+/// reads its features and waits for the service roots' CapabilityStatements: otherwise the run's
+/// thread does it when the first scenarios start, and every scenario waits (benches/README.md).
+/// Both are loaded once per process; what the run's thread asks for before it is ready waits for
+/// it. If no thread can be started, they are loaded when first needed, as before.
+fn prepare_beside() {
+    let _ = std::thread::Builder::new()
+        .name("gpc-assure-prepare".into())
+        .spawn(|| {
+            let _ = lookup::assurance();
+            let _ = crate::fhir::validator();
+        });
 }
 
 /// Watch for Ctrl-C while a run goes on: the first stops it cleanly (`what_happens` is printed, the
