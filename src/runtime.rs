@@ -2,8 +2,8 @@
 //!
 //! A run's scenarios, steps, validation and HTTP client share one thread (a current-thread
 //! runtime). With a multi-thread runtime the client's connections lived on worker threads, and
-//! every response was read on one thread and handed to the run's thread on another: the wake-ups
-//! and context switches cost about a fifth of the harness's CPU per request (benches/README.md,
+//! every response was read on one thread and handed to the run's thread on another: ten times the
+//! context switches, and about a tenth more of the harness's CPU per request (benches/README.md,
 //! "One thread for the run").
 //!
 //! What must not wait on the run's thread runs apart, on a pool of its own ([`spawn_apart`]): the

@@ -690,6 +690,7 @@ fn slots_inside<'a>(
     end: DateTime<Utc>,
 ) -> Vec<(&'a str, String)> {
     let mut out: Vec<(&str, String)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for b in bundles {
         for s in bundle::entries(b) {
             if s.get("resourceType").and_then(Value::as_str) != Some("Slot") {
@@ -702,7 +703,7 @@ fn slots_inside<'a>(
             ) else {
                 continue;
             };
-            if st >= start && en <= end && !out.iter().any(|(i, _)| *i == id(s)) {
+            if st >= start && en <= end && seen.insert(id(s)) {
                 out.push((id(s), format!("{} – {}", at("/start"), at("/end"))));
             }
         }

@@ -164,9 +164,11 @@ impl BodyInfo {
     /// Length, hash and UTF-8 validity of `bytes`.
     pub fn of(bytes: &[u8]) -> BodyInfo {
         let digest = Sha256::digest(bytes);
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut sha256 = String::with_capacity(64);
         for b in digest.iter() {
-            sha256.push_str(&format!("{b:02x}"));
+            sha256.push(char::from(HEX[usize::from(b >> 4)]));
+            sha256.push(char::from(HEX[usize::from(b & 0xf)]));
         }
         BodyInfo {
             bytes: bytes.len(),

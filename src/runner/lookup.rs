@@ -7,7 +7,7 @@
 //! regex of the one definition that matches, and calls that definition with the same captures
 //! cucumber would have given it.
 //!
-//! A run has about 12,000 steps and a few hundred distinct ones, so each table remembers what it
+//! A run has about 12,000 steps and fewer than 2,000 distinct texts, so each table remembers what it
 //! found for a step's text (the definition, or why there is none, and the captures) and answers a
 //! text it has seen without searching again.
 //!
