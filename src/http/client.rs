@@ -43,10 +43,8 @@ pub enum TransportError {
 pub struct Client {
     inner: reqwest::Client,
     max_response_bytes: usize,
-    /// Connections the pool has opened (TCP, and TLS over it), counted as each is established.
-    connections: Arc<AtomicU64>,
-    /// Exchanges in flight at once (see [`in_flight_limit`]).
-    in_flight: Arc<tokio::sync::Semaphore>,
+    /// Connections the pool has opened, and the turns of the exchanges in flight they serve.
+    pool: Arc<PoolWatch>,
 }
 
 impl Client {
@@ -57,7 +55,7 @@ impl Client {
             max_response_bytes,
             ..
         } = config.http;
-        let connections = Arc::new(AtomicU64::new(0));
+        let pool = Arc::new(PoolWatch::new(in_flight_limit(config.http.concurrency)));
         let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(timeout_seconds))
             .connect_timeout(Duration::from_secs(timeout_seconds.min(10)))
@@ -67,7 +65,7 @@ impl Client {
             // when its exchange is over: keeping that many idle means a run never opens more
             // connections than it has requests in flight (behind the SSP each is a TLS handshake).
             .pool_max_idle_per_host(idle_pool_size(config.http.concurrency))
-            .connector_layer(CountConnections(Arc::clone(&connections)));
+            .connector_layer(WatchConnections(Arc::clone(&pool)));
         builder = apply_tls(builder, &config.tls)?;
         let inner = builder.build().map_err(|e| {
             // reqwest says only "builder error"; the cause is in its sources.
@@ -82,17 +80,14 @@ impl Client {
         Ok(Client {
             inner,
             max_response_bytes,
-            connections,
-            in_flight: Arc::new(tokio::sync::Semaphore::new(in_flight_limit(
-                config.http.concurrency,
-            ))),
+            pool,
         })
     }
 
     /// How many connections this client has opened so far (each pooled connection once, however
     /// many requests it carried).
     pub fn connections_opened(&self) -> u64 {
-        self.connections.load(Ordering::Relaxed)
+        self.pool.opened.load(Ordering::Relaxed)
     }
 
     /// Send a request; transport failures are recorded in the exchange rather than returned.
@@ -209,7 +204,7 @@ impl Client {
         builder: reqwest::RequestBuilder,
     ) -> (Result<RecordedResponse, String>, Instant) {
         // The semaphore is never closed, so a permit always comes.
-        let _turn = self.in_flight.acquire().await.ok();
+        let _turn = self.pool.turns.acquire().await.ok();
         let started = Instant::now();
         (self.receive(builder).await, started)
     }
@@ -274,31 +269,113 @@ fn idle_pool_size(concurrency: usize) -> usize {
     concurrency.max(1) + 4
 }
 
-/// Counts the connections the pool's connector establishes (a tower layer over reqwest's
+/// What the connector knows of the pool: the connections it has opened, the turns of the exchanges
+/// in flight, and the waits for a pooled connection that came to nothing.
+#[derive(Debug)]
+struct PoolWatch {
+    /// Connections opened (TCP, and TLS over it), counted as each is established.
+    opened: AtomicU64,
+    /// Connections being made: asked of the connector without a long wait, or after one, and not
+    /// yet made nor given up.
+    coming: AtomicU64,
+    /// Long waits for a pooled connection that ended with none: each is taken for a connection
+    /// closed (by the provider, or by the pool when idle too long).
+    waits_in_vain: AtomicU64,
+    /// One turn per exchange in flight (see [`in_flight_limit`]).
+    turns: tokio::sync::Semaphore,
+    turn_limit: usize,
+}
+
+impl PoolWatch {
+    fn new(turn_limit: usize) -> PoolWatch {
+        PoolWatch {
+            opened: AtomicU64::new(0),
+            coming: AtomicU64::new(0),
+            waits_in_vain: AtomicU64::new(0),
+            turns: tokio::sync::Semaphore::new(turn_limit),
+            turn_limit,
+        }
+    }
+
+    /// The wait before a connection is made for a request that found no idle one (asked when the
+    /// request holds its turn).
+    fn grace(&self) -> Grace {
+        let in_vain = self.waits_in_vain.load(Ordering::Relaxed);
+        let open = self.opened.load(Ordering::Relaxed) + self.coming.load(Ordering::Relaxed);
+        Grace::choose(
+            open.saturating_sub(in_vain),
+            self.turn_limit
+                .saturating_sub(self.turns.available_permits()) as u64,
+            in_vain,
+        )
+    }
+}
+
+/// How long a request that found no idle connection waits for one to come back to the pool before
+/// its own connection's handshake begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grace {
+    /// A moment: a new connection is likely needed.
+    Short,
+    /// Longer: a connection is surely on its way back.
+    Long,
+}
+
+impl Grace {
+    /// Choose from the connections presumed open or being made, the exchanges holding a turn (the
+    /// asking one among them) and the long waits that came to nothing so far. With at least as
+    /// many connections as exchanges in flight, one is free for every request waiting: it has
+    /// answered and is on its way back to the pool (hyper-util returns it from a task of its own,
+    /// so it can lag behind the next request when the run's thread is busy checking), or it is
+    /// being made for a request that got a pooled one first. Waiting for it is cheaper than a
+    /// handshake (behind the SSP, two round trips), and opening a spare would put the run over its
+    /// connections. A provider that closes its connections makes those waits vain; after
+    /// [`LONG_WAITS_IN_VAIN`] of them the run stops waiting long.
+    fn choose(open: u64, in_flight: u64, waits_in_vain: u64) -> Grace {
+        if open >= in_flight.max(1) && waits_in_vain < LONG_WAITS_IN_VAIN {
+            Grace::Long
+        } else {
+            Grace::Short
+        }
+    }
+
+    fn duration(self) -> Duration {
+        match self {
+            Grace::Short => Duration::from_millis(2),
+            Grace::Long => Duration::from_millis(50),
+        }
+    }
+}
+
+/// Long waits for a pooled connection that may come to nothing in a run before it stops waiting
+/// long (against a provider closing every connection, 0.2 s lost in all).
+const LONG_WAITS_IN_VAIN: u64 = 4;
+
+/// Watches the connections the pool's connector establishes (a tower layer over reqwest's
 /// connector: it is called once per new connection, never for a reused one).
 #[derive(Clone)]
-struct CountConnections(Arc<AtomicU64>);
+struct WatchConnections(Arc<PoolWatch>);
 
-impl<S> tower::Layer<S> for CountConnections {
-    type Service = Counted<S>;
+impl<S> tower::Layer<S> for WatchConnections {
+    type Service = Watched<S>;
 
-    fn layer(&self, inner: S) -> Counted<S> {
-        Counted {
+    fn layer(&self, inner: S) -> Watched<S> {
+        Watched {
             inner,
-            count: Arc::clone(&self.0),
+            pool: Arc::clone(&self.0),
         }
     }
 }
 
 #[derive(Clone)]
-struct Counted<S> {
+struct Watched<S> {
     inner: S,
-    count: Arc<AtomicU64>,
+    pool: Arc<PoolWatch>,
 }
 
 type Connecting<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
-impl<S, R> tower::Service<R> for Counted<S>
+impl<S, R> tower::Service<R> for Watched<S>
 where
     S: tower::Service<R>,
     S::Future: Send + 'static,
@@ -314,15 +391,23 @@ where
     }
 
     fn call(&mut self, request: R) -> Self::Future {
-        let count = Arc::clone(&self.count);
+        let pool = Arc::clone(&self.pool);
+        let grace = pool.grace();
+        // A request waiting long is a waiter, not a connection coming, until its wait is over.
+        let coming = grace == Grace::Short;
+        if coming {
+            pool.coming.fetch_add(1, Ordering::Relaxed);
+        }
         let connecting = self.inner.call(request);
         Box::pin(UnlessSpare {
             owner: None,
-            grace: Some(Box::pin(tokio::time::sleep(SPARE_GRACE))),
+            coming,
+            grace: Some((grace, Box::pin(tokio::time::sleep(grace.duration())))),
+            pool: Arc::clone(&pool),
             connecting: Box::pin(async move {
                 let connection = connecting.await;
                 if connection.is_ok() {
-                    count.fetch_add(1, Ordering::Relaxed);
+                    pool.opened.fetch_add(1, Ordering::Relaxed);
                 }
                 connection
             }),
@@ -330,17 +415,13 @@ where
     }
 }
 
-/// How long a new connection waits before its handshake, for a connection in use to come back to
-/// the pool instead (one usually does within a moment of its answer).
-const SPARE_GRACE: Duration = Duration::from_millis(2);
-
 /// The connector's error when the request a connection was for got a pooled one first.
 #[derive(Debug, thiserror::Error)]
 #[error("connection not needed: the request it was for got a pooled connection first")]
 struct SpareConnection;
 
-/// A connection for one request, not made when that request gets a pooled one within
-/// [`SPARE_GRACE`].
+/// A connection for one request, not made when that request gets a pooled one during its
+/// [`Grace`].
 ///
 /// hyper-util starts connecting as soon as a request finds no idle connection, and watches the
 /// pool at the same time; when a connection comes back to the pool first, the request takes it, and
@@ -353,8 +434,20 @@ struct UnlessSpare<T, E> {
     /// The task that asked for the connection (none on a runtime's `block_on`).
     owner: Option<Option<tokio::task::Id>>,
     /// The wait before connecting; `None` once over.
-    grace: Option<Pin<Box<tokio::time::Sleep>>>,
+    grace: Option<(Grace, Pin<Box<tokio::time::Sleep>>)>,
+    /// Whether this connection is counted among those coming.
+    coming: bool,
+    pool: Arc<PoolWatch>,
     connecting: Connecting<T, E>,
+}
+
+impl<T, E> Drop for UnlessSpare<T, E> {
+    fn drop(&mut self) {
+        // Made, failed or given up: no longer coming.
+        if self.coming {
+            self.pool.coming.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
 }
 
 impl<T, E: From<SpareConnection>> Future for UnlessSpare<T, E> {
@@ -363,7 +456,7 @@ impl<T, E: From<SpareConnection>> Future for UnlessSpare<T, E> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // Every field is boxed or plain data: the future is Unpin.
         let this = self.get_mut();
-        if let Some(grace) = this.grace.as_mut() {
+        if let Some((grace, sleep)) = this.grace.as_mut() {
             let task = tokio::task::try_id();
             match this.owner {
                 None => this.owner = Some(task),
@@ -372,8 +465,13 @@ impl<T, E: From<SpareConnection>> Future for UnlessSpare<T, E> {
                 }
                 Some(_) => {}
             }
-            if grace.as_mut().poll(cx).is_pending() {
+            if sleep.as_mut().poll(cx).is_pending() {
                 return Poll::Pending;
+            }
+            if *grace == Grace::Long {
+                this.pool.waits_in_vain.fetch_add(1, Ordering::Relaxed);
+                this.pool.coming.fetch_add(1, Ordering::Relaxed);
+                this.coming = true;
             }
             this.grace = None;
         }
@@ -590,12 +688,12 @@ mod tests {
             let exchange = client.send(&spec).await;
             assert_eq!(exchange.response.map(|r| r.status), Some(200));
         }
-        // One kept-alive connection; a second at most, when a connection's return to the pool
-        // races the next request (never one per request).
-        let sequential = client.connections_opened();
-        assert!(
-            (1..=2).contains(&sequential),
-            "{sequential} connections for 10 requests one after another"
+        // One kept-alive connection: each request after the first finds it on its way back to the
+        // pool and waits for it rather than open a spare.
+        assert_eq!(
+            client.connections_opened(),
+            1,
+            "connections for 10 requests one after another"
         );
         // As many at once as scenarios run at once, three times over: the pool holds them all idle
         // between rounds, so no round opens more. (Fewer than four is fine: a request that finds
@@ -608,9 +706,10 @@ mod tests {
         }
         let opened = client.connections_opened();
         assert!(
-            (sequential..=4 + 2).contains(&opened),
+            (1..=4).contains(&opened),
             "{opened} connections for 4 at once, three times"
         );
+        assert_eq!(client.pool.waits_in_vain.load(Ordering::Relaxed), 0);
         running.shutdown().await;
     }
 
@@ -630,14 +729,88 @@ mod tests {
         for exchange in futures::future::join_all(burst).await {
             assert_eq!(exchange.response.map(|r| r.status), Some(200));
         }
-        // Three in flight at most (two scenarios, one of them racing two requests), and a spare
-        // when a connection's return to the pool races the next request: never one per request.
+        // Three in flight at most (two scenarios, one of them racing two requests), each on a
+        // connection of its own: never one per request, and no spare.
         let opened = client.connections_opened();
         assert!(
-            opened <= in_flight_limit(2) as u64 + 1,
+            (1..=in_flight_limit(2) as u64).contains(&opened),
             "{opened} connections for 12 requests at once at concurrency 2"
         );
         running.shutdown().await;
+    }
+
+    #[test]
+    fn a_request_waits_long_for_a_pooled_connection_only_when_one_is_on_its_way_back() {
+        use Grace::{Long, Short};
+        // (connections presumed open, exchanges holding a turn, long waits in vain so far)
+        let cases = [
+            ((0, 1, 0), Short),
+            ((0, 0, 0), Short),
+            ((3, 4, 0), Short),
+            ((1, 1, 0), Long),
+            ((1, 0, 0), Long),
+            ((4, 4, 0), Long),
+            ((5, 4, 3), Long),
+            ((5, 4, LONG_WAITS_IN_VAIN), Short),
+            ((9, 1, LONG_WAITS_IN_VAIN + 1), Short),
+        ];
+        for ((open, in_flight, in_vain), grace) in cases {
+            assert_eq!(
+                Grace::choose(open, in_flight, in_vain),
+                grace,
+                "{open} open, {in_flight} in flight, {in_vain} waits in vain"
+            );
+        }
+        assert!(Grace::Long.duration() > Grace::Short.duration());
+    }
+
+    /// A provider that answers every request with `Connection: close`, on plain HTTP.
+    async fn closing_provider() -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => seen.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let answer =
+                        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        addr
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_provider_closing_every_connection_costs_a_few_long_waits_then_none() {
+        let addr = closing_provider().await;
+        let mut config = Config::default();
+        config.target.foundations_url = format!("http://{addr}/gpconnect");
+        config.http.concurrency = 1;
+        let client = Client::new(&config).unwrap();
+        let spec = RequestSpec::new(&config, Interaction::Metadata, None);
+        for _ in 0..10 {
+            let exchange = client.send(&spec).await;
+            assert_eq!(exchange.response.map(|r| r.status), Some(200));
+        }
+        // A connection per request, as the provider wants; the run waited in vain for a pooled
+        // one a few times, then stopped waiting.
+        assert_eq!(client.connections_opened(), 10);
+        assert_eq!(
+            client.pool.waits_in_vain.load(Ordering::Relaxed),
+            LONG_WAITS_IN_VAIN
+        );
     }
 
     #[test]
