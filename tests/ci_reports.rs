@@ -471,6 +471,28 @@ fn write_all_writes_the_ci_files_beside_index_html() {
 }
 
 #[test]
+fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // A directory where results.json goes: its rename fails, after index.html and junit.xml.
+    std::fs::create_dir_all(out.join("results.json").join("in-the-way")).unwrap();
+    let e = report::write_all(&sample(), &out).unwrap_err();
+    assert!(!e.to_string().is_empty());
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    // What was renamed before the failure stays; nothing else does, and no temporary file.
+    assert_eq!(
+        left,
+        ["index.html", "junit.xml", "results.json"],
+        "{left:?}"
+    );
+    assert!(out.join("results.json").join("in-the-way").is_dir());
+}
+
+#[test]
 fn diff_reads_the_results_json_a_run_writes() {
     let old = sample();
     let mut new = sample();

@@ -52,6 +52,7 @@ use crate::http::evidence::{BodyInfo, Exchange, Finding, RecordedResponse, Role,
 
 const TEMPLATE: &str = include_str!("templates/index.html");
 const MACROS: &str = include_str!("templates/macros.html");
+const FEATURES: &str = include_str!("templates/features.html");
 const CSS: &str = include_str!("templates/report.css");
 const JS: &str = include_str!("templates/report.js");
 
@@ -77,12 +78,27 @@ fn passing(status: Status) -> bool {
     )
 }
 
+/// Where index.html's template puts the results of the features (rendered apart by
+/// features.html). Every `<` a value brings is escaped, so the page's first occurrence of the mark
+/// is the template's own.
+const FEATURES_MARK: &str = "<!--features-->";
+
 /// Render index.html.
+///
+/// The results of the features, most of the page and of its rendering time, are rendered in
+/// chunks on the machine's cores while this thread renders the rest of the page; each chunk is
+/// the same text the page would hold in its place.
 pub fn render(report: &RunReport) -> Result<String, tera::Error> {
+    render_on(report, render_threads())
+}
+
+/// [`render`], the results of the features in at most `threads` chunks at once.
+fn render_on(report: &RunReport, threads: usize) -> Result<String, tera::Error> {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
         ("macros.html", MACROS),
         ("index.html", TEMPLATE),
+        ("features.html", FEATURES),
         ("report.css", CSS),
         ("report.js", JS),
     ])?;
@@ -90,8 +106,85 @@ pub fn render(report: &RunReport) -> Result<String, tera::Error> {
     // provider's response from running script in the assessor's browser.
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
-    let ctx = Context::from_serialize(View::new(report))?;
-    tera.render("index.html", &ctx)
+    let mut view = View::new(report);
+    let features = std::mem::take(&mut view.features);
+    let chunks = chunks_of(&features, threads);
+    let (page, sections) = std::thread::scope(|scope| {
+        let helpers: Vec<_> = chunks
+            .iter()
+            .skip(1)
+            .map(|chunk| scope.spawn(|| render_features(&tera, chunk)))
+            .collect();
+        let page = Context::from_serialize(&view).and_then(|ctx| tera.render("index.html", &ctx));
+        let mut sections = vec![chunks
+            .first()
+            .map_or(Ok(String::new()), |c| render_features(&tera, c))];
+        sections.extend(helpers.into_iter().map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(tera::Error::msg(
+                    "rendering the results of the features panicked",
+                ))
+            })
+        }));
+        (page, sections)
+    });
+    let page = page?;
+    let sections = sections.into_iter().collect::<Result<Vec<String>, _>>()?;
+    let (start, end) = page
+        .split_once(FEATURES_MARK)
+        .ok_or_else(|| tera::Error::msg("index.html has no features mark"))?;
+    let mut html =
+        String::with_capacity(page.len() + sections.iter().map(String::len).sum::<usize>());
+    html.push_str(start);
+    for section in &sections {
+        html.push_str(section);
+    }
+    html.push_str(end);
+    Ok(html)
+}
+
+/// Threads that render the results of the features: the machine's cores, at most four.
+fn render_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Consecutive runs of features of about the same rendering work (scenarios and exchanges), at
+/// most `parts` of them and never an empty one.
+fn chunks_of<'f, 'a>(features: &'f [FeatureView<'a>], parts: usize) -> Vec<&'f [FeatureView<'a>]> {
+    let weight = |f: &FeatureView| -> usize {
+        f.scenarios
+            .iter()
+            .map(|s| 1 + s.steps.len() + s.exchanges.len() + s.aside.len())
+            .sum::<usize>()
+            + 1
+    };
+    let total: usize = features.iter().map(weight).sum();
+    let share = total.div_ceil(parts.max(1)).max(1);
+    let mut chunks = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (i, f) in features.iter().enumerate() {
+        held += weight(f);
+        if held >= share {
+            chunks.push(&features[start..=i]);
+            (start, held) = (i + 1, 0);
+        }
+    }
+    if start < features.len() {
+        chunks.push(&features[start..]);
+    }
+    chunks
+}
+
+/// The results of these features, as the page holds them.
+fn render_features(tera: &Tera, features: &[FeatureView]) -> Result<String, tera::Error> {
+    #[derive(Serialize)]
+    struct Features<'v, 'a> {
+        features: &'v [FeatureView<'a>],
+    }
+    tera.render(
+        "features.html",
+        &Context::from_serialize(Features { features })?,
+    )
 }
 
 /// HTML escaping for element text and double-quoted attributes. Unlike tera's default it leaves `/`
@@ -161,7 +254,10 @@ struct View<'a> {
     finding_warnings: Vec<FindingCount>,
     /// How many warning findings the run's responses carry in all.
     finding_warnings_total: usize,
+    /// Rendered apart (features.html), so not part of the page's context.
+    #[serde(skip)]
     features: Vec<FeatureView<'a>>,
+    any_features: bool,
     /// "Reproduce this run": command, configuration, feature files, selection.
     reproduce: ReproduceView<'a>,
     /// The exchanges of passing scenarios are listed one line each (a large run).
@@ -276,6 +372,7 @@ impl<'a> View<'a> {
             warning_groups,
             finding_warnings,
             finding_warnings_total,
+            any_features: !features.is_empty(),
             features,
             reproduce: ReproduceView::new(report),
             brief_passing,
@@ -1303,6 +1400,7 @@ mod tests {
         for (name, src) in [
             ("index.html", TEMPLATE),
             ("macros.html", MACROS),
+            ("features.html", FEATURES),
             ("report.css", CSS),
             ("report.js", JS),
         ] {
@@ -1315,6 +1413,109 @@ mod tests {
             !CSS.contains("{{") && !JS.contains("{{"),
             "CSS/JS templates must hold no variables"
         );
+    }
+
+    /// A run of `features` features, each of one more scenario than the last; names carry the
+    /// features mark, as a hostile feature file or provider could.
+    fn run_of(features: usize) -> RunReport {
+        use crate::report::model::{FeatureResult, ScenarioResult, StepResult};
+        let mut r = RunReport::not_run(TargetSummary::default(), None, String::new());
+        r.run_errors.clear();
+        for fi in 0..features {
+            let scenarios = (0..=fi)
+                .map(|si| ScenarioResult {
+                    name: format!("scenario {si} of feature {fi} {FEATURES_MARK}"),
+                    line: si + 3,
+                    tags: vec![],
+                    requirements: vec![],
+                    status: if si % 3 == 1 {
+                        Status::Failed
+                    } else {
+                        Status::Passed
+                    },
+                    steps: vec![StepResult {
+                        keyword: "Then".into(),
+                        text: format!("step {si} {FEATURES_MARK}"),
+                        status: Status::Passed,
+                        message: None,
+                        background: false,
+                    }],
+                    failure: None,
+                    evidence: vec![],
+                    culprit: None,
+                    duration_ms: 1.0,
+                })
+                .collect();
+            r.features.push(FeatureResult {
+                description: Some(format!("about {FEATURES_MARK}")),
+                name: format!("feature {fi}"),
+                path: format!("f{fi}.feature"),
+                tags: vec![],
+                scenarios,
+            });
+        }
+        r
+    }
+
+    #[test]
+    fn the_page_is_the_same_however_many_threads_render_its_features() {
+        for features in [0, 1, 2, 7] {
+            let r = run_of(features);
+            let alone = render_on(&r, 1).unwrap();
+            for threads in [2, 3, 4, 16] {
+                assert!(
+                    render_on(&r, threads).unwrap() == alone,
+                    "{features} features on {threads} threads"
+                );
+            }
+            // Every feature and scenario once, in order, after the page's heading of results;
+            // the mark a value brought is escaped, and the template's own is gone.
+            let results = &alone[alone.find("Results by feature").unwrap()..];
+            let mut at = 0;
+            for fi in 0..features {
+                at += results[at..].find(&format!("feature {fi}</span>")).unwrap();
+                assert_eq!(
+                    results.matches(&format!("of feature {fi} ")).count(),
+                    fi + 1
+                );
+            }
+            assert!(!alone.contains(FEATURES_MARK));
+            assert_eq!(
+                results.matches("&lt;!--features--&gt;").count(),
+                features * (features + 1) + features
+            );
+            assert_eq!(
+                alone.contains("No features were run."),
+                features == 0,
+                "{features} features"
+            );
+        }
+    }
+
+    #[test]
+    fn features_are_chunked_in_order_into_non_empty_parts_of_similar_work() {
+        let r = run_of(9);
+        let view = View::new(&r);
+        for parts in [1, 2, 3, 4, 9, 20] {
+            let chunks = chunks_of(&view.features, parts);
+            assert!(
+                chunks.len() <= parts.max(1) && !chunks.is_empty(),
+                "{parts} parts"
+            );
+            assert!(chunks.iter().all(|c| !c.is_empty()));
+            let ids: Vec<&str> = chunks
+                .iter()
+                .flat_map(|c| c.iter().map(|f| f.id.as_str()))
+                .collect();
+            let all: Vec<&str> = view.features.iter().map(|f| f.id.as_str()).collect();
+            assert_eq!(ids, all, "{parts} parts");
+        }
+        // Two parts: the first ends with the feature that takes it to half the work or past it
+        // (features 0-5 weigh 48 of 99, 0-6 weigh 63: a scenario and its step 2, a feature 1).
+        let halves = chunks_of(&view.features, 2);
+        assert_eq!(halves.len(), 2);
+        assert_eq!(halves[0].len(), 7);
+        assert!(chunks_of(&[], 4).is_empty());
     }
 
     #[test]

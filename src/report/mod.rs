@@ -45,28 +45,36 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     let html = dir.join("index.html");
     let junit = dir.join("junit.xml");
     let json = dir.join("results.json");
-    // Render everything first: a rendering error then leaves no report half-written. The page, the
-    // largest, renders on a second thread while the others render on this one: after the last
-    // scenario the provider is idle, and this is the time a user waits for the run to end.
-    let (html_text, others) = std::thread::scope(|scope| {
-        let page = scope.spawn(|| html::render(report).map_err(std::io::Error::other));
-        let others = (|| {
-            let junit_text = junit::render(report);
+    // Every file is rendered and written under its temporary name first, and renamed into place
+    // only once all are: a rendering error then leaves no report half-written. The page, the
+    // largest, renders on threads of its own while the others render and are written on this one:
+    // after the last scenario the provider is idle, and this is the time a user waits for the run
+    // to end.
+    let (page, others) = std::thread::scope(|scope| {
+        let page = scope.spawn(|| {
+            let text = html::render(report).map_err(std::io::Error::other)?;
+            Staged::write(&html, text.as_bytes())
+        });
+        let mut others = Vec::new();
+        let written = (|| {
+            others.push(Staged::write(&junit, junit::render(report).as_bytes())?);
             let json_text = json::render(report).map_err(std::io::Error::other)?;
-            Ok::<_, std::io::Error>((junit_text, json_text, ci_reports(report)?))
+            others.push(Staged::write(&json, json_text.as_bytes())?);
+            for (name, contents) in ci_reports(report)? {
+                others.push(Staged::write(&dir.join(name), contents.as_bytes())?);
+            }
+            Ok::<_, std::io::Error>(())
         })();
         let page = page
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("rendering index.html panicked")));
-        (page, others)
+        (page, written.map(|()| others))
     });
-    let html_text = html_text?;
-    let (junit_text, json_text, ci) = others?;
-    write_atomically(&html, html_text.as_bytes())?;
-    write_atomically(&junit, junit_text.as_bytes())?;
-    write_atomically(&json, json_text.as_bytes())?;
-    for (name, contents) in ci {
-        write_atomically(&dir.join(name), contents.as_bytes())?;
+    // A failure drops what was staged, and with it the temporary files.
+    let mut staged = others?;
+    staged.insert(0, page?);
+    for file in staged {
+        file.commit()?;
     }
     Ok(WrittenReports {
         dir: dir.to_path_buf(),
@@ -78,28 +86,58 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
 
 /// Write `path` through a fresh temporary file beside it and a rename (atomic within a directory).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static SEQ: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let tmp = dir.join(format!(
-        ".{name}.{}-{}.tmp",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = std::fs::File::create_new(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    let renamed = written.and_then(|()| std::fs::rename(&tmp, path));
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    Staged::write(path, bytes)?.commit()
+}
+
+/// A file written whole under a temporary name beside its own, until [`Staged::commit`] renames it
+/// into place; dropped uncommitted, the temporary file is removed.
+struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Staged {
+    fn write(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+        use std::io::Write as _;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".into());
+        let tmp = dir.join(format!(
+            ".{name}.{}-{}.tmp",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut file = std::fs::File::create_new(&tmp)?;
+        // From here on the temporary file is ours to remove.
+        let staged = Staged {
+            tmp,
+            path: path.to_path_buf(),
+        };
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        Ok(staged)
     }
-    renamed
+
+    fn commit(mut self) -> std::io::Result<()> {
+        let tmp = std::mem::take(&mut self.tmp);
+        let renamed = std::fs::rename(&tmp, &self.path);
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        renamed
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// The files for CI written beside index.html, as (file name, contents): cucumber.json, summary.md,
