@@ -162,12 +162,19 @@ pub async fn preflight(
     roots: &[Interaction],
     stop: &Stop,
 ) -> Result<Vec<(Interaction, Vec<String>)>, RunError> {
-    let mut formats = Vec::new();
-    for &metadata in roots {
+    // All at once (as many as the run has turns for): behind the SSP each answer is a round trip,
+    // and the connections they open serve the first scenarios. Judged in the roots' order.
+    let exchanges = futures::future::join_all(roots.iter().map(|&metadata| {
         let spec = RequestSpec::new(config, metadata, None);
-        let exchange = client
-            .send_until(&spec, stop.stopped().map(|r| r.to_string()))
-            .await;
+        async move {
+            client
+                .send_until(&spec, stop.stopped().map(|r| r.to_string()))
+                .await
+        }
+    }))
+    .await;
+    let mut formats = Vec::new();
+    for (&metadata, exchange) in roots.iter().zip(exchanges) {
         if stop.reason().is_some() {
             return Ok(formats);
         }
