@@ -317,7 +317,7 @@ impl PoolWatch {
 enum Grace {
     /// A moment: a new connection is likely needed.
     Short,
-    /// Longer: a connection is surely on its way back.
+    /// Longer: a connection is on its way back, or being made for a request that got another.
     Long,
 }
 

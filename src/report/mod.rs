@@ -84,13 +84,8 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     })
 }
 
-/// Write `path` through a fresh temporary file beside it and a rename (atomic within a directory).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    Staged::write(path, bytes)?.commit()
-}
-
 /// A file written whole under a temporary name beside its own, until [`Staged::commit`] renames it
-/// into place; dropped uncommitted, the temporary file is removed.
+/// into place (atomic within a directory); dropped uncommitted, the temporary file is removed.
 struct Staged {
     tmp: PathBuf,
     path: PathBuf,
