@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cucumber::tag::Ext as _;
-use futures::FutureExt;
+use futures::{FutureExt, StreamExt};
 
 use crate::config::Config;
 use crate::gpconnect::Interaction;
@@ -163,18 +163,23 @@ pub async fn preflight(
     stop: &Stop,
 ) -> Result<Vec<(Interaction, Vec<String>)>, RunError> {
     // All at once (as many as the run has turns for): behind the SSP each answer is a round trip,
-    // and the connections they open serve the first scenarios. Judged in the roots' order.
-    let exchanges = futures::future::join_all(roots.iter().map(|&metadata| {
-        let spec = RequestSpec::new(config, metadata, None);
-        async move {
-            client
-                .send_until(&spec, stop.stopped().map(|r| r.to_string()))
-                .await
-        }
-    }))
-    .await;
+    // and the connections they open serve the first scenarios. Judged in the roots' order, and
+    // the first that fails ends the check (the others are dropped unanswered): a provider that
+    // hangs costs one timeout, as when the roots were asked one by one.
+    let mut answers: futures::stream::FuturesOrdered<_> = roots
+        .iter()
+        .map(|&metadata| {
+            let spec = RequestSpec::new(config, metadata, None);
+            async move {
+                let exchange = client
+                    .send_until(&spec, stop.stopped().map(|r| r.to_string()))
+                    .await;
+                (metadata, exchange)
+            }
+        })
+        .collect();
     let mut formats = Vec::new();
-    for (&metadata, exchange) in roots.iter().zip(exchanges) {
+    while let Some((metadata, exchange)) = answers.next().await {
         if stop.reason().is_some() {
             return Ok(formats);
         }
@@ -744,5 +749,49 @@ mod summary_tests {
         assert!(!s.tls_verify);
         config.tls.verify = true;
         assert!(target_summary(&config, false).tls_verify);
+    }
+}
+
+#[cfg(test)]
+mod preflight_tests {
+    use super::{preflight, RunError, Stop};
+    use crate::config::Config;
+    use crate::gpconnect::Interaction;
+    use crate::http::Client;
+
+    #[tokio::test]
+    async fn the_first_root_that_fails_ends_the_check_without_waiting_for_the_others() {
+        // Foundations refuses at once (nothing listens); Structured accepts and never answers.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused = closed.local_addr().unwrap();
+        drop(closed);
+        let hanging = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let silent = hanging.local_addr().unwrap();
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((stream, _)) = hanging.accept().await {
+                open.push(stream);
+            }
+        });
+        let mut config = Config::default();
+        config.target.foundations_url = format!("http://{refused}/gpconnect");
+        config.target.structured_url = Some(format!("http://{silent}/gpconnect/structured"));
+        config.http.timeout_seconds = 600;
+        config.http.concurrency = 4;
+        let client = Client::new(&config).unwrap();
+        let roots = [Interaction::Metadata, Interaction::StructuredMetadata];
+        let checked = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            preflight(&config, &client, &roots, &Stop::new()),
+        )
+        .await
+        .expect("the check ended on the refused root, not after the silent one's timeout");
+        match checked {
+            Err(RunError::Unreachable { url, .. }) => {
+                assert!(url.starts_with(&format!("http://{refused}/")), "{url}")
+            }
+            other => panic!("{other:?}"),
+        }
+        held.abort();
     }
 }
