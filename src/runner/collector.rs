@@ -36,9 +36,25 @@ fn relative_path(root: &Path, feature: &gherkin::Feature) -> String {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        Some(p) => p.strip_prefix(root).unwrap_or(p).display().to_string(),
+        Some(p) => match plainly_below(root, p) {
+            Some(rest) => rest.to_string(),
+            None => p.strip_prefix(root).unwrap_or(p).display().to_string(),
+        },
         None => feature.name.clone(),
     }
+}
+
+/// `path` below `root` when it is plainly so: `root`'s text, a slash, then names (UTF-8, never `.` or
+/// `..`) joined by single slashes. That text is what `strip_prefix` and `display` give, found without
+/// walking components: a run asks for the key of a scenario at every event of its steps.
+fn plainly_below<'a>(root: &Path, path: &'a Path) -> Option<&'a str> {
+    let rest = path
+        .to_str()?
+        .strip_prefix(root.to_str()?)?
+        .strip_prefix('/')?;
+    rest.split('/')
+        .all(|name| !name.is_empty() && name != "." && name != "..")
+        .then_some(rest)
 }
 
 /// The free text under `Feature:`, trimmed; `None` when there is none.
@@ -378,3 +394,41 @@ impl Writer<Assurance> for Collector {
 
 // Results are filed per scenario key, so interleaved events are handled correctly.
 impl cucumber::writer::Normalized for Collector {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text found without walking components is the one `strip_prefix` and `display` give.
+    #[test]
+    fn a_plain_path_below_the_root_is_named_as_components_name_it() {
+        let cases = [
+            ("features", "features/appointments/book.feature", true),
+            ("features", "features/a.feature", true),
+            (
+                "/tmp/x/features",
+                "/tmp/x/features/structured/a.feature",
+                true,
+            ),
+            ("features/", "features/a.feature", false),
+            ("features", "features//a.feature", false),
+            ("features", "features/./a.feature", false),
+            ("features", "features/../a.feature", false),
+            ("features", "features/a/", false),
+            ("features", "featuresx/a.feature", false),
+            ("features", "other/a.feature", false),
+            ("", "a.feature", false),
+        ];
+        for (root, path, plain) in cases {
+            let (root, path) = (Path::new(root), Path::new(path));
+            assert_eq!(
+                plainly_below(root, path).is_some(),
+                plain,
+                "{root:?} {path:?}"
+            );
+            if let Some(rest) = plainly_below(root, path) {
+                assert_eq!(rest, path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+}

@@ -399,7 +399,8 @@ pub async fn run_with(
     let features_root = features.clone();
 
     let steps = lookup::collection().map_err(|e| RunError::StepDefinitions(e.to_string()))?;
-    let cucumber = cucumber::Cucumber::new()
+    let cucumber = cucumber::Cucumber::<crate::steps::Assurance, _, PathBuf, _, _, _>::new()
+        .with_parser::<_, PathBuf>(plan::Preparsed(parsed))
         .steps(steps)
         .max_concurrent_scenarios(concurrency.max(1))
         .with_writer(collector)

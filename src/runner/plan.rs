@@ -40,6 +40,21 @@ pub fn load_features(path: &Path) -> Result<Vec<gherkin::Feature>, RunError> {
     files.into_iter().map(|f| load_feature(&f)).collect()
 }
 
+/// The features a run read with [`load_features`], handed to cucumber as they are: each file is
+/// parsed once, and the scenarios cucumber runs are the very ones the run's plan counted and selected
+/// from (cucumber's own parser would read the directory again, by a pattern of its own).
+pub struct Preparsed(pub Vec<gherkin::Feature>);
+
+impl<I> cucumber::Parser<I> for Preparsed {
+    type Cli = cucumber::cli::Empty;
+    type Output =
+        futures::stream::Iter<std::vec::IntoIter<cucumber::parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, _: I, _: cucumber::cli::Empty) -> Self::Output {
+        futures::stream::iter(self.0.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}
+
 /// One feature file, parsed and expanded; a mistake is named with its line and what to write instead
 /// (the parser itself reports a set of grammar tokens and a position that is often a line late).
 fn load_feature(path: &Path) -> Result<gherkin::Feature, RunError> {
@@ -385,6 +400,35 @@ pub(crate) fn unrun(
 #[cfg(test)]
 mod tests {
     use super::load_features;
+
+    /// The features handed to cucumber are those its own parser reads from the same directory: the
+    /// same files in the same order, with the same paths, outlines expanded alike.
+    #[test]
+    fn the_features_read_once_are_those_cucumber_would_read() {
+        use cucumber::Parser as _;
+        use futures::StreamExt as _;
+        let root = std::fs::canonicalize(concat!(env!("CARGO_MANIFEST_DIR"), "/features")).unwrap();
+        let ours = load_features(&root).unwrap();
+        let theirs: Vec<_> = futures::executor::block_on(
+            cucumber::parser::Basic::new()
+                .parse(&root, Default::default())
+                .collect::<Vec<_>>(),
+        )
+        .into_iter()
+        .map(|f| f.unwrap())
+        .collect();
+        assert!(ours.len() > 50, "{} features", ours.len());
+        assert_eq!(ours, theirs);
+        let handed: Vec<_> = futures::executor::block_on(
+            super::Preparsed(ours.clone())
+                .parse(&root, cucumber::cli::Empty)
+                .collect::<Vec<_>>(),
+        )
+        .into_iter()
+        .map(|f| f.unwrap())
+        .collect();
+        assert_eq!(handed, ours);
+    }
 
     /// The error loading `text` as a feature file, with the file's directory taken out.
     fn error_of(text: &str) -> String {
