@@ -7,6 +7,7 @@
 //! Amend an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html>
 //! Cancel an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html>
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::resource::{
@@ -32,7 +33,7 @@ pub fn participants(a: &Value) -> Result<Vec<(String, String)>, String> {
     list.iter()
         .enumerate()
         .map(|(i, p)| {
-            let r = p.pointer("/actor/reference").and_then(Value::as_str).ok_or_else(|| format!("Appointment.participant[{i}].actor.reference is missing"))?;
+            let r = p.at("/actor/reference").and_then(Value::as_str).ok_or_else(|| format!("Appointment.participant[{i}].actor.reference is missing"))?;
             let (t, id) = r.split_once('/').filter(|(t, id)| !t.contains(':') && !id.is_empty() && !id.contains('/')).ok_or_else(|| {
                 format!("Appointment.participant[{i}].actor.reference {r:?} is not a relative reference Type/id")
             })?;
@@ -80,7 +81,7 @@ pub fn booking_organisation(a: &Value) -> Result<&Value, String> {
         format!("Appointment carries {} bookingOrganisation extensions; exactly one (Must-Support, stored as sent)", ext.len())
     })?;
     let reference = ext[0]
-        .pointer("/valueReference/reference")
+        .at("/valueReference/reference")
         .and_then(Value::as_str)
         .unwrap_or("(none)");
     let local = reference.strip_prefix('#').ok_or_else(|| {
@@ -296,7 +297,7 @@ pub fn only_changed(before: &Value, after: &Value, allowed: &[&str]) -> CheckRes
 /// The version changed from `before`.
 pub fn new_version(before: &Value, after: &Value) -> CheckResult {
     let v = |r: &Value| {
-        r.pointer("/meta/versionId")
+        r.at("/meta/versionId")
             .and_then(Value::as_str)
             .map(str::to_string)
     };
@@ -389,12 +390,12 @@ pub fn read_shows_unchanged(known: &Value, read: &Exchange) -> CheckResult {
     })?;
     let now = body_as_json(read)?;
     ensure(
-        now.pointer("/meta/versionId") == known.pointer("/meta/versionId"),
+        now.at("/meta/versionId") == known.at("/meta/versionId"),
         || {
             format!(
                 "the refused request still changed the appointment: version {:?} became {:?}",
-                known.pointer("/meta/versionId"),
-                now.pointer("/meta/versionId")
+                known.at("/meta/versionId"),
+                now.at("/meta/versionId")
             )
         },
     )?;

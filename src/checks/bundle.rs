@@ -1,5 +1,6 @@
 //! Searchset bundles (Find interactions, Register patient).
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::response::resource_type_is;
@@ -16,7 +17,7 @@ pub fn entries(bundle: &Value) -> Vec<&Value> {
 
 /// The string at the JSON pointer `ptr`, or "" where there is none.
 pub fn text<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or_default()
+    v.at(ptr).and_then(Value::as_str).unwrap_or_default()
 }
 
 /// `Type/id` of a resource, as a reference to it reads.
@@ -71,7 +72,7 @@ pub fn is_of_type(bundle: &Value, ty: &str) -> CheckResult {
 /// None of the Bundle elements at these JSON pointers (`/meta/versionId`, `/total`...) is populated.
 pub fn not_populated(bundle: &Value, pointers: &[&str]) -> CheckResult {
     for pointer in pointers {
-        ensure(bundle.pointer(pointer).is_none(), || {
+        ensure(bundle.at(pointer).is_none(), || {
             format!("Bundle{} must not be populated", pointer.replace('/', "."))
         })?;
     }

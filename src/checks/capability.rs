@@ -7,6 +7,7 @@
 //!
 //! Get the FHIR capability statement: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html>
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::response::resource_type_is;
@@ -45,14 +46,14 @@ pub fn fixed_elements(cs: &Value) -> CheckResult {
     )?;
     for part in ["name", "version"] {
         ensure(
-            cs.pointer(&format!("/software/{part}"))
+            cs.at(&format!("/software/{part}"))
                 .and_then(Value::as_str)
                 .is_some_and(|v| !v.trim().is_empty()),
             || format!("CapabilityStatement.software.{part} is not populated"),
         )?;
     }
     let rest = server_rest(cs)?;
-    let cors = rest.pointer("/security/cors");
+    let cors = rest.at("/security/cors");
     ensure(cors == Some(&Value::Bool(true)), || {
         format!("CapabilityStatement.rest.security.cors is {cors:?}; it must be the boolean true")
     })
@@ -229,7 +230,7 @@ pub fn has_operation(cs: &Value, name: &str, canonical: &str, pinned: Option<&st
         .find(|o| o.get("name").and_then(Value::as_str) == Some(name))
         .ok_or_else(|| format!("CapabilityStatement.rest.operation does not declare {name:?}"))?;
     let reference = op
-        .pointer("/definition/reference")
+        .at("/definition/reference")
         .and_then(Value::as_str)
         .unwrap_or("(none)");
     let (base, version) = match reference.split_once("/_history/") {

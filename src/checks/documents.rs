@@ -13,6 +13,7 @@
 //! Binary: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_binary.html>
 //! Get the FHIR capability statement (Access Document): <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_use_case_get_the_fhir_capability_statement.html>
 
+use crate::fhir::Pointer as _;
 use base64::Engine;
 use serde_json::Value;
 
@@ -181,7 +182,7 @@ pub fn document_reference(bundle: &Value, doc: &Value) -> CheckResult {
         )
     })?;
     let coded = doc
-        .pointer("/type/coding")
+        .at("/type/coding")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

@@ -1,5 +1,6 @@
 //! Response headers every GP Connect response must carry.
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::response::response;
@@ -44,7 +45,7 @@ pub fn etag_matches_version(exchange: &Exchange, resource: &Value) -> CheckResul
         format!("ETag {etag:?} is not a weak validator of the form W/\"<versionId>\"")
     })?;
     let meta_version = resource
-        .pointer("/meta/versionId")
+        .at("/meta/versionId")
         .and_then(Value::as_str)
         .ok_or("the resource has no meta.versionId to compare the ETag with")?;
     ensure(version == meta_version, || {

@@ -9,6 +9,7 @@
 //! - Retrieve a care record section, response: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_use_case_retrieve_a_care_record_section.html>
 //! - FHIR DSTU2 Narrative (txt-1, txt-3): <https://hl7.org/fhir/DSTU2/narrative.html>
 
+use crate::fhir::Pointer as _;
 use chrono::NaiveDate;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -354,7 +355,7 @@ pub fn care_record(bundle: &Value, asked: Section) -> Result<CareRecord, String>
     if c["status"] != "final" {
         problems.push(format!("Composition.status is {}, not final", c["status"]));
     }
-    let declared = c.pointer("/meta/profile").map(|p| match p {
+    let declared = c.at("/meta/profile").map(|p| match p {
         Value::Array(a) => a.iter().any(|v| v == profiles::COMPOSITION),
         other => other == profiles::COMPOSITION,
     });
@@ -1434,11 +1435,7 @@ pub fn error_0x(
     }
     let codings: Vec<&Value> = body["issue"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|i| i.pointer("/details/coding/0"))
-                .collect()
-        })
+        .map(|a| a.iter().filter_map(|i| i.at("/details/coding/0")).collect())
         .unwrap_or_default();
     let Some(code) = code else { return Ok(()) };
     let found = codings

@@ -2,6 +2,7 @@
 //!
 //! Error handling guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::resource::declares_profile;
@@ -34,7 +35,7 @@ pub fn well_formed(outcome: &Value) -> Result<String, String> {
                 .is_some_and(|c| !c.is_empty()),
             || format!("{at}.code is missing"),
         )?;
-        let codings = issue.pointer("/details/coding").and_then(Value::as_array);
+        let codings = issue.at("/details/coding").and_then(Value::as_array);
         let codings = codings.ok_or_else(|| format!("{at}.details.coding is missing"))?;
         ensure(codings.len() == 1, || {
             format!(

@@ -10,6 +10,7 @@
 //! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
 //! FHIR resource guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_resource_guidance.html>
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::resource::{
@@ -118,7 +119,7 @@ pub fn nhs_number_identifier(patient: &Value, expected: Option<&str>) -> CheckRe
         )
     })?;
     let codings = exts[0]
-        .pointer("/valueCodeableConcept/coding")
+        .at("/valueCodeableConcept/coding")
         .and_then(Value::as_array);
     let codings =
         codings.ok_or("the NHS number verification status has no valueCodeableConcept.coding")?;
@@ -312,7 +313,7 @@ pub fn registration_details(patient: &Value) -> CheckResult {
 /// A `valueCodeableConcept` whose codings include one in `system` with a code; returns that code.
 fn coded<'a>(ext: &'a Value, system: &str, what: &str) -> Result<&'a str, String> {
     let codings = ext
-        .pointer("/valueCodeableConcept/coding")
+        .at("/valueCodeableConcept/coding")
         .and_then(Value::as_array);
     let codings = codings.ok_or_else(|| format!("{what} has no valueCodeableConcept.coding"))?;
     let found = codings
@@ -347,7 +348,7 @@ pub fn preferred_branch_surgery(patient: &Value) -> Option<&str> {
         .into_iter()
         .next()?;
     let p = part(ext, "preferredBranchSurgery").into_iter().next()?;
-    p.pointer("/valueReference/reference")
+    p.at("/valueReference/reference")
         .and_then(Value::as_str)?
         .strip_prefix("Location/")
 }

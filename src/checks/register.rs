@@ -3,6 +3,7 @@
 //!
 //! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::bundle::{entries, is_searchset};
@@ -141,7 +142,7 @@ pub fn echoes(registered: &Value, sent: &Value) -> CheckResult {
             })
             .filter(|s| s.get("url").and_then(Value::as_str) == Some("language"))
             .filter_map(|s| {
-                s.pointer("/valueCodeableConcept/coding/0/code")
+                s.at("/valueCodeableConcept/coding/0/code")
                     .and_then(Value::as_str)
                     .map(str::to_string)
             })
@@ -179,7 +180,7 @@ pub fn is_temporary_registration(registered: &Value) -> CheckResult {
                 .flatten()
         })
         .find(|s| s.get("url").and_then(Value::as_str) == Some("registrationPeriod"))
-        .and_then(|s| s.pointer("/valuePeriod/start"));
+        .and_then(|s| s.at("/valuePeriod/start"));
     ensure(start.is_some(), || {
         "the registered Patient's registrationPeriod.start is not populated".to_string()
     })?;

@@ -2,6 +2,7 @@
 //!
 //! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
 
+use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::{ensure, CheckResult};
@@ -30,7 +31,7 @@ pub fn has_version_id(resource: &Value) -> CheckResult {
     let ty = resource_type(resource);
     ensure(
         resource
-            .pointer("/meta/versionId")
+            .at("/meta/versionId")
             .and_then(Value::as_str)
             .is_some_and(|v| !v.is_empty()),
         || format!("{ty}.meta.versionId is not populated"),

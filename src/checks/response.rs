@@ -1,5 +1,6 @@
 //! Status, body and format of a response.
 
+use crate::fhir::Pointer as _;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -73,7 +74,7 @@ pub fn status_is_error(exchange: &Exchange) -> CheckResult {
 /// For a failure message: the error code in an OperationOutcome body, if there is one.
 fn outcome_hint(r: &RecordedResponse) -> String {
     let code = serde_json::from_str::<Value>(&r.body).ok().and_then(|v| {
-        v.pointer("/issue/0/details/coding/0/code")
+        v.at("/issue/0/details/coding/0/code")
             .and_then(Value::as_str)
             .map(str::to_string)
     });

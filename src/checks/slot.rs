@@ -8,6 +8,7 @@
 //! Search for free slots: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html>
 //! Book an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>
 
+use crate::fhir::Pointer as _;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -28,7 +29,7 @@ pub fn local_date_time(
     path: &str,
 ) -> Result<DateTime<Utc>, String> {
     let raw = resource
-        .pointer(pointer)
+        .at(pointer)
         .and_then(Value::as_str)
         .ok_or_else(|| format!("{path} is not populated"))?;
     ensure(time::is_uk_local(raw), || {
@@ -78,7 +79,7 @@ pub fn delivery_channel(resource: &Value, ty: &str) -> CheckResult {
 /// a coding outside the value set is not a failure: [`binding_warnings`] reports it.
 pub fn practitioner_role(ext: &Value, ty: &str) -> CheckResult {
     let codings = ext
-        .pointer("/valueCodeableConcept/coding")
+        .at("/valueCodeableConcept/coding")
         .and_then(Value::as_array);
     let codings = codings
         .ok_or_else(|| format!("{ty} practitionerRole has no valueCodeableConcept.coding"))?;
@@ -182,7 +183,7 @@ pub fn schedule_conforms(s: &Value) -> CheckResult {
         "/planningHorizon/start",
         "Schedule.planningHorizon.start",
     )?;
-    if s.pointer("/planningHorizon/end").is_some() {
+    if s.at("/planningHorizon/end").is_some() {
         local_date_time(s, "/planningHorizon/end", "Schedule.planningHorizon.end")?;
     }
     let actors = actor_refs(s);
@@ -383,7 +384,7 @@ pub fn binding_warnings(resource: &Value, roles: apt::PractitionerRoleSet) -> Ve
     let mut out = Vec::new();
     for e in extensions(resource, apt::EXT_PRACTITIONER_ROLE) {
         let codings = e
-            .pointer("/valueCodeableConcept/coding")
+            .at("/valueCodeableConcept/coding")
             .and_then(Value::as_array)
             .into_iter()
             .flatten();
@@ -696,7 +697,7 @@ fn slots_inside<'a>(
             if s.get("resourceType").and_then(Value::as_str) != Some("Slot") {
                 continue;
             }
-            let at = |p: &str| s.pointer(p).and_then(Value::as_str).unwrap_or_default();
+            let at = |p: &str| s.at(p).and_then(Value::as_str).unwrap_or_default();
             let (Some(st), Some(en)) = (
                 time::parse_date_time(at("/start")),
                 time::parse_date_time(at("/end")),

@@ -11,6 +11,7 @@
 //! Resources overview: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_resources_overview.html>
 //! Consultations guidance: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_consultation_guidance.html>
 
+use crate::fhir::Pointer as _;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -112,7 +113,7 @@ pub fn patient_and_base(bundle: &Value, nhs_number: &str) -> CheckResult {
                 format!("a {ty} in the Bundle has no id")
             })?;
             ensure(
-                r.pointer("/meta/profile")
+                r.at("/meta/profile")
                     .and_then(Value::as_array)
                     .is_some_and(|p| !p.is_empty()),
                 || format!("{} must declare its meta.profile (1..*)", label(r)),
@@ -286,7 +287,7 @@ pub fn list_rules(bundle: &Value, l: &Value, v: Version) -> CheckResult {
     declares_profile(l, gs::profiles::LIST).map_err(&at)?;
 
     for forbidden in ["/id", "/meta/versionId", "/meta/lastUpdated"] {
-        ensure(l.pointer(forbidden).is_none(), || {
+        ensure(l.at(forbidden).is_none(), || {
             at(format!("{} must not be populated", &forbidden[1..]))
         })?;
     }
@@ -480,7 +481,7 @@ fn clinical_common(r: &Value, profile: &str, required: &[&str]) -> CheckResult {
     })?;
     declares_profile(r, profile).map_err(|e| format!("{at}: {e}"))?;
     for forbidden in ["/meta/versionId", "/meta/lastUpdated"] {
-        ensure(r.pointer(forbidden).is_none(), || {
+        ensure(r.at(forbidden).is_none(), || {
             format!("{at} {} must not be populated", &forbidden[1..])
         })?;
     }
@@ -499,18 +500,18 @@ fn clinical_common(r: &Value, profile: &str, required: &[&str]) -> CheckResult {
     }
     for e in required {
         let present = r
-            .pointer(&format!("/{}", e.replace('.', "/")))
+            .at(&format!("/{}", e.replace('.', "/")))
             .is_some_and(|v| !v.is_null());
         ensure(present, || format!("{at} must populate {e}"))?;
     }
     for e in gs::not_in_use(s(r, "/resourceType")) {
         let path = format!("/{}", e.replace('.', "/"));
-        let present = r.pointer(&path).is_some()
+        let present = r.at(&path).is_some()
             || e.split('.').next().is_some_and(|head| {
                 e.contains('.')
                     && r.get(head).and_then(Value::as_array).is_some_and(|a| {
                         a.iter()
-                            .any(|x| x.pointer(&format!("/{}", &e[head.len() + 1..])).is_some())
+                            .any(|x| x.at(&format!("/{}", &e[head.len() + 1..])).is_some())
                     })
             });
         ensure(!present, || {
@@ -536,7 +537,7 @@ fn refers_to(bundle: &Value, r: &Value, ptr: &str, ty: &str) -> CheckResult {
 
 fn coded(r: &Value, ptr: &str) -> CheckResult {
     let codings = r
-        .pointer(&format!("{ptr}/coding"))
+        .at(&format!("{ptr}/coding"))
         .and_then(Value::as_array)
         .filter(|c| !c.is_empty());
     let codings =
@@ -1085,11 +1086,11 @@ pub fn immunisations(bundle: &Value, not_given_asked: bool) -> CheckResult {
             ensure(r.get("vaccinationProtocol").is_none(), || {
                 format!("{at} was not given but has a vaccinationProtocol")
             })?;
-            ensure(r.pointer("/explanation/reason").is_none(), || {
+            ensure(r.at("/explanation/reason").is_none(), || {
                 format!("{at} was not given but has explanation.reason")
             })?;
         } else {
-            ensure(r.pointer("/explanation/reasonNotGiven").is_none(), || {
+            ensure(r.at("/explanation/reasonNotGiven").is_none(), || {
                 format!("{at} was given but has explanation.reasonNotGiven")
             })?;
         }
@@ -1171,7 +1172,7 @@ pub fn referrals(bundle: &Value) -> CheckResult {
             r.get("serviceRequested").is_none() && r.get("specialty").is_none(),
             || format!("{at} main code belongs in reasonCode, not serviceRequested/specialty"),
         )?;
-        if r.pointer("/requester/agent").is_some() {
+        if r.at("/requester/agent").is_some() {
             ensure(
                 resolve(bundle, s(r, "/requester/agent/reference")).is_some(),
                 || format!("{at} requester.agent is not in the Bundle"),
@@ -1212,7 +1213,7 @@ pub fn diary(bundle: &Value, v: Version) -> CheckResult {
 /// Some resource carries the NOPAT security label (migrate with sensitive information, 1.6.2).
 pub fn has_nopat_label(bundle: &Value) -> CheckResult {
     let labelled = entries(bundle).into_iter().any(|r| {
-        r.pointer("/meta/security")
+        r.at("/meta/security")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -1276,7 +1277,7 @@ fn item_label(r: &Value) -> String {
 
 /// Whether a resource carries the NOPAT security label (GP Connect 1.6.0, "Migrate patient record", security labels).
 pub fn has_nopat(r: &Value) -> bool {
-    r.pointer("/meta/security")
+    r.at("/meta/security")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -2003,8 +2004,8 @@ pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
     let period = |name: &str| {
         part(&parts, name).map(|p| {
             (
-                whole_date(p.pointer("/valuePeriod/start")),
-                whole_date(p.pointer("/valuePeriod/end")),
+                whole_date(p.at("/valuePeriod/start")),
+                whole_date(p.at("/valuePeriod/end")),
             )
         })
     };
@@ -2013,7 +2014,7 @@ pub fn filter_in_request(parameters: &Value, area: Area) -> Option<Filter> {
         part(&parts, name)
             .and_then(|p| {
                 p.get("valueCode")
-                    .or_else(|| p.pointer("/valueCodeableConcept/coding/0/code"))
+                    .or_else(|| p.at("/valueCodeableConcept/coding/0/code"))
                     .and_then(Value::as_str)
             })
             .map(str::to_string)
@@ -2340,7 +2341,7 @@ pub fn labelled_confidential(bundle: &Value) -> Vec<String> {
     entries(bundle)
         .into_iter()
         .filter(|r| {
-            r.pointer("/meta/security")
+            r.at("/meta/security")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()

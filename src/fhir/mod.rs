@@ -15,6 +15,7 @@ mod json;
 pub mod memo;
 pub mod model;
 pub mod narrative;
+mod pointer;
 pub mod store;
 pub mod wire_model;
 pub mod xml;
@@ -22,6 +23,7 @@ pub mod xml;
 use serde_json::Value;
 
 pub use memo::CleanResources;
+pub use pointer::Pointer;
 
 /// A response body that could not be read as FHIR JSON or FHIR XML.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -13,6 +13,7 @@
 //! Migrate a document: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_migrate_patient_documents.html>
 //! DocumentReference: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_documentreference.html>
 
+use crate::fhir::Pointer as _;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::Value;
 
@@ -258,9 +259,9 @@ pub fn description_matches(keyword: &str, doc: &Value) -> bool {
     }
     let mut texts: Vec<&str> = Vec::new();
     texts.extend(doc.get("description").and_then(Value::as_str));
-    texts.extend(doc.pointer("/type/text").and_then(Value::as_str));
+    texts.extend(doc.at("/type/text").and_then(Value::as_str));
     texts.extend(
-        doc.pointer("/type/coding")
+        doc.at("/type/coding")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()

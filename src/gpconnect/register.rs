@@ -3,6 +3,7 @@
 //!
 //! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
+use crate::fhir::Pointer as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -58,7 +59,7 @@ pub fn body_from_patient(nhs_number: &str, found: &Value) -> Value {
             .unwrap_or_default()
             .to_string(),
         given: official
-            .pointer("/given/0")
+            .at("/given/0")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string(),

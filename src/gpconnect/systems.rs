@@ -101,8 +101,9 @@ pub mod profiles {
 
     /// The URLs a resource's `meta.profile` lists.
     pub fn declared(resource: &serde_json::Value) -> Vec<&str> {
+        use crate::fhir::Pointer as _;
         resource
-            .pointer("/meta/profile")
+            .at("/meta/profile")
             .and_then(serde_json::Value::as_array)
             .into_iter()
             .flatten()

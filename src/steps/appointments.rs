@@ -12,6 +12,7 @@
 //! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 //! Appointment Management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments.html>
 
+use crate::fhir::Pointer as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -89,10 +90,7 @@ impl AppointmentMemory {
             self.previous = Some(current);
         }
         self.current = Some(appointment.clone());
-        if let Some(v) = appointment
-            .pointer("/meta/versionId")
-            .and_then(Value::as_str)
-        {
+        if let Some(v) = appointment.at("/meta/versionId").and_then(Value::as_str) {
             self.versions.push(v.to_string());
         }
     }
@@ -505,7 +503,7 @@ pub fn apply_change(body: &mut Value, change: &str) -> StepResult {
         }
         ["the", "slot", "reference", r] => body["slot"] = json!([{"reference": r}]),
         ["an", "absolute", "slot", "reference"] => {
-            let r = body.pointer("/slot/0/reference").and_then(Value::as_str).unwrap_or("Slot/1").to_string();
+            let r = body.at("/slot/0/reference").and_then(Value::as_str).unwrap_or("Slot/1").to_string();
             body["slot"] = json!([{"reference": format!("https://provider.example.nhs.uk/STU3/1/gpconnect/{r}")}]);
         }
         ["no", "booking", "organisation"] => {
@@ -584,7 +582,7 @@ pub fn apply_change(body: &mut Value, change: &str) -> StepResult {
 
 fn etag_of(appointment: &Value) -> Option<String> {
     appointment
-        .pointer("/meta/versionId")
+        .at("/meta/versionId")
         .and_then(Value::as_str)
         .map(weak_etag)
 }
@@ -1212,7 +1210,7 @@ async fn booked_as_requested(w: &mut Assurance) -> StepResult {
         .ok_or("a 201 Created SHALL carry a Location header")?;
     let id = a["id"].as_str().unwrap_or_default();
     let version = a
-        .pointer("/meta/versionId")
+        .at("/meta/versionId")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let tail = format!("Appointment/{id}/_history/{version}");
@@ -1433,7 +1431,7 @@ async fn keeps_types(w: &mut Assurance) -> StepResult {
     let after = appointment_in_response(w)?;
     let m = &w.memory.appointments;
     let current = m.current()?;
-    let before = if current.pointer("/meta/versionId") == after.pointer("/meta/versionId") {
+    let before = if current.at("/meta/versionId") == after.at("/meta/versionId") {
         m.previous()?
     } else {
         current

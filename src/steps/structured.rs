@@ -5,6 +5,7 @@
 //! Dates in feature files may be relative so scenarios keep their meaning on any day: `today`,
 //! `today-1095`, `today+10`; a Period is `start..end` with either side left empty.
 
+use crate::fhir::Pointer as _;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
@@ -682,7 +683,7 @@ async fn structured_capability(w: &mut Assurance) -> StepResult {
     let cs_json = w.resource()?;
     checks::capability::version_is(&cs_json, &w.ctx.config.target.structured_version)?;
     let ops: Vec<&str> = cs_json
-        .pointer("/rest/0/operation")
+        .at("/rest/0/operation")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
