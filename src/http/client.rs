@@ -225,9 +225,10 @@ impl Client {
         let cap = self.max_response_bytes;
         // Room for the body the provider announces (within the limit, and at most 8 MiB on its word
         // alone), so a large body is not copied at every doubling.
-        let announced = response.content_length().unwrap_or(0);
-        let room = usize::try_from(announced).unwrap_or(usize::MAX);
-        let mut body = Vec::with_capacity(room.min(cap).min(8 << 20));
+        let announced = response
+            .content_length()
+            .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        let mut body = Vec::with_capacity(announced.min(cap).min(8 << 20));
         let mut truncated = None;
         while let Some(chunk) = response.chunk().await.map_err(describe_error)? {
             let room = cap.saturating_sub(body.len());

@@ -99,10 +99,11 @@ impl RecordedResponse {
         body: Vec<u8>,
         truncated: Option<Truncation>,
     ) -> RecordedResponse {
-        let body_info = BodyInfo::of(&body);
+        let mut body_info = BodyInfo::hashed(&body);
         let (body, raw) = match String::from_utf8(body) {
             Ok(text) => (text, None),
             Err(e) => {
+                body_info.invalid_utf8_at = Some(e.utf8_error().valid_up_to());
                 let bytes = e.into_bytes();
                 (escape_invalid_utf8(&bytes), Some(bytes))
             }
@@ -163,6 +164,15 @@ pub struct BodyInfo {
 impl BodyInfo {
     /// Length, hash and UTF-8 validity of `bytes`.
     pub fn of(bytes: &[u8]) -> BodyInfo {
+        BodyInfo {
+            invalid_utf8_at: std::str::from_utf8(bytes).err().map(|e| e.valid_up_to()),
+            ..BodyInfo::hashed(bytes)
+        }
+    }
+
+    /// Length and hash of `bytes`, their UTF-8 validity left for the caller to set (a response's
+    /// bytes are checked once, as they become its text).
+    fn hashed(bytes: &[u8]) -> BodyInfo {
         let digest = Sha256::digest(bytes);
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut sha256 = String::with_capacity(64);
@@ -173,7 +183,7 @@ impl BodyInfo {
         BodyInfo {
             bytes: bytes.len(),
             sha256,
-            invalid_utf8_at: std::str::from_utf8(bytes).err().map(|e| e.valid_up_to()),
+            invalid_utf8_at: None,
             cut: None,
         }
     }
