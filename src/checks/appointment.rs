@@ -7,7 +7,6 @@
 //! Amend an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_amend_an_appointment.html>
 //! Cancel an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_cancel_an_appointment.html>
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::resource::{
@@ -19,6 +18,7 @@ use super::slot::{
     delivery_channel, extensions, has_type_text, local_date_time, practitioner_role,
 };
 use super::{ensure, outcome, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::appointments::{self as apt, change};
 use crate::gpconnect::systems::{self, profiles};
 use crate::gpconnect::ErrorCode;

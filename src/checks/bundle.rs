@@ -1,10 +1,10 @@
 //! Searchset bundles (Find interactions, Register patient).
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 
 /// The entries' resources of a bundle.
 pub fn entries(bundle: &Value) -> Vec<&Value> {

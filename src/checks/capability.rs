@@ -7,11 +7,11 @@
 //!
 //! Get the FHIR capability statement: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_get_the_fhir_capability_statement.html>
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::capability as cap;
 use crate::gpconnect::systems::mime;
 

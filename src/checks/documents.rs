@@ -13,7 +13,6 @@
 //! Binary: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_binary.html>
 //! Get the FHIR capability statement (Access Document): <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_use_case_get_the_fhir_capability_statement.html>
 
-use crate::fhir::Pointer as _;
 use base64::Engine;
 use serde_json::Value;
 
@@ -21,6 +20,7 @@ use super::bundle::{is_of_type, label, not_populated, of_type, resolve, text as 
 use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::capability::FHIR_VERSION;
 use crate::gpconnect::documents::{self as gd, CreatedBound};
 use crate::gpconnect::systems::{mime, profiles};

@@ -1,10 +1,10 @@
 //! Response headers every GP Connect response must carry.
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::response::response;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::headers::{parse_weak_etag, CACHE_CONTROL, ETAG, NO_STORE};
 use crate::http::{Exchange, RecordedResponse};
 

@@ -9,7 +9,6 @@
 //! - Retrieve a care record section, response: <https://developer.nhs.uk/apis/gpconnect-0-7-2/accessrecord_use_case_retrieve_a_care_record_section.html>
 //! - FHIR DSTU2 Narrative (txt-1, txt-3): <https://hl7.org/fhir/DSTU2/narrative.html>
 
-use crate::fhir::Pointer as _;
 use chrono::NaiveDate;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -18,6 +17,7 @@ use serde_json::Value;
 
 // The attributes the DSTU2 narrative allows (txt-3) are STU3's (txt-1).
 use crate::fhir::narrative::ATTRIBUTES as ALLOWED_ATTRIBUTES;
+use crate::fhir::Pointer as _;
 use crate::gpconnect::html::{
     self as gh, banner, composition, profiles, systems, DateBanner, Section, Table,
 };

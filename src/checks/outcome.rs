@@ -2,12 +2,12 @@
 //!
 //! Error handling guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_error_handling_guidance.html>
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::resource::declares_profile;
 use super::response::{body_as_json, in_context, resource_type_is, response};
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::systems::{
     profiles, SPINE_ERROR_OR_WARNING_CODE, SPINE_ERROR_OR_WARNING_CODE_VALUESET,
 };

@@ -10,7 +10,6 @@
 //! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
 //! FHIR resource guidance: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_resource_guidance.html>
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::resource::{
@@ -18,6 +17,7 @@ use super::resource::{
 };
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::nhs_number;
 use crate::gpconnect::systems::{self, profiles};
 

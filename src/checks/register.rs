@@ -3,13 +3,13 @@
 //!
 //! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::bundle::{entries, is_searchset};
 use super::patient;
 use super::resource::declares_profile;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::systems::{profiles, registration_type};
 
 /// The Bundle: searchset, `meta.profile` GPConnect-Searchset-Bundle-1, exactly one entry, and none of

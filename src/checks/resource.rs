@@ -2,10 +2,10 @@
 //!
 //! FHIR implementation: <https://developer.nhs.uk/apis/gpconnect-1-2-7/development_fhir_api_guidance.html>
 
-use crate::fhir::Pointer as _;
 use serde_json::Value;
 
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::systems::profiles;
 
 /// `id` is populated (≤ 64 characters) and, when given, equals `expected`.

@@ -1,11 +1,11 @@
 //! Status, body and format of a response.
 
-use crate::fhir::Pointer as _;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::http::evidence::Finding;
 use crate::http::{Exchange, RecordedResponse};
 use crate::verdict::Problem;

@@ -8,7 +8,6 @@
 //! Search for free slots: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_search_for_free_slots.html>
 //! Book an appointment: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments_use_case_book_an_appointment.html>
 
-use crate::fhir::Pointer as _;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +18,7 @@ use super::resource::{
 };
 use super::response::resource_type_is;
 use super::{bundle, ensure, location, organisation, practitioner, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::appointments::{self as apt, time};
 use crate::gpconnect::systems::profiles;
 

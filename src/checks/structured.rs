@@ -11,7 +11,6 @@
 //! Resources overview: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_resources_overview.html>
 //! Consultations guidance: <https://developer.nhs.uk/apis/gpconnect-1-6-0/accessrecord_structured_development_consultation_guidance.html>
 
-use crate::fhir::Pointer as _;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -21,6 +20,7 @@ use super::bundle::{entries, is_of_type, label, not_populated, of_type, resolve,
 use super::resource::declares_profile;
 use super::response::resource_type_is;
 use super::{ensure, CheckResult};
+use crate::fhir::Pointer as _;
 use crate::gpconnect::structured::{
     self as gs, list, since, systems as ss, Area, Version, Warning,
 };

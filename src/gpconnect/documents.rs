@@ -13,12 +13,12 @@
 //! Migrate a document: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_migrate_patient_documents.html>
 //! DocumentReference: <https://developer.nhs.uk/apis/gpconnect-1-6-0/access_documents_development_documentreference.html>
 
-use crate::fhir::Pointer as _;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::Value;
 
 use super::structured::Version;
 use super::systems::{self, profiles};
+use crate::fhir::Pointer as _;
 
 /// Version boundaries of Access Document (the Access Record Structured versions it ships with).
 pub mod since {

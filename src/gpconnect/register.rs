@@ -3,11 +3,11 @@
 //!
 //! Register a patient: <https://developer.nhs.uk/apis/gpconnect-1-2-7/foundations_use_case_register_a_patient.html>
 
-use crate::fhir::Pointer as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::systems::{self, profiles};
+use crate::fhir::Pointer as _;
 
 /// A person known to PDS, with the demographics a registration must carry.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -12,7 +12,6 @@
 //! NHS Digital's provider test suite: <https://github.com/nhsconnect/gpconnect-provider-testing>
 //! Appointment Management: <https://developer.nhs.uk/apis/gpconnect-1-2-7/appointments.html>
 
-use crate::fhir::Pointer as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -23,6 +22,7 @@ use super::{Assurance, RunContext};
 use crate::checks::{
     self, appointment as apt_checks, bundle, ensure, response, slot as slot_checks,
 };
+use crate::fhir::Pointer as _;
 use crate::gpconnect::appointments::{self as apt, time};
 use crate::gpconnect::headers::{self, weak_etag};
 use crate::gpconnect::systems::{self, profiles};

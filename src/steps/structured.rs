@@ -5,7 +5,6 @@
 //! Dates in feature files may be relative so scenarios keep their meaning on any day: `today`,
 //! `today-1095`, `today+10`; a Period is `start..end` with either side left empty.
 
-use crate::fhir::Pointer as _;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
@@ -17,6 +16,7 @@ use super::Assurance;
 use crate::checks::structured::{self as cs, ListName};
 use crate::checks::{self, ensure};
 use crate::config::MIGRATION_PRACTICE_ALIAS;
+use crate::fhir::Pointer as _;
 use crate::gpconnect::headers::SSP_TRACE_ID;
 use crate::gpconnect::structured::{self as gs, param, Area, PartKind, Version, Warning};
 use crate::gpconnect::{systems, test_data, Interaction};
