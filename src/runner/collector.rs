@@ -30,18 +30,21 @@ pub fn key(root: &Path, feature: &gherkin::Feature, scenario: &gherkin::Scenario
 }
 
 fn relative_path(root: &Path, feature: &gherkin::Feature) -> String {
-    match &feature.path {
+    let Some(p) = &feature.path else {
+        return feature.name.clone();
+    };
+    // the usual case first: comparing paths walks their components too
+    if let Some(rest) = plainly_below(root, p) {
+        return rest.to_string();
+    }
+    if p == root {
         // A single feature file given as the root is named by its file name.
-        Some(p) if p == root => p
+        return p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        Some(p) => match plainly_below(root, p) {
-            Some(rest) => rest.to_string(),
-            None => p.strip_prefix(root).unwrap_or(p).display().to_string(),
-        },
-        None => feature.name.clone(),
+            .unwrap_or_default();
     }
+    p.strip_prefix(root).unwrap_or(p).display().to_string()
 }
 
 /// `path` below `root` when it is plainly so: `root`'s text, a slash, then names (UTF-8, never `.` or
@@ -413,6 +416,7 @@ mod tests {
             ("features/", "features/a.feature", false),
             ("features", "features//a.feature", false),
             ("features", "features/./a.feature", false),
+            ("features", "features/.", false),
             ("features", "features/../a.feature", false),
             ("features", "features/a/", false),
             ("features", "featuresx/a.feature", false),
@@ -428,6 +432,8 @@ mod tests {
             );
             if let Some(rest) = plainly_below(root, path) {
                 assert_eq!(rest, path.strip_prefix(root).unwrap().display().to_string());
+                // so it is asked first: a path plainly below the root is never the root itself
+                assert_ne!(path, root);
             }
         }
     }
