@@ -3,6 +3,8 @@
 //! requirements.csv (quoting, formula injection), that `report::write_all` writes them beside
 //! index.html, and that `gpc-assure diff` reads the results.json a run writes.
 
+mod common;
+
 use gpc_assure::report::{
     self, diff, Failure, FeatureResult, RunReport, ScenarioResult, Status, StepResult,
     TargetSummary,
@@ -478,11 +480,7 @@ fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file_behind() {
     std::fs::create_dir_all(out.join("results.json").join("in-the-way")).unwrap();
     let e = report::write_all(&sample(), &out).unwrap_err();
     assert!(!e.to_string().is_empty());
-    let mut left: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
+    let left = common::file_names(&out);
     // What was renamed before the failure stays; nothing else does, and no temporary file.
     assert_eq!(
         left,

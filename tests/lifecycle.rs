@@ -2,6 +2,8 @@
 //! bounds it against a provider that stalls, an unwritable report directory stops it before the first
 //! request, and runs sharing one `--out` never mix their files.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -210,11 +212,7 @@ fn two_runs_started_together_on_one_out_write_two_complete_reports() {
     dirs.sort();
     assert_eq!(dirs.len(), 2, "{dirs:?}");
     for d in &dirs {
-        let mut names: Vec<String> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
+        let names = common::file_names(d);
         assert_eq!(
             names,
             [

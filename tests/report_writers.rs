@@ -1,6 +1,8 @@
 //! The three report writers against a hand-built run: escaping of hostile provider content,
 //! verdicts, and that junit.xml / results.json are well-formed and carry the failure.
 
+mod common;
+
 use gpc_assure::http::evidence::Finding;
 use gpc_assure::http::{Exchange, RecordedRequest, RecordedResponse};
 use gpc_assure::report::{
@@ -672,11 +674,7 @@ fn write_all_replaces_files_whole_and_leaves_no_temporary_file() {
     let out = dir.path().join("out");
     report::write_all(&mixed_report(), &out).unwrap();
     let written = report::write_all(&passing_report(), &out).unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    let names = common::file_names(&out);
     assert_eq!(
         names,
         [

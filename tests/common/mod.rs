@@ -64,3 +64,13 @@ pub fn run_tagged_with(tags: &str, setting: &str, value: &str) -> (i32, String, 
         serde_json::from_str(&results).expect("results.json is JSON"),
     )
 }
+
+/// The names of the entries of `dir`, sorted.
+pub fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{} cannot be listed: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
