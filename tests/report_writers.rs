@@ -669,6 +669,20 @@ fn write_all_writes_three_files() {
 }
 
 #[test]
+fn the_files_written_as_they_render_hold_what_each_writer_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, r) in [mixed_report(), passing_report()].iter().enumerate() {
+        let out = dir.path().join(format!("out{n}"));
+        let written = report::write_all(r, &out).unwrap();
+        let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
+        assert!(read(&written.json) == report::json::render(r).unwrap());
+        assert!(read(&written.html) == report::html::render(r).unwrap());
+        assert!(read(&out.join("cucumber.json")) == report::cucumber::render(r).unwrap());
+        assert!(read(&written.junit) == report::junit::render(r));
+    }
+}
+
+#[test]
 fn write_all_replaces_files_whole_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -33,6 +33,8 @@
 //! found it (the lines a step logs, which the tools show beside it), or, when no step ran (the XML
 //! scenarios of a provider that offers no XML are not sent), of a `passed` `after` hook.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::junit::exchange_summary;
@@ -40,16 +42,31 @@ use super::model::{FeatureResult, RunReport, ScenarioResult, Status, StepResult}
 use super::names::{self, StableName};
 use crate::verdict::UNDEFINED_STEP;
 
-/// Render cucumber.json.
+/// Render cucumber.json (see [`write`]).
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
-    let mut features: Vec<Feature> = Vec::with_capacity(report.features.len() + 1);
-    if !report.run_errors.is_empty() {
-        features.push(run_errors(&report.run_errors));
+    let mut out = Vec::new();
+    write(report, &mut out).map_err(serde_json::Error::io)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// Write cucumber.json to `out`, each feature built as it is serialised (a list of them whole
+/// would double what the report holds).
+pub fn write(report: &RunReport, mut out: impl Write) -> std::io::Result<()> {
+    struct Features<'r>(&'r RunReport);
+    impl Serialize for Features<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let errors = (!self.0.run_errors.is_empty()).then(|| run_errors(&self.0.run_errors));
+            s.collect_seq(
+                errors
+                    .into_iter()
+                    .chain(self.0.features.iter().map(feature)),
+            )
+        }
     }
-    features.extend(report.features.iter().map(feature));
-    let mut out = serde_json::to_string_pretty(&features)?;
-    out.push('\n');
-    Ok(out)
+    serde_json::to_writer_pretty(&mut out, &Features(report))?;
+    out.write_all(b"\n")
 }
 
 #[derive(Serialize)]

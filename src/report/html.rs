@@ -36,6 +36,8 @@
 //! exchanges, and those of passing scenarios in a large run ([`PASSING_EVIDENCE_IN_FULL`]), are one
 //! line each (README, "Reading the report", states the budgets this keeps).
 
+use std::io::Write;
+
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -83,17 +85,27 @@ fn passing(status: Status) -> bool {
 /// is the template's own.
 const FEATURES_MARK: &str = "<!--features-->";
 
-/// Render index.html.
+/// Render index.html (see [`write`]).
+pub fn render(report: &RunReport) -> std::io::Result<String> {
+    let mut page = Vec::new();
+    write_on(report, render_threads(), &mut page)?;
+    // tera writes the templates' text and escaped values, all UTF-8.
+    String::from_utf8(page).map_err(std::io::Error::other)
+}
+
+/// Write index.html to `out`.
 ///
 /// The results of the features, most of the page and of its rendering time, are rendered in
 /// chunks on the machine's cores while this thread renders the rest of the page; each chunk is
-/// the same text the page would hold in its place.
-pub fn render(report: &RunReport) -> Result<String, tera::Error> {
-    render_on(report, render_threads())
+/// the same text the page would hold in its place. Each feature is rendered from a context of its
+/// own, and this thread's chunk goes straight to `out`: the memory a page takes to write is that
+/// of one feature's context and of the other chunks' text, not of the whole run's context.
+pub fn write(report: &RunReport, out: &mut impl Write) -> std::io::Result<()> {
+    write_on(report, render_threads(), out)
 }
 
-/// [`render`], the results of the features in at most `threads` chunks at once.
-fn render_on(report: &RunReport, threads: usize) -> Result<String, tera::Error> {
+/// [`write`], the results of the features in at most `threads` chunks at once.
+fn write_on(report: &RunReport, threads: usize, out: &mut impl Write) -> std::io::Result<()> {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
         ("macros.html", MACROS),
@@ -101,7 +113,8 @@ fn render_on(report: &RunReport, threads: usize) -> Result<String, tera::Error> 
         ("features.html", FEATURES),
         ("report.css", CSS),
         ("report.js", JS),
-    ])?;
+    ])
+    .map_err(std::io::Error::other)?;
     // Explicit rather than relying on tera's default suffix list: escaping is what keeps a hostile
     // provider's response from running script in the assessor's browser.
     tera.autoescape_on(vec![".html"]);
@@ -109,38 +122,37 @@ fn render_on(report: &RunReport, threads: usize) -> Result<String, tera::Error> 
     let mut view = View::new(report);
     let features = std::mem::take(&mut view.features);
     let chunks = chunks_of(&features, threads);
-    let (page, sections) = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let helpers: Vec<_> = chunks
             .iter()
             .skip(1)
-            .map(|chunk| scope.spawn(|| render_features(&tera, chunk)))
+            .map(|chunk| {
+                scope.spawn(|| {
+                    let mut text = Vec::new();
+                    render_features(&tera, chunk, &mut text).map(|()| text)
+                })
+            })
             .collect();
-        let page = Context::from_serialize(&view).and_then(|ctx| tera.render("index.html", &ctx));
-        let mut sections = vec![chunks
-            .first()
-            .map_or(Ok(String::new()), |c| render_features(&tera, c))];
-        sections.extend(helpers.into_iter().map(|h| {
-            h.join().unwrap_or_else(|_| {
-                Err(tera::Error::msg(
+        let page = Context::from_serialize(&view)
+            .and_then(|ctx| tera.render("index.html", &ctx))
+            .map_err(std::io::Error::other)?;
+        let (start, end) = page
+            .split_once(FEATURES_MARK)
+            .ok_or_else(|| std::io::Error::other("index.html has no features mark"))?;
+        out.write_all(start.as_bytes())?;
+        if let Some(first) = chunks.first() {
+            render_features(&tera, first, out)?;
+        }
+        for helper in helpers {
+            let text = helper.join().unwrap_or_else(|_| {
+                Err(std::io::Error::other(
                     "rendering the results of the features panicked",
                 ))
-            })
-        }));
-        (page, sections)
-    });
-    let page = page?;
-    let sections = sections.into_iter().collect::<Result<Vec<String>, _>>()?;
-    let (start, end) = page
-        .split_once(FEATURES_MARK)
-        .ok_or_else(|| tera::Error::msg("index.html has no features mark"))?;
-    let mut html =
-        String::with_capacity(page.len() + sections.iter().map(String::len).sum::<usize>());
-    html.push_str(start);
-    for section in &sections {
-        html.push_str(section);
-    }
-    html.push_str(end);
-    Ok(html)
+            })?;
+            out.write_all(&text)?;
+        }
+        out.write_all(end.as_bytes())
+    })
 }
 
 /// Threads that render the results of the features: the machine's cores, at most four.
@@ -175,16 +187,27 @@ fn chunks_of<'f, 'a>(features: &'f [FeatureView<'a>], parts: usize) -> Vec<&'f [
     chunks
 }
 
-/// The results of these features, as the page holds them.
-fn render_features(tera: &Tera, features: &[FeatureView]) -> Result<String, tera::Error> {
+/// The results of these features, as the page holds them, written to `out` one feature at a
+/// time (each from a context of its own: features.html renders a list of features as the
+/// concatenation of each one's text).
+fn render_features(
+    tera: &Tera,
+    features: &[FeatureView],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct Features<'v, 'a> {
         features: &'v [FeatureView<'a>],
     }
-    tera.render(
-        "features.html",
-        &Context::from_serialize(Features { features })?,
-    )
+    for feature in features {
+        let context = Context::from_serialize(Features {
+            features: std::slice::from_ref(feature),
+        })
+        .map_err(std::io::Error::other)?;
+        tera.render_to("features.html", &context, &mut *out)
+            .map_err(std::io::Error::other)?;
+    }
+    Ok(())
 }
 
 /// HTML escaping for element text and double-quoted attributes. Unlike tera's default it leaves `/`
@@ -1461,10 +1484,15 @@ mod tests {
     fn the_page_is_the_same_however_many_threads_render_its_features() {
         for features in [0, 1, 2, 7] {
             let r = run_of(features);
-            let alone = render_on(&r, 1).unwrap();
+            let render_on = |threads| {
+                let mut page = Vec::new();
+                write_on(&r, threads, &mut page).unwrap();
+                String::from_utf8(page).unwrap()
+            };
+            let alone = render_on(1);
             for threads in [2, 3, 4, 16] {
                 assert!(
-                    render_on(&r, threads).unwrap() == alone,
+                    render_on(threads) == alone,
                     "{features} features on {threads} threads"
                 );
             }

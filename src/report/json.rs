@@ -15,6 +15,8 @@
 //! the wire). A response body's bytes that are not UTF-8 are written `\xNN` (`invalid_utf8_at` is the
 //! first one's offset); `truncated` says where the harness stopped reading (`http.max_response_bytes`).
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::model::RunMeta;
@@ -42,20 +44,25 @@ use crate::http::Exchange;
 /// assessor, sign_off, notes; from `[report]`).
 pub const SCHEMA_VERSION: u32 = 3;
 
-/// Render results.json: one value per line, so that two runs compare line by line with `diff`, but
-/// without indentation, which would otherwise make up a third of a full run's file (jq or any JSON
-/// viewer indents it again).
+/// Render results.json (see [`write`]).
 pub fn render(report: &RunReport) -> Result<String, serde_json::Error> {
     let mut out = Vec::new();
+    write(report, &mut out).map_err(serde_json::Error::io)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// Write results.json to `out` as it is serialised: one value per line, so that two runs compare
+/// line by line with `diff`, but without indentation, which would otherwise make up a third of a
+/// full run's file (jq or any JSON viewer indents it again).
+pub fn write(report: &RunReport, mut out: impl Write) -> std::io::Result<()> {
     let mut writer = serde_json::Serializer::with_formatter(
         &mut out,
         serde_json::ser::PrettyFormatter::with_indent(b""),
     );
     Document::new(report).serialize(&mut writer)?;
-    out.push(b'\n');
-    // serde_json writes UTF-8 only.
-    Ok(String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    out.write_all(b"\n")
 }
 
 /// The top-level object.
