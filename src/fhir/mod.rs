@@ -692,24 +692,119 @@ pub(crate) fn cores() -> usize {
 /// threads, and only the calling one when there are fewer than `min` jobs), and return each
 /// thread's result, the calling thread's first. `work` takes its jobs from a counter it shares, so
 /// the split follows how long each job takes; a panic in a thread is raised again here.
+///
+/// The other threads are a pool kept for the process ([`helpers`]): a run asks for them hundreds
+/// of times, and starting and ending a thread each time cost more than handing it the work. When
+/// the pool could not be started, the calling thread does all the work.
 pub(crate) fn on_all_cores<T: Send>(
     jobs: usize,
     min: usize,
     work: impl Fn() -> T + Sync,
 ) -> Vec<T> {
     let threads = cores().min(jobs);
-    if threads < 2 || jobs < min {
-        return vec![work()];
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (1..threads).map(|_| s.spawn(&work)).collect();
-        let mut parts = vec![work()];
-        for h in handles {
-            match h.join() {
-                Ok(p) => parts.push(p),
-                Err(e) => std::panic::resume_unwind(e),
-            }
+    let pool = match helpers() {
+        Some(pool) if threads >= 2 && jobs >= min => pool,
+        _ => return vec![work()],
+    };
+    let others = std::sync::Mutex::new(Vec::with_capacity(threads - 1));
+    let mine = pool.in_place_scope(|s| {
+        for _ in 1..threads {
+            s.spawn(|_| {
+                let part = work();
+                others.lock().unwrap_or_else(|e| e.into_inner()).push(part);
+            });
         }
-        parts
-    })
+        work()
+    });
+    let mut parts = vec![mine];
+    parts.extend(others.into_inner().unwrap_or_else(|e| e.into_inner()));
+    parts
+}
+
+/// The threads that help the calling one in [`on_all_cores`]: one fewer than the cores, started
+/// when first asked for. `None` on a single core, or if the system refused the threads.
+fn helpers() -> Option<&'static rayon::ThreadPool> {
+    static HELPERS: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    HELPERS
+        .get_or_init(|| {
+            let n = cores().checked_sub(1).filter(|&n| n > 0)?;
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .thread_name(|i| format!("gpc-assure-core-{i}"))
+                .build()
+                .ok()
+        })
+        .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// `on_all_cores` over `jobs` jobs: which thread did each job, per part.
+    fn who_does(jobs: usize, min: usize) -> Vec<Vec<(usize, std::thread::ThreadId)>> {
+        let next = AtomicUsize::new(0);
+        on_all_cores(jobs, min, || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= jobs {
+                    return done;
+                }
+                // long enough for a helper to take some
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                done.push((i, std::thread::current().id()));
+            }
+        })
+    }
+
+    #[test]
+    fn every_job_is_done_once_the_calling_thread_first_and_helpers_kept() {
+        let me = std::thread::current().id();
+        let mut helpers_seen = std::collections::HashSet::new();
+        for _ in 0..3 {
+            let parts = who_does(40, 2);
+            let mut all: Vec<usize> = parts.iter().flatten().map(|(i, _)| *i).collect();
+            all.sort_unstable();
+            assert_eq!(all, (0..40).collect::<Vec<_>>());
+            assert!(
+                parts[0].iter().all(|(_, t)| *t == me),
+                "the first part is mine"
+            );
+            assert!(parts[1..].iter().flatten().all(|(_, t)| *t != me));
+            assert_eq!(parts.len(), cores().min(40));
+            helpers_seen.extend(parts[1..].iter().flatten().map(|(_, t)| *t));
+        }
+        // the same threads help every time: none is started per call
+        assert!(helpers_seen.len() < cores(), "{helpers_seen:?}");
+        // below the minimum, the calling thread alone
+        let alone = who_does(3, 4);
+        assert_eq!(alone.len(), 1);
+        assert!(alone[0].iter().all(|(_, t)| *t == me));
+    }
+
+    #[test]
+    fn a_panic_in_a_helper_is_raised_in_the_caller() {
+        if cores() < 2 {
+            return;
+        }
+        let me = std::thread::current().id();
+        let helper_ran = std::sync::atomic::AtomicBool::new(false);
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            on_all_cores(10, 2, || {
+                if std::thread::current().id() != me {
+                    helper_ran.store(true, Ordering::SeqCst);
+                    panic!("helper failed");
+                }
+                // the calling thread waits for the helper (a bound, should it never come)
+                let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+                while !helper_ran.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            })
+        }));
+        let panic = caught.expect_err("the helper's panic");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"helper failed"));
+    }
 }

@@ -51,11 +51,24 @@ impl Selection {
             ..SelectionMeta::default()
         };
         let mut notes = Vec::new();
+        // A feature's file is found once, not once per scenario (each a walk of the path's
+        // components by the system).
+        let mut file_of: Option<(&gherkin::Feature, Option<PathBuf>)> = None;
         let all: Vec<Candidate> = plan::scenarios(features)
-            .map(|(f, s, _)| Candidate {
-                key: collector::key(root, f, s),
-                file: f.path.as_deref().map(canonical),
-                scenario: s,
+            .map(|(f, s, _)| {
+                let file = match &file_of {
+                    Some((of, file)) if std::ptr::eq(*of, f) => file.clone(),
+                    _ => {
+                        let file = f.path.as_deref().map(canonical);
+                        file_of = Some((f, file.clone()));
+                        file
+                    }
+                };
+                Candidate {
+                    key: collector::key(root, f, s),
+                    file,
+                    scenario: s,
+                }
             })
             .collect();
         let mut admitted: Option<HashSet<ScenarioKey>> = None;
