@@ -51,7 +51,7 @@ pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenRepor
     // place only once all are: a rendering error then leaves no report half-written. The page, the
     // largest, renders on threads of its own while the others render and are written on this one:
     // after the last scenario the provider is idle, and this is the time a user waits for the run
-    // to end. No file is held whole in memory on its way to disk.
+    // to end. The large files (the page, results.json, cucumber.json) go to disk as they render.
     let (page, others) = std::thread::scope(|scope| {
         let page = scope.spawn(|| Staged::write_with(&html, |out| html::write(report, out)));
         let mut others = Vec::new();
