@@ -114,7 +114,7 @@ fn write_on(report: &RunReport, threads: usize, out: &mut impl Write) -> std::io
         ("report.css", CSS),
         ("report.js", JS),
     ])
-    .map_err(std::io::Error::other)?;
+    .map_err(with_causes)?;
     // Explicit rather than relying on tera's default suffix list: escaping is what keeps a hostile
     // provider's response from running script in the assessor's browser.
     tera.autoescape_on(vec![".html"]);
@@ -133,25 +133,37 @@ fn write_on(report: &RunReport, threads: usize, out: &mut impl Write) -> std::io
                 })
             })
             .collect();
-        let page = Context::from_serialize(&view)
-            .and_then(|ctx| tera.render("index.html", &ctx))
-            .map_err(std::io::Error::other)?;
-        let (start, end) = page
-            .split_once(FEATURES_MARK)
-            .ok_or_else(|| std::io::Error::other("index.html has no features mark"))?;
-        out.write_all(start.as_bytes())?;
-        if let Some(first) = chunks.first() {
-            render_features(&tera, first, out)?;
+        // The page up to the features mark, then this thread's chunk: the page and where the
+        // mark is in it.
+        let head = (|| {
+            let page = Context::from_serialize(&view)
+                .and_then(|ctx| tera.render("index.html", &ctx))
+                .map_err(with_causes)?;
+            let mark = page
+                .find(FEATURES_MARK)
+                .ok_or_else(|| std::io::Error::other("index.html has no features mark"))?;
+            out.write_all(&page.as_bytes()[..mark])?;
+            if let Some(first) = chunks.first() {
+                render_features(&tera, first, out)?;
+            }
+            Ok::<_, std::io::Error>((page, mark))
+        })();
+        // Every helper is joined, whatever became of this thread's part.
+        let rest: Vec<std::io::Result<Vec<u8>>> = helpers
+            .into_iter()
+            .map(|helper| {
+                helper.join().unwrap_or_else(|_| {
+                    Err(std::io::Error::other(
+                        "rendering the results of the features panicked",
+                    ))
+                })
+            })
+            .collect();
+        let (page, mark) = head?;
+        for text in rest {
+            out.write_all(&text?)?;
         }
-        for helper in helpers {
-            let text = helper.join().unwrap_or_else(|_| {
-                Err(std::io::Error::other(
-                    "rendering the results of the features panicked",
-                ))
-            })?;
-            out.write_all(&text)?;
-        }
-        out.write_all(end.as_bytes())
+        out.write_all(&page.as_bytes()[mark + FEATURES_MARK.len()..])
     })
 }
 
@@ -203,11 +215,24 @@ fn render_features(
         let context = Context::from_serialize(Features {
             features: std::slice::from_ref(feature),
         })
-        .map_err(std::io::Error::other)?;
+        .map_err(with_causes)?;
         tera.render_to("features.html", &context, &mut *out)
-            .map_err(std::io::Error::other)?;
+            .map_err(with_causes)?;
     }
     Ok(())
+}
+
+/// A rendering error as an I/O error that says why: tera's own message names only the template,
+/// and the cause (a full disk, say) is in its sources.
+fn with_causes(e: tera::Error) -> std::io::Error {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    std::io::Error::other(text)
 }
 
 /// HTML escaping for element text and double-quoted attributes. Unlike tera's default it leaves `/`
@@ -1517,6 +1542,43 @@ mod tests {
                 features == 0,
                 "{features} features"
             );
+        }
+    }
+
+    #[test]
+    fn a_page_whose_writing_fails_is_an_error_with_every_helper_joined() {
+        /// Takes `room` bytes, then refuses.
+        struct Full {
+            room: usize,
+        }
+        impl Write for Full {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.room == 0 {
+                    return Err(std::io::Error::other("no room left"));
+                }
+                let n = buf.len().min(self.room);
+                self.room -= n;
+                Ok(n)
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let r = run_of(7);
+        let mut whole = Vec::new();
+        write_on(&r, 4, &mut whole).unwrap();
+        let whole = String::from_utf8(whole).unwrap();
+        let at = |text: &str| whole.find(text).unwrap();
+        // at the start of the page, in this thread's features (the first chunk), in the helpers'
+        // text (the last feature's) and in the end of the page
+        for room in [
+            0,
+            at("feature 0</span>"),
+            at("feature 6</span>"),
+            whole.len() - 10,
+        ] {
+            let e = write_on(&r, 4, &mut Full { room }).expect_err("the writer's error");
+            assert!(e.to_string().ends_with("no room left"), "{room}: {e}");
         }
     }
 

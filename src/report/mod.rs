@@ -39,9 +39,9 @@ pub struct WrittenReports {
 }
 
 /// Write every report into `dir` (created if missing): index.html, junit.xml, results.json,
-/// cucumber.json and the other files for CI ([`ci_reports`]). Each file is written under a temporary name in `dir` and renamed into
-/// place, so a reader (a CI job, a browser refreshing) sees either the previous state or a complete
-/// file, never a truncated one.
+/// cucumber.json and the other files for CI ([`ci_reports`]). Each file is written under a
+/// temporary name in `dir` and renamed into place, so a reader (a CI job, a browser refreshing)
+/// sees either the previous state or a complete file, never a truncated one.
 pub fn write_all(report: &RunReport, dir: &Path) -> std::io::Result<WrittenReports> {
     std::fs::create_dir_all(dir)?;
     let html = dir.join("index.html");
