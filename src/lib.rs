@@ -4,6 +4,7 @@
 //! validation -> [`report`]. Protocol facts live in [`gpconnect`]; target settings in [`config`]; the
 //! embedded reference provider in [`provider`]; how a step, scenario or requirement ended in [`verdict`].
 
+pub mod causes;
 pub mod certs;
 pub mod checks;
 pub mod cli;

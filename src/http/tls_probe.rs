@@ -21,6 +21,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::evidence::{Exchange, Finding, RecordedRequest, RecordedResponse, Role};
+use crate::causes::chain;
 use crate::gpconnect::transport::{approved_suite, ProtocolVersion};
 
 /// At most this much of an answer is read (the probes ask for the CapabilityStatement).
@@ -444,21 +445,6 @@ fn judge_answer(read: std::io::Result<Option<Vec<u8>>>, after: &str) -> Outcome 
         )),
         Err(e) => Outcome::Refused(format!("{after}, the connection failed: {}", chain(&e))),
     }
-}
-
-/// An error with its sources.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }
 
 async fn send_and_read<S: AsyncRead + AsyncWrite + Unpin>(

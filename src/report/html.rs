@@ -225,14 +225,7 @@ fn render_features(
 /// A rendering error as an I/O error that says why: tera's own message names only the template,
 /// and the cause (a full disk, say) is in its sources.
 fn with_causes(e: tera::Error) -> std::io::Error {
-    let mut text = e.to_string();
-    let mut cause = std::error::Error::source(&e);
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    std::io::Error::other(text)
+    std::io::Error::other(crate::causes::chain(&e))
 }
 
 /// HTML escaping for element text and double-quoted attributes. Unlike tera's default it leaves `/`
