@@ -98,8 +98,9 @@ pub fn render(report: &RunReport) -> std::io::Result<String> {
 /// The results of the features, most of the page and of its rendering time, are rendered in
 /// chunks on the machine's cores while this thread renders the rest of the page; each chunk is
 /// the same text the page would hold in its place. Each feature is rendered from a context of its
-/// own, and this thread's chunk goes straight to `out`: the memory a page takes to write is that
-/// of one feature's context and of the other chunks' text, not of the whole run's context.
+/// own, and this thread's chunk goes straight to `out`: writing the page takes the features' views,
+/// one feature's context per thread at a time and the other chunks' text, never a context of the
+/// whole run or the page whole.
 pub fn write(report: &RunReport, out: &mut impl Write) -> std::io::Result<()> {
     write_on(report, render_threads(), out)
 }
