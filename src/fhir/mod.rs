@@ -702,9 +702,10 @@ pub(crate) fn on_all_cores<T: Send>(
     work: impl Fn() -> T + Sync,
 ) -> Vec<T> {
     let threads = cores().min(jobs);
-    let pool = match helpers() {
-        Some(pool) if threads >= 2 && jobs >= min => pool,
-        _ => return vec![work()],
+    // the pool is started only when there is work to share
+    let pool = match (threads >= 2 && jobs >= min).then(helpers).flatten() {
+        Some(pool) => pool,
+        None => return vec![work()],
     };
     let others = std::sync::Mutex::new(Vec::with_capacity(threads - 1));
     let mine = pool.in_place_scope(|s| {
